@@ -1,0 +1,109 @@
+//! Calendar arithmetic of the operating rhythm: weeks that start on the charter's week
+//! start, months, fiscal quarters and years, and business days (Monday–Friday).
+//! Pure functions; no clock is read here.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+/// The first day of the week that holds `date`, for weeks starting on `week_start`.
+pub fn week_start(date: NaiveDate, week_start: Weekday) -> NaiveDate {
+    let back = (7 + date.weekday().num_days_from_monday() as i64
+        - week_start.num_days_from_monday() as i64)
+        % 7;
+    date - Duration::days(back)
+}
+
+/// The first day of the calendar month that holds `date`.
+pub fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).expect("day 1 exists in every month")
+}
+
+/// `date`'s month start moved by `months` (may be negative).
+pub fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
+    let index = date.year() * 12 + date.month0() as i32 + months;
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+        .expect("the first of a month is a valid date")
+}
+
+/// The first day of the fiscal quarter that holds `date` (fiscal year starts in
+/// `fy_start_month`, 1–12).
+pub fn quarter_start(date: NaiveDate, fy_start_month: u32) -> NaiveDate {
+    let offset = (date.month0() as i32 - (fy_start_month as i32 - 1)).rem_euclid(3);
+    add_months(month_start(date), -offset)
+}
+
+/// The first day of the fiscal year that holds `date`.
+pub fn year_start(date: NaiveDate, fy_start_month: u32) -> NaiveDate {
+    let offset = (date.month0() as i32 - (fy_start_month as i32 - 1)).rem_euclid(12);
+    add_months(month_start(date), -offset)
+}
+
+/// True for Monday to Friday.
+pub fn is_business_day(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The `n`-th business day (1-based) on or after `from`.
+pub fn nth_business_day(from: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = from;
+    let mut seen = 0;
+    loop {
+        if is_business_day(day) {
+            seen += 1;
+            if seen == n {
+                return day;
+            }
+        }
+        day += Duration::days(1);
+    }
+}
+
+/// Parses a weekday written as `mon`, `monday`, `Mon` …
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "mon" | "monday" => Some(Weekday::Mon),
+        "tue" | "tues" | "tuesday" => Some(Weekday::Tue),
+        "wed" | "wednesday" => Some(Weekday::Wed),
+        "thu" | "thurs" | "thursday" => Some(Weekday::Thu),
+        "fri" | "friday" => Some(Weekday::Fri),
+        "sat" | "saturday" => Some(Weekday::Sat),
+        "sun" | "sunday" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weeks_start_on_the_configured_day() {
+        assert_eq!(week_start(d(2026, 11, 22), Weekday::Mon), d(2026, 11, 16));
+        assert_eq!(week_start(d(2026, 11, 16), Weekday::Mon), d(2026, 11, 16));
+        assert_eq!(week_start(d(2026, 11, 21), Weekday::Sun), d(2026, 11, 15));
+    }
+
+    #[test]
+    fn fiscal_quarters_follow_the_fiscal_year_start() {
+        assert_eq!(quarter_start(d(2026, 11, 23), 1), d(2026, 10, 1));
+        assert_eq!(quarter_start(d(2026, 1, 5), 2), d(2025, 11, 1));
+        assert_eq!(year_start(d(2026, 1, 5), 2), d(2025, 2, 1));
+        assert_eq!(year_start(d(2026, 3, 5), 2), d(2026, 2, 1));
+    }
+
+    #[test]
+    fn business_days_skip_weekends() {
+        // 2026-11-01 is a Sunday: BD1 is Monday the 2nd, BD6 is Monday the 9th.
+        assert_eq!(nth_business_day(d(2026, 11, 1), 1), d(2026, 11, 2));
+        assert_eq!(nth_business_day(d(2026, 11, 1), 6), d(2026, 11, 9));
+    }
+
+    #[test]
+    fn months_add_across_years() {
+        assert_eq!(add_months(d(2026, 11, 23), 3), d(2027, 2, 1));
+        assert_eq!(add_months(d(2026, 1, 23), -1), d(2025, 12, 1));
+    }
+}

@@ -1,0 +1,287 @@
+//! The partnership charter: what analytics delivers, when, against which KPI
+//! definitions and success metrics. Loaded from `charter/partnership.toml`, validated,
+//! and handed to the rest of the program as plain typed values.
+
+mod due;
+mod raw;
+mod validate;
+
+pub use due::{Cadence, DueRule};
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Weekday};
+
+/// A validated partnership charter.
+#[derive(Debug, Clone)]
+pub struct Charter {
+    pub partnership: Partnership,
+    pub controls: Controls,
+    pub privacy: Privacy,
+    pub objectives: Vec<Objective>,
+    pub kpis: Vec<Kpi>,
+    pub deliverables: Vec<Deliverable>,
+    pub stakeholders: Vec<Stakeholder>,
+    pub channels: Vec<Channel>,
+    pub escalation: Vec<EscalationLevel>,
+    pub raci: Vec<Raci>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partnership {
+    pub name: String,
+    pub company: String,
+    /// Stakeholder id of the analytics lead.
+    pub analytics_lead: String,
+    /// Stakeholder id of the marketing lead.
+    pub marketing_lead: String,
+    pub effective_date: NaiveDate,
+    /// How often the charter itself is reviewed.
+    pub review_cadence: Cadence,
+    pub last_reviewed: Option<NaiveDate>,
+    pub week_start: Weekday,
+    /// 1–12.
+    pub fiscal_year_start_month: u32,
+    pub currency: String,
+    /// Company revenue per year, in currency; for spend as % of revenue.
+    pub annual_revenue: Option<f64>,
+    pub attribution_method: Option<String>,
+}
+
+/// Thresholds of the success metrics and controls. Fractions are 0..1, not percent.
+#[derive(Debug, Clone)]
+pub struct Controls {
+    pub sla_on_time_target: f64,
+    pub nps_target: f64,
+    pub dashboard_adoption_target: f64,
+    pub insight_to_action_max_days: f64,
+    pub forecast_tolerance: f64,
+    pub allocation_variance_max: f64,
+    pub reconciliation_tolerance: f64,
+    pub cac_ltv_max_share: f64,
+    /// Customer lifetime value in currency, if the charter states one.
+    pub ltv: Option<f64>,
+    pub roi_hurdle: f64,
+    pub contingency_reserve: f64,
+    /// Robust z-score (median/MAD) at which an anomaly alert fires.
+    pub anomaly_threshold: f64,
+    /// Minimum relative move vs baseline for an alert, as a fraction.
+    pub anomaly_min_change: f64,
+    pub forecast_variance_review: f64,
+    /// Max age in days of the newest import, per import kind.
+    pub freshness_max_days: Vec<(String, u32)>,
+}
+
+impl Controls {
+    /// The freshness limit for an import kind, if the charter sets one.
+    pub fn freshness_limit(&self, kind: &str) -> Option<u32> {
+        self.freshness_max_days
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, d)| *d)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Privacy {
+    /// Usage and NPS rows older than this many days are purged.
+    pub retention_days: Option<u32>,
+    pub pseudonymise_usage: bool,
+    /// Environment variable holding the pseudonymisation key.
+    pub pseudonym_key_env: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub id: String,
+    pub statement: String,
+    pub kpis: Vec<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiSource {
+    /// Computed by rhythm from channel (or usage, NPS, delivery) data.
+    Derived,
+    /// Loaded with `rhythm import kpis`.
+    Imported,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+    /// usd | count | ratio | fraction | days | months | score
+    pub unit: String,
+    pub direction: Direction,
+    pub cadence: Cadence,
+    /// Target per cadence period, in `unit`.
+    pub target: f64,
+    /// How far past target, as a fraction of target, still counts as warn.
+    pub tolerance: f64,
+    pub source: KpiSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deliverable {
+    pub id: String,
+    pub name: String,
+    pub cadence: Cadence,
+    pub due: DueRule,
+    /// Stakeholder id.
+    pub owner: String,
+    pub audience: Vec<String>,
+    pub grace_hours: u32,
+    pub kpis: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stakeholder {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub team: String,
+    pub marketing_leader: bool,
+    /// User names under which this person appears in BI usage logs.
+    pub bi_users: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: String,
+    pub name: String,
+    pub paid: bool,
+    pub owner: Option<String>,
+    /// Weekly spend floor in currency.
+    pub floor: Option<f64>,
+    /// Weekly spend cap in currency.
+    pub cap: Option<f64>,
+    /// Never cut below the current run-rate.
+    pub strategic: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EscalationLevel {
+    pub id: String,
+    pub level: u32,
+    pub owner: String,
+    /// Age in days of an open breach or dispute at which this level takes over.
+    pub after_days: u32,
+    pub action: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Raci {
+    pub id: String,
+    pub workstream: String,
+    pub responsible: Vec<String>,
+    pub accountable: String,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
+}
+
+impl Charter {
+    /// Reads and validates a charter file.
+    pub fn load(path: &Path) -> Result<Charter, CharterError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CharterError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Validates charter text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Charter, CharterError> {
+        validate::parse(text).map_err(|problems| CharterError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    pub fn kpi(&self, id: &str) -> Option<&Kpi> {
+        self.kpis.iter().find(|k| k.id == id)
+    }
+
+    pub fn deliverable(&self, id: &str) -> Option<&Deliverable> {
+        self.deliverables.iter().find(|d| d.id == id)
+    }
+
+    pub fn stakeholder(&self, id: &str) -> Option<&Stakeholder> {
+        self.stakeholders.iter().find(|s| s.id == id)
+    }
+
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// The stakeholder a BI user name belongs to (case-insensitive).
+    pub fn stakeholder_for_bi_user(&self, user: &str) -> Option<&Stakeholder> {
+        self.stakeholders
+            .iter()
+            .find(|s| s.bi_users.iter().any(|u| u.eq_ignore_ascii_case(user)))
+    }
+
+    /// The escalation level that owns an issue open for `age_days`.
+    pub fn escalation_for_age(&self, age_days: i64) -> Option<&EscalationLevel> {
+        self.escalation
+            .iter()
+            .filter(|l| i64::from(l.after_days) <= age_days)
+            .max_by_key(|l| l.level)
+    }
+}
+
+/// One thing wrong with a charter, at a place in the file (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CharterError {
+    #[error("{}: cannot read the charter: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", render_problems(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            p.line,
+            p.column,
+            p.message
+        ));
+    }
+    out
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests;

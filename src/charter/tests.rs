@@ -1,0 +1,130 @@
+//! Charter validation: every rule reports where it was broken.
+
+use std::path::Path;
+
+use super::*;
+
+const SHIPPED: &str = include_str!("../../charter/partnership.toml");
+
+fn problems(text: &str) -> Vec<Problem> {
+    match Charter::parse(text, Path::new("charter.toml")) {
+        Ok(_) => panic!("charter was accepted"),
+        Err(CharterError::Invalid { problems, .. }) => problems,
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+/// The 1-based line holding the first occurrence of `needle` after `after` in the shipped charter.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text.find(needle).expect("needle present");
+    text[..at].matches('\n').count() + 1
+}
+
+#[test]
+fn the_shipped_charter_is_valid_and_complete() {
+    let c = Charter::parse(SHIPPED, Path::new("partnership.toml")).expect("valid");
+    assert!(c.kpis.len() >= 18);
+    assert!(c.stakeholders.len() >= 10);
+    for cadence in Cadence::ALL {
+        assert!(c.deliverables.iter().any(|d| d.cadence == cadence), "{cadence}");
+    }
+    assert!(c.channels.iter().any(|ch| ch.strategic));
+    assert_eq!(c.escalation_for_age(5).unwrap().owner, "priya");
+    assert_eq!(c.escalation_for_age(30).unwrap().level, 4);
+    assert_eq!(c.stakeholder_for_bi_user("DWHITFIELD").unwrap().id, "dana");
+    assert_eq!(c.controls.freshness_limit("usage"), Some(3));
+}
+
+#[test]
+fn a_duplicate_id_is_reported_at_the_second_one() {
+    let text = SHIPPED.replacen("id = \"sqls\"", "id = \"mqls\"", 1);
+    let p = problems(&text);
+    // the duplicate, and every reference to the id that no longer exists
+    assert!(p.iter().any(|p| p.message.contains("refers to KPI 'sqls'")), "{p:?}");
+    let dup = p.iter().find(|p| p.message.contains("duplicate kpi id 'mqls'")).unwrap();
+    assert_eq!(dup.line, line_of(&text, "id = \"mqls\"\nname = \"Sales"));
+    assert_eq!(dup.column, 6);
+}
+
+#[test]
+fn dangling_references_name_the_missing_id() {
+    let text = SHIPPED.replacen("owner = \"alex\"", "owner = \"nobody\"", 1);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("stakeholder 'nobody'"), "{}", p[0].message);
+    assert_eq!(p[0].line, line_of(&text, "owner = \"nobody\""));
+
+    let text = SHIPPED.replacen("kpis = [\"pipeline\", \"pipeline-coverage\"", "kpis = [\"pipelin\", \"pipeline-coverage\"", 1);
+    let p = problems(&text);
+    assert!(p[0].message.contains("objective 'grow-pipeline' refers to KPI 'pipelin'"), "{}", p[0].message);
+
+    let text = SHIPPED.replacen("accountable = \"dana\"", "accountable = \"ghost\"", 1);
+    assert!(problems(&text)[0].message.contains("raci 'kpi-definitions'"));
+}
+
+#[test]
+fn a_kpi_without_a_definition_is_rejected_with_its_place() {
+    let start = SHIPPED.find("definition = \"Count of leads whose").unwrap();
+    let end = start + SHIPPED[start..].find('\n').unwrap() + 1;
+    let text = format!("{}{}", &SHIPPED[..start], &SHIPPED[end..]);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("missing field `definition`"), "{}", p[0].message);
+    assert!(p[0].line > 1);
+
+    let text = SHIPPED.replacen(
+        "definition = \"Count of leads whose lead score",
+        "definition = \"Good leads.\"\nx_removed = \"",
+        1,
+    );
+    // unknown field after the vague definition: both are reported by the parser first
+    assert!(!problems(&text).is_empty());
+    let text = SHIPPED.replacen(
+        "Count of leads whose lead score first reached 65 (the MQL threshold agreed with sales) in the period, deduplicated by person; counted in the week the threshold was crossed.",
+        "Good leads from marketing.",
+        1,
+    );
+    let p = problems(&text);
+    assert!(p[0].message.contains("too vague"), "{}", p[0].message);
+    assert_eq!(p[0].line, line_of(&text, "Good leads from marketing."));
+}
+
+#[test]
+fn unknown_cadences_and_malformed_due_rules_are_rejected() {
+    let text = SHIPPED.replacen("cadence = \"weekly\"\ndue = \"mon 12:00\"", "cadence = \"fortnightly\"\ndue = \"mon 12:00\"", 1);
+    let p = problems(&text);
+    assert!(p.iter().any(|p| p.message.contains("unknown cadence 'fortnightly'")), "{p:?}");
+
+    let text = SHIPPED.replacen("due = \"BD3 17:00\"", "due = \"third day\"", 1);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("deliverable 'performance-review'"));
+    assert_eq!(p[0].line, line_of(&text, "due = \"third day\""));
+}
+
+#[test]
+fn thresholds_out_of_range_are_rejected() {
+    let text = SHIPPED.replacen("sla_on_time_target = 0.90", "sla_on_time_target = 90", 1);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("sla_on_time_target = 90 is out of range"));
+    assert_eq!((p[0].line, p[0].column), (line_of(&text, "sla_on_time_target = 90"), 22));
+
+    let text = SHIPPED.replacen("usage = 3", "usage = 0", 1);
+    assert!(problems(&text)[0].message.contains("freshness_max_days.usage"));
+}
+
+#[test]
+fn toml_syntax_errors_carry_line_and_column() {
+    let text = SHIPPED.replacen("week_start = \"monday\"", "week_start = monday", 1);
+    let p = problems(&text);
+    assert_eq!(p[0].line, line_of(&text, "week_start = monday"));
+}
+
+#[test]
+fn errors_render_as_file_line_column() {
+    let text = SHIPPED.replacen("nps_target = 50.0", "nps_target = 500.0", 1);
+    let err = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap_err();
+    let line = line_of(&text, "nps_target = 500.0");
+    assert!(err.to_string().starts_with(&format!("charter/partnership.toml:{line}:14: nps_target")), "{err}");
+}

@@ -1,0 +1,6 @@
+//! rhythm — a terminal cockpit for the operating rhythm between a company's analytics
+//! team and its CMO. The binary is glue; everything lives here so tests and benches can
+//! call it.
+
+pub mod calendar;
+pub mod charter;
