@@ -4,3 +4,5 @@
 
 pub mod calendar;
 pub mod charter;
+pub mod store;
+pub mod ingest;

@@ -1,0 +1,200 @@
+//! The seven import kinds: their columns, types and natural keys (SPEC.md's table).
+
+/// What a CSV file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Channels,
+    Kpis,
+    Plan,
+    Deliveries,
+    Usage,
+    Nps,
+    Reconciliation,
+}
+
+/// How a field is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// A date; normalised to the first day of its week (charter week_start).
+    Week,
+    Date,
+    /// `YYYY-MM` or a date; normalised to the first of the month.
+    Month,
+    /// A timestamp stored as UTC seconds since the epoch.
+    Epoch,
+    /// A timestamp stored as UTC text.
+    Timestamp,
+    Money,
+    Number,
+    Count,
+    Score,
+    Text,
+    /// A KPI id of the charter.
+    KpiId,
+    /// A deliverable id of the charter.
+    DeliverableId,
+    /// A date normalised to the start of the period of the row's KPI or deliverable
+    /// (the row's first column).
+    Period,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+    pub ty: Ty,
+}
+
+const fn req(name: &'static str, ty: Ty) -> Column {
+    Column { name, required: true, ty }
+}
+
+const fn opt(name: &'static str, ty: Ty) -> Column {
+    Column { name, required: false, ty }
+}
+
+/// Columns in store order; the first `key_len` form the natural key.
+pub struct KindDef {
+    pub table: &'static str,
+    pub columns: &'static [Column],
+    pub key_len: usize,
+}
+
+const CHANNELS: KindDef = KindDef {
+    table: "channel_week",
+    columns: &[
+        req("week", Ty::Week),
+        req("channel", Ty::Text),
+        opt("geo", Ty::Text),
+        req("spend", Ty::Money),
+        req("leads", Ty::Count),
+        req("mqls", Ty::Count),
+        req("sqls", Ty::Count),
+        req("pipeline", Ty::Money),
+        opt("sessions", Ty::Count),
+        opt("opportunities", Ty::Count),
+        opt("closed_won", Ty::Count),
+    ],
+    key_len: 3,
+};
+
+const KPIS: KindDef = KindDef {
+    table: "kpi_value",
+    columns: &[
+        req("kpi", Ty::KpiId),
+        req("period_start", Ty::Period),
+        req("value", Ty::Number),
+        opt("note", Ty::Text),
+    ],
+    key_len: 2,
+};
+
+const PLAN: KindDef = KindDef {
+    table: "plan",
+    columns: &[
+        req("month", Ty::Month),
+        req("channel", Ty::Text),
+        req("budget", Ty::Money),
+        opt("pipeline_target", Ty::Money),
+        opt("mql_target", Ty::Count),
+    ],
+    key_len: 2,
+};
+
+const DELIVERIES: KindDef = KindDef {
+    table: "delivery",
+    columns: &[
+        req("deliverable", Ty::DeliverableId),
+        req("period_start", Ty::Period),
+        req("delivered_at", Ty::Timestamp),
+        opt("link", Ty::Text),
+        opt("note", Ty::Text),
+    ],
+    key_len: 2,
+};
+
+const USAGE: KindDef = KindDef {
+    table: "usage_event",
+    columns: &[
+        req("timestamp", Ty::Epoch),
+        req("user", Ty::Text),
+        req("dashboard", Ty::Text),
+        opt("source", Ty::Text),
+    ],
+    key_len: 3,
+};
+
+const NPS: KindDef = KindDef {
+    table: "nps_response",
+    columns: &[
+        req("date", Ty::Date),
+        req("respondent", Ty::Text),
+        req("score", Ty::Score),
+        opt("role", Ty::Text),
+        opt("comment", Ty::Text),
+    ],
+    key_len: 2,
+};
+
+const RECONCILIATION: KindDef = KindDef {
+    table: "reconciliation",
+    columns: &[
+        req("week", Ty::Week),
+        req("metric", Ty::Text),
+        req("map_count", Ty::Count),
+        req("crm_count", Ty::Count),
+    ],
+    key_len: 2,
+};
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Channels,
+        Kind::Kpis,
+        Kind::Plan,
+        Kind::Deliveries,
+        Kind::Usage,
+        Kind::Nps,
+        Kind::Reconciliation,
+    ];
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Channels => "channels",
+            Kind::Kpis => "kpis",
+            Kind::Plan => "plan",
+            Kind::Deliveries => "deliveries",
+            Kind::Usage => "usage",
+            Kind::Nps => "nps",
+            Kind::Reconciliation => "reconciliation",
+        }
+    }
+
+    pub fn def(self) -> &'static KindDef {
+        match self {
+            Kind::Channels => &CHANNELS,
+            Kind::Kpis => &KPIS,
+            Kind::Plan => &PLAN,
+            Kind::Deliveries => &DELIVERIES,
+            Kind::Usage => &USAGE,
+            Kind::Nps => &NPS,
+            Kind::Reconciliation => &RECONCILIATION,
+        }
+    }
+
+    /// The names of the natural key's columns.
+    pub fn key_names(self) -> Vec<&'static str> {
+        let def = self.def();
+        def.columns[..def.key_len].iter().map(|c| c.name).collect()
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

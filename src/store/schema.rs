@@ -1,0 +1,87 @@
+//! The store's schema as ordered migrations. `PRAGMA user_version` holds the number of
+//! migrations applied; a migration is never edited once released, only appended.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the seven import kinds and the import log.
+    r#"
+    CREATE TABLE channel_week (
+        week TEXT NOT NULL,             -- first day of the week (charter week_start)
+        channel TEXT NOT NULL,
+        geo TEXT NOT NULL DEFAULT '',
+        spend REAL NOT NULL,            -- currency per week
+        leads INTEGER NOT NULL,
+        mqls INTEGER NOT NULL,
+        sqls INTEGER NOT NULL,
+        pipeline REAL NOT NULL,         -- CRM-attributed (lead source), currency
+        sessions INTEGER,
+        opportunities INTEGER,
+        closed_won INTEGER,
+        PRIMARY KEY (week, channel, geo)
+    ) WITHOUT ROWID;
+    CREATE INDEX channel_week_by_channel ON channel_week (channel, week);
+
+    CREATE TABLE kpi_value (
+        kpi TEXT NOT NULL,
+        period_start TEXT NOT NULL,     -- first day of the KPI's cadence period
+        value REAL NOT NULL,
+        note TEXT,
+        PRIMARY KEY (kpi, period_start)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE plan (
+        month TEXT NOT NULL,            -- first day of the month
+        channel TEXT NOT NULL,
+        budget REAL NOT NULL,
+        pipeline_target REAL,
+        mql_target REAL,
+        PRIMARY KEY (month, channel)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE delivery (
+        deliverable TEXT NOT NULL,
+        period_start TEXT NOT NULL,     -- first day of the period in which it fell due
+        delivered_at TEXT NOT NULL,     -- UTC, YYYY-MM-DDTHH:MM:SS
+        link TEXT,
+        note TEXT,
+        PRIMARY KEY (deliverable, period_start)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE usage_event (
+        timestamp INTEGER NOT NULL,     -- UTC seconds since the Unix epoch
+        user TEXT NOT NULL,
+        dashboard TEXT NOT NULL,
+        source TEXT,
+        PRIMARY KEY (timestamp, user, dashboard)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE nps_response (
+        date TEXT NOT NULL,
+        respondent TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+        role TEXT,
+        comment TEXT,
+        PRIMARY KEY (date, respondent)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE reconciliation (
+        week TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        map_count INTEGER NOT NULL,
+        crm_count INTEGER NOT NULL,
+        PRIMARY KEY (week, metric)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE import_log (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        new_rows INTEGER NOT NULL,
+        updated_rows INTEGER NOT NULL,
+        unchanged_rows INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,     -- sha256 of the file's bytes
+        loaded_at TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SS
+    );
+    CREATE INDEX import_log_by_kind ON import_log (kind, loaded_at);
+    "#,
+];
