@@ -4,5 +4,12 @@
 
 pub mod calendar;
 pub mod charter;
-pub mod store;
+pub mod cli;
+pub mod demo;
+pub mod format;
 pub mod ingest;
+pub mod report;
+pub mod rhythm;
+pub mod store;
+pub mod tui;
+pub mod workspace;

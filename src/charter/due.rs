@@ -80,7 +80,11 @@ pub enum DueRule {
     /// Monthly or quarterly: business day N (1-based, weekends skipped), e.g. `BD3 17:00`.
     BusinessDay { n: u32, time: NaiveTime },
     /// Annual: a month and day in the fiscal year, e.g. `11-15 17:00`.
-    MonthDay { month: u32, day: u32, time: NaiveTime },
+    MonthDay {
+        month: u32,
+        day: u32,
+        time: NaiveTime,
+    },
 }
 
 /// Business days that exist in every period of the cadence (February has 20).
@@ -108,7 +112,9 @@ impl DueRule {
             Cadence::Weekly => calendar::parse_weekday(head)
                 .map(|day| DueRule::Weekday { day, time })
                 .ok_or_else(|| {
-                    format!("weekly due rule '{text}' must be a weekday and time, e.g. \"mon 10:00\"")
+                    format!(
+                        "weekly due rule '{text}' must be a weekday and time, e.g. \"mon 10:00\""
+                    )
                 }),
             Cadence::Monthly | Cadence::Quarterly => {
                 let max = max_business_day(cadence);
@@ -129,7 +135,11 @@ impl DueRule {
                 Ok(DueRule::BusinessDay { n, time })
             }
             Cadence::Annual => {
-                let bad = || format!("annual due rule '{text}' must be a month-day and time, e.g. \"11-15 17:00\"");
+                let bad = || {
+                    format!(
+                        "annual due rule '{text}' must be a month-day and time, e.g. \"11-15 17:00\""
+                    )
+                };
                 let (m, d) = head.split_once('-').ok_or_else(bad)?;
                 let month: u32 = m.parse().map_err(|_| bad())?;
                 let day: u32 = d.parse().map_err(|_| bad())?;
@@ -191,30 +201,51 @@ mod tests {
     #[test]
     fn weekly_rules_fall_in_the_period_week() {
         let rule = DueRule::parse("thu 12:00", Cadence::Weekly).unwrap();
-        assert_eq!(rule.due_at(d(2026, 11, 16)), d(2026, 11, 19).and_hms_opt(12, 0, 0).unwrap());
+        assert_eq!(
+            rule.due_at(d(2026, 11, 16)),
+            d(2026, 11, 19).and_hms_opt(12, 0, 0).unwrap()
+        );
     }
 
     #[test]
     fn business_day_rules_skip_weekends() {
         let rule = DueRule::parse("BD3 17:00", Cadence::Monthly).unwrap();
         // November 2026 starts on a Sunday: BD3 is Wednesday the 4th.
-        assert_eq!(rule.due_at(d(2026, 11, 1)), d(2026, 11, 4).and_hms_opt(17, 0, 0).unwrap());
+        assert_eq!(
+            rule.due_at(d(2026, 11, 1)),
+            d(2026, 11, 4).and_hms_opt(17, 0, 0).unwrap()
+        );
     }
 
     #[test]
     fn annual_rules_are_dates_in_the_fiscal_year() {
         let rule = DueRule::parse("01-15 09:00", Cadence::Annual).unwrap();
         // Fiscal year starting February 2026: 15 January falls in 2027.
-        assert_eq!(rule.due_at(d(2026, 2, 1)), d(2027, 1, 15).and_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(
+            rule.due_at(d(2026, 2, 1)),
+            d(2027, 1, 15).and_hms_opt(9, 0, 0).unwrap()
+        );
     }
 
     #[test]
     fn malformed_rules_say_what_is_expected() {
-        assert!(DueRule::parse("someday", Cadence::Weekly).unwrap_err().contains("weekday"));
-        assert!(DueRule::parse("BD0", Cadence::Monthly).unwrap_err().contains("out of range"));
+        assert!(
+            DueRule::parse("someday", Cadence::Weekly)
+                .unwrap_err()
+                .contains("weekday")
+        );
+        assert!(
+            DueRule::parse("BD0", Cadence::Monthly)
+                .unwrap_err()
+                .contains("out of range")
+        );
         assert!(DueRule::parse("BD21", Cadence::Monthly).is_err());
         assert!(DueRule::parse("BD40", Cadence::Quarterly).is_ok());
         assert!(DueRule::parse("02-29", Cadence::Annual).is_err());
-        assert!(DueRule::parse("mon 25:00", Cadence::Weekly).unwrap_err().contains("HH:MM"));
+        assert!(
+            DueRule::parse("mon 25:00", Cadence::Weekly)
+                .unwrap_err()
+                .contains("HH:MM")
+        );
     }
 }

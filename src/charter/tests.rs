@@ -26,7 +26,10 @@ fn the_shipped_charter_is_valid_and_complete() {
     assert!(c.kpis.len() >= 18);
     assert!(c.stakeholders.len() >= 10);
     for cadence in Cadence::ALL {
-        assert!(c.deliverables.iter().any(|d| d.cadence == cadence), "{cadence}");
+        assert!(
+            c.deliverables.iter().any(|d| d.cadence == cadence),
+            "{cadence}"
+        );
     }
     assert!(c.channels.iter().any(|ch| ch.strategic));
     assert_eq!(c.escalation_for_age(5).unwrap().owner, "priya");
@@ -40,8 +43,14 @@ fn a_duplicate_id_is_reported_at_the_second_one() {
     let text = SHIPPED.replacen("id = \"sqls\"", "id = \"mqls\"", 1);
     let p = problems(&text);
     // the duplicate, and every reference to the id that no longer exists
-    assert!(p.iter().any(|p| p.message.contains("refers to KPI 'sqls'")), "{p:?}");
-    let dup = p.iter().find(|p| p.message.contains("duplicate kpi id 'mqls'")).unwrap();
+    assert!(
+        p.iter().any(|p| p.message.contains("refers to KPI 'sqls'")),
+        "{p:?}"
+    );
+    let dup = p
+        .iter()
+        .find(|p| p.message.contains("duplicate kpi id 'mqls'"))
+        .unwrap();
     assert_eq!(dup.line, line_of(&text, "id = \"mqls\"\nname = \"Sales"));
     assert_eq!(dup.column, 6);
 }
@@ -51,15 +60,32 @@ fn dangling_references_name_the_missing_id() {
     let text = SHIPPED.replacen("owner = \"alex\"", "owner = \"nobody\"", 1);
     let p = problems(&text);
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.contains("stakeholder 'nobody'"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("stakeholder 'nobody'"),
+        "{}",
+        p[0].message
+    );
     assert_eq!(p[0].line, line_of(&text, "owner = \"nobody\""));
 
-    let text = SHIPPED.replacen("kpis = [\"pipeline\", \"pipeline-coverage\"", "kpis = [\"pipelin\", \"pipeline-coverage\"", 1);
+    let text = SHIPPED.replacen(
+        "kpis = [\"pipeline\", \"pipeline-coverage\"",
+        "kpis = [\"pipelin\", \"pipeline-coverage\"",
+        1,
+    );
     let p = problems(&text);
-    assert!(p[0].message.contains("objective 'grow-pipeline' refers to KPI 'pipelin'"), "{}", p[0].message);
+    assert!(
+        p[0].message
+            .contains("objective 'grow-pipeline' refers to KPI 'pipelin'"),
+        "{}",
+        p[0].message
+    );
 
     let text = SHIPPED.replacen("accountable = \"dana\"", "accountable = \"ghost\"", 1);
-    assert!(problems(&text)[0].message.contains("raci 'kpi-definitions'"));
+    assert!(
+        problems(&text)[0]
+            .message
+            .contains("raci 'kpi-definitions'")
+    );
 }
 
 #[test]
@@ -69,7 +95,11 @@ fn a_kpi_without_a_definition_is_rejected_with_its_place() {
     let text = format!("{}{}", &SHIPPED[..start], &SHIPPED[end..]);
     let p = problems(&text);
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.contains("missing field `definition`"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("missing field `definition`"),
+        "{}",
+        p[0].message
+    );
     assert!(p[0].line > 1);
 
     let text = SHIPPED.replacen(
@@ -91,9 +121,17 @@ fn a_kpi_without_a_definition_is_rejected_with_its_place() {
 
 #[test]
 fn unknown_cadences_and_malformed_due_rules_are_rejected() {
-    let text = SHIPPED.replacen("cadence = \"weekly\"\ndue = \"mon 12:00\"", "cadence = \"fortnightly\"\ndue = \"mon 12:00\"", 1);
+    let text = SHIPPED.replacen(
+        "cadence = \"weekly\"\ndue = \"mon 12:00\"",
+        "cadence = \"fortnightly\"\ndue = \"mon 12:00\"",
+        1,
+    );
     let p = problems(&text);
-    assert!(p.iter().any(|p| p.message.contains("unknown cadence 'fortnightly'")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("unknown cadence 'fortnightly'")),
+        "{p:?}"
+    );
 
     let text = SHIPPED.replacen("due = \"BD3 17:00\"", "due = \"third day\"", 1);
     let p = problems(&text);
@@ -107,11 +145,21 @@ fn thresholds_out_of_range_are_rejected() {
     let text = SHIPPED.replacen("sla_on_time_target = 0.90", "sla_on_time_target = 90", 1);
     let p = problems(&text);
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.contains("sla_on_time_target = 90 is out of range"));
-    assert_eq!((p[0].line, p[0].column), (line_of(&text, "sla_on_time_target = 90"), 22));
+    assert!(
+        p[0].message
+            .contains("sla_on_time_target = 90 is out of range")
+    );
+    assert_eq!(
+        (p[0].line, p[0].column),
+        (line_of(&text, "sla_on_time_target = 90"), 22)
+    );
 
     let text = SHIPPED.replacen("usage = 3", "usage = 0", 1);
-    assert!(problems(&text)[0].message.contains("freshness_max_days.usage"));
+    assert!(
+        problems(&text)[0]
+            .message
+            .contains("freshness_max_days.usage")
+    );
 }
 
 #[test]
@@ -126,5 +174,9 @@ fn errors_render_as_file_line_column() {
     let text = SHIPPED.replacen("nps_target = 50.0", "nps_target = 500.0", 1);
     let err = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap_err();
     let line = line_of(&text, "nps_target = 500.0");
-    assert!(err.to_string().starts_with(&format!("charter/partnership.toml:{line}:14: nps_target")), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("charter/partnership.toml:{line}:14: nps_target")),
+        "{err}"
+    );
 }

@@ -23,7 +23,9 @@ pub const IMPORT_KINDS: [&str; 7] = [
     "reconciliation",
 ];
 
-const UNITS: [&str; 7] = ["usd", "count", "ratio", "fraction", "days", "months", "score"];
+const UNITS: [&str; 7] = [
+    "usd", "count", "ratio", "fraction", "days", "months", "score",
+];
 
 /// Fewer words than this cannot say what is counted, from which system, and when.
 const MIN_DEFINITION_WORDS: usize = 8;
@@ -91,7 +93,10 @@ fn to_date(value: &Spanned<Datetime>, ctx: &mut Ctx, name: &str) -> Option<Naive
         _ => None,
     };
     if date.is_none() {
-        ctx.at(value.span(), format!("{name} must be a date like 2025-01-01, found {dt}"));
+        ctx.at(
+            value.span(),
+            format!("{name} must be a date like 2025-01-01, found {dt}"),
+        );
     }
     date
 }
@@ -135,7 +140,10 @@ fn unique_ids<'a, T>(
         if value.is_empty() {
             ctx.at(id.span(), format!("[[{section}]] id is empty"));
         } else if !seen.insert(value.to_string()) {
-            ctx.at(id.span(), format!("duplicate {section} id '{value}': ids must be unique"));
+            ctx.at(
+                id.span(),
+                format!("duplicate {section} id '{value}': ids must be unique"),
+            );
         }
     }
     seen
@@ -205,7 +213,10 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             let id = o.id.get_ref().trim().to_string();
             let owner_label = format!("objective '{id}'");
             if o.kpis.is_empty() {
-                ctx.at(o.id.span(), format!("{owner_label} is tied to no KPI: list at least one in kpis"));
+                ctx.at(
+                    o.id.span(),
+                    format!("{owner_label} is tied to no KPI: list at least one in kpis"),
+                );
             }
             Objective {
                 statement: ctx.nonempty(&o.statement, "objective statement"),
@@ -219,7 +230,11 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         })
         .collect();
 
-    let kpis = raw.kpi.iter().map(|k| convert_kpi(k.get_ref(), ctx)).collect();
+    let kpis = raw
+        .kpi
+        .iter()
+        .map(|k| convert_kpi(k.get_ref(), ctx))
+        .collect();
 
     let deliverables = raw
         .deliverable
@@ -238,7 +253,10 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             });
             let grace = *d.grace_hours.get_ref();
             if !(0..=24 * 31).contains(&grace) {
-                ctx.at(d.grace_hours.span(), format!("{label}: grace_hours = {grace} is out of range: expected 0 to 744"));
+                ctx.at(
+                    d.grace_hours.span(),
+                    format!("{label}: grace_hours = {grace} is out of range: expected 0 to 744"),
+                );
             }
             Deliverable {
                 name: ctx.nonempty(&d.name, "deliverable name"),
@@ -262,12 +280,18 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             let c = c.get_ref();
             let id = c.id.get_ref().trim().to_string();
             let label = format!("channel '{id}'");
-            let floor = c.floor.as_ref().map(|f| nonnegative(ctx, f, &label, "floor"));
+            let floor = c
+                .floor
+                .as_ref()
+                .map(|f| nonnegative(ctx, f, &label, "floor"));
             let cap = c.cap.as_ref().map(|f| nonnegative(ctx, f, &label, "cap"));
-            if let (Some(lo), Some(hi), Some(cap_span)) = (floor, cap, c.cap.as_ref()) {
-                if lo > hi {
-                    ctx.at(cap_span.span(), format!("{label}: cap {hi} is below floor {lo}"));
-                }
+            if let (Some(lo), Some(hi), Some(cap_span)) = (floor, cap, c.cap.as_ref())
+                && lo > hi
+            {
+                ctx.at(
+                    cap_span.span(),
+                    format!("{label}: cap {hi} is below floor {lo}"),
+                );
             }
             Channel {
                 name: ctx.nonempty(&c.name, "channel name"),
@@ -293,11 +317,17 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             let label = format!("escalation '{id}'");
             let level = *e.level.get_ref();
             if !(1..=10).contains(&level) {
-                ctx.at(e.level.span(), format!("{label}: level {level} is out of range: expected 1 to 10"));
+                ctx.at(
+                    e.level.span(),
+                    format!("{label}: level {level} is out of range: expected 1 to 10"),
+                );
             }
             let days = *e.after_days.get_ref();
             if !(0..=365).contains(&days) {
-                ctx.at(e.after_days.span(), format!("{label}: after_days {days} is out of range: expected 0 to 365"));
+                ctx.at(
+                    e.after_days.span(),
+                    format!("{label}: after_days {days} is out of range: expected 0 to 365"),
+                );
             }
             EscalationLevel {
                 level: level.clamp(1, 10) as u32,
@@ -336,7 +366,13 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             Raci {
                 workstream: ctx.nonempty(&r.workstream, "raci workstream"),
                 responsible: refs(ctx, &r.responsible, &stakeholder_ids, "stakeholder", &label),
-                accountable: reference(ctx, &r.accountable, &stakeholder_ids, "stakeholder", &label),
+                accountable: reference(
+                    ctx,
+                    &r.accountable,
+                    &stakeholder_ids,
+                    "stakeholder",
+                    &label,
+                ),
                 consulted: refs(ctx, &r.consulted, &stakeholder_ids, "stakeholder", &label),
                 informed: refs(ctx, &r.informed, &stakeholder_ids, "stakeholder", &label),
                 id,
@@ -361,7 +397,10 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
 fn nonnegative(ctx: &mut Ctx, value: &Spanned<f64>, label: &str, name: &str) -> f64 {
     let x = *value.get_ref();
     if !x.is_finite() || x < 0.0 {
-        ctx.at(value.span(), format!("{label}: {name} = {x} must be zero or more (currency per week)"));
+        ctx.at(
+            value.span(),
+            format!("{label}: {name} = {x} must be zero or more (currency per week)"),
+        );
     }
     x
 }
@@ -375,7 +414,13 @@ fn convert_partnership(
     let week_start = match &p.week_start {
         None => Weekday::Mon,
         Some(w) => calendar::parse_weekday(w.get_ref()).unwrap_or_else(|| {
-            ctx.at(w.span(), format!("week_start '{}' is not a weekday (monday … sunday)", w.get_ref()));
+            ctx.at(
+                w.span(),
+                format!(
+                    "week_start '{}' is not a weekday (monday … sunday)",
+                    w.get_ref()
+                ),
+            );
             Weekday::Mon
         }),
     };
@@ -384,7 +429,10 @@ fn convert_partnership(
         Some(m) => {
             let v = *m.get_ref();
             if !(1..=12).contains(&v) {
-                ctx.at(m.span(), format!("fiscal_year_start_month = {v} is out of range: expected 1 to 12"));
+                ctx.at(
+                    m.span(),
+                    format!("fiscal_year_start_month = {v} is out of range: expected 1 to 12"),
+                );
             }
             v.clamp(1, 12) as u32
         }
@@ -392,21 +440,46 @@ fn convert_partnership(
     let revenue = p.annual_revenue.as_ref().map(|r| {
         let x = *r.get_ref();
         if !(x.is_finite() && x > 0.0) {
-            ctx.at(r.span(), format!("annual_revenue = {x} must be more than zero"));
+            ctx.at(
+                r.span(),
+                format!("annual_revenue = {x} must be more than zero"),
+            );
         }
         x
     });
     Partnership {
         name: ctx.nonempty(&p.name, "partnership name"),
-        company: p.company.as_ref().map(|c| c.get_ref().clone()).unwrap_or_default(),
-        analytics_lead: reference(ctx, &p.analytics_lead, stakeholders, "stakeholder", "analytics_lead"),
-        marketing_lead: reference(ctx, &p.marketing_lead, stakeholders, "stakeholder", "marketing_lead"),
+        company: p
+            .company
+            .as_ref()
+            .map(|c| c.get_ref().clone())
+            .unwrap_or_default(),
+        analytics_lead: reference(
+            ctx,
+            &p.analytics_lead,
+            stakeholders,
+            "stakeholder",
+            "analytics_lead",
+        ),
+        marketing_lead: reference(
+            ctx,
+            &p.marketing_lead,
+            stakeholders,
+            "stakeholder",
+            "marketing_lead",
+        ),
         effective_date: to_date(&p.effective_date, ctx, "effective_date").unwrap_or_default(),
         review_cadence: cadence(ctx, &p.review_cadence),
-        last_reviewed: p.last_reviewed.as_ref().and_then(|d| to_date(d, ctx, "last_reviewed")),
+        last_reviewed: p
+            .last_reviewed
+            .as_ref()
+            .and_then(|d| to_date(d, ctx, "last_reviewed")),
         week_start,
         fiscal_year_start_month: fy,
-        currency: p.currency.as_ref().map_or("USD".into(), |c| c.get_ref().clone()),
+        currency: p
+            .currency
+            .as_ref()
+            .map_or("USD".into(), |c| c.get_ref().clone()),
         annual_revenue: revenue,
         attribution_method: p.attribution_method.as_ref().map(|a| a.get_ref().clone()),
     }
@@ -445,34 +518,122 @@ fn convert_controls(raw: Option<&Spanned<RawControls>>, ctx: &mut Ctx) -> Contro
         let name = kind.get_ref().as_str();
         let d = *days.get_ref();
         match freshness.iter_mut().find(|(k, _)| k == name) {
-            None => ctx.at(kind.span(), format!(
-                "freshness_max_days: unknown import kind '{name}': use one of {}", IMPORT_KINDS.join(", ")
-            )),
+            None => ctx.at(
+                kind.span(),
+                format!(
+                    "freshness_max_days: unknown import kind '{name}': use one of {}",
+                    IMPORT_KINDS.join(", ")
+                ),
+            ),
             Some(slot) if (1..=3650).contains(&d) => slot.1 = d as u32,
-            Some(_) => ctx.at(days.span(), format!("freshness_max_days.{name} = {d} is out of range: expected 1 to 3650 days")),
+            Some(_) => ctx.at(
+                days.span(),
+                format!("freshness_max_days.{name} = {d} is out of range: expected 1 to 3650 days"),
+            ),
         }
     }
     Controls {
-        sla_on_time_target: ctx.number(&c.sla_on_time_target, "sla_on_time_target", 0.90, 0.0..1.0, FRACTION),
-        nps_target: ctx.number(&c.nps_target, "nps_target", 50.0, -100.0..100.0, " (NPS points)"),
-        dashboard_adoption_target: ctx.number(&c.dashboard_adoption_target, "dashboard_adoption_target", 0.80, 0.0..1.0, FRACTION),
-        insight_to_action_max_days: ctx.number(&c.insight_to_action_max_days, "insight_to_action_max_days", 14.0, 0.0..365.0, " days"),
-        forecast_tolerance: ctx.number(&c.forecast_tolerance, "forecast_tolerance", 0.15, 0.0..1.0, FRACTION),
-        allocation_variance_max: ctx.number(&c.allocation_variance_max, "allocation_variance_max", 0.15, 0.0..1.0, FRACTION),
-        reconciliation_tolerance: ctx.number(&c.reconciliation_tolerance, "reconciliation_tolerance", 0.02, 0.0..1.0, FRACTION),
-        cac_ltv_max_share: ctx.number(&c.cac_ltv_max_share, "cac_ltv_max_share", 0.30, 0.0..1.0, FRACTION),
+        sla_on_time_target: ctx.number(
+            &c.sla_on_time_target,
+            "sla_on_time_target",
+            0.90,
+            0.0..1.0,
+            FRACTION,
+        ),
+        nps_target: ctx.number(
+            &c.nps_target,
+            "nps_target",
+            50.0,
+            -100.0..100.0,
+            " (NPS points)",
+        ),
+        dashboard_adoption_target: ctx.number(
+            &c.dashboard_adoption_target,
+            "dashboard_adoption_target",
+            0.80,
+            0.0..1.0,
+            FRACTION,
+        ),
+        insight_to_action_max_days: ctx.number(
+            &c.insight_to_action_max_days,
+            "insight_to_action_max_days",
+            14.0,
+            0.0..365.0,
+            " days",
+        ),
+        forecast_tolerance: ctx.number(
+            &c.forecast_tolerance,
+            "forecast_tolerance",
+            0.15,
+            0.0..1.0,
+            FRACTION,
+        ),
+        allocation_variance_max: ctx.number(
+            &c.allocation_variance_max,
+            "allocation_variance_max",
+            0.15,
+            0.0..1.0,
+            FRACTION,
+        ),
+        reconciliation_tolerance: ctx.number(
+            &c.reconciliation_tolerance,
+            "reconciliation_tolerance",
+            0.02,
+            0.0..1.0,
+            FRACTION,
+        ),
+        cac_ltv_max_share: ctx.number(
+            &c.cac_ltv_max_share,
+            "cac_ltv_max_share",
+            0.30,
+            0.0..1.0,
+            FRACTION,
+        ),
         ltv: c.ltv.as_ref().map(|v| {
             let x = *v.get_ref();
             if !(x.is_finite() && x > 0.0) {
-                ctx.at(v.span(), format!("ltv = {x} must be more than zero (currency per customer)"));
+                ctx.at(
+                    v.span(),
+                    format!("ltv = {x} must be more than zero (currency per customer)"),
+                );
             }
             x
         }),
-        roi_hurdle: ctx.number(&c.roi_hurdle, "roi_hurdle", 1.0, 0.0..100.0, " (pipeline per unit of spend)"),
-        contingency_reserve: ctx.number(&c.contingency_reserve, "contingency_reserve", 0.10, 0.0..0.5, FRACTION),
-        anomaly_threshold: ctx.number(&c.anomaly_threshold, "anomaly_threshold", 3.5, 1.0..20.0, " (robust z-score)"),
-        anomaly_min_change: ctx.number(&c.anomaly_min_change, "anomaly_min_change", 0.20, 0.0..1.0, FRACTION),
-        forecast_variance_review: ctx.number(&c.forecast_variance_review, "forecast_variance_review", 0.15, 0.0..1.0, FRACTION),
+        roi_hurdle: ctx.number(
+            &c.roi_hurdle,
+            "roi_hurdle",
+            1.0,
+            0.0..100.0,
+            " (pipeline per unit of spend)",
+        ),
+        contingency_reserve: ctx.number(
+            &c.contingency_reserve,
+            "contingency_reserve",
+            0.10,
+            0.0..0.5,
+            FRACTION,
+        ),
+        anomaly_threshold: ctx.number(
+            &c.anomaly_threshold,
+            "anomaly_threshold",
+            3.5,
+            1.0..20.0,
+            " (robust z-score)",
+        ),
+        anomaly_min_change: ctx.number(
+            &c.anomaly_min_change,
+            "anomaly_min_change",
+            0.20,
+            0.0..1.0,
+            FRACTION,
+        ),
+        forecast_variance_review: ctx.number(
+            &c.forecast_variance_review,
+            "forecast_variance_review",
+            0.15,
+            0.0..1.0,
+            FRACTION,
+        ),
         freshness_max_days: freshness,
     }
 }
@@ -488,7 +649,10 @@ fn convert_privacy(raw: Option<&Spanned<RawPrivacy>>, ctx: &mut Ctx) -> Privacy 
     let retention_days = p.retention_days.as_ref().map(|r| {
         let d = *r.get_ref();
         if !(30..=3650).contains(&d) {
-            ctx.at(r.span(), format!("retention_days = {d} is out of range: expected 30 to 3650"));
+            ctx.at(
+                r.span(),
+                format!("retention_days = {d} is out of range: expected 30 to 3650"),
+            );
         }
         d.clamp(30, 3650) as u32
     });
@@ -513,7 +677,13 @@ fn convert_kpi(k: &RawKpi, ctx: &mut Ctx) -> Kpi {
     }
     let unit = k.unit.get_ref().trim().to_ascii_lowercase();
     if !UNITS.contains(&unit.as_str()) {
-        ctx.at(k.unit.span(), format!("kpi '{id}': unknown unit '{unit}': use one of {}", UNITS.join(", ")));
+        ctx.at(
+            k.unit.span(),
+            format!(
+                "kpi '{id}': unknown unit '{unit}': use one of {}",
+                UNITS.join(", ")
+            ),
+        );
     }
     let direction = match k.direction.get_ref().trim() {
         "higher" => Direction::HigherIsBetter,
@@ -527,7 +697,10 @@ fn convert_kpi(k: &RawKpi, ctx: &mut Ctx) -> Kpi {
         "derived" => KpiSource::Derived,
         "imported" => KpiSource::Imported,
         other => {
-            ctx.at(k.source.span(), format!("kpi '{id}': source '{other}' must be \"derived\" or \"imported\""));
+            ctx.at(
+                k.source.span(),
+                format!("kpi '{id}': source '{other}' must be \"derived\" or \"imported\""),
+            );
             KpiSource::Imported
         }
     };
@@ -538,10 +711,14 @@ fn convert_kpi(k: &RawKpi, ctx: &mut Ctx) -> Kpi {
         _ => 0.0..=1e15,
     };
     if !target.is_finite() || !target_range.contains(&target) {
-        ctx.at(k.target.span(), format!(
-            "kpi '{id}': target {target} is out of range for unit {unit}: expected {} to {}",
-            target_range.start(), target_range.end()
-        ));
+        ctx.at(
+            k.target.span(),
+            format!(
+                "kpi '{id}': target {target} is out of range for unit {unit}: expected {} to {}",
+                target_range.start(),
+                target_range.end()
+            ),
+        );
     }
     let tolerance = *k.tolerance.get_ref();
     if !(0.0..=1.0).contains(&tolerance) {
@@ -570,7 +747,10 @@ fn convert_stakeholders(raw: &[Spanned<RawStakeholder>], ctx: &mut Ctx) -> Vec<S
             for u in &s.bi_users {
                 let name = u.get_ref().trim().to_ascii_lowercase();
                 if let Some((_, other)) = bi_seen.iter().find(|(n, _)| *n == name) {
-                    ctx.at(u.span(), format!("BI user '{name}' is already listed for stakeholder '{other}'"));
+                    ctx.at(
+                        u.span(),
+                        format!("BI user '{name}' is already listed for stakeholder '{other}'"),
+                    );
                 }
                 bi_seen.push((name, id.clone()));
                 bi_users.push(u.get_ref().trim().to_string());
@@ -578,7 +758,11 @@ fn convert_stakeholders(raw: &[Spanned<RawStakeholder>], ctx: &mut Ctx) -> Vec<S
             Stakeholder {
                 name: ctx.nonempty(&s.name, "stakeholder name"),
                 role: s.role.get_ref().trim().to_string(),
-                team: s.team.as_ref().map(|t| t.get_ref().clone()).unwrap_or_default(),
+                team: s
+                    .team
+                    .as_ref()
+                    .map(|t| t.get_ref().clone())
+                    .unwrap_or_default(),
                 marketing_leader: s.marketing_leader,
                 bi_users,
                 id,

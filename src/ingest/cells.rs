@@ -56,7 +56,12 @@ pub fn timestamp(text: &str) -> Result<NaiveDateTime, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc).naive_utc());
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(t);
         }
@@ -115,7 +120,7 @@ pub fn count(text: &str) -> Result<i64, String> {
         Ok(n) if n < 0 => Err("must not be negative".into()),
         Ok(n) => Ok(n),
         Err(_) => match text.parse::<f64>() {
-            Ok(x) if x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x < 9.0e15 => Ok(x as i64),
+            Ok(x) if x.fract() == 0.0 && (0.0..9.0e15).contains(&x) => Ok(x as i64),
             Ok(x) if x < 0.0 => Err("must not be negative".into()),
             Ok(_) => Err("must be a whole number".into()),
             Err(_) => Err("not a whole number".into()),
@@ -140,8 +145,14 @@ mod tests {
     fn timestamps_convert_to_utc() {
         let t = timestamp("2026-03-02T10:00:00+02:00").unwrap();
         assert_eq!(timestamp_text(t), "2026-03-02T08:00:00");
-        assert_eq!(timestamp_text(timestamp("2026-03-02 10:00:00").unwrap()), "2026-03-02T10:00:00");
-        assert_eq!(timestamp_text(timestamp("2026-03-02 10:00:00.123").unwrap()), "2026-03-02T10:00:00");
+        assert_eq!(
+            timestamp_text(timestamp("2026-03-02 10:00:00").unwrap()),
+            "2026-03-02T10:00:00"
+        );
+        assert_eq!(
+            timestamp_text(timestamp("2026-03-02 10:00:00.123").unwrap()),
+            "2026-03-02T10:00:00"
+        );
         assert!(timestamp("02/03/2026").is_err());
     }
 
@@ -165,7 +176,13 @@ mod tests {
 
     #[test]
     fn months_accept_both_forms() {
-        assert_eq!(month("2026-03").unwrap(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
-        assert_eq!(month("2026-03-17").unwrap(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        assert_eq!(
+            month("2026-03").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
+        assert_eq!(
+            month("2026-03-17").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
     }
 }

@@ -46,11 +46,19 @@ pub struct Column {
 }
 
 const fn req(name: &'static str, ty: Ty) -> Column {
-    Column { name, required: true, ty }
+    Column {
+        name,
+        required: true,
+        ty,
+    }
 }
 
 const fn opt(name: &'static str, ty: Ty) -> Column {
-    Column { name, required: false, ty }
+    Column {
+        name,
+        required: false,
+        ty,
+    }
 }
 
 /// Columns in store order; the first `key_len` form the natural key.

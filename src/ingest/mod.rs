@@ -7,9 +7,8 @@ mod kinds;
 
 pub use kinds::{Column, Kind, KindDef, Ty};
 
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -110,7 +109,13 @@ pub fn import_file(
         source,
     })?;
     let name = path.display().to_string();
-    import_reader(store, charter, kind, std::io::BufReader::with_capacity(1 << 16, file), &name)
+    import_reader(
+        store,
+        charter,
+        kind,
+        std::io::BufReader::with_capacity(1 << 16, file),
+        &name,
+    )
 }
 
 /// A reader that hashes what passes through it, so the import log can record the
@@ -125,24 +130,6 @@ impl<R: Read> Read for Hashing<R> {
         let n = self.inner.read(buf)?;
         self.hash.update(&buf[..n]);
         Ok(n)
-    }
-}
-
-/// Keys are already hashes: the set need not hash them again.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(*b);
-        }
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
     }
 }
 
@@ -172,11 +159,20 @@ fn layout(kind: Kind, header: &csv::ByteRecord, file: &str) -> Result<Layout, Im
     let mut names = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let text = std::str::from_utf8(raw).map_err(|_| {
-            format(format!("line 1, column {}: the header is not UTF-8 text: re-save the file as UTF-8", i + 1))
+            format(format!(
+                "line 1, column {}: the header is not UTF-8 text: re-save the file as UTF-8",
+                i + 1
+            ))
         })?;
-        let name = text.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
+        let name = text
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .to_ascii_lowercase();
         if !name.is_empty() && names.contains(&name) {
-            return Err(format(format!("line 1, column {}: column '{name}' appears twice", i + 1)));
+            return Err(format(format!(
+                "line 1, column {}: column '{name}' appears twice",
+                i + 1
+            )));
         }
         names.push(name);
     }
@@ -194,7 +190,12 @@ fn layout(kind: Kind, header: &csv::ByteRecord, file: &str) -> Result<Layout, Im
         .map(|(c, _)| c.name)
         .collect();
     if !missing.is_empty() {
-        let required: Vec<&str> = def.columns.iter().filter(|c| c.required).map(|c| c.name).collect();
+        let required: Vec<&str> = def
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
         return Err(format(format!(
             "line 1: missing required column{} {} for `{kind}` (required: {}; found: {})",
             if missing.len() == 1 { "" } else { "s" },
@@ -210,7 +211,11 @@ fn layout(kind: Kind, header: &csv::ByteRecord, file: &str) -> Result<Layout, Im
         .collect();
     let mut notices = Vec::new();
     if !extra.is_empty() {
-        notices.push(format!("ignored column{} not used by `{kind}`: {}", if extra.len() == 1 { "" } else { "s" }, extra.join(", ")));
+        notices.push(format!(
+            "ignored column{} not used by `{kind}`: {}",
+            if extra.len() == 1 { "" } else { "s" },
+            extra.join(", ")
+        ));
     }
     Ok(Layout {
         index,
@@ -237,9 +242,9 @@ fn parse_field<'a>(
     }
     let p = &charter.partnership;
     Ok(match column.ty {
-        Ty::Week => Cell::Owned(
-            crate::calendar::week_start(cells::date(text)?, p.week_start).to_string(),
-        ),
+        Ty::Week => {
+            Cell::Owned(crate::calendar::week_start(cells::date(text)?, p.week_start).to_string())
+        }
         Ty::Date => Cell::Owned(cells::date(text)?.to_string()),
         Ty::Month => Cell::Owned(cells::month(text)?.to_string()),
         Ty::Epoch => Cell::Int(cells::timestamp(text)?.and_utc().timestamp()),
@@ -251,7 +256,9 @@ fn parse_field<'a>(
         Ty::Text => Cell::Text(text),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
-                return Err("is not a KPI id of the charter: add it to [[kpi]] or fix the id".into());
+                return Err(
+                    "is not a KPI id of the charter: add it to [[kpi]] or fix the id".into(),
+                );
             }
             Cell::Text(text)
         }
@@ -270,7 +277,8 @@ fn parse_field<'a>(
                 .or_else(|| charter.deliverable(id).map(|d| d.cadence));
             match cadence {
                 Some(c) => Cell::Owned(
-                    c.period_start(date, p.week_start, p.fiscal_year_start_month).to_string(),
+                    c.period_start(date, p.week_start, p.fiscal_year_start_month)
+                        .to_string(),
                 ),
                 // The id itself is already reported as unknown.
                 None => Cell::Owned(date.to_string()),
@@ -359,10 +367,19 @@ pub fn import_reader<R: Read>(
     };
     let mut header = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header).map_err(read_err)? {
-        let required: Vec<&str> = kind.def().columns.iter().filter(|c| c.required).map(|c| c.name).collect();
+        let required: Vec<&str> = kind
+            .def()
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
         return Err(ImportError::Format {
             file: file_name.to_string(),
-            message: format!("the file is empty: a `{kind}` file starts with a header row ({})", required.join(",")),
+            message: format!(
+                "the file is empty: a `{kind}` file starts with a header row ({})",
+                required.join(",")
+            ),
         });
     }
     let layout = layout(kind, &header, file_name)?;
@@ -387,7 +404,10 @@ pub fn import_reader<R: Read>(
     };
     let mut errors: Vec<RowError> = Vec::new();
     let mut bad_rows = 0usize;
-    let mut seen: HashSet<u128, BuildHasherDefault<PassThrough>> = HashSet::default();
+    // (key hash, line) of every good row. Duplicates are found by sorting once at the end
+    // rather than with a hash set per row: a million-entry set thrashes the CPU cache that
+    // SQLite needs, and any duplicate rolls the whole file back anyway.
+    let mut keys: Vec<(u128, u64)> = Vec::new();
     {
         let mut insert = tx.prepare(&insert_sql(def)).map_err(store_err)?;
         let mut update = tx.prepare(&update_sql(def)).map_err(store_err)?;
@@ -401,7 +421,12 @@ pub fn import_reader<R: Read>(
                     let line = e.position().map_or(0, |p| p.line());
                     bad_rows += 1;
                     if errors.len() < MAX_LISTED_ERRORS {
-                        errors.push(RowError { line, column: None, value: String::new(), reason: format!("cannot be read as CSV: {e}") });
+                        errors.push(RowError {
+                            line,
+                            column: None,
+                            value: String::new(),
+                            reason: format!("cannot be read as CSV: {e}"),
+                        });
                     }
                     break;
                 }
@@ -449,16 +474,8 @@ pub fn import_reader<R: Read>(
                         }
                     }
                 }
-                if row_errors.is_empty() && !seen.insert(key_hash(&row[..def.key_len])) {
-                    row_errors.push(RowError {
-                        line,
-                        column: None,
-                        value: row[..def.key_len].iter().map(show).collect::<Vec<_>>().join(", "),
-                        reason: format!(
-                            "duplicate natural key ({}): an earlier row of this file has the same key",
-                            kind.key_names().join(", ")
-                        ),
-                    });
+                if row_errors.is_empty() {
+                    keys.push((key_hash(&row[..def.key_len]), line));
                 }
             }
             if !row_errors.is_empty() {
@@ -470,9 +487,17 @@ pub fn import_reader<R: Read>(
             if bad_rows > 0 {
                 continue; // nothing will be written; keep validating
             }
-            if insert.execute(rusqlite::params_from_iter(row.iter())).map_err(store_err)? == 1 {
+            if insert
+                .execute(rusqlite::params_from_iter(row.iter()))
+                .map_err(store_err)?
+                == 1
+            {
                 summary.new += 1;
-            } else if update.execute(rusqlite::params_from_iter(row.iter())).map_err(store_err)? == 1 {
+            } else if update
+                .execute(rusqlite::params_from_iter(row.iter()))
+                .map_err(store_err)?
+                == 1
+            {
                 summary.updated += 1;
             } else {
                 summary.unchanged += 1;
@@ -480,6 +505,13 @@ pub fn import_reader<R: Read>(
         }
     }
     drop(csv);
+    let duplicates = duplicate_keys(kind, keys);
+    if !duplicates.is_empty() {
+        bad_rows += duplicates.len();
+        errors.extend(duplicates);
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_LISTED_ERRORS);
+    }
     if bad_rows > 0 {
         // Dropping the transaction rolls it back: nothing of this file is written.
         return Err(ImportError::Rows {
@@ -513,14 +545,22 @@ pub fn import_reader<R: Read>(
     Ok(summary)
 }
 
-fn show(cell: &Cell) -> String {
-    match cell {
-        Cell::Null => String::new(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Real(f) => f.to_string(),
-        Cell::Text(s) => s.to_string(),
-        Cell::Owned(s) => s.clone(),
-    }
+/// Rows whose natural key an earlier row of the file already had.
+fn duplicate_keys(kind: Kind, mut keys: Vec<(u128, u64)>) -> Vec<RowError> {
+    keys.sort_unstable();
+    keys.windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| RowError {
+            line: w[1].1,
+            column: None,
+            value: String::new(),
+            reason: format!(
+                "duplicate natural key ({}): line {} has the same key",
+                kind.key_names().join(", "),
+                w[0].1
+            ),
+        })
+        .collect()
 }
 
 /// Long values are cut in error messages so one huge field does not flood the terminal.

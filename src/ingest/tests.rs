@@ -1,0 +1,344 @@
+//! Each import rule, with the reported location and the store left unchanged.
+
+use std::path::Path;
+
+use super::*;
+
+fn charter() -> Charter {
+    Charter::parse(
+        include_str!("../../charter/partnership.toml"),
+        Path::new("partnership.toml"),
+    )
+    .unwrap()
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    (dir, store)
+}
+
+fn import(store: &mut Store, kind: Kind, text: &[u8]) -> Result<ImportSummary, ImportError> {
+    import_reader(store, &charter(), kind, text, "test.csv")
+}
+
+fn row_errors(result: Result<ImportSummary, ImportError>) -> Vec<RowError> {
+    match result {
+        Err(ImportError::Rows { errors, .. }) => errors,
+        other => panic!("expected row errors, got {other:?}"),
+    }
+}
+
+fn format_error(result: Result<ImportSummary, ImportError>) -> String {
+    match result {
+        Err(e @ ImportError::Format { .. }) => e.to_string(),
+        other => panic!("expected a format error, got {other:?}"),
+    }
+}
+
+const CHANNELS: &str = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,linkedin,12000,40,15,5,150000\n\
+2026-11-18,paid-search,20000.5,80,30,9,210000\n";
+
+/// Rows and log entries, to prove a failed import wrote nothing.
+fn footprint(store: &Store) -> (i64, i64) {
+    (
+        store.count("channel_week").unwrap(),
+        store.count("import_log").unwrap(),
+    )
+}
+
+#[test]
+fn a_good_file_imports_and_reimporting_changes_nothing() {
+    let (_d, mut s) = store();
+    let first = import(&mut s, Kind::Channels, CHANNELS.as_bytes()).unwrap();
+    assert_eq!(
+        (first.rows, first.new, first.updated, first.unchanged),
+        (2, 2, 0, 0)
+    );
+    let again = import(&mut s, Kind::Channels, CHANNELS.as_bytes()).unwrap();
+    assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 2));
+    // any date in the week is normalised to the week's first day (Monday)
+    let weeks: Vec<String> = s
+        .conn
+        .prepare("SELECT DISTINCT week FROM channel_week")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(weeks, vec!["2026-11-16".to_string()]);
+    assert_eq!(s.count("import_log").unwrap(), 2);
+}
+
+#[test]
+fn a_corrected_file_updates_rows_with_the_same_key() {
+    let (_d, mut s) = store();
+    import(&mut s, Kind::Channels, CHANNELS.as_bytes()).unwrap();
+    let fixed = CHANNELS.replace("12000,40", "12500,40");
+    let r = import(&mut s, Kind::Channels, fixed.as_bytes()).unwrap();
+    assert_eq!((r.new, r.updated, r.unchanged), (0, 1, 1));
+    let spend: f64 = s
+        .conn
+        .query_row(
+            "SELECT spend FROM channel_week WHERE channel='linkedin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(spend, 12500.0);
+}
+
+#[test]
+fn every_bad_row_is_listed_and_nothing_is_written() {
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,linkedin,-5,40,15,5,150000\n\
+2026-11-16,paid-search,20000,80,30,9,210000\n\
+16/11/2026,events,100,x,1,1,1\n";
+    let errors = row_errors(import(&mut s, Kind::Channels, text.as_bytes()));
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(errors[0].line, 2);
+    assert_eq!(errors[0].column, Some((3, "spend".to_string())));
+    assert_eq!(errors[0].value, "-5");
+    assert!(errors[0].reason.contains("negative"));
+    assert_eq!(
+        (errors[1].line, errors[1].column.as_ref().unwrap().0),
+        (4, 1)
+    );
+    assert!(errors[1].reason.contains("YYYY-MM-DD"));
+    assert_eq!(errors[2].column, Some((4, "leads".to_string())));
+    assert_eq!(footprint(&s), (0, 0));
+}
+
+#[test]
+fn a_missing_required_column_is_named() {
+    let (_d, mut s) = store();
+    let msg = format_error(import(
+        &mut s,
+        Kind::Channels,
+        b"week,channel,spend,leads,mqls,pipeline\n",
+    ));
+    assert!(msg.contains("missing required column sqls"), "{msg}");
+    assert_eq!(footprint(&s), (0, 0));
+}
+
+#[test]
+fn unparseable_timestamps_and_scores_are_caught() {
+    let (_d, mut s) = store();
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Usage,
+        b"timestamp,user,dashboard\nyesterday,dana,Exec\n",
+    ));
+    assert_eq!(
+        (errors[0].line, errors[0].column.clone().unwrap().1.as_str()),
+        (2, "timestamp")
+    );
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Nps,
+        b"date,respondent,score\n2026-11-02,r1,11\n2026-11-02,r2,-1\n",
+    ));
+    assert_eq!(errors.len(), 2);
+    assert!(errors[0].reason.contains("0 to 10"));
+    assert_eq!(s.count("nps_response").unwrap(), 0);
+}
+
+#[test]
+fn unknown_kpi_and_deliverable_ids_are_refused() {
+    let (_d, mut s) = store();
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Kpis,
+        b"kpi,period_start,value\nltv-cac,2026-07-01,3.2\nmagic,2026-07-01,1\n",
+    ));
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].line, errors[0].value.as_str()), (3, "magic"));
+    assert!(errors[0].reason.contains("not a KPI id"));
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Deliveries,
+        b"deliverable,period_start,delivered_at\nnope,2026-11-02,2026-11-03T10:00:00Z\n",
+    ));
+    assert!(errors[0].reason.contains("not a deliverable id"));
+    assert_eq!(
+        s.count("kpi_value").unwrap() + s.count("delivery").unwrap(),
+        0
+    );
+}
+
+#[test]
+fn periods_are_normalised_to_the_cadence() {
+    let (_d, mut s) = store();
+    // ltv-cac is quarterly; campaign-snapshot is weekly.
+    import(
+        &mut s,
+        Kind::Kpis,
+        b"kpi,period_start,value\nltv-cac,2026-08-15,3.2\n",
+    )
+    .unwrap();
+    let p: String = s
+        .conn
+        .query_row("SELECT period_start FROM kpi_value", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(p, "2026-07-01");
+    import(
+        &mut s,
+        Kind::Deliveries,
+        b"deliverable,period_start,delivered_at\ncampaign-snapshot,2026-11-19,2026-11-16 11:00\n",
+    )
+    .unwrap();
+    let (p, at): (String, String) = s
+        .conn
+        .query_row("SELECT period_start, delivered_at FROM delivery", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (p.as_str(), at.as_str()),
+        ("2026-11-16", "2026-11-16T11:00:00")
+    );
+}
+
+#[test]
+fn a_duplicate_natural_key_inside_the_file_is_an_error() {
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,linkedin,1,1,1,1,1\n\
+2026-11-20,linkedin,2,2,2,2,2\n";
+    let errors = row_errors(import(&mut s, Kind::Channels, text.as_bytes()));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 3);
+    assert!(
+        errors[0]
+            .reason
+            .contains("duplicate natural key (week, channel, geo)")
+    );
+    assert_eq!(footprint(&s), (0, 0));
+}
+
+#[test]
+fn a_ragged_row_is_reported() {
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n2026-11-16,linkedin,1,200,1,1,1,1\n";
+    let errors = row_errors(import(&mut s, Kind::Channels, text.as_bytes()));
+    assert_eq!(errors[0].line, 2);
+    assert!(errors[0].reason.contains("8 fields but the header has 7"));
+}
+
+#[test]
+fn semicolon_and_tab_separated_files_are_recognised() {
+    let (_d, mut s) = store();
+    let msg = format_error(import(
+        &mut s,
+        Kind::Nps,
+        b"date;respondent;score\n2026-11-02;r1;9\n",
+    ));
+    assert!(msg.contains("semicolon-separated"), "{msg}");
+    let msg = format_error(import(&mut s, Kind::Nps, b"date\trespondent\tscore\n"));
+    assert!(msg.contains("tab-separated"), "{msg}");
+}
+
+#[test]
+fn non_utf8_bytes_are_located() {
+    let (_d, mut s) = store();
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Nps,
+        b"date,respondent,score,comment\n2026-11-02,r1,9,caf\xe9\n",
+    ));
+    assert_eq!(errors[0].line, 2);
+    assert_eq!(errors[0].column, Some((4, "comment".to_string())));
+    assert!(errors[0].reason.contains("UTF-8"));
+}
+
+#[test]
+fn bom_crlf_and_quoted_commas_are_accepted() {
+    let (_d, mut s) = store();
+    let text = "\u{feff}date,respondent,score,comment\r\n2026-11-02,r1,9,\"fast, clear, useful\"\r\n2026-11-02,r2,6,\"two\nlines\"\r\n";
+    let r = import(&mut s, Kind::Nps, text.as_bytes()).unwrap();
+    assert_eq!(r.new, 2);
+    let comment: String = s
+        .conn
+        .query_row(
+            "SELECT comment FROM nps_response WHERE respondent='r1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comment, "fast, clear, useful");
+}
+
+#[test]
+fn a_header_only_file_is_fine_and_extra_columns_get_a_notice() {
+    let (_d, mut s) = store();
+    let r = import(
+        &mut s,
+        Kind::Reconciliation,
+        b"week,metric,map_count,crm_count,owner\n",
+    )
+    .unwrap();
+    assert_eq!(r.rows, 0);
+    assert_eq!(
+        r.notices,
+        vec!["ignored column not used by `reconciliation`: owner".to_string()]
+    );
+    assert_eq!(s.count("import_log").unwrap(), 1);
+}
+
+#[test]
+fn the_error_list_is_capped_but_counts_every_bad_row() {
+    let (_d, mut s) = store();
+    let mut text = String::from("date,respondent,score\n");
+    for i in 0..150 {
+        text.push_str(&format!("2026-11-02,r{i},99\n"));
+    }
+    match import(&mut s, Kind::Nps, text.as_bytes()) {
+        Err(e @ ImportError::Rows { .. }) => {
+            let ImportError::Rows { errors, total, .. } = &e else {
+                unreachable!()
+            };
+            assert_eq!((errors.len(), *total), (MAX_LISTED_ERRORS, 150));
+            assert!(e.to_string().contains("… and 50 more"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn every_kind_accepts_its_example() {
+    let (_d, mut s) = store();
+    let examples: [(Kind, &str); 7] = [
+        (Kind::Channels, CHANNELS),
+        (
+            Kind::Kpis,
+            "kpi,period_start,value,note\npipeline-coverage,2026-10-01,3.4,\n",
+        ),
+        (
+            Kind::Plan,
+            "month,channel,budget,pipeline_target,mql_target\n2026-11,linkedin,60000,1500000,80\n",
+        ),
+        (
+            Kind::Deliveries,
+            "deliverable,period_start,delivered_at,link,note\nperformance-review,2026-11-01,2026-11-04T15:30:00Z,https://bi/x,\n",
+        ),
+        (
+            Kind::Usage,
+            "timestamp,user,dashboard,source\n2026-11-16T09:12:00Z,dana.whitfield@atlas-eor.com,Executive Marketing Summary,looker\n",
+        ),
+        (
+            Kind::Nps,
+            "date,respondent,score,role,comment\n2026-11-02,sam,9,VP Demand Generation,\n",
+        ),
+        (
+            Kind::Reconciliation,
+            "week,metric,map_count,crm_count\n2026-11-16,mqls,118,117\n",
+        ),
+    ];
+    for (kind, text) in examples {
+        let r = import(&mut s, kind, text.as_bytes()).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(r.new >= 1, "{kind}");
+    }
+    assert_eq!(s.last_loaded().unwrap().len(), 7);
+}

@@ -120,9 +120,9 @@ impl Store {
 
     /// When each import kind was last loaded (UTC `YYYY-MM-DDTHH:MM:SS`), newest first per kind.
     pub fn last_loaded(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, MAX(loaded_at) FROM import_log GROUP BY kind ORDER BY kind",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, MAX(loaded_at) FROM import_log GROUP BY kind ORDER BY kind")?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
@@ -230,3 +230,6 @@ mod tests {
         assert!(err.to_string().contains("upgrade rhythm"));
     }
 }
+
+mod queries;
+mod records;

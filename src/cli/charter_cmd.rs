@@ -1,0 +1,233 @@
+//! `rhythm charter check` / `rhythm charter show`.
+
+use clap::Subcommand;
+
+use super::{Outcome, load_charter, table};
+use crate::charter::{Cadence, Charter, Direction, KpiSource};
+use crate::format;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Subcommand)]
+pub enum CharterAction {
+    /// Validate the charter: exit 0 if valid, 2 with file:line:column errors if not
+    Check,
+    /// Print a readable summary of the charter
+    Show,
+}
+
+pub fn run(ws: &Workspace, action: CharterAction) -> Outcome {
+    let charter = load_charter(ws)?;
+    match action {
+        CharterAction::Check => {
+            println!(
+                "{}: valid — {} objectives, {} KPIs, {} deliverables, {} stakeholders, {} channels, {} escalation levels, {} RACI workstreams",
+                ws.charter.display(),
+                charter.objectives.len(),
+                charter.kpis.len(),
+                charter.deliverables.len(),
+                charter.stakeholders.len(),
+                charter.channels.len(),
+                charter.escalation.len(),
+                charter.raci.len()
+            );
+        }
+        CharterAction::Show => super::print_out(&show(&charter)),
+    }
+    Ok(())
+}
+
+fn name_of(charter: &Charter, id: &str) -> String {
+    charter
+        .stakeholder(id)
+        .map_or_else(|| id.to_string(), |s| format!("{} ({})", s.name, s.role))
+}
+
+/// The charter as a document a person reads top to bottom.
+pub fn show(c: &Charter) -> String {
+    let p = &c.partnership;
+    let mut out = format!(
+        "{}\n{}\nAnalytics lead: {}\nMarketing lead: {}\nEffective {} · charter reviewed {} (last {}) · weeks start {} · fiscal year starts month {}\n",
+        p.name,
+        "=".repeat(p.name.chars().count()),
+        name_of(c, &p.analytics_lead),
+        name_of(c, &p.marketing_lead),
+        p.effective_date,
+        p.review_cadence,
+        p.last_reviewed.map_or("never".into(), |d| d.to_string()),
+        p.week_start,
+        p.fiscal_year_start_month,
+    );
+    if let Some(method) = &p.attribution_method {
+        out.push_str(&format!("Attribution method: {method}\n"));
+    }
+
+    out.push_str("\nShared objectives\n");
+    for o in &c.objectives {
+        out.push_str(&format!(
+            "  • {} — {}  [KPIs: {}]\n",
+            o.id,
+            o.statement,
+            o.kpis.join(", ")
+        ));
+    }
+
+    out.push_str("\nKPI dictionary\n");
+    let rows: Vec<Vec<String>> = c
+        .kpis
+        .iter()
+        .map(|k| {
+            vec![
+                k.id.clone(),
+                k.name.clone(),
+                k.cadence.to_string(),
+                format!(
+                    "{} {}",
+                    if k.direction == Direction::HigherIsBetter {
+                        "≥"
+                    } else {
+                        "≤"
+                    },
+                    format::in_unit(k.target, &k.unit)
+                ),
+                format!("±{}", format::percent(k.tolerance)),
+                if k.source == KpiSource::Derived {
+                    "derived"
+                } else {
+                    "imported"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table::render(
+        &["id", "name", "cadence", "target", "warn", "source"],
+        &rows,
+        &[false, false, false, true, true, false],
+    )));
+
+    out.push_str("\nDeliverables\n");
+    for cadence in Cadence::ALL {
+        let rows: Vec<Vec<String>> = c
+            .deliverables
+            .iter()
+            .filter(|d| d.cadence == cadence)
+            .map(|d| {
+                vec![
+                    d.id.clone(),
+                    d.name.clone(),
+                    d.due.describe(),
+                    format!("{}h", d.grace_hours),
+                    d.owner.clone(),
+                    d.audience.join(", "),
+                ]
+            })
+            .collect();
+        out.push_str(&format!("  {cadence}\n"));
+        out.push_str(&indent(&indent(&table::render(
+            &["id", "name", "due", "grace", "owner", "audience"],
+            &rows,
+            &[false, false, false, true, false, false],
+        ))));
+    }
+
+    out.push_str("\nStakeholders\n");
+    let rows: Vec<Vec<String>> = c
+        .stakeholders
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                s.name.clone(),
+                s.role.clone(),
+                if s.marketing_leader { "yes" } else { "" }.into(),
+                s.bi_users.join(", "),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table::render(
+        &["id", "name", "role", "leader", "BI users"],
+        &rows,
+        &[false; 5],
+    )));
+
+    let k = &c.controls;
+    out.push_str(&format!(
+        "\nSuccess metrics and controls\n  SLA on time ≥ {} · analytics NPS > {:.0} · weekly dashboard adoption ≥ {} · insight to action < {:.0} days\n  forecast within {} · allocation variance < {} · MAP vs CRM within {} · pause when CAC > {} of LTV{}\n  data freshness (max days): {}\n",
+        format::percent(k.sla_on_time_target),
+        k.nps_target,
+        format::percent(k.dashboard_adoption_target),
+        k.insight_to_action_max_days,
+        format::percent(k.forecast_tolerance),
+        format::percent(k.allocation_variance_max),
+        format::percent(k.reconciliation_tolerance),
+        format::percent(k.cac_ltv_max_share),
+        k.ltv.map_or(String::new(), |l| format!(" ({})", format::money(l))),
+        k.freshness_max_days
+            .iter()
+            .map(|(kind, d)| format!("{kind} {d}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+
+    out.push_str("\nChannels\n");
+    let rows: Vec<Vec<String>> = c
+        .channels
+        .iter()
+        .map(|ch| {
+            vec![
+                ch.id.clone(),
+                ch.name.clone(),
+                if ch.paid { "paid" } else { "unpaid" }.into(),
+                ch.floor.map_or(String::new(), format::money),
+                ch.cap.map_or(String::new(), format::money),
+                if ch.strategic {
+                    "strategic: never cut below current"
+                } else {
+                    ""
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table::render(
+        &["id", "name", "", "floor/wk", "cap/wk", ""],
+        &rows,
+        &[false, false, false, true, true, false],
+    )));
+
+    out.push_str("\nEscalation path (data disputes and SLA breaches)\n");
+    for l in &c.escalation {
+        out.push_str(&format!(
+            "  L{} from day {:>2}: {} — {}\n",
+            l.level,
+            l.after_days,
+            name_of(c, &l.owner),
+            l.action
+        ));
+    }
+
+    out.push_str("\nRACI\n");
+    let rows: Vec<Vec<String>> = c
+        .raci
+        .iter()
+        .map(|r| {
+            vec![
+                r.workstream.clone(),
+                r.responsible.join(", "),
+                r.accountable.clone(),
+                r.consulted.join(", "),
+                r.informed.join(", "),
+            ]
+        })
+        .collect();
+    out.push_str(&indent(&table::render(
+        &["workstream", "R", "A", "C", "I"],
+        &rows,
+        &[false; 5],
+    )));
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}

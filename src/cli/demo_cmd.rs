@@ -1,0 +1,113 @@
+//! `rhythm demo [--dir DIR] [--seed N] [--no-open]`: a demo workspace built from the
+//! generated sample data, imported through the same path as `rhythm import`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use super::{Outcome, import_cmd, load_charter, open_store};
+use crate::demo::generate::{DEFAULT_SEED, generate};
+use crate::ingest::{self, Kind};
+use crate::workspace::{CHARTER_PATH, Workspace};
+
+/// Marks a folder as a demo workspace that `rhythm demo` may rebuild.
+const MARKER: &str = ".rhythm-demo";
+
+const CHARTER: &str = include_str!("../../charter/partnership.toml");
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to build the demo workspace
+    #[arg(long, value_name = "DIR", default_value = "rhythm-demo")]
+    pub dir: PathBuf,
+    /// Seed of the generated history (the shipped data/sample files use the default)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Build the workspace but do not open the cockpit
+    #[arg(long)]
+    pub no_open: bool,
+}
+
+pub fn run(args: DemoArgs) -> Outcome {
+    let ws = Workspace::resolve(Some(&args.dir), None, None);
+    prepare(&ws, args.seed)?;
+    let charter = load_charter(&ws)?;
+    let mut store = open_store(&ws)?;
+    println!(
+        "Building the demo workspace in {} (seed {})",
+        ws.root.display(),
+        args.seed
+    );
+    for (file, _) in generate(args.seed) {
+        let kind =
+            Kind::parse(file.trim_end_matches(".csv")).expect("sample files are named by kind");
+        let path = ws.root.join("data/sample").join(file);
+        let summary = ingest::import_file(&mut store, &charter, kind, &path)?;
+        import_cmd::print_summary(&summary);
+    }
+    println!(
+        "\nThe demo workspace is ready. Try:\n  rhythm --workspace {0} charter show\n  rhythm --workspace {0} import channels {0}/data/sample/channels.csv   (re-import: nothing changes)",
+        ws.root.display()
+    );
+    if !args.no_open {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            crate::tui::run(&ws).map_err(super::Failure::BadInput)?;
+        } else {
+            println!(
+                "(stdout is not a terminal: not opening the cockpit; run `rhythm --workspace {}` in one)",
+                ws.root.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes the charter and sample files. Refuses a folder that holds something else.
+fn prepare(ws: &Workspace, seed: u64) -> anyhow::Result<()> {
+    let root = &ws.root;
+    let marker = root.join(MARKER);
+    if root.exists() && !marker.exists() && !is_empty_dir(root)? {
+        bail!(
+            "{} exists and is not a rhythm demo workspace; pass --dir with a new or empty folder",
+            root.display()
+        );
+    }
+    let previous_seed = std::fs::read_to_string(&marker).ok().and_then(|s| {
+        s.trim()
+            .strip_prefix("seed = ")
+            .and_then(|n| n.parse::<u64>().ok())
+    });
+    if previous_seed.is_some_and(|s| s != seed) {
+        // Another seed's history would mix with this one's: start the demo store afresh.
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", ws.db.display()));
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+            }
+        }
+    }
+    write(&root.join(CHARTER_PATH), CHARTER)?;
+    write(&root.join(".gitignore"), "data/*.db\ndata/*.db-*\n")?;
+    for (file, text) in generate(seed) {
+        write(&root.join("data/sample").join(file), &text)?;
+    }
+    write(&marker, &format!("seed = {seed}\n"))?;
+    Ok(())
+}
+
+fn is_empty_dir(path: &Path) -> anyhow::Result<bool> {
+    Ok(path.is_dir()
+        && std::fs::read_dir(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .next()
+            .is_none())
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}

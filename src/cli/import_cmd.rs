@@ -1,0 +1,47 @@
+//! `rhythm import KIND FILE`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Failure, Outcome, load_charter, open_store};
+use crate::ingest::{self, ImportSummary, Kind};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds: channels, kpis, plan, deliveries, usage, nps or reconciliation
+    #[arg(value_parser = parse_kind)]
+    pub kind: Kind,
+    /// The CSV file (comma-separated, UTF-8, header row first)
+    pub file: PathBuf,
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::parse(text).ok_or_else(|| {
+        format!(
+            "unknown kind '{text}': use one of {}",
+            Kind::ALL.map(|k| k.as_str()).join(", ")
+        )
+    })
+}
+
+pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
+    let charter = load_charter(ws)?;
+    let mut store = open_store(ws)?;
+    let summary =
+        ingest::import_file(&mut store, &charter, args.kind, &args.file).map_err(Failure::from)?;
+    print_summary(&summary);
+    Ok(())
+}
+
+/// One line per import: what came in, and anything the user should know.
+pub fn print_summary(s: &ImportSummary) {
+    println!(
+        "{}: {} rows of {} — {} new, {} updated, {} unchanged",
+        s.file_name, s.rows, s.kind, s.new, s.updated, s.unchanged
+    );
+    for notice in &s.notices {
+        println!("  note: {notice}");
+    }
+}

@@ -1,0 +1,138 @@
+//! The command line: one file per command. Each parses, calls the core, prints.
+//! Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written).
+
+mod charter_cmd;
+mod check_cmd;
+pub mod dates;
+mod deliver_cmd;
+mod demo_cmd;
+mod import_cmd;
+pub mod report_cmd;
+pub mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::charter::Charter;
+use crate::store::Store;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rhythm",
+    version,
+    about = "The operating rhythm between analytics and the CMO, in one terminal cockpit",
+    long_about = "rhythm keeps the marketing-analytics partnership honest: the charter in \
+charter/partnership.toml says what analytics delivers, when, and against which KPI \
+definitions; the store in data/rhythm.db holds the data the reviews are run on.\n\n\
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written)."
+)]
+pub struct Cli {
+    /// The workspace folder (holds charter/ and data/) [default: current directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// The SQLite store [default: WORKSPACE/data/rhythm.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The partnership charter [default: WORKSPACE/charter/partnership.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub charter: Option<PathBuf>,
+    /// What to do [default: open the cockpit]
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the cockpit: weekly, monthly, quarterly, annual and charter views
+    Tui,
+    /// Validate or summarise the partnership charter
+    Charter {
+        #[command(subcommand)]
+        action: charter_cmd::CharterAction,
+    },
+    /// Import a CSV file of one kind into the store (one transaction; a bad row writes nothing)
+    Import(import_cmd::ImportArgs),
+    /// Build a demo workspace from the shipped sample data and open it
+    Demo(demo_cmd::DemoArgs),
+    /// Judge every control and success metric; exit 1 on any failure (for cron and CI)
+    Check(check_cmd::CheckArgs),
+    /// A review as a document to send: weekly, monthly, quarterly or annual
+    Report(report_cmd::ReportArgs),
+    /// Record that a deliverable was delivered
+    Deliver(deliver_cmd::DeliverArgs),
+}
+
+/// A command's failure, carrying its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Exit 1: a check or compliance breach; the report was already printed.
+    Breach,
+    /// Exit 2: bad usage or bad input; the message says where and what to do.
+    BadInput(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::BadInput(e.into())
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let ws = Workspace::resolve(
+        cli.workspace.as_deref(),
+        cli.charter.as_deref(),
+        cli.db.as_deref(),
+    );
+    let outcome = match cli.command.unwrap_or(Command::Tui) {
+        Command::Tui => crate::tui::run(&ws).map_err(Failure::BadInput),
+        Command::Charter { action } => charter_cmd::run(&ws, action),
+        Command::Import(args) => import_cmd::run(&ws, args),
+        Command::Demo(args) => demo_cmd::run(args),
+        Command::Check(args) => check_cmd::run(&ws, args),
+        Command::Report(args) => report_cmd::run(&ws, args),
+        Command::Deliver(args) => deliver_cmd::run(&ws, args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Breach) => ExitCode::from(1),
+        Err(Failure::BadInput(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead
+/// of a panic.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// Loads the workspace's charter, or explains how to get one.
+pub fn load_charter(ws: &Workspace) -> Result<Charter, Failure> {
+    if !ws.charter.exists() {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "{}: no charter here. Run rhythm inside a workspace (or pass --workspace DIR / --charter PATH); `rhythm demo` builds one to start from",
+            ws.charter.display()
+        )));
+    }
+    Ok(Charter::load(&ws.charter)?)
+}
+
+/// Opens the workspace's store, creating and migrating it if needed.
+pub fn open_store(ws: &Workspace) -> Result<Store, Failure> {
+    Ok(Store::open(&ws.db)?)
+}

@@ -1,0 +1,94 @@
+//! `rhythm report weekly|monthly|quarterly|annual [--at DATE] [--format md|json]`.
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+
+use super::dates::{parse_date, today};
+use super::{Outcome, load_charter, open_store};
+use crate::report::markdown;
+use crate::rhythm::{annual, controls, monthly, quarterly, weekly};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Review {
+    Weekly,
+    Monthly,
+    Quarterly,
+    Annual,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which review
+    #[arg(value_enum)]
+    pub review: Review,
+    /// As of this date (YYYY-MM-DD): the weekly review covers the last complete week before
+    /// it; the others the month, quarter or year holding that week [default: today, UTC]
+    #[arg(long, value_parser = parse_date)]
+    pub at: Option<NaiveDate>,
+    /// md for people, json for other tools
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: Format,
+}
+
+pub fn run(ws: &Workspace, args: ReportArgs) -> Outcome {
+    let charter = load_charter(ws)?;
+    let store = open_store(ws)?;
+    let data = store.load_dataset(charter.partnership.week_start)?;
+    let at = args.at.unwrap_or_else(today);
+    super::print_out(&(render(&charter, &data, args.review, at, args.format)? + "\n"));
+    Ok(())
+}
+
+/// The report text, as `rhythm report` prints it.
+pub fn render(
+    charter: &crate::charter::Charter,
+    data: &crate::rhythm::data::Dataset,
+    review: Review,
+    at: NaiveDate,
+    format: Format,
+) -> serde_json::Result<String> {
+    let week = weekly::last_complete_week(charter, at);
+    let now = controls::end_of(at);
+    let json = |kind: &str, body: serde_json::Value| {
+        serde_json::to_string_pretty(
+            &serde_json::json!({ "report": kind, "at": at, "review": body }),
+        )
+    };
+    Ok(match (review, format) {
+        (Review::Weekly, f) => {
+            let r = weekly::review(charter, data, week, now);
+            match f {
+                Format::Md => markdown::weekly(charter, &r),
+                Format::Json => json("weekly", serde_json::to_value(&r)?)?,
+            }
+        }
+        (Review::Monthly, f) => {
+            let r = monthly::review(charter, data, week);
+            match f {
+                Format::Md => markdown::monthly(charter, &r),
+                Format::Json => json("monthly", serde_json::to_value(&r)?)?,
+            }
+        }
+        (Review::Quarterly, f) => {
+            let r = quarterly::review(charter, data, week, now);
+            match f {
+                Format::Md => markdown::quarterly(charter, &r),
+                Format::Json => json("quarterly", serde_json::to_value(&r)?)?,
+            }
+        }
+        (Review::Annual, f) => {
+            let r = annual::review(charter, data, week, at);
+            match f {
+                Format::Md => markdown::annual(charter, &r),
+                Format::Json => json("annual", serde_json::to_value(&r)?)?,
+            }
+        }
+    })
+}

@@ -1,0 +1,76 @@
+//! How figures are written for people: one place, so the cockpit, the reports and the
+//! command line write the same number the same way.
+
+/// Money in the charter's currency, shortened: $12.0M, $680K, $4,200.
+pub fn money(x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    if a >= 1e6 {
+        format!("{sign}${:.1}M", a / 1e6)
+    } else if a >= 1e4 {
+        format!("{sign}${:.0}K", a / 1e3)
+    } else {
+        format!("{sign}${}", thousands(a.round() as i64))
+    }
+}
+
+/// A whole number with thousands separators: 12,345.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A fraction as a percentage: 0.943 -> "94.3%".
+pub fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// A value in a charter KPI unit.
+pub fn in_unit(x: f64, unit: &str) -> String {
+    match unit {
+        "usd" => money(x),
+        "count" => thousands(x.round() as i64),
+        "ratio" => format!("{x:.1}x"),
+        "fraction" => percent(x),
+        "days" => format!("{x:.1} days"),
+        "months" => format!("{x:.1} months"),
+        "score" => format!("{x:.0}"),
+        _ => format!("{x}"),
+    }
+}
+
+/// Like `in_unit`, shorter, for table cells: "18.0 mo", "14.0 d".
+pub fn compact(x: f64, unit: &str) -> String {
+    match unit {
+        "days" => format!("{x:.1} d"),
+        "months" => format!("{x:.1} mo"),
+        _ => in_unit(x, unit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_shortened_like_the_executive_dashboard() {
+        assert_eq!(money(12_000_000.0), "$12.0M");
+        assert_eq!(money(680_000.0), "$680K");
+        assert_eq!(money(4_200.0), "$4,200");
+        assert_eq!(money(-2_200_000.0), "-$2.2M");
+    }
+
+    #[test]
+    fn units_follow_the_charter() {
+        assert_eq!(in_unit(3.42, "ratio"), "3.4x");
+        assert_eq!(in_unit(0.8, "fraction"), "80.0%");
+        assert_eq!(in_unit(1234.0, "count"), "1,234");
+    }
+}

@@ -1,0 +1,661 @@
+//! Markdown renderings of the four reviews: the numbers that matter first, then alerts,
+//! then recommendations in plain language, then detail tables.
+
+use std::fmt::Write;
+
+use super::{signed_change, value_or_no_data};
+use crate::charter::Charter;
+use crate::format;
+use crate::rhythm::Figure;
+use crate::rhythm::alerts::Severity;
+use crate::rhythm::monthly::MonthlyReview;
+use crate::rhythm::stats::change;
+use crate::rhythm::weekly::{Measures, WeeklyReview};
+
+/// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
+pub const MAX_ALERTS: usize = 8;
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}",
+        header.iter().map(|_| "---|").collect::<String>()
+    );
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn money(v: Option<f64>) -> String {
+    value_or_no_data(v, "usd")
+}
+
+pub fn figure(f: &Figure, unit: &str) -> String {
+    let target = f.target.map_or(String::new(), |t| {
+        format!(" (target {})", format::in_unit(t, unit))
+    });
+    format!(
+        "{}{} — {}",
+        value_or_no_data(f.value, unit),
+        target,
+        f.status
+    )
+}
+
+fn severity_mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🔴",
+        Severity::Warning => "⚠",
+        Severity::Opportunity => "✓",
+    }
+}
+
+pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
+    let mut out = format!(
+        "# Weekly review — week of {}\n\n_{}_\n\n",
+        r.week, charter.partnership.name
+    );
+    if !r.has_data {
+        out.push_str(
+            "No channel data for this week: import it with `rhythm import channels FILE.csv`.\n\n",
+        );
+    }
+    out.push_str("## The numbers that matter\n\n");
+    let t = &r.total;
+    let line = |name: &str, f: fn(&Measures) -> f64, unit: &str| {
+        vec![
+            name.to_string(),
+            if r.has_data {
+                format::in_unit(f(&t.this_week), unit)
+            } else {
+                "no data".into()
+            },
+            signed_change(
+                t.previous_week
+                    .as_ref()
+                    .and_then(|p| change(f(&t.this_week), f(p)))
+                    .filter(|_| r.has_data),
+            ),
+            signed_change(
+                t.baseline
+                    .as_ref()
+                    .and_then(|b| change(f(&t.this_week), f(b)))
+                    .filter(|_| r.has_data),
+            ),
+        ]
+    };
+    table(
+        &mut out,
+        &["", "this week", "vs last week", "vs 8-week median"],
+        &[
+            line("Pipeline", |m| m.pipeline, "usd"),
+            line("Spend", |m| m.spend, "usd"),
+            line("MQLs", |m| m.mqls, "count"),
+            line("SQLs", |m| m.sqls, "count"),
+        ],
+    );
+    let f = &r.flash;
+    let _ = writeln!(
+        out,
+        "**Pipeline flash ({}):** {} month to date against a goal of {} — pacing {}, gap {}; projected month end {} (90% range {} – {}).\n",
+        f.month.format("%B %Y"),
+        money(f.month_to_date.value),
+        money(f.goal),
+        f.pacing.map_or("no data".into(), format::percent),
+        money(f.gap),
+        money(f.projected),
+        money(f.projected_low),
+        money(f.projected_high),
+    );
+
+    out.push_str("## Alerts\n\n");
+    if r.alerts.is_empty() {
+        out.push_str("No anomalies against the 8-week baselines.\n");
+    }
+    for a in r.alerts.iter().take(MAX_ALERTS) {
+        let _ = writeln!(out, "- {} {}", severity_mark(a.severity), a.sentence);
+    }
+    if r.alerts.len() > MAX_ALERTS {
+        let _ = writeln!(
+            out,
+            "- … and {} more, lower ranked (`--format json` lists all)",
+            r.alerts.len() - MAX_ALERTS
+        );
+    }
+    out.push('\n');
+
+    out.push_str("## Recommendations\n\n");
+    out.push_str(&recommendation_sentence(charter, r));
+    out.push_str("\n\n");
+
+    out.push_str("## Deliverables due\n\n");
+    let rows: Vec<Vec<String>> = r
+        .due
+        .iter()
+        .map(|o| {
+            vec![
+                charter
+                    .deliverable(&o.expected.deliverable)
+                    .map_or(o.expected.deliverable.clone(), |d| d.name.clone()),
+                o.expected.due_at.format("%a %Y-%m-%d %H:%M").to_string(),
+                super::state_text(o),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str("Nothing falls due.\n\n");
+    } else {
+        table(&mut out, &["deliverable", "due", "state"], &rows);
+    }
+    out.push_str("## Action items\n\nNo open action items recorded.\n\n");
+
+    out.push_str("## Campaign performance snapshot\n\n");
+    let rows: Vec<Vec<String>> = r
+        .snapshot
+        .iter()
+        .chain(std::iter::once(&r.total))
+        .map(|s| {
+            let m = &s.this_week;
+            vec![
+                s.name.clone(),
+                format::money(m.spend),
+                format::thousands(m.leads as i64),
+                format::thousands(m.mqls as i64),
+                format::thousands(m.sqls as i64),
+                format::money(m.pipeline),
+                money(m.cpl),
+                money(m.cost_per_mql),
+                m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
+                signed_change(
+                    s.baseline
+                        .as_ref()
+                        .and_then(|b| change(m.pipeline, b.pipeline)),
+                ),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "channel",
+            "spend",
+            "leads",
+            "MQLs",
+            "SQLs",
+            "pipeline",
+            "CPL",
+            "cost/MQL",
+            "ROAS",
+            "pipeline vs 8-wk",
+        ],
+        &rows,
+    );
+    out
+}
+
+/// "Invest more in X, less in Y": from the week's opportunities and cost alerts.
+pub fn recommendation_sentence(charter: &Charter, r: &WeeklyReview) -> String {
+    use crate::rhythm::alerts::AlertKind;
+    let name = |id: &str| {
+        charter
+            .channel(id)
+            .map_or(id.to_string(), |c| c.name.clone())
+    };
+    let mut more: Vec<String> = r
+        .alerts
+        .iter()
+        .filter(|a| a.severity == Severity::Opportunity && a.kind == AlertKind::PipelineMove)
+        .map(|a| format!("{} (pipeline {:+.0}%)", name(&a.channel), a.change * 100.0))
+        .collect();
+    let mut less: Vec<String> = r
+        .alerts
+        .iter()
+        .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
+        .map(|a| format!("{} (CAC {:+.0}%)", name(&a.channel), a.change * 100.0))
+        .collect();
+    more.dedup();
+    less.dedup();
+    if more.is_empty() && less.is_empty() {
+        return "No reallocation signal this week: hold the plan.".into();
+    }
+    let mut s = String::new();
+    if !more.is_empty() {
+        let _ = write!(s, "Invest more in {}", more.join(", "));
+    }
+    if !less.is_empty() {
+        let _ = write!(
+            s,
+            "{}ess in {}",
+            if s.is_empty() { "Invest l" } else { "; l" },
+            less.join(", ")
+        );
+    }
+    s.push_str(". Expected pipeline impact: no data until the budget model is fitted (`rhythm recommend`).");
+    s
+}
+
+pub fn monthly(charter: &Charter, r: &MonthlyReview) -> String {
+    let e = &r.executive;
+    let mut out = format!(
+        "# Monthly marketing performance review — {}\n\n_{} · data covers {} of {} days_\n\n",
+        r.month.format("%B %Y"),
+        charter.partnership.name,
+        r.days_with_data,
+        r.days_in_month
+    );
+    out.push_str("## Executive summary\n\n");
+    let pace = |p: Option<f64>| p.map_or("—".into(), |p| format!("{:+.0}%", (p - 1.0) * 100.0));
+    table(
+        &mut out,
+        &["", "actual", "goal / budget", "status", "gap / pacing"],
+        &[
+            vec![
+                "Pipeline".into(),
+                money(e.pipeline.value),
+                money(e.pipeline.target),
+                e.pipeline.status.to_string(),
+                format!("gap {}", money(e.pipeline_gap)),
+            ],
+            vec![
+                "MQLs".into(),
+                value_or_no_data(e.mqls.value, "count"),
+                value_or_no_data(e.mqls.target, "count"),
+                e.mqls.status.to_string(),
+                format!("pacing {}", pace(e.mql_pacing)),
+            ],
+            vec![
+                "SQLs".into(),
+                value_or_no_data(e.sqls.value, "count"),
+                value_or_no_data(e.sqls.target, "count"),
+                e.sqls.status.to_string(),
+                format!("pacing {}", pace(e.sql_pacing)),
+            ],
+            vec![
+                "Blended CAC".into(),
+                money(e.blended_cac.value),
+                money(e.blended_cac.target),
+                e.blended_cac.status.to_string(),
+                String::new(),
+            ],
+            vec![
+                "Marketing spend".into(),
+                money(e.spend.value),
+                money(e.spend.target),
+                e.spend.status.to_string(),
+                format!(
+                    "utilisation {}",
+                    e.utilisation.map_or("no data".into(), format::percent)
+                ),
+            ],
+        ],
+    );
+    let mix: Vec<String> = e
+        .channel_mix
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {:.0}% (plan {})",
+                m.channel,
+                m.actual_share * 100.0,
+                m.plan_share
+                    .map_or("—".into(), |p| format!("{:.0}%", p * 100.0))
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "**Channel mix (spend) vs plan:** {}\n",
+        if mix.is_empty() {
+            "no data".into()
+        } else {
+            mix.join(" · ")
+        }
+    );
+
+    out.push_str("## Recommendations\n\n");
+    if r.suggestions.is_empty() {
+        out.push_str("No channel breaches its CAC ceiling or budget this month.\n");
+    }
+    for s in &r.suggestions {
+        let _ = writeln!(out, "- {}", s.sentence);
+    }
+    out.push('\n');
+
+    out.push_str("## Funnel\n\n");
+    let rows: Vec<Vec<String>> = r
+        .funnel
+        .stages
+        .iter()
+        .map(|s| {
+            vec![
+                s.stage.clone(),
+                value_or_no_data(s.volume, "count"),
+                s.conversion.map_or("—".into(), format::percent),
+                s.prior_3_months.map_or("—".into(), format::percent),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["stage", "volume", "conversion", "prior 3 months"],
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = r
+        .funnel
+        .by_channel
+        .iter()
+        .map(|c| {
+            vec![
+                c.channel.clone(),
+                format::thousands(c.leads as i64),
+                format::thousands(c.mqls as i64),
+                format::thousands(c.sqls as i64),
+                c.lead_to_mql.map_or("—".into(), format::percent),
+                c.mql_to_sql.map_or("—".into(), format::percent),
+                c.mql_to_sql_prior_3_months
+                    .map_or("—".into(), format::percent),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "channel",
+            "leads",
+            "MQLs",
+            "SQLs",
+            "lead→MQL",
+            "MQL→SQL",
+            "MQL→SQL prior 3 mo",
+        ],
+        &rows,
+    );
+
+    out.push_str("## Budget vs actual\n\n");
+    let rows: Vec<Vec<String>> = r
+        .budget_vs_actual
+        .iter()
+        .map(|b| {
+            vec![
+                b.channel.clone(),
+                money(b.budget),
+                format::money(b.actual),
+                money(b.variance),
+                b.utilisation.map_or("—".into(), format::percent),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["channel", "budget", "actual", "variance", "utilisation"],
+        &rows,
+    );
+
+    out.push_str("## CAC trend (12 months)\n\n");
+    let rows: Vec<Vec<String>> = r
+        .cac_trend
+        .iter()
+        .map(|(m, c)| vec![m.format("%Y-%m").to_string(), money(*c)])
+        .collect();
+    table(&mut out, &["month", "blended CAC"], &rows);
+    out
+}
+
+pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyReview) -> String {
+    let mut out = format!(
+        "# Quarterly partnership scorecard — quarter starting {}\n\n_{}_\n\n## Scorecard\n\n",
+        r.quarter, charter.partnership.name
+    );
+    let rows: Vec<Vec<String>> = r
+        .scorecard
+        .iter()
+        .map(|l| {
+            vec![
+                l.name.clone(),
+                value_or_no_data(l.value, &l.unit),
+                value_or_no_data(l.target, &l.unit),
+                l.status.to_string(),
+                l.trend
+                    .iter()
+                    .map(|(_, v)| v.map_or("·".into(), |v| format::in_unit(v, &l.unit)))
+                    .collect::<Vec<_>>()
+                    .join(" → "),
+                l.detail.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "metric",
+            "value",
+            "target",
+            "status",
+            "last 4 quarters",
+            "detail",
+        ],
+        &rows,
+    );
+
+    out.push_str("## Recommendations\n\n");
+    let mut any = false;
+    for d in &r.drifting_leaders {
+        any = true;
+        let _ = writeln!(
+            out,
+            "- {} has stopped opening the dashboards (last seen {}) — ask what they need instead.",
+            d.name,
+            d.last_seen
+                .map_or("never".into(), |w| format!("week of {w}"))
+        );
+    }
+    if !r.unused_dashboards.is_empty() {
+        any = true;
+        let names: Vec<&str> = r
+            .unused_dashboards
+            .iter()
+            .map(|d| d.dashboard.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "- Retire dashboards nobody opened in 30 days: {}.",
+            names.join(", ")
+        );
+    }
+    for l in r
+        .lead_quality
+        .iter()
+        .filter(|l| l.drift.is_some_and(|d| d <= -0.15))
+    {
+        any = true;
+        let _ = writeln!(
+            out,
+            "- {} lead quality is slipping: MQL→SQL {} vs {} last quarter — recalibrate its lead scoring.",
+            charter
+                .channel(&l.channel)
+                .map_or(l.channel.as_str(), |c| c.name.as_str()),
+            l.mql_to_sql.map_or("—".into(), format::percent),
+            l.previous_quarter.map_or("—".into(), format::percent)
+        );
+    }
+    if !any {
+        out.push_str("Nothing to change in how the partnership runs this quarter.\n");
+    }
+    out.push('\n');
+
+    let _ = writeln!(
+        out,
+        "## Budget recommendation back-test\n\nStatus {}. {}\n",
+        r.backtest_status, r.backtest_detail
+    );
+
+    out.push_str("## SLA by deliverable\n\n");
+    let rows: Vec<Vec<String>> = r
+        .sla
+        .deliverables
+        .iter()
+        .filter(|d| d.tally.expected + d.tally.pending > 0)
+        .map(|d| {
+            vec![
+                d.name.clone(),
+                d.cadence.to_string(),
+                d.tally.expected.to_string(),
+                d.tally.on_time.to_string(),
+                d.tally.late.to_string(),
+                d.tally.missing.to_string(),
+                d.tally
+                    .on_time_rate
+                    .map_or("no data".into(), format::percent),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "deliverable",
+            "cadence",
+            "due",
+            "on time",
+            "late",
+            "missing",
+            "on-time %",
+        ],
+        &rows,
+    );
+
+    out.push_str("## Lead quality by channel\n\n");
+    let rows: Vec<Vec<String>> = r
+        .lead_quality
+        .iter()
+        .map(|l| {
+            vec![
+                l.channel.clone(),
+                format::thousands(l.mqls as i64),
+                l.mql_to_sql.map_or("—".into(), format::percent),
+                l.previous_quarter.map_or("—".into(), format::percent),
+                signed_change(l.drift),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["channel", "MQLs", "MQL→SQL", "last quarter", "drift"],
+        &rows,
+    );
+
+    out.push_str("## Dashboards nobody opened in 30 days\n\n");
+    if r.unused_dashboards.is_empty() {
+        out.push_str("None.\n");
+    }
+    for d in &r.unused_dashboards {
+        let _ = writeln!(
+            out,
+            "- {} — last opened {} ({} views in all)",
+            d.dashboard, d.last_viewed, d.views
+        );
+    }
+    out
+}
+
+pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> String {
+    let mut out = format!(
+        "# Annual review — fiscal year starting {} (through {})\n\n_{}_\n\n## Year over year\n\n",
+        r.year, r.until, charter.partnership.name
+    );
+    let rows: Vec<Vec<String>> = r
+        .kpis
+        .iter()
+        .map(|l| {
+            vec![
+                l.name.clone(),
+                value_or_no_data(l.this_year, &l.unit),
+                value_or_no_data(l.last_year, &l.unit),
+                signed_change(l.change),
+                value_or_no_data(l.target, &l.unit),
+                l.status.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "KPI",
+            "this year",
+            "last year",
+            "change",
+            "target",
+            "status",
+        ],
+        &rows,
+    );
+
+    out.push_str("## Recommendations\n\n");
+    let mut ranked: Vec<_> = r.channels.iter().filter(|c| c.spend > 0.0).collect();
+    ranked.sort_by(|a, b| {
+        b.attributed_roas
+            .unwrap_or(0.0)
+            .total_cmp(&a.attributed_roas.unwrap_or(0.0))
+    });
+    if let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) {
+        let _ = writeln!(
+            out,
+            "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model — modelled ROI: {}.",
+            best.channel,
+            best.attributed_roas
+                .map_or("—".into(), |x| format!("{x:.1}x")),
+            worst.channel,
+            worst
+                .attributed_roas
+                .map_or("—".into(), |x| format!("{x:.1}x")),
+            r.model_status
+        );
+    } else {
+        out.push_str("- No spend recorded this year: nothing to reallocate.\n");
+    }
+    let c = &r.charter_review;
+    let _ = writeln!(
+        out,
+        "- Charter review {} {} (last reviewed {}).\n",
+        if c.overdue { "overdue since" } else { "due" },
+        c.due.map_or("—".into(), |d| d.to_string()),
+        c.last_reviewed.map_or("never".into(), |d| d.to_string())
+    );
+
+    out.push_str("## Channel ROI (attributed)\n\n");
+    let rows: Vec<Vec<String>> = r
+        .channels
+        .iter()
+        .map(|ch| {
+            vec![
+                ch.channel.clone(),
+                format::money(ch.spend),
+                format::money(ch.pipeline),
+                ch.attributed_roas
+                    .map_or("—".into(), |x| format!("{x:.1}x")),
+                ch.attributed_roas_last_year
+                    .map_or("—".into(), |x| format!("{x:.1}x")),
+                "no data".into(),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "channel",
+            "spend",
+            "pipeline",
+            "ROAS",
+            "ROAS last year",
+            "modelled ROI",
+        ],
+        &rows,
+    );
+
+    out.push_str("## Due for the annual charter review\n\n");
+    for item in &c.items {
+        let _ = writeln!(out, "- {item}");
+    }
+    out
+}

@@ -1,0 +1,170 @@
+//! The annual review: year over year for every KPI, channel ROI, and the charter
+//! sections and KPI definitions due for their annual review.
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::data::Dataset;
+use super::kpis::{self, Span, totals};
+use super::stats::change;
+use super::{Status, judge};
+use crate::calendar;
+use crate::charter::{Cadence, Charter};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YoyLine {
+    pub kpi: String,
+    pub name: String,
+    pub unit: String,
+    /// Year to date (or the whole year once it is over).
+    pub this_year: Option<f64>,
+    /// The same stretch of the year before.
+    pub last_year: Option<f64>,
+    pub change: Option<f64>,
+    /// This year against the target scaled to the stretch (for sums) or as is (rates).
+    pub target: Option<f64>,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelYear {
+    pub channel: String,
+    pub spend: f64,
+    pub pipeline: f64,
+    /// CRM-attributed pipeline per unit of spend (last touch), this year and last.
+    pub attributed_roas: Option<f64>,
+    pub attributed_roas_last_year: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CharterReview {
+    pub last_reviewed: Option<NaiveDate>,
+    /// When the charter is next due for review (last review + its review cadence).
+    pub due: Option<NaiveDate>,
+    pub overdue: bool,
+    /// What the review covers: the sections and every KPI definition.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualReview {
+    /// First day of the fiscal year.
+    pub year: NaiveDate,
+    /// The reviewed stretch: from the year's start to `until` (exclusive).
+    pub until: NaiveDate,
+    pub kpis: Vec<YoyLine>,
+    pub channels: Vec<ChannelYear>,
+    /// Modelled ROI, marginal ROI and saturation come from the budget model.
+    pub model_status: Status,
+    pub charter_review: CharterReview,
+}
+
+/// Periods of `cadence` in `days` days, for scaling a per-period target of a sum.
+fn periods(cadence: Cadence, days: i64) -> f64 {
+    let d = days as f64;
+    match cadence {
+        Cadence::Weekly => d / 7.0,
+        Cadence::Monthly => d / (365.25 / 12.0),
+        Cadence::Quarterly => d / (365.25 / 4.0),
+        Cadence::Annual => d / 365.25,
+    }
+}
+
+/// The annual review of the fiscal year holding `date`, through `today`.
+pub fn review(
+    charter: &Charter,
+    data: &Dataset,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> AnnualReview {
+    let fy = charter.partnership.fiscal_year_start_month;
+    let year = calendar::year_start(date, fy);
+    let next = calendar::add_months(year, 12);
+    let until = next.min(calendar::week_start(today, charter.partnership.week_start));
+    let this = Span::new(year, until);
+    let year_before = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
+    let last = Span::new(year_before(year), year_before(until));
+    let days = (until - year).num_days();
+    let lines = charter
+        .kpis
+        .iter()
+        .map(|k| {
+            let now = kpis::value(charter, data, &k.id, this);
+            let before = kpis::value(charter, data, &k.id, last);
+            let target = if kpis::is_sum(&k.id) {
+                k.target * periods(k.cadence, days)
+            } else {
+                k.target
+            };
+            YoyLine {
+                kpi: k.id.clone(),
+                name: k.name.clone(),
+                unit: k.unit.clone(),
+                change: now.zip(before).and_then(|(a, b)| change(a, b)),
+                this_year: now,
+                last_year: before,
+                target: Some(target),
+                status: judge(now, target, k.direction, k.tolerance),
+            }
+        })
+        .collect();
+    let mut channels: Vec<&str> = kpis::weeks_in(data, this)
+        .map(|r| r.channel.as_str())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    AnnualReview {
+        year,
+        until,
+        kpis: lines,
+        channels: channels
+            .into_iter()
+            .map(|c| {
+                let t = totals(data, this, Some(c));
+                ChannelYear {
+                    channel: c.to_string(),
+                    spend: t.spend,
+                    pipeline: t.pipeline,
+                    attributed_roas: t.roas(),
+                    attributed_roas_last_year: totals(data, last, Some(c)).roas(),
+                }
+            })
+            .collect(),
+        model_status: Status::NoData,
+        charter_review: charter_review(charter, today),
+    }
+}
+
+fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {
+    let p = &charter.partnership;
+    let since = p.last_reviewed.unwrap_or(p.effective_date);
+    let due = match p.review_cadence {
+        Cadence::Weekly => since + Duration::days(7),
+        Cadence::Monthly => calendar::add_months(since, 1),
+        Cadence::Quarterly => calendar::add_months(since, 3),
+        Cadence::Annual => calendar::add_months(since, 12),
+    };
+    let mut items: Vec<String> = [
+        "objectives",
+        "deliverables and due rules",
+        "success metrics and controls",
+        "channel constraints",
+        "escalation path",
+        "RACI",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    items.extend(
+        charter
+            .kpis
+            .iter()
+            .map(|k| format!("KPI definition: {} ({})", k.name, k.id)),
+    );
+    CharterReview {
+        last_reviewed: p.last_reviewed,
+        due: Some(due),
+        overdue: due <= today,
+        items,
+    }
+}

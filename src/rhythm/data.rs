@@ -1,0 +1,122 @@
+//! The facts the reviews are computed from, as plain values. `store/` fills a `Dataset`;
+//! everything in `rhythm/` reads it and never touches SQLite.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// One channel's results in one week (summed over geos).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChannelWeek {
+    /// First day of the week.
+    pub week: NaiveDate,
+    pub channel: String,
+    /// Currency.
+    pub spend: f64,
+    pub leads: f64,
+    pub mqls: f64,
+    pub sqls: f64,
+    /// CRM-attributed (lead source) pipeline, currency.
+    pub pipeline: f64,
+    pub sessions: Option<f64>,
+    pub opportunities: Option<f64>,
+    pub closed_won: Option<f64>,
+}
+
+/// One channel's plan for one month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlanMonth {
+    /// First day of the month.
+    pub month: NaiveDate,
+    pub channel: String,
+    /// Currency per month.
+    pub budget: f64,
+    pub pipeline_target: Option<f64>,
+    pub mql_target: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KpiValue {
+    pub kpi: String,
+    pub period_start: NaiveDate,
+    pub value: f64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Delivery {
+    pub deliverable: String,
+    pub period_start: NaiveDate,
+    /// UTC.
+    pub delivered_at: NaiveDateTime,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NpsResponse {
+    pub date: NaiveDate,
+    pub respondent: String,
+    pub score: u8,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Reconciliation {
+    pub week: NaiveDate,
+    pub metric: String,
+    pub map_count: f64,
+    pub crm_count: f64,
+}
+
+/// Dashboard views of one BI user in one week.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UsageWeek {
+    pub user: String,
+    /// First day of the week.
+    pub week: NaiveDate,
+    pub views: u64,
+}
+
+/// One dashboard's use.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DashboardUse {
+    pub dashboard: String,
+    /// UTC date of the latest view.
+    pub last_viewed: NaiveDate,
+    pub views: u64,
+}
+
+/// When an import kind was last loaded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Freshness {
+    pub kind: String,
+    /// UTC.
+    pub loaded_at: NaiveDateTime,
+    /// The latest date the kind's data itself covers, if it has dates.
+    pub data_until: Option<NaiveDate>,
+}
+
+/// Everything the reviews read, loaded once per refresh.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Sorted by week, then channel.
+    pub channel_weeks: Vec<ChannelWeek>,
+    pub plan: Vec<PlanMonth>,
+    pub kpi_values: Vec<KpiValue>,
+    pub deliveries: Vec<Delivery>,
+    pub nps: Vec<NpsResponse>,
+    pub reconciliation: Vec<Reconciliation>,
+    pub usage_weeks: Vec<UsageWeek>,
+    pub dashboards: Vec<DashboardUse>,
+    pub freshness: Vec<Freshness>,
+}
+
+impl Dataset {
+    /// True when no import of any kind has been loaded.
+    pub fn is_empty(&self) -> bool {
+        self.freshness.is_empty()
+    }
+
+    /// The first day of the newest week with channel data.
+    pub fn last_channel_week(&self) -> Option<NaiveDate> {
+        self.channel_weeks.last().map(|r| r.week)
+    }
+}

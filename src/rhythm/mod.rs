@@ -1,0 +1,18 @@
+//! The operating rhythm's reviews and controls as pure computations over a `Dataset`
+//! and the charter. No SQLite, no terminal.
+
+pub mod data;
+pub mod stats;
+pub mod status;
+
+pub use status::{Figure, Status, judge};
+pub mod adoption;
+pub mod alerts;
+pub mod annual;
+pub mod controls;
+pub mod kpis;
+pub mod monthly;
+pub mod nps;
+pub mod quarterly;
+pub mod sla;
+pub mod weekly;

@@ -1,0 +1,390 @@
+//! The monthly review: seed 000's executive dashboard, funnel analysis, budget vs
+//! actual, the CAC trend and channel suggestions.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::Figure;
+use super::data::Dataset;
+use super::kpis::{self, Span, Totals, totals};
+use super::stats::{mean, ratio};
+use crate::calendar;
+use crate::charter::Charter;
+use crate::format;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthlyReview {
+    /// First day of the month.
+    pub month: NaiveDate,
+    /// Days of the month covered by weeks with channel data.
+    pub days_with_data: u32,
+    pub days_in_month: u32,
+    pub executive: Executive,
+    pub funnel: Funnel,
+    pub budget_vs_actual: Vec<BudgetLine>,
+    /// Blended CAC (spend per closed-won customer) for the 12 months ending with this one.
+    pub cac_trend: Vec<(NaiveDate, Option<f64>)>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Seed 000's executive dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Executive {
+    /// Pipeline vs the plan's goal (or the KPI target); while the month runs, the status
+    /// is judged against the goal pro rata to the days the data covers.
+    pub pipeline: Figure,
+    /// Goal minus actual, currency.
+    pub pipeline_gap: Option<f64>,
+    pub mqls: Figure,
+    /// Actual vs target pro rata to the weeks with data (0.9 = 10% behind).
+    pub mql_pacing: Option<f64>,
+    pub sqls: Figure,
+    pub sql_pacing: Option<f64>,
+    /// Blended CAC vs the KPI's budget.
+    pub blended_cac: Figure,
+    pub spend: Figure,
+    /// Spend as a fraction of the month's planned budget.
+    pub utilisation: Option<f64>,
+    /// Spend share per channel vs the plan's budget share.
+    pub channel_mix: Vec<MixLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MixLine {
+    pub channel: String,
+    /// Fraction of the month's spend.
+    pub actual_share: f64,
+    /// Fraction of the month's planned budget.
+    pub plan_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Funnel {
+    pub stages: Vec<Stage>,
+    pub by_channel: Vec<ChannelFunnel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub stage: String,
+    pub volume: Option<f64>,
+    /// Conversion from the previous stage, a fraction.
+    pub conversion: Option<f64>,
+    /// The same conversion averaged over the prior 3 months.
+    pub prior_3_months: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelFunnel {
+    pub channel: String,
+    pub leads: f64,
+    pub mqls: f64,
+    pub sqls: f64,
+    pub lead_to_mql: Option<f64>,
+    pub mql_to_sql: Option<f64>,
+    pub mql_to_sql_prior_3_months: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetLine {
+    pub channel: String,
+    /// Currency for the month.
+    pub budget: Option<f64>,
+    pub actual: f64,
+    /// Actual minus budget, currency.
+    pub variance: Option<f64>,
+    /// Actual as a fraction of budget.
+    pub utilisation: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub channel: String,
+    /// pause_candidate | over_budget | under_budget
+    pub kind: String,
+    pub sentence: String,
+}
+
+fn month_span(month: NaiveDate) -> Span {
+    Span::new(month, calendar::add_months(month, 1))
+}
+
+/// Stage volumes over a span: leads, MQLs, SQLs, opportunities, closed-won.
+fn stage_volumes(t: &Totals) -> [(&'static str, Option<f64>); 5] {
+    let has = t.weeks > 0;
+    [
+        ("leads", has.then_some(t.leads)),
+        ("MQLs", has.then_some(t.mqls)),
+        ("SQLs", has.then_some(t.sqls)),
+        ("opportunities", t.opportunities),
+        ("closed won", t.closed_won),
+    ]
+}
+
+fn conversions(t: &Totals) -> Vec<Option<f64>> {
+    let v = stage_volumes(t);
+    (0..v.len())
+        .map(|i| {
+            if i == 0 {
+                None
+            } else {
+                v[i].1.zip(v[i - 1].1).and_then(|(a, b)| ratio(a, b))
+            }
+        })
+        .collect()
+}
+
+pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyReview {
+    let month = calendar::month_start(month);
+    let span = month_span(month);
+    let t = totals(data, span, None);
+    let days_in_month = (span.to - span.from).num_days() as u32;
+    let days_with_data = kpis::covered_days(data, span);
+    MonthlyReview {
+        month,
+        days_with_data,
+        days_in_month,
+        executive: executive(
+            charter,
+            data,
+            month,
+            &t,
+            days_with_data as f64 / days_in_month as f64,
+        ),
+        funnel: funnel(data, month, &t),
+        budget_vs_actual: budget_vs_actual(data, month),
+        cac_trend: (0..12)
+            .rev()
+            .map(|i| {
+                let m = calendar::add_months(month, -i);
+                (m, totals(data, month_span(m), None).cac())
+            })
+            .collect(),
+        suggestions: suggestions(charter, data, month),
+    }
+}
+
+/// `elapsed`: the fraction of the month the data covers, for pacing.
+fn executive(
+    charter: &Charter,
+    data: &Dataset,
+    month: NaiveDate,
+    t: &Totals,
+    elapsed: f64,
+) -> Executive {
+    let plan: Vec<_> = data.plan.iter().filter(|p| p.month == month).collect();
+    let sum = |f: fn(&super::data::PlanMonth) -> Option<f64>| {
+        let v: Vec<f64> = plan.iter().filter_map(|p| f(p)).collect();
+        (!v.is_empty()).then(|| v.iter().sum::<f64>())
+    };
+    let has = t.weeks > 0;
+    // Sums (pipeline, MQLs, spend) are judged on pace while the month is still running;
+    // rates (CAC) as they stand.
+    let figure = |id: &str, value: Option<f64>, planned: Option<f64>| {
+        let k = charter.kpi(id);
+        match k {
+            Some(k) => {
+                let goal = planned.unwrap_or(k.target);
+                let pace = if kpis::is_sum(id) {
+                    elapsed.max(f64::MIN_POSITIVE)
+                } else {
+                    1.0
+                };
+                Figure {
+                    status: super::judge(value, goal * pace, k.direction, k.tolerance),
+                    ..Figure::against(k, value, goal)
+                }
+            }
+            None => Figure {
+                kpi: id.into(),
+                value,
+                target: planned,
+                status: super::Status::NoData,
+            },
+        }
+    };
+    let pipeline = figure(
+        "pipeline",
+        has.then_some(t.pipeline),
+        sum(|p| p.pipeline_target),
+    );
+    let mqls = figure("mqls", has.then_some(t.mqls), sum(|p| p.mql_target));
+    let sqls = figure("sqls", has.then_some(t.sqls), None);
+    let budget = sum(|p| Some(p.budget));
+    let pace = |f: &Figure| {
+        f.value
+            .zip(f.target)
+            .and_then(|(v, g)| ratio(v, g * elapsed))
+            .filter(|_| has)
+    };
+    let total_budget: f64 = plan.iter().map(|p| p.budget).sum();
+    let mut channel_mix: Vec<MixLine> = Vec::new();
+    for r in kpis::weeks_in(data, month_span(month)) {
+        match channel_mix.iter_mut().find(|m| m.channel == r.channel) {
+            Some(m) => m.actual_share += r.spend,
+            None => channel_mix.push(MixLine {
+                channel: r.channel.clone(),
+                actual_share: r.spend,
+                plan_share: None,
+            }),
+        }
+    }
+    channel_mix.retain(|m| m.actual_share > 0.0);
+    for m in &mut channel_mix {
+        m.actual_share /= t.spend.max(f64::MIN_POSITIVE);
+        m.plan_share = plan
+            .iter()
+            .find(|p| p.channel == m.channel)
+            .and_then(|p| ratio(p.budget, total_budget));
+    }
+    Executive {
+        pipeline_gap: pipeline.target.zip(pipeline.value).map(|(g, v)| g - v),
+        mql_pacing: pace(&mqls),
+        sql_pacing: pace(&sqls),
+        pipeline,
+        mqls,
+        sqls,
+        blended_cac: figure("blended-cac", t.cac(), None),
+        spend: figure("spend", has.then_some(t.spend), budget),
+        utilisation: budget.and_then(|b| ratio(t.spend, b)).filter(|_| has),
+        channel_mix,
+    }
+}
+
+fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
+    let prior: Vec<Totals> = (1..=3)
+        .map(|i| totals(data, month_span(calendar::add_months(month, -i)), None))
+        .collect();
+    let now = conversions(t);
+    let stages = stage_volumes(t)
+        .iter()
+        .enumerate()
+        .map(|(i, (stage, volume))| Stage {
+            stage: stage.to_string(),
+            volume: *volume,
+            conversion: now[i],
+            prior_3_months: mean(
+                &prior
+                    .iter()
+                    .filter_map(|p| conversions(p)[i])
+                    .collect::<Vec<_>>(),
+            ),
+        })
+        .collect();
+    let mut channels: Vec<&str> = kpis::weeks_in(data, month_span(month))
+        .map(|r| r.channel.as_str())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let by_channel = channels
+        .into_iter()
+        .map(|c| {
+            let ct = totals(data, month_span(month), Some(c));
+            let before: Vec<f64> = (1..=3)
+                .filter_map(|i| {
+                    let p = totals(data, month_span(calendar::add_months(month, -i)), Some(c));
+                    ratio(p.sqls, p.mqls)
+                })
+                .collect();
+            ChannelFunnel {
+                channel: c.to_string(),
+                leads: ct.leads,
+                mqls: ct.mqls,
+                sqls: ct.sqls,
+                lead_to_mql: ratio(ct.mqls, ct.leads),
+                mql_to_sql: ratio(ct.sqls, ct.mqls),
+                mql_to_sql_prior_3_months: mean(&before),
+            }
+        })
+        .collect();
+    Funnel { stages, by_channel }
+}
+
+fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
+    let mut channels: Vec<String> = data
+        .plan
+        .iter()
+        .filter(|p| p.month == month)
+        .map(|p| p.channel.clone())
+        .collect();
+    for r in kpis::weeks_in(data, month_span(month)).filter(|r| r.spend > 0.0) {
+        if !channels.contains(&r.channel) {
+            channels.push(r.channel.clone());
+        }
+    }
+    channels.sort();
+    channels
+        .into_iter()
+        .map(|c| {
+            let budget = data
+                .plan
+                .iter()
+                .find(|p| p.month == month && p.channel == c)
+                .map(|p| p.budget);
+            let actual = totals(data, month_span(month), Some(&c)).spend;
+            BudgetLine {
+                variance: budget.map(|b| actual - b),
+                utilisation: budget.and_then(|b| ratio(actual, b)),
+                budget,
+                actual,
+                channel: c,
+            }
+        })
+        .filter(|l| l.budget.unwrap_or(0.0) > 0.0 || l.actual > 0.0)
+        .collect()
+}
+
+/// Suggestions from the data: channels whose CAC over the trailing 3 months exceeds the
+/// charter's share of LTV (seed 001: pause) — only where at least `MIN_CUSTOMERS_FOR_CAC`
+/// customers closed — and channels far off their budget.
+fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    let trailing = Span::new(
+        calendar::add_months(month, -2),
+        calendar::add_months(month, 1),
+    );
+    if let Some(ltv) = charter.controls.ltv {
+        let ceiling = ltv * charter.controls.cac_ltv_max_share;
+        let mut channels: Vec<&str> = kpis::weeks_in(data, trailing)
+            .map(|r| r.channel.as_str())
+            .collect();
+        channels.sort_unstable();
+        channels.dedup();
+        for c in channels {
+            let t = totals(data, trailing, Some(c));
+            if let Some(cac) = t.reliable_cac().filter(|cac| *cac > ceiling) {
+                let name = charter.channel(c).map_or(c, |ch| ch.name.as_str());
+                let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
+                out.push(Suggestion {
+                    channel: c.to_string(),
+                    kind: "pause_candidate".into(),
+                    sentence: if strategic {
+                        format!("{name} CAC {} is above {} of LTV ({}), but the charter marks it strategic — hold spend and review its brand and enterprise impact", format::money(cac), format::percent(charter.controls.cac_ltv_max_share), format::money(ceiling))
+                    } else {
+                        format!("{name} last-touch CAC {} over 3 months is above {} of LTV ({}) — pause candidate: cut its weakest campaigns first", format::money(cac), format::percent(charter.controls.cac_ltv_max_share), format::money(ceiling))
+                    },
+                });
+            }
+        }
+    }
+    for line in budget_vs_actual(data, month) {
+        let (Some(u), Some(b)) = (line.utilisation, line.budget) else {
+            continue;
+        };
+        let name = charter
+            .channel(&line.channel)
+            .map_or(line.channel.as_str(), |c| c.name.as_str());
+        if u > 1.10 {
+            out.push(Suggestion {
+                channel: line.channel.clone(),
+                kind: "over_budget".into(),
+                sentence: format!(
+                    "{name} spent {} of its {} budget — rebalance or approve the overrun",
+                    format::percent(u),
+                    format::money(b)
+                ),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,314 @@
+//! The quarterly review: the partnership scorecard, dashboards nobody opens, lead quality
+//! by channel, and the back-test of last quarter's recommendation.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::adoption::{self, Drift};
+use super::data::{DashboardUse, Dataset};
+use super::kpis::{self, Span, totals};
+use super::nps::{self, Nps};
+use super::sla::{self, SlaReport};
+use super::stats::{change, ratio};
+use super::{Status, judge};
+use crate::calendar;
+use crate::charter::{Cadence, Charter, Direction, KpiSource};
+
+/// One line of the partnership scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreLine {
+    pub id: String,
+    pub name: String,
+    /// The charter KPI whose definition the value follows.
+    pub kpi: Option<String>,
+    pub unit: String,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub status: Status,
+    /// The value in each of the last four quarters, oldest first.
+    pub trend: Vec<(NaiveDate, Option<f64>)>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadQuality {
+    pub channel: String,
+    pub mqls: f64,
+    /// MQL→SQL conversion this quarter, a fraction.
+    pub mql_to_sql: Option<f64>,
+    pub previous_quarter: Option<f64>,
+    /// Relative drift vs the previous quarter.
+    pub drift: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterlyReview {
+    /// First day of the fiscal quarter.
+    pub quarter: NaiveDate,
+    pub scorecard: Vec<ScoreLine>,
+    pub sla: SlaReport,
+    pub nps: Option<Nps>,
+    pub drifting_leaders: Vec<Drift>,
+    /// Dashboards nobody opened in the last 30 days: candidates to retire.
+    pub unused_dashboards: Vec<DashboardUse>,
+    pub lead_quality: Vec<LeadQuality>,
+    /// The back-test of last quarter's saved recommendation.
+    pub backtest_status: Status,
+    pub backtest_detail: String,
+}
+
+fn quarter_span(q: NaiveDate) -> Span {
+    Span::new(q, calendar::add_months(q, 3))
+}
+
+/// The quarterly review of the fiscal quarter holding `date`, as of `now`.
+pub fn review(
+    charter: &Charter,
+    data: &Dataset,
+    date: NaiveDate,
+    now: NaiveDateTime,
+) -> QuarterlyReview {
+    let fy = charter.partnership.fiscal_year_start_month;
+    let quarter = calendar::quarter_start(date, fy);
+    let span = quarter_span(quarter);
+    let until = now.min(span.to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1));
+    let sla = sla::evaluate(charter, &data.deliveries, quarter, until);
+    let waves = nps::by_quarter(&data.nps, fy);
+    let wave = waves
+        .iter()
+        .find(|(q, _)| *q == quarter)
+        .map(|(_, n)| n.clone());
+    let last_quarters: Vec<NaiveDate> = (0..4)
+        .rev()
+        .map(|i| calendar::add_months(quarter, -3 * i))
+        .collect();
+
+    let mut scorecard = vec![
+        sla_line(charter, data, &sla, &last_quarters),
+        nps_line(charter, wave.as_ref(), &waves, &last_quarters),
+    ];
+    scorecard.push(adoption_line(
+        charter,
+        data,
+        span,
+        until.date(),
+        &last_quarters,
+    ));
+    for (id, why) in [
+        (
+            "insight-to-action",
+            "no insight has been acted on in a review yet",
+        ),
+        (
+            "forecast-accuracy",
+            "no saved forecast whose quarter has data",
+        ),
+        (
+            "allocation-efficiency",
+            "no saved recommendation to compare the actual mix with",
+        ),
+    ] {
+        if let Some(k) = charter.kpi(id) {
+            scorecard.push(ScoreLine {
+                id: id.into(),
+                name: k.name.clone(),
+                kpi: Some(id.into()),
+                unit: k.unit.clone(),
+                value: None,
+                target: Some(k.target),
+                status: Status::NoData,
+                trend: Vec::new(),
+                detail: format!("no data: {why}"),
+            });
+        }
+    }
+    for k in charter
+        .kpis
+        .iter()
+        .filter(|k| k.source == KpiSource::Imported && k.cadence == Cadence::Quarterly)
+    {
+        let value = kpis::value(charter, data, &k.id, span);
+        scorecard.push(ScoreLine {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            kpi: Some(k.id.clone()),
+            unit: k.unit.clone(),
+            value,
+            target: Some(k.target),
+            status: judge(value, k.target, k.direction, k.tolerance),
+            trend: last_quarters
+                .iter()
+                .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
+                .collect(),
+            detail: if value.is_none() {
+                "no data: not imported for this quarter".into()
+            } else {
+                String::new()
+            },
+        });
+    }
+
+    QuarterlyReview {
+        quarter,
+        sla,
+        nps: wave,
+        drifting_leaders: adoption::drifting_leaders(
+            charter,
+            &data.usage_weeks,
+            calendar::week_start(until.date(), charter.partnership.week_start) - Duration::days(7),
+            12,
+        ),
+        unused_dashboards: adoption::unused_dashboards(&data.dashboards, until.date(), 30),
+        lead_quality: lead_quality(data, quarter),
+        scorecard,
+        backtest_status: Status::NoData,
+        backtest_detail:
+            "no data: no recommendation was saved for last quarter (rhythm recommend --save)".into(),
+    }
+}
+
+fn sla_line(
+    charter: &Charter,
+    data: &Dataset,
+    sla: &SlaReport,
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let o = &sla.overall;
+    ScoreLine {
+        id: "sla-on-time".into(),
+        name: "SLA on-time delivery".into(),
+        kpi: None,
+        unit: "fraction".into(),
+        value: o.on_time_rate,
+        target: Some(sla.target),
+        status: sla.status,
+        trend: quarters
+            .iter()
+            .map(|q| {
+                let end =
+                    quarter_span(*q).to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1);
+                (
+                    *q,
+                    sla::evaluate(charter, &data.deliveries, *q, end.min(sla.now))
+                        .overall
+                        .on_time_rate,
+                )
+            })
+            .collect(),
+        detail: format!(
+            "{} on time, {} late, {} missing, {} pending",
+            o.on_time, o.late, o.missing, o.pending
+        ),
+    }
+}
+
+fn nps_line(
+    charter: &Charter,
+    wave: Option<&Nps>,
+    waves: &[(NaiveDate, Nps)],
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let value = wave.and_then(|n| n.score);
+    let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
+    ScoreLine {
+        id: "analytics-nps".into(),
+        name: "Analytics NPS from marketing".into(),
+        kpi: Some("analytics-nps".into()),
+        unit: "score".into(),
+        value,
+        target: Some(charter.controls.nps_target),
+        status: judge(
+            value,
+            charter.controls.nps_target,
+            Direction::HigherIsBetter,
+            tolerance,
+        ),
+        trend: quarters
+            .iter()
+            .map(|q| {
+                (
+                    *q,
+                    waves
+                        .iter()
+                        .find(|(w, _)| w == q)
+                        .and_then(|(_, n)| n.score),
+                )
+            })
+            .collect(),
+        detail: wave.map_or("no data: no survey wave this quarter".into(), |n| {
+            format!(
+                "n = {}, 95% interval {:.0} to {:.0} (adjusted Wald)",
+                n.respondents,
+                n.low.unwrap_or(0.0),
+                n.high.unwrap_or(0.0)
+            )
+        }),
+    }
+}
+
+fn adoption_line(
+    charter: &Charter,
+    data: &Dataset,
+    span: Span,
+    until: NaiveDate,
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let rate_in = |s: Span| {
+        let weeks: Vec<NaiveDate> = kpis::week_starts(charter, s)
+            .into_iter()
+            .filter(|w| *w + Duration::days(7) <= until + Duration::days(1))
+            .collect();
+        adoption::average_rate(&adoption::adoption_trend(
+            charter,
+            &data.usage_weeks,
+            &weeks,
+        ))
+    };
+    let value = rate_in(span);
+    let k = charter.kpi("dashboard-adoption");
+    ScoreLine {
+        id: "dashboard-adoption".into(),
+        name: "Weekly dashboard adoption (marketing leaders)".into(),
+        kpi: k.map(|k| k.id.clone()),
+        unit: "fraction".into(),
+        value,
+        target: Some(charter.controls.dashboard_adoption_target),
+        status: judge(
+            value,
+            charter.controls.dashboard_adoption_target,
+            Direction::HigherIsBetter,
+            k.map_or(0.1, |k| k.tolerance),
+        ),
+        trend: quarters
+            .iter()
+            .map(|q| (*q, rate_in(quarter_span(*q))))
+            .collect(),
+        detail: "mean share of leaders with a dashboard view per complete week".into(),
+    }
+}
+
+fn lead_quality(data: &Dataset, quarter: NaiveDate) -> Vec<LeadQuality> {
+    let now = quarter_span(quarter);
+    let before = quarter_span(calendar::add_months(quarter, -3));
+    let mut channels: Vec<&str> = kpis::weeks_in(data, now)
+        .map(|r| r.channel.as_str())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    channels
+        .into_iter()
+        .map(|c| {
+            let t = totals(data, now, Some(c));
+            let p = totals(data, before, Some(c));
+            let conv = ratio(t.sqls, t.mqls);
+            let prev = ratio(p.sqls, p.mqls);
+            LeadQuality {
+                channel: c.to_string(),
+                mqls: t.mqls,
+                mql_to_sql: conv,
+                previous_quarter: prev,
+                drift: conv.zip(prev).and_then(|(a, b)| change(a, b)),
+            }
+        })
+        .collect()
+}

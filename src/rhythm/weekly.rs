@@ -1,0 +1,330 @@
+//! The weekly review: campaign performance snapshot, pipeline flash, anomaly alerts,
+//! deliverables due this week.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::alerts::{self, Alert};
+use super::data::Dataset;
+use super::kpis::{Span, Totals, totals};
+use super::sla::{self, Outcome};
+use super::stats::{median, std_dev};
+use super::{Figure, Status};
+use crate::calendar;
+use crate::charter::Charter;
+
+/// One channel's week, with the previous week and the trailing 8-week baseline (median
+/// of each measure over the 8 weeks before).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelSnapshot {
+    pub channel: String,
+    pub name: String,
+    pub this_week: Measures,
+    pub previous_week: Option<Measures>,
+    pub baseline: Option<Measures>,
+}
+
+/// A channel's weekly measures; ratios are None where undefined (no spend, no leads).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measures {
+    pub spend: f64,
+    pub leads: f64,
+    pub mqls: f64,
+    pub sqls: f64,
+    pub pipeline: f64,
+    /// Cost per lead, currency.
+    pub cpl: Option<f64>,
+    /// Cost per MQL, currency.
+    pub cost_per_mql: Option<f64>,
+    /// CRM-attributed pipeline per unit of spend.
+    pub roas: Option<f64>,
+}
+
+impl Measures {
+    pub fn of(t: &Totals) -> Measures {
+        Measures {
+            spend: t.spend,
+            leads: t.leads,
+            mqls: t.mqls,
+            sqls: t.sqls,
+            pipeline: t.pipeline,
+            cpl: t.cpl(),
+            cost_per_mql: t.cost_per_mql(),
+            roas: t.roas(),
+        }
+    }
+
+    fn median_of(weeks: &[Measures]) -> Option<Measures> {
+        if weeks.len() < 4 {
+            return None;
+        }
+        let m = |f: fn(&Measures) -> f64| {
+            median(&weeks.iter().map(f).collect::<Vec<_>>()).unwrap_or(0.0)
+        };
+        let mo = |f: fn(&Measures) -> Option<f64>| {
+            median(&weeks.iter().filter_map(f).collect::<Vec<_>>())
+        };
+        Some(Measures {
+            spend: m(|w| w.spend),
+            leads: m(|w| w.leads),
+            mqls: m(|w| w.mqls),
+            sqls: m(|w| w.sqls),
+            pipeline: m(|w| w.pipeline),
+            cpl: mo(|w| w.cpl),
+            cost_per_mql: mo(|w| w.cost_per_mql),
+            roas: mo(|w| w.roas),
+        })
+    }
+}
+
+/// Month-to-date pipeline against the month's goal.
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineFlash {
+    /// First day of the month.
+    pub month: NaiveDate,
+    /// Pipeline of the month so far (through the reviewed week), currency.
+    pub month_to_date: Figure,
+    /// The month's goal: the plan's pipeline targets, or the KPI target without a plan.
+    pub goal: Option<f64>,
+    /// Month-to-date as a fraction of the goal pro rata to the days gone (1.0 = on pace).
+    pub pacing: Option<f64>,
+    /// Goal minus month-to-date, currency.
+    pub gap: Option<f64>,
+    /// Month-to-date plus the month's run-rate for the days left.
+    pub projected: Option<f64>,
+    /// A 90% range around the projection from the trailing weekly variation.
+    pub projected_low: Option<f64>,
+    pub projected_high: Option<f64>,
+    pub days_gone: u32,
+    pub days_in_month: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeeklyReview {
+    /// First day of the reviewed week.
+    pub week: NaiveDate,
+    pub snapshot: Vec<ChannelSnapshot>,
+    pub total: ChannelSnapshot,
+    pub flash: PipelineFlash,
+    pub alerts: Vec<Alert>,
+    /// Deliverables falling due in the reviewed week and the one after it (the review
+    /// is held early in the next week), with their state at `now`.
+    pub due: Vec<Outcome>,
+    pub has_data: bool,
+}
+
+/// The last complete week before `today`.
+pub fn last_complete_week(charter: &Charter, today: NaiveDate) -> NaiveDate {
+    calendar::week_start(today, charter.partnership.week_start) - Duration::days(7)
+}
+
+fn week_span(week: NaiveDate) -> Span {
+    Span::new(week, week + Duration::days(7))
+}
+
+fn snapshot(
+    charter: &Charter,
+    data: &Dataset,
+    week: NaiveDate,
+    channel: Option<&str>,
+) -> ChannelSnapshot {
+    let at = |w: NaiveDate| {
+        let t = totals(data, week_span(w), channel);
+        (t.weeks > 0).then(|| Measures::of(&t))
+    };
+    let baseline: Vec<Measures> = (1..=alerts::BASELINE_WEEKS)
+        .filter_map(|i| at(week - Duration::days(7 * i)))
+        .collect();
+    let id = channel.unwrap_or("total");
+    ChannelSnapshot {
+        channel: id.to_string(),
+        name: channel.and_then(|c| charter.channel(c)).map_or_else(
+            || {
+                if channel.is_none() {
+                    "All channels".into()
+                } else {
+                    id.to_string()
+                }
+            },
+            |c| c.name.clone(),
+        ),
+        this_week: at(week).unwrap_or(Measures::of(&Totals::default())),
+        previous_week: at(week - Duration::days(7)),
+        baseline: Measures::median_of(&baseline),
+    }
+}
+
+pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> PipelineFlash {
+    let month = calendar::month_start(week);
+    let next = calendar::add_months(month, 1);
+    let week_end = (week + Duration::days(7)).min(next);
+    let mtd = totals(data, Span::new(month, week_end), None);
+    let days_gone = (week_end - month).num_days().max(0) as f64;
+    let days_in_month = (next - month).num_days() as f64;
+    let kpi = charter.kpi("pipeline");
+    let planned: Vec<f64> = data
+        .plan
+        .iter()
+        .filter(|p| p.month == month)
+        .filter_map(|p| p.pipeline_target)
+        .collect();
+    let goal = if planned.is_empty() {
+        kpi.map(|k| k.target)
+    } else {
+        Some(planned.iter().sum())
+    };
+    let value = (mtd.weeks > 0).then_some(mtd.pipeline);
+    let month_to_date = match (kpi, goal) {
+        (Some(k), Some(g)) => Figure::against(k, value, g),
+        _ => Figure {
+            kpi: "pipeline".into(),
+            value,
+            target: goal,
+            status: Status::NoData,
+        },
+    };
+    let pacing = match (value, goal) {
+        (Some(v), Some(g)) if g > 0.0 && days_gone > 0.0 => {
+            Some(v / (g * days_gone / days_in_month))
+        }
+        _ => None,
+    };
+    // Weeks left in the month, and the month's pipeline per week so far.
+    let left = (days_in_month - days_gone) / 7.0;
+    let run_rate = value.map(|v| v / (days_gone / 7.0).max(1.0 / 7.0));
+    let trailing: Vec<f64> = (0..8)
+        .filter_map(|i| {
+            let t = totals(data, week_span(week - Duration::days(7 * i)), None);
+            (t.weeks > 0).then_some(t.pipeline)
+        })
+        .collect();
+    let spread = std_dev(&trailing).map(|s| 1.645 * s * left.sqrt());
+    let projected = value.zip(run_rate).map(|(v, r)| v + r * left);
+    PipelineFlash {
+        month,
+        gap: goal.zip(value).map(|(g, v)| g - v),
+        projected_low: projected
+            .zip(spread)
+            .map(|(p, s)| (p - s).max(value.unwrap_or(0.0))),
+        projected_high: projected.zip(spread).map(|(p, s)| p + s),
+        projected,
+        pacing,
+        goal,
+        month_to_date,
+        days_gone: days_gone as u32,
+        days_in_month: days_in_month as u32,
+    }
+}
+
+/// The weekly review of the week starting `week`, with deliverable states as of `now`.
+pub fn review(
+    charter: &Charter,
+    data: &Dataset,
+    week: NaiveDate,
+    now: NaiveDateTime,
+) -> WeeklyReview {
+    let mut channels: Vec<&str> = data
+        .channel_weeks
+        .iter()
+        .filter(|r| r.week == week)
+        .map(|r| r.channel.as_str())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let due_from = week.and_time(chrono::NaiveTime::MIN);
+    WeeklyReview {
+        week,
+        snapshot: channels
+            .iter()
+            .map(|c| snapshot(charter, data, week, Some(c)))
+            .collect(),
+        total: snapshot(charter, data, week, None),
+        flash: pipeline_flash(charter, data, week),
+        alerts: alerts::weekly_alerts(charter, data, week),
+        due: sla::due_between(
+            charter,
+            &data.deliveries,
+            due_from,
+            due_from + Duration::days(14),
+            now,
+        ),
+        has_data: !channels.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rhythm::data::{ChannelWeek, PlanMonth};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn charter() -> Charter {
+        Charter::parse(
+            include_str!("../../charter/partnership.toml"),
+            std::path::Path::new("p.toml"),
+        )
+        .unwrap()
+    }
+
+    fn week(week: NaiveDate, pipeline: f64) -> ChannelWeek {
+        ChannelWeek {
+            week,
+            channel: "webinars".into(),
+            spend: 1000.0,
+            leads: 10.0,
+            mqls: 5.0,
+            sqls: 2.0,
+            pipeline,
+            sessions: None,
+            opportunities: None,
+            closed_won: None,
+        }
+    }
+
+    #[test]
+    fn pacing_by_hand() {
+        // June 2026 starts on a Monday: 30 days. Two full weeks of 70,000 each = 140,000
+        // by day 14, against a 300,000 goal: expected by now 300,000 × 14/30 = 140,000.
+        let data = Dataset {
+            channel_weeks: vec![week(d(2026, 6, 1), 70_000.0), week(d(2026, 6, 8), 70_000.0)],
+            plan: vec![PlanMonth {
+                month: d(2026, 6, 1),
+                channel: "webinars".into(),
+                budget: 5000.0,
+                pipeline_target: Some(300_000.0),
+                mql_target: None,
+            }],
+            ..Dataset::default()
+        };
+        let f = pipeline_flash(&charter(), &data, d(2026, 6, 8));
+        assert_eq!(f.month_to_date.value, Some(140_000.0));
+        assert_eq!(f.goal, Some(300_000.0));
+        assert!((f.pacing.unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(f.gap, Some(160_000.0));
+        // 16 days left at 10,000 a day.
+        assert!((f.projected.unwrap() - 300_000.0).abs() < 1e-6);
+        assert_eq!((f.days_gone, f.days_in_month), (14, 30));
+    }
+
+    #[test]
+    fn a_straddling_week_is_split_between_months() {
+        // The week of 2026-06-29 has 2 days in June and 5 in July.
+        let data = Dataset {
+            channel_weeks: vec![week(d(2026, 6, 29), 70_000.0)],
+            ..Dataset::default()
+        };
+        let f = pipeline_flash(&charter(), &data, d(2026, 6, 29));
+        assert_eq!(f.month_to_date.value, Some(20_000.0));
+    }
+
+    #[test]
+    fn no_channel_data_means_no_figures() {
+        let f = pipeline_flash(&charter(), &Dataset::default(), d(2026, 6, 8));
+        assert_eq!(f.month_to_date.value, None);
+        assert_eq!(f.month_to_date.status, Status::NoData);
+        assert_eq!((f.pacing, f.projected, f.gap), (None, None, None));
+    }
+}

@@ -1,0 +1,194 @@
+//! Reads that return the domain's types (`rhythm::data`). SQL with bound parameters only.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
+use rusqlite::Row;
+
+use super::{Store, StoreError};
+use crate::rhythm::data::*;
+
+fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(i)?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn datetime(row: &Row, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    let text: String = row.get(i)?;
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn epoch_date(seconds: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Loads everything the reviews read. Usage is aggregated per user and week
+    /// (weeks starting on `week_start`) and per dashboard.
+    pub fn load_dataset(&self, week_start: Weekday) -> Result<Dataset, StoreError> {
+        let c = &self.conn;
+        let channel_weeks = c
+            .prepare(
+                "SELECT week, channel, SUM(spend), SUM(leads), SUM(mqls), SUM(sqls), SUM(pipeline),
+                        SUM(sessions), SUM(opportunities), SUM(closed_won)
+                 FROM channel_week GROUP BY week, channel ORDER BY week, channel",
+            )?
+            .query_map([], |r| {
+                Ok(ChannelWeek {
+                    week: date(r, 0)?,
+                    channel: r.get(1)?,
+                    spend: r.get(2)?,
+                    leads: r.get(3)?,
+                    mqls: r.get(4)?,
+                    sqls: r.get(5)?,
+                    pipeline: r.get(6)?,
+                    sessions: r.get(7)?,
+                    opportunities: r.get(8)?,
+                    closed_won: r.get(9)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let plan = c
+            .prepare("SELECT month, channel, budget, pipeline_target, mql_target FROM plan ORDER BY month, channel")?
+            .query_map([], |r| {
+                Ok(PlanMonth {
+                    month: date(r, 0)?,
+                    channel: r.get(1)?,
+                    budget: r.get(2)?,
+                    pipeline_target: r.get(3)?,
+                    mql_target: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let kpi_values = c
+            .prepare(
+                "SELECT kpi, period_start, value, note FROM kpi_value ORDER BY kpi, period_start",
+            )?
+            .query_map([], |r| {
+                Ok(KpiValue {
+                    kpi: r.get(0)?,
+                    period_start: date(r, 1)?,
+                    value: r.get(2)?,
+                    note: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let deliveries = c
+            .prepare("SELECT deliverable, period_start, delivered_at, link FROM delivery ORDER BY deliverable, period_start")?
+            .query_map([], |r| {
+                Ok(Delivery {
+                    deliverable: r.get(0)?,
+                    period_start: date(r, 1)?,
+                    delivered_at: datetime(r, 2)?,
+                    link: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let nps = c
+            .prepare(
+                "SELECT date, respondent, score, role FROM nps_response ORDER BY date, respondent",
+            )?
+            .query_map([], |r| {
+                Ok(NpsResponse {
+                    date: date(r, 0)?,
+                    respondent: r.get(1)?,
+                    score: r.get(2)?,
+                    role: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let reconciliation = c
+            .prepare("SELECT week, metric, map_count, crm_count FROM reconciliation ORDER BY week, metric")?
+            .query_map([], |r| {
+                Ok(Reconciliation {
+                    week: date(r, 0)?,
+                    metric: r.get(1)?,
+                    map_count: r.get(2)?,
+                    crm_count: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Dataset {
+            usage_weeks: self.usage_weeks(week_start)?,
+            dashboards: self.dashboards()?,
+            freshness: self.freshness()?,
+            channel_weeks,
+            plan,
+            kpi_values,
+            deliveries,
+            nps,
+            reconciliation,
+        })
+    }
+
+    fn usage_weeks(&self, week_start: Weekday) -> Result<Vec<UsageWeek>, StoreError> {
+        // Day 0 of the epoch (1970-01-01) was a Thursday, 3 days after a Monday.
+        let shift = (3 - i64::from(week_start.num_days_from_monday())).rem_euclid(7);
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT user, day - ((day + ?1) % 7) AS week_day, COUNT(*)
+                 FROM (SELECT user, timestamp / 86400 AS day FROM usage_event)
+                 GROUP BY user, week_day ORDER BY week_day, user",
+            )?
+            .query_map([shift], |r| {
+                let day: i64 = r.get(1)?;
+                Ok(UsageWeek {
+                    user: r.get(0)?,
+                    week: epoch_date(day * 86400),
+                    views: r.get::<_, i64>(2)? as u64,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    fn dashboards(&self) -> Result<Vec<DashboardUse>, StoreError> {
+        let rows = self
+            .conn
+            .prepare("SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY dashboard ORDER BY dashboard")?
+            .query_map([], |r| {
+                Ok(DashboardUse {
+                    dashboard: r.get(0)?,
+                    last_viewed: epoch_date(r.get(1)?),
+                    views: r.get::<_, i64>(2)? as u64,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The newest import per kind, and how far the kind's own data reaches.
+    pub fn freshness(&self) -> Result<Vec<Freshness>, StoreError> {
+        let mut out = Vec::new();
+        for (kind, loaded_at) in self.last_loaded()? {
+            let until_sql = match kind.as_str() {
+                "channels" => "SELECT MAX(week) FROM channel_week",
+                "kpis" => "SELECT MAX(period_start) FROM kpi_value",
+                "plan" => "SELECT MAX(month) FROM plan",
+                "deliveries" => "SELECT MAX(substr(delivered_at, 1, 10)) FROM delivery",
+                "usage" => "SELECT date(MAX(timestamp), 'unixepoch') FROM usage_event",
+                "nps" => "SELECT MAX(date) FROM nps_response",
+                "reconciliation" => "SELECT MAX(week) FROM reconciliation",
+                _ => continue,
+            };
+            let until: Option<String> = self.conn.query_row(until_sql, [], |r| r.get(0))?;
+            let mut data_until = until.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
+            if matches!(kind.as_str(), "channels" | "reconciliation") {
+                // A week's row covers the whole week.
+                data_until = data_until.map(|d| d + Duration::days(6));
+            }
+            out.push(Freshness {
+                loaded_at: NaiveDateTime::parse_from_str(&loaded_at, "%Y-%m-%dT%H:%M:%S")
+                    .unwrap_or_default(),
+                kind,
+                data_until,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,37 @@
+//! Records written by commands rather than imports (deliveries now; review records later).
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// Records (or corrects) the delivery of `deliverable` for the period starting
+    /// `period_start`. Returns true when a delivery for that period already existed.
+    pub fn record_delivery(
+        &mut self,
+        deliverable: &str,
+        period_start: NaiveDate,
+        delivered_at: NaiveDateTime,
+        link: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let existed: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM delivery WHERE deliverable = ?1 AND period_start = ?2)",
+            rusqlite::params![deliverable, period_start.to_string()],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO delivery (deliverable, period_start, delivered_at, link) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (deliverable, period_start) DO UPDATE SET delivered_at = excluded.delivered_at,
+                 link = COALESCE(excluded.link, delivery.link)",
+            rusqlite::params![
+                deliverable,
+                period_start.to_string(),
+                delivered_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                link
+            ],
+        )?;
+        tx.commit()?;
+        Ok(existed)
+    }
+}

@@ -1,0 +1,277 @@
+//! The cockpit's state and its pure `update`: a key in, a new state and at most one
+//! request for the background loader out. No terminal, no store.
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::keys::{Action, action_for};
+use super::snapshot::Snapshot;
+use crate::calendar;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Weekly,
+    Monthly,
+    Quarterly,
+    Annual,
+    Charter,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Weekly,
+        Tab::Monthly,
+        Tab::Quarterly,
+        Tab::Annual,
+        Tab::Charter,
+    ];
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).expect("listed")
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Weekly => "Weekly",
+            Tab::Monthly => "Monthly",
+            Tab::Quarterly => "Quarterly",
+            Tab::Annual => "Annual",
+            Tab::Charter => "Charter",
+        }
+    }
+}
+
+/// What the cockpit can show instead of the views.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The charter did not load: its error, with file:line:column.
+    Charter(String),
+    /// The store did not open or a query failed.
+    Store(String),
+}
+
+/// A request for the loader thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Compute every review as of this date.
+    Compute(NaiveDate),
+    /// Reload the dataset from the store, then compute.
+    Reload(NaiveDate),
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub workspace: String,
+    pub tab: Tab,
+    /// The date the reviews are as of; `[` and `]` move it by the view's period.
+    pub at: NaiveDate,
+    /// Where `t` returns to.
+    pub home: NaiveDate,
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// A computation is running for `at`.
+    pub loading: bool,
+    pub problem: Option<Problem>,
+    /// Selected row per view.
+    pub selected: [usize; 5],
+    /// Table filter per view.
+    pub filter: [String; 5],
+    pub editing_filter: bool,
+    pub detail: bool,
+    pub help: bool,
+    pub quit: bool,
+}
+
+/// Rows a page key moves.
+pub const PAGE: usize = 10;
+
+impl App {
+    pub fn new(workspace: String, home: NaiveDate) -> App {
+        App {
+            workspace,
+            tab: Tab::Weekly,
+            at: home,
+            home,
+            snapshot: None,
+            loading: true,
+            problem: None,
+            selected: [0; 5],
+            filter: Default::default(),
+            editing_filter: false,
+            detail: false,
+            help: false,
+            quit: false,
+        }
+    }
+
+    fn tab_index(&self) -> usize {
+        self.tab.index()
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected[self.tab_index()]
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter[self.tab_index()]
+    }
+
+    /// Rows in the focused table after filtering (from the current snapshot).
+    pub fn row_count(&self) -> usize {
+        self.snapshot
+            .as_ref()
+            .map_or(0, |s| super::views::rows(self, s).len())
+    }
+
+    /// A fresh snapshot arrived from the loader.
+    pub fn loaded(&mut self, snapshot: Arc<Snapshot>) {
+        if snapshot.at == self.at {
+            self.loading = false;
+        }
+        self.snapshot = Some(snapshot);
+        self.clamp_selection();
+    }
+
+    fn clamp_selection(&mut self) {
+        let n = self.row_count();
+        let i = self.tab_index();
+        self.selected[i] = self.selected[i].min(n.saturating_sub(1));
+    }
+
+    /// Moves `at` by one period of the current view.
+    fn shift(&mut self, forward: bool) -> Option<Request> {
+        let months = |n: u32| {
+            let n = chrono::Months::new(n);
+            if forward {
+                self.at.checked_add_months(n)
+            } else {
+                self.at.checked_sub_months(n)
+            }
+        };
+        self.at = match self.tab {
+            Tab::Weekly | Tab::Charter => self.at + Duration::days(if forward { 7 } else { -7 }),
+            Tab::Monthly => months(1)?,
+            Tab::Quarterly => months(3)?,
+            Tab::Annual => months(12)?,
+        };
+        self.loading = true;
+        Some(Request::Compute(self.at))
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let n = self.row_count();
+        let i = self.tab_index();
+        if n == 0 {
+            self.selected[i] = 0;
+            return;
+        }
+        let next = (self.selected[i] as isize + delta).clamp(0, n as isize - 1);
+        self.selected[i] = next as usize;
+    }
+
+    /// Handles one key press; returns work for the loader, if any.
+    pub fn on_key(&mut self, key: KeyEvent) -> Option<Request> {
+        if self.editing_filter {
+            self.on_filter_key(key);
+            return None;
+        }
+        if self.help {
+            // Any key closes help; q and Ctrl-C still quit.
+            self.help = false;
+            if matches!(action_for(&key), Some(Action::Quit)) && key.code != KeyCode::Esc {
+                self.quit = true;
+            }
+            return None;
+        }
+        let action = action_for(&key)?;
+        match action {
+            Action::Quit => {
+                if key.code == KeyCode::Esc && (self.detail || !self.filter().is_empty()) {
+                    if self.detail {
+                        self.detail = false;
+                    } else {
+                        let i = self.tab_index();
+                        self.filter[i].clear();
+                    }
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Tab(i) => self.switch(Tab::ALL[i]),
+            Action::NextTab => self.switch(Tab::ALL[(self.tab_index() + 1) % 5]),
+            Action::PrevTab => self.switch(Tab::ALL[(self.tab_index() + 4) % 5]),
+            Action::PrevPeriod => return self.shift(false),
+            Action::NextPeriod => return self.shift(true),
+            Action::Today => {
+                self.at = self.home;
+                self.loading = true;
+                return Some(Request::Compute(self.at));
+            }
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(PAGE as isize)),
+            Action::PageDown => self.move_selection(PAGE as isize),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Detail => self.detail = !self.detail && self.row_count() > 0,
+            Action::Filter => {
+                self.editing_filter = true;
+                self.detail = false;
+            }
+            Action::Help => self.help = true,
+            Action::Reload => {
+                self.loading = true;
+                return Some(Request::Reload(self.at));
+            }
+        }
+        None
+    }
+
+    fn switch(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.detail = false;
+        self.clamp_selection();
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) {
+        let i = self.tab_index();
+        match key.code {
+            KeyCode::Enter => self.editing_filter = false,
+            KeyCode::Esc => {
+                self.filter[i].clear();
+                self.editing_filter = false;
+            }
+            KeyCode::Backspace => {
+                self.filter[i].pop();
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
+            KeyCode::Char(c) => self.filter[i].push(c),
+            _ => {}
+        }
+        self.selected[i] = 0;
+    }
+
+    pub fn on_mouse(&mut self, mouse: MouseEvent) {
+        match mouse.kind {
+            MouseEventKind::ScrollDown => self.move_selection(3),
+            MouseEventKind::ScrollUp => self.move_selection(-3),
+            _ => {}
+        }
+    }
+}
+
+/// Where the cockpit opens: the last complete week before today, or, when the data stops
+/// earlier, the day after its last week — so the cockpit opens on data, not on a blank.
+pub fn home_date(
+    today: NaiveDate,
+    last_data_week: Option<NaiveDate>,
+    week_start: chrono::Weekday,
+) -> NaiveDate {
+    match last_data_week {
+        Some(w) if w + Duration::days(7) < calendar::week_start(today, week_start) => {
+            w + Duration::days(7)
+        }
+        _ => today,
+    }
+}

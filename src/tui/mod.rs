@@ -1,0 +1,150 @@
+//! The cockpit. `run` owns the terminal (restored on every exit path), the event loop
+//! (tokio: input, a tick, and loader results) and nothing else: state lives in `app`,
+//! drawing in `ui` and `views`, data in the `loader` thread.
+
+pub mod app;
+pub mod keys;
+pub mod loader;
+pub mod snapshot;
+pub mod theme;
+pub mod ui;
+pub mod views;
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use futures::StreamExt;
+use ratatui::crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind,
+};
+use ratatui::crossterm::execute;
+
+use crate::charter::Charter;
+use crate::store::Store;
+use crate::workspace::Workspace;
+use app::{App, Problem, Request};
+use loader::Loaded;
+use theme::Theme;
+
+/// Restores the terminal when dropped: on return, on `?`, and while unwinding from a
+/// panic (ratatui's own panic hook restores it too, before the message prints).
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+/// Logs go to `data/rhythm.log` in the workspace — never to the screen.
+fn init_logging(ws: &Workspace) {
+    let path = ws.root.join("data/rhythm.log");
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::sync::Mutex::new(file))
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .try_init();
+    }
+}
+
+/// Opens the cockpit on a workspace. Refuses when stdout is not a terminal.
+pub fn run(ws: &Workspace) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        bail!(
+            "the cockpit needs a terminal, and stdout is not one; for scripts and cron use `rhythm check` or `rhythm report`"
+        );
+    }
+    init_logging(ws);
+    let today = chrono::Utc::now().date_naive();
+    let charter = Charter::load(&ws.charter);
+    let store = Store::open(&ws.db);
+    let workspace = ws.root.display().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the event loop")?;
+    let _guard = TerminalGuard;
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    runtime.block_on(async move {
+        let (mut app, loader) = match (charter, store) {
+            (Err(e), _) => {
+                let mut app = App::new(workspace, today);
+                app.problem = Some(Problem::Charter(e.to_string()));
+                (app, None)
+            }
+            (_, Err(e)) => {
+                let mut app = App::new(workspace, today);
+                app.problem = Some(Problem::Store(e.to_string()));
+                (app, None)
+            }
+            (Ok(charter), Ok(store)) => {
+                let last_week: Option<String> = store.conn.query_row("SELECT MAX(week) FROM channel_week", [], |r| r.get(0)).unwrap_or(None);
+                let last_week = last_week.and_then(|w| chrono::NaiveDate::parse_from_str(&w, "%Y-%m-%d").ok());
+                let home = app::home_date(today, last_week, charter.partnership.week_start);
+                let (req_tx, req_rx) = std::sync::mpsc::channel();
+                let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();
+                let handle = loader::spawn(store, Arc::new(charter), req_rx, out_tx);
+                let _ = req_tx.send(Request::Compute(home));
+                (App::new(workspace, home), Some((req_tx, out_rx, handle)))
+            }
+        };
+        let theme = Theme::from_env();
+        let mut events = EventStream::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let (requests, mut results) = match loader {
+            Some((tx, rx, _handle)) => (Some(tx), Some(rx)),
+            None => (None, None),
+        };
+        let mut dirty = true;
+        loop {
+            if dirty {
+                terminal.draw(|frame| ui::render(&app, theme, frame))?;
+                dirty = false;
+            }
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
+                        if let Some(request) = app.on_key(key)
+                            && let Some(tx) = &requests
+                        {
+                            let _ = tx.send(request);
+                        }
+                        dirty = true;
+                    }
+                    Some(Ok(Event::Mouse(mouse))) => {
+                        app.on_mouse(mouse);
+                        dirty = true;
+                    }
+                    Some(Ok(Event::Resize(..))) => dirty = true,
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(anyhow::Error::from(e).context("reading the terminal")),
+                    None => break,
+                },
+                Some(loaded) = async { match results.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                    match loaded {
+                        Loaded::Snapshot(s) => app.loaded(s),
+                        Loaded::Failed(e) => app.problem = Some(Problem::Store(e)),
+                    }
+                    dirty = true;
+                }
+                _ = tick.tick() => {}
+            }
+            if app.quit {
+                break;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,85 @@
+//! Everything the cockpit shows for one date, computed off the UI thread by calling the
+//! same `rhythm/` functions as the reports and `rhythm check`.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::charter::Charter;
+use crate::rhythm::annual::{self, AnnualReview};
+use crate::rhythm::controls::{self, CheckReport};
+use crate::rhythm::data::{Dataset, Freshness};
+use crate::rhythm::kpis::{self, Totals};
+use crate::rhythm::monthly::{self, MonthlyReview};
+use crate::rhythm::quarterly::{self, QuarterlyReview};
+use crate::rhythm::weekly::{self, WeeklyReview};
+
+/// A 12-period history: (period start, value or no data), oldest first.
+pub type Series = Vec<(NaiveDate, Option<f64>)>;
+
+/// Weekly funnel totals, oldest first; None for a week without data.
+pub type Weeks = Vec<(NaiveDate, Option<Totals>)>;
+
+#[derive(Debug)]
+pub struct Snapshot {
+    pub at: NaiveDate,
+    pub charter: Arc<Charter>,
+    pub weekly: WeeklyReview,
+    pub monthly: MonthlyReview,
+    pub quarterly: QuarterlyReview,
+    pub annual: AnnualReview,
+    pub checks: CheckReport,
+    pub freshness: Vec<Freshness>,
+    /// No import of any kind has been loaded.
+    pub empty: bool,
+    /// The 12 weeks ending with the reviewed week, all channels.
+    pub weeks: Weeks,
+    /// Per channel of the weekly snapshot: its 12 weeks.
+    pub channel_weeks: Vec<(String, Weeks)>,
+    /// Per charter KPI: its last 12 periods at its cadence, ending with `at`'s period.
+    pub kpi_history: Vec<(String, Series)>,
+}
+
+impl Snapshot {
+    pub fn history(&self, kpi: &str) -> Option<&Series> {
+        self.kpi_history
+            .iter()
+            .find(|(k, _)| k == kpi)
+            .map(|(_, s)| s)
+    }
+}
+
+/// All views as of `at`.
+pub fn compute(charter: &Arc<Charter>, data: &Dataset, at: NaiveDate) -> Snapshot {
+    let week = weekly::last_complete_week(charter, at);
+    let now = controls::end_of(at);
+    let weekly = weekly::review(charter, data, week, now);
+    let channel_weeks = weekly
+        .snapshot
+        .iter()
+        .map(|s| {
+            (
+                s.channel.clone(),
+                kpis::weekly_totals(data, week, 12, Some(&s.channel)),
+            )
+        })
+        .collect();
+    Snapshot {
+        at,
+        charter: Arc::clone(charter),
+        monthly: monthly::review(charter, data, week),
+        quarterly: quarterly::review(charter, data, week, now),
+        annual: annual::review(charter, data, week, at),
+        checks: controls::run(charter, data, at),
+        freshness: data.freshness.clone(),
+        empty: data.is_empty(),
+        weeks: kpis::weekly_totals(data, week, 12, None),
+        channel_weeks,
+        kpi_history: charter
+            .kpis
+            .iter()
+            .map(|k| (k.id.clone(), kpis::series(charter, data, &k.id, week, 12)))
+            .collect(),
+        weekly,
+    }
+}

@@ -1,0 +1,259 @@
+//! The frame: header with data freshness, view tabs, the view, the hint bar, and the
+//! help overlay. Renders state; computes nothing.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Tabs, Widget, Wrap};
+
+use super::app::{App, Problem, Tab};
+use super::keys;
+use super::snapshot::Snapshot;
+use super::theme::Theme;
+use super::views;
+use crate::rhythm::Status;
+
+/// The smallest terminal the cockpit lays out in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
+    let area = frame.area();
+    draw(app, theme, area, frame.buffer_mut());
+}
+
+/// Draws the whole cockpit into `buf` (used by tests with a TestBackend too).
+pub fn draw(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(area, buf);
+        return;
+    }
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, theme, header, buf);
+    render_tabs(app, theme, tabs, buf);
+    render_body(app, theme, body, buf);
+    render_footer(app, theme, footer, buf);
+    if app.help {
+        render_help(theme, area, buf);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer) {
+    let text = format!(
+        "The terminal is {}×{}; rhythm needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\nEnlarge the window, or press q to quit.",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+fn period_label(app: &App, s: Option<&Snapshot>) -> String {
+    let Some(s) = s else {
+        return format!("as of {}", app.at);
+    };
+    match app.tab {
+        Tab::Weekly => format!("week of {}", s.weekly.week),
+        Tab::Monthly => s.monthly.month.format("%B %Y").to_string(),
+        Tab::Quarterly => format!("quarter from {}", s.quarterly.quarter),
+        Tab::Annual => format!("year from {}", s.annual.year),
+        Tab::Charter => "the agreement".into(),
+    }
+}
+
+fn render_header(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let snap = app.snapshot.as_deref();
+    let name = snap.map_or("rhythm".to_string(), |s| s.charter.partnership.name.clone());
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let mut spans = vec![
+        Span::styled(" rhythm ", theme.title()),
+        Span::styled(period_label(app, snap), theme.accent()),
+    ];
+    if app.loading {
+        spans.push(Span::styled(" · loading…", theme.dim()));
+    }
+    spans.push(Span::raw(format!(" · {name} · {}", app.workspace)));
+    Line::from(spans).render(top, buf);
+
+    let mut fresh = vec![Span::styled(" data age ", theme.dim())];
+    match snap {
+        None => fresh.push(Span::styled("…", theme.dim())),
+        Some(s) => {
+            for c in s
+                .checks
+                .checks
+                .iter()
+                .filter(|c| c.id.starts_with("freshness-"))
+            {
+                let short = match c.id.trim_start_matches("freshness-") {
+                    "channels" => "channels",
+                    "deliveries" => "deliv",
+                    "reconciliation" => "recon",
+                    other => other,
+                };
+                let age = c.value.map_or("never".to_string(), |d| format!("{d:.0}d"));
+                let style = match c.status {
+                    Status::Fail => theme.bad(),
+                    Status::NoData => theme.dim(),
+                    _ => theme.good(),
+                };
+                fresh.push(Span::styled(format!("{short} {age}"), style));
+                fresh.push(Span::raw(" "));
+            }
+        }
+    }
+    Line::from(fresh).render(bottom, buf);
+}
+
+fn render_tabs(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let titles: Vec<Line> = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Line::from(format!("{} {}", i + 1, t.title())))
+        .collect();
+    Tabs::new(titles)
+        .select(app.tab.index())
+        .highlight_style(theme.selected())
+        .divider("│")
+        .render(area, buf);
+}
+
+fn render_body(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    if let Some(problem) = &app.problem {
+        let (title, text) = match problem {
+            Problem::Charter(e) => (
+                "The charter has errors",
+                format!("{e}\n\nFix the charter, then run `rhythm charter check` and reopen."),
+            ),
+            Problem::Store(e) => ("The store cannot be read", e.clone()),
+        };
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title).border_style(theme.bad()))
+            .render(area, buf);
+        return;
+    }
+    let Some(snap) = app.snapshot.as_deref() else {
+        let [_, gauge, _] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(3),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        Gauge::default()
+            .block(Block::bordered().title("Loading the store"))
+            .gauge_style(theme.accent())
+            .ratio(0.5)
+            .label("computing the reviews…")
+            .render(gauge, buf);
+        return;
+    };
+    if snap.empty && app.tab != Tab::Charter {
+        render_empty(app, theme, area, buf);
+        return;
+    }
+    views::render(app, snap, theme, area, buf);
+}
+
+fn render_empty(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let ws = &app.workspace;
+    let lines = vec![
+        Line::styled("No data yet.", theme.title()),
+        Line::raw(""),
+        Line::raw(
+            "Import what analytics already has — one CSV per kind (see the README for the columns):",
+        ),
+        Line::raw(""),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import channels data/channels.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import plan data/plan.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import deliveries data/deliveries.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import usage data/usage.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import nps data/nps.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import kpis data/kpis.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import reconciliation data/reconciliation.csv"),
+            theme.accent(),
+        ),
+        Line::raw(""),
+        Line::raw(
+            "The cockpit refreshes by itself when an import commits. To explore first: rhythm demo",
+        ),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(Block::bordered().title("Empty workspace"))
+        .render(area, buf);
+}
+
+fn render_footer(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    if app.editing_filter {
+        Line::from(vec![
+            Span::styled(" filter: ", theme.accent()),
+            Span::raw(app.filter().to_string()),
+            Span::styled("▏ Enter keep · Esc clear", theme.dim()),
+        ])
+        .render(area, buf);
+        return;
+    }
+    let mut spans = Vec::new();
+    for (key, what) in keys::hints() {
+        spans.push(Span::styled(format!(" {key}"), theme.accent()));
+        spans.push(Span::styled(format!(" {what} "), theme.dim()));
+    }
+    Line::from(spans).render(area, buf);
+}
+
+fn render_help(theme: Theme, area: Rect, buf: &mut Buffer) {
+    let lines: Vec<Line> = keys::help_lines()
+        .into_iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>12}  "), theme.accent()),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let width = 76.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(popup, buf);
+    Paragraph::new(lines)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys — any key closes ")
+                .border_style(theme.accent()),
+        )
+        .render(popup, buf);
+}

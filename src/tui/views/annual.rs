@@ -1,0 +1,105 @@
+//! Annual: every KPI year over year, channel ROI (attributed until the model lands), and
+//! what the charter's annual review must cover.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+use super::{TableData, kpi_lines, or_no_data, render_detail, render_table};
+use crate::format;
+use crate::tui::app::App;
+use crate::tui::snapshot::Snapshot;
+use crate::tui::theme::{Theme, status_mark};
+
+pub fn table(s: &Snapshot, theme: Theme) -> TableData {
+    let a = &s.annual;
+    TableData {
+        title: format!("Year over year — {} to {}", a.year, a.until),
+        header: vec!["KPI", "this year", "last year", "change", "status"],
+        widths: vec![
+            Constraint::Fill(3),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(7),
+            Constraint::Length(9),
+        ],
+        styles: a.kpis.iter().map(|l| theme.status(l.status)).collect(),
+        rows: a
+            .kpis
+            .iter()
+            .map(|l| {
+                vec![
+                    l.name.clone(),
+                    or_no_data(l.this_year, &l.unit),
+                    or_no_data(l.last_year, &l.unit),
+                    crate::report::signed_change(l.change),
+                    status_mark(l.status).into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let [left, right] = if area.width >= 120 {
+        Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(area)
+    } else {
+        let [t, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).areas(area);
+        [t, b]
+    };
+    let selected = render_table(app, s, theme, left, buf);
+    let a = &s.annual;
+    let mut lines: Vec<Line> = a
+        .channels
+        .iter()
+        .filter(|c| c.spend > 0.0)
+        .map(|c| {
+            Line::raw(format!(
+                "{:<12} {:>7} → {:>7}  ROAS {:>5} (last year {})",
+                c.channel.chars().take(12).collect::<String>(),
+                format::money(c.spend),
+                format::money(c.pipeline),
+                c.attributed_roas.map_or("—".into(), |x| format!("{x:.1}x")),
+                c.attributed_roas_last_year
+                    .map_or("—".into(), |x| format!("{x:.1}x")),
+            ))
+        })
+        .collect();
+    lines.push(Line::styled(
+        format!("Modelled ROI, marginal ROI, saturation: {}", a.model_status),
+        theme.dim(),
+    ));
+    let c = &a.charter_review;
+    lines.push(Line::styled(
+        format!(
+            "Charter review {} {} — {} items incl. every KPI definition",
+            if c.overdue { "overdue since" } else { "due" },
+            c.due.map_or("—".into(), |d| d.to_string()),
+            c.items.len()
+        ),
+        if c.overdue {
+            theme.bad()
+        } else {
+            theme.accent()
+        },
+    ));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(" Channels (attributed, last touch) "))
+        .render(right, buf);
+
+    if app.detail
+        && let Some(i) = selected
+        && let Some(line) = a.kpis.get(i)
+        && let Some(kpi) = s.charter.kpi(&line.kpi)
+    {
+        render_detail(
+            &line.name,
+            kpi_lines(kpi, s.history(&kpi.id), theme),
+            theme,
+            area,
+            buf,
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! The real binary, end to end: demo -> import -> re-import -> a bad file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rhythm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rhythm"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn counts(db: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    (
+        q("SELECT COUNT(*) FROM channel_week"),
+        q("SELECT COUNT(*) FROM usage_event"),
+        q("SELECT COUNT(*) FROM import_log"),
+    )
+}
+
+#[test]
+fn demo_then_import_then_reimport_then_a_bad_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let dir_s = dir.to_str().unwrap();
+
+    let out = rhythm(&["demo", "--dir", dir_s, "--no-open"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for kind in [
+        "channels",
+        "kpis",
+        "plan",
+        "deliveries",
+        "usage",
+        "nps",
+        "reconciliation",
+    ] {
+        assert!(
+            stdout.contains(&format!("rows of {kind}")),
+            "{kind} missing in:\n{stdout}"
+        );
+    }
+    let db = dir.join("data/rhythm.db");
+    let (channel_rows, usage_rows, imports) = counts(&db);
+    assert!(channel_rows >= 8 * 104, "{channel_rows}");
+    assert!(usage_rows > 1000);
+    assert_eq!(imports, 7);
+
+    // Re-importing the same file changes nothing.
+    let sample = dir.join("data/sample/channels.csv");
+    let out = rhythm(&[
+        "--workspace",
+        dir_s,
+        "import",
+        "channels",
+        sample.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "{channel_rows} rows of channels — 0 new, 0 updated, {channel_rows} unchanged"
+        )),
+        "{stdout}"
+    );
+
+    // Rebuilding the demo is idempotent too.
+    let out = rhythm(&["demo", "--dir", dir_s, "--no-open"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(counts(&db).0, channel_rows);
+
+    // A bad file: exit 2, every bad row located, nothing written.
+    let before = counts(&db);
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "week,channel,spend,leads,mqls,sqls,pipeline\n2030-01-06,linkedin,100,1,1,1,1\n2030-01-06,events,$100,1,1,1,1\n2030-01-06,abm,100,1,1,-1,1\n",
+    )
+    .unwrap();
+    let out = rhythm(&[
+        "--workspace",
+        dir_s,
+        "import",
+        "channels",
+        bad.to_str().unwrap(),
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("2 bad rows; nothing was imported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("line 3, column 3 (spend): \"$100\": money is a plain decimal"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 4, column 6 (sqls)"), "{stderr}");
+    assert_eq!(counts(&db), before);
+}
+
+#[test]
+fn charter_check_validates_and_locates_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let charter = tmp.path().join("charter/partnership.toml");
+    std::fs::create_dir_all(charter.parent().unwrap()).unwrap();
+    let good = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/charter/partnership.toml"
+    ))
+    .unwrap();
+    std::fs::write(&charter, &good).unwrap();
+    let ws = tmp.path().to_str().unwrap();
+
+    let out = rhythm(&["--workspace", ws, "charter", "check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).0.contains("valid"));
+
+    let out = rhythm(&["--workspace", ws, "charter", "show"]);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("KPI dictionary")
+            && stdout.contains("Escalation path")
+            && stdout.contains("RACI")
+    );
+
+    std::fs::write(
+        &charter,
+        good.replacen("grace_hours = 4", "grace_hours = -4", 1),
+    )
+    .unwrap();
+    let out = rhythm(&["--workspace", ws, "charter", "check"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2));
+    let line = good[..good.find("grace_hours = 4").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        stderr.contains(&format!(
+            "partnership.toml:{line}:15: deliverable 'campaign-snapshot': grace_hours = -4"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let out = rhythm(&["import", "sales", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("unknown kind 'sales'"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = rhythm(&[
+        "--workspace",
+        tmp.path().to_str().unwrap(),
+        "charter",
+        "check",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("no charter here"));
+}
+
+#[test]
+fn check_exits_1_on_a_breach_and_0_on_an_empty_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let dir_s = dir.to_str().unwrap();
+    assert_eq!(
+        rhythm(&["demo", "--dir", dir_s, "--no-open"]).status.code(),
+        Some(0)
+    );
+
+    let out = rhythm(&["--workspace", dir_s, "check", "--at", "2026-11-23"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL SLA on-time delivery"), "{stdout}");
+
+    let out = rhythm(&[
+        "--workspace",
+        dir_s,
+        "check",
+        "--at",
+        "2026-11-23",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["at"], "2026-11-23");
+    assert!(json["checks"].as_array().unwrap().len() >= 10);
+
+    let out = rhythm(&["--workspace", dir_s, "check", "--at", "23/11/2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("YYYY-MM-DD"));
+
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(empty.join("charter")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/charter/partnership.toml"),
+        empty.join("charter/partnership.toml"),
+    )
+    .unwrap();
+    let out = rhythm(&["--workspace", empty.to_str().unwrap(), "check"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).0.contains("0 failed"));
+    for review in ["weekly", "monthly", "quarterly", "annual"] {
+        let out = rhythm(&["--workspace", empty.to_str().unwrap(), "report", review]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out).0.contains("no data"), "{review}");
+    }
+}
+
+#[test]
+fn deliver_records_a_delivery_and_judges_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    std::fs::create_dir_all(ws.join("charter")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/charter/partnership.toml"),
+        ws.join("charter/partnership.toml"),
+    )
+    .unwrap();
+    let ws_s = ws.to_str().unwrap();
+    // November 2026's BD3 is Wednesday the 4th, due 17:00, 24 h grace.
+    let out = rhythm(&[
+        "--workspace",
+        ws_s,
+        "deliver",
+        "performance-review",
+        "--period",
+        "2026-11-01",
+        "--at",
+        "2026-11-06T09:00:00Z",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains(
+            "Recorded Marketing performance review for the monthly period starting 2026-11-01"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("late by 40 h"), "{stdout}");
+    let out = rhythm(&[
+        "--workspace",
+        ws_s,
+        "deliver",
+        "performance-review",
+        "--period",
+        "2026-11-20",
+        "--at",
+        "2026-11-04T12:00:00Z",
+    ]);
+    assert!(
+        text(&out).0.contains("Corrected") && text(&out).0.contains("on time"),
+        "{:?}",
+        text(&out)
+    );
+
+    let out = rhythm(&["--workspace", ws_s, "deliver", "weekly-magic"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("not a deliverable of the charter"));
+}

@@ -1,0 +1,122 @@
+//! Golden files of the four reports on the demo workspace, and `rhythm check` on it.
+//! After an intended change: `UPDATE_GOLDEN=1 cargo test --test reports` and review the diff.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rhythm::charter::Charter;
+use rhythm::cli::report_cmd::{Format, Review, render};
+use rhythm::demo::generate::{DEFAULT_SEED, generate};
+use rhythm::ingest::{Kind, import_reader};
+use rhythm::rhythm::Status;
+use rhythm::rhythm::controls;
+use rhythm::store::Store;
+
+/// The date the goldens are taken at: the Monday after the demo history ends.
+fn at() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn demo() -> (tempfile::TempDir, Charter, rhythm::rhythm::data::Dataset) {
+    let charter = Charter::parse(
+        include_str!("../charter/partnership.toml"),
+        Path::new("charter/partnership.toml"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    for (file, text) in generate(DEFAULT_SEED) {
+        let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
+        import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
+    }
+    let data = store.load_dataset(charter.partnership.week_start).unwrap();
+    (dir, charter, data)
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run UPDATE_GOLDEN=1 cargo test --test reports",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from its golden file at line {}:\n  golden: {:?}\n  actual: {:?}\nIf the change is intended: UPDATE_GOLDEN=1 cargo test --test reports",
+            line + 1,
+            expected.lines().nth(line).unwrap_or(""),
+            actual.lines().nth(line).unwrap_or("")
+        );
+    }
+}
+
+#[test]
+fn the_four_reports_match_their_golden_files() {
+    let (_dir, charter, data) = demo();
+    for (review, name) in [
+        (Review::Weekly, "weekly"),
+        (Review::Monthly, "monthly"),
+        (Review::Quarterly, "quarterly"),
+        (Review::Annual, "annual"),
+    ] {
+        let md = render(&charter, &data, review, at(), Format::Md).unwrap();
+        golden(&format!("{name}.md"), &md);
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&charter, &data, review, at(), Format::Json).unwrap())
+                .unwrap();
+        assert_eq!(json["report"], name);
+        assert_eq!(json["at"], "2026-11-23");
+    }
+}
+
+#[test]
+fn the_demo_tells_its_stories() {
+    let (_dir, charter, data) = demo();
+    let md = render(&charter, &data, Review::Weekly, at(), Format::Md).unwrap();
+    assert!(md.contains("LinkedIn Ads CAC (cost per SQL) up"), "{md}");
+    assert!(md.contains("Organic search traffic down"), "{md}");
+    let md = render(&charter, &data, Review::Quarterly, at(), Format::Md).unwrap();
+    assert!(
+        md.contains("Lee Brennan has stopped opening the dashboards"),
+        "{md}"
+    );
+    assert!(md.contains("Attribution Deep Dive (legacy)"), "{md}");
+}
+
+#[test]
+fn check_on_the_demo_reports_real_breaches() {
+    let (_dir, charter, data) = demo();
+    let report = controls::run(&charter, &data, at());
+    let status = |id: &str| {
+        report
+            .checks
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .status
+    };
+    // The streak of late monthly reviews pulls SLA compliance under 90%.
+    assert_eq!(status("sla-on-time"), Status::Fail);
+    assert_eq!(status("freshness-channels"), Status::Pass);
+    assert_eq!(status("insight-to-action"), Status::NoData);
+    assert!(report.failed());
+    for c in &report.checks {
+        assert!(c.value.is_some() || c.status == Status::NoData, "{c:?}");
+    }
+    let json = serde_json::to_value(&report).unwrap();
+    for key in ["id", "name", "status", "value", "target", "detail"] {
+        assert!(json["checks"][0].get(key).is_some(), "{key}");
+    }
+}
