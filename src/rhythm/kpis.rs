@@ -46,8 +46,9 @@ pub fn weeks_in(data: &Dataset, span: Span) -> impl Iterator<Item = &ChannelWeek
 }
 
 /// Fewer closed-won customers than this in a window make a channel's CAC noise, not a
-/// figure: the pause rule and the CAC checks say "no data" instead.
-pub const MIN_CUSTOMERS_FOR_CAC: f64 = 5.0;
+/// figure (a count of n is uncertain by about 1/√n: 10 gives ±30%), so the pause rule
+/// does not act on it.
+pub const MIN_CUSTOMERS_FOR_CAC: f64 = 10.0;
 
 /// Sums of the funnel over a span (all channels, or one).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]

@@ -89,7 +89,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     key(
         KeyCode::Char('j'),
-        "j/k ↓/↑",
+        "j/k",
         Action::Down,
         "move the selection in the table",
         Some("move"),

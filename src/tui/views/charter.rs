@@ -12,35 +12,44 @@ use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
-pub fn table(s: &Snapshot) -> TableData {
+/// The KPI dictionary; the id column only where there is room for it.
+pub fn table(s: &Snapshot, wide: bool) -> TableData {
+    let mut header = vec!["name", "cadence", "target", "source"];
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(8),
+    ];
+    if wide {
+        header.insert(0, "id");
+        widths.insert(0, Constraint::Length(22));
+    }
     TableData {
         title: "KPI dictionary".into(),
-        header: vec!["id", "name", "cadence", "target", "source"],
-        widths: vec![
-            Constraint::Length(20),
-            Constraint::Fill(1),
-            Constraint::Length(9),
-            Constraint::Length(12),
-            Constraint::Length(8),
-        ],
+        header,
+        widths,
         styles: Vec::new(),
         rows: s
             .charter
             .kpis
             .iter()
             .map(|k| {
-                vec![
-                    k.id.clone(),
+                let mut row = vec![
                     k.name.clone(),
                     k.cadence.to_string(),
-                    format::in_unit(k.target, &k.unit),
+                    format::compact(k.target, &k.unit),
                     if k.source == crate::charter::KpiSource::Derived {
                         "derived"
                     } else {
                         "imported"
                     }
                     .into(),
-                ]
+                ];
+                if wide {
+                    row.insert(0, k.id.clone());
+                }
+                row
             })
             .collect(),
     }

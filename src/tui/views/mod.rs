@@ -38,7 +38,7 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
         Tab::Monthly => monthly::table(snap, theme),
         Tab::Quarterly => quarterly::table(snap, theme, width >= WIDE),
         Tab::Annual => annual::table(snap, theme),
-        Tab::Charter => charter::table(snap),
+        Tab::Charter => charter::table(snap, width >= WIDE),
     }
 }
 

@@ -78,12 +78,31 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let [top, middle, bottom] = Layout::vertical([
-        Constraint::Length(7),
-        Constraint::Fill(1),
+    let tall = area.height > 30;
+    let bars = s
+        .monthly
+        .budget_vs_actual
+        .len()
+        .max(s.monthly.executive.channel_mix.len()) as u16
+        + 2;
+    let [top, middle, funnel, bottom] = Layout::vertical([
+        Constraint::Length(if tall { 9 } else { 7 }),
+        if tall {
+            Constraint::Length(bars)
+        } else {
+            Constraint::Fill(1)
+        },
+        if tall {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(0)
+        },
         Constraint::Length(4),
     ])
     .areas(area);
+    if tall {
+        render_funnel(s, theme, funnel, buf);
+    }
     let [summary, trends] =
         Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(top);
     let selected = render_table(app, s, theme, summary, buf);
@@ -144,6 +163,62 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             buf,
         );
     }
+}
+
+/// The funnel by channel with conversion vs the prior 3 months (tall terminals).
+fn render_funnel(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let f = &s.monthly.funnel;
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<20} {:>7} {:>7} {:>7} {:>9} {:>9} {:>14}",
+            "channel", "leads", "MQLs", "SQLs", "lead→MQL", "MQL→SQL", "prior 3 months"
+        ),
+        theme.title(),
+    )];
+    for c in &f.by_channel {
+        let slipping = c
+            .mql_to_sql
+            .zip(c.mql_to_sql_prior_3_months)
+            .is_some_and(|(a, b)| a < b * 0.85);
+        lines.push(Line::styled(
+            format!(
+                "{:<20} {:>7} {:>7} {:>7} {:>9} {:>9} {:>14}",
+                short_name(s, &c.channel),
+                format::thousands(c.leads.round() as i64),
+                format::thousands(c.mqls.round() as i64),
+                format::thousands(c.sqls.round() as i64),
+                pct(c.lead_to_mql),
+                pct(c.mql_to_sql),
+                pct(c.mql_to_sql_prior_3_months)
+            ),
+            if slipping {
+                theme.warn()
+            } else {
+                ratatui::style::Style::new()
+            },
+        ));
+    }
+    let stages: Vec<String> = f
+        .stages
+        .iter()
+        .map(|st| {
+            format!(
+                "{} {}",
+                st.stage,
+                st.volume
+                    .map_or("no data".into(), |v| format::thousands(v.round() as i64))
+            )
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("All channels: {}", stages.join(" → ")),
+        theme.accent(),
+    ));
+    Paragraph::new(lines)
+        .block(Block::bordered().title(" Funnel by channel "))
+        .render(area, buf);
 }
 
 /// A bar of `fraction` of `width` cells, in eighths.

@@ -231,7 +231,9 @@ fn render_channel_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: 
         )),
         Line::styled("week        spend     MQLs  SQLs  pipeline", theme.accent()),
     ];
-    for (week, t) in history {
+    // Newest weeks first to go in, so a short terminal still shows the latest ones.
+    let room = (area.height as usize).saturating_sub(lines.len() + 4);
+    for (week, t) in history.iter().skip(history.len().saturating_sub(room)) {
         lines.push(Line::raw(match t {
             Some(t) => format!(
                 "{week}  {:>8}  {:>5}  {:>4}  {:>8}",
