@@ -29,7 +29,7 @@ fn demo() -> (tempfile::TempDir, Charter, rhythm::rhythm::data::Dataset) {
         let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
         import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
     }
-    let data = store.load_dataset(charter.partnership.week_start).unwrap();
+    let data = store.load_dataset(&charter).unwrap();
     (dir, charter, data)
 }
 

@@ -35,7 +35,7 @@ fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
         let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
         import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
     }
-    let data = store.load_dataset(charter.partnership.week_start).unwrap();
+    let data = store.load_dataset(&charter).unwrap();
     Arc::new(compute(&charter, &data, date))
 }
 

@@ -23,7 +23,7 @@ pub struct CheckArgs {
 pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
-    let data = store.load_dataset(charter.partnership.week_start)?;
+    let data = store.load_dataset(&charter)?;
     let report = controls::run(&charter, &data, args.at.unwrap_or_else(today));
     if args.json {
         super::print_out(&(serde_json::to_string_pretty(&report)? + "\n"));

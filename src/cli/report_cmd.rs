@@ -40,7 +40,7 @@ pub struct ReportArgs {
 pub fn run(ws: &Workspace, args: ReportArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
-    let data = store.load_dataset(charter.partnership.week_start)?;
+    let data = store.load_dataset(&charter)?;
     let at = args.at.unwrap_or_else(today);
     super::print_out(&(render(&charter, &data, args.review, at, args.format)? + "\n"));
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod cells;
 mod kinds;
+pub mod usage;
 
 pub use kinds::{Column, Kind, KindDef, Ty};
 
@@ -408,6 +409,7 @@ pub fn import_reader<R: Read>(
     // rather than with a hash set per row: a million-entry set thrashes the CPU cache that
     // SQLite needs, and any duplicate rolls the whole file back anyway.
     let mut keys: Vec<(u128, u64)> = Vec::new();
+    let mut tally = (kind == Kind::Usage).then(usage::UsageTally::default);
     {
         let mut insert = tx.prepare(&insert_sql(def)).map_err(store_err)?;
         let mut update = tx.prepare(&update_sql(def)).map_err(store_err)?;
@@ -493,6 +495,15 @@ pub fn import_reader<R: Read>(
                 == 1
             {
                 summary.new += 1;
+                if let (Some(t), [Cell::Int(ts), user, dashboard, ..]) =
+                    (tally.as_mut(), row.as_slice())
+                {
+                    t.add(
+                        *ts,
+                        user.as_str().unwrap_or(""),
+                        dashboard.as_str().unwrap_or(""),
+                    );
+                }
             } else if update
                 .execute(rusqlite::params_from_iter(row.iter()))
                 .map_err(store_err)?
@@ -526,6 +537,9 @@ pub fn import_reader<R: Read>(
         source: e,
     })?;
     let hash = format!("{:x}", source.hash.finalize());
+    if let Some(t) = tally {
+        t.flush(&tx).map_err(store_err)?;
+    }
     tx.execute(
         "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

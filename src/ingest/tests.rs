@@ -342,3 +342,50 @@ fn every_kind_accepts_its_example() {
     }
     assert_eq!(s.last_loaded().unwrap().len(), 7);
 }
+
+#[test]
+fn usage_aggregates_count_new_events_once() {
+    let (_d, mut s) = store();
+    let text = "timestamp,user,dashboard\n2026-11-16T09:00:00Z,a,Exec\n2026-11-16T10:00:00Z,a,Exec\n2026-11-17T09:00:00Z,b,Funnel\n";
+    import(&mut s, Kind::Usage, text.as_bytes()).unwrap();
+    import(&mut s, Kind::Usage, text.as_bytes()).unwrap(); // unchanged rows add nothing
+    let more = "timestamp,user,dashboard\n2026-11-18T09:00:00Z,a,Exec\n";
+    import(&mut s, Kind::Usage, more.as_bytes()).unwrap();
+    let views: i64 = s
+        .conn
+        .query_row("SELECT SUM(views) FROM usage_day", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(views, 4);
+    let (last, n): (i64, i64) = s
+        .conn
+        .query_row(
+            "SELECT last_viewed, views FROM dashboard_use WHERE dashboard = 'Exec'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(
+        last,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 18)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp()
+    );
+    // A bad file leaves the aggregates as they were.
+    assert!(
+        import(
+            &mut s,
+            Kind::Usage,
+            b"timestamp,user,dashboard\n2026-11-19T09:00:00Z,a,Exec\nnope,a,Exec\n"
+        )
+        .is_err()
+    );
+    let views: i64 = s
+        .conn
+        .query_row("SELECT SUM(views) FROM usage_day", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(views, 4);
+}

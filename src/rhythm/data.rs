@@ -66,7 +66,8 @@ pub struct Reconciliation {
     pub crm_count: f64,
 }
 
-/// Dashboard views of one BI user in one week.
+/// Dashboard views of one BI user in one week. A row with an empty `user` holds the
+/// week's views by everyone, so a week that leaders skipped still shows as loaded.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsageWeek {
     pub user: String,

@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use rusqlite::Row;
 
 use super::{Store, StoreError};
+use crate::charter::Charter;
 use crate::rhythm::data::*;
 
 fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -27,9 +28,11 @@ fn epoch_date(seconds: i64) -> NaiveDate {
 }
 
 impl Store {
-    /// Loads everything the reviews read. Usage is aggregated per user and week
-    /// (weeks starting on `week_start`) and per dashboard.
-    pub fn load_dataset(&self, week_start: Weekday) -> Result<Dataset, StoreError> {
+    /// Loads everything the reviews read for `charter`. Usage comes from the aggregates
+    /// kept at import: weekly views of the charter's BI users (weeks starting on the
+    /// charter's week start), the week's views by everyone, and per dashboard.
+    pub fn load_dataset(&self, charter: &Charter) -> Result<Dataset, StoreError> {
+        let week_start = charter.partnership.week_start;
         let c = &self.conn;
         let channel_weeks = c
             .prepare(
@@ -113,7 +116,7 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Dataset {
-            usage_weeks: self.usage_weeks(week_start)?,
+            usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
             freshness: self.freshness()?,
             channel_weeks,
@@ -125,32 +128,51 @@ impl Store {
         })
     }
 
-    fn usage_weeks(&self, week_start: Weekday) -> Result<Vec<UsageWeek>, StoreError> {
+    fn usage_weeks(
+        &self,
+        charter: &Charter,
+        week_start: Weekday,
+    ) -> Result<Vec<UsageWeek>, StoreError> {
         // Day 0 of the epoch (1970-01-01) was a Thursday, 3 days after a Monday.
         let shift = (3 - i64::from(week_start.num_days_from_monday())).rem_euclid(7);
-        let rows = self
+        let week_of = |day: i64| day - (day + shift).rem_euclid(7);
+        // Users by index (0 = everyone), so the map's keys stay small.
+        let mut users: Vec<&str> = vec![""];
+        users.extend(
+            charter
+                .stakeholders
+                .iter()
+                .flat_map(|s| s.bi_users.iter().map(String::as_str)),
+        );
+        let mut weeks: std::collections::BTreeMap<(i64, usize), u64> = Default::default();
+        let mut by_user = self
             .conn
-            .prepare(
-                "SELECT user, day - ((day + ?1) % 7) AS week_day, COUNT(*)
-                 FROM (SELECT user, timestamp / 86400 AS day FROM usage_event)
-                 GROUP BY user, week_day ORDER BY week_day, user",
-            )?
-            .query_map([shift], |r| {
-                let day: i64 = r.get(1)?;
-                Ok(UsageWeek {
-                    user: r.get(0)?,
-                    week: epoch_date(day * 86400),
-                    views: r.get::<_, i64>(2)? as u64,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            .prepare("SELECT day, views FROM usage_day WHERE user = ?1 COLLATE NOCASE")?;
+        for (i, user) in users.iter().enumerate().skip(1) {
+            let mut rows = by_user.query([user])?;
+            while let Some(r) = rows.next()? {
+                *weeks.entry((week_of(r.get(0)?), i)).or_insert(0) += r.get::<_, i64>(1)? as u64;
+            }
+        }
+        let mut totals = self.conn.prepare("SELECT day, views FROM usage_total")?;
+        let mut rows = totals.query([])?;
+        while let Some(r) = rows.next()? {
+            *weeks.entry((week_of(r.get(0)?), 0)).or_insert(0) += r.get::<_, i64>(1)? as u64;
+        }
+        Ok(weeks
+            .into_iter()
+            .map(|((day, i), views)| UsageWeek {
+                user: users[i].to_string(),
+                week: epoch_date(day * 86_400),
+                views,
+            })
+            .collect())
     }
 
     fn dashboards(&self) -> Result<Vec<DashboardUse>, StoreError> {
         let rows = self
             .conn
-            .prepare("SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY dashboard ORDER BY dashboard")?
+            .prepare("SELECT dashboard, last_viewed, views FROM dashboard_use ORDER BY dashboard")?
             .query_map([], |r| {
                 Ok(DashboardUse {
                     dashboard: r.get(0)?,
@@ -171,7 +193,7 @@ impl Store {
                 "kpis" => "SELECT MAX(period_start) FROM kpi_value",
                 "plan" => "SELECT MAX(month) FROM plan",
                 "deliveries" => "SELECT MAX(substr(delivered_at, 1, 10)) FROM delivery",
-                "usage" => "SELECT date(MAX(timestamp), 'unixepoch') FROM usage_event",
+                "usage" => "SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_use",
                 "nps" => "SELECT MAX(date) FROM nps_response",
                 "reconciliation" => "SELECT MAX(week) FROM reconciliation",
                 _ => continue,

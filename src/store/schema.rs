@@ -84,4 +84,32 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX import_log_by_kind ON import_log (kind, loaded_at);
     "#,
+    // 2: usage aggregates kept at import, so opening the cockpit never groups raw events.
+    r#"
+    CREATE TABLE usage_day (
+        day INTEGER NOT NULL,           -- UTC days since the Unix epoch
+        user TEXT NOT NULL,
+        views INTEGER NOT NULL,
+        PRIMARY KEY (day, user)
+    ) WITHOUT ROWID;
+    INSERT INTO usage_day (day, user, views)
+        SELECT timestamp / 86400, user, COUNT(*) FROM usage_event GROUP BY 1, 2;
+
+    CREATE TABLE dashboard_use (
+        dashboard TEXT PRIMARY KEY,
+        last_viewed INTEGER NOT NULL,   -- UTC seconds since the Unix epoch
+        views INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO dashboard_use (dashboard, last_viewed, views)
+        SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1;
+
+    -- The charter's BI users are looked up by name, as adoption matches them: any case.
+    CREATE INDEX usage_day_by_user ON usage_day (user COLLATE NOCASE, day, views);
+
+    CREATE TABLE usage_total (
+        day INTEGER PRIMARY KEY,        -- UTC days since the Unix epoch
+        views INTEGER NOT NULL
+    );
+    INSERT INTO usage_total (day, views) SELECT timestamp / 86400, COUNT(*) FROM usage_event GROUP BY 1;
+    "#,
 ];

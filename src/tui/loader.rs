@@ -44,9 +44,7 @@ fn data_version(store: &Store) -> Option<i64> {
 }
 
 fn load(store: &Store, charter: &Charter) -> Result<Dataset, String> {
-    store
-        .load_dataset(charter.partnership.week_start)
-        .map_err(|e| e.to_string())
+    store.load_dataset(charter).map_err(|e| e.to_string())
 }
 
 fn run(

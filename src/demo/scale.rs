@@ -1,0 +1,111 @@
+//! A store at scale, for benchmarks: years of weekly data for many channels and millions
+//! of usage events, written straight into SQLite (the import path has its own bench).
+
+use chrono::{Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::store::{Store, StoreError};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub weeks: u32,
+    pub channels: u32,
+    pub usage_events: u64,
+    /// The last week's first day.
+    pub last_week: NaiveDate,
+}
+
+impl Scale {
+    /// 5 years × 30 channels and 1M usage events, ending with the demo's last week.
+    pub fn five_years(usage_events: u64) -> Scale {
+        Scale {
+            weeks: 260,
+            channels: 30,
+            usage_events,
+            last_week: NaiveDate::from_ymd_opt(2026, 11, 16).expect("valid date"),
+        }
+    }
+}
+
+/// Fills `store` (expected empty) with `scale`'s data in one transaction. The first of
+/// the 200 users are `known_users` (e.g. the charter's BI users), so adoption has work.
+pub fn fill(
+    store: &mut Store,
+    scale: Scale,
+    seed: u64,
+    known_users: &[String],
+) -> Result<(), StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let first = scale.last_week - Duration::days(7 * (i64::from(scale.weeks) - 1));
+    let tx = store.conn.transaction()?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO channel_week (week, channel, geo, spend, leads, mqls, sqls, pipeline, sessions, opportunities, closed_won)
+             VALUES (?1, ?2, '', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut plan = tx.prepare("INSERT OR IGNORE INTO plan (month, channel, budget, pipeline_target, mql_target) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for w in 0..scale.weeks {
+            let week = first + Duration::days(7 * i64::from(w));
+            for c in 0..scale.channels {
+                let channel = format!("channel-{c:02}");
+                let spend = if c % 5 == 4 {
+                    0.0
+                } else {
+                    rng.random_range(2_000.0..20_000.0)
+                };
+                let leads = rng.random_range(10.0..80.0_f64).round();
+                let mqls = (leads * rng.random_range(0.3..0.45)).round();
+                let sqls = (mqls * rng.random_range(0.2..0.35)).round();
+                let pipeline = sqls * rng.random_range(20_000.0..40_000.0);
+                let sessions = (leads * rng.random_range(20.0..40.0)).round();
+                let opportunities = (sqls * 0.7).round();
+                let won = (opportunities * 0.22).round();
+                insert.execute(rusqlite::params![
+                    week.to_string(),
+                    channel,
+                    spend,
+                    leads,
+                    mqls,
+                    sqls,
+                    pipeline,
+                    sessions,
+                    opportunities,
+                    won
+                ])?;
+                let month = crate::calendar::month_start(week).to_string();
+                plan.execute(rusqlite::params![
+                    month,
+                    channel,
+                    spend * 4.3,
+                    pipeline * 4.3,
+                    mqls * 4.3
+                ])?;
+            }
+        }
+    }
+    {
+        let mut insert = tx.prepare("INSERT OR IGNORE INTO usage_event (timestamp, user, dashboard, source) VALUES (?1, ?2, ?3, 'looker')")?;
+        let start = first.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        let span = i64::from(scale.weeks) * 7 * 86_400;
+        for i in 0..scale.usage_events {
+            let t = start + (i as i64 * span) / scale.usage_events.max(1) as i64;
+            let n: usize = rng.random_range(0..200);
+            let user = known_users
+                .get(n)
+                .cloned()
+                .unwrap_or_else(|| format!("user{n:03}@example.com"));
+            let dashboard = format!("Dashboard {:02}", rng.random_range(0..40));
+            insert.execute(rusqlite::params![t, user, dashboard])?;
+        }
+    }
+    crate::ingest::usage::rebuild(&tx)?;
+    tx.execute(
+        "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
+         VALUES ('channels', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00'), ('usage', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00')",
+        [],
+    )?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Usage aggregates kept at import: views per user per day, per day in all, and per
+//! dashboard. The cockpit reads these small tables instead of grouping millions of
+//! events on open.
+
+use std::collections::HashMap;
+
+use rusqlite::Transaction;
+
+/// Counts of the events new in one import, merged into the store at its end.
+#[derive(Debug, Default)]
+pub struct UsageTally {
+    /// user -> (epoch day -> views)
+    days: HashMap<String, HashMap<i64, i64>>,
+    /// dashboard -> (latest timestamp, views)
+    dashboards: HashMap<String, (i64, i64)>,
+    /// epoch day -> views by everyone
+    totals: HashMap<i64, i64>,
+}
+
+impl UsageTally {
+    /// Counts one new event (UTC seconds since the epoch).
+    pub fn add(&mut self, timestamp: i64, user: &str, dashboard: &str) {
+        let day = timestamp.div_euclid(86_400);
+        *self.totals.entry(day).or_insert(0) += 1;
+        match self.days.get_mut(user) {
+            Some(days) => *days.entry(day).or_insert(0) += 1,
+            None => {
+                self.days
+                    .insert(user.to_string(), HashMap::from([(day, 1)]));
+            }
+        }
+        match self.dashboards.get_mut(dashboard) {
+            Some((last, views)) => {
+                *last = (*last).max(timestamp);
+                *views += 1;
+            }
+            None => {
+                self.dashboards
+                    .insert(dashboard.to_string(), (timestamp, 1));
+            }
+        }
+    }
+
+    /// Adds the counts to the aggregates, inside the import's transaction.
+    pub fn flush(self, tx: &Transaction) -> rusqlite::Result<()> {
+        let mut day = tx.prepare(
+            "INSERT INTO usage_day (day, user, views) VALUES (?1, ?2, ?3)
+             ON CONFLICT (day, user) DO UPDATE SET views = views + excluded.views",
+        )?;
+        for (user, days) in &self.days {
+            for (d, views) in days {
+                day.execute(rusqlite::params![d, user, views])?;
+            }
+        }
+        let mut dashboard = tx.prepare(
+            "INSERT INTO dashboard_use (dashboard, last_viewed, views) VALUES (?1, ?2, ?3)
+             ON CONFLICT (dashboard) DO UPDATE SET last_viewed = MAX(last_viewed, excluded.last_viewed),
+                 views = views + excluded.views",
+        )?;
+        for (name, (last, views)) in &self.dashboards {
+            dashboard.execute(rusqlite::params![name, last, views])?;
+        }
+        let mut total = tx.prepare(
+            "INSERT INTO usage_total (day, views) VALUES (?1, ?2)
+             ON CONFLICT (day) DO UPDATE SET views = views + excluded.views",
+        )?;
+        for (day, views) in &self.totals {
+            total.execute(rusqlite::params![day, views])?;
+        }
+        Ok(())
+    }
+}
+
+/// Rebuilds both aggregates from the events (after a purge deletes events).
+pub fn rebuild(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "DELETE FROM usage_day;
+         INSERT INTO usage_day (day, user, views) SELECT timestamp / 86400, user, COUNT(*) FROM usage_event GROUP BY 1, 2;
+         DELETE FROM dashboard_use;
+         INSERT INTO dashboard_use (dashboard, last_viewed, views) SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1;
+         DELETE FROM usage_total;
+         INSERT INTO usage_total (day, views) SELECT timestamp / 86400, COUNT(*) FROM usage_event GROUP BY 1;",
+    )
+}
