@@ -222,3 +222,22 @@ fn an_empty_workspace_says_what_to_import() {
         "{text}"
     );
 }
+
+#[test]
+fn a_charter_error_is_shown_with_its_place() {
+    let text = include_str!("../charter/partnership.toml").replacen(
+        "week_start = \"monday\"",
+        "week_start = \"someday\"",
+        1,
+    );
+    let err = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap_err();
+    let mut app = App::new("ws".into(), at());
+    app.problem = Some(rhythm::tui::app::Problem::Charter(err.to_string()));
+    let screen = screen(&app, 80, 24);
+    assert!(screen.contains("The charter has errors"), "{screen}");
+    assert!(screen.contains("charter/partnership.toml:"), "{screen}");
+    assert!(
+        screen.contains("week_start 'someday' is not a weekday"),
+        "{screen}"
+    );
+}

@@ -63,28 +63,22 @@ pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
         );
     }
     out.push_str("## The numbers that matter\n\n");
-    let t = &r.total;
-    let line = |name: &str, f: fn(&Measures) -> f64, unit: &str| {
-        vec![
+    let line = |name: &str, f: fn(&Measures) -> f64, unit: &str| match &r.total {
+        None => vec![name.to_string(), "no data".into(), "—".into(), "—".into()],
+        Some(t) => vec![
             name.to_string(),
-            if r.has_data {
-                format::in_unit(f(&t.this_week), unit)
-            } else {
-                "no data".into()
-            },
+            format::in_unit(f(&t.this_week), unit),
             signed_change(
                 t.previous_week
                     .as_ref()
-                    .and_then(|p| change(f(&t.this_week), f(p)))
-                    .filter(|_| r.has_data),
+                    .and_then(|p| change(f(&t.this_week), f(p))),
             ),
             signed_change(
                 t.baseline
                     .as_ref()
-                    .and_then(|b| change(f(&t.this_week), f(b)))
-                    .filter(|_| r.has_data),
+                    .and_then(|b| change(f(&t.this_week), f(b))),
             ),
-        ]
+        ],
     };
     table(
         &mut out,
@@ -155,7 +149,7 @@ pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
     let rows: Vec<Vec<String>> = r
         .snapshot
         .iter()
-        .chain(std::iter::once(&r.total))
+        .chain(r.total.as_ref())
         .map(|s| {
             let m = &s.this_week;
             vec![

@@ -104,7 +104,8 @@ pub struct WeeklyReview {
     /// First day of the reviewed week.
     pub week: NaiveDate,
     pub snapshot: Vec<ChannelSnapshot>,
-    pub total: ChannelSnapshot,
+    /// All channels together; None when the week has no channel data.
+    pub total: Option<ChannelSnapshot>,
     pub flash: PipelineFlash,
     pub alerts: Vec<Alert>,
     /// Deliverables falling due in the reviewed week and the one after it (the review
@@ -238,7 +239,7 @@ pub fn review(
             .iter()
             .map(|c| snapshot(charter, data, week, Some(c)))
             .collect(),
-        total: snapshot(charter, data, week, None),
+        total: (!channels.is_empty()).then(|| snapshot(charter, data, week, None)),
         flash: pipeline_flash(charter, data, week),
         alerts: alerts::weekly_alerts(charter, data, week),
         due: sla::due_between(

@@ -17,7 +17,7 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
     let rows = w
         .snapshot
         .iter()
-        .chain(std::iter::once(&w.total))
+        .chain(w.total.as_ref())
         .map(|c| {
             let m = &c.this_week;
             vec![
@@ -206,7 +206,7 @@ fn render_channel_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: 
     let Some(c) = w
         .snapshot
         .get(i)
-        .or((i == w.snapshot.len()).then_some(&w.total))
+        .or(w.total.as_ref().filter(|_| i == w.snapshot.len()))
     else {
         return;
     };
