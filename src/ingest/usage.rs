@@ -2,7 +2,7 @@
 //! dashboard. The cockpit reads these small tables instead of grouping millions of
 //! events on open.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rusqlite::Transaction;
 
@@ -26,7 +26,7 @@ impl UsageTally {
             Some(days) => *days.entry(day).or_insert(0) += 1,
             None => {
                 self.days
-                    .insert(user.to_string(), HashMap::from([(day, 1)]));
+                    .insert(user.to_string(), HashMap::from_iter([(day, 1)]));
             }
         }
         match self.dashboards.get_mut(dashboard) {
@@ -44,12 +44,17 @@ impl UsageTally {
     /// Adds the counts to the aggregates, inside the import's transaction.
     pub fn flush(self, tx: &Transaction) -> rusqlite::Result<()> {
         let mut day = tx.prepare(
-            "INSERT INTO usage_day (day, user, views) VALUES (?1, ?2, ?3)
-             ON CONFLICT (day, user) DO UPDATE SET views = views + excluded.views",
+            "INSERT INTO usage_day (user, day, views) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user, day) DO UPDATE SET views = views + excluded.views",
         )?;
-        for (user, days) in &self.days {
+        // In key order, so SQLite appends to its B-tree instead of splitting pages at random.
+        let mut users: Vec<&String> = self.days.keys().collect();
+        users.sort_unstable_by_key(|u| u.to_lowercase());
+        for user in users {
+            let mut days: Vec<(&i64, &i64)> = self.days[user].iter().collect();
+            days.sort_unstable();
             for (d, views) in days {
-                day.execute(rusqlite::params![d, user, views])?;
+                day.execute(rusqlite::params![user, d, views])?;
             }
         }
         let mut dashboard = tx.prepare(
@@ -75,7 +80,7 @@ impl UsageTally {
 pub fn rebuild(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM usage_day;
-         INSERT INTO usage_day (day, user, views) SELECT timestamp / 86400, user, COUNT(*) FROM usage_event GROUP BY 1, 2;
+         INSERT INTO usage_day (user, day, views) SELECT user, timestamp / 86400, COUNT(*) FROM usage_event GROUP BY user COLLATE NOCASE, 2;
          DELETE FROM dashboard_use;
          INSERT INTO dashboard_use (dashboard, last_viewed, views) SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1;
          DELETE FROM usage_total;

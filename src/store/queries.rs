@@ -147,7 +147,7 @@ impl Store {
         let mut weeks: std::collections::BTreeMap<(i64, usize), u64> = Default::default();
         let mut by_user = self
             .conn
-            .prepare("SELECT day, views FROM usage_day WHERE user = ?1 COLLATE NOCASE")?;
+            .prepare("SELECT day, views FROM usage_day WHERE user = ?1")?;
         for (i, user) in users.iter().enumerate().skip(1) {
             let mut rows = by_user.query([user])?;
             while let Some(r) = rows.next()? {

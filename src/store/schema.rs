@@ -86,14 +86,16 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 2: usage aggregates kept at import, so opening the cockpit never groups raw events.
     r#"
+    -- Keyed by user first, in any case, as adoption matches BI users: one B-tree serves
+    -- both the import's upserts and the cockpit's per-user reads.
     CREATE TABLE usage_day (
+        user TEXT NOT NULL COLLATE NOCASE,
         day INTEGER NOT NULL,           -- UTC days since the Unix epoch
-        user TEXT NOT NULL,
         views INTEGER NOT NULL,
-        PRIMARY KEY (day, user)
+        PRIMARY KEY (user, day)
     ) WITHOUT ROWID;
-    INSERT INTO usage_day (day, user, views)
-        SELECT timestamp / 86400, user, COUNT(*) FROM usage_event GROUP BY 1, 2;
+    INSERT INTO usage_day (user, day, views)
+        SELECT user, timestamp / 86400, COUNT(*) FROM usage_event GROUP BY user COLLATE NOCASE, 2;
 
     CREATE TABLE dashboard_use (
         dashboard TEXT PRIMARY KEY,
@@ -102,9 +104,6 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO dashboard_use (dashboard, last_viewed, views)
         SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1;
-
-    -- The charter's BI users are looked up by name, as adoption matches them: any case.
-    CREATE INDEX usage_day_by_user ON usage_day (user COLLATE NOCASE, day, views);
 
     CREATE TABLE usage_total (
         day INTEGER PRIMARY KEY,        -- UTC days since the Unix epoch
