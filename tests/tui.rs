@@ -101,8 +101,11 @@ fn tabs_switch_with_digits_tab_and_shift_tab() {
     assert_eq!(app.tab, Tab::Annual);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Weekly, "Tab wraps around");
     press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.tab, Tab::Review);
+    press(&mut app, KeyCode::Char('5'));
     assert_eq!(app.tab, Tab::Charter);
 }
 

@@ -42,7 +42,7 @@ pub fn run(ws: &Workspace, args: DeliverArgs) -> Outcome {
         p.week_start,
         p.fiscal_year_start_month,
     );
-    let mut store = open_store(ws)?;
+    let store = open_store(ws)?;
     let existed = store.record_delivery(&d.id, period, at, args.link.as_deref())?;
     let delivery = Delivery {
         deliverable: d.id.clone(),

@@ -8,6 +8,7 @@ mod deliver_cmd;
 mod demo_cmd;
 mod import_cmd;
 pub mod report_cmd;
+mod review_cmd;
 pub mod table;
 
 use std::path::PathBuf;
@@ -63,6 +64,18 @@ pub enum Command {
     Report(report_cmd::ReportArgs),
     /// Record that a deliverable was delivered
     Deliver(deliver_cmd::DeliverArgs),
+    /// Run the weekly review session in the cockpit, or export its minutes
+    Review(review_cmd::ReviewArgs),
+    /// Action items: add, done, list
+    Action {
+        #[command(subcommand)]
+        command: review_cmd::ActionCommand,
+    },
+    /// Data disputes: open, resolve, list (with their escalation level by age)
+    Dispute {
+        #[command(subcommand)]
+        command: review_cmd::DisputeCommand,
+    },
 }
 
 /// A command's failure, carrying its exit code.
@@ -96,6 +109,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check_cmd::run(&ws, args),
         Command::Report(args) => report_cmd::run(&ws, args),
         Command::Deliver(args) => deliver_cmd::run(&ws, args),
+        Command::Review(args) => review_cmd::run(&ws, args),
+        Command::Action { command } => review_cmd::action(&ws, command),
+        Command::Dispute { command } => review_cmd::dispute(&ws, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

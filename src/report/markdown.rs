@@ -143,7 +143,24 @@ pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
     } else {
         table(&mut out, &["deliverable", "due", "state"], &rows);
     }
-    out.push_str("## Action items\n\nNo open action items recorded.\n\n");
+    out.push_str("## Action items\n\n");
+    if r.open_actions.is_empty() {
+        out.push_str("No open action items.\n\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .open_actions
+            .iter()
+            .map(|a| {
+                vec![
+                    format!("#{}", a.id),
+                    a.text.clone(),
+                    a.owner.clone(),
+                    a.due.to_string(),
+                ]
+            })
+            .collect();
+        table(&mut out, &["id", "action", "owner", "due"], &rows);
+    }
 
     out.push_str("## Campaign performance snapshot\n\n");
     let rows: Vec<Vec<String>> = r

@@ -37,3 +37,4 @@ pub fn state_text(o: &crate::rhythm::sla::Outcome) -> String {
         }
     }
 }
+pub mod minutes;

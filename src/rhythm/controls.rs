@@ -52,12 +52,7 @@ pub fn run(charter: &Charter, data: &Dataset, at: NaiveDate) -> CheckReport {
         sla_check(charter, data, at),
         nps_check(charter, data, at),
         adoption_check(charter, data, at),
-        pending(
-            "insight-to-action",
-            "Insight-to-action time",
-            "insight-to-action",
-            "no insight has been acted on in a review yet (rhythm review records them)",
-        ),
+        insight_to_action_check(charter, data, at),
         pending(
             "forecast-accuracy",
             "Forecast accuracy",
@@ -96,6 +91,31 @@ fn pending_check(id: &str, name: &str, kpi: Option<&str>, why: &str, target: Opt
         target,
         detail: format!("no data: {why}"),
         kpi: kpi.map(str::to_string),
+    }
+}
+
+fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
+    let max = charter.controls.insight_to_action_max_days;
+    let span = Span::new(at - Duration::days(SLA_WINDOW_DAYS), at + Duration::days(1));
+    let value = super::kpis::value(charter, data, "insight-to-action", span);
+    let tolerance = charter
+        .kpi("insight-to-action")
+        .map_or(0.15, |k| k.tolerance);
+    Check {
+        id: "insight-to-action".into(),
+        name: "Insight-to-action time".into(),
+        status: judge(value, max, Direction::LowerIsBetter, tolerance),
+        value,
+        target: Some(max),
+        detail: match value {
+            None => format!(
+                "no data: no insight shown in a review was acted on in the last {SLA_WINDOW_DAYS} days (rhythm review records them)"
+            ),
+            Some(v) => format!(
+                "median {v:.1} days from an insight shown in a review to its first action, last {SLA_WINDOW_DAYS} days (limit {max:.0})"
+            ),
+        },
+        kpi: Some("insight-to-action".into()),
     }
 }
 

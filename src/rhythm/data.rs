@@ -108,6 +108,20 @@ pub struct Dataset {
     pub usage_weeks: Vec<UsageWeek>,
     pub dashboards: Vec<DashboardUse>,
     pub freshness: Vec<Freshness>,
+    /// The review sessions' records.
+    pub review: ReviewRecords,
+}
+
+/// What weekly review sessions recorded.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewRecords {
+    pub insights: Vec<super::review::Insight>,
+    pub actions: Vec<super::review::ActionItem>,
+    pub decisions: Vec<super::review::Decision>,
+    pub notes: Vec<super::review::Note>,
+    pub disputes: Vec<super::review::Dispute>,
+    /// (week, started_at, closed_at) of each session.
+    pub sessions: Vec<(NaiveDate, NaiveDateTime, Option<NaiveDateTime>)>,
 }
 
 impl Dataset {

@@ -179,7 +179,11 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
                 .map(|r| r.score);
             nps::nps(scores).score
         }
-        // Computed from records later issues add (actions, saved recommendations).
+        "insight-to-action" => {
+            let r = &data.review;
+            super::review::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
+        }
+        // Computed from saved recommendations by the budget model.
         _ => None,
     }
 }

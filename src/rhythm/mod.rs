@@ -14,5 +14,6 @@ pub mod kpis;
 pub mod monthly;
 pub mod nps;
 pub mod quarterly;
+pub mod review;
 pub mod sla;
 pub mod weekly;

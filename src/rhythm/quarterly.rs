@@ -94,11 +94,33 @@ pub fn review(
         until.date(),
         &last_quarters,
     ));
+    if let Some(k) = charter.kpi("insight-to-action") {
+        let value = kpis::value(charter, data, &k.id, span);
+        scorecard.push(ScoreLine {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            kpi: Some(k.id.clone()),
+            unit: k.unit.clone(),
+            value,
+            target: Some(charter.controls.insight_to_action_max_days),
+            status: judge(
+                value,
+                charter.controls.insight_to_action_max_days,
+                k.direction,
+                k.tolerance,
+            ),
+            trend: last_quarters
+                .iter()
+                .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
+                .collect(),
+            detail: if value.is_none() {
+                "no data: no insight shown in a review was acted on this quarter".into()
+            } else {
+                "median days from an insight shown in a review to its first action".into()
+            },
+        });
+    }
     for (id, why) in [
-        (
-            "insight-to-action",
-            "no insight has been acted on in a review yet",
-        ),
         (
             "forecast-accuracy",
             "no saved forecast whose quarter has data",

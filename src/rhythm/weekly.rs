@@ -111,6 +111,8 @@ pub struct WeeklyReview {
     /// Deliverables falling due in the reviewed week and the one after it (the review
     /// is held early in the next week), with their state at `now`.
     pub due: Vec<Outcome>,
+    /// Action items still open at `now`, oldest due first.
+    pub open_actions: Vec<super::review::ActionItem>,
     pub has_data: bool,
 }
 
@@ -249,6 +251,17 @@ pub fn review(
             due_from + Duration::days(14),
             now,
         ),
+        open_actions: {
+            let mut open: Vec<_> = data
+                .review
+                .actions
+                .iter()
+                .filter(|a| a.done_at.is_none_or(|d| d > now) && a.created_at <= now)
+                .cloned()
+                .collect();
+            open.sort_by_key(|a| a.due);
+            open
+        },
         has_data: !channels.is_empty(),
     }
 }

@@ -233,3 +233,5 @@ mod tests {
 
 mod queries;
 mod records;
+mod review;
+pub use review::NewDispute;

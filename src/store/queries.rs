@@ -119,6 +119,7 @@ impl Store {
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
             freshness: self.freshness()?,
+            review: self.review_records()?,
             channel_weeks,
             plan,
             kpi_values,

@@ -8,13 +8,13 @@ impl Store {
     /// Records (or corrects) the delivery of `deliverable` for the period starting
     /// `period_start`. Returns true when a delivery for that period already existed.
     pub fn record_delivery(
-        &mut self,
+        &self,
         deliverable: &str,
         period_start: NaiveDate,
         delivered_at: NaiveDateTime,
         link: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.unchecked_transaction()?;
         let existed: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM delivery WHERE deliverable = ?1 AND period_start = ?2)",
             rusqlite::params![deliverable, period_start.to_string()],

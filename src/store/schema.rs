@@ -111,4 +111,91 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO usage_total (day, views) SELECT timestamp / 86400, COUNT(*) FROM usage_event GROUP BY 1;
     "#,
+    // 3: the weekly review session's records: insights shown, decisions, action items,
+    // notes, data disputes.
+    r#"
+    CREATE TABLE review_session (
+        week TEXT PRIMARY KEY,          -- first day of the reviewed week
+        started_at TEXT NOT NULL,       -- UTC, YYYY-MM-DDTHH:MM:SS
+        closed_at TEXT
+    );
+
+    CREATE TABLE insight (
+        id INTEGER PRIMARY KEY,
+        week TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- alert | recommendation | flash | …
+        source_key TEXT NOT NULL,       -- stable key of what was shown, e.g. alert:cac_spike:linkedin
+        text TEXT NOT NULL,
+        delivered_at TEXT NOT NULL,     -- UTC: when it was first shown in a review
+        UNIQUE (week, source_key)
+    );
+
+    CREATE TABLE action_item (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        owner TEXT NOT NULL,            -- stakeholder id
+        due TEXT NOT NULL,              -- YYYY-MM-DD
+        insight_id INTEGER REFERENCES insight (id),
+        week TEXT,                      -- the review week it was recorded in, if any
+        agenda_item TEXT,
+        created_at TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX action_item_open ON action_item (done_at, due);
+
+    CREATE TABLE decision (
+        id INTEGER PRIMARY KEY,
+        week TEXT NOT NULL,
+        agenda_item TEXT,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE note (
+        id INTEGER PRIMARY KEY,
+        week TEXT NOT NULL,
+        agenda_item TEXT,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE dispute (
+        id INTEGER PRIMARY KEY,
+        metric TEXT NOT NULL,           -- KPI id or measure
+        period TEXT NOT NULL,           -- YYYY-MM-DD, the period in dispute
+        figure_a REAL NOT NULL,
+        source_a TEXT NOT NULL,
+        figure_b REAL NOT NULL,
+        source_b TEXT NOT NULL,
+        raised_by TEXT NOT NULL,        -- stakeholder id
+        week TEXT,
+        opened_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    );
+    "#,
+    // 4: saved budget recommendations, for back-testing.
+    r#"
+    CREATE TABLE recommendation (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,       -- UTC
+        as_of TEXT NOT NULL,            -- YYYY-MM-DD: the horizon starts the week after
+        horizon_weeks INTEGER NOT NULL,
+        total_budget REAL NOT NULL,     -- currency over the horizon
+        model_version TEXT NOT NULL,
+        expected_pipeline_current REAL NOT NULL,
+        expected_pipeline_recommended REAL NOT NULL,
+        body TEXT NOT NULL              -- the recommendation as JSON (rhythm recommend --json)
+    );
+
+    CREATE TABLE recommendation_channel (
+        recommendation_id INTEGER NOT NULL REFERENCES recommendation (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        current_spend REAL NOT NULL,    -- currency over the horizon
+        recommended_spend REAL NOT NULL,
+        expected_pipeline_current REAL NOT NULL,
+        expected_pipeline_recommended REAL NOT NULL,
+        PRIMARY KEY (recommendation_id, channel)
+    ) WITHOUT ROWID;
+    "#,
 ];

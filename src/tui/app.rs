@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::keys::{Action, action_for};
+pub use super::review::{Form, Write};
 use super::snapshot::Snapshot;
 use crate::calendar;
 
@@ -17,15 +18,17 @@ pub enum Tab {
     Quarterly,
     Annual,
     Charter,
+    Review,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Weekly,
         Tab::Monthly,
         Tab::Quarterly,
         Tab::Annual,
         Tab::Charter,
+        Tab::Review,
     ];
 
     pub fn index(self) -> usize {
@@ -39,6 +42,7 @@ impl Tab {
             Tab::Quarterly => "Quarterly",
             Tab::Annual => "Annual",
             Tab::Charter => "Charter",
+            Tab::Review => "Review",
         }
     }
 }
@@ -53,12 +57,14 @@ pub enum Problem {
 }
 
 /// A request for the loader thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// Compute every review as of this date.
     Compute(NaiveDate),
     /// Reload the dataset from the store, then compute.
     Reload(NaiveDate),
+    /// Write a review record (committed at once), then reload and compute for the date.
+    Write(Write, NaiveDate),
 }
 
 #[derive(Debug, Clone)]
@@ -74,13 +80,17 @@ pub struct App {
     pub loading: bool,
     pub problem: Option<Problem>,
     /// Selected row per view.
-    pub selected: [usize; 5],
+    pub selected: [usize; 6],
     /// Table filter per view.
-    pub filter: [String; 5],
+    pub filter: [String; 6],
     pub editing_filter: bool,
     pub detail: bool,
     pub help: bool,
     pub quit: bool,
+    /// A review entry being typed (action item, decision, note, dispute).
+    pub form: Option<Form>,
+    /// A one-line message for the footer (a write that failed, a session closed …).
+    pub status: Option<String>,
 }
 
 /// Rows a page key moves.
@@ -96,16 +106,18 @@ impl App {
             snapshot: None,
             loading: true,
             problem: None,
-            selected: [0; 5],
+            selected: [0; 6],
             filter: Default::default(),
             editing_filter: false,
             detail: false,
             help: false,
             quit: false,
+            form: None,
+            status: None,
         }
     }
 
-    fn tab_index(&self) -> usize {
+    pub(super) fn tab_index(&self) -> usize {
         self.tab.index()
     }
 
@@ -150,7 +162,9 @@ impl App {
             }
         };
         self.at = match self.tab {
-            Tab::Weekly | Tab::Charter => self.at + Duration::days(if forward { 7 } else { -7 }),
+            Tab::Weekly | Tab::Charter | Tab::Review => {
+                self.at + Duration::days(if forward { 7 } else { -7 })
+            }
             Tab::Monthly => months(1)?,
             Tab::Quarterly => months(3)?,
             Tab::Annual => months(12)?,
@@ -159,7 +173,7 @@ impl App {
         Some(Request::Compute(self.at))
     }
 
-    fn move_selection(&mut self, delta: isize) {
+    pub(super) fn move_selection(&mut self, delta: isize) {
         let n = self.row_count();
         let i = self.tab_index();
         if n == 0 {
@@ -172,6 +186,10 @@ impl App {
 
     /// Handles one key press; returns work for the loader, if any.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Request> {
+        self.status = None;
+        if self.form.is_some() {
+            return super::review::on_form_key(self, key);
+        }
         if self.editing_filter {
             self.on_filter_key(key);
             return None;
@@ -179,12 +197,12 @@ impl App {
         if self.help {
             // Any key closes help; q and Ctrl-C still quit.
             self.help = false;
-            if matches!(action_for(&key), Some(Action::Quit)) && key.code != KeyCode::Esc {
+            if matches!(action_for(&key, false), Some(Action::Quit)) && key.code != KeyCode::Esc {
                 self.quit = true;
             }
             return None;
         }
-        let action = action_for(&key)?;
+        let action = action_for(&key, self.tab == Tab::Review)?;
         match action {
             Action::Quit => {
                 if key.code == KeyCode::Esc && (self.detail || !self.filter().is_empty()) {
@@ -199,8 +217,10 @@ impl App {
                 }
             }
             Action::Tab(i) => self.switch(Tab::ALL[i]),
-            Action::NextTab => self.switch(Tab::ALL[(self.tab_index() + 1) % 5]),
-            Action::PrevTab => self.switch(Tab::ALL[(self.tab_index() + 4) % 5]),
+            Action::NextTab => self.switch(Tab::ALL[(self.tab_index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                self.switch(Tab::ALL[(self.tab_index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+            }
             Action::PrevPeriod => return self.shift(false),
             Action::NextPeriod => return self.shift(true),
             Action::Today => {
@@ -208,8 +228,22 @@ impl App {
                 self.loading = true;
                 return Some(Request::Compute(self.at));
             }
-            Action::Up => self.move_selection(-1),
-            Action::Down => self.move_selection(1),
+            Action::Up | Action::PrevItem => {
+                self.move_selection(-1);
+                return super::review::shown(self);
+            }
+            Action::Down | Action::NextItem => {
+                self.move_selection(1);
+                return super::review::shown(self);
+            }
+            Action::AddAction
+            | Action::AddDecision
+            | Action::AddNote
+            | Action::OpenDispute
+            | Action::MarkDelivered
+            | Action::CloseSession => {
+                return super::review::on_review_action(self, action);
+            }
             Action::PageUp => self.move_selection(-(PAGE as isize)),
             Action::PageDown => self.move_selection(PAGE as isize),
             Action::Top => self.move_selection(isize::MIN / 2),
@@ -250,6 +284,16 @@ impl App {
             _ => {}
         }
         self.selected[i] = 0;
+    }
+
+    /// Text pasted into the terminal (bracketed paste): goes into the form or the filter.
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(form) = self.form.as_mut() {
+            form.insert(text);
+        } else if self.editing_filter {
+            let i = self.tab_index();
+            self.filter[i].push_str(text.lines().next().unwrap_or(""));
+        }
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) {

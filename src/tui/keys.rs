@@ -22,6 +22,14 @@ pub enum Action {
     Filter,
     Help,
     Reload,
+    NextItem,
+    PrevItem,
+    AddAction,
+    AddDecision,
+    AddNote,
+    MarkDelivered,
+    OpenDispute,
+    CloseSession,
 }
 
 pub struct Binding {
@@ -33,6 +41,8 @@ pub struct Binding {
     pub help: &'static str,
     /// Shown in the one-line hint bar with this short word, if any.
     pub hint: Option<&'static str>,
+    /// Only in the Review view.
+    pub review: bool,
 }
 
 const fn key(
@@ -49,21 +59,41 @@ const fn key(
         action,
         help,
         hint,
+        review: false,
+    }
+}
+
+const fn review(
+    code: KeyCode,
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        code,
+        modifiers: KeyModifiers::NONE,
+        label,
+        action,
+        help,
+        hint,
+        review: true,
     }
 }
 
 pub const BINDINGS: &[Binding] = &[
     key(
         KeyCode::Char('1'),
-        "1-5",
+        "1-6",
         Action::Tab(0),
-        "switch view: Weekly, Monthly, Quarterly, Annual, Charter",
+        "switch view: 1 Weekly … 5 Charter, 6 Review",
         Some("views"),
     ),
     key(KeyCode::Char('2'), "", Action::Tab(1), "", None),
     key(KeyCode::Char('3'), "", Action::Tab(2), "", None),
     key(KeyCode::Char('4'), "", Action::Tab(3), "", None),
     key(KeyCode::Char('5'), "", Action::Tab(4), "", None),
+    key(KeyCode::Char('6'), "", Action::Tab(5), "", None),
     key(KeyCode::Tab, "Tab", Action::NextTab, "next view", None),
     key(
         KeyCode::BackTab,
@@ -156,15 +186,66 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Quit,
         help: "quit",
         hint: None,
+        review: false,
     },
+    review(
+        KeyCode::Char('n'),
+        "n/p",
+        Action::NextItem,
+        "Review: next / previous agenda item",
+        Some("item"),
+    ),
+    review(KeyCode::Char('p'), "", Action::PrevItem, "", None),
+    review(
+        KeyCode::Char('a'),
+        "a",
+        Action::AddAction,
+        "Review: record an action item (owner, due) on the item",
+        Some("action"),
+    ),
+    review(
+        KeyCode::Char('d'),
+        "d",
+        Action::AddDecision,
+        "Review: record a decision on the item",
+        Some("decision"),
+    ),
+    review(
+        KeyCode::Char('w'),
+        "w",
+        Action::AddNote,
+        "Review: write a note",
+        Some("note"),
+    ),
+    review(
+        KeyCode::Char('m'),
+        "m",
+        Action::MarkDelivered,
+        "Review: mark the deliverable in focus delivered now",
+        None,
+    ),
+    review(
+        KeyCode::Char('x'),
+        "x",
+        Action::OpenDispute,
+        "Review: open a data dispute (the two figures, who raised it)",
+        None,
+    ),
+    review(
+        KeyCode::Char('c'),
+        "c",
+        Action::CloseSession,
+        "Review: close the session and write its minutes",
+        Some("close"),
+    ),
 ];
 
-/// The action bound to a key press, if any.
-pub fn action_for(key: &KeyEvent) -> Option<Action> {
+/// The action bound to a key press, if any; Review keys only `in_review`.
+pub fn action_for(key: &KeyEvent, in_review: bool) -> Option<Action> {
     let mods = key.modifiers - KeyModifiers::SHIFT;
     BINDINGS
         .iter()
-        .find(|b| b.code == key.code && b.modifiers == mods)
+        .find(|b| b.code == key.code && b.modifiers == mods && (!b.review || in_review))
         .map(|b| b.action)
 }
 
@@ -177,10 +258,13 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The hint bar: the most used keys, each with one word.
-pub fn hints() -> Vec<(&'static str, &'static str)> {
+/// The hint bar: the most used keys, each with one word (the Review keys in Review).
+pub fn hints(in_review: bool) -> Vec<(&'static str, &'static str)> {
     BINDINGS
         .iter()
+        .filter(|b| {
+            b.review == in_review || (in_review && matches!(b.action, Action::Help | Action::Quit))
+        })
         .filter_map(|b| b.hint.map(|h| (b.label, h)))
         .collect()
 }

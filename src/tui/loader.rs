@@ -1,38 +1,46 @@
 //! The loader: a thread that owns the store's connection (never held across an
-//! `.await`), loads the dataset, computes snapshots on request, and notices when another
-//! process commits to the store (SQLite's `data_version` changes) so the cockpit refreshes.
+//! `.await`), loads the dataset, computes snapshots on request, commits the review
+//! session's records, and notices when another process commits to the store (SQLite's
+//! `data_version` changes) so the cockpit refreshes.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::Request;
+use super::app::{Request, Write};
 use super::snapshot::{Snapshot, compute};
 use crate::charter::Charter;
+use crate::report::minutes;
 use crate::rhythm::data::Dataset;
-use crate::store::Store;
+use crate::store::{NewDispute, Store};
 
 /// What the loader tells the UI.
 #[derive(Debug)]
 pub enum Loaded {
     Snapshot(Arc<Snapshot>),
     Failed(String),
+    /// A message for the footer (a write's outcome).
+    Notice(String),
 }
 
 /// How often the loader looks for commits by other processes.
 const POLL: Duration = Duration::from_millis(500);
 
+/// Starts the loader; closing sessions writes minutes into `minutes_dir`.
 pub fn spawn(
     store: Store,
     charter: Arc<Charter>,
+    minutes_dir: PathBuf,
     requests: Receiver<Request>,
     out: UnboundedSender<Loaded>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("rhythm-loader".into())
-        .spawn(move || run(store, charter, requests, out))
+        .spawn(move || run(store, charter, minutes_dir, requests, out))
         .expect("the loader thread starts")
 }
 
@@ -47,9 +55,137 @@ fn load(store: &Store, charter: &Charter) -> Result<Dataset, String> {
     store.load_dataset(charter).map_err(|e| e.to_string())
 }
 
+fn week_of(write: &Write) -> chrono::NaiveDate {
+    match write {
+        Write::Insight { week, .. }
+        | Write::Action { week, .. }
+        | Write::Decision { week, .. }
+        | Write::Note { week, .. }
+        | Write::Dispute { week, .. }
+        | Write::Deliver { week, .. }
+        | Write::Close { week } => *week,
+    }
+}
+
+/// Commits one review record; every entry is its own transaction, so nothing entered is
+/// lost if the cockpit dies. Returns a message for the footer.
+pub fn apply(
+    store: &Store,
+    charter: &Charter,
+    minutes_dir: &Path,
+    write: &Write,
+    now: NaiveDateTime,
+) -> Result<Option<String>, String> {
+    let e = |e: crate::store::StoreError| e.to_string();
+    let week = week_of(write);
+    store.open_session(week, now).map_err(e)?;
+    Ok(match write {
+        Write::Insight {
+            kind, key, text, ..
+        } => {
+            store
+                .record_insight(week, kind, key, text, now)
+                .map_err(e)?;
+            None
+        }
+        Write::Action {
+            agenda_item,
+            insight,
+            text,
+            owner,
+            due,
+            ..
+        } => {
+            let insight_id = match insight {
+                Some((key, shown)) => Some(
+                    store
+                        .record_insight(week, "alert", key, shown, now)
+                        .map_err(e)?,
+                ),
+                None => None,
+            };
+            let id = store
+                .add_action(
+                    text,
+                    owner,
+                    *due,
+                    insight_id,
+                    Some(week),
+                    Some(agenda_item),
+                    now,
+                )
+                .map_err(e)?;
+            Some(format!("action #{id} recorded for {owner}, due {due}"))
+        }
+        Write::Decision {
+            agenda_item, text, ..
+        } => {
+            store
+                .add_decision(week, Some(agenda_item), text, now)
+                .map_err(e)?;
+            Some("decision recorded".into())
+        }
+        Write::Note {
+            agenda_item, text, ..
+        } => {
+            store
+                .add_note(week, agenda_item.as_deref(), text, now)
+                .map_err(e)?;
+            Some("note recorded".into())
+        }
+        Write::Dispute {
+            metric,
+            period,
+            figure_a,
+            source_a,
+            figure_b,
+            source_b,
+            raised_by,
+            ..
+        } => {
+            let d = NewDispute {
+                metric,
+                period: *period,
+                figure_a: *figure_a,
+                source_a,
+                figure_b: *figure_b,
+                source_b,
+                raised_by,
+                week: Some(week),
+            };
+            let id = store.open_dispute(&d, now).map_err(e)?;
+            Some(format!("dispute #{id} opened"))
+        }
+        Write::Deliver {
+            deliverable,
+            period,
+            ..
+        } => {
+            store
+                .record_delivery(deliverable, *period, now, None)
+                .map_err(e)?;
+            Some(format!("{deliverable} marked delivered"))
+        }
+        Write::Close { .. } => {
+            store.close_session(week, now).map_err(e)?;
+            let records = store.review_records().map_err(e)?;
+            let text = minutes::markdown(charter, &minutes::minutes(charter, &records, week, now));
+            let path = minutes_dir.join(format!("{week}.md"));
+            std::fs::create_dir_all(minutes_dir)
+                .and_then(|()| std::fs::write(&path, text))
+                .map_err(|err| format!("{}: {err}", path.display()))?;
+            Some(format!(
+                "session closed; minutes written to {}",
+                path.display()
+            ))
+        }
+    })
+}
+
 fn run(
     store: Store,
     charter: Arc<Charter>,
+    minutes_dir: PathBuf,
     requests: Receiver<Request>,
     out: UnboundedSender<Loaded>,
 ) {
@@ -57,23 +193,49 @@ fn run(
     let mut version = data_version(&store);
     let mut at = None;
     loop {
-        let request = match requests.recv_timeout(POLL) {
+        let first = match requests.recv_timeout(POLL) {
             Ok(r) => Some(r),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        // Only the newest request matters: older ones are cancelled by skipping them.
-        let request = requests.try_iter().last().or(request);
+        // Writes are all applied, in order; of the computations only the newest matters:
+        // older ones are cancelled by skipping them.
+        let mut pending: Vec<Request> = first.into_iter().collect();
+        pending.extend(requests.try_iter());
+        let mut wrote = false;
+        for r in &pending {
+            if let Request::Write(w, _) = r {
+                wrote = true;
+                let message = match apply(
+                    &store,
+                    &charter,
+                    &minutes_dir,
+                    w,
+                    chrono::Utc::now().naive_utc(),
+                ) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        tracing::error!("a review entry was not saved: {e}");
+                        Some(format!("not saved: {e}"))
+                    }
+                };
+                if let Some(m) = message
+                    && out.send(Loaded::Notice(m)).is_err()
+                {
+                    return;
+                }
+            }
+        }
+        let request = pending.pop();
         let changed = data_version(&store) != version;
-        let reload = changed || matches!(request, Some(Request::Reload(_))) || data.is_none();
-        if let Some(Request::Compute(d) | Request::Reload(d)) = request {
-            at = Some(d);
+        if let Some(Request::Compute(d) | Request::Reload(d) | Request::Write(_, d)) = &request {
+            at = Some(*d);
         }
         let Some(date) = at else { continue };
         if request.is_none() && !changed {
             continue;
         }
-        if reload {
+        if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
             version = data_version(&store);
             match load(&store, &charter) {
                 Ok(d) => data = Some(d),

@@ -17,7 +17,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use futures::StreamExt;
 use ratatui::crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 
@@ -34,7 +35,11 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui::restore();
     }
 }
@@ -60,6 +65,15 @@ fn init_logging(ws: &Workspace) {
 
 /// Opens the cockpit on a workspace. Refuses when stdout is not a terminal.
 pub fn run(ws: &Workspace) -> anyhow::Result<()> {
+    open(ws, None)
+}
+
+/// Opens the cockpit on the Review view for the week starting `week`.
+pub fn run_review(ws: &Workspace, week: chrono::NaiveDate) -> anyhow::Result<()> {
+    open(ws, Some(week))
+}
+
+fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!(
             "the cockpit needs a terminal, and stdout is not one; for scripts and cron use `rhythm check` or `rhythm report`"
@@ -76,7 +90,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
         .context("starting the event loop")?;
     let _guard = TerminalGuard;
     let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     runtime.block_on(async move {
         let (mut app, loader) = match (charter, store) {
             (Err(e), _) => {
@@ -92,12 +106,20 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
             (Ok(charter), Ok(store)) => {
                 let last_week: Option<String> = store.conn.query_row("SELECT MAX(week) FROM channel_week", [], |r| r.get(0)).unwrap_or(None);
                 let last_week = last_week.and_then(|w| chrono::NaiveDate::parse_from_str(&w, "%Y-%m-%d").ok());
-                let home = app::home_date(today, last_week, charter.partnership.week_start);
+                let home = match review_week {
+                    // The weekly review covers the last complete week before its date.
+                    Some(week) => week + chrono::Duration::days(7),
+                    None => app::home_date(today, last_week, charter.partnership.week_start),
+                };
                 let (req_tx, req_rx) = std::sync::mpsc::channel();
                 let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();
-                let handle = loader::spawn(store, Arc::new(charter), req_rx, out_tx);
+                let handle = loader::spawn(store, Arc::new(charter), ws.root.join("minutes"), req_rx, out_tx);
                 let _ = req_tx.send(Request::Compute(home));
-                (App::new(workspace, home), Some((req_tx, out_rx, handle)))
+                let mut app = App::new(workspace, home);
+                if review_week.is_some() {
+                    app.tab = app::Tab::Review;
+                }
+                (app, Some((req_tx, out_rx, handle)))
             }
         };
         let theme = Theme::from_env();
@@ -123,6 +145,10 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
                         }
                         dirty = true;
                     }
+                    Some(Ok(Event::Paste(text))) => {
+                        app.on_paste(&text);
+                        dirty = true;
+                    }
                     Some(Ok(Event::Mouse(mouse))) => {
                         app.on_mouse(mouse);
                         dirty = true;
@@ -136,6 +162,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
                     match loaded {
                         Loaded::Snapshot(s) => app.loaded(s),
                         Loaded::Failed(e) => app.problem = Some(Problem::Store(e)),
+                        Loaded::Notice(m) => app.status = Some(m),
                     }
                     dirty = true;
                 }
@@ -148,3 +175,4 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
         Ok(())
     })
 }
+pub mod review;

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::charter::Charter;
+use crate::report::minutes::{self, Minutes};
 use crate::rhythm::annual::{self, AnnualReview};
 use crate::rhythm::controls::{self, CheckReport};
 use crate::rhythm::data::{Dataset, Freshness};
 use crate::rhythm::kpis::{self, Totals};
 use crate::rhythm::monthly::{self, MonthlyReview};
 use crate::rhythm::quarterly::{self, QuarterlyReview};
+use crate::rhythm::review::{self, AgendaItem};
 use crate::rhythm::weekly::{self, WeeklyReview};
 
 /// A 12-period history: (period start, value or no data), oldest first.
@@ -38,6 +40,10 @@ pub struct Snapshot {
     pub channel_weeks: Vec<(String, Weeks)>,
     /// Per charter KPI: its last 12 periods at its cadence, ending with `at`'s period.
     pub kpi_history: Vec<(String, Series)>,
+    /// The weekly review session's agenda for the reviewed week.
+    pub agenda: Vec<AgendaItem>,
+    /// What the session of the reviewed week has recorded so far.
+    pub minutes: Minutes,
 }
 
 impl Snapshot {
@@ -64,7 +70,10 @@ pub fn compute(charter: &Arc<Charter>, data: &Dataset, at: NaiveDate) -> Snapsho
             )
         })
         .collect();
+    let r = &data.review;
     Snapshot {
+        agenda: review::agenda(charter, &weekly, &r.actions, &r.disputes, now),
+        minutes: minutes::minutes(charter, r, week, now),
         at,
         charter: Arc::clone(charter),
         monthly: monthly::review(charter, data, week),

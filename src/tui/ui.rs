@@ -65,6 +65,7 @@ fn period_label(app: &App, s: Option<&Snapshot>) -> String {
         Tab::Quarterly => format!("quarter from {}", s.quarterly.quarter),
         Tab::Annual => format!("year from {}", s.annual.year),
         Tab::Charter => "the agreement".into(),
+        Tab::Review => format!("review of the week of {}", s.weekly.week),
     }
 }
 
@@ -221,8 +222,12 @@ fn render_footer(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
         return;
     }
+    if let Some(status) = &app.status {
+        Line::styled(format!(" {status}"), theme.accent()).render(area, buf);
+        return;
+    }
     let mut spans = Vec::new();
-    for (key, what) in keys::hints() {
+    for (key, what) in keys::hints(app.tab == Tab::Review) {
         spans.push(Span::styled(format!(" {key}"), theme.accent()));
         spans.push(Span::styled(format!(" {what} "), theme.dim()));
     }

@@ -5,6 +5,7 @@ mod annual;
 mod charter;
 mod monthly;
 mod quarterly;
+mod review;
 mod weekly;
 
 use ratatui::buffer::Buffer;
@@ -39,6 +40,7 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
         Tab::Quarterly => quarterly::table(snap, theme, width >= WIDE),
         Tab::Annual => annual::table(snap, theme),
         Tab::Charter => charter::table(snap, width >= WIDE),
+        Tab::Review => review::table(snap),
     }
 }
 
@@ -66,6 +68,7 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
         Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
         Tab::Annual => annual::render(app, snap, theme, area, buf),
         Tab::Charter => charter::render(app, snap, theme, area, buf),
+        Tab::Review => review::render(app, snap, theme, area, buf),
     }
 }
 

@@ -1,0 +1,373 @@
+//! The weekly review session: its agenda, built from the charter and the week's data, and
+//! the records it leaves — decisions, action items, notes, data disputes — with
+//! insight-to-action time and the escalation of disputes by age. Pure: the store keeps
+//! the records, the cockpit and the CLI write them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::stats::median;
+use super::weekly::WeeklyReview;
+use crate::charter::Charter;
+
+/// An insight shown in a review: an alert, the pipeline flash, a recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Insight {
+    pub id: i64,
+    pub week: NaiveDate,
+    pub kind: String,
+    pub source_key: String,
+    pub text: String,
+    /// UTC: when it was first shown in a review.
+    pub delivered_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub id: i64,
+    pub text: String,
+    /// Stakeholder id.
+    pub owner: String,
+    pub due: NaiveDate,
+    pub insight_id: Option<i64>,
+    pub week: Option<NaiveDate>,
+    pub agenda_item: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub done_at: Option<NaiveDateTime>,
+}
+
+impl ActionItem {
+    pub fn is_open(&self) -> bool {
+        self.done_at.is_none()
+    }
+
+    /// Open and past its due date on `today`.
+    pub fn is_past_due(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due < today
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: i64,
+    pub week: NaiveDate,
+    pub agenda_item: Option<String>,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub id: i64,
+    pub week: NaiveDate,
+    pub agenda_item: Option<String>,
+    pub text: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Two figures for the same metric and period that disagree, and who raised it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dispute {
+    pub id: i64,
+    pub metric: String,
+    pub period: NaiveDate,
+    pub figure_a: f64,
+    pub source_a: String,
+    pub figure_b: f64,
+    pub source_b: String,
+    /// Stakeholder id.
+    pub raised_by: String,
+    pub week: Option<NaiveDate>,
+    pub opened_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolution: Option<String>,
+}
+
+/// Where an open dispute stands on the charter's escalation path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisputeLevel {
+    pub age_days: i64,
+    pub level: Option<u32>,
+    /// Stakeholder id of the level's owner.
+    pub owner: Option<String>,
+}
+
+/// The escalation level that owns `dispute` at `now`, by its age in whole days.
+pub fn dispute_level(charter: &Charter, dispute: &Dispute, now: NaiveDateTime) -> DisputeLevel {
+    let age_days = (dispute.resolved_at.unwrap_or(now) - dispute.opened_at).num_days();
+    let level = charter.escalation_for_age(age_days);
+    DisputeLevel {
+        age_days,
+        level: level.map(|l| l.level),
+        owner: level.map(|l| l.owner.clone()),
+    }
+}
+
+/// What kind of thing an agenda item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaKind {
+    Deliverable,
+    Flash,
+    Alert,
+    ActionPastDue,
+    Dispute,
+}
+
+/// One item of the session, in the order it is discussed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    /// Stable key: records made against the item carry it.
+    pub key: String,
+    pub kind: AgendaKind,
+    pub title: String,
+    /// The figures on screen while the item is discussed.
+    pub evidence: Vec<String>,
+    /// For deliverables: the deliverable id and period start (so it can be marked delivered).
+    pub deliverable: Option<(String, NaiveDate)>,
+    /// For alerts and the flash: the insight this item delivers.
+    pub insight: Option<(String, String)>,
+}
+
+/// Alerts on the agenda: the top of the ranked list (more is a meeting nobody finishes).
+pub const AGENDA_ALERTS: usize = 5;
+
+/// The agenda: deliverables due and their state, the top alerts, the pipeline flash,
+/// action items past due, open data disputes.
+pub fn agenda(
+    charter: &Charter,
+    weekly: &WeeklyReview,
+    actions: &[ActionItem],
+    disputes: &[Dispute],
+    now: NaiveDateTime,
+) -> Vec<AgendaItem> {
+    let mut items = Vec::new();
+    for o in &weekly.due {
+        let e = &o.expected;
+        let name = charter
+            .deliverable(&e.deliverable)
+            .map_or(e.deliverable.as_str(), |d| d.name.as_str());
+        items.push(AgendaItem {
+            key: format!("deliverable:{}:{}", e.deliverable, e.period_start),
+            kind: AgendaKind::Deliverable,
+            title: format!("{name} — {}", crate::report::state_text(o)),
+            evidence: vec![
+                format!("due {}", e.due_at.format("%a %Y-%m-%d %H:%M")),
+                o.delivered_at.map_or("not delivered yet".into(), |d| {
+                    format!("delivered {}", d.format("%a %Y-%m-%d %H:%M"))
+                }),
+            ],
+            deliverable: Some((e.deliverable.clone(), e.period_start)),
+            insight: None,
+        });
+    }
+    for a in weekly.alerts.iter().take(AGENDA_ALERTS) {
+        let key = format!("alert:{:?}:{}", a.kind, a.channel).to_lowercase();
+        items.push(AgendaItem {
+            key: key.clone(),
+            kind: AgendaKind::Alert,
+            title: a.sentence.clone(),
+            evidence: vec![format!(
+                "{}: {:.2} vs baseline {:.2} ({:+.0}%)",
+                a.metric,
+                a.value,
+                a.baseline,
+                a.change * 100.0
+            )],
+            deliverable: None,
+            insight: Some((key, a.sentence.clone())),
+        });
+    }
+    let f = &weekly.flash;
+    let flash = format!(
+        "Pipeline {} month to date against {} — pacing {}, projected {}",
+        crate::report::value_or_no_data(f.month_to_date.value, "usd"),
+        crate::report::value_or_no_data(f.goal, "usd"),
+        f.pacing.map_or("no data".into(), crate::format::percent),
+        crate::report::value_or_no_data(f.projected, "usd"),
+    );
+    items.push(AgendaItem {
+        key: format!("flash:{}", f.month),
+        kind: AgendaKind::Flash,
+        title: "Pipeline flash".into(),
+        evidence: vec![flash.clone()],
+        deliverable: None,
+        insight: Some((format!("flash:{}", f.month), flash)),
+    });
+    let today = now.date();
+    for a in actions.iter().filter(|a| a.is_past_due(today)) {
+        items.push(AgendaItem {
+            key: format!("action:{}", a.id),
+            kind: AgendaKind::ActionPastDue,
+            title: format!("Past due: {} ({}, due {})", a.text, a.owner, a.due),
+            evidence: vec![format!("{} days late", (today - a.due).num_days())],
+            deliverable: None,
+            insight: None,
+        });
+    }
+    for d in disputes.iter().filter(|d| d.resolved_at.is_none()) {
+        let level = dispute_level(charter, d, now);
+        items.push(AgendaItem {
+            key: format!("dispute:{}", d.id),
+            kind: AgendaKind::Dispute,
+            title: format!(
+                "Data dispute: {} for {} — {} says {}, {} says {}",
+                d.metric, d.period, d.source_a, d.figure_a, d.source_b, d.figure_b
+            ),
+            evidence: vec![format!(
+                "raised by {} {} days ago; escalation level {} ({})",
+                d.raised_by,
+                level.age_days,
+                level.level.map_or("—".into(), |l| l.to_string()),
+                level.owner.unwrap_or_default()
+            )],
+            deliverable: None,
+            insight: None,
+        });
+    }
+    items
+}
+
+/// Median days from an insight's delivery to the first action referencing it, over the
+/// insights acted on whose first action falls in [from, to). None when none was.
+pub fn insight_to_action_days(
+    insights: &[Insight],
+    actions: &[ActionItem],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<f64> {
+    let days: Vec<f64> = insights
+        .iter()
+        .filter_map(|i| {
+            let first = actions
+                .iter()
+                .filter(|a| a.insight_id == Some(i.id))
+                .map(|a| a.created_at)
+                .min()?;
+            (from <= first.date() && first.date() < to)
+                .then(|| (first - i.delivered_at).num_seconds() as f64 / 86_400.0)
+        })
+        .collect();
+    median(&days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charter() -> Charter {
+        Charter::parse(
+            include_str!("../../charter/partnership.toml"),
+            std::path::Path::new("p.toml"),
+        )
+        .unwrap()
+    }
+
+    fn t(d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    fn dispute(opened: NaiveDateTime) -> Dispute {
+        Dispute {
+            id: 1,
+            metric: "mqls".into(),
+            period: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            figure_a: 118.0,
+            source_a: "HubSpot".into(),
+            figure_b: 109.0,
+            source_b: "Salesforce".into(),
+            raised_by: "sam".into(),
+            week: None,
+            opened_at: opened,
+            resolved_at: None,
+            resolution: None,
+        }
+    }
+
+    #[test]
+    fn disputes_climb_the_escalation_path_by_age() {
+        let c = charter(); // levels from day 0, 3, 7, 14
+        let d = dispute(t(1, 9));
+        assert_eq!(dispute_level(&c, &d, t(3, 8)).level, Some(1));
+        assert_eq!(dispute_level(&c, &d, t(4, 9)).level, Some(2));
+        assert_eq!(
+            dispute_level(&c, &d, t(8, 9)).owner.as_deref(),
+            Some("dana")
+        );
+        assert_eq!(dispute_level(&c, &d, t(20, 9)).level, Some(4));
+        let resolved = Dispute {
+            resolved_at: Some(t(2, 9)),
+            ..d
+        };
+        assert_eq!(
+            dispute_level(&c, &resolved, t(20, 9)).level,
+            Some(1),
+            "a resolved dispute stops climbing"
+        );
+    }
+
+    #[test]
+    fn insight_to_action_is_the_median_of_first_actions() {
+        let insight = |id, d| Insight {
+            id,
+            week: t(2, 0).date(),
+            kind: "alert".into(),
+            source_key: format!("k{id}"),
+            text: String::new(),
+            delivered_at: t(d, 9),
+        };
+        let action = |id, insight_id, d| ActionItem {
+            id,
+            text: String::new(),
+            owner: "sam".into(),
+            due: t(30, 0).date(),
+            insight_id: Some(insight_id),
+            week: None,
+            agenda_item: None,
+            created_at: t(d, 9),
+            done_at: None,
+        };
+        let insights = [insight(1, 2), insight(2, 2), insight(3, 2), insight(4, 2)];
+        // 1 acted on after 2 days (and again later), 2 after 10, 3 after 4, 4 never.
+        let actions = [
+            action(1, 1, 4),
+            action(2, 1, 20),
+            action(3, 2, 12),
+            action(4, 3, 6),
+        ];
+        let from = t(1, 0).date();
+        let to = t(30, 0).date();
+        assert_eq!(
+            insight_to_action_days(&insights, &actions, from, to),
+            Some(4.0)
+        );
+        assert_eq!(insight_to_action_days(&insights, &[], from, to), None);
+    }
+
+    #[test]
+    fn past_due_means_open_and_late() {
+        let a = ActionItem {
+            id: 1,
+            text: "Cut Tier 3 bids".into(),
+            owner: "jordan".into(),
+            due: t(10, 0).date(),
+            insight_id: None,
+            week: None,
+            agenda_item: None,
+            created_at: t(2, 9),
+            done_at: None,
+        };
+        assert!(a.is_past_due(t(11, 0).date()));
+        assert!(!a.is_past_due(t(10, 0).date()));
+        assert!(
+            !ActionItem {
+                done_at: Some(t(9, 0)),
+                ..a
+            }
+            .is_past_due(t(11, 0).date())
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! The weekly review session end to end: driven by keys on the pure App, its writes
+//! committed through the loader's `apply` into a real store, persisted across a restart,
+//! and its minutes as a golden file. Plus the CLI peers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rhythm::charter::Charter;
+use rhythm::demo::generate::{DEFAULT_SEED, generate};
+use rhythm::ingest::{Kind, import_reader};
+use rhythm::report::minutes;
+use rhythm::store::Store;
+use rhythm::tui::app::{App, Request, Tab};
+use rhythm::tui::loader::apply;
+use rhythm::tui::snapshot::compute;
+
+fn at() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn now(minute: u32) -> NaiveDateTime {
+    at().and_hms_opt(9, minute, 0).unwrap()
+}
+
+fn charter() -> Arc<Charter> {
+    Arc::new(
+        Charter::parse(
+            include_str!("../charter/partnership.toml"),
+            Path::new("charter/partnership.toml"),
+        )
+        .unwrap(),
+    )
+}
+
+fn demo_store(dir: &Path) -> Store {
+    let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
+    for (file, text) in generate(DEFAULT_SEED) {
+        let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
+        import_reader(&mut store, &charter(), kind, text.as_bytes(), file).unwrap();
+    }
+    store
+}
+
+/// The loader, synchronously: apply a write at a fixed time, reload, recompute.
+struct Session {
+    app: App,
+    store: Store,
+    charter: Arc<Charter>,
+    minutes_dir: PathBuf,
+    clock: u32,
+}
+
+impl Session {
+    fn refresh(&mut self) {
+        let data = self.store.load_dataset(&self.charter).unwrap();
+        self.app
+            .loaded(Arc::new(compute(&self.charter, &data, self.app.at)));
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        if let Some(Request::Write(w, _)) = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+        {
+            self.clock += 1;
+            let message = apply(
+                &self.store,
+                &self.charter,
+                &self.minutes_dir,
+                &w,
+                now(self.clock),
+            )
+            .unwrap();
+            self.app.status = message;
+            self.refresh();
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn focus(&mut self, title_contains: &str) {
+        self.key(KeyCode::Char('g'));
+        for _ in 0..40 {
+            let s = self.app.snapshot.clone().unwrap();
+            if s.agenda[self.app.selected()].title.contains(title_contains) {
+                return;
+            }
+            self.key(KeyCode::Char('n'));
+        }
+        panic!("no agenda item contains {title_contains:?}");
+    }
+}
+
+#[test]
+fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let charter = charter();
+    let mut s = Session {
+        app: App::new("demo".into(), at()),
+        store: demo_store(dir.path()),
+        charter: Arc::clone(&charter),
+        minutes_dir: dir.path().join("minutes"),
+        clock: 0,
+    };
+    s.refresh();
+    s.key(KeyCode::Char('6'));
+    assert_eq!(s.app.tab, Tab::Review);
+
+    // An alert: record an action item against it, with editing on the way.
+    s.focus("LinkedIn Ads CAC");
+    s.key(KeyCode::Char('a'));
+    assert!(s.app.form.is_some());
+    s.type_text("Cut Tier 3 bids by 2O%");
+    s.key(KeyCode::Left);
+    s.key(KeyCode::Backspace);
+    s.type_text("0");
+    s.key(KeyCode::Tab);
+    s.type_text("nobody");
+    s.key(KeyCode::Enter);
+    let error = s.app.form.as_ref().unwrap().error.clone().unwrap();
+    assert!(error.contains("not a stakeholder"), "{error}");
+    for _ in 0..6 {
+        s.key(KeyCode::Backspace);
+    }
+    s.type_text("jordan");
+    s.key(KeyCode::Enter);
+    assert!(s.app.form.is_none());
+    assert!(
+        s.app
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("action #1 recorded for jordan")
+    );
+
+    // A decision; an entry cancelled with Esc writes nothing.
+    s.key(KeyCode::Char('d'));
+    s.type_text("Hold LinkedIn spend flat until CAC recovers");
+    s.key(KeyCode::Enter);
+    s.key(KeyCode::Char('w'));
+    s.type_text("never mind");
+    s.key(KeyCode::Esc);
+
+    // A data dispute.
+    s.key(KeyCode::Char('x'));
+    s.type_text("mqls");
+    s.key(KeyCode::Tab);
+    s.key(KeyCode::Tab);
+    s.type_text("118");
+    s.key(KeyCode::Tab);
+    s.type_text("HubSpot");
+    s.key(KeyCode::Tab);
+    s.type_text("109");
+    s.key(KeyCode::Tab);
+    s.type_text("Salesforce");
+    s.key(KeyCode::Tab);
+    s.type_text("sam");
+    s.key(KeyCode::Enter);
+    assert!(
+        s.app
+            .status
+            .as_deref()
+            .unwrap()
+            .contains("dispute #1 opened"),
+        "{:?}",
+        s.app.status
+    );
+
+    // A deliverable marked delivered from the agenda.
+    s.focus("Pipeline flash report — missing");
+    s.key(KeyCode::Char('m'));
+    assert!(
+        s.app
+            .snapshot
+            .as_ref()
+            .unwrap()
+            .agenda
+            .iter()
+            .all(|i| !i.title.contains("Pipeline flash report — missing"))
+    );
+
+    s.key(KeyCode::Char('c'));
+    let written = std::fs::read_to_string(dir.path().join("minutes/2026-11-16.md")).unwrap();
+
+    // Restart: a new store connection sees everything, and the minutes match the golden.
+    drop(s);
+    let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    let records = store.review_records().unwrap();
+    assert_eq!(records.actions.len(), 1);
+    assert_eq!(records.actions[0].text, "Cut Tier 3 bids by 20%");
+    assert!(
+        records.actions[0].insight_id.is_some(),
+        "the action closes an insight's loop"
+    );
+    assert_eq!(records.decisions.len(), 1);
+    assert!(records.notes.is_empty(), "Esc cancelled the note");
+    assert_eq!(records.disputes[0].raised_by, "sam");
+    let m = minutes::minutes(
+        &charter,
+        &records,
+        NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+        now(59),
+    );
+    let md = minutes::markdown(&charter, &m);
+    assert_eq!(md, written);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/minutes.md");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &md).unwrap();
+    }
+    assert_eq!(
+        md,
+        std::fs::read_to_string(&golden).unwrap(),
+        "UPDATE_GOLDEN=1 cargo test --test review if intended"
+    );
+
+    // Next week the open action is on the record: insight-to-action feeds the check.
+    let data = store.load_dataset(&charter).unwrap();
+    let report = rhythm::rhythm::controls::run(
+        &charter,
+        &data,
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+    );
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "insight-to-action")
+        .unwrap();
+    assert!(check.value.is_some_and(|v| v < 1.0), "{check:?}");
+}
+
+#[test]
+fn text_fields_edit_like_text_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let charter = charter();
+    let mut app = App::new("demo".into(), at());
+    app.loaded(Arc::new(compute(
+        &charter,
+        &store.load_dataset(&charter).unwrap(),
+        at(),
+    )));
+    app.tab = Tab::Review;
+    let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    press(&mut app, KeyCode::Char('w'));
+    for c in "helo".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Delete);
+    press(&mut app, KeyCode::Char('H'));
+    press(&mut app, KeyCode::End);
+    app.on_paste(" world\nsecond line");
+    let field = &app.form.as_ref().unwrap().fields[0];
+    assert_eq!(field.value, "Hello world second line");
+    assert_eq!(field.cursor, field.value.chars().count());
+}
+
+fn rhythm(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rhythm"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_cli_peers_write_the_same_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    std::fs::create_dir_all(ws.join("charter")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("charter/partnership.toml"),
+        ws.join("charter/partnership.toml"),
+    )
+    .unwrap();
+    let w = ws.to_str().unwrap();
+    let out = rhythm(&[
+        "--workspace",
+        w,
+        "action",
+        "add",
+        "Refresh the webinar creatives",
+        "--owner",
+        "sam",
+        "--due",
+        "2026-12-04",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = rhythm(&[
+        "--workspace",
+        w,
+        "action",
+        "add",
+        "x",
+        "--owner",
+        "mallory",
+        "--due",
+        "2026-12-04",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'mallory' is not a stakeholder"));
+    let list: serde_json::Value =
+        serde_json::from_slice(&rhythm(&["--workspace", w, "action", "list", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(list[0]["owner"], "sam");
+    assert!(
+        rhythm(&["--workspace", w, "action", "done", "1"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        rhythm(&["--workspace", w, "action", "done", "1"])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let out = rhythm(&[
+        "--workspace",
+        w,
+        "dispute",
+        "open",
+        "--metric",
+        "mqls",
+        "--period",
+        "2026-11-09",
+        "--figure-a",
+        "118",
+        "--source-a",
+        "HubSpot",
+        "--figure-b",
+        "109",
+        "--source-b",
+        "Salesforce",
+        "--raised-by",
+        "lena",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value =
+        serde_json::from_slice(&rhythm(&["--workspace", w, "dispute", "list", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(list[0]["escalation"]["level"], 1);
+    assert!(
+        rhythm(&[
+            "--workspace",
+            w,
+            "dispute",
+            "resolve",
+            "1",
+            "--resolution",
+            "CRM is the system of record"
+        ])
+        .status
+        .success()
+    );
+    let list: serde_json::Value =
+        serde_json::from_slice(&rhythm(&["--workspace", w, "dispute", "list", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 0);
+    let out = rhythm(&[
+        "--workspace",
+        w,
+        "review",
+        "minutes",
+        "--week",
+        "2026-11-16",
+        "--format",
+        "json",
+    ]);
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["week"], "2026-11-16");
+}
