@@ -12,7 +12,7 @@ use super::sla::{self, SlaReport};
 use super::stats::{change, ratio};
 use super::{Status, judge};
 use crate::calendar;
-use crate::charter::{Cadence, Charter, Direction, KpiSource};
+use crate::charter::{Cadence, Charter, Direction, Kpi, KpiSource};
 
 /// One line of the partnership scorecard.
 #[derive(Debug, Clone, Serialize)]
@@ -95,29 +95,15 @@ pub fn review(
         &last_quarters,
     ));
     if let Some(k) = charter.kpi("insight-to-action") {
-        let value = kpis::value(charter, data, &k.id, span);
+        let target = charter.controls.insight_to_action_max_days;
+        let line = kpi_line(charter, data, k, span, target, &last_quarters);
         scorecard.push(ScoreLine {
-            id: k.id.clone(),
-            name: k.name.clone(),
-            kpi: Some(k.id.clone()),
-            unit: k.unit.clone(),
-            value,
-            target: Some(charter.controls.insight_to_action_max_days),
-            status: judge(
-                value,
-                charter.controls.insight_to_action_max_days,
-                k.direction,
-                k.tolerance,
-            ),
-            trend: last_quarters
-                .iter()
-                .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
-                .collect(),
-            detail: if value.is_none() {
+            detail: if line.value.is_none() {
                 "no data: no insight shown in a review was acted on this quarter".into()
             } else {
                 "median days from an insight shown in a review to its first action".into()
             },
+            ..line
         });
     }
     for (id, why) in [
@@ -149,25 +135,13 @@ pub fn review(
         .iter()
         .filter(|k| k.source == KpiSource::Imported && k.cadence == Cadence::Quarterly)
     {
-        let value = kpis::value(charter, data, &k.id, span);
-        scorecard.push(ScoreLine {
-            id: k.id.clone(),
-            name: k.name.clone(),
-            kpi: Some(k.id.clone()),
-            unit: k.unit.clone(),
-            value,
-            target: Some(k.target),
-            status: judge(value, k.target, k.direction, k.tolerance),
-            trend: last_quarters
-                .iter()
-                .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
-                .collect(),
-            detail: if value.is_none() {
-                "no data: not imported for this quarter".into()
-            } else {
-                String::new()
-            },
-        });
+        let line = kpi_line(charter, data, k, span, k.target, &last_quarters);
+        let detail = if line.value.is_none() {
+            "no data: not imported for this quarter".into()
+        } else {
+            String::new()
+        };
+        scorecard.push(ScoreLine { detail, ..line });
     }
 
     QuarterlyReview {
@@ -186,6 +160,32 @@ pub fn review(
         backtest_status: Status::NoData,
         backtest_detail:
             "no data: no recommendation was saved for last quarter (rhythm recommend --save)".into(),
+    }
+}
+
+/// A scorecard line for KPI `k` over `span` against `target`, with its quarterly trend.
+fn kpi_line(
+    charter: &Charter,
+    data: &Dataset,
+    k: &Kpi,
+    span: Span,
+    target: f64,
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let value = kpis::value(charter, data, &k.id, span);
+    ScoreLine {
+        id: k.id.clone(),
+        name: k.name.clone(),
+        kpi: Some(k.id.clone()),
+        unit: k.unit.clone(),
+        value,
+        target: Some(target),
+        status: judge(value, target, k.direction, k.tolerance),
+        trend: quarters
+            .iter()
+            .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
+            .collect(),
+        detail: String::new(),
     }
 }
 
