@@ -62,6 +62,10 @@ fn filtered(table: &TableData, filter: &str) -> Vec<(usize, Vec<String>)> {
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    // A deliberate fault for the test that the terminal survives a panic inside a view.
+    if std::env::var_os("RHYTHM_TEST_PANIC").is_some() {
+        panic!("RHYTHM_TEST_PANIC is set: a view panics on purpose");
+    }
     match app.tab {
         Tab::Weekly => weekly::render(app, snap, theme, area, buf),
         Tab::Monthly => monthly::render(app, snap, theme, area, buf),
