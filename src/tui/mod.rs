@@ -79,6 +79,12 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
             "the cockpit needs a terminal, and stdout is not one; for scripts and cron use `rhythm check` or `rhythm report`"
         );
     }
+    if !ws.charter.exists() {
+        bail!(
+            "{}: no charter here. Run rhythm inside a workspace (or pass --workspace DIR); `rhythm demo` builds one to start from",
+            ws.charter.display()
+        );
+    }
     init_logging(ws);
     let today = chrono::Utc::now().date_naive();
     let charter = Charter::load(&ws.charter);
