@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::ingest::{self, ImportSummary, Kind};
+use crate::ingest::{self, ImportOptions, ImportSummary, Kind};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -28,9 +28,11 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     let charter = load_charter(ws)?;
+    // The pseudonymisation key first: without it nothing is opened or written.
+    let options = ImportOptions::from_charter(&charter, args.kind)?;
     let mut store = open_store(ws)?;
-    let summary =
-        ingest::import_file(&mut store, &charter, args.kind, &args.file).map_err(Failure::from)?;
+    let summary = ingest::import_file_with(&mut store, &charter, args.kind, &args.file, &options)
+        .map_err(Failure::from)?;
     print_summary(&summary);
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! The command line: one file per command. Each parses, calls the core, prints.
 //! Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written).
 
+mod backup_cmd;
 mod charter_cmd;
 mod check_cmd;
 pub mod dates;
 mod deliver_cmd;
 mod demo_cmd;
 mod import_cmd;
+mod purge_cmd;
 pub mod report_cmd;
 mod review_cmd;
 pub mod table;
@@ -76,6 +78,10 @@ pub enum Command {
         #[command(subcommand)]
         command: review_cmd::DisputeCommand,
     },
+    /// Apply the charter's retention rule to usage and NPS rows
+    Purge(purge_cmd::PurgeArgs),
+    /// An online, consistent copy of the store
+    Backup(backup_cmd::BackupArgs),
 }
 
 /// A command's failure, carrying its exit code.
@@ -112,6 +118,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Review(args) => review_cmd::run(&ws, args),
         Command::Action { command } => review_cmd::action(&ws, command),
         Command::Dispute { command } => review_cmd::dispute(&ws, command),
+        Command::Purge(args) => purge_cmd::run(&ws, args),
+        Command::Backup(args) => backup_cmd::run(&ws, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! Field parsers: one CSV text field -> one typed value for the store, or the reason why
 //! not, in words a person fixing the file can act on.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 
 /// A parsed value ready to bind; borrows the CSV field where it can.
@@ -36,10 +36,28 @@ impl Cell<'_> {
     }
 }
 
-/// An ISO 8601 calendar date, `YYYY-MM-DD`.
+/// The years a date in a file may fall in. Anything else is a typo (`0226`, `+20260`),
+/// and far-off dates would break the calendar arithmetic of the reviews.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+pub(crate) fn in_range(year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the year {year} is out of range: rhythm takes years {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
+/// An ISO 8601 calendar date, `YYYY-MM-DD`, in [`YEARS`].
 pub fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| "not an ISO 8601 date: write it as YYYY-MM-DD".to_string())
+    let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| "not an ISO 8601 date: write it as YYYY-MM-DD".to_string())?;
+    in_range(d.year())?;
+    Ok(d)
 }
 
 /// A month, `YYYY-MM` or any `YYYY-MM-DD` in it; returns the first day.
@@ -52,7 +70,15 @@ pub fn month(text: &str) -> Result<NaiveDate, String> {
 
 /// An ISO 8601 timestamp in UTC: with an offset or `Z` it is converted; without one it is
 /// taken as UTC. `T` or a space may separate date and time; a bare date means midnight.
+/// The year must be in [`YEARS`].
 pub fn timestamp(text: &str) -> Result<NaiveDateTime, String> {
+    let t = any_timestamp(text)?;
+    in_range(t.year())?;
+    Ok(t)
+}
+
+/// [`timestamp`] without the range check.
+pub(crate) fn any_timestamp(text: &str) -> Result<NaiveDateTime, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc).naive_utc());
     }
@@ -71,7 +97,7 @@ pub fn timestamp(text: &str) -> Result<NaiveDateTime, String> {
             return Ok(t.with_timezone(&Utc).naive_utc());
         }
     }
-    if let Ok(d) = date(text) {
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(d.and_time(chrono::NaiveTime::MIN));
     }
     Err("not an ISO 8601 timestamp: write it as YYYY-MM-DDTHH:MM:SS with Z or an offset (no offset means UTC)".into())
@@ -122,6 +148,8 @@ pub fn count(text: &str) -> Result<i64, String> {
         Err(_) => match text.parse::<f64>() {
             Ok(x) if x.fract() == 0.0 && (0.0..9.0e15).contains(&x) => Ok(x as i64),
             Ok(x) if x < 0.0 => Err("must not be negative".into()),
+            Ok(x) if x.is_nan() => Err("not a whole number".into()),
+            Ok(x) if x >= 9.0e15 => Err("is too large for a count".into()),
             Ok(_) => Err("must be a whole number".into()),
             Err(_) => Err("not a whole number".into()),
         },
@@ -154,6 +182,9 @@ mod tests {
             "2026-03-02T10:00:00"
         );
         assert!(timestamp("02/03/2026").is_err());
+        assert!(timestamp("+262143-12-31T00:00:00Z").is_err());
+        assert!(date("0226-11-16").unwrap_err().contains("out of range"));
+        assert!(date("+20260-01-01").is_err());
     }
 
     #[test]
@@ -172,6 +203,14 @@ mod tests {
         assert_eq!(count("12.0"), Ok(12));
         assert!(count("12.5").is_err());
         assert!(count("-1").unwrap_err().contains("negative"));
+        assert_eq!(count("-0"), Ok(0));
+        assert!(
+            count("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert!(count("1e308").unwrap_err().contains("too large"));
+        assert!(count("NaN").is_err());
     }
 
     #[test]

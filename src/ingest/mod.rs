@@ -1,352 +1,112 @@
 //! CSV -> validated rows -> store, one transaction per file. A file with any bad row
 //! writes nothing; the error lists every bad row (up to a cap) with line, column, value
 //! and reason. Rows are upserted by natural key, so re-importing changes nothing.
+//! Usage files may also be a BI tool's own export (`bi_exports`), and usage user names
+//! are pseudonymised when the charter says so (`privacy`).
 
+pub mod bi_exports;
 pub mod cells;
+mod error;
 mod kinds;
+mod layout;
+mod privacy;
+mod rows;
+mod source;
+mod sql;
 pub mod usage;
 
+pub use error::{ImportError, MAX_LISTED_ERRORS, RowError};
 pub use kinds::{Column, Kind, KindDef, Ty};
+pub use privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 
-use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use sha2::{Digest, Sha256};
+use rustc_hash::FxHashMap;
 
 use crate::charter::Charter;
 use crate::store::Store;
 use cells::Cell;
-
-/// At most this many bad rows are listed; the rest are counted.
-pub const MAX_LISTED_ERRORS: usize = 100;
+use layout::layout;
+use rows::Rows;
+use source::Source;
 
 /// What one import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
     pub kind: Kind,
     pub file_name: String,
+    /// Rows of the kind read (skipped non-view rows of a BI export not included).
     pub rows: u64,
     pub new: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// Things the user should know that did not stop the import (ignored columns …).
+    /// Things the user should know that did not stop the import (ignored columns,
+    /// a recognised BI export, skipped rows …).
     pub notices: Vec<String>,
 }
 
-/// One bad field or row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// 1-based line of the file where the record starts.
-    pub line: u64,
-    /// 1-based column number and its header name, when the problem is one field.
-    pub column: Option<(usize, String)>,
-    pub value: String,
-    pub reason: String,
+/// How an import treats personal data, beyond what the file says.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The key usage user names are pseudonymised with; `None` stores them as they are.
+    pub pseudonym_key: Option<Vec<u8>>,
 }
 
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}", self.line)?;
-        if let Some((n, name)) = &self.column {
-            write!(f, ", column {n} ({name})")?;
-        }
-        if !self.value.is_empty() {
-            write!(f, ": {:?}", self.value)?;
-        }
-        write!(f, ": {}", self.reason)
+impl ImportOptions {
+    /// What the charter asks for an import of `kind`: with `[privacy] pseudonymise_usage
+    /// = true`, a usage import needs the key from the environment variable the charter
+    /// names, and fails without it.
+    pub fn from_charter(charter: &Charter, kind: Kind) -> Result<ImportOptions, ImportError> {
+        Ok(ImportOptions {
+            pseudonym_key: if kind == Kind::Usage {
+                pseudonym_key(charter)?
+            } else {
+                None
+            },
+        })
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{}: cannot read: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The file as a whole cannot be read as this kind (header, delimiter, encoding).
-    #[error("{file}: {message}; nothing was imported")]
-    Format { file: String, message: String },
-    #[error("{}", render_rows(file, errors, *total))]
-    Rows {
-        file: String,
-        errors: Vec<RowError>,
-        /// Bad rows in all, listed or not.
-        total: usize,
-    },
-    #[error("{file}: the store refused the import: {source}; nothing was imported")]
-    Store {
-        file: String,
-        source: rusqlite::Error,
-    },
-}
-
-fn render_rows(file: &str, errors: &[RowError], total: usize) -> String {
-    let mut out = format!(
-        "{file}: {total} bad row{}; nothing was imported. Fix these and import again:",
-        if total == 1 { "" } else { "s" }
-    );
-    for e in errors {
-        out.push_str(&format!("\n  {file}: {e}"));
-    }
-    if total > errors.len() {
-        out.push_str(&format!("\n  … and {} more", total - errors.len()));
-    }
-    out
-}
-
-/// Imports one CSV file of `kind` into the store.
+/// Imports one CSV file of `kind` into the store, as the charter asks (see
+/// [`ImportOptions::from_charter`]).
 pub fn import_file(
     store: &mut Store,
     charter: &Charter,
     kind: Kind,
     path: &Path,
 ) -> Result<ImportSummary, ImportError> {
+    let options = ImportOptions::from_charter(charter, kind)?;
+    import_file_with(store, charter, kind, path, &options)
+}
+
+/// Imports one CSV file of `kind` with explicit options.
+pub fn import_file_with(
+    store: &mut Store,
+    charter: &Charter,
+    kind: Kind,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
     let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let name = path.display().to_string();
-    import_reader(
+    import_reader_with(
         store,
         charter,
         kind,
         std::io::BufReader::with_capacity(1 << 16, file),
         &name,
+        options,
     )
 }
 
-/// A reader that hashes what passes through it, so the import log can record the
-/// content hash without reading the file twice.
-struct Hashing<R> {
-    inner: R,
-    hash: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-/// Where each of the kind's columns sits in the file.
-struct Layout {
-    /// For each column of the kind, its index in the file's header.
-    index: Vec<Option<usize>>,
-    width: usize,
-    notices: Vec<String>,
-}
-
-fn layout(kind: Kind, header: &csv::ByteRecord, file: &str) -> Result<Layout, ImportError> {
-    let format = |message: String| ImportError::Format {
-        file: file.to_string(),
-        message,
-    };
-    if header.len() == 1 {
-        let only = &header[0];
-        for (sep, name) in [(b';', "semicolon"), (b'\t', "tab"), (b'|', "pipe")] {
-            if only.contains(&sep) {
-                return Err(format(format!(
-                    "line 1 looks {name}-separated; rhythm reads comma-separated CSV: re-export the file with commas"
-                )));
-            }
-        }
-    }
-    let mut names = Vec::with_capacity(header.len());
-    for (i, raw) in header.iter().enumerate() {
-        let text = std::str::from_utf8(raw).map_err(|_| {
-            format(format!(
-                "line 1, column {}: the header is not UTF-8 text: re-save the file as UTF-8",
-                i + 1
-            ))
-        })?;
-        let name = text
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_lowercase();
-        if !name.is_empty() && names.contains(&name) {
-            return Err(format(format!(
-                "line 1, column {}: column '{name}' appears twice",
-                i + 1
-            )));
-        }
-        names.push(name);
-    }
-    let def = kind.def();
-    let index: Vec<Option<usize>> = def
-        .columns
-        .iter()
-        .map(|c| names.iter().position(|n| n == c.name))
-        .collect();
-    let missing: Vec<&str> = def
-        .columns
-        .iter()
-        .zip(&index)
-        .filter(|(c, i)| c.required && i.is_none())
-        .map(|(c, _)| c.name)
-        .collect();
-    if !missing.is_empty() {
-        let required: Vec<&str> = def
-            .columns
-            .iter()
-            .filter(|c| c.required)
-            .map(|c| c.name)
-            .collect();
-        return Err(format(format!(
-            "line 1: missing required column{} {} for `{kind}` (required: {}; found: {})",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            required.join(", "),
-            names.join(", ")
-        )));
-    }
-    let extra: Vec<&str> = names
-        .iter()
-        .filter(|n| !def.columns.iter().any(|c| c.name == n.as_str()))
-        .map(|n| n.as_str())
-        .collect();
-    let mut notices = Vec::new();
-    if !extra.is_empty() {
-        notices.push(format!(
-            "ignored column{} not used by `{kind}`: {}",
-            if extra.len() == 1 { "" } else { "s" },
-            extra.join(", ")
-        ));
-    }
-    Ok(Layout {
-        index,
-        width: header.len(),
-        notices,
-    })
-}
-
-/// Parses one field of `column`; `first` is the row's already-parsed first cell.
-fn parse_field<'a>(
-    charter: &Charter,
-    column: &Column,
-    text: &'a str,
-    first: Option<&Cell<'_>>,
-) -> Result<Cell<'a>, String> {
-    if text.is_empty() {
-        return if column.required {
-            Err("is empty, but the column is required".into())
-        } else if column.name == "geo" {
-            Ok(Cell::Text(""))
-        } else {
-            Ok(Cell::Null)
-        };
-    }
-    let p = &charter.partnership;
-    Ok(match column.ty {
-        Ty::Week => {
-            Cell::Owned(crate::calendar::week_start(cells::date(text)?, p.week_start).to_string())
-        }
-        Ty::Date => Cell::Owned(cells::date(text)?.to_string()),
-        Ty::Month => Cell::Owned(cells::month(text)?.to_string()),
-        Ty::Epoch => Cell::Int(cells::timestamp(text)?.and_utc().timestamp()),
-        Ty::Timestamp => Cell::Owned(cells::timestamp_text(cells::timestamp(text)?)),
-        Ty::Money => Cell::Real(cells::money(text)?),
-        Ty::Number => Cell::Real(cells::number(text)?),
-        Ty::Count => Cell::Int(cells::count(text)?),
-        Ty::Score => Cell::Int(cells::score(text)?),
-        Ty::Text => Cell::Text(text),
-        Ty::KpiId => {
-            if charter.kpi(text).is_none() {
-                return Err(
-                    "is not a KPI id of the charter: add it to [[kpi]] or fix the id".into(),
-                );
-            }
-            Cell::Text(text)
-        }
-        Ty::DeliverableId => {
-            if charter.deliverable(text).is_none() {
-                return Err("is not a deliverable id of the charter: add it to [[deliverable]] or fix the id".into());
-            }
-            Cell::Text(text)
-        }
-        Ty::Period => {
-            let date = cells::date(text)?;
-            let id = first.and_then(Cell::as_str).unwrap_or("");
-            let cadence = charter
-                .kpi(id)
-                .map(|k| k.cadence)
-                .or_else(|| charter.deliverable(id).map(|d| d.cadence));
-            match cadence {
-                Some(c) => Cell::Owned(
-                    c.period_start(date, p.week_start, p.fiscal_year_start_month)
-                        .to_string(),
-                ),
-                // The id itself is already reported as unknown.
-                None => Cell::Owned(date.to_string()),
-            }
-        }
-    })
-}
-
-fn key_hash(cells: &[Cell]) -> u128 {
-    let mut halves = [0u64; 2];
-    for (salt, half) in halves.iter_mut().enumerate() {
-        let mut h = DefaultHasher::new();
-        salt.hash(&mut h);
-        for cell in cells {
-            match cell {
-                Cell::Null => 0u8.hash(&mut h),
-                Cell::Int(i) => (1u8, i).hash(&mut h),
-                Cell::Real(f) => (2u8, f.to_bits()).hash(&mut h),
-                Cell::Text(s) => (3u8, *s).hash(&mut h),
-                Cell::Owned(s) => (3u8, s.as_str()).hash(&mut h),
-            }
-        }
-        *half = h.finish();
-    }
-    (u128::from(halves[0]) << 64) | u128::from(halves[1])
-}
-
-fn insert_sql(def: &KindDef) -> String {
-    let names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
-    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    format!(
-        "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
-        def.table,
-        names.join(", "),
-        marks.join(", ")
-    )
-}
-
-/// Updates the row with the same key only where a value differs, so `changes()` tells
-/// updated (1) from unchanged (0).
-fn update_sql(def: &KindDef) -> String {
-    let at = |i: usize| format!("?{}", i + 1);
-    let sets: Vec<String> = def.columns[def.key_len..]
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = {}", c.name, at(def.key_len + i)))
-        .collect();
-    let keys: Vec<String> = def.columns[..def.key_len]
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = {}", c.name, at(i)))
-        .collect();
-    let differs: Vec<String> = def.columns[def.key_len..]
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} IS NOT {}", c.name, at(def.key_len + i)))
-        .collect();
-    format!(
-        "UPDATE {} SET {} WHERE {} AND ({})",
-        def.table,
-        sets.join(", "),
-        keys.join(" AND "),
-        differs.join(" OR ")
-    )
-}
-
-/// Imports CSV text from `reader`; `file_name` is what errors and the import log call it.
+/// Imports CSV text from `reader`, as the charter asks; `file_name` is what errors and
+/// the import log call it.
 pub fn import_reader<R: Read>(
     store: &mut Store,
     charter: &Charter,
@@ -354,17 +114,28 @@ pub fn import_reader<R: Read>(
     reader: R,
     file_name: &str,
 ) -> Result<ImportSummary, ImportError> {
-    let mut source = Hashing {
-        inner: reader,
-        hash: Sha256::new(),
-    };
+    let options = ImportOptions::from_charter(charter, kind)?;
+    import_reader_with(store, charter, kind, reader, file_name, &options)
+}
+
+/// Imports CSV text from `reader` with explicit options.
+pub fn import_reader_with<R: Read>(
+    store: &mut Store,
+    charter: &Charter,
+    kind: Kind,
+    reader: R,
+    file_name: &str,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let mut source = Source::new(reader);
+    let lines = source.lines();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(&mut source);
     let read_err = |e: csv::Error| ImportError::Format {
         file: file_name.to_string(),
-        message: format!("cannot be read as CSV: {e}"),
+        message: format!("line 1: cannot be read as CSV: {e}"),
     };
     let mut header = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header).map_err(read_err)? {
@@ -378,12 +149,13 @@ pub fn import_reader<R: Read>(
         return Err(ImportError::Format {
             file: file_name.to_string(),
             message: format!(
-                "the file is empty: a `{kind}` file starts with a header row ({})",
+                "line 1: the file is empty: a `{kind}` file starts with a header row ({})",
                 required.join(",")
             ),
         });
     }
-    let layout = layout(kind, &header, file_name)?;
+    let header_line = lines.start(&header, csv.position());
+    let layout = layout(kind, &header, header_line, file_name)?;
     let def = kind.def();
     let store_err = |source| ImportError::Store {
         file: file_name.to_string(),
@@ -403,6 +175,13 @@ pub fn import_reader<R: Read>(
         unchanged: 0,
         notices: layout.notices.clone(),
     };
+    let mut rows = Rows {
+        charter,
+        def,
+        layout: &layout,
+        pseudonym_key: options.pseudonym_key.as_deref(),
+        pseudonyms: FxHashMap::default(),
+    };
     let mut errors: Vec<RowError> = Vec::new();
     let mut bad_rows = 0usize;
     // (key hash, line) of every good row. Duplicates are found by sorting once at the end
@@ -410,17 +189,21 @@ pub fn import_reader<R: Read>(
     // SQLite needs, and any duplicate rolls the whole file back anyway.
     let mut keys: Vec<(u128, u64)> = Vec::new();
     let mut tally = (kind == Kind::Usage).then(usage::UsageTally::default);
+    // BI export rows that are not views, by what they were.
+    let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
     {
-        let mut insert = tx.prepare(&insert_sql(def)).map_err(store_err)?;
-        let mut update = tx.prepare(&update_sql(def)).map_err(store_err)?;
+        let mut insert = tx.prepare(&sql::insert_sql(def)).map_err(store_err)?;
+        let mut update = tx.prepare(&sql::update_sql(def)).map_err(store_err)?;
         let mut record = csv::ByteRecord::new();
         let mut row_errors: Vec<RowError> = Vec::new();
+        let mut last_line = header_line;
         loop {
             match csv.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    // Only reading the file itself can fail here (flexible byte records).
+                    let line = e.position().map_or(last_line + 1, |p| p.line().max(1));
                     bad_rows += 1;
                     if errors.len() < MAX_LISTED_ERRORS {
                         errors.push(RowError {
@@ -433,59 +216,25 @@ pub fn import_reader<R: Read>(
                     break;
                 }
             }
-            let line = record.position().map_or(0, |p| p.line());
+            let line = lines.start(&record, csv.position());
+            last_line = line;
             if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                 continue; // a blank line
             }
-            summary.rows += 1;
             row_errors.clear();
             let mut row: Vec<Cell> = Vec::with_capacity(def.columns.len());
-            if record.len() != layout.width {
-                row_errors.push(RowError {
-                    line,
-                    column: None,
-                    value: String::new(),
-                    reason: format!(
-                        "has {} fields but the header has {}: a ragged row (check for an unquoted comma)",
-                        record.len(),
-                        layout.width
-                    ),
-                });
-            } else {
-                for (column, index) in def.columns.iter().zip(&layout.index) {
-                    let raw: &[u8] = index.map_or(b"", |i| &record[i]);
-                    let located = |value: String, reason: String| RowError {
-                        line,
-                        column: Some((index.map_or(0, |i| i + 1), column.name.to_string())),
-                        value,
-                        reason,
-                    };
-                    let Ok(text) = std::str::from_utf8(raw) else {
-                        row_errors.push(located(
-                            String::from_utf8_lossy(raw).into_owned(),
-                            "is not UTF-8 text: re-save the file as UTF-8".into(),
-                        ));
-                        row.push(Cell::Null);
-                        continue;
-                    };
-                    match parse_field(charter, column, text.trim(), row.first()) {
-                        Ok(cell) => row.push(cell),
-                        Err(reason) => {
-                            row_errors.push(located(truncate(text), reason));
-                            row.push(Cell::Null);
-                        }
-                    }
-                }
-                if row_errors.is_empty() {
-                    keys.push((key_hash(&row[..def.key_len]), line));
-                }
+            if let Some(label) = rows.parse(&record, line, &mut row, &mut row_errors) {
+                *skipped.entry(label).or_insert(0) += 1;
+                continue;
             }
+            summary.rows += 1;
             if !row_errors.is_empty() {
                 bad_rows += 1;
                 let room = MAX_LISTED_ERRORS.saturating_sub(errors.len());
                 errors.extend(row_errors.drain(..).take(room));
                 continue;
             }
+            keys.push((sql::key_hash(&row[..def.key_len]), line));
             if bad_rows > 0 {
                 continue; // nothing will be written; keep validating
             }
@@ -516,8 +265,21 @@ pub fn import_reader<R: Read>(
         }
     }
     drop(csv);
-    let duplicates = duplicate_keys(kind, keys);
-    if !duplicates.is_empty() {
+    let duplicates = sql::duplicate_keys(kind, keys);
+    if layout.export.is_some() {
+        // A BI tool logs one dashboard load as several events in the same second (a
+        // query per tile): the same view, counted once. The repeat found its row
+        // already written, so it was counted unchanged.
+        if !duplicates.is_empty() {
+            let n = duplicates.len() as u64;
+            summary.rows -= n;
+            summary.unchanged = summary.unchanged.saturating_sub(n);
+            summary.notices.push(format!(
+                "{n} row{} repeated an earlier row's timestamp, user and dashboard: counted once",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    } else if !duplicates.is_empty() {
         bad_rows += duplicates.len();
         errors.extend(duplicates);
         errors.sort_by_key(|e| e.line);
@@ -531,12 +293,21 @@ pub fn import_reader<R: Read>(
             total: bad_rows,
         });
     }
+    if !skipped.is_empty() {
+        summary.notices.push(skipped_notice(&skipped));
+    }
+    if options.pseudonym_key.is_some() && kind == Kind::Usage {
+        summary.notices.push(
+            "user names stored pseudonymised (keyed hash, as the charter's [privacy] section asks)"
+                .into(),
+        );
+    }
     // Read whatever follows the last record so the hash covers the whole file.
     std::io::copy(&mut source, &mut std::io::sink()).map_err(|e| ImportError::Io {
         path: PathBuf::from(file_name),
         source: e,
     })?;
-    let hash = format!("{:x}", source.hash.finalize());
+    let hash = source.finish();
     if let Some(t) = tally {
         t.flush(&tx).map_err(store_err)?;
     }
@@ -559,33 +330,29 @@ pub fn import_reader<R: Read>(
     Ok(summary)
 }
 
-/// Rows whose natural key an earlier row of the file already had.
-fn duplicate_keys(kind: Kind, mut keys: Vec<(u128, u64)>) -> Vec<RowError> {
-    keys.sort_unstable();
-    keys.windows(2)
-        .filter(|w| w[0].0 == w[1].0)
-        .map(|w| RowError {
-            line: w[1].1,
-            column: None,
-            value: String::new(),
-            reason: format!(
-                "duplicate natural key ({}): line {} has the same key",
-                kind.key_names().join(", "),
-                w[0].1
-            ),
-        })
-        .collect()
-}
-
-/// Long values are cut in error messages so one huge field does not flood the terminal.
-fn truncate(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+/// "skipped 12 rows that are not dashboard views: Activity = ExportReport (9), …"
+fn skipped_notice(skipped: &BTreeMap<String, u64>) -> String {
+    const SHOWN: usize = 6;
+    let total: u64 = skipped.values().sum();
+    let mut by_count: Vec<(&String, &u64)> = skipped.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut parts: Vec<String> = by_count
+        .iter()
+        .take(SHOWN)
+        .map(|(label, n)| format!("{label} ({n})"))
+        .collect();
+    if by_count.len() > SHOWN {
+        parts.push(format!("{} more kinds", by_count.len() - SHOWN));
     }
+    format!(
+        "skipped {total} {}: {}",
+        if total == 1 {
+            "row that is not a dashboard view"
+        } else {
+            "rows that are not dashboard views"
+        },
+        parts.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -389,3 +389,83 @@ fn usage_aggregates_count_new_events_once() {
         .unwrap();
     assert_eq!(views, 4);
 }
+
+#[test]
+fn crlf_and_blank_lines_do_not_shift_line_numbers() {
+    let (_d, mut s) = store();
+    for text in [
+        "date,respondent,score\r\n2026-11-02,r1,9\r\n\r\n2026-11-02,r2,11\r\n",
+        "date,respondent,score\n2026-11-02,r1,9\n\n2026-11-02,r2,11\n",
+        "date,respondent,score\n2026-11-02,r1,9\n\n2026-11-02,r2,11",
+    ] {
+        let errors = row_errors(import(&mut s, Kind::Nps, text.as_bytes()));
+        assert_eq!(errors.len(), 1, "{text:?}");
+        assert_eq!(errors[0].line, 4, "{text:?}");
+    }
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Nps,
+        b"date,respondent,score,comment\r\n2026-11-02,r1,9,\"two\r\nlines\"\r\n2026-11-02,r2,x,\r\n",
+    ));
+    assert_eq!(errors[0].line, 4);
+}
+
+#[test]
+fn pseudonymised_usage_stores_keyed_names() {
+    let (_d, mut s) = store();
+    let options = ImportOptions {
+        pseudonym_key: Some(b"k".to_vec()),
+    };
+    let already = pseudonym(b"k", "b");
+    let text = format!(
+        "timestamp,user,dashboard\n2026-11-16T09:00:00Z,Dana.Whitfield@atlas-eor.com,Exec\n2026-11-16T10:00:00Z,{already},Exec\n"
+    );
+    let summary = import_reader_with(
+        &mut s,
+        &charter(),
+        Kind::Usage,
+        text.as_bytes(),
+        "u.csv",
+        &options,
+    )
+    .unwrap();
+    assert!(summary.notices.iter().any(|n| n.contains("pseudonymised")));
+    let users: Vec<String> = s
+        .conn
+        .prepare("SELECT user FROM usage_day ORDER BY user")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut want = vec![pseudonym(b"k", "dana.whitfield@atlas-eor.com"), already];
+    want.sort();
+    assert_eq!(users, want);
+}
+
+#[test]
+fn a_charter_that_pseudonymises_needs_its_key() {
+    let text = include_str!("../../charter/partnership.toml")
+        .replace("pseudonymise_usage = false", "pseudonymise_usage = true")
+        .replace(
+            "pseudonym_key_env = \"RHYTHM_PSEUDONYM_KEY\"",
+            "pseudonym_key_env = \"RHYTHM_TEST_KEY_THAT_IS_NEVER_SET\"",
+        );
+    let charter = Charter::parse(&text, Path::new("partnership.toml")).unwrap();
+    let (_d, mut s) = store();
+    let e = import_reader(
+        &mut s,
+        &charter,
+        Kind::Usage,
+        b"timestamp,user,dashboard\n2026-11-16T09:00:00Z,a,Exec\n".as_slice(),
+        "u.csv",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("RHYTHM_TEST_KEY_THAT_IS_NEVER_SET"),
+        "{e}"
+    );
+    assert_eq!(s.count("usage_event").unwrap(), 0);
+    // Other kinds need no key.
+    assert!(ImportOptions::from_charter(&charter, Kind::Nps).is_ok());
+}

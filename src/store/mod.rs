@@ -32,6 +32,9 @@ pub enum StoreError {
     },
     #[error("store: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The charter pseudonymises usage and the key to match its BI users is missing.
+    #[error("{0}")]
+    Privacy(String),
 }
 
 /// An open, migrated store.
@@ -235,3 +238,5 @@ mod queries;
 mod records;
 mod review;
 pub use review::NewDispute;
+mod maintenance;
+pub use maintenance::{BackupCopy, PurgedTable};

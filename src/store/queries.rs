@@ -149,8 +149,18 @@ impl Store {
         let mut by_user = self
             .conn
             .prepare("SELECT day, views FROM usage_day WHERE user = ?1")?;
+        // A pseudonymised store holds `anon:…` names: each charter BI user is looked up
+        // under the pseudonym its imports gave it; the week keeps the charter's name, so
+        // stakeholder_for_bi_user still finds the stakeholder. A missing key is an error,
+        // not empty data, which would read as a false 0% adoption.
+        let key = crate::ingest::pseudonym_key(charter)
+            .map_err(|e| StoreError::Privacy(e.to_string()))?;
         for (i, user) in users.iter().enumerate().skip(1) {
-            let mut rows = by_user.query([user])?;
+            let stored = match &key {
+                Some(k) => crate::ingest::pseudonym(k, user),
+                None => (*user).to_string(),
+            };
+            let mut rows = by_user.query([stored])?;
             while let Some(r) = rows.next()? {
                 *weeks.entry((week_of(r.get(0)?), i)).or_insert(0) += r.get::<_, i64>(1)? as u64;
             }

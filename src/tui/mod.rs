@@ -40,7 +40,11 @@ impl Drop for TerminalGuard {
             DisableMouseCapture,
             DisableBracketedPaste
         );
-        ratatui::restore();
+        // While unwinding, ratatui's panic hook has already restored the terminal and
+        // printed the message: leaving the alternate screen again would hide it.
+        if !std::thread::panicking() {
+            ratatui::restore();
+        }
     }
 }
 

@@ -1,0 +1,127 @@
+//! The header row: which of the kind's columns sit where, or — for usage — which BI
+//! tool's export this is.
+
+use super::bi_exports::{self, Export};
+use super::{ImportError, Kind};
+
+/// Where each of the kind's columns sits in the file.
+pub(super) struct Layout {
+    /// For each column of the kind, its index in the file's header (native layout).
+    pub index: Vec<Option<usize>>,
+    /// Fields per record.
+    pub width: usize,
+    /// The header's names as written (trimmed), for error locations.
+    pub names: Vec<String>,
+    pub notices: Vec<String>,
+    /// A BI tool's usage export, recognised from the header (usage only).
+    pub export: Option<Export>,
+}
+
+/// Reads the header row of a `kind` file; `line` is where it sits (1 but for blank lines
+/// before it).
+pub(super) fn layout(
+    kind: Kind,
+    header: &csv::ByteRecord,
+    line: u64,
+    file: &str,
+) -> Result<Layout, ImportError> {
+    let format = |message: String| ImportError::Format {
+        file: file.to_string(),
+        message,
+    };
+    if header.len() == 1 {
+        let only = &header[0];
+        for (sep, name) in [(b';', "semicolon"), (b'\t', "tab"), (b'|', "pipe")] {
+            if only.contains(&sep) {
+                return Err(format(format!(
+                    "line {line} looks {name}-separated; rhythm reads comma-separated CSV: re-export the file with commas"
+                )));
+            }
+        }
+    }
+    let mut written = Vec::with_capacity(header.len());
+    let mut names = Vec::with_capacity(header.len());
+    for (i, raw) in header.iter().enumerate() {
+        let text = std::str::from_utf8(raw).map_err(|_| {
+            format(format!(
+                "line {line}, column {}: the header is not UTF-8 text: re-save the file as UTF-8",
+                i + 1
+            ))
+        })?;
+        let text = text.trim_start_matches('\u{feff}').trim();
+        let name = text.to_ascii_lowercase();
+        if !name.is_empty() && names.contains(&name) {
+            return Err(format(format!(
+                "line {line}, column {}: column '{name}' appears twice",
+                i + 1
+            )));
+        }
+        written.push(text.to_string());
+        names.push(name);
+    }
+    let def = kind.def();
+    let index: Vec<Option<usize>> = def
+        .columns
+        .iter()
+        .map(|c| names.iter().position(|n| n == c.name))
+        .collect();
+    let missing: Vec<&str> = def
+        .columns
+        .iter()
+        .zip(&index)
+        .filter(|(c, i)| c.required && i.is_none())
+        .map(|(c, _)| c.name)
+        .collect();
+    if kind == Kind::Usage && !missing.is_empty() {
+        let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
+        if let Some(export) = bi_exports::recognise(&normalised) {
+            return Ok(Layout {
+                index,
+                width: header.len(),
+                notices: vec![export.describe(&written)],
+                names: written,
+                export: Some(export),
+            });
+        }
+    }
+    if !missing.is_empty() {
+        let required: Vec<&str> = def
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        let also = if kind == Kind::Usage {
+            " — or a Looker System Activity (History), Metabase view_log, Tableau Admin Insights (TS Events) or Power BI activity log export with its own header"
+        } else {
+            ""
+        };
+        return Err(format(format!(
+            "line {line}: missing required column{} {} for `{kind}` (required: {}{also}; found: {})",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            required.join(", "),
+            names.join(", ")
+        )));
+    }
+    let extra: Vec<&str> = names
+        .iter()
+        .filter(|n| !def.columns.iter().any(|c| c.name == n.as_str()))
+        .map(|n| n.as_str())
+        .collect();
+    let mut notices = Vec::new();
+    if !extra.is_empty() {
+        notices.push(format!(
+            "ignored column{} not used by `{kind}`: {}",
+            if extra.len() == 1 { "" } else { "s" },
+            extra.join(", ")
+        ));
+    }
+    Ok(Layout {
+        index,
+        width: header.len(),
+        names: written,
+        notices,
+        export: None,
+    })
+}
