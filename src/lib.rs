@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod format;
 pub mod ingest;
+pub mod model;
 pub mod report;
 pub mod rhythm;
 pub mod store;

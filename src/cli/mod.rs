@@ -1,6 +1,7 @@
 //! The command line: one file per command. Each parses, calls the core, prints.
 //! Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written).
 
+mod backtest_cmd;
 mod backup_cmd;
 mod charter_cmd;
 mod check_cmd;
@@ -8,7 +9,9 @@ pub mod dates;
 mod deliver_cmd;
 mod demo_cmd;
 mod import_cmd;
+mod model_cmd;
 mod purge_cmd;
+mod recommend_cmd;
 pub mod report_cmd;
 mod review_cmd;
 pub mod table;
@@ -78,6 +81,12 @@ pub enum Command {
         #[command(subcommand)]
         command: review_cmd::DisputeCommand,
     },
+    /// Budget reallocation for the next N weeks from the response model
+    Recommend(recommend_cmd::RecommendArgs),
+    /// The fitted response model: fit, validation, per-channel curves
+    Model(model_cmd::ModelArgs),
+    /// Judge saved recommendations whose horizon now has data
+    Backtest(backtest_cmd::BacktestArgs),
     /// Apply the charter's retention rule to usage and NPS rows
     Purge(purge_cmd::PurgeArgs),
     /// An online, consistent copy of the store
@@ -118,6 +127,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Review(args) => review_cmd::run(&ws, args),
         Command::Action { command } => review_cmd::action(&ws, command),
         Command::Dispute { command } => review_cmd::dispute(&ws, command),
+        Command::Recommend(args) => recommend_cmd::run(&ws, args),
+        Command::Model(args) => model_cmd::run(&ws, args),
+        Command::Backtest(args) => backtest_cmd::run(&ws, args),
         Command::Purge(args) => purge_cmd::run(&ws, args),
         Command::Backup(args) => backup_cmd::run(&ws, args),
     };

@@ -240,3 +240,4 @@ mod review;
 pub use review::NewDispute;
 mod maintenance;
 pub use maintenance::{BackupCopy, PurgedTable};
+mod recommendations;

@@ -1,0 +1,157 @@
+//! `rhythm recommend [--as-of DATE] [--weeks N] [--budget TOTAL | --target PIPELINE]
+//! [--reserve FRACTION] [--json] [--save]`: where the next N weeks' budget should go.
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::dates::{now, parse_date};
+use super::{Failure, Outcome, load_charter, open_store};
+use crate::format::money;
+use crate::model::{self, PlanOptions, Recommendation};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Recommend as of this date (YYYY-MM-DD): the model sees the data through the week
+    /// that holds it, and the horizon starts the week after [default: the last week with
+    /// channel data]
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The horizon, in weeks (1-52)
+    #[arg(long, default_value_t = model::DEFAULT_HORIZON_WEEKS,
+          value_parser = clap::value_parser!(u32).range(1..=52))]
+    pub weeks: u32,
+    /// Total budget over the horizon, in the charter's currency [default: the current
+    /// run-rate of the modelled channels]
+    #[arg(long, value_name = "TOTAL", value_parser = positive, conflicts_with = "target")]
+    pub budget: Option<f64>,
+    /// Target-efficiency mode: the least spend whose expected pipeline over the horizon
+    /// (baseline included) reaches PIPELINE
+    #[arg(long, value_name = "PIPELINE", value_parser = positive)]
+    pub target: Option<f64>,
+    /// Hold back this fraction of the budget as a contingency reserve (0 to 0.5; the
+    /// charter's contingency_reserve is the usual choice, e.g. 0.10)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]
+    pub reserve: f64,
+    /// Print JSON: {"as_of", "horizon_weeks", "total_budget", "expected_pipeline_current",
+    /// "expected_pipeline_recommended", "channels": [{"channel", "current_spend",
+    /// "recommended_spend", "min_spend", "max_spend", "roi", "marginal_roi",
+    /// "saturation_spend", "expected_pipeline_current", "expected_pipeline_recommended", …}], …}
+    #[arg(long)]
+    pub json: bool,
+    /// Save the recommendation with its model version, for `rhythm backtest`
+    #[arg(long)]
+    pub save: bool,
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!(
+            "'{text}' is not an amount: write a positive plain number, e.g. 2500000"
+        )),
+    }
+}
+
+pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
+    let charter = load_charter(ws)?;
+    let store = open_store(ws)?;
+    let data = store.load_dataset(&charter)?;
+    let Some(as_of) = args.as_of.or_else(|| data.last_channel_week()) else {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "no channel data yet: import channels first (rhythm import channels FILE.csv)"
+        )));
+    };
+    let options = PlanOptions {
+        as_of,
+        horizon_weeks: args.weeks,
+        budget: args.budget,
+        target: args.target,
+        reserve: args.reserve,
+    };
+    let (fitted, _, rec) =
+        model::plan(&charter, &data, &options).map_err(|e| Failure::BadInput(e.into()))?;
+    let saved = if args.save {
+        Some(store.save_recommendation(&rec, &fitted, now())?)
+    } else {
+        None
+    };
+    if args.json {
+        super::print_out(&(serde_json::to_string_pretty(&rec)? + "\n"));
+        if let Some(id) = saved {
+            eprintln!("saved as recommendation {id} (model {})", rec.model_version);
+        }
+    } else {
+        let mut out = human(&rec);
+        if let Some(id) = saved {
+            out.push_str(&format!(
+                "\nSaved as recommendation {id} (model {}); `rhythm backtest` judges it once its {} weeks have data.\n",
+                rec.model_version, rec.horizon_weeks
+            ));
+        }
+        super::print_out(&out);
+    }
+    Ok(())
+}
+
+/// The three lines, then a table per channel.
+pub fn human(rec: &Recommendation) -> String {
+    let mut out = String::new();
+    for line in rec.summary() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nNext {} weeks after {} (spends and pipeline are totals over the horizon; ROI = pipeline per $):\n",
+        rec.horizon_weeks, rec.as_of
+    ));
+    let rows: Vec<Vec<String>> = rec
+        .channels
+        .iter()
+        .map(|c| {
+            vec![
+                c.channel.clone(),
+                money(c.current_spend),
+                money(c.recommended_spend),
+                model::summary::signed_money(c.recommended_spend - c.current_spend),
+                format!("{}–{}", money(c.min_spend), money(c.max_spend)),
+                format!("{:.1}", c.roi),
+                format!("{:.1} → {:.1}", c.marginal_roi, c.marginal_roi_recommended),
+                money(c.saturation_spend),
+                format!(
+                    "{} → {}",
+                    money(c.expected_pipeline_current),
+                    money(c.expected_pipeline_recommended)
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&super::table::render(
+        &[
+            "channel",
+            "current",
+            "recommended",
+            "change",
+            "bounds",
+            "ROI",
+            "marginal ROI",
+            "saturation",
+            "pipeline",
+        ],
+        &rows,
+        &[false, true, true, true, true, true, true, true, true],
+    ));
+    out.push_str(&format!(
+        "baseline (unpaid demand, trend, season): {} of the expected pipeline\n",
+        money(rec.expected_pipeline_baseline)
+    ));
+    out.push_str("bounds: ");
+    let reasons: Vec<String> = rec
+        .channels
+        .iter()
+        .map(|c| format!("{} {}", c.channel, c.bounds))
+        .collect();
+    out.push_str(&reasons.join(" | "));
+    out.push('\n');
+    out
+}

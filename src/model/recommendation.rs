@@ -1,0 +1,112 @@
+//! What a recommendation is (`rhythm recommend --json`, the body the store keeps) and
+//! where each channel's bounds come from.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::fit::{ChannelModel, Excluded};
+use super::optimize::Bounds;
+use crate::format::money;
+
+/// Default bounds around a channel's current run-rate.
+pub const DEFAULT_MIN_SHARE: f64 = 0.5;
+pub const DEFAULT_MAX_SHARE: f64 = 2.0;
+/// The largest reserve a recommendation may hold back (fraction).
+pub const MAX_RESERVE: f64 = 0.5;
+
+/// A budget recommendation: `rhythm recommend --json`. Spends and pipelines are totals
+/// over the horizon (currency); ROIs are pipeline per unit of spend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub as_of: NaiveDate,
+    pub horizon_weeks: u32,
+    /// The budget, reserve included.
+    pub total_budget: f64,
+    /// Expected total pipeline (baseline included) at the current run-rate mix.
+    pub expected_pipeline_current: f64,
+    /// Expected total pipeline with the recommended allocation.
+    pub expected_pipeline_recommended: f64,
+    pub channels: Vec<ChannelRecommendation>,
+    /// Held back from the allocation (currency).
+    pub reserve: f64,
+    /// The target of the target-efficiency mode, if it was used.
+    pub target_pipeline: Option<f64>,
+    /// Expected baseline pipeline over the horizon, in both totals above.
+    pub expected_pipeline_baseline: f64,
+    pub model_version: String,
+    /// Channels with spend that the model could not judge, with the reason.
+    pub excluded: Vec<Excluded>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelRecommendation {
+    pub channel: String,
+    /// The run-rate of the N weeks up to as-of, over N weeks.
+    pub current_spend: f64,
+    pub recommended_spend: f64,
+    /// The bounds the optimiser honoured.
+    pub min_spend: f64,
+    pub max_spend: f64,
+    /// Average ROI over the fit window.
+    pub roi: f64,
+    /// Marginal ROI at the current spend.
+    pub marginal_roi: f64,
+    /// Horizon spend beyond which marginal ROI is below the charter's hurdle.
+    pub saturation_spend: f64,
+    pub expected_pipeline_current: f64,
+    pub expected_pipeline_recommended: f64,
+    /// Marginal ROI at the recommended spend (equal across unconstrained channels).
+    pub marginal_roi_recommended: f64,
+    /// Where the bounds come from, in words.
+    pub bounds: String,
+}
+
+/// A channel's weekly bounds and why: 0.5×–2× its run-rate (its fit-window average when
+/// it has not spent lately), no higher than the level the data has shown its response at
+/// (beyond that the curve is extrapolation, and allocators that extrapolate surprise
+/// people), inside the charter's floor and cap; a strategic channel is never cut below
+/// its run-rate. The charter wins a conflict. Currency per week.
+pub fn channel_bounds(
+    model: &ChannelModel,
+    current: f64,
+    charter: Option<&crate::charter::Channel>,
+) -> (Bounds, String) {
+    let reference = if current > 0.0 {
+        current
+    } else {
+        model.mean_weekly_spend
+    };
+    let mut min = DEFAULT_MIN_SHARE * reference;
+    let mut max = DEFAULT_MAX_SHARE * reference;
+    let mut why = vec![format!(
+        "{DEFAULT_MIN_SHARE}x-{DEFAULT_MAX_SHARE}x {}",
+        if current > 0.0 {
+            "run-rate"
+        } else {
+            "fit-window average (no recent spend)"
+        }
+    )];
+    let seen = model.seen_weekly_max.max(current);
+    if seen < max {
+        max = seen.max(min);
+        why.push(format!("up to the highest level seen, {}/wk", money(seen)));
+    }
+    if let Some(c) = charter {
+        if c.strategic && current > min {
+            min = current;
+            max = max.max(min);
+            why.push("strategic: not below run-rate".into());
+        }
+        if let Some(floor) = c.floor.filter(|f| *f > min) {
+            min = floor;
+            max = max.max(floor);
+            why.push(format!("charter floor {}/wk", money(floor)));
+        }
+        if let Some(cap) = c.cap.filter(|cap| *cap < max) {
+            max = cap;
+            min = min.min(cap);
+            why.push(format!("charter cap {}/wk", money(cap)));
+        }
+    }
+    (Bounds { min, max }, why.join("; "))
+}

@@ -1,0 +1,244 @@
+//! How far to trust the model: forecasts of weeks it did not see (a time-ordered holdout
+//! and a rolling-origin back-test, each week forecast from the actual spend), and ROI
+//! intervals from a block bootstrap of the residuals.
+
+use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::fit::{ResponseModel, fit, fit_from};
+use super::history::History;
+use super::{MIN_WEEKS, ModelError};
+
+/// Rolling origins at most (each a full refit).
+pub const DEFAULT_ORIGINS: usize = 4;
+/// Bootstrap replicates behind an ROI interval (each a refit).
+pub const BOOTSTRAP_REPLICATES: usize = 20;
+/// Weeks per resampled block: long enough to keep a month of autocorrelation.
+pub const BLOCK_WEEKS: usize = 8;
+/// The interval's coverage: 5th to 95th percentile.
+pub const INTERVAL: (f64, f64) = (0.05, 0.95);
+
+/// Forecast accuracy over weeks the fit did not see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// First day of the first forecast week.
+    pub from: NaiveDate,
+    pub weeks: usize,
+    /// Mean absolute percentage error of weekly pipeline (fraction).
+    pub mape: f64,
+    /// Root mean squared error over the mean actual weekly pipeline (fraction).
+    pub nrmse: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Validation {
+    /// The holdout: the last `horizon` weeks, forecast by a fit on the weeks before.
+    pub holdout: Option<Score>,
+    /// Every rolling origin, oldest first (the holdout is the newest).
+    pub rolling: Vec<Score>,
+    /// Means over the rolling origins (fractions).
+    pub rolling_mape: Option<f64>,
+    pub rolling_nrmse: Option<f64>,
+    /// Why there is no holdout, when there is none.
+    pub note: Option<String>,
+}
+
+/// A channel's ROI with its bootstrap interval (pipeline per unit of spend).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoiInterval {
+    pub channel: String,
+    pub roi: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Mean absolute percentage error over weeks with positive actuals (fraction).
+pub fn mape(actual: &[f64], forecast: &[f64]) -> f64 {
+    let (sum, n) = actual
+        .iter()
+        .zip(forecast)
+        .filter(|(a, _)| **a > 0.0)
+        .fold((0.0, 0usize), |(s, n), (a, f)| {
+            (s + (a - f).abs() / a, n + 1)
+        });
+    if n == 0 { 0.0 } else { sum / n as f64 }
+}
+
+/// Root mean squared error divided by the mean actual (fraction).
+pub fn nrmse(actual: &[f64], forecast: &[f64]) -> f64 {
+    let n = actual.len().max(1) as f64;
+    let mse = actual
+        .iter()
+        .zip(forecast)
+        .map(|(a, f)| (a - f).powi(2))
+        .sum::<f64>()
+        / n;
+    let mean = actual.iter().sum::<f64>() / n;
+    mse.sqrt() / mean.abs().max(1e-300)
+}
+
+/// The holdout and rolling-origin scores for forecasts `horizon` weeks ahead, with up to
+/// `origins` origins spaced `horizon` weeks apart, each fit on at least `MIN_WEEKS`.
+pub fn validate(history: &History, horizon: usize, origins: usize) -> Validation {
+    let n = history.len();
+    let mut rolling = Vec::new();
+    for k in (1..=origins).rev() {
+        let Some(train) = n.checked_sub(k * horizon) else {
+            continue;
+        };
+        if train < MIN_WEEKS || horizon == 0 {
+            continue;
+        }
+        if let Ok(score) = forecast_score(history, train, horizon) {
+            rolling.push(score);
+        }
+    }
+    let note = rolling.is_empty().then(|| {
+        format!(
+            "no holdout: {n} weeks leave fewer than {MIN_WEEKS} to fit on before the last {horizon}"
+        )
+    });
+    let mean = |f: fn(&Score) -> f64| {
+        (!rolling.is_empty()).then(|| rolling.iter().map(f).sum::<f64>() / rolling.len() as f64)
+    };
+    Validation {
+        holdout: rolling
+            .last()
+            .filter(|s| s.from == history.weeks[n - horizon.min(n)])
+            .cloned(),
+        rolling_mape: mean(|s| s.mape),
+        rolling_nrmse: mean(|s| s.nrmse),
+        rolling,
+        note,
+    }
+}
+
+/// Fits on weeks `..train`, forecasts weeks `train..train + horizon` from their actual
+/// spend, scores the forecast.
+pub fn forecast_score(
+    history: &History,
+    train: usize,
+    horizon: usize,
+) -> Result<Score, ModelError> {
+    let model = fit(&history.slice(0, train))?;
+    let end = (train + horizon).min(history.len());
+    let window = history.slice(0, end);
+    let forecast = model.predict(&window.weeks, &model.spend_of(&window));
+    let actual = &history.pipeline[train..end];
+    Ok(Score {
+        from: history.weeks[train],
+        weeks: end - train,
+        mape: mape(actual, &forecast[train..end]),
+        nrmse: nrmse(actual, &forecast[train..end]),
+    })
+}
+
+/// ROI intervals by a block bootstrap: the residuals of the fit resampled in circular
+/// blocks of `BLOCK_WEEKS` weeks (keeping a month of autocorrelation), the model refitted
+/// to each resampled history — curves included, starting from the fit's own and for at
+/// most two sweeps — and the 5th to 95th percentile of each channel's ROI taken. Seeded:
+/// the same model and history give the same intervals. `history` is the fit's window.
+pub fn roi_intervals(
+    model: &ResponseModel,
+    history: &History,
+    replicates: usize,
+) -> Vec<RoiInterval> {
+    let fitted = model.predict(&history.weeks, &model.spend_of(history));
+    let residuals: Vec<f64> = history
+        .pipeline
+        .iter()
+        .zip(&fitted)
+        .map(|(a, f)| a - f)
+        .collect();
+    let n = history.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(0x005e_ed0f_2026);
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); model.channels.len()];
+    let mut resampled = history.clone();
+    for _ in 0..replicates {
+        let mut t = 0;
+        while t < n {
+            let start = rng.random_range(0..n);
+            for k in 0..BLOCK_WEEKS.min(n - t) {
+                resampled.pipeline[t + k] = fitted[t + k] + residuals[(start + k) % n];
+            }
+            t += BLOCK_WEEKS;
+        }
+        let Ok(refit) = fit_from(&resampled, Some(model), 2) else {
+            continue;
+        };
+        for (c, d) in model.channels.iter().zip(draws.iter_mut()) {
+            if let Some(r) = refit.channel(&c.channel) {
+                d.push(r.roi);
+            }
+        }
+    }
+    model
+        .channels
+        .iter()
+        .zip(draws)
+        .map(|(c, mut d)| {
+            d.sort_by(f64::total_cmp);
+            RoiInterval {
+                channel: c.channel.clone(),
+                roi: c.roi,
+                low: quantile(&d, INTERVAL.0).min(c.roi),
+                high: quantile(&d, INTERVAL.1).max(c.roi),
+            }
+        })
+        .collect()
+}
+
+/// The q-quantile of sorted values, interpolated.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_fractions_of_the_actuals() {
+        assert!((mape(&[100.0, 200.0], &[110.0, 180.0]) - 0.1).abs() < 1e-12);
+        assert!((nrmse(&[100.0, 100.0], &[110.0, 90.0]) - 0.1).abs() < 1e-12);
+        assert_eq!(mape(&[0.0], &[5.0]), 0.0);
+    }
+
+    #[test]
+    fn the_holdout_is_the_newest_rolling_origin_and_intervals_hold_the_estimate() {
+        let sim = crate::model::simulate::simulate(crate::model::simulate::hill_truth(), 80, 9);
+        let v = validate(&sim.history, 13, 4);
+        // 80 weeks leave two origins with at least 52 weeks to fit on: 54 and 67.
+        assert_eq!(v.rolling.len(), 2);
+        let holdout = v.holdout.as_ref().expect("a holdout");
+        assert_eq!(holdout.from, sim.history.weeks[67]);
+        assert_eq!(holdout.weeks, 13);
+        assert!(holdout.mape < 0.15, "{holdout:?}");
+        assert!(v.rolling_nrmse.unwrap() < 0.2);
+        let short = validate(&sim.history.slice(0, 60), 13, 4);
+        assert!(short.holdout.is_none() && short.note.is_some());
+
+        let m = fit(&sim.history).unwrap();
+        let a = roi_intervals(&m, &sim.history, 6);
+        let b = roi_intervals(&m, &sim.history, 6);
+        assert_eq!(a, b, "seeded: the same intervals every run");
+        for r in &a {
+            assert!(r.low <= r.roi && r.roi <= r.high, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert!((quantile(&v, 0.05) - 1.2).abs() < 1e-12);
+    }
+}
