@@ -268,3 +268,80 @@ fn deliver_records_a_delivery_and_judges_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains("not a deliverable of the charter"));
 }
+
+#[test]
+fn a_saved_recommendation_feeds_the_budget_checks_once_its_horizon_has_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let d = dir.to_str().unwrap();
+    assert!(rhythm(&["demo", "--dir", d, "--no-open"]).status.success());
+    let ids = [
+        "forecast-accuracy",
+        "allocation-variance",
+        "budget-backtest",
+    ];
+    let checks =
+        |out: Output| -> serde_json::Value { serde_json::from_slice(&out.stdout).unwrap() };
+    let before = checks(rhythm(&[
+        "--workspace",
+        d,
+        "check",
+        "--at",
+        "2026-11-23",
+        "--json",
+    ]));
+    for id in ids {
+        let c = before["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        assert_eq!(c["status"], "no_data", "{id}");
+        assert!(c["value"].is_null());
+    }
+    let out = rhythm(&[
+        "--workspace",
+        d,
+        "recommend",
+        "--save",
+        "--as-of",
+        "2026-08-16",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = checks(rhythm(&[
+        "--workspace",
+        d,
+        "check",
+        "--at",
+        "2026-11-23",
+        "--json",
+    ]));
+    for id in ids {
+        let c = after["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        assert_ne!(c["status"], "no_data", "{id}: {c}");
+        assert!(c["value"].is_number(), "{id}");
+    }
+    let md = String::from_utf8(
+        rhythm(&[
+            "--workspace",
+            d,
+            "report",
+            "quarterly",
+            "--at",
+            "2026-11-23",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(md.contains("recommendation #1"), "{md}");
+}

@@ -42,7 +42,7 @@ fn unit_of(check: &Check) -> &'static str {
         "days"
     } else if check.id == "analytics-nps" {
         "score"
-    } else if check.id == "cac-ltv-ceiling" {
+    } else if check.id == "cac-ltv-ceiling" || check.id == "budget-backtest" {
         "usd"
     } else {
         "fraction"
@@ -65,7 +65,7 @@ pub fn human(checks: &[Check], at: NaiveDate) -> String {
     {
         let unit = unit_of(c);
         out.push_str(&format!(
-            "{:<4} {}: {} (target {}) — {}\n",
+            "{:<4} {}: {}{} — {}\n",
             if c.status == Status::Fail {
                 "FAIL"
             } else {
@@ -73,7 +73,10 @@ pub fn human(checks: &[Check], at: NaiveDate) -> String {
             },
             c.name,
             value_or_no_data(c.value, unit),
-            value_or_no_data(c.target, unit),
+            c.target.map_or(String::new(), |t| format!(
+                " (target {})",
+                crate::format::in_unit(t, unit)
+            )),
             c.detail
         ));
     }

@@ -53,27 +53,14 @@ pub fn run(charter: &Charter, data: &Dataset, at: NaiveDate) -> CheckReport {
         nps_check(charter, data, at),
         adoption_check(charter, data, at),
         insight_to_action_check(charter, data, at),
-        pending(
-            "forecast-accuracy",
-            "Forecast accuracy",
-            "forecast-accuracy",
-            "no saved recommendation with a forecast whose horizon has data (rhythm recommend --save)",
-        ),
-        pending(
-            "allocation-variance",
-            "Budget allocation variance",
-            "allocation-efficiency",
-            "no saved recommendation to compare the actual mix with",
-        ),
-        pending(
-            "budget-backtest",
-            "Budget recommendation back-test",
-            "allocation-efficiency",
-            "no saved recommendation whose horizon has data yet",
-        ),
+        // The three budget-model checks read the back-test of the newest saved
+        // recommendation whose horizon has data.
+    ];
+    checks.extend(backtest_checks(charter, data, at));
+    checks.extend([
         reconciliation_check(charter, data, at),
         cac_ltv_check(charter, data, at),
-    ];
+    ]);
     checks.extend(freshness_checks(charter, data, at));
     CheckReport { at, checks }
 }
@@ -117,6 +104,103 @@ fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> 
         },
         kpi: Some("insight-to-action".into()),
     }
+}
+
+/// The newest saved recommendation judged by `model::backtest`, with data up to `at`.
+pub fn latest_backtest(
+    charter: &Charter,
+    data: &Dataset,
+    at: NaiveDate,
+) -> Option<crate::model::Backtest> {
+    data.recommendations
+        .iter()
+        .rev()
+        .filter(|r| r.recommendation.as_of <= at)
+        .find_map(
+            |saved| match crate::model::backtest::backtest(saved, data, charter) {
+                Ok(crate::model::BacktestOutcome::Judged(b)) if b.horizon_to <= at => Some(b),
+                _ => None,
+            },
+        )
+}
+
+/// Forecast accuracy, allocation variance and whether the last recommendation paid off.
+fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
+    let Some(b) = latest_backtest(charter, data, at) else {
+        return vec![
+            pending(
+                "forecast-accuracy",
+                "Forecast accuracy",
+                "forecast-accuracy",
+                "no saved recommendation whose horizon has data (rhythm recommend --save, then wait out its horizon)",
+            ),
+            pending(
+                "allocation-variance",
+                "Budget allocation variance",
+                "allocation-efficiency",
+                "no saved recommendation whose horizon has data to compare the actual mix with",
+            ),
+            pending(
+                "budget-backtest",
+                "Budget recommendation back-test",
+                "allocation-efficiency",
+                "no saved recommendation whose horizon has data yet",
+            ),
+        ];
+    };
+    let tolerance = |id: &str| charter.kpi(id).map_or(0.1, |k| k.tolerance);
+    let horizon = format!(
+        "recommendation #{} ({} to {})",
+        b.id, b.horizon_from, b.horizon_to
+    );
+    let verdict = match b.verdict {
+        crate::model::Verdict::PaidOff => Status::Pass,
+        crate::model::Verdict::DidNotPayOff => Status::Fail,
+        crate::model::Verdict::NotFollowed | crate::model::Verdict::Inconclusive => Status::Warn,
+    };
+    vec![
+        Check {
+            id: "forecast-accuracy".into(),
+            name: "Forecast accuracy".into(),
+            status: judge(
+                Some(b.forecast_error),
+                b.forecast_tolerance,
+                Direction::LowerIsBetter,
+                tolerance("forecast-accuracy"),
+            ),
+            value: Some(b.forecast_error),
+            target: Some(b.forecast_tolerance),
+            detail: format!(
+                "{horizon}: forecast under the actual spend {} vs actual pipeline {}",
+                format::money(b.forecast_pipeline),
+                format::money(b.actual_pipeline)
+            ),
+            kpi: Some("forecast-accuracy".into()),
+        },
+        Check {
+            id: "allocation-variance".into(),
+            name: "Budget allocation variance".into(),
+            status: judge(
+                Some(b.allocation_variance),
+                b.allocation_variance_max,
+                Direction::LowerIsBetter,
+                tolerance("allocation-efficiency"),
+            ),
+            value: Some(b.allocation_variance),
+            target: Some(b.allocation_variance_max),
+            detail: format!("{horizon}: actual spend mix vs the recommended mix"),
+            kpi: Some("allocation-efficiency".into()),
+        },
+        Check {
+            id: "budget-backtest".into(),
+            name: "Budget recommendation back-test".into(),
+            status: verdict,
+            value: Some(b.forecast_recommended - b.forecast_status_quo),
+            target: None,
+            detail: format!("{horizon}: {}", b.detail),
+            kpi: None,
+        },
+    ]
 }
 
 fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {

@@ -110,6 +110,8 @@ pub struct Dataset {
     pub freshness: Vec<Freshness>,
     /// The review sessions' records.
     pub review: ReviewRecords,
+    /// Budget recommendations saved with `rhythm recommend --save`, oldest first.
+    pub recommendations: Vec<crate::model::SavedRecommendation>,
 }
 
 /// What weekly review sessions recorded.

@@ -144,6 +144,10 @@ pub fn review(
         scorecard.push(ScoreLine { detail, ..line });
     }
 
+    let backtest = super::controls::run(charter, data, until.date())
+        .checks
+        .into_iter()
+        .find(|c| c.id == "budget-backtest" && c.status != Status::NoData);
     QuarterlyReview {
         quarter,
         sla,
@@ -157,9 +161,14 @@ pub fn review(
         unused_dashboards: adoption::unused_dashboards(&data.dashboards, until.date(), 30),
         lead_quality: lead_quality(data, quarter),
         scorecard,
-        backtest_status: Status::NoData,
-        backtest_detail:
-            "no data: no recommendation was saved for last quarter (rhythm recommend --save)".into(),
+        backtest_status: backtest.as_ref().map_or(Status::NoData, |c| c.status),
+        backtest_detail: backtest.map_or_else(
+            || {
+                "no data: no saved recommendation whose horizon has data (rhythm recommend --save)"
+                    .into()
+            },
+            |c| c.detail,
+        ),
     }
 }
 

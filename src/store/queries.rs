@@ -120,6 +120,7 @@ impl Store {
             dashboards: self.dashboards()?,
             freshness: self.freshness()?,
             review: self.review_records()?,
+            recommendations: self.recommendations()?,
             channel_weeks,
             plan,
             kpi_values,
