@@ -101,7 +101,7 @@ pub fn backtest(
         None => fit(&History::from_dataset(data, rec.as_of)?)?,
     };
     let n = rec.horizon_weeks as usize;
-    let horizon_from = model.fit_end + Duration::days(7);
+    let horizon_from = horizon_start(saved, charter);
     let horizon_end = horizon_from + Duration::days(7 * n as i64 - 1);
     let history = History::consecutive_through(data, horizon_end)?;
     let weeks_with_data = history
@@ -250,6 +250,70 @@ pub fn backtest(
     }))
 }
 
+/// How closely the spend so far follows a saved recommendation whose horizon has begun:
+/// the charter's allocation variance over the horizon weeks with data — what `rhythm
+/// check` can watch mid-quarter, before the back-test can judge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adherence {
+    pub id: i64,
+    pub horizon_from: NaiveDate,
+    pub horizon_weeks: u32,
+    pub weeks_with_data: u32,
+    /// Half the L1 distance between the actual and the recommended spend shares (0..1).
+    pub allocation_variance: f64,
+}
+
+/// The first day of `saved`'s horizon: the week after the last week its model saw (the
+/// week after the one holding as-of when the body has no model).
+pub fn horizon_start(saved: &SavedRecommendation, charter: &Charter) -> NaiveDate {
+    match &saved.model {
+        Some(m) => m.fit_end + Duration::days(7),
+        None => {
+            crate::calendar::week_start(saved.recommendation.as_of, charter.partnership.week_start)
+                + Duration::days(7)
+        }
+    }
+}
+
+/// `saved`'s adherence so far; None until a horizon week has data.
+pub fn adherence(
+    saved: &SavedRecommendation,
+    data: &Dataset,
+    charter: &Charter,
+) -> Option<Adherence> {
+    let rec = &saved.recommendation;
+    let from = horizon_start(saved, charter);
+    let to = from + Duration::days(7 * i64::from(rec.horizon_weeks));
+    let rows = &data.channel_weeks;
+    let window =
+        &rows[rows.partition_point(|r| r.week < from)..rows.partition_point(|r| r.week < to)];
+    let mut weeks: Vec<NaiveDate> = window.iter().map(|r| r.week).collect();
+    weeks.dedup();
+    if weeks.is_empty() {
+        return None;
+    }
+    let actual: Vec<f64> = rec
+        .channels
+        .iter()
+        .map(|c| {
+            window
+                .iter()
+                .filter(|r| r.channel == c.channel)
+                .map(|r| r.spend)
+                .sum()
+        })
+        .collect();
+    // The plan for the weeks so far is the recommended mix: shares do not depend on time.
+    let planned: Vec<f64> = rec.channels.iter().map(|c| c.recommended_spend).collect();
+    Some(Adherence {
+        id: saved.id,
+        horizon_from: from,
+        horizon_weeks: rec.horizon_weeks,
+        weeks_with_data: weeks.len() as u32,
+        allocation_variance: allocation_variance(&actual, &planned),
+    })
+}
+
 fn pending(saved: &SavedRecommendation, horizon_from: NaiveDate, weeks: usize) -> BacktestOutcome {
     BacktestOutcome::Pending {
         id: saved.id,
@@ -330,8 +394,18 @@ mod tests {
             assert!(b.detail.starts_with("not followed"));
         }
 
+        let so_far = adherence(&saved, &data, &charter).unwrap();
+        assert_eq!(so_far.weeks_with_data, 13);
+        assert!((so_far.allocation_variance - b.allocation_variance).abs() < 1e-12);
+
         // Four weeks in: not yet.
         let early = simulate::to_dataset(&sim.history.slice(0, 121));
+        assert_eq!(
+            adherence(&saved, &early, &charter).unwrap().weeks_with_data,
+            4
+        );
+        let before = simulate::to_dataset(&sim.history.slice(0, 117));
+        assert_eq!(adherence(&saved, &before, &charter), None);
         assert_eq!(
             backtest(&saved, &early, &charter).unwrap(),
             BacktestOutcome::Pending {

@@ -37,9 +37,9 @@ pub mod simulate;
 pub mod summary;
 pub mod validate;
 
-pub use backtest::{Backtest, BacktestOutcome, Verdict};
+pub use backtest::{Adherence, Backtest, BacktestOutcome, Verdict, adherence, backtest};
 pub use curve::{HillCurve, Response};
-pub use fit::{Baseline, ChannelModel, Excluded, ResponseModel, fit};
+pub use fit::{Baseline, ChannelModel, Excluded, ResponseModel, fit, fit_with_progress};
 pub use history::History;
 pub use optimize::Bounds;
 pub use planner::{PlanChannel, PlanOptions, Planner, Scenario, WhatIf, plan};

@@ -61,8 +61,8 @@ pub struct ChannelRecommendation {
     pub bounds: String,
 }
 
-/// A channel's weekly bounds and why: 0.5×–2× its run-rate (its fit-window average when
-/// it has not spent lately), no higher than the level the data has shown its response at
+/// A channel's weekly bounds and why: 0.5×–2× its run-rate (0 to 2× its fit-window
+/// average when it has not spent lately), no higher than the level the data has shown its response at
 /// (beyond that the curve is extrapolation, and allocators that extrapolate surprise
 /// people), inside the charter's floor and cap; a strategic channel is never cut below
 /// its run-rate. The charter wins a conflict. Currency per week.
@@ -71,21 +71,22 @@ pub fn channel_bounds(
     current: f64,
     charter: Option<&crate::charter::Channel>,
 ) -> (Bounds, String) {
-    let reference = if current > 0.0 {
-        current
+    let mut min = DEFAULT_MIN_SHARE * current;
+    let (mut max, mut why) = if current > 0.0 {
+        (
+            DEFAULT_MAX_SHARE * current,
+            vec![format!(
+                "{DEFAULT_MIN_SHARE}x-{DEFAULT_MAX_SHARE}x run-rate"
+            )],
+        )
     } else {
-        model.mean_weekly_spend
+        (
+            DEFAULT_MAX_SHARE * model.mean_weekly_spend,
+            vec![format!(
+                "no recent spend: 0-{DEFAULT_MAX_SHARE}x the fit-window average"
+            )],
+        )
     };
-    let mut min = DEFAULT_MIN_SHARE * reference;
-    let mut max = DEFAULT_MAX_SHARE * reference;
-    let mut why = vec![format!(
-        "{DEFAULT_MIN_SHARE}x-{DEFAULT_MAX_SHARE}x {}",
-        if current > 0.0 {
-            "run-rate"
-        } else {
-            "fit-window average (no recent spend)"
-        }
-    )];
     let seen = model.seen_weekly_max.max(current);
     if seen < max {
         max = seen.max(min);

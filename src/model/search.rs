@@ -192,10 +192,13 @@ impl<'a> Search<'a> {
     }
 
     /// Sweeps over the channels until a sweep changes nothing (or `max_sweeps`).
-    pub fn run(&mut self, max_sweeps: usize) {
+    /// `progress` hears the share of the largest possible search done (0..1) after each
+    /// channel; the search usually ends well before 1.
+    pub fn run(&mut self, max_sweeps: usize, progress: &mut dyn FnMut(f64)) {
         let mut z = Vec::new();
         let dof = (self.y.len() as f64 - self.columns.len() as f64).max(1.0);
-        for _ in 0..max_sweeps {
+        let steps = (max_sweeps * self.candidates.len()).max(1) as f64;
+        for sweep in 0..max_sweeps {
             let sigma2 = self.sse(&self.solve_current()) / dof;
             self.roi_prior = Some((self.pooled_roi(), sigma2));
             let mut changed = false;
@@ -227,6 +230,7 @@ impl<'a> Search<'a> {
                     self.choices[c] = best_choice;
                     changed = true;
                 }
+                progress((sweep * self.candidates.len() + c + 1) as f64 / steps);
             }
             if !changed {
                 break;

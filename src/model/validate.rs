@@ -165,7 +165,7 @@ pub fn roi_intervals(
             }
             t += BLOCK_WEEKS;
         }
-        let Ok(refit) = fit_from(&resampled, Some(model), 2) else {
+        let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| {}) else {
             continue;
         };
         for (c, d) in model.channels.iter().zip(draws.iter_mut()) {
