@@ -475,11 +475,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
             names.join(", ")
         );
     }
-    for l in r
-        .lead_quality
-        .iter()
-        .filter(|l| l.drift.is_some_and(|d| d <= -0.15))
-    {
+    for l in r.lead_quality.iter().filter(|l| l.slipping) {
         any = true;
         let _ = writeln!(
             out,

@@ -83,6 +83,8 @@ pub struct ChannelFunnel {
     pub lead_to_mql: Option<f64>,
     pub mql_to_sql: Option<f64>,
     pub mql_to_sql_prior_3_months: Option<f64>,
+    /// Conversion fell more than `stats::LEAD_QUALITY_SLIP` below the prior 3 months.
+    pub slipping: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -294,6 +296,7 @@ fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
                 lead_to_mql: ratio(ct.mqls, ct.leads),
                 mql_to_sql: ratio(ct.sqls, ct.mqls),
                 mql_to_sql_prior_3_months: mean(&before),
+                slipping: super::stats::slipping(ratio(ct.sqls, ct.mqls), mean(&before)),
             }
         })
         .collect();

@@ -39,6 +39,8 @@ pub struct LeadQuality {
     pub previous_quarter: Option<f64>,
     /// Relative drift vs the previous quarter.
     pub drift: Option<f64>,
+    /// Conversion fell more than `stats::LEAD_QUALITY_SLIP` since last quarter.
+    pub slipping: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -339,6 +341,7 @@ fn lead_quality(data: &Dataset, quarter: NaiveDate) -> Vec<LeadQuality> {
                 mql_to_sql: conv,
                 previous_quarter: prev,
                 drift: conv.zip(prev).and_then(|(a, b)| change(a, b)),
+                slipping: super::stats::slipping(conv, prev),
             }
         })
         .collect()

@@ -48,6 +48,17 @@ pub fn change(now: f64, base: f64) -> Option<f64> {
     ratio(now - base, base.abs())
 }
 
+/// How far MQL→SQL conversion may fall, relative to before, before a channel's lead
+/// quality counts as slipping (and its lead scoring is due a recalibration).
+pub const LEAD_QUALITY_SLIP: f64 = 0.15;
+
+/// True when conversion `now` has fallen more than `LEAD_QUALITY_SLIP` below `before`.
+pub fn slipping(now: Option<f64>, before: Option<f64>) -> bool {
+    now.zip(before)
+        .and_then(|(a, b)| change(a, b))
+        .is_some_and(|d| d <= -LEAD_QUALITY_SLIP)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

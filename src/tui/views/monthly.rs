@@ -177,10 +177,7 @@ fn render_funnel(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         theme.title(),
     )];
     for c in &f.by_channel {
-        let slipping = c
-            .mql_to_sql
-            .zip(c.mql_to_sql_prior_3_months)
-            .is_some_and(|(a, b)| a < b * 0.85);
+        let slipping = c.slipping;
         lines.push(Line::styled(
             format!(
                 "{:<20} {:>7} {:>7} {:>7} {:>9} {:>9} {:>14}",

@@ -129,11 +129,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .lead_quality
         .iter()
         .map(|l| {
-            let style = if l.drift.is_some_and(|d| d <= -0.15) {
-                theme.bad()
-            } else {
-                theme.dim()
-            };
+            let style = if l.slipping { theme.bad() } else { theme.dim() };
             Line::from(vec![
                 Span::raw(format!(
                     "{:<12} {:>6} ",
