@@ -1,16 +1,15 @@
 //! Golden files of the four reports on the demo workspace, and `rhythm check` on it.
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test --test reports` and review the diff.
 
+mod common;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
 use rhythm::charter::Charter;
 use rhythm::cli::report_cmd::{Format, Review, render};
-use rhythm::demo::generate::{DEFAULT_SEED, generate};
-use rhythm::ingest::{Kind, import_reader};
 use rhythm::rhythm::Status;
 use rhythm::rhythm::controls;
-use rhythm::store::Store;
 
 /// The date the goldens are taken at: the Monday after the demo history ends.
 fn at() -> NaiveDate {
@@ -18,18 +17,11 @@ fn at() -> NaiveDate {
 }
 
 fn demo() -> (tempfile::TempDir, Charter, rhythm::rhythm::data::Dataset) {
-    let charter = Charter::parse(
-        include_str!("../charter/partnership.toml"),
-        Path::new("charter/partnership.toml"),
-    )
-    .unwrap();
+    let charter = common::charter();
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
-    for (file, text) in generate(DEFAULT_SEED) {
-        let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
-        import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
-    }
-    let data = store.load_dataset(&charter).unwrap();
+    let data = common::demo_store(dir.path())
+        .load_dataset(&charter)
+        .unwrap();
     (dir, charter, data)
 }
 
@@ -118,5 +110,22 @@ fn check_on_the_demo_reports_real_breaches() {
     let json = serde_json::to_value(&report).unwrap();
     for key in ["id", "name", "status", "value", "target", "detail"] {
         assert!(json["checks"][0].get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn the_annual_review_puts_modelled_roi_next_to_attributed_roas() {
+    let (_dir, charter, data) = demo();
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&charter, &data, Review::Annual, at(), Format::Json).unwrap())
+            .unwrap();
+    let review = &json["review"];
+    assert_eq!(review["model_status"], "pass", "{review}");
+    assert!(review["model_note"].as_str().unwrap().starts_with("mmm-1:"));
+    for c in review["channels"].as_array().unwrap() {
+        let paid = c["spend"].as_f64().unwrap() > 0.0;
+        for key in ["modelled_roi", "marginal_roi", "saturation_weekly_spend"] {
+            assert_eq!(c[key].is_f64(), paid, "{key} of {c}");
+        }
     }
 }

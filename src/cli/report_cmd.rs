@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use super::dates::{parse_date, today};
 use super::{Outcome, load_charter, open_store};
 use crate::report::markdown;
-use crate::rhythm::{annual, controls, monthly, quarterly, weekly};
+use crate::rhythm::{annual, controls, monthly, plan, quarterly, weekly};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -84,7 +84,12 @@ pub fn render(
             }
         }
         (Review::Annual, f) => {
-            let r = annual::review(charter, data, week, at);
+            let model = plan::budget_plan(charter, data, week, &mut |_| {});
+            let r = annual::with_model(
+                charter,
+                annual::review(charter, data, week, at),
+                model.as_ref().map(|p| &p.overview),
+            );
             match f {
                 Format::Md => markdown::annual(charter, &r),
                 Format::Json => json("annual", serde_json::to_value(&r)?)?,

@@ -566,6 +566,15 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     out
 }
 
+/// A model figure for a channel: "—" without spend, "no data" when not modelled.
+fn model_cell(spend: f64, v: Option<f64>, show: impl Fn(f64) -> String) -> String {
+    match v {
+        Some(x) => show(x),
+        None if spend <= 0.0 => "—".into(),
+        None => "no data".into(),
+    }
+}
+
 pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> String {
     let mut out = format!(
         "# Annual review — fiscal year starting {} (through {})\n\n_{}_\n\n## Year over year\n\n",
@@ -608,7 +617,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
     if let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) {
         let _ = writeln!(
             out,
-            "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model — modelled ROI: {}.",
+            "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model (`rhythm recommend`). Budget model: {} — {}.",
             best.channel,
             best.attributed_roas
                 .map_or("—".into(), |x| format!("{x:.1}x")),
@@ -616,6 +625,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
             worst
                 .attributed_roas
                 .map_or("—".into(), |x| format!("{x:.1}x")),
+            r.model_note,
             r.model_status
         );
     } else {
@@ -630,7 +640,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
         c.last_reviewed.map_or("never".into(), |d| d.to_string())
     );
 
-    out.push_str("## Channel ROI (attributed)\n\n");
+    out.push_str("## Channel ROI: attributed and modelled\n\n");
     let rows: Vec<Vec<String>> = r
         .channels
         .iter()
@@ -643,7 +653,12 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
                     .map_or("—".into(), |x| format!("{x:.1}x")),
                 ch.attributed_roas_last_year
                     .map_or("—".into(), |x| format!("{x:.1}x")),
-                "no data".into(),
+                // A channel without spend has no ROI to model: "—", like its ROAS.
+                model_cell(ch.spend, ch.modelled_roi, |x| format!("{x:.1}x")),
+                model_cell(ch.spend, ch.marginal_roi, |x| format!("{x:.1}x")),
+                model_cell(ch.spend, ch.saturation_weekly_spend, |x| {
+                    format!("{}/wk", format::money(x))
+                }),
             ]
         })
         .collect();
@@ -656,6 +671,8 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
             "ROAS",
             "ROAS last year",
             "modelled ROI",
+            "marginal ROI",
+            "saturation",
         ],
         &rows,
     );

@@ -10,6 +10,8 @@ use super::stats::change;
 use super::{Status, judge};
 use crate::calendar;
 use crate::charter::{Cadence, Charter};
+use crate::model::ModelError;
+use crate::model::overview::ModelOverview;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct YoyLine {
@@ -34,6 +36,12 @@ pub struct ChannelYear {
     /// CRM-attributed pipeline per unit of spend (last touch), this year and last.
     pub attributed_roas: Option<f64>,
     pub attributed_roas_last_year: Option<f64>,
+    /// From the budget model (None when it could not be fitted or does not model the
+    /// channel): average ROI over the fit window, marginal ROI at the current run-rate,
+    /// and the weekly spend where marginal ROI falls to the charter's hurdle.
+    pub modelled_roi: Option<f64>,
+    pub marginal_roi: Option<f64>,
+    pub saturation_weekly_spend: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,20 +62,12 @@ pub struct AnnualReview {
     pub until: NaiveDate,
     pub kpis: Vec<YoyLine>,
     pub channels: Vec<ChannelYear>,
-    /// Modelled ROI, marginal ROI and saturation come from the budget model.
+    /// The budget model's in-sample MAPE judged against the charter's forecast-accuracy
+    /// target; no data until `with_model` adds a fitted model.
     pub model_status: Status,
+    /// The model's version, or why there is no model.
+    pub model_note: String,
     pub charter_review: CharterReview,
-}
-
-/// Periods of `cadence` in `days` days, for scaling a per-period target of a sum.
-fn periods(cadence: Cadence, days: i64) -> f64 {
-    let d = days as f64;
-    match cadence {
-        Cadence::Weekly => d / 7.0,
-        Cadence::Monthly => d / (365.25 / 12.0),
-        Cadence::Quarterly => d / (365.25 / 4.0),
-        Cadence::Annual => d / 365.25,
-    }
 }
 
 /// The annual review of the fiscal year holding `date`, through `today`.
@@ -92,7 +92,7 @@ pub fn review(
             let now = kpis::value(charter, data, &k.id, this);
             let before = kpis::value(charter, data, &k.id, last);
             let target = if kpis::is_sum(&k.id) {
-                k.target * periods(k.cadence, days)
+                k.target * kpis::periods(k.cadence, days)
             } else {
                 k.target
             };
@@ -127,12 +127,55 @@ pub fn review(
                     pipeline: t.pipeline,
                     attributed_roas: t.roas(),
                     attributed_roas_last_year: totals(data, last, Some(c)).roas(),
+                    modelled_roi: None,
+                    marginal_roi: None,
+                    saturation_weekly_spend: None,
                 }
             })
             .collect(),
         model_status: Status::NoData,
+        model_note: "the budget model is not fitted".into(),
         charter_review: charter_review(charter, today),
     }
+}
+
+/// The charter KPI the model's fit is judged against.
+const FORECAST_ACCURACY_KPI: &str = "forecast-accuracy";
+
+/// Adds the budget model's figures per channel — modelled ROI next to the attributed
+/// ROAS, marginal ROI, saturation — or, when it could not be fitted, why.
+pub fn with_model(
+    charter: &Charter,
+    mut review: AnnualReview,
+    model: Result<&ModelOverview, &ModelError>,
+) -> AnnualReview {
+    let m = match model {
+        Ok(m) => m,
+        Err(e) => {
+            review.model_note = format!("no model: {e}");
+            return review;
+        }
+    };
+    for c in &mut review.channels {
+        if let Some(mc) = m.channels.iter().find(|x| x.channel == c.channel) {
+            c.modelled_roi = Some(mc.roi);
+            c.marginal_roi = Some(mc.marginal_roi);
+            c.saturation_weekly_spend = Some(mc.saturation_spend);
+        }
+    }
+    review.model_status = match charter.kpi(FORECAST_ACCURACY_KPI) {
+        Some(k) => judge(Some(m.mape), k.target, k.direction, k.tolerance),
+        None => Status::Pass,
+    };
+    review.model_note = format!(
+        "{} fitted on the {} weeks from {} to {}, in-sample error {}",
+        m.version,
+        m.weeks,
+        m.fit_start,
+        m.fit_end,
+        crate::format::percent(m.mape)
+    );
+    review
 }
 
 fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {

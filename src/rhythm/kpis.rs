@@ -7,7 +7,7 @@ use super::adoption;
 use super::data::{ChannelWeek, Dataset};
 use super::nps;
 use super::stats::{mean, ratio};
-use crate::charter::{Charter, KpiSource};
+use crate::charter::{Cadence, Charter, KpiSource};
 
 /// A span of days, `from` inclusive, `to` exclusive. A weekly row counts toward a span
 /// in proportion to the days of its week inside the span, so a week that straddles two
@@ -210,6 +210,17 @@ pub fn week_starts(charter: &Charter, span: Span) -> Vec<NaiveDate> {
         week += chrono::Duration::days(7);
     }
     out
+}
+
+/// Periods of `cadence` in `days` days, for scaling a per-period target of a sum.
+pub fn periods(cadence: Cadence, days: i64) -> f64 {
+    let d = days as f64;
+    match cadence {
+        Cadence::Weekly => d / 7.0,
+        Cadence::Monthly => d / (365.25 / 12.0),
+        Cadence::Quarterly => d / (365.25 / 4.0),
+        Cadence::Annual => d / 365.25,
+    }
 }
 
 /// True for KPIs that are sums over their period (so a target for a longer span scales).

@@ -13,6 +13,7 @@ pub mod controls;
 pub mod kpis;
 pub mod monthly;
 pub mod nps;
+pub mod plan;
 pub mod quarterly;
 pub mod review;
 pub mod sla;
