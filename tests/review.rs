@@ -2,6 +2,8 @@
 //! committed through the loader's `apply` into a real store, persisted across a restart,
 //! and its minutes as a golden file. Plus the CLI peers.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -9,8 +11,6 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
-use rhythm::demo::generate::{DEFAULT_SEED, generate};
-use rhythm::ingest::{Kind, import_reader};
 use rhythm::report::minutes;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
@@ -26,23 +26,10 @@ fn now(minute: u32) -> NaiveDateTime {
 }
 
 fn charter() -> Arc<Charter> {
-    Arc::new(
-        Charter::parse(
-            include_str!("../charter/partnership.toml"),
-            Path::new("charter/partnership.toml"),
-        )
-        .unwrap(),
-    )
+    Arc::new(common::charter())
 }
 
-fn demo_store(dir: &Path) -> Store {
-    let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
-    for (file, text) in generate(DEFAULT_SEED) {
-        let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
-        import_reader(&mut store, &charter(), kind, text.as_bytes(), file).unwrap();
-    }
-    store
-}
+use common::demo_store;
 
 /// The loader, synchronously: apply a write at a fixed time, reload, recompute.
 struct Session {

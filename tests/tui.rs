@@ -1,16 +1,18 @@
 //! The cockpit on the demo workspace: every view at 80×24 and 160×48 on a TestBackend,
 //! and key handling against the pure `App::on_key`.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
-use rhythm::demo::generate::{DEFAULT_SEED, generate};
-use rhythm::ingest::{Kind, import_reader};
+use rhythm::rhythm::data::Dataset;
+use rhythm::rhythm::plan::{BudgetPlan, budget_plan};
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
 use rhythm::tui::snapshot::{Snapshot, compute};
@@ -21,27 +23,40 @@ fn at() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
+fn charter() -> Arc<Charter> {
+    Arc::new(common::charter())
+}
+
+/// The demo workspace's store (kept for the loader test) and dataset, built once.
+fn demo() -> &'static (tempfile::TempDir, Dataset) {
+    static DEMO: OnceLock<(tempfile::TempDir, Dataset)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = common::demo_store(dir.path())
+            .load_dataset(&charter())
+            .unwrap();
+        (dir, data)
+    })
+}
+
 fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
-    let charter = Arc::new(
-        Charter::parse(
-            include_str!("../charter/partnership.toml"),
-            Path::new("charter/partnership.toml"),
-        )
-        .unwrap(),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
-    for (file, text) in generate(DEFAULT_SEED) {
-        let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
-        import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
-    }
-    let data = store.load_dataset(&charter).unwrap();
-    Arc::new(compute(&charter, &data, date))
+    Arc::new(compute(&charter(), &demo().1, date))
+}
+
+/// The budget model for the week of `at()`, fitted once.
+fn model() -> Arc<BudgetPlan> {
+    static MODEL: OnceLock<Arc<BudgetPlan>> = OnceLock::new();
+    Arc::clone(MODEL.get_or_init(|| {
+        let week = snapshot_at(at()).weekly.week;
+        Arc::new(budget_plan(&charter(), &demo().1, week, &mut |_| {}).unwrap())
+    }))
 }
 
 fn app() -> App {
     let mut app = App::new("rhythm-demo".into(), at());
     app.loaded(snapshot_at(at()));
+    let week = app.model_week().unwrap();
+    app.model_loaded(week, Ok(model()));
     app
 }
 
@@ -243,4 +258,182 @@ fn a_charter_error_is_shown_with_its_place() {
         screen.contains("week_start 'someday' is not a weekday"),
         "{screen}"
     );
+}
+
+#[test]
+fn the_budget_panes_at_80x24_and_160x48() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('b'));
+    assert!(app.in_what_if());
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("monthly_plan_{w}x{h}"), screen(&app, w, h));
+    }
+    press(&mut app, KeyCode::Char('4'));
+    assert!(!app.budget_shown(), "each view keeps its own pane");
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Char('j'));
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("annual_model_{w}x{h}"), screen(&app, w, h));
+    }
+    let text = screen(&app, 80, 24);
+    let second = &model().overview.channels[1].channel;
+    assert!(
+        text.contains(&format!("{second}: weekly pipeline by weekly spend")),
+        "the chart follows the selection: {text}"
+    );
+    press(&mut app, KeyCode::Char('b'));
+    assert!(!app.budget_shown());
+}
+
+/// The what-if scenario's spends.
+fn spends(app: &App) -> Vec<f64> {
+    app.what_if.as_ref().unwrap().scenario.spend.clone()
+}
+
+#[test]
+fn what_if_keys_move_a_channel_and_rebalance_or_move_the_total() {
+    let mut app = app();
+    let plan = model();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('b'));
+    let start = spends(&app);
+    let total: f64 = start.iter().sum();
+    let recommended: Vec<f64> = plan
+        .recommendation
+        .channels
+        .iter()
+        .map(|c| c.recommended_spend)
+        .collect();
+    assert_eq!(
+        start, recommended,
+        "the scenario starts at the recommendation"
+    );
+    press(&mut app, KeyCode::Char('j'));
+    let step = rhythm::tui::budget::step(&plan, 1);
+    assert!(step > 0.0);
+
+    // Rebalance: the channel moves by one step, the total stays.
+    press(&mut app, KeyCode::Char('-'));
+    let moved = spends(&app);
+    assert!((moved[1] - (start[1] - step)).abs() < 1e-6 * total);
+    assert!((moved.iter().sum::<f64>() - total).abs() < 1e-6 * total);
+    let w = app.what_if.as_ref().unwrap();
+    assert_eq!(w.moves, 1);
+    assert_eq!(w.scenario, plan.planner.scenario(&moved));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("What-if (total stays)"), "{text}");
+    assert!(text.contains("vs the recommendation"), "{text}");
+
+    // Change the total: the others stay, the total grows by the step.
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.status.as_deref().unwrap().contains("changes the total"));
+    press(&mut app, KeyCode::Char('+'));
+    let grown = spends(&app);
+    assert!((grown.iter().sum::<f64>() - (total + step)).abs() < 1e-6 * total);
+    for (i, (a, b)) in grown.iter().zip(&moved).enumerate() {
+        if i != 1 {
+            assert_eq!(a, b, "channel {i} stays");
+        }
+    }
+    let w = app.what_if.as_ref().unwrap();
+    let gap = rhythm::rhythm::plan::gap_to_goal(w.scenario.expected_pipeline, plan.goal).unwrap();
+    let shown = if gap < 0.0 {
+        format!("{} short", rhythm::format::money(-gap))
+    } else {
+        format!("{} above", rhythm::format::money(gap))
+    };
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("What-if (total moves)"), "{text}");
+    assert!(
+        text.contains(&shown),
+        "the gap to goal follows the scenario: {text}"
+    );
+
+    // 0 goes back to the recommendation; the mode stays.
+    press(&mut app, KeyCode::Char('0'));
+    assert_eq!(spends(&app), recommended);
+    assert!(screen(&app, 80, 24).contains("Recommended"));
+
+    // Outside the pane, + does nothing.
+    press(&mut app, KeyCode::Char('b'));
+    assert_eq!(press(&mut app, KeyCode::Char('+')), None);
+    assert_eq!(spends(&app), recommended);
+}
+
+#[test]
+fn the_model_is_shown_fitting_then_failing_with_its_reason() {
+    let mut app = App::new("rhythm-demo".into(), at());
+    app.loaded(snapshot_at(at()));
+    let week = app.model_week().unwrap();
+    press(&mut app, KeyCode::Char('2'));
+    assert!(
+        screen(&app, 80, 24).contains("fitting the response model… 0%"),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    app.fitting(week, 0.4);
+    press(&mut app, KeyCode::Char('b'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("fitting the response model… 40%"), "{text}");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('+')),
+        None,
+        "nothing to move yet"
+    );
+    // An outcome for another week is stale: dropped.
+    app.model_loaded(week - chrono::Duration::days(7), Ok(model()));
+    assert!(app.model.as_ref().unwrap().plan().is_none());
+    app.model_loaded(week, Err("too little data for the response model".into()));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("No budget model for this week."), "{text}");
+    assert!(
+        text.contains("too little data for the response model"),
+        "{text}"
+    );
+    // A new week waits for its own model.
+    app.loaded(snapshot_at(at() - chrono::Duration::days(7)));
+    assert!(screen(&app, 80, 24).contains("fitting the response model"));
+}
+
+#[test]
+fn the_loader_fits_the_model_after_the_reviews_with_progress() {
+    use rhythm::tui::loader::{Loaded, spawn};
+    let (dir, _) = demo();
+    let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = spawn(store, charter(), dir.path().join("minutes"), rx, out);
+    tx.send(Request::Compute(at())).unwrap();
+    let mut order = Vec::new();
+    let mut progress = Vec::new();
+    let plan = loop {
+        match results.blocking_recv().expect("the loader answers") {
+            Loaded::Snapshot(s) => order.push(format!("snapshot {}", s.weekly.week)),
+            Loaded::Fitting { progress: p, .. } => progress.push(p),
+            Loaded::Model { week, outcome } => {
+                order.push(format!("model {week}"));
+                break outcome.unwrap();
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    let week = snapshot_at(at()).weekly.week;
+    assert_eq!(order, [format!("snapshot {week}"), format!("model {week}")]);
+    assert!(progress.len() >= 2, "{progress:?}");
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert_eq!(plan.recommendation, model().recommendation, "deterministic");
+    // The same week again comes from the loader's cache: no refit.
+    tx.send(Request::Compute(at())).unwrap();
+    let mut refit = false;
+    loop {
+        match results.blocking_recv().unwrap() {
+            Loaded::Fitting { .. } => refit = true,
+            Loaded::Model { .. } => break,
+            _ => {}
+        }
+    }
+    assert!(!refit);
+    drop(tx);
+    handle.join().unwrap();
 }

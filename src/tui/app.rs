@@ -6,7 +6,8 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
-use super::keys::{Action, action_for};
+use super::budget::{ModelState, WhatIfState};
+use super::keys::{Action, Context, action_for};
 pub use super::review::{Form, Write};
 use super::snapshot::Snapshot;
 use crate::calendar;
@@ -79,10 +80,10 @@ pub struct App {
     /// A computation is running for `at`.
     pub loading: bool,
     pub problem: Option<Problem>,
-    /// Selected row per view.
-    pub selected: [usize; 6],
-    /// Table filter per view.
-    pub filter: [String; 6],
+    /// Selected row per table: one per view, then the Monthly and Annual budget panes.
+    pub selected: [usize; SLOTS],
+    /// Table filter per table, like `selected`.
+    pub filter: [String; SLOTS],
     pub editing_filter: bool,
     pub detail: bool,
     pub help: bool,
@@ -91,7 +92,16 @@ pub struct App {
     pub form: Option<Form>,
     /// A one-line message for the footer (a write that failed, a session closed …).
     pub status: Option<String>,
+    /// Per view: it shows the budget model's pane (`b`; Monthly and Annual have one).
+    pub budget_pane: [bool; 6],
+    /// The budget model for the reviewed week: fitting, ready or why not.
+    pub model: Option<ModelState>,
+    /// The what-if scenario on the budget plan.
+    pub what_if: Option<WhatIfState>,
 }
+
+/// Tables with their own selection and filter: six views and two budget panes.
+pub const SLOTS: usize = 8;
 
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
@@ -106,7 +116,7 @@ impl App {
             snapshot: None,
             loading: true,
             problem: None,
-            selected: [0; 6],
+            selected: [0; SLOTS],
             filter: Default::default(),
             editing_filter: false,
             detail: false,
@@ -114,19 +124,41 @@ impl App {
             quit: false,
             form: None,
             status: None,
+            budget_pane: [false; 6],
+            model: None,
+            what_if: None,
         }
     }
 
-    pub(super) fn tab_index(&self) -> usize {
-        self.tab.index()
+    /// The table in focus: the view's, or its budget pane's.
+    pub(super) fn slot(&self) -> usize {
+        match (self.tab, self.budget_pane[self.tab.index()]) {
+            (Tab::Monthly, true) => 6,
+            (Tab::Annual, true) => 7,
+            (tab, _) => tab.index(),
+        }
+    }
+
+    /// The budget model's pane is shown (Monthly or Annual, after `b`).
+    pub fn budget_shown(&self) -> bool {
+        self.budget_pane[self.tab.index()] && matches!(self.tab, Tab::Monthly | Tab::Annual)
+    }
+
+    /// Where the cockpit is, for keys, hints and help.
+    pub fn context(&self) -> Context {
+        Context {
+            review: self.tab == Tab::Review,
+            budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
+            what_if: self.in_what_if(),
+        }
     }
 
     pub fn selected(&self) -> usize {
-        self.selected[self.tab_index()]
+        self.selected[self.slot()]
     }
 
     pub fn filter(&self) -> &str {
-        &self.filter[self.tab_index()]
+        &self.filter[self.slot()]
     }
 
     /// Rows in the focused table after filtering (from the current snapshot).
@@ -142,12 +174,13 @@ impl App {
             self.loading = false;
         }
         self.snapshot = Some(snapshot);
+        self.model_pending();
         self.clamp_selection();
     }
 
-    fn clamp_selection(&mut self) {
+    pub(super) fn clamp_selection(&mut self) {
         let n = self.row_count();
-        let i = self.tab_index();
+        let i = self.slot();
         self.selected[i] = self.selected[i].min(n.saturating_sub(1));
     }
 
@@ -175,7 +208,7 @@ impl App {
 
     pub(super) fn move_selection(&mut self, delta: isize) {
         let n = self.row_count();
-        let i = self.tab_index();
+        let i = self.slot();
         if n == 0 {
             self.selected[i] = 0;
             return;
@@ -197,19 +230,21 @@ impl App {
         if self.help {
             // Any key closes help; q and Ctrl-C still quit.
             self.help = false;
-            if matches!(action_for(&key, false), Some(Action::Quit)) && key.code != KeyCode::Esc {
+            if matches!(action_for(&key, Context::default()), Some(Action::Quit))
+                && key.code != KeyCode::Esc
+            {
                 self.quit = true;
             }
             return None;
         }
-        let action = action_for(&key, self.tab == Tab::Review)?;
+        let action = action_for(&key, self.context())?;
         match action {
             Action::Quit => {
                 if key.code == KeyCode::Esc && (self.detail || !self.filter().is_empty()) {
                     if self.detail {
                         self.detail = false;
                     } else {
-                        let i = self.tab_index();
+                        let i = self.slot();
                         self.filter[i].clear();
                     }
                 } else {
@@ -217,9 +252,9 @@ impl App {
                 }
             }
             Action::Tab(i) => self.switch(Tab::ALL[i]),
-            Action::NextTab => self.switch(Tab::ALL[(self.tab_index() + 1) % Tab::ALL.len()]),
+            Action::NextTab => self.switch(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
-                self.switch(Tab::ALL[(self.tab_index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+                self.switch(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
             }
             Action::PrevPeriod => return self.shift(false),
             Action::NextPeriod => return self.shift(true),
@@ -244,6 +279,11 @@ impl App {
             | Action::CloseSession => {
                 return super::review::on_review_action(self, action);
             }
+            Action::BudgetPane
+            | Action::SpendUp
+            | Action::SpendDown
+            | Action::WhatIfMode
+            | Action::WhatIfReset => return self.on_budget_action(action),
             Action::PageUp => self.move_selection(-(PAGE as isize)),
             Action::PageDown => self.move_selection(PAGE as isize),
             Action::Top => self.move_selection(isize::MIN / 2),
@@ -269,7 +309,7 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) {
-        let i = self.tab_index();
+        let i = self.slot();
         match key.code {
             KeyCode::Enter => self.editing_filter = false,
             KeyCode::Esc => {
@@ -291,7 +331,7 @@ impl App {
         if let Some(form) = self.form.as_mut() {
             form.insert(text);
         } else if self.editing_filter {
-            let i = self.tab_index();
+            let i = self.slot();
             self.filter[i].push_str(text.lines().next().unwrap_or(""));
         }
     }

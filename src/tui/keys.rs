@@ -30,6 +30,42 @@ pub enum Action {
     MarkDelivered,
     OpenDispute,
     CloseSession,
+    BudgetPane,
+    SpendUp,
+    SpendDown,
+    WhatIfMode,
+    WhatIfReset,
+}
+
+/// Where a key works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everywhere,
+    /// The Review view.
+    Review,
+    /// The Monthly and Annual views (the budget model's panes).
+    Budget,
+    /// The Monthly view's budget plan (the what-if table).
+    WhatIf,
+}
+
+/// Where the cockpit is, for choosing keys, hints and help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Context {
+    pub review: bool,
+    pub budget: bool,
+    pub what_if: bool,
+}
+
+impl Context {
+    fn allows(self, scope: Scope) -> bool {
+        match scope {
+            Scope::Everywhere => true,
+            Scope::Review => self.review,
+            Scope::Budget => self.budget,
+            Scope::WhatIf => self.what_if,
+        }
+    }
 }
 
 pub struct Binding {
@@ -41,11 +77,21 @@ pub struct Binding {
     pub help: &'static str,
     /// Shown in the one-line hint bar with this short word, if any.
     pub hint: Option<&'static str>,
-    /// Only in the Review view.
-    pub review: bool,
+    pub scope: Scope,
 }
 
 const fn key(
+    code: KeyCode,
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    scoped(Scope::Everywhere, code, label, action, help, hint)
+}
+
+const fn scoped(
+    scope: Scope,
     code: KeyCode,
     label: &'static str,
     action: Action,
@@ -59,7 +105,7 @@ const fn key(
         action,
         help,
         hint,
-        review: false,
+        scope,
     }
 }
 
@@ -70,15 +116,7 @@ const fn review(
     help: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    Binding {
-        code,
-        modifiers: KeyModifiers::NONE,
-        label,
-        action,
-        help,
-        hint,
-        review: true,
-    }
+    scoped(Scope::Review, code, label, action, help, hint)
 }
 
 pub const BINDINGS: &[Binding] = &[
@@ -186,7 +224,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Quit,
         help: "quit",
         hint: None,
-        review: false,
+        scope: Scope::Everywhere,
     },
     review(
         KeyCode::Char('n'),
@@ -238,33 +276,101 @@ pub const BINDINGS: &[Binding] = &[
         "Review: close the session and write its minutes",
         Some("close"),
     ),
+    scoped(
+        Scope::Budget,
+        KeyCode::Char('b'),
+        "b",
+        Action::BudgetPane,
+        "Monthly: the budget plan and what-if; Annual: channel ROI and response curves",
+        Some("budget"),
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('+'),
+        "+/-",
+        Action::SpendUp,
+        "what-if: move the selected channel's budget up / down a step",
+        Some("what-if"),
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('='),
+        "",
+        Action::SpendUp,
+        "",
+        None,
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('-'),
+        "",
+        Action::SpendDown,
+        "",
+        None,
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('_'),
+        "",
+        Action::SpendDown,
+        "",
+        None,
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('m'),
+        "m",
+        Action::WhatIfMode,
+        "what-if: the rest rebalanced (total stays) or the total changes",
+        Some("mode"),
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('0'),
+        "0",
+        Action::WhatIfReset,
+        "what-if: back to the recommendation",
+        None,
+    ),
 ];
 
-/// The action bound to a key press, if any; Review keys only `in_review`.
-pub fn action_for(key: &KeyEvent, in_review: bool) -> Option<Action> {
+/// The action bound to a key press where the cockpit is, if any. A scoped key comes
+/// first: in the what-if table `m` switches the mode, in Review it marks a delivery.
+pub fn action_for(key: &KeyEvent, context: Context) -> Option<Action> {
     let mods = key.modifiers - KeyModifiers::SHIFT;
     BINDINGS
         .iter()
-        .find(|b| b.code == key.code && b.modifiers == mods && (!b.review || in_review))
+        .find(|b| b.code == key.code && b.modifiers == mods && context.allows(b.scope))
         .map(|b| b.action)
 }
 
-/// Lines of the help overlay: (keys, what they do).
-pub fn help_lines() -> Vec<(&'static str, &'static str)> {
+/// Lines of the help overlay where the cockpit is: (keys, what they do).
+pub fn help_lines(context: Context) -> Vec<(&'static str, &'static str)> {
     BINDINGS
         .iter()
-        .filter(|b| !b.label.is_empty())
+        .filter(|b| !b.label.is_empty() && context.allows(b.scope))
         .map(|b| (b.label, b.help))
         .collect()
 }
 
-/// The hint bar: the most used keys, each with one word (the Review keys in Review).
-pub fn hints(in_review: bool) -> Vec<(&'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| {
-            b.review == in_review || (in_review && matches!(b.action, Action::Help | Action::Quit))
-        })
+/// The hint bar: the most used keys, each with one word. In Review and in the what-if
+/// table their own keys, with help and quit; in Monthly and Annual the budget key too.
+pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
+    let own = |b: &Binding| match b.scope {
+        Scope::Everywhere => {
+            !(context.review || context.what_if)
+                || matches!(b.action, Action::Help | Action::Quit)
+                || (context.what_if && b.action == Action::Down)
+        }
+        Scope::Budget => context.budget && !context.review,
+        scope => context.allows(scope),
+    };
+    // The keys of where the cockpit is come first: they are what the place is for.
+    let scoped = BINDINGS.iter().filter(|b| b.scope != Scope::Everywhere);
+    let general = BINDINGS.iter().filter(|b| b.scope == Scope::Everywhere);
+    scoped
+        .chain(general)
+        .filter(|b| own(b))
         .filter_map(|b| b.hint.map(|h| (b.label, h)))
         .collect()
 }

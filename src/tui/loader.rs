@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Request, Write};
@@ -16,6 +16,7 @@ use super::snapshot::{Snapshot, compute};
 use crate::charter::Charter;
 use crate::report::minutes;
 use crate::rhythm::data::Dataset;
+use crate::rhythm::plan::{self, BudgetPlan};
 use crate::store::{NewDispute, Store};
 
 /// What the loader tells the UI.
@@ -25,6 +26,16 @@ pub enum Loaded {
     Failed(String),
     /// A message for the footer (a write's outcome).
     Notice(String),
+    /// The budget model for the week starting `week` is being fitted: done fraction.
+    Fitting {
+        week: NaiveDate,
+        progress: f64,
+    },
+    /// The budget model for `week`, or why it could not be fitted.
+    Model {
+        week: NaiveDate,
+        outcome: Result<Arc<BudgetPlan>, String>,
+    },
 }
 
 /// How often the loader looks for commits by other processes.
@@ -182,6 +193,39 @@ pub fn apply(
     })
 }
 
+/// How far the fit must have moved before the loader reports progress again.
+const PROGRESS_STEP: f64 = 0.05;
+
+/// Fits the budget model for `week`, reporting progress. Requests that arrive meanwhile
+/// go to `stash`, to be handled next.
+fn fit(
+    charter: &Charter,
+    data: &Dataset,
+    week: NaiveDate,
+    requests: &Receiver<Request>,
+    stash: &mut Vec<Request>,
+    out: &UnboundedSender<Loaded>,
+) -> Result<Arc<BudgetPlan>, String> {
+    let mut reported = 0.0;
+    let _ = out.send(Loaded::Fitting {
+        week,
+        progress: 0.0,
+    });
+    let started = std::time::Instant::now();
+    let outcome = plan::budget_plan(charter, data, week, &mut |progress| {
+        stash.extend(requests.try_iter());
+        if progress - reported >= PROGRESS_STEP {
+            reported = progress;
+            let _ = out.send(Loaded::Fitting { week, progress });
+        }
+    });
+    tracing::debug!(
+        "fitted the budget model for {week} in {:?}",
+        started.elapsed()
+    );
+    outcome.map(Arc::new).map_err(|e| e.to_string())
+}
+
 fn run(
     store: Store,
     charter: Arc<Charter>,
@@ -192,15 +236,24 @@ fn run(
     let mut data: Option<Dataset> = None;
     let mut version = data_version(&store);
     let mut at = None;
+    // The budget model of the last week fitted, for the data loaded now.
+    let mut model: Option<(NaiveDate, Result<Arc<BudgetPlan>, String>)> = None;
+    // Requests that arrived while the model was fitting.
+    let mut stash: Vec<Request> = Vec::new();
     loop {
-        let first = match requests.recv_timeout(POLL) {
-            Ok(r) => Some(r),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => return,
+        let first = if stash.is_empty() {
+            match requests.recv_timeout(POLL) {
+                Ok(r) => Some(r),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            None
         };
         // Writes are all applied, in order; of the computations only the newest matters:
         // older ones are cancelled by skipping them.
-        let mut pending: Vec<Request> = first.into_iter().collect();
+        let mut pending: Vec<Request> = std::mem::take(&mut stash);
+        pending.extend(first);
         pending.extend(requests.try_iter());
         let mut wrote = false;
         for r in &pending {
@@ -238,7 +291,10 @@ fn run(
         if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
             version = data_version(&store);
             match load(&store, &charter) {
-                Ok(d) => data = Some(d),
+                Ok(d) => {
+                    data = Some(d);
+                    model = None;
+                }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");
                     if out.send(Loaded::Failed(e)).is_err() {
@@ -255,7 +311,23 @@ fn run(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()
         );
+        let week = snapshot.weekly.week;
         if out.send(Loaded::Snapshot(Arc::new(snapshot))).is_err() {
+            return;
+        }
+        // The budget model comes after the reviews, which do not wait for it.
+        if model.as_ref().is_none_or(|(w, _)| *w != week) {
+            let outcome = fit(&charter, d, week, &requests, &mut stash, &out);
+            model = Some((week, outcome));
+        }
+        if let Some((week, outcome)) = &model
+            && out
+                .send(Loaded::Model {
+                    week: *week,
+                    outcome: outcome.clone(),
+                })
+                .is_err()
+        {
             return;
         }
     }

@@ -173,6 +173,8 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
                         Loaded::Snapshot(s) => app.loaded(s),
                         Loaded::Failed(e) => app.problem = Some(Problem::Store(e)),
                         Loaded::Notice(m) => app.status = Some(m),
+                        Loaded::Fitting { week, progress } => app.fitting(week, progress),
+                        Loaded::Model { week, outcome } => app.model_loaded(week, outcome),
                     }
                     dirty = true;
                 }
@@ -185,4 +187,5 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
         Ok(())
     })
 }
+pub mod budget;
 pub mod review;

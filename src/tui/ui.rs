@@ -41,7 +41,7 @@ pub fn draw(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     render_body(app, theme, body, buf);
     render_footer(app, theme, footer, buf);
     if app.help {
-        render_help(theme, area, buf);
+        render_help(app, theme, area, buf);
     }
 }
 
@@ -226,16 +226,36 @@ fn render_footer(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         Line::styled(format!(" {status}"), theme.accent()).render(area, buf);
         return;
     }
+    // Help and quit are always shown; the other hints come first while they fit.
+    let (pinned, rest): (Vec<_>, Vec<_>) = keys::hints(app.context())
+        .into_iter()
+        .partition(|(_, what)| matches!(*what, "help" | "quit"));
+    let width = |hints: &[(&str, &str)]| -> usize {
+        hints
+            .iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+            .sum()
+    };
+    let mut room = (area.width as usize).saturating_sub(width(&pinned));
+    let mut shown = Vec::new();
+    for hint in rest {
+        let w = width(&[hint]);
+        if w > room {
+            break;
+        }
+        room -= w;
+        shown.push(hint);
+    }
     let mut spans = Vec::new();
-    for (key, what) in keys::hints(app.tab == Tab::Review) {
+    for (key, what) in shown.iter().chain(&pinned) {
         spans.push(Span::styled(format!(" {key}"), theme.accent()));
         spans.push(Span::styled(format!(" {what} "), theme.dim()));
     }
     Line::from(spans).render(area, buf);
 }
 
-fn render_help(theme: Theme, area: Rect, buf: &mut Buffer) {
-    let lines: Vec<Line> = keys::help_lines()
+fn render_help(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let lines: Vec<Line> = keys::help_lines(app.context())
         .into_iter()
         .map(|(k, what)| {
             Line::from(vec![

@@ -1,4 +1,4 @@
-//! Annual: every KPI year over year, channel ROI (attributed until the model lands), and
+//! Annual: every KPI year over year, channel ROI (attributed next to modelled), and
 //! what the charter's annual review must cover.
 
 use ratatui::buffer::Buffer;
@@ -6,9 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{TableData, kpi_lines, or_no_data, render_detail, render_table};
+use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
 use crate::format;
 use crate::tui::app::App;
+use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
@@ -50,13 +51,17 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     };
     let selected = render_table(app, s, theme, left, buf);
     let a = &s.annual;
+    let plan = app.model.as_ref().and_then(ModelState::plan);
     let mut lines: Vec<Line> = a
         .channels
         .iter()
         .filter(|c| c.spend > 0.0)
         .map(|c| {
+            let modelled = plan
+                .and_then(|p| p.overview.channels.iter().find(|m| m.channel == c.channel))
+                .map_or("—".into(), |m| format!("{:.1}x", m.roi));
             Line::raw(format!(
-                "{:<12} {:>7} → {:>7}  ROAS {:>5} (last year {})",
+                "{:<12} {:>7} → {:>7} ROAS {:>5} ({:>5}) ROI {modelled:>5}",
                 c.channel.chars().take(12).collect::<String>(),
                 format::money(c.spend),
                 format::money(c.pipeline),
@@ -67,7 +72,10 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         })
         .collect();
     lines.push(Line::styled(
-        format!("Modelled ROI, marginal ROI, saturation: {}", a.model_status),
+        budget::model_line(app).unwrap_or_else(|| {
+            "ROI: modelled by the budget model · b: marginal ROI, saturation, response curves"
+                .into()
+        }),
         theme.dim(),
     ));
     let c = &a.charter_review;
@@ -86,7 +94,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     ));
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Channels (attributed, last touch) "))
+        .block(Block::bordered().title(" Channels: ROAS (last year) by last touch, modelled ROI "))
         .render(right, buf);
 
     if app.detail

@@ -2,6 +2,7 @@
 //! selection and the detail pane work the same everywhere) and renders its area.
 
 mod annual;
+mod budget;
 mod charter;
 mod monthly;
 mod quarterly;
@@ -34,6 +35,12 @@ pub struct TableData {
 }
 
 fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
+    if app.budget_shown() {
+        return match app.tab {
+            Tab::Monthly => budget::plan_table(app, theme, width >= WIDE),
+            _ => budget::model_table(app, theme),
+        };
+    }
     match app.tab {
         Tab::Weekly => weekly::table(snap, theme),
         Tab::Monthly => monthly::table(snap, theme),
@@ -65,6 +72,12 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
     // A deliberate fault for the test that the terminal survives a panic inside a view.
     if std::env::var_os("RHYTHM_TEST_PANIC").is_some() {
         panic!("RHYTHM_TEST_PANIC is set: a view panics on purpose");
+    }
+    if app.budget_shown() {
+        return match app.tab {
+            Tab::Monthly => budget::render_plan(app, snap, theme, area, buf),
+            _ => budget::render_model(app, snap, theme, area, buf),
+        };
     }
     match app.tab {
         Tab::Weekly => weekly::render(app, snap, theme, area, buf),

@@ -6,10 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{TableData, kpi_lines, or_no_data, render_detail, render_table, sparkline};
+use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
 use crate::format;
 use crate::rhythm::Figure;
 use crate::tui::app::App;
+use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
@@ -97,7 +98,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         } else {
             Constraint::Length(0)
         },
-        Constraint::Length(4),
+        Constraint::Length(if tall { 8 } else { 5 }),
     ])
     .areas(area);
     if tall {
@@ -133,21 +134,36 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     render_mix(s, theme, mix, buf);
     render_budget(s, theme, budget, buf);
 
-    let text: Vec<Line> = if s.monthly.suggestions.is_empty() {
-        vec![Line::styled(
+    // The budget model's recommendation first, then the month's suggestions.
+    let mut text: Vec<Line> = match app.model.as_ref().and_then(ModelState::plan) {
+        Some(plan) => plan
+            .recommendation
+            .summary()
+            .into_iter()
+            .take(if tall { 2 } else { 1 })
+            .map(|l| Line::styled(format!("• {l}"), theme.accent()))
+            .collect(),
+        None => vec![Line::styled(
+            budget::model_line(app).unwrap_or_default(),
+            theme.dim(),
+        )],
+    };
+    if s.monthly.suggestions.is_empty() {
+        text.push(Line::styled(
             "No channel breaches its CAC ceiling or budget this month.",
             theme.dim(),
-        )]
+        ));
     } else {
-        s.monthly
-            .suggestions
-            .iter()
-            .map(|x| Line::raw(format!("• {}", x.sentence)))
-            .collect()
-    };
+        text.extend(
+            s.monthly
+                .suggestions
+                .iter()
+                .map(|x| Line::raw(format!("• {}", x.sentence))),
+        );
+    }
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Suggestions "))
+        .block(Block::bordered().title(" Budget plan (b: table and what-if) · suggestions "))
         .render(bottom, buf);
 
     if app.detail

@@ -1,0 +1,206 @@
+//! The budget model in the cockpit: the fit's progress, the plan once fitted, and the
+//! what-if scenario played on the Monthly view's plan table. Pure: the loader fits, and
+//! a what-if move is one call to `Planner::what_if` (well under a millisecond), so the
+//! expected pipeline, marginal ROIs and the gap to goal update within the frame.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::app::{App, Request, Tab};
+use super::keys::Action;
+use crate::model::{Scenario, WhatIf};
+use crate::rhythm::plan::BudgetPlan;
+
+/// Where the budget model stands for the reviewed week.
+#[derive(Debug, Clone)]
+pub enum ModelState {
+    /// Fitting on the data through `week`; `progress` from 0 to 1.
+    Fitting {
+        week: NaiveDate,
+        progress: f64,
+    },
+    Ready(Arc<BudgetPlan>),
+    /// The model could not be fitted on the data through `week`: why, and what to do.
+    Failed {
+        week: NaiveDate,
+        reason: String,
+    },
+}
+
+impl ModelState {
+    pub fn week(&self) -> NaiveDate {
+        match self {
+            ModelState::Fitting { week, .. } | ModelState::Failed { week, .. } => *week,
+            ModelState::Ready(p) => p.week,
+        }
+    }
+
+    pub fn plan(&self) -> Option<&Arc<BudgetPlan>> {
+        match self {
+            ModelState::Ready(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// A scenario the user is playing with, on top of the recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIfState {
+    pub mode: WhatIf,
+    pub scenario: Scenario,
+    /// Moves made since the recommendation (0: the scenario is the recommendation).
+    pub moves: usize,
+}
+
+/// A step is this share of the channel's current run-rate over the horizon.
+pub const STEP_SHARE: f64 = 0.10;
+
+/// What a what-if move changes by for channel `i`: a tenth of its run-rate, or of its
+/// upper bound when it has not spent lately, or a hundredth of the total.
+pub fn step(plan: &BudgetPlan, i: usize) -> f64 {
+    let p = &plan.planner;
+    let weeks = f64::from(p.horizon_weeks);
+    let c = &p.channels[i];
+    let base = if c.current_weekly > 0.0 {
+        c.current_weekly
+    } else {
+        c.bounds.max
+    } * weeks;
+    if base > 0.0 {
+        STEP_SHARE * base
+    } else {
+        0.01 * plan.recommendation.total_budget
+    }
+}
+
+/// The scenario of the recommendation itself.
+pub fn recommended(plan: &BudgetPlan, mode: WhatIf) -> WhatIfState {
+    let spend: Vec<f64> = plan
+        .recommendation
+        .channels
+        .iter()
+        .map(|c| c.recommended_spend)
+        .collect();
+    WhatIfState {
+        mode,
+        scenario: plan.planner.scenario(&spend),
+        moves: 0,
+    }
+}
+
+impl App {
+    /// The week the budget model is for: the reviewed week of the current snapshot.
+    pub fn model_week(&self) -> Option<NaiveDate> {
+        self.snapshot.as_ref().map(|s| s.weekly.week)
+    }
+
+    /// The loader reports the fit's progress for `week`.
+    pub fn fitting(&mut self, week: NaiveDate, progress: f64) {
+        if self.model_week() == Some(week) {
+            self.model = Some(ModelState::Fitting { week, progress });
+        }
+    }
+
+    /// The loader's outcome for `week`; stale outcomes (the user moved on) are dropped.
+    pub fn model_loaded(&mut self, week: NaiveDate, outcome: Result<Arc<BudgetPlan>, String>) {
+        if self.model_week() != Some(week) {
+            return;
+        }
+        match outcome {
+            Ok(plan) => {
+                // A refit of the same week keeps the user's scenario when the channels
+                // are the same; anything else starts again from the recommendation.
+                let same_channels =
+                    self.model
+                        .as_ref()
+                        .and_then(ModelState::plan)
+                        .is_some_and(|old| {
+                            old.week == plan.week
+                                && old.planner.channels.len() == plan.planner.channels.len()
+                                && old
+                                    .planner
+                                    .channels
+                                    .iter()
+                                    .zip(&plan.planner.channels)
+                                    .all(|(a, b)| a.channel == b.channel)
+                        });
+                self.what_if = Some(match self.what_if.take() {
+                    Some(w) if same_channels && w.moves > 0 => WhatIfState {
+                        scenario: plan.planner.scenario(&w.scenario.spend),
+                        ..w
+                    },
+                    w => recommended(&plan, w.map_or(WhatIf::Rebalance, |w| w.mode)),
+                });
+                self.model = Some(ModelState::Ready(plan));
+            }
+            Err(reason) => {
+                self.what_if = None;
+                self.model = Some(ModelState::Failed { week, reason });
+            }
+        }
+    }
+
+    /// A new snapshot for another week: the model for it is not there yet.
+    pub(super) fn model_pending(&mut self) {
+        if let Some(week) = self.model_week()
+            && self.model.as_ref().is_none_or(|m| m.week() != week)
+        {
+            self.model = Some(ModelState::Fitting {
+                week,
+                progress: 0.0,
+            });
+            self.what_if = None;
+        }
+    }
+
+    /// The budget plan's table has the focus (Monthly, after `b`).
+    pub fn in_what_if(&self) -> bool {
+        self.budget_pane[self.tab.index()] && self.tab == Tab::Monthly
+    }
+
+    /// The budget keys: the pane toggle, and the what-if moves in the plan table.
+    pub(super) fn on_budget_action(&mut self, action: Action) -> Option<Request> {
+        if action == Action::BudgetPane {
+            let i = self.tab.index();
+            self.budget_pane[i] = !self.budget_pane[i];
+            self.detail = false;
+            self.clamp_selection();
+            return None;
+        }
+        let plan = Arc::clone(self.model.as_ref()?.plan()?);
+        let state = self
+            .what_if
+            .get_or_insert_with(|| recommended(&plan, WhatIf::Rebalance));
+        match action {
+            Action::WhatIfMode => {
+                state.mode = match state.mode {
+                    WhatIf::Rebalance => WhatIf::ChangeTotal,
+                    WhatIf::ChangeTotal => WhatIf::Rebalance,
+                };
+                self.status = Some(match state.mode {
+                    WhatIf::Rebalance => {
+                        "what-if: a move rebalances the other channels; the total stays".into()
+                    }
+                    WhatIf::ChangeTotal => {
+                        "what-if: a move changes the total; the other channels stay".into()
+                    }
+                });
+            }
+            Action::WhatIfReset => *state = recommended(&plan, state.mode),
+            Action::SpendUp | Action::SpendDown => {
+                let rows = super::views::rows(self, self.snapshot.as_ref()?);
+                let (i, _) = rows.get(self.selected()).cloned()?;
+                let state = self.what_if.as_mut()?;
+                let sign = if action == Action::SpendUp { 1.0 } else { -1.0 };
+                let to = state.scenario.spend[i] + sign * step(&plan, i);
+                state.scenario = plan
+                    .planner
+                    .what_if(&state.scenario.spend, i, to, state.mode);
+                state.moves += 1;
+            }
+            _ => {}
+        }
+        None
+    }
+}
