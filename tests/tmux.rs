@@ -126,6 +126,19 @@ fn the_cockpit_in_a_real_terminal() {
     let screen = session.wait_gone("Keys — any key closes");
     assert!(screen.contains("Executive summary"), "{screen}");
 
+    // The budget plan: fitted in the background, then played with.
+    session.keys("b");
+    let plan = session.wait_for("Recommended");
+    assert!(plan.contains("Goal"), "{plan}");
+    session.keys("j");
+    session.keys("+");
+    let moved = session.wait_for("What-if (total stays)");
+    assert!(moved.contains("vs the recommendation"), "{moved}");
+    session.keys("0");
+    session.wait_for("Recommended");
+    session.keys("b");
+    session.wait_for("Executive summary");
+
     // Another process commits to the store: the cockpit notices and refreshes.
     let today = chrono::Utc::now().date_naive();
     let file = tmp.path().join("delivery.csv");
