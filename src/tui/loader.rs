@@ -3,6 +3,7 @@
 //! session's records, and notices when another process commits to the store (SQLite's
 //! `data_version` changes) so the cockpit refreshes.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -193,6 +194,9 @@ pub fn apply(
     })
 }
 
+/// How many weeks' budget models the loader keeps.
+const MODEL_CACHE: usize = 16;
+
 /// How far the fit must have moved before the loader reports progress again.
 const PROGRESS_STEP: f64 = 0.05;
 
@@ -236,8 +240,9 @@ fn run(
     let mut data: Option<Dataset> = None;
     let mut version = data_version(&store);
     let mut at = None;
-    // The budget model of the last week fitted, for the data loaded now.
-    let mut model: Option<(NaiveDate, Result<Arc<BudgetPlan>, String>)> = None;
+    // The budget models fitted for the data loaded now, by week (going back and forth
+    // between periods does not refit).
+    let mut models: BTreeMap<NaiveDate, Result<Arc<BudgetPlan>, String>> = BTreeMap::new();
     // Requests that arrived while the model was fitting.
     let mut stash: Vec<Request> = Vec::new();
     loop {
@@ -293,7 +298,7 @@ fn run(
             match load(&store, &charter) {
                 Ok(d) => {
                     data = Some(d);
-                    model = None;
+                    models.clear();
                 }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");
@@ -316,18 +321,15 @@ fn run(
             return;
         }
         // The budget model comes after the reviews, which do not wait for it.
-        if model.as_ref().is_none_or(|(w, _)| *w != week) {
+        if !models.contains_key(&week) {
+            if models.len() >= MODEL_CACHE {
+                models.pop_first();
+            }
             let outcome = fit(&charter, d, week, &requests, &mut stash, &out);
-            model = Some((week, outcome));
+            models.insert(week, outcome);
         }
-        if let Some((week, outcome)) = &model
-            && out
-                .send(Loaded::Model {
-                    week: *week,
-                    outcome: outcome.clone(),
-                })
-                .is_err()
-        {
+        let outcome = models[&week].clone();
+        if out.send(Loaded::Model { week, outcome }).is_err() {
             return;
         }
     }
