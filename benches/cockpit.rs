@@ -2,6 +2,9 @@
 //! the first frame with data (open the store, load, compute every review, draw) within
 //! 100 ms, and a view or period switch within one frame (16 ms).
 //!
+//! Then the budget model: fitting it for the reviewed week (in the loader, while the
+//! reviews are already on screen), and a what-if key press with its redraw (one frame).
+//!
 //! `RHYTHM_BENCH_USAGE` overrides the usage events (default 1,000,000).
 
 use std::hint::black_box;
@@ -16,6 +19,8 @@ use ratatui::backend::TestBackend;
 use rhythm::charter::Charter;
 use rhythm::demo::scale::{Scale, fill};
 use rhythm::store::Store;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rhythm::rhythm::plan::budget_plan;
 use rhythm::tui::app::{App, Tab};
 use rhythm::tui::snapshot::compute;
 use rhythm::tui::theme::Theme;
@@ -143,6 +148,39 @@ fn bench(c: &mut Criterion) {
         first.as_secs_f64() * 1e3,
         view.as_secs_f64() * 1e3,
         period.as_secs_f64() * 1e3
+    );
+
+    // The budget model for the reviewed week, then what-if presses in Monthly's plan.
+    app.loaded(Arc::new(compute(&charter, &data, at())));
+    let week = app.model_week().unwrap();
+    let fit = || budget_plan(&charter, &data, week, &mut |_| {}).unwrap();
+    let t = Instant::now();
+    let plan = Arc::new(fit());
+    let fitted = t.elapsed();
+    app.model_loaded(week, Ok(plan));
+    app.tab = Tab::Monthly;
+    let press = |app: &mut App, c: char| {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    };
+    press(&mut app, 'b');
+    let mut up = true;
+    let mut what_if = || {
+        // Alternate + and - on the selected channel, so the scenario stays in range.
+        press(&mut app, if up { '+' } else { '-' });
+        up = !up;
+        draw(&app);
+    };
+    let mut group = c.benchmark_group("cockpit_budget");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("what_if_key_and_redraw", |b| b.iter(&mut what_if));
+    group.finish();
+    let key = median(&mut what_if);
+    eprintln!(
+        "budget model on 5y x 30 channels: fit + plan for the reviewed week {:.0} ms (in the background), what-if key + redraw {:.2} ms (bar 16)",
+        fitted.as_secs_f64() * 1e3,
+        key.as_secs_f64() * 1e3
     );
 }
 
