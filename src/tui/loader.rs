@@ -1,9 +1,8 @@
 //! The loader: a thread that owns the store's connection (never held across an
-//! `.await`), loads the dataset, computes snapshots on request, commits the review
-//! session's records, and notices when another process commits to the store (SQLite's
+//! `.await`), loads the dataset, computes snapshots on request, hands the fitter the
+//! week of each, commits the review session's records, and notices when another process commits to the store (SQLite's
 //! `data_version` changes) so the cockpit refreshes.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -13,11 +12,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Request, Write};
+use super::fitter;
 use super::snapshot::{Snapshot, compute};
 use crate::charter::Charter;
 use crate::report::minutes;
 use crate::rhythm::data::Dataset;
-use crate::rhythm::plan::{self, BudgetPlan};
+use crate::rhythm::plan::BudgetPlan;
 use crate::store::{NewDispute, Store};
 
 /// What the loader tells the UI.
@@ -194,42 +194,6 @@ pub fn apply(
     })
 }
 
-/// How many weeks' budget models the loader keeps.
-const MODEL_CACHE: usize = 16;
-
-/// How far the fit must have moved before the loader reports progress again.
-const PROGRESS_STEP: f64 = 0.05;
-
-/// Fits the budget model for `week`, reporting progress. Requests that arrive meanwhile
-/// go to `stash`, to be handled next.
-fn fit(
-    charter: &Charter,
-    data: &Dataset,
-    week: NaiveDate,
-    requests: &Receiver<Request>,
-    stash: &mut Vec<Request>,
-    out: &UnboundedSender<Loaded>,
-) -> Result<Arc<BudgetPlan>, String> {
-    let mut reported = 0.0;
-    let _ = out.send(Loaded::Fitting {
-        week,
-        progress: 0.0,
-    });
-    let started = std::time::Instant::now();
-    let outcome = plan::budget_plan(charter, data, week, &mut |progress| {
-        stash.extend(requests.try_iter());
-        if progress - reported >= PROGRESS_STEP {
-            reported = progress;
-            let _ = out.send(Loaded::Fitting { week, progress });
-        }
-    });
-    tracing::debug!(
-        "fitted the budget model for {week} in {:?}",
-        started.elapsed()
-    );
-    outcome.map(Arc::new).map_err(|e| e.to_string())
-}
-
 fn run(
     store: Store,
     charter: Arc<Charter>,
@@ -237,28 +201,21 @@ fn run(
     requests: Receiver<Request>,
     out: UnboundedSender<Loaded>,
 ) {
-    let mut data: Option<Dataset> = None;
+    let mut data: Option<Arc<Dataset>> = None;
+    // Each load of the dataset gets a number, so the fitter knows when its models are old.
+    let mut generation = 0u64;
+    let (fits, _fitter) = fitter::spawn(Arc::clone(&charter), out.clone());
     let mut version = data_version(&store);
     let mut at = None;
-    // The budget models fitted for the data loaded now, by week (going back and forth
-    // between periods does not refit).
-    let mut models: BTreeMap<NaiveDate, Result<Arc<BudgetPlan>, String>> = BTreeMap::new();
-    // Requests that arrived while the model was fitting.
-    let mut stash: Vec<Request> = Vec::new();
     loop {
-        let first = if stash.is_empty() {
-            match requests.recv_timeout(POLL) {
-                Ok(r) => Some(r),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            None
+        let first = match requests.recv_timeout(POLL) {
+            Ok(r) => Some(r),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return,
         };
         // Writes are all applied, in order; of the computations only the newest matters:
         // older ones are cancelled by skipping them.
-        let mut pending: Vec<Request> = std::mem::take(&mut stash);
-        pending.extend(first);
+        let mut pending: Vec<Request> = first.into_iter().collect();
         pending.extend(requests.try_iter());
         let mut wrote = false;
         for r in &pending {
@@ -297,8 +254,8 @@ fn run(
             version = data_version(&store);
             match load(&store, &charter) {
                 Ok(d) => {
-                    data = Some(d);
-                    models.clear();
+                    data = Some(Arc::new(d));
+                    generation += 1;
                 }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");
@@ -320,17 +277,11 @@ fn run(
         if out.send(Loaded::Snapshot(Arc::new(snapshot))).is_err() {
             return;
         }
-        // The budget model comes after the reviews, which do not wait for it.
-        if !models.contains_key(&week) {
-            if models.len() >= MODEL_CACHE {
-                models.pop_first();
-            }
-            let outcome = fit(&charter, d, week, &requests, &mut stash, &out);
-            models.insert(week, outcome);
-        }
-        let outcome = models[&week].clone();
-        if out.send(Loaded::Model { week, outcome }).is_err() {
-            return;
-        }
+        // The budget model comes after the reviews, which never wait for it.
+        let _ = fits.send(fitter::Job {
+            week,
+            data: Arc::clone(d),
+            generation,
+        });
     }
 }

@@ -188,4 +188,5 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
     })
 }
 pub mod budget;
+pub mod fitter;
 pub mod review;
