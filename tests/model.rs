@@ -11,7 +11,11 @@
 //! attributed ROAS" is run on the same data and must capture less.
 //!
 //! The two tests below are one draw each (seeds 1 and 2, chosen before the model was
-//! tuned); `accuracy_over_many_seeds` prints the spread over many draws.
+//! tuned); `accuracy_over_many_seeds` prints the spread over many draws. Over seeds 1–12
+//! it reads: own world, ROI error within 20% in 11/12, ≥ 90% captured in 7/12, the 90%
+//! ROI intervals holding the true ROI in 73/84 channel fits; the world not assumed,
+//! 10/12, 6/12 and 80/84. The capture bar is not met in every draw: with the true
+//! curve shapes given and only the scales fitted, 3 of 24 Hill draws still fall short.
 
 use std::process::{Command, Output};
 

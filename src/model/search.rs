@@ -2,9 +2,11 @@
 //! channel at a time against the rest held fixed, each candidate's linear effects fitted
 //! exactly (least squares, non-negative channel effects) with two weak priors:
 //!
-//! - on the curve: half-saturation near the channel's mean adstock, shape near 1.2, decay
-//!   near 0.4 — wide enough that data which can tell wins, firm enough that a flat
-//!   likelihood (a channel that never went dark) does not pick an extreme curve;
+//! - on the curve: half-saturation near the channel's mean adstock, shape near 1.2 (but
+//!   free to reach the steep S-curves of 3–3.5 that logistic-like responses need when the
+//!   data show them), decay near 0.4 — wide enough that data which can tell wins, firm
+//!   enough that a flat likelihood (a channel that never went dark) does not pick an
+//!   extreme curve;
 //! - on the ROI: each channel's ROI near the pooled ROI of all paid media (factor-of-two
 //!   spread), so a channel whose spend barely moved borrows strength from the portfolio
 //!   instead of taking the intercept's share. The pooled ROI is itself re-estimated each
@@ -20,14 +22,16 @@ use super::nnls;
 pub const DECAYS: [f64; 9] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 /// Candidate half-saturations, as multiples of the channel's mean adstock.
 pub const KAPPAS: [f64; 8] = [0.3, 0.45, 0.65, 0.9, 1.25, 1.75, 2.5, 3.5];
-/// Candidate Hill shapes.
-pub const SHAPES: [f64; 5] = [1.0, 1.25, 1.5, 2.0, 2.5];
+/// Candidate Hill shapes. Up to 3.5: a response that switches on over a narrow range of
+/// spend (a logistic S-curve) is a Hill curve of shape 3 or more; capped at 2.5 and held
+/// near 1.2, the fit made such channels look linear and over-moved budget into them.
+pub const SHAPES: [f64; 7] = [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5];
 /// Baseline regressors: intercept, trend, four Fourier terms, the holiday weeks.
 pub const BASELINE_COLUMNS: usize = 6 + HOLIDAY_WEEKS;
 
 /// The curve prior: centres and widths (log scale for the half-saturation multiple).
 const PRIOR_KAPPA: (f64, f64) = (1.0, 0.9);
-const PRIOR_SHAPE: (f64, f64) = (1.2, 0.5);
+const PRIOR_SHAPE: (f64, f64) = (1.2, 0.75);
 const PRIOR_DECAY: (f64, f64) = (0.4, 0.4);
 /// The ROI prior's relative width.
 const ROI_SPREAD: f64 = 0.5;

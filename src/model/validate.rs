@@ -19,6 +19,17 @@ pub const BOOTSTRAP_REPLICATES: usize = 20;
 pub const BLOCK_WEEKS: usize = 8;
 /// The interval's coverage: 5th to 95th percentile.
 pub const INTERVAL: (f64, f64) = (0.05, 0.95);
+/// The standard normal's 95th percentile: a 90% interval is ±this many deviations.
+const Z90: f64 = 1.645;
+/// The model's own uncertainty about an ROI, as a standard deviation of its logarithm
+/// (0.15: about ±15%), added in quadrature to the bootstrap's. Resampling the residuals
+/// of the fit reproduces the noise but not the error of the model's structure — the
+/// priors' pull toward the pooled ROI, a curve family the market may not follow, a
+/// channel that never went dark — so the bootstrap alone held the true ROI in only 68%
+/// of its nominal 90% intervals on simulated histories. 0.15 is the smallest value that
+/// brings that to about 90% on seeds 101–130 of both simulated worlds (held out from
+/// the seeds the accuracy sweep reports).
+pub const MODEL_SPREAD: f64 = 0.15;
 
 /// Forecast accuracy over weeks the fit did not see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,8 +149,10 @@ pub fn forecast_score(
 /// ROI intervals by a block bootstrap: the residuals of the fit resampled in circular
 /// blocks of `BLOCK_WEEKS` weeks (keeping a month of autocorrelation), the model refitted
 /// to each resampled history — curves included, starting from the fit's own and for at
-/// most two sweeps — and the 5th to 95th percentile of each channel's ROI taken. Seeded:
-/// the same model and history give the same intervals. `history` is the fit's window.
+/// most two sweeps — and the 5th to 95th percentile of each channel's ROI taken, each
+/// side then widened by the model's own uncertainty (`MODEL_SPREAD`). Nominal 90%:
+/// on simulated histories they hold the true ROI about 85–95% of the time. Seeded: the
+/// same model and history give the same intervals. `history` is the fit's window.
 pub fn roi_intervals(
     model: &ResponseModel,
     history: &History,
@@ -180,14 +193,41 @@ pub fn roi_intervals(
         .zip(draws)
         .map(|(c, mut d)| {
             d.sort_by(f64::total_cmp);
+            let (low, high) = widen(c.roi, quantile(&d, INTERVAL.0), quantile(&d, INTERVAL.1));
             RoiInterval {
                 channel: c.channel.clone(),
                 roi: c.roi,
-                low: quantile(&d, INTERVAL.0).min(c.roi),
-                high: quantile(&d, INTERVAL.1).max(c.roi),
+                low,
+                high,
             }
         })
         .collect()
+}
+
+/// The interval around `roi` whose each side adds `MODEL_SPREAD` in quadrature (on the
+/// log scale) to the bootstrap's percentile on that side (`low`, `high`; NaN when no
+/// refit succeeded: the model's spread alone).
+fn widen(roi: f64, low: f64, high: f64) -> (f64, f64) {
+    if roi <= 0.0 {
+        return (low.min(roi).max(0.0), high.max(roi));
+    }
+    let side = |bound: f64| {
+        let s = if bound > 0.0 {
+            (roi / bound).ln().abs() / Z90
+        } else {
+            0.0
+        };
+        Z90 * (s * s + MODEL_SPREAD * MODEL_SPREAD).sqrt()
+    };
+    let low = if low.is_nan() { roi } else { low.min(roi) };
+    let high = if high.is_nan() { roi } else { high.max(roi) };
+    // A bootstrap low at or below 0 is kept as it is: no log scale to widen on.
+    let low = if low > 0.0 {
+        roi * (-side(low)).exp()
+    } else {
+        low.max(0.0)
+    };
+    (low, roi * side(high).exp())
 }
 
 /// The q-quantile of sorted values, interpolated.
@@ -233,6 +273,20 @@ mod tests {
         for r in &a {
             assert!(r.low <= r.roi && r.roi <= r.high, "{r:?}");
         }
+    }
+
+    #[test]
+    fn the_model_spread_widens_each_side_in_quadrature() {
+        // A bootstrap with no spread: the model's alone, ±1.645 × 0.15 on the log scale.
+        let (low, high) = widen(10.0, 10.0, 10.0);
+        assert!((low - 10.0 * (-Z90 * MODEL_SPREAD).exp()).abs() < 1e-9);
+        assert!((high - 10.0 * (Z90 * MODEL_SPREAD).exp()).abs() < 1e-9);
+        // A wide bootstrap side stays about as wide; a narrow one grows.
+        let (low, high) = widen(10.0, 5.0, 10.5);
+        assert!(low < 5.0 && low > 4.5, "{low}");
+        assert!(high > 12.5, "{high}");
+        let (low, _) = widen(10.0, f64::NAN, f64::NAN);
+        assert!(low < 10.0);
     }
 
     #[test]
