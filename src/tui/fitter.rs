@@ -1,0 +1,113 @@
+//! The fitter: a thread that fits the budget model for the reviewed week, so neither the
+//! UI nor the loader ever waits for a fit. The loader hands it the dataset it loaded and
+//! the week of each snapshot it sent; the fitter answers the UI directly with progress and
+//! then the model (or why there is none). Models are kept per week for the dataset they
+//! were fitted on; a job that arrives while a fit runs is taken as soon as it ends, and
+//! only the newest job is worked on.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+
+use chrono::NaiveDate;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::loader::Loaded;
+use crate::charter::Charter;
+use crate::rhythm::data::Dataset;
+use crate::rhythm::plan::{self, BudgetPlan};
+
+/// Fit the model on `data` (the loader's dataset number `generation`) for `week`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub week: NaiveDate,
+    pub data: Arc<Dataset>,
+    pub generation: u64,
+}
+
+/// How many weeks' models the fitter keeps for one dataset.
+const CACHE: usize = 16;
+/// How far the fit must have moved before the fitter reports progress again.
+const PROGRESS_STEP: f64 = 0.05;
+
+/// Starts the fitter; it stops when the loader drops its end of `jobs`.
+pub fn spawn(
+    charter: Arc<Charter>,
+    out: UnboundedSender<Loaded>,
+) -> (Sender<Job>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name("rhythm-fitter".into())
+        .spawn(move || run(&charter, &rx, &out))
+        .expect("the fitter thread starts");
+    (tx, handle)
+}
+
+fn run(charter: &Charter, jobs: &Receiver<Job>, out: &UnboundedSender<Loaded>) {
+    let mut models: BTreeMap<NaiveDate, Result<Arc<BudgetPlan>, String>> = BTreeMap::new();
+    let mut generation = None;
+    let mut next: Option<Job> = None;
+    loop {
+        let job = match next.take() {
+            Some(job) => job,
+            None => match jobs.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        // Only the newest job matters.
+        let job = jobs.try_iter().last().unwrap_or(job);
+        if generation != Some(job.generation) {
+            models.clear();
+            generation = Some(job.generation);
+        }
+        if !models.contains_key(&job.week) {
+            if models.len() >= CACHE {
+                models.pop_first();
+            }
+            let outcome = fit(charter, &job, jobs, &mut next, out);
+            models.insert(job.week, outcome);
+        }
+        let outcome = models[&job.week].clone();
+        if out
+            .send(Loaded::Model {
+                week: job.week,
+                outcome,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Fits for `job`, reporting progress; a job that arrives meanwhile goes to `next`.
+fn fit(
+    charter: &Charter,
+    job: &Job,
+    jobs: &Receiver<Job>,
+    next: &mut Option<Job>,
+    out: &UnboundedSender<Loaded>,
+) -> Result<Arc<BudgetPlan>, String> {
+    let week = job.week;
+    let mut reported = 0.0;
+    let _ = out.send(Loaded::Fitting {
+        week,
+        progress: 0.0,
+    });
+    let started = std::time::Instant::now();
+    let outcome = plan::budget_plan(charter, &job.data, week, &mut |progress| {
+        if let Some(newer) = jobs.try_iter().last() {
+            *next = Some(newer);
+        }
+        if progress - reported >= PROGRESS_STEP {
+            reported = progress;
+            let _ = out.send(Loaded::Fitting { week, progress });
+        }
+    });
+    tracing::debug!(
+        "fitted the budget model for {week} in {:?}",
+        started.elapsed()
+    );
+    outcome.map(Arc::new).map_err(|e| e.to_string())
+}
