@@ -281,7 +281,7 @@ pub const BINDINGS: &[Binding] = &[
         KeyCode::Char('b'),
         "b",
         Action::BudgetPane,
-        "Monthly: the budget plan and what-if; Annual: channel ROI and response curves",
+        "the budget model: Monthly's plan, Annual's ROI and curves",
         Some("budget"),
     ),
     scoped(
@@ -289,7 +289,7 @@ pub const BINDINGS: &[Binding] = &[
         KeyCode::Char('+'),
         "+/-",
         Action::SpendUp,
-        "what-if: move the selected channel's budget up / down a step",
+        "what-if: the selected channel's budget up / down a step",
         Some("what-if"),
     ),
     scoped(
@@ -321,7 +321,7 @@ pub const BINDINGS: &[Binding] = &[
         KeyCode::Char('m'),
         "m",
         Action::WhatIfMode,
-        "what-if: the rest rebalanced (total stays) or the total changes",
+        "what-if: rebalance the rest, or change the total",
         Some("mode"),
     ),
     scoped(
@@ -373,4 +373,39 @@ pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
         .filter(|b| own(b))
         .filter_map(|b| b.hint.map(|h| (b.label, h)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_help_line_fits_the_help_popup() {
+        // The popup is 76 wide: 2 borders, a 12-wide key column and 2 spaces.
+        for b in BINDINGS {
+            assert!(b.label.chars().count() <= 12, "{}", b.label);
+            assert!(b.help.chars().count() <= 60, "{}", b.help);
+        }
+    }
+
+    #[test]
+    fn a_key_means_what_its_place_says() {
+        let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
+        let review = Context {
+            review: true,
+            ..Context::default()
+        };
+        let what_if = Context {
+            budget: true,
+            what_if: true,
+            ..Context::default()
+        };
+        assert_eq!(action_for(&m, review), Some(Action::MarkDelivered));
+        assert_eq!(action_for(&m, what_if), Some(Action::WhatIfMode));
+        assert_eq!(action_for(&m, Context::default()), None);
+        let plus = KeyEvent::new(KeyCode::Char('+'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(&plus, what_if), Some(Action::SpendUp));
+        assert!(help_lines(what_if).iter().any(|(k, _)| *k == "+/-"));
+        assert!(!help_lines(review).iter().any(|(k, _)| *k == "+/-"));
+    }
 }
