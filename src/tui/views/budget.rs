@@ -263,7 +263,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
     let o = &plan.overview;
     TableData {
         title: format!(
-            "Channel ROI — modelled {} to {} vs attributed",
+            "Channel ROI · fit {} to {}",
             o.fit_start, o.fit_end
         ),
         header,
