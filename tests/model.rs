@@ -12,7 +12,7 @@
 //!
 //! The two tests below are one draw each (seeds 1 and 2, chosen before the model was
 //! tuned); `accuracy_over_many_seeds` prints the spread over many draws. Over seeds 1–12
-//! it reads: own world, ROI error within 20% in 11/12, ≥ 90% captured in 7/12, the 90%
+//! it reads: own world, ROI error within 20% in 11/12, ≥ 90% captured in 8/12, the 90%
 //! ROI intervals holding the true ROI in 73/84 channel fits; the world not assumed,
 //! 10/12, 6/12 and 80/84. The capture bar is not met in every draw: with the true
 //! curve shapes given and only the scales fitted, 3 of 24 Hill draws still fall short.
@@ -31,7 +31,11 @@ const HORIZON: usize = 13;
 struct Judgement {
     roi_errors: Vec<(String, f64, f64, f64)>,
     median_roi_error: f64,
+    /// Of the uplift the true optimum achieves under the same bounds as the model.
     capture: f64,
+    /// Of the uplift the true optimum achieves under the plain 0.5x-2x bounds, which let
+    /// it go past the levels the data has shown (stricter; reported, not the bar).
+    capture_loose: f64,
     naive_capture: f64,
     optimum_uplift: f64,
     /// The true weekly pipeline of the current mix (media only).
@@ -51,8 +55,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Fits, recommends, and scores the recommendation and the naive rule against the true
 /// curves. The current mix is the last 13 weeks' run-rate and the budget its total. The
 /// model recommends within its own bounds (0.5x-2x run-rate, capped at the highest level
-/// its data shows the channel at); the true optimum and the naive rule get the plain
-/// 0.5x-2x bounds, looser, so the comparison is if anything harsher on the model.
+/// its data shows the channel at — the bounds it prints, which the CMO signs off); the
+/// true optimum and the naive rule get the same bounds, as the bar says. What the
+/// true optimum would add past the levels the data shows (plain 0.5x-2x bounds) is
+/// reported beside it.
 fn judge(sim: &Simulation) -> Judgement {
     let fitted = model::fit(&sim.history).expect("the model fits");
     let truth = &sim.truth.channels;
@@ -96,8 +102,10 @@ fn judge(sim: &Simulation) -> Judgement {
         .collect();
     let room: f64 = model_bounds.iter().map(|b| b.max).sum();
     let recommended = optimize::allocate(&curves, &model_bounds, budget.min(room)).unwrap();
-    let optimum = optimize::allocate(truth, &bounds, budget).unwrap();
-    let naive = naive_rule(&roas, &bounds, budget);
+    let spendable = budget.min(room);
+    let optimum = optimize::allocate(truth, &model_bounds, spendable).unwrap();
+    let loose_optimum = optimize::allocate(truth, &bounds, budget).unwrap();
+    let naive = naive_rule(&roas, &model_bounds, spendable);
     let value = |x: &[f64]| total_pipeline(truth, x);
     let base = value(&current);
     let optimum_uplift = value(&optimum) - base;
@@ -105,6 +113,7 @@ fn judge(sim: &Simulation) -> Judgement {
         median_roi_error: median(roi_errors.iter().map(|e| e.3).collect()),
         roi_errors,
         capture: (value(&recommended) - base) / optimum_uplift,
+        capture_loose: (value(&recommended) - base) / (value(&loose_optimum) - base),
         naive_capture: (value(&naive) - base) / optimum_uplift,
         optimum_uplift,
         current_pipeline: base,
@@ -138,8 +147,9 @@ fn report(world: &str, j: &Judgement) {
         );
     }
     println!(
-        "  uplift captured: model {:.1}%, naive highest-attributed-ROAS rule {:.1}% (true optimum +{:.0} pipeline/week)",
+        "  uplift captured: model {:.1}% ({:.1}% of the optimum past the levels seen), naive highest-attributed-ROAS rule {:.1}% (true optimum +{:.0} pipeline/week)",
         100.0 * j.capture,
+        100.0 * j.capture_loose,
         100.0 * j.naive_capture,
         j.optimum_uplift
     );
@@ -192,11 +202,13 @@ fn accuracy_over_many_seeds() {
     ] {
         let (mut errors, mut captures, mut naive, mut coverage) = (vec![], vec![], vec![], (0, 0));
         let mut room = vec![];
+        let mut loose = vec![];
         for seed in 1..=seeds {
             let sim = simulate::simulate(truth.clone(), WEEKS, seed);
             let j = judge(&sim);
             errors.push(j.median_roi_error);
             captures.push(j.capture);
+            loose.push(j.capture_loose);
             naive.push(j.naive_capture);
             room.push(j.optimum_uplift / j.current_pipeline);
             let fitted = model::fit(&sim.history).unwrap();
@@ -232,6 +244,12 @@ fn accuracy_over_many_seeds() {
             pct(&captures),
             100.0 * median(captures.clone()),
             pass(&captures, &|c| c >= 0.90)
+        );
+        println!(
+            "  of the optimum with plain 0.5x-2x bounds (past the levels seen) % [{}]: median {:.1}%, at least 90% in {}/{seeds}",
+            pct(&loose),
+            100.0 * median(loose.clone()),
+            pass(&loose, &|c| c >= 0.90)
         );
         println!(
             "  the true optimum's uplift, % of the current mix's media pipeline [{}]",

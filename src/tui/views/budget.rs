@@ -262,10 +262,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
     };
     let o = &plan.overview;
     TableData {
-        title: format!(
-            "Channel ROI · fit {} to {}",
-            o.fit_start, o.fit_end
-        ),
+        title: format!("Channel ROI · fit {} to {}", o.fit_start, o.fit_end),
         header,
         widths,
         styles: o
