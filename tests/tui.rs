@@ -48,7 +48,7 @@ fn model() -> Arc<BudgetPlan> {
     static MODEL: OnceLock<Arc<BudgetPlan>> = OnceLock::new();
     Arc::clone(MODEL.get_or_init(|| {
         let week = snapshot_at(at()).weekly.week;
-        Arc::new(budget_plan(&charter(), &demo().1, week, &mut |_| {}).unwrap())
+        Arc::new(budget_plan(&charter(), &demo().1, week, &mut |_| true).unwrap())
     }))
 }
 
@@ -435,5 +435,46 @@ fn the_loader_fits_the_model_after_the_reviews_with_progress() {
     }
     assert!(!refit);
     drop(tx);
+    handle.join().unwrap();
+}
+
+#[test]
+fn a_job_for_another_week_stops_the_running_fit() {
+    use rhythm::tui::fitter::{Job, spawn};
+    use rhythm::tui::loader::Loaded;
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let (jobs, handle) = spawn(charter(), out);
+    let data = Arc::new(demo().1.clone());
+    let week = snapshot_at(at()).weekly.week;
+    let earlier = week - chrono::Duration::days(7);
+    let job = |week| Job {
+        week,
+        data: Arc::clone(&data),
+        generation: 1,
+    };
+    jobs.send(job(earlier)).unwrap();
+    // Once the earlier week's fit has started, ask for another week.
+    match results.blocking_recv().expect("the fitter answers") {
+        Loaded::Fitting { week: w, .. } if w == earlier => {}
+        other => panic!("unexpected {other:?}"),
+    }
+    jobs.send(job(week)).unwrap();
+    let first = loop {
+        match results.blocking_recv().expect("the fitter answers") {
+            Loaded::Model { week, outcome } => break (week, outcome),
+            Loaded::Fitting { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(
+        first.0, week,
+        "the earlier week's fit was dropped, not finished"
+    );
+    assert_eq!(
+        first.1.unwrap().recommendation,
+        model().recommendation,
+        "the newest job's model"
+    );
+    drop(jobs);
     handle.join().unwrap();
 }

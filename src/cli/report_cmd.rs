@@ -84,7 +84,7 @@ pub fn render(
             }
         }
         (Review::Annual, f) => {
-            let model = plan::budget_plan(charter, data, week, &mut |_| {});
+            let model = plan::budget_plan(charter, data, week, &mut |_| true);
             let r = annual::with_model(
                 charter,
                 annual::review(charter, data, week, at),

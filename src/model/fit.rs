@@ -141,18 +141,19 @@ impl ResponseModel {
 
 /// Fits the model to every week of `history`.
 pub fn fit(history: &History) -> Result<ResponseModel, ModelError> {
-    fit_from(history, None, MAX_SWEEPS, &mut |_| {})
+    fit_from(history, None, MAX_SWEEPS, &mut |_| true)
 }
 
 /// `fit`, telling `progress` how far the search is (0..1, then 1 at the end): for a
-/// fit run in the background behind a progress bar.
+/// fit run in the background behind a progress bar. `progress` returns whether to go
+/// on: false stops the search at once with `ModelError::Cancelled`.
 pub fn fit_with_progress(
     history: &History,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<ResponseModel, ModelError> {
-    let model = fit_from(history, None, MAX_SWEEPS, progress);
+    let model = fit_from(history, None, MAX_SWEEPS, progress)?;
     progress(1.0);
-    model
+    Ok(model)
 }
 
 /// Fits with the search started from `start`'s curves (None: a neutral start) and at
@@ -161,7 +162,7 @@ pub(crate) fn fit_from(
     history: &History,
     start: Option<&ResponseModel>,
     max_sweeps: usize,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<ResponseModel, ModelError> {
     let n = history.len();
     if n < MIN_WEEKS {
@@ -202,7 +203,9 @@ pub(crate) fn fit_from(
         None => neutral_start(media.len()),
     };
     let mut search = Search::new(baseline_columns(history), &y, &candidates, spend, choices);
-    search.run(max_sweeps, progress);
+    if !search.run(max_sweeps, progress) {
+        return Err(ModelError::Cancelled);
+    }
     let beta = search.solve_current();
     let fitted: Vec<f64> = search.fitted(&beta).iter().map(|f| f * y_scale).collect();
     Ok(assemble(
@@ -361,8 +364,19 @@ mod tests {
         let sim = simulate::simulate(simulate::hill_truth(), 104, 11);
         let a = fit(&sim.history).unwrap();
         let mut heard = Vec::new();
-        let b = fit_with_progress(&sim.history, &mut |p| heard.push(p)).unwrap();
+        let b = fit_with_progress(&sim.history, &mut |p| {
+            heard.push(p);
+            true
+        })
+        .unwrap();
         assert_eq!(a, b);
+        let mut calls = 0;
+        let stopped = fit_with_progress(&sim.history, &mut |_| {
+            calls += 1;
+            calls < 3
+        });
+        assert_eq!(stopped, Err(ModelError::Cancelled));
+        assert_eq!(calls, 3, "the search stops at the first refusal");
         assert!(heard.windows(2).all(|w| w[0] <= w[1]), "{heard:?}");
         assert_eq!(heard.last(), Some(&1.0));
         assert!(a.version.starts_with("mmm-1:"), "{}", a.version);

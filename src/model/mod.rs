@@ -113,4 +113,7 @@ pub enum ModelError {
     BadHorizon(u32),
     #[error("{0}")]
     BadInput(String),
+    /// The caller stopped the fit (the cockpit moved on to another week).
+    #[error("the fit was stopped before it finished")]
+    Cancelled,
 }

@@ -197,8 +197,9 @@ impl<'a> Search<'a> {
 
     /// Sweeps over the channels until a sweep changes nothing (or `max_sweeps`).
     /// `progress` hears the share of the largest possible search done (0..1) after each
-    /// channel; the search usually ends well before 1.
-    pub fn run(&mut self, max_sweeps: usize, progress: &mut dyn FnMut(f64)) {
+    /// channel (the search usually ends well before 1) and says whether to go on.
+    /// Returns false when it said stop.
+    pub fn run(&mut self, max_sweeps: usize, progress: &mut dyn FnMut(f64) -> bool) -> bool {
         let mut z = Vec::new();
         let dof = (self.y.len() as f64 - self.columns.len() as f64).max(1.0);
         let steps = (max_sweeps * self.candidates.len()).max(1) as f64;
@@ -234,12 +235,15 @@ impl<'a> Search<'a> {
                     self.choices[c] = best_choice;
                     changed = true;
                 }
-                progress((sweep * self.candidates.len() + c + 1) as f64 / steps);
+                if !progress((sweep * self.candidates.len() + c + 1) as f64 / steps) {
+                    return false;
+                }
             }
             if !changed {
                 break;
             }
         }
+        true
     }
 
     /// The penalised residual sum of squares with column `j` replaced by `z`, and the

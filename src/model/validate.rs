@@ -178,7 +178,7 @@ pub fn roi_intervals(
             }
             t += BLOCK_WEEKS;
         }
-        let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| {}) else {
+        let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| true) else {
             continue;
         };
         for (c, d) in model.channels.iter().zip(draws.iter_mut()) {

@@ -28,12 +28,13 @@ pub struct BudgetPlan {
 }
 
 /// Fits the model on the data through the week starting `week` and recommends, calling
-/// `progress` with the fit's completed fraction (0 to 1) as it goes.
+/// `progress` with the fit's completed fraction (0 to 1) as it goes; when `progress`
+/// returns false the fit stops with `ModelError::Cancelled`.
 pub fn budget_plan(
     charter: &Charter,
     data: &Dataset,
     week: NaiveDate,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<BudgetPlan, ModelError> {
     let history = History::from_dataset(data, week)?;
     let fitted = model::fit_with_progress(&history, progress)?;

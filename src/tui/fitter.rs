@@ -2,8 +2,8 @@
 //! UI nor the loader ever waits for a fit. The loader hands it the dataset it loaded and
 //! the week of each snapshot it sent; the fitter answers the UI directly with progress and
 //! then the model (or why there is none). Models are kept per week for the dataset they
-//! were fitted on; a job that arrives while a fit runs is taken as soon as it ends, and
-//! only the newest job is worked on.
+//! were fitted on. Only the newest job is worked on: one for another week or dataset
+//! that arrives while a fit runs stops that fit at once.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::loader::Loaded;
 use crate::charter::Charter;
+use crate::model::ModelError;
 use crate::rhythm::data::Dataset;
 use crate::rhythm::plan::{self, BudgetPlan};
 
@@ -62,10 +63,14 @@ fn run(charter: &Charter, jobs: &Receiver<Job>, out: &UnboundedSender<Loaded>) {
             generation = Some(job.generation);
         }
         if !models.contains_key(&job.week) {
+            let outcome = match fit(charter, &job, jobs, &mut next, out) {
+                // Stopped for a newer job: nothing to keep or tell.
+                Err(ModelError::Cancelled) => continue,
+                outcome => outcome.map(Arc::new).map_err(|e| e.to_string()),
+            };
             if models.len() >= CACHE {
                 models.pop_first();
             }
-            let outcome = fit(charter, &job, jobs, &mut next, out);
             models.insert(job.week, outcome);
         }
         let outcome = models[&job.week].clone();
@@ -81,14 +86,16 @@ fn run(charter: &Charter, jobs: &Receiver<Job>, out: &UnboundedSender<Loaded>) {
     }
 }
 
-/// Fits for `job`, reporting progress; a job that arrives meanwhile goes to `next`.
+/// Fits for `job`, reporting progress. A job for another week or dataset that arrives
+/// meanwhile goes to `next` and stops the fit (`ModelError::Cancelled`); the same job
+/// again is the one running.
 fn fit(
     charter: &Charter,
     job: &Job,
     jobs: &Receiver<Job>,
     next: &mut Option<Job>,
     out: &UnboundedSender<Loaded>,
-) -> Result<Arc<BudgetPlan>, String> {
+) -> Result<BudgetPlan, ModelError> {
     let week = job.week;
     let mut reported = 0.0;
     let _ = out.send(Loaded::Fitting {
@@ -97,17 +104,26 @@ fn fit(
     });
     let started = std::time::Instant::now();
     let outcome = plan::budget_plan(charter, &job.data, week, &mut |progress| {
-        if let Some(newer) = jobs.try_iter().last() {
+        if let Some(newer) = jobs.try_iter().last()
+            && (newer.week != week || newer.generation != job.generation)
+        {
             *next = Some(newer);
+            return false;
         }
         if progress - reported >= PROGRESS_STEP {
             reported = progress;
             let _ = out.send(Loaded::Fitting { week, progress });
         }
+        true
     });
     tracing::debug!(
-        "fitted the budget model for {week} in {:?}",
+        "budget model for {week}: {} in {:?}",
+        if outcome.is_ok() {
+            "fitted"
+        } else {
+            "not fitted"
+        },
         started.elapsed()
     );
-    outcome.map(Arc::new).map_err(|e| e.to_string())
+    outcome
 }
