@@ -84,11 +84,11 @@ pub fn render(
             }
         }
         (Review::Annual, f) => {
-            let model = plan::budget_plan(charter, data, week, &mut |_| true);
+            let model = plan::validated_overview(charter, data, week);
             let r = annual::with_model(
                 charter,
                 annual::review(charter, data, week, at),
-                model.as_ref().map(|p| &p.overview),
+                model.as_ref(),
             );
             match f {
                 Format::Md => markdown::annual(charter, &r),

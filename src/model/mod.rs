@@ -42,7 +42,7 @@ pub use curve::{HillCurve, Response};
 pub use fit::{Baseline, ChannelModel, Excluded, ResponseModel, fit, fit_with_progress};
 pub use history::History;
 pub use optimize::Bounds;
-pub use planner::{PlanChannel, PlanOptions, Planner, Scenario, WhatIf, plan};
+pub use planner::{PlanChannel, PlanOptions, Planner, Scenario, WhatIf, plan, plan_with_progress};
 pub use recommendation::{ChannelRecommendation, Recommendation, channel_bounds};
 pub use validate::{RoiInterval, Validation};
 

@@ -12,7 +12,7 @@ use super::fit::{Excluded, ResponseModel};
 use super::history::History;
 use super::optimize::{self, Bounds};
 use super::recommendation::{ChannelRecommendation, MAX_RESERVE, Recommendation, channel_bounds};
-use super::{ModelError, fit};
+use super::{ModelError, fit_with_progress};
 use crate::charter::Charter;
 use crate::rhythm::data::Dataset;
 
@@ -89,8 +89,19 @@ pub fn plan(
     data: &Dataset,
     options: &PlanOptions,
 ) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
+    plan_with_progress(charter, data, options, &mut |_| true)
+}
+
+/// `plan`, with the fit's progress (see `fit_with_progress`; false from `progress`
+/// stops it with `ModelError::Cancelled`).
+pub fn plan_with_progress(
+    charter: &Charter,
+    data: &Dataset,
+    options: &PlanOptions,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
     let history = History::from_dataset(data, options.as_of)?;
-    let model = fit(&history)?;
+    let model = fit_with_progress(&history, progress)?;
     let planner = Planner::new(
         &model,
         &history,
@@ -330,7 +341,7 @@ mod tests {
 
     fn planner() -> Planner {
         let sim = simulate::simulate(simulate::hill_truth(), 104, 6);
-        let model = fit(&sim.history).unwrap();
+        let model = crate::model::fit(&sim.history).unwrap();
         let as_of = *sim.history.weeks.last().unwrap();
         Planner::new(&model, &sim.history, &charter(), as_of, 13).unwrap()
     }

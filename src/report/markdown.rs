@@ -657,7 +657,11 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
                 model_cell(ch.spend, ch.modelled_roi, |x| format!("{x:.1}x")),
                 model_cell(ch.spend, ch.marginal_roi, |x| format!("{x:.1}x")),
                 model_cell(ch.spend, ch.saturation_weekly_spend, |x| {
-                    format!("{}/wk", format::money(x))
+                    if x > 0.0 {
+                        format!("{}/wk", format::money(x))
+                    } else {
+                        "none (below the hurdle)".into()
+                    }
                 }),
             ]
         })
@@ -670,8 +674,8 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
             "pipeline",
             "ROAS",
             "ROAS last year",
-            "modelled ROI",
-            "marginal ROI",
+            "modelled ROI (fit window)",
+            "marginal ROI (now)",
             "saturation",
         ],
         &rows,

@@ -62,8 +62,9 @@ pub struct AnnualReview {
     pub until: NaiveDate,
     pub kpis: Vec<YoyLine>,
     pub channels: Vec<ChannelYear>,
-    /// The budget model's in-sample MAPE judged against the charter's forecast-accuracy
-    /// target; no data until `with_model` adds a fitted model.
+    /// The budget model's holdout error (its forecast of the last 13 weeks from a fit on
+    /// the weeks before) judged against the charter's forecast-accuracy target; no data
+    /// without a model, a holdout or that KPI.
     pub model_status: Status,
     /// The model's version, or why there is no model.
     pub model_note: String,
@@ -163,17 +164,23 @@ pub fn with_model(
             c.saturation_weekly_spend = Some(mc.saturation_spend);
         }
     }
-    review.model_status = match charter.kpi(FORECAST_ACCURACY_KPI) {
-        Some(k) => judge(Some(m.mape), k.target, k.direction, k.tolerance),
-        None => Status::Pass,
+    let holdout = m.validation.as_ref().and_then(|v| v.holdout.as_ref());
+    review.model_status = match (charter.kpi(FORECAST_ACCURACY_KPI), holdout) {
+        (Some(k), Some(h)) => judge(Some(h.mape), k.target, k.direction, k.tolerance),
+        _ => Status::NoData,
     };
     review.model_note = format!(
-        "{} fitted on the {} weeks from {} to {}, in-sample error {}",
+        "{} fitted on the {} weeks from {} to {}; {}",
         m.version,
         m.weeks,
         m.fit_start,
         m.fit_end,
-        crate::format::percent(m.mape)
+        holdout.map_or("no holdout".into(), |h| format!(
+            "its forecast of the {} weeks from {}, by a fit on the weeks before, was off by {}",
+            h.weeks,
+            h.from,
+            crate::format::percent(h.mape)
+        ))
     );
     review
 }

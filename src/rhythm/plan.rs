@@ -9,7 +9,8 @@ use super::data::Dataset;
 use super::kpis;
 use crate::charter::Charter;
 use crate::model::overview::{ModelOverview, overview};
-use crate::model::{self, History, ModelError, Planner, Recommendation};
+use crate::model::validate::validate;
+use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendation};
 
 /// The charter KPI whose target is the pipeline goal.
 pub const PIPELINE_KPI: &str = "pipeline";
@@ -36,16 +37,16 @@ pub fn budget_plan(
     week: NaiveDate,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<BudgetPlan, ModelError> {
+    let options = PlanOptions {
+        as_of: week,
+        horizon_weeks: model::DEFAULT_HORIZON_WEEKS,
+        budget: None,
+        target: None,
+        reserve: 0.0,
+    };
+    let (fitted, planner, recommendation) =
+        model::plan_with_progress(charter, data, &options, progress)?;
     let history = History::from_dataset(data, week)?;
-    let fitted = model::fit_with_progress(&history, progress)?;
-    let planner = Planner::new(
-        &fitted,
-        &history,
-        charter,
-        week,
-        model::DEFAULT_HORIZON_WEEKS,
-    )?;
-    let recommendation = planner.recommend(None, None, 0.0)?;
     Ok(BudgetPlan {
         week,
         overview: overview(&fitted, &history, charter.controls.roi_hurdle, None, None),
@@ -53,6 +54,25 @@ pub fn budget_plan(
         planner,
         recommendation,
     })
+}
+
+/// The fitted model as people read it, with its holdout: the last horizon's weeks
+/// forecast by a fit on the weeks before — what the annual review judges the model by.
+pub fn validated_overview(
+    charter: &Charter,
+    data: &Dataset,
+    week: NaiveDate,
+) -> Result<ModelOverview, ModelError> {
+    let history = History::from_dataset(data, week)?;
+    let fitted = model::fit(&history)?;
+    let holdout = validate(&history, model::DEFAULT_HORIZON_WEEKS as usize, 1);
+    Ok(overview(
+        &fitted,
+        &history,
+        charter.controls.roi_hurdle,
+        None,
+        Some(holdout),
+    ))
 }
 
 /// The charter's pipeline goal over `weeks` weeks: the pipeline KPI's per-period target
