@@ -478,3 +478,52 @@ fn a_job_for_another_week_stops_the_running_fit() {
     drop(jobs);
     handle.join().unwrap();
 }
+
+#[test]
+fn what_if_keys_act_on_the_row_on_screen_and_a_refit_keeps_the_scenario() {
+    let mut app = app();
+    let plan = model();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('b'));
+    // Filter down to one channel: + moves that one, at any width.
+    let target = plan.recommendation.channels[4].channel.clone();
+    press(&mut app, KeyCode::Char('/'));
+    for c in target.chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.row_count(), 1);
+    let before = spends(&app);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('+'));
+    let after = spends(&app);
+    let moved: Vec<usize> = (0..before.len())
+        .filter(|i| before[*i] != after[*i])
+        .collect();
+    assert_eq!(moved, [4], "only {target} moves");
+    for (w, h) in [(80, 24), (160, 48)] {
+        assert!(screen(&app, w, h).contains(&target));
+    }
+    // Enter opens nothing in a budget pane.
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.detail);
+
+    // A refit of the same week (new data) keeps the plan on screen and the scenario.
+    let week = app.model_week().unwrap();
+    app.fitting(week, 0.3);
+    assert!(app.model.as_ref().unwrap().plan().is_some());
+    app.model_loaded(week, Ok(model()));
+    assert_eq!(spends(&app), after);
+    assert_eq!(app.what_if.as_ref().unwrap().moves, 1);
+
+    // At zero, - is no move.
+    press(&mut app, KeyCode::Char('0'));
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Char('-'));
+    }
+    let w = app.what_if.as_ref().unwrap();
+    assert_eq!(w.scenario.spend[4], 0.0);
+    let moves = w.moves;
+    press(&mut app, KeyCode::Char('-'));
+    assert_eq!(app.what_if.as_ref().unwrap().moves, moves);
+}

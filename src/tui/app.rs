@@ -150,6 +150,7 @@ impl App {
             review: self.tab == Tab::Review,
             budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
             what_if: self.in_what_if(),
+            pane: self.budget_shown(),
         }
     }
 
@@ -288,7 +289,10 @@ impl App {
             Action::PageDown => self.move_selection(PAGE as isize),
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
-            Action::Detail => self.detail = !self.detail && self.row_count() > 0,
+            // The budget panes show their detail beside the table already.
+            Action::Detail => {
+                self.detail = !self.detail && self.row_count() > 0 && !self.budget_shown();
+            }
             Action::Filter => {
                 self.editing_filter = true;
                 self.detail = false;

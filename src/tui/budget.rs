@@ -95,9 +95,15 @@ impl App {
         self.snapshot.as_ref().map(|s| s.weekly.week)
     }
 
-    /// The loader reports the fit's progress for `week`.
+    /// The fitter reports the fit's progress for `week`. A plan already shown for the
+    /// week stays (with the user's scenario) while a refit on new data runs.
     pub fn fitting(&mut self, week: NaiveDate, progress: f64) {
-        if self.model_week() == Some(week) {
+        let shown = self
+            .model
+            .as_ref()
+            .and_then(ModelState::plan)
+            .is_some_and(|p| p.week == week);
+        if self.model_week() == Some(week) && !shown {
             self.model = Some(ModelState::Fitting { week, progress });
         }
     }
@@ -194,10 +200,14 @@ impl App {
                 let state = self.what_if.as_mut()?;
                 let sign = if action == Action::SpendUp { 1.0 } else { -1.0 };
                 let to = state.scenario.spend[i] + sign * step(&plan, i);
-                state.scenario = plan
+                let next = plan
                     .planner
                     .what_if(&state.scenario.spend, i, to, state.mode);
-                state.moves += 1;
+                // At zero, `-` changes nothing: no move to count.
+                if next.spend != state.scenario.spend {
+                    state.scenario = next;
+                    state.moves += 1;
+                }
             }
             _ => {}
         }

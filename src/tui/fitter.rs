@@ -63,10 +63,19 @@ fn run(charter: &Charter, jobs: &Receiver<Job>, out: &UnboundedSender<Loaded>) {
             generation = Some(job.generation);
         }
         if !models.contains_key(&job.week) {
-            let outcome = match fit(charter, &job, jobs, &mut next, out) {
+            // A bug in the model must not take the cockpit down: it becomes this week's
+            // failure, and the log has the panic.
+            let fitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                fit(charter, &job, jobs, &mut next, out)
+            }));
+            let outcome = match fitted {
                 // Stopped for a newer job: nothing to keep or tell.
-                Err(ModelError::Cancelled) => continue,
-                outcome => outcome.map(Arc::new).map_err(|e| e.to_string()),
+                Ok(Err(ModelError::Cancelled)) => continue,
+                Ok(outcome) => outcome.map(Arc::new).map_err(|e| e.to_string()),
+                Err(_) => Err(
+                    "the model failed with an internal error (see data/rhythm.log); the reviews are unaffected"
+                        .into(),
+                ),
             };
             if models.len() >= CACHE {
                 models.pop_first();

@@ -55,6 +55,8 @@ pub struct Context {
     pub review: bool,
     pub budget: bool,
     pub what_if: bool,
+    /// A budget pane is shown (no detail popup there).
+    pub pane: bool,
 }
 
 impl Context {
@@ -334,8 +336,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
-/// The action bound to a key press where the cockpit is, if any. A scoped key comes
-/// first: in the what-if table `m` switches the mode, in Review it marks a delivery.
+/// The action bound to a key press where the cockpit is, if any: the same key can mean
+/// different things in different places (`m` switches the what-if mode in the plan
+/// table and marks a delivery in Review), never two things in one place.
 pub fn action_for(key: &KeyEvent, context: Context) -> Option<Action> {
     let mods = key.modifiers - KeyModifiers::SHIFT;
     BINDINGS
@@ -358,9 +361,10 @@ pub fn help_lines(context: Context) -> Vec<(&'static str, &'static str)> {
 pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
     let own = |b: &Binding| match b.scope {
         Scope::Everywhere => {
-            !(context.review || context.what_if)
+            (!(context.review || context.what_if)
                 || matches!(b.action, Action::Help | Action::Quit)
-                || (context.what_if && b.action == Action::Down)
+                || (context.what_if && b.action == Action::Down))
+                && !(context.pane && b.action == Action::Detail)
         }
         Scope::Budget => context.budget && !context.review,
         scope => context.allows(scope),
@@ -385,6 +389,35 @@ mod tests {
         for b in BINDINGS {
             assert!(b.label.chars().count() <= 12, "{}", b.label);
             assert!(b.help.chars().count() <= 60, "{}", b.help);
+        }
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_place() {
+        // The places the cockpit can be: a view, Review, Monthly or Annual with or
+        // without their pane (Monthly's is the what-if table).
+        let places = [
+            (false, false, false, false),
+            (true, false, false, false),
+            (false, true, false, false),
+            (false, true, false, true),
+            (false, true, true, true),
+        ];
+        for (review, budget, what_if, pane) in places {
+            let context = Context {
+                review,
+                budget,
+                what_if,
+                pane,
+            };
+            let mut seen = std::collections::HashSet::new();
+            for b in BINDINGS.iter().filter(|b| context.allows(b.scope)) {
+                assert!(
+                    seen.insert((b.code, b.modifiers)),
+                    "{:?} twice in {context:?}",
+                    b.code
+                );
+            }
         }
     }
 

@@ -254,8 +254,15 @@ fn run(
             version = data_version(&store);
             match load(&store, &charter) {
                 Ok(d) => {
+                    // The model reads only the channel data: a review entry or another
+                    // kind's import does not make the fitted models old.
+                    if data
+                        .as_ref()
+                        .is_none_or(|old| old.channel_weeks != d.channel_weeks)
+                    {
+                        generation += 1;
+                    }
                     data = Some(Arc::new(d));
-                    generation += 1;
                 }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");

@@ -100,6 +100,17 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
         .context("starting the event loop")?;
     let _guard = TerminalGuard;
     let mut terminal = ratatui::init();
+    // ratatui's hook restores the terminal on a panic; only the UI thread's panic ends
+    // the cockpit. A background thread's panic is logged and reported on screen (the
+    // fitter turns it into the week's model failure; a dead loader is a store problem).
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some("main") {
+            restore(info);
+        } else {
+            tracing::error!("a background thread panicked: {info}");
+        }
+    }));
     let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     runtime.block_on(async move {
         let (mut app, loader) = match (charter, store) {
@@ -168,7 +179,16 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
                     Some(Err(e)) => return Err(anyhow::Error::from(e).context("reading the terminal")),
                     None => break,
                 },
-                Some(loaded) = async { match results.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                loaded = async { match results.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                    let Some(loaded) = loaded else {
+                        // The loader is gone (it panicked): say so, and stop listening.
+                        app.problem = Some(Problem::Store(
+                            "the background loader stopped unexpectedly (see data/rhythm.log); restart rhythm".into(),
+                        ));
+                        results = None;
+                        dirty = true;
+                        continue;
+                    };
                     match loaded {
                         Loaded::Snapshot(s) => app.loaded(s),
                         Loaded::Failed(e) => app.problem = Some(Problem::Store(e)),

@@ -94,7 +94,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     ));
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Channels: ROAS (last year) by last touch, modelled ROI "))
+        .block(Block::bordered().title(" ROAS this year (last) · ROI modelled over the fit "))
         .render(right, buf);
 
     if app.detail

@@ -36,6 +36,16 @@ pub fn model_line(app: &App) -> Option<String> {
     }
 }
 
+/// A saturation point: the spend where marginal ROI falls to the hurdle, or "none" when
+/// even the first dollar returns less.
+fn saturation(spend: f64) -> String {
+    if spend > 0.0 {
+        money(spend)
+    } else {
+        "none".into()
+    }
+}
+
 /// The scenario shown: the user's what-if, or the recommendation itself.
 fn scenario(app: &App, plan: &BudgetPlan) -> WhatIfState {
     app.what_if
@@ -88,7 +98,7 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
         ];
         if wide {
             row.push(format!("{}–{}", money(c.min_spend), money(c.max_spend)));
-            row.push(money(c.saturation_spend));
+            row.push(saturation(c.saturation_spend));
         }
         rows.push(row);
         styles.push(if outside {
@@ -286,7 +296,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
                     format!("{:.1}x", c.roi),
                     format!("{:.1}", c.marginal_roi),
                     money(c.current_weekly_spend),
-                    money(c.saturation_spend),
+                    saturation(c.saturation_spend),
                 ]
             })
             .collect(),
@@ -319,7 +329,7 @@ pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut
                 crate::format::percent(o.mape)
             )),
             Line::styled(
-                "ROAS: last-touch attributed pipeline per $ · ROI: modelled, over the fit window · mROI: the next $ at the current run-rate · sat.: the weekly spend where mROI falls to the charter's hurdle",
+                "ROAS: last-touch attributed pipeline per $ · ROI: modelled, over the fit window · mROI: the next $ at the current run-rate · sat.: the weekly spend where mROI falls to the charter's hurdle (none: below it at any spend)",
                 theme.dim(),
             ),
         ])
@@ -421,18 +431,19 @@ fn render_curve(
 
 /// The marks every curve shows: the current run-rate and the saturation point.
 fn marks(c: &crate::model::overview::ChannelOverview, hurdle: f64, theme: Theme) -> Vec<Mark> {
-    vec![
-        Mark {
-            name: "now".into(),
-            weekly_spend: c.current_weekly_spend,
-            style: theme.good(),
-        },
-        Mark {
+    let mut marks = vec![Mark {
+        name: "now".into(),
+        weekly_spend: c.current_weekly_spend,
+        style: theme.good(),
+    }];
+    if c.saturation_spend > 0.0 {
+        marks.push(Mark {
             name: format!("saturation (mROI {hurdle})"),
             weekly_spend: c.saturation_spend,
             style: theme.bad(),
-        },
-    ]
+        });
+    }
+    marks
 }
 
 /// The pane while the model fits, or why it could not.

@@ -51,9 +51,11 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
     }
 }
 
-/// The focused table's rows after the filter: (index before filtering, cells).
+/// The focused table's rows after the filter: (index before filtering, cells). The
+/// filter matches the cells every width shows (the narrow table's), so the rows the keys
+/// act on are the rows on screen at any width.
 pub fn rows(app: &App, snap: &Snapshot) -> Vec<(usize, Vec<String>)> {
-    let table = table_of(app, snap, Theme { color: false }, u16::MAX);
+    let table = table_of(app, snap, Theme { color: false }, 0);
     filtered(&table, app.filter())
 }
 
@@ -99,7 +101,10 @@ pub fn render_table(
     buf: &mut Buffer,
 ) -> Option<usize> {
     let table = table_of(app, snap, theme, area.width);
-    let rows = filtered(&table, app.filter());
+    let rows: Vec<(usize, Vec<String>)> = rows(app, snap)
+        .into_iter()
+        .filter_map(|(i, _)| table.rows.get(i).map(|r| (i, r.clone())))
+        .collect();
     let title = if app.filter().is_empty() {
         format!(" {} ", table.title)
     } else {

@@ -98,7 +98,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         } else {
             Constraint::Length(0)
         },
-        Constraint::Length(if tall { 8 } else { 5 }),
+        Constraint::Length(if tall { 8 } else { 4 }),
     ])
     .areas(area);
     if tall {
@@ -134,36 +134,49 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     render_mix(s, theme, mix, buf);
     render_budget(s, theme, budget, buf);
 
-    // The budget model's recommendation first, then the month's suggestions.
-    let mut text: Vec<Line> = match app.model.as_ref().and_then(ModelState::plan) {
-        Some(plan) => plan
-            .recommendation
-            .summary()
-            .into_iter()
-            .take(if tall { 2 } else { 1 })
-            .map(|l| Line::styled(format!("• {l}"), theme.accent()))
-            .collect(),
-        None => vec![Line::styled(
-            budget::model_line(app).unwrap_or_default(),
-            theme.dim(),
-        )],
-    };
-    if s.monthly.suggestions.is_empty() {
-        text.push(Line::styled(
+    // The month's breaches first; the budget model's plan in the title, and in full
+    // below them on tall terminals.
+    let plan = app.model.as_ref().and_then(ModelState::plan);
+    let mut text: Vec<Line> = if s.monthly.suggestions.is_empty() {
+        vec![Line::styled(
             "No channel breaches its CAC ceiling or budget this month.",
             theme.dim(),
-        ));
+        )]
     } else {
+        s.monthly
+            .suggestions
+            .iter()
+            .map(|x| Line::raw(format!("• {}", x.sentence)))
+            .collect()
+    };
+    if tall && let Some(plan) = plan {
         text.extend(
-            s.monthly
-                .suggestions
-                .iter()
-                .map(|x| Line::raw(format!("• {}", x.sentence))),
+            plan.recommendation
+                .summary()
+                .into_iter()
+                .take(2)
+                .map(|l| Line::styled(format!("• {l}"), theme.accent())),
         );
     }
+    let title = match plan {
+        Some(p) => {
+            let r = &p.recommendation;
+            format!(
+                " Suggestions · budget plan (b): {} pipeline over {} weeks ",
+                crate::model::summary::signed_money(
+                    r.expected_pipeline_recommended - r.expected_pipeline_current
+                ),
+                r.horizon_weeks
+            )
+        }
+        None => format!(
+            " Suggestions · {} ",
+            budget::model_line(app).unwrap_or_default()
+        ),
+    };
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Budget plan (b: table and what-if) · suggestions "))
+        .block(Block::bordered().title(title))
         .render(bottom, buf);
 
     if app.detail
