@@ -129,3 +129,23 @@ fn the_annual_review_puts_modelled_roi_next_to_attributed_roas() {
         }
     }
 }
+
+#[test]
+fn the_weekly_and_monthly_reviews_carry_the_budget_plan() {
+    let (_dir, charter, data) = demo();
+    for review in [Review::Weekly, Review::Monthly] {
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&charter, &data, review, at(), Format::Json).unwrap())
+                .unwrap();
+        let plan = &json["review"]["budget_plan"];
+        assert_eq!(plan["horizon_weeks"], 13, "{plan}");
+        assert!(plan["channels"].as_array().unwrap().len() >= 6);
+        assert!(json["review"]["budget_plan_note"].is_null());
+        let md = render(&charter, &data, review, at(), Format::Md).unwrap();
+        assert!(md.contains("- Budget model, next 13 weeks: Invest"), "{md}");
+    }
+    // Without enough history there is no plan, and the report says why.
+    let early = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+    let md = render(&charter, &data, Review::Weekly, early, Format::Md).unwrap();
+    assert!(md.contains("Budget model: no plan — too little data"), "{md}");
+}

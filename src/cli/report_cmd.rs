@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 
 use super::dates::{parse_date, today};
 use super::{Outcome, load_charter, open_store};
+use crate::model::ModelError;
 use crate::report::markdown;
 use crate::rhythm::{annual, controls, monthly, plan, quarterly, weekly};
 use crate::workspace::Workspace;
@@ -61,19 +62,35 @@ pub fn render(
             &serde_json::json!({ "report": kind, "at": at, "review": body }),
         )
     };
+    // The weekly and monthly reviews carry the budget model's plan for the next weeks.
+    let plan = || plan::budget_plan(charter, data, week, &mut |_| true);
+    let with_plan = |body: serde_json::Value, plan: &Result<plan::BudgetPlan, ModelError>| {
+        let mut body = body;
+        body["budget_plan"] = match plan {
+            Ok(p) => serde_json::to_value(&p.recommendation).unwrap_or_default(),
+            Err(_) => serde_json::Value::Null,
+        };
+        body["budget_plan_note"] = match plan {
+            Ok(_) => serde_json::Value::Null,
+            Err(e) => e.to_string().into(),
+        };
+        body
+    };
     Ok(match (review, format) {
         (Review::Weekly, f) => {
             let r = weekly::review(charter, data, week, now);
+            let plan = plan();
             match f {
-                Format::Md => markdown::weekly(charter, &r),
-                Format::Json => json("weekly", serde_json::to_value(&r)?)?,
+                Format::Md => markdown::weekly(charter, &r, &plan),
+                Format::Json => json("weekly", with_plan(serde_json::to_value(&r)?, &plan))?,
             }
         }
         (Review::Monthly, f) => {
             let r = monthly::review(charter, data, week);
+            let plan = plan();
             match f {
-                Format::Md => markdown::monthly(charter, &r),
-                Format::Json => json("monthly", serde_json::to_value(&r)?)?,
+                Format::Md => markdown::monthly(charter, &r, &plan),
+                Format::Json => json("monthly", with_plan(serde_json::to_value(&r)?, &plan))?,
             }
         }
         (Review::Quarterly, f) => {

@@ -6,9 +6,11 @@ use std::fmt::Write;
 use super::{signed_change, value_or_no_data};
 use crate::charter::Charter;
 use crate::format;
+use crate::model::ModelError;
 use crate::rhythm::Figure;
 use crate::rhythm::alerts::Severity;
 use crate::rhythm::monthly::MonthlyReview;
+use crate::rhythm::plan::BudgetPlan;
 use crate::rhythm::stats::change;
 use crate::rhythm::weekly::{Measures, WeeklyReview};
 
@@ -52,7 +54,11 @@ fn severity_mark(s: Severity) -> &'static str {
     }
 }
 
-pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
+pub fn weekly(
+    charter: &Charter,
+    r: &WeeklyReview,
+    plan: &Result<BudgetPlan, ModelError>,
+) -> String {
     let mut out = format!(
         "# Weekly review — week of {}\n\n_{}_\n\n",
         r.week, charter.partnership.name
@@ -121,8 +127,11 @@ pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
     out.push('\n');
 
     out.push_str("## Recommendations\n\n");
-    out.push_str(&recommendation_sentence(charter, r));
-    out.push_str("\n\n");
+    let _ = writeln!(out, "- {}", plan_sentence(plan));
+    if let Some(s) = signals_sentence(charter, r) {
+        let _ = writeln!(out, "- {s}");
+    }
+    out.push('\n');
 
     out.push_str("## Deliverables due\n\n");
     let rows: Vec<Vec<String>> = r
@@ -206,48 +215,72 @@ pub fn weekly(charter: &Charter, r: &WeeklyReview) -> String {
     out
 }
 
-/// "Invest more in X, less in Y": from the week's opportunities and cost alerts.
-pub fn recommendation_sentence(charter: &Charter, r: &WeeklyReview) -> String {
+/// The budget model's plan for the next weeks in two sentences ("invest more in X, less
+/// in Y" and the expected pipeline impact), or why there is none.
+pub fn plan_sentence(plan: &Result<BudgetPlan, ModelError>) -> String {
+    match plan {
+        Ok(p) => {
+            let rec = &p.recommendation;
+            let words = rec.summary();
+            format!(
+                "Budget model, next {} weeks: {} {}",
+                rec.horizon_weeks,
+                words[0],
+                words.get(1).map_or("", String::as_str)
+            )
+        }
+        Err(why) => format!("Budget model: no plan — {why}."),
+    }
+}
+
+/// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
+/// those whose CAC spiked. One week does not move budget by itself; the model weighs it.
+pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
     use crate::rhythm::alerts::AlertKind;
+    let paid = |id: &str| charter.channel(id).is_some_and(|c| c.paid);
     let name = |id: &str| {
         charter
             .channel(id)
             .map_or(id.to_string(), |c| c.name.clone())
     };
-    let mut more: Vec<String> = r
+    let mut up: Vec<String> = r
         .alerts
         .iter()
-        .filter(|a| a.severity == Severity::Opportunity && a.kind == AlertKind::PipelineMove)
-        .map(|a| format!("{} (pipeline {:+.0}%)", name(&a.channel), a.change * 100.0))
+        .filter(|a| {
+            a.severity == Severity::Opportunity
+                && a.kind == AlertKind::PipelineMove
+                && paid(&a.channel)
+        })
+        .map(|a| format!("{} ({:+.0}%)", name(&a.channel), a.change * 100.0))
         .collect();
-    let mut less: Vec<String> = r
+    let mut costly: Vec<String> = r
         .alerts
         .iter()
         .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
-        .map(|a| format!("{} (CAC {:+.0}%)", name(&a.channel), a.change * 100.0))
+        .map(|a| format!("{} ({:+.0}%)", name(&a.channel), a.change * 100.0))
         .collect();
-    more.dedup();
-    less.dedup();
-    if more.is_empty() && less.is_empty() {
-        return "No reallocation signal this week: hold the plan.".into();
+    up.dedup();
+    costly.dedup();
+    let mut parts = Vec::new();
+    if !up.is_empty() {
+        parts.push(format!("pipeline up in {}", up.join(", ")));
     }
-    let mut s = String::new();
-    if !more.is_empty() {
-        let _ = write!(s, "Invest more in {}", more.join(", "));
+    if !costly.is_empty() {
+        parts.push(format!("CAC up in {}", costly.join(", ")));
     }
-    if !less.is_empty() {
-        let _ = write!(
-            s,
-            "{}ess in {}",
-            if s.is_empty() { "Invest l" } else { "; l" },
-            less.join(", ")
-        );
-    }
-    s.push_str(". Expected pipeline impact: no data until the budget model is fitted (`rhythm recommend`).");
-    s
+    (!parts.is_empty()).then(|| {
+        format!(
+            "This week's signals: {} — the budget model weighs them over its whole fit window; one week does not move budget by itself.",
+            parts.join("; ")
+        )
+    })
 }
 
-pub fn monthly(charter: &Charter, r: &MonthlyReview) -> String {
+pub fn monthly(
+    charter: &Charter,
+    r: &MonthlyReview,
+    plan: &Result<BudgetPlan, ModelError>,
+) -> String {
     let e = &r.executive;
     let mut out = format!(
         "# Monthly marketing performance review — {}\n\n_{} · data covers {} of {} days_\n\n",
@@ -326,8 +359,9 @@ pub fn monthly(charter: &Charter, r: &MonthlyReview) -> String {
     );
 
     out.push_str("## Recommendations\n\n");
+    let _ = writeln!(out, "- {}", plan_sentence(plan));
     if r.suggestions.is_empty() {
-        out.push_str("No channel breaches its CAC ceiling or budget this month.\n");
+        out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
     }
     for s in &r.suggestions {
         let _ = writeln!(out, "- {}", s.sentence);
