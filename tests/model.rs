@@ -58,7 +58,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// its data shows the channel at — the bounds it prints, which the CMO signs off); the
 /// true optimum and the naive rule get the same bounds, as the bar says. What the
 /// true optimum would add past the levels the data shows (plain 0.5x-2x bounds) is
-/// reported beside it.
+/// reported beside it. Since the yardstick moves with the bounds, a change that narrows
+/// them raises `capture` without delivering more: judge such a change on `capture_loose`,
+/// whose optimum ignores the model's bounds. (Tried and rejected: holding channels the
+/// data cannot pin down near their run-rate — it raised `capture` and cut real uplift.)
 fn judge(sim: &Simulation) -> Judgement {
     let fitted = model::fit(&sim.history).expect("the model fits");
     let truth = &sim.truth.channels;

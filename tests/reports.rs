@@ -147,5 +147,8 @@ fn the_weekly_and_monthly_reviews_carry_the_budget_plan() {
     // Without enough history there is no plan, and the report says why.
     let early = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
     let md = render(&charter, &data, Review::Weekly, early, Format::Md).unwrap();
-    assert!(md.contains("Budget model: no plan — too little data"), "{md}");
+    assert!(
+        md.contains("Budget model: no plan — too little data"),
+        "{md}"
+    );
 }
