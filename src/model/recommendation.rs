@@ -38,6 +38,18 @@ pub struct Recommendation {
     pub excluded: Vec<Excluded>,
 }
 
+impl Recommendation {
+    /// Expected pipeline the recommendation adds to the current mix over the horizon.
+    pub fn gain(&self) -> f64 {
+        self.expected_pipeline_recommended - self.expected_pipeline_current
+    }
+
+    /// What the recommendation allocates: the budget less the reserve.
+    pub fn allocated(&self) -> f64 {
+        self.channels.iter().map(|c| c.recommended_spend).sum()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelRecommendation {
     pub channel: String,

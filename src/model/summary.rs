@@ -69,9 +69,9 @@ impl Recommendation {
             None => what,
         };
 
-        let gain = self.expected_pipeline_recommended - self.expected_pipeline_current;
+        let gain = self.gain();
         let current_spend: f64 = self.channels.iter().map(|c| c.current_spend).sum();
-        let allocated: f64 = self.channels.iter().map(|c| c.recommended_spend).sum();
+        let allocated = self.allocated();
         let spend = if (allocated - current_spend).abs() < NOTABLE_MOVE * budget {
             format!("for the same spend of {}", money(allocated))
         } else {

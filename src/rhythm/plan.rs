@@ -10,7 +10,7 @@ use super::kpis;
 use crate::charter::Charter;
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::validate;
-use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendation};
+use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendation, Scenario};
 
 /// The charter KPI whose target is the pipeline goal.
 pub const PIPELINE_KPI: &str = "pipeline";
@@ -80,6 +80,49 @@ pub fn validated_overview(
 pub fn pipeline_goal(charter: &Charter, weeks: u32) -> Option<f64> {
     let kpi = charter.kpi(PIPELINE_KPI)?;
     Some(kpi.target * kpis::periods(kpi.cadence, 7 * i64::from(weeks)))
+}
+
+/// A what-if scenario read against its plan: what it changes and where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioReading {
+    /// The scenario's spend minus what the recommendation allocates.
+    pub extra_spend: f64,
+    /// Expected pipeline against the recommendation's and the current mix's.
+    pub vs_recommended: f64,
+    pub vs_current: f64,
+    /// Against the pipeline goal over the horizon (negative: short). None without a goal.
+    pub gap_to_goal: Option<f64>,
+    /// Per channel: its spend is outside the bounds the optimiser honoured.
+    pub outside_bounds: Vec<bool>,
+    /// Per channel: its spend differs from the recommendation's.
+    pub moved: Vec<bool>,
+}
+
+impl BudgetPlan {
+    /// Reads `scenario` (spends in the recommendation's channel order) against the plan.
+    pub fn read(&self, scenario: &Scenario) -> ScenarioReading {
+        let rec = &self.recommendation;
+        // Below a millionth the difference is rounding in the optimiser, not a move.
+        let tol = 1e-6 * rec.total_budget.max(1.0);
+        ScenarioReading {
+            extra_spend: scenario.total_spend - rec.allocated(),
+            vs_recommended: scenario.expected_pipeline - rec.expected_pipeline_recommended,
+            vs_current: scenario.expected_pipeline - rec.expected_pipeline_current,
+            gap_to_goal: gap_to_goal(scenario.expected_pipeline, self.goal),
+            outside_bounds: rec
+                .channels
+                .iter()
+                .zip(&scenario.spend)
+                .map(|(c, s)| *s < c.min_spend - tol || *s > c.max_spend + tol)
+                .collect(),
+            moved: rec
+                .channels
+                .iter()
+                .zip(&scenario.spend)
+                .map(|(c, s)| (s - c.recommended_spend).abs() > tol)
+                .collect(),
+        }
+    }
 }
 
 /// Expected pipeline minus the goal: negative is a shortfall. None without a goal.

@@ -17,7 +17,7 @@ use super::{TableData, render_table};
 use crate::format::money;
 use crate::model::WhatIf;
 use crate::model::summary::signed_money;
-use crate::rhythm::plan::{BudgetPlan, gap_to_goal};
+use crate::rhythm::plan::BudgetPlan;
 use crate::tui::app::App;
 use crate::tui::budget::{ModelState, WhatIfState, recommended};
 use crate::tui::snapshot::Snapshot;
@@ -81,13 +81,12 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
     };
     let w = scenario(app, plan);
     let s = &w.scenario;
+    let reading = plan.read(s);
     let rec = &plan.recommendation;
     let mut rows = Vec::new();
     let mut styles = Vec::new();
     for (i, c) in rec.channels.iter().enumerate() {
         let spend = s.spend[i];
-        let outside =
-            spend < c.min_spend * (1.0 - 1e-9) - 1e-6 || spend > c.max_spend * (1.0 + 1e-9) + 1e-6;
         let mut row = vec![
             c.channel.clone(),
             money(c.current_spend),
@@ -101,9 +100,9 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
             row.push(saturation(c.saturation_spend));
         }
         rows.push(row);
-        styles.push(if outside {
+        styles.push(if reading.outside_bounds[i] {
             theme.warn()
-        } else if (spend - c.recommended_spend).abs() > 1e-6 * rec.total_budget.max(1.0) {
+        } else if reading.moved[i] {
             theme.accent()
         } else {
             Style::new()
@@ -128,6 +127,7 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
     let rec = &plan.recommendation;
     let w = scenario(app, plan);
     let sc = &w.scenario;
+    let reading = plan.read(sc);
     let scenario_line = if w.moves == 0 {
         Line::from(vec![
             Span::styled("Recommended  ", theme.accent()),
@@ -135,7 +135,7 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
                 "{} → {} pipeline ({} vs the current mix)",
                 money(sc.total_spend),
                 money(sc.expected_pipeline),
-                signed_money(sc.expected_pipeline - rec.expected_pipeline_current),
+                signed_money(reading.vs_current),
             )),
         ])
     } else {
@@ -147,23 +147,20 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
                 },
                 theme.warn(),
             ),
-            Span::raw({
-                let more = sc.total_spend - (rec.total_budget - rec.reserve);
-                format!(
-                    "{}{} → {} pipeline, {} vs the recommendation",
-                    money(sc.total_spend),
-                    if more.abs() >= 1.0 {
-                        format!(" ({})", signed_money(more))
-                    } else {
-                        String::new()
-                    },
-                    money(sc.expected_pipeline),
-                    signed_money(sc.expected_pipeline - rec.expected_pipeline_recommended)
-                )
-            }),
+            Span::raw(format!(
+                "{}{} → {} pipeline, {} vs the recommendation",
+                money(sc.total_spend),
+                if reading.extra_spend.abs() >= 1.0 {
+                    format!(" ({})", signed_money(reading.extra_spend))
+                } else {
+                    String::new()
+                },
+                money(sc.expected_pipeline),
+                signed_money(reading.vs_recommended)
+            )),
         ])
     };
-    let goal_line = match gap_to_goal(sc.expected_pipeline, plan.goal) {
+    let goal_line = match reading.gap_to_goal {
         Some(gap) => Line::from(vec![
             Span::styled("Goal  ", theme.accent()),
             Span::raw(format!(

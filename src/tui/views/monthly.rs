@@ -163,9 +163,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             let r = &p.recommendation;
             format!(
                 " Suggestions · budget plan (b): {} pipeline over {} weeks ",
-                crate::model::summary::signed_money(
-                    r.expected_pipeline_recommended - r.expected_pipeline_current
-                ),
+                crate::model::summary::signed_money(r.gain()),
                 r.horizon_weeks
             )
         }
