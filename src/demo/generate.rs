@@ -34,6 +34,7 @@ use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use crate::calendar;
 use crate::charter::{Cadence, Charter, Deliverable, Direction, KpiSource};
+use crate::model::simulate;
 
 /// The seed of the committed sample data in data/sample/.
 pub const DEFAULT_SEED: u64 = 2026;
@@ -508,7 +509,9 @@ fn quarter_shifts(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
 fn flight_levels(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let mut levels = match &MEDIA[channel].flighting {
         Flighting::AlwaysOn => vec![1.0; WEEKS],
-        Flighting::Flights { on, off, off_level } => flights(*on, *off, *off_level, rng),
+        Flighting::Flights { on, off, off_level } => {
+            simulate::flight_levels(WEEKS, *on, *off, *off_level, rng)
+        }
         Flighting::Events => event_weeks(rng),
         Flighting::Monthly => {
             let phase = rng.random_range(0..4);
@@ -520,28 +523,6 @@ fn flight_levels(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     if matches!(channel, LINKEDIN | CONTENT) {
         levels[STORY_STEADY_FROM..].fill(1.0);
     }
-    levels
-}
-
-/// Alternating runs of on and off weeks, starting somewhere inside a run.
-fn flights(
-    on: (usize, usize),
-    off: (usize, usize),
-    off_level: f64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<f64> {
-    let mut levels = Vec::with_capacity(WEEKS + on.1 + off.1);
-    let mut running = rng.random_bool(0.7);
-    while levels.len() < WEEKS {
-        let (len, level) = if running {
-            (rng.random_range(on.0..=on.1), 1.0)
-        } else {
-            (rng.random_range(off.0..=off.1), off_level)
-        };
-        levels.extend(std::iter::repeat_n(level, len));
-        running = !running;
-    }
-    levels.truncate(WEEKS);
     levels
 }
 

@@ -40,6 +40,31 @@ pub enum Saturation {
     },
 }
 
+/// `weeks` spend levels in alternating runs of on weeks (1.0, `on` long) and off weeks
+/// (`off_level`, `off` long), starting somewhere inside a run: a media flight plan. The
+/// demo generator schedules its flighted channels with it too.
+pub fn flight_levels(
+    weeks: usize,
+    on: (usize, usize),
+    off: (usize, usize),
+    off_level: f64,
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
+    let mut levels = Vec::with_capacity(weeks + on.1 + off.1);
+    let mut running = rng.random_bool(0.7);
+    while levels.len() < weeks {
+        let (len, level) = if running {
+            (rng.random_range(on.0..=on.1), 1.0)
+        } else {
+            (rng.random_range(off.0..=off.1), off_level)
+        };
+        levels.extend(std::iter::repeat_n(level, len));
+        running = !running;
+    }
+    levels.truncate(weeks);
+    levels
+}
+
 /// How spend is scheduled week to week.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Flighting {
@@ -292,21 +317,7 @@ fn schedule(flighting: Flighting, weeks: usize, rng: &mut ChaCha8Rng) -> Vec<f64
             }
             levels
         }
-        Flighting::Flights { on, off, off_level } => {
-            let mut levels = Vec::with_capacity(weeks + on.1 + off.1);
-            let mut running = rng.random_bool(0.7);
-            while levels.len() < weeks {
-                let (len, level) = if running {
-                    (rng.random_range(on.0..=on.1), 1.0)
-                } else {
-                    (rng.random_range(off.0..=off.1), off_level)
-                };
-                levels.extend(std::iter::repeat_n(level, len));
-                running = !running;
-            }
-            levels.truncate(weeks);
-            levels
-        }
+        Flighting::Flights { on, off, off_level } => flight_levels(weeks, on, off, off_level, rng),
         Flighting::Events => {
             let mut levels = vec![0.15; weeks];
             for q in 0..weeks.div_ceil(13) {
