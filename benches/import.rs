@@ -34,6 +34,9 @@ use rhythm::charter::Charter;
 use rhythm::ingest::{Kind, import_file};
 use rhythm::store::Store;
 
+mod common;
+use common::{Lcg, UsageLines, sqlite_script, sqlite3_available, sqlite3_run};
+
 const DEFAULT_ROWS: u64 = 1_000_000;
 const TEST_MODE_ROWS: u64 = 10_000;
 const DEFAULT_ROUNDS: usize = 5;
@@ -43,25 +46,6 @@ const DASHBOARDS: u64 = 40;
 const START: i64 = 1_704_067_200;
 /// Two years (2024 is a leap year), in seconds.
 const SPAN: i64 = 731 * 86_400;
-
-const SQLITE_SCHEMA: &str = "CREATE TABLE usage_event(timestamp TEXT NOT NULL, user TEXT NOT NULL, dashboard TEXT NOT NULL, PRIMARY KEY(timestamp,user,dashboard)) WITHOUT ROWID;";
-
-/// A 64-bit LCG (Knuth's MMIX constants); the high bits are good enough to pick users.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Writes a deterministic usage CSV of `rows` rows: chronological (as a BI tool exports
 /// it), spread evenly over two years, ~200 users, ~40 dashboards, and every
@@ -73,8 +57,7 @@ fn write_usage_csv(path: &Path, rows: u64) -> std::io::Result<()> {
     // Mean gap = SPAN / rows, so the file covers about two years whatever its size.
     let max_gap = (2 * SPAN / rows.max(1) as i64).max(1) as u64;
     let mut t = START;
-    let mut day = i64::MIN;
-    let mut date = String::new();
+    let mut lines = UsageLines::default();
     // (user, dashboard) pairs already written for the current second.
     let mut this_second: Vec<(u64, u64)> = Vec::new();
     for _ in 0..rows {
@@ -93,21 +76,7 @@ fn write_usage_csv(path: &Path, rows: u64) -> std::io::Result<()> {
             }
         };
         this_second.push((user, dashboard));
-        if t.div_euclid(86_400) != day {
-            day = t.div_euclid(86_400);
-            date = chrono::DateTime::from_timestamp(day * 86_400, 0)
-                .expect("in range")
-                .format("%Y-%m-%d")
-                .to_string();
-        }
-        let s = t.rem_euclid(86_400);
-        writeln!(
-            out,
-            "{date}T{:02}:{:02}:{:02}Z,user{user:04}@example.com,dashboard-{dashboard:02}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )?;
+        lines.write(&mut out, t, user, dashboard)?;
     }
     out.flush()
 }
@@ -130,51 +99,11 @@ fn rhythm_once(charter: &Charter, csv: &Path) -> (Duration, i64) {
     (elapsed, count)
 }
 
-/// The sqlite3 CLI's script: same journal settings as rhythm's store, one transaction.
-fn sqlite_script(csv: &Path) -> String {
-    let file = csv.display().to_string().replace('"', "\\\"");
-    format!(
-        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n{SQLITE_SCHEMA}\nBEGIN;\n.mode csv\n.import --skip 1 \"{file}\" usage_event\nCOMMIT;\n"
-    )
-}
-
-fn sqlite3_available() -> bool {
-    Command::new("sqlite3")
-        .arg("-version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// One `sqlite3 db < script` into a fresh database file, timing the whole process.
 fn sqlite3_once(script: &str) -> (Duration, PathBuf, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("sqlite3.db");
-    let started = Instant::now();
-    let mut child = Command::new("sqlite3")
-        .arg("-bail")
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sqlite3");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("feed sqlite3");
-    let out = child.wait_with_output().expect("wait for sqlite3");
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stderr.trim().is_empty(),
-        "sqlite3 failed ({}): {stderr}",
-        out.status
-    );
+    let elapsed = sqlite3_run(script, &db);
     (elapsed, db, dir)
 }
 

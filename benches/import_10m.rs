@@ -12,12 +12,14 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rhythm::charter::Charter;
 use rhythm::ingest::{Kind, import_file};
 use rhythm::store::Store;
+
+mod common;
+use common::{Lcg, UsageLines, sqlite_script, sqlite3_available, sqlite3_run};
 
 const DEFAULT_ROWS: u64 = 10_000_000;
 const TEST_MODE_ROWS: u64 = 20_000;
@@ -33,78 +35,22 @@ const SPAN: i64 = 1_826 * 86_400;
 fn write_usage_csv(path: &Path, rows: u64) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     writeln!(out, "timestamp,user,dashboard")?;
-    let mut state: u64 = 0x5EED_0010;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        state >> 33
-    };
+    let mut rng = Lcg(0x5EED_0010);
     let max_gap = (2 * SPAN / rows.max(1) as i64).max(2) as u64;
     let mut t = START;
-    let mut day = i64::MIN;
-    let mut date = String::new();
+    let mut lines = UsageLines::default();
     for _ in 0..rows {
-        t += 1 + (next() % max_gap) as i64;
+        t += 1 + rng.below(max_gap) as i64;
         // Squaring skews activity towards a core of heavy users and dashboards.
-        let user = (next() % (USERS * USERS)).isqrt();
-        let dashboard = (next() % (DASHBOARDS * DASHBOARDS)).isqrt();
-        if t.div_euclid(86_400) != day {
-            day = t.div_euclid(86_400);
-            date = chrono::DateTime::from_timestamp(day * 86_400, 0)
-                .expect("in range")
-                .format("%Y-%m-%d")
-                .to_string();
-        }
-        let s = t.rem_euclid(86_400);
-        writeln!(
-            out,
-            "{date}T{:02}:{:02}:{:02}Z,user{user:04}@example.com,dashboard-{dashboard:02}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )?;
+        let user = rng.below(USERS * USERS).isqrt();
+        let dashboard = rng.below(DASHBOARDS * DASHBOARDS).isqrt();
+        lines.write(&mut out, t, user, dashboard)?;
     }
     out.flush()
 }
 
 fn sqlite3_import(csv: &Path, db: &Path) -> Option<Duration> {
-    let available = Command::new("sqlite3")
-        .arg("-version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        return None;
-    }
-    let script = format!(
-        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nCREATE TABLE usage_event(timestamp TEXT NOT NULL, user TEXT NOT NULL, dashboard TEXT NOT NULL, PRIMARY KEY(timestamp,user,dashboard)) WITHOUT ROWID;\nBEGIN;\n.mode csv\n.import --skip 1 \"{}\" usage_event\nCOMMIT;\n",
-        csv.display().to_string().replace('"', "\\\"")
-    );
-    let started = Instant::now();
-    let mut child = Command::new("sqlite3")
-        .arg("-bail")
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sqlite3");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(script.as_bytes())
-        .expect("feed sqlite3");
-    let out = child.wait_with_output().expect("wait for sqlite3");
-    let elapsed = started.elapsed();
-    assert!(
-        out.status.success(),
-        "sqlite3 failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(elapsed)
+    sqlite3_available().then(|| sqlite3_run(&sqlite_script(csv), db))
 }
 
 fn main() {
