@@ -16,7 +16,7 @@ fn at() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-fn demo() -> (tempfile::TempDir, Charter, rhythm::rhythm::data::Dataset) {
+fn demo() -> (tempfile::TempDir, Charter, rhythm::facts::Dataset) {
     let charter = common::charter();
     let dir = tempfile::tempdir().unwrap();
     let data = common::demo_store(dir.path())

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
-use rhythm::report::minutes;
+use rhythm::present::minutes;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
 use rhythm::tui::loader::apply;
@@ -177,7 +177,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     // Restart: a new store connection sees everything, and the minutes match the golden.
     drop(s);
     let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
-    let records = store.review_records().unwrap();
+    let records = store.session_records().unwrap();
     assert_eq!(records.actions.len(), 1);
     assert_eq!(records.actions[0].text, "Cut Tier 3 bids by 20%");
     assert!(

@@ -5,8 +5,8 @@ use clap::Args;
 
 use super::dates::{now, parse_date, parse_datetime};
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::report::state_text;
-use crate::rhythm::data::Delivery;
+use crate::facts::Delivery;
+use crate::present::state_text;
 use crate::rhythm::sla;
 use crate::workspace::Workspace;
 

@@ -5,10 +5,10 @@
 use clap::Args;
 
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::format::{money, percent};
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::{BOOTSTRAP_REPLICATES, DEFAULT_ORIGINS, roi_intervals, validate};
 use crate::model::{self, History};
+use crate::present::format::{money, percent};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]

@@ -6,8 +6,8 @@ use clap::Args;
 
 use super::dates::{now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::format::money;
 use crate::model::{self, PlanOptions, Recommendation};
+use crate::present::format::money;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -72,7 +72,7 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
     let (fitted, _, rec) =
         model::plan(&charter, &data, &options).map_err(|e| Failure::BadInput(e.into()))?;
     let saved = if args.save {
-        Some(store.save_recommendation(&rec, &fitted, now())?)
+        Some(store.save_recommendation(&crate::model::saved::to_new(&rec, &fitted), now())?)
     } else {
         None
     };

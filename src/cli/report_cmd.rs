@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use super::dates::{parse_date, today};
 use super::{Outcome, load_charter, open_store};
 use crate::model::ModelError;
-use crate::report::markdown;
+use crate::present::markdown;
 use crate::rhythm::{annual, controls, monthly, plan, quarterly, weekly};
 use crate::workspace::Workspace;
 
@@ -50,7 +50,7 @@ pub fn run(ws: &Workspace, args: ReportArgs) -> Outcome {
 /// The report text, as `rhythm report` prints it.
 pub fn render(
     charter: &crate::charter::Charter,
-    data: &crate::rhythm::data::Dataset,
+    data: &crate::facts::Dataset,
     review: Review,
     at: NaiveDate,
     format: Format,

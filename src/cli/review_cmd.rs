@@ -8,8 +8,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::dates::{now, parse_date, today};
 use super::{Failure, Outcome, load_charter, open_store, print_out};
 use crate::charter::Charter;
-use crate::report::minutes;
-use crate::rhythm::review::dispute_level;
+use crate::present::minutes;
+use crate::rhythm::session::dispute_level;
 use crate::rhythm::weekly::last_complete_week;
 use crate::store::NewDispute;
 use crate::workspace::Workspace;
@@ -57,7 +57,7 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
         }
         Some(ReviewAction::Minutes { week, format }) => {
             let store = open_store(ws)?;
-            let records = store.review_records()?;
+            let records = store.session_records()?;
             let m = minutes::minutes(&charter, &records, week_of(&charter, week), now());
             match format {
                 Format::Md => print_out(&minutes::markdown(&charter, &m)),
@@ -147,7 +147,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
         }
         ActionCommand::List { all, json } => {
             let actions: Vec<_> = store
-                .review_records()?
+                .session_records()?
                 .actions
                 .into_iter()
                 .filter(|a| all || a.is_open())
@@ -272,7 +272,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
         DisputeCommand::List { all, json } => {
             let now = now();
             let disputes: Vec<_> = store
-                .review_records()?
+                .session_records()?
                 .disputes
                 .into_iter()
                 .filter(|d| all || d.resolved_at.is_none())

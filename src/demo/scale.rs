@@ -100,7 +100,7 @@ pub fn fill(
             insert.execute(rusqlite::params![t, user, dashboard])?;
         }
     }
-    crate::ingest::usage::rebuild(&tx)?;
+    crate::store::usage::rebuild(&tx)?;
     tx.execute(
         "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
          VALUES ('channels', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00'), ('usage', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00')",

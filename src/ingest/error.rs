@@ -55,10 +55,8 @@ pub enum ImportError {
     },
     /// The charter asks for pseudonymised usage but the key is not in the environment.
     /// Its message suits readers of the store too (the stakeholder mapping needs the key).
-    #[error(
-        "the charter's [privacy] section sets pseudonymise_usage = true, but the environment variable {var} is not set (or is empty): set it to the team's pseudonymisation key — the same secret for every import and for everything that reads usage (the cockpit, check, reports) — and keep it out of the repository"
-    )]
-    PseudonymKey { var: String },
+    #[error(transparent)]
+    PseudonymKey(#[from] crate::store::privacy::MissingPseudonymKey),
 }
 
 fn render_rows(file: &str, errors: &[RowError], total: usize) -> String {

@@ -1,16 +1,6 @@
-//! The seven import kinds: their columns, types and natural keys (SPEC.md's table).
+//! The import kinds' columns, types and natural keys (SPEC.md's table).
 
-/// What a CSV file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Channels,
-    Kpis,
-    Plan,
-    Deliveries,
-    Usage,
-    Nps,
-    Reconciliation,
-}
+pub use crate::facts::Kind;
 
 /// How a field is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,32 +146,6 @@ const RECONCILIATION: KindDef = KindDef {
 };
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
-        Kind::Channels,
-        Kind::Kpis,
-        Kind::Plan,
-        Kind::Deliveries,
-        Kind::Usage,
-        Kind::Nps,
-        Kind::Reconciliation,
-    ];
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Channels => "channels",
-            Kind::Kpis => "kpis",
-            Kind::Plan => "plan",
-            Kind::Deliveries => "deliveries",
-            Kind::Usage => "usage",
-            Kind::Nps => "nps",
-            Kind::Reconciliation => "reconciliation",
-        }
-    }
-
     pub fn def(self) -> &'static KindDef {
         match self {
             Kind::Channels => &CHANNELS,
@@ -198,11 +162,5 @@ impl Kind {
     pub fn key_names(self) -> Vec<&'static str> {
         let def = self.def();
         def.columns[..def.key_len].iter().map(|c| c.name).collect()
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

@@ -9,15 +9,13 @@ pub mod cells;
 mod error;
 mod kinds;
 mod layout;
-mod privacy;
 mod rows;
 mod source;
 mod sql;
-pub mod usage;
 
+pub use crate::store::privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 pub use error::{ImportError, MAX_LISTED_ERRORS, RowError};
 pub use kinds::{Column, Kind, KindDef, Ty};
-pub use privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -188,7 +186,7 @@ pub fn import_reader_with<R: Read>(
     // rather than with a hash set per row: a million-entry set thrashes the CPU cache that
     // SQLite needs, and any duplicate rolls the whole file back anyway.
     let mut keys: Vec<(u128, u64)> = Vec::new();
-    let mut tally = (kind == Kind::Usage).then(usage::UsageTally::default);
+    let mut tally = (kind == Kind::Usage).then(crate::store::usage::UsageTally::default);
     // BI export rows that are not views, by what they were.
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
     {

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::fit::{ResponseModel, fit};
 use super::history::History;
 use super::summary::signed_money as signed;
-use super::{ModelError, SavedRecommendation};
+use super::{ModelError, RestoredRecommendation};
 use crate::charter::Charter;
-use crate::format::{money, percent};
-use crate::rhythm::data::Dataset;
+use crate::facts::Dataset;
+use crate::present::format::{money, percent};
 
 /// What a back-test concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,10 +88,19 @@ pub enum BacktestOutcome {
     },
 }
 
+/// Reads `saved` back and judges it (`judge`).
+pub fn backtest(
+    saved: &crate::facts::SavedRecommendation,
+    data: &Dataset,
+    charter: &Charter,
+) -> Result<BacktestOutcome, ModelError> {
+    judge(&super::saved::restore(saved)?, data, charter)
+}
+
 /// Judges `saved` against the data, with the model saved alongside it (or, for a body
 /// without one, a refit on the data through its as-of date).
-pub fn backtest(
-    saved: &SavedRecommendation,
+pub fn judge(
+    saved: &RestoredRecommendation,
     data: &Dataset,
     charter: &Charter,
 ) -> Result<BacktestOutcome, ModelError> {
@@ -265,7 +274,7 @@ pub struct Adherence {
 
 /// The first day of `saved`'s horizon: the week after the last week its model saw (the
 /// week after the one holding as-of when the body has no model).
-pub fn horizon_start(saved: &SavedRecommendation, charter: &Charter) -> NaiveDate {
+pub fn horizon_start(saved: &RestoredRecommendation, charter: &Charter) -> NaiveDate {
     match &saved.model {
         Some(m) => m.fit_end + Duration::days(7),
         None => {
@@ -277,7 +286,7 @@ pub fn horizon_start(saved: &SavedRecommendation, charter: &Charter) -> NaiveDat
 
 /// `saved`'s adherence so far; None until a horizon week has data.
 pub fn adherence(
-    saved: &SavedRecommendation,
+    saved: &RestoredRecommendation,
     data: &Dataset,
     charter: &Charter,
 ) -> Option<Adherence> {
@@ -314,7 +323,11 @@ pub fn adherence(
     })
 }
 
-fn pending(saved: &SavedRecommendation, horizon_from: NaiveDate, weeks: usize) -> BacktestOutcome {
+fn pending(
+    saved: &RestoredRecommendation,
+    horizon_from: NaiveDate,
+    weeks: usize,
+) -> BacktestOutcome {
     BacktestOutcome::Pending {
         id: saved.id,
         as_of: saved.recommendation.as_of,
@@ -369,14 +382,14 @@ mod tests {
             reserve: 0.0,
         };
         let (model, _, rec) = plan(&charter, &data, &options).unwrap();
-        let saved = SavedRecommendation {
+        let saved = RestoredRecommendation {
             id: 7,
             created_at: as_of.and_hms_opt(12, 0, 0).unwrap(),
             model_version: model.version.clone(),
             recommendation: rec,
             model: Some(model),
         };
-        let BacktestOutcome::Judged(b) = backtest(&saved, &data, &charter).unwrap() else {
+        let BacktestOutcome::Judged(b) = judge(&saved, &data, &charter).unwrap() else {
             panic!("the horizon has data")
         };
         assert_eq!(b.horizon_from, sim.history.weeks[117]);
@@ -407,7 +420,7 @@ mod tests {
         let before = simulate::to_dataset(&sim.history.slice(0, 117));
         assert_eq!(adherence(&saved, &before, &charter), None);
         assert_eq!(
-            backtest(&saved, &early, &charter).unwrap(),
+            judge(&saved, &early, &charter).unwrap(),
             BacktestOutcome::Pending {
                 id: 7,
                 as_of,

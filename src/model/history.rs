@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{MAX_FIT_WEEKS, MIN_WEEKS, ModelError};
-use crate::rhythm::data::Dataset;
+use crate::facts::Dataset;
 
 /// Consecutive weeks of channel data.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,7 +219,7 @@ pub fn years_since(origin: NaiveDate, week: NaiveDate) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rhythm::data::ChannelWeek;
+    use crate::facts::ChannelWeek;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -32,6 +32,7 @@ pub mod optimize;
 pub mod overview;
 pub mod planner;
 pub mod recommendation;
+pub mod saved;
 pub mod search;
 pub mod simulate;
 pub mod summary;
@@ -44,11 +45,12 @@ pub use history::History;
 pub use optimize::Bounds;
 pub use planner::{PlanChannel, PlanOptions, Planner, Scenario, WhatIf, plan, plan_with_progress};
 pub use recommendation::{ChannelRecommendation, Recommendation, channel_bounds};
+pub use saved::RestoredRecommendation;
 pub use validate::{RoiInterval, Validation};
 
 use chrono::NaiveDate;
 
-use crate::format::money;
+use crate::present::format::money;
 
 /// Fewer consecutive weeks than this and the model refuses: a year is needed to tell
 /// seasonality from media.
@@ -62,19 +64,6 @@ pub const MAX_FIT_WEEKS: usize = 156;
 pub const DEFAULT_HORIZON_WEEKS: u32 = 13;
 /// The name and revision of the model; part of every model version string.
 pub const MODEL_NAME: &str = "mmm-1";
-
-/// A saved recommendation, as the store returns it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SavedRecommendation {
-    pub id: i64,
-    /// UTC, when it was saved.
-    pub created_at: chrono::NaiveDateTime,
-    pub model_version: String,
-    pub recommendation: Recommendation,
-    /// The fitted model the recommendation came from, so a back-test forecasts with the
-    /// model of the time, not a refit on revised data. None for a body without it.
-    pub model: Option<ResponseModel>,
-}
 
 /// What can go wrong in the model; every message says what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -113,6 +102,10 @@ pub enum ModelError {
     BadHorizon(u32),
     #[error("{0}")]
     BadInput(String),
+    #[error(
+        "saved recommendation {id} cannot be read back ({reason}): it was saved by another version of rhythm; save a new one with rhythm recommend --save"
+    )]
+    UnreadableSaved { id: i64, reason: String },
     /// The caller stopped the fit (the cockpit moved on to another week).
     #[error("the fit was stopped before it finished")]
     Cancelled,

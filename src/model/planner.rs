@@ -14,7 +14,7 @@ use super::optimize::{self, Bounds};
 use super::recommendation::{ChannelRecommendation, MAX_RESERVE, Recommendation, channel_bounds};
 use super::{ModelError, fit_with_progress};
 use crate::charter::Charter;
-use crate::rhythm::data::Dataset;
+use crate::facts::Dataset;
 
 /// What to recommend, and for when.
 #[derive(Debug, Clone, PartialEq)]

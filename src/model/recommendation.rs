@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fit::{ChannelModel, Excluded};
 use super::optimize::Bounds;
-use crate::format::money;
+use crate::present::format::money;
 
 /// Default bounds around a channel's current run-rate.
 pub const DEFAULT_MIN_SHARE: f64 = 0.5;

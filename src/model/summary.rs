@@ -2,7 +2,7 @@
 //! lines `rhythm recommend` and the cockpit open with, so both say the same thing.
 
 use super::recommendation::Recommendation;
-use crate::format::{money, percent};
+use crate::present::format::{money, percent};
 
 /// A move smaller than this share of the budget is not worth a sentence.
 const NOTABLE_MOVE: f64 = 0.005;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calendar;
 use crate::charter::{Charter, Stakeholder};
-use crate::rhythm::data::{DashboardUse, UsageWeek};
+use crate::facts::{DashboardUse, UsageWeek};
 
 /// Weeks that make up "recently" for drift.
 const RECENT_WEEKS: i64 = 4;

@@ -14,11 +14,11 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::data::Dataset;
 use super::kpis::{Span, Totals, totals};
 use super::stats::{mad, median, ratio};
 use crate::charter::Charter;
-use crate::format;
+use crate::facts::Dataset;
+use crate::present::format;
 
 /// Weeks in the baseline.
 pub const BASELINE_WEEKS: i64 = 8;

@@ -4,12 +4,12 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::data::Dataset;
 use super::kpis::{self, Span, totals};
 use super::stats::change;
 use super::{Status, judge};
 use crate::calendar;
 use crate::charter::{Cadence, Charter};
+use crate::facts::Dataset;
 use crate::model::ModelError;
 use crate::model::overview::ModelOverview;
 
@@ -179,7 +179,7 @@ pub fn with_model(
             "its forecast of the {} weeks from {}, by a fit on the weeks before, was off by {}",
             h.weeks,
             h.from,
-            crate::format::percent(h.mape)
+            crate::present::format::percent(h.mape)
         ))
     );
     review

@@ -4,11 +4,11 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
-use super::data::Dataset;
 use super::kpis::{Span, totals};
 use super::{Status, adoption, judge, nps, sla, weekly};
 use crate::charter::{Charter, Direction};
-use crate::format;
+use crate::facts::Dataset;
+use crate::present::format;
 
 /// One control or success metric, judged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,7 +115,7 @@ pub fn latest_backtest(
     data.recommendations
         .iter()
         .rev()
-        .filter(|r| r.recommendation.as_of <= at)
+        .filter(|r| r.as_of <= at)
         .find_map(
             |saved| match crate::model::backtest::backtest(saved, data, charter) {
                 Ok(crate::model::BacktestOutcome::Judged(b)) if b.horizon_to <= at => Some(b),
@@ -238,7 +238,7 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         detail.push_str(&format!(
             "; most escalated: {name} ({}) {}",
             worst.expected.period_start,
-            crate::report::state_text(worst)
+            crate::present::state_text(worst)
         ));
     }
     Check {
@@ -460,7 +460,7 @@ fn kpi_data_until(charter: &Charter, data: &Dataset) -> Option<NaiveDate> {
 }
 
 fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
-    crate::ingest::Kind::ALL
+    crate::facts::Kind::ALL
         .iter()
         .map(|kind| {
             let kind = kind.as_str();
@@ -497,7 +497,7 @@ fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Che
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rhythm::data::Reconciliation;
+    use crate::facts::Reconciliation;
 
     fn charter() -> Charter {
         Charter::parse(

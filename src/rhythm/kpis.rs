@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::adoption;
-use super::data::{ChannelWeek, Dataset};
 use super::nps;
 use super::stats::{mean, ratio};
 use crate::charter::{Cadence, Charter, KpiSource};
+use crate::facts::{ChannelWeek, Dataset};
 
 /// A span of days, `from` inclusive, `to` exclusive. A weekly row counts toward a span
 /// in proportion to the days of its week inside the span, so a week that straddles two
@@ -180,8 +180,8 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
             nps::nps(scores).score
         }
         "insight-to-action" => {
-            let r = &data.review;
-            super::review::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
+            let r = &data.session;
+            super::session::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
         }
         // Computed from saved recommendations by the budget model.
         _ => None,

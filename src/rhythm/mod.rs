@@ -1,7 +1,6 @@
 //! The operating rhythm's reviews and controls as pure computations over a `Dataset`
 //! and the charter. No SQLite, no terminal.
 
-pub mod data;
 pub mod stats;
 pub mod status;
 
@@ -15,6 +14,6 @@ pub mod monthly;
 pub mod nps;
 pub mod plan;
 pub mod quarterly;
-pub mod review;
+pub mod session;
 pub mod sla;
 pub mod weekly;

@@ -5,12 +5,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Figure;
-use super::data::Dataset;
 use super::kpis::{self, Span, Totals, totals};
 use super::stats::{mean, ratio};
 use crate::calendar;
 use crate::charter::Charter;
-use crate::format;
+use crate::facts::Dataset;
+use crate::present::format;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReview {
@@ -175,7 +175,7 @@ fn executive(
     elapsed: f64,
 ) -> Executive {
     let plan: Vec<_> = data.plan.iter().filter(|p| p.month == month).collect();
-    let sum = |f: fn(&super::data::PlanMonth) -> Option<f64>| {
+    let sum = |f: fn(&crate::facts::PlanMonth) -> Option<f64>| {
         let v: Vec<f64> = plan.iter().filter_map(|p| f(p)).collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>())
     };

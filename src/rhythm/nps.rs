@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar;
-use crate::rhythm::data::NpsResponse;
+use crate::facts::NpsResponse;
 
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.96;

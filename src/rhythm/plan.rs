@@ -5,9 +5,9 @@
 
 use chrono::NaiveDate;
 
-use super::data::Dataset;
 use super::kpis;
 use crate::charter::Charter;
+use crate::facts::Dataset;
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::validate;
 use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendation, Scenario};

@@ -5,7 +5,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::adoption::{self, Drift};
-use super::data::{DashboardUse, Dataset};
 use super::kpis::{self, Span, totals};
 use super::nps::{self, Nps};
 use super::sla::{self, SlaReport};
@@ -13,6 +12,7 @@ use super::stats::{change, ratio};
 use super::{Status, judge};
 use crate::calendar;
 use crate::charter::{Cadence, Charter, Direction, Kpi, KpiSource};
+use crate::facts::{DashboardUse, Dataset};
 
 /// One line of the partnership scorecard.
 #[derive(Debug, Clone, Serialize)]

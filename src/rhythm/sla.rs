@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Serialize, Serializer};
 
 use crate::charter::{Cadence, Charter, Deliverable, Direction};
-use crate::rhythm::data::Delivery;
+use crate::facts::Delivery;
 use crate::rhythm::status::{Status, judge};
 
 /// How far short of the charter's on-time target (as a fraction of the target) still warns.

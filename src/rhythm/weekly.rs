@@ -5,13 +5,13 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::alerts::{self, Alert};
-use super::data::Dataset;
 use super::kpis::{Span, Totals, totals};
 use super::sla::{self, Outcome};
 use super::stats::{median, std_dev};
 use super::{Figure, Status};
 use crate::calendar;
 use crate::charter::Charter;
+use crate::facts::Dataset;
 
 /// One channel's week, with the previous week and the trailing 8-week baseline (median
 /// of each measure over the 8 weeks before).
@@ -112,7 +112,7 @@ pub struct WeeklyReview {
     /// is held early in the next week), with their state at `now`.
     pub due: Vec<Outcome>,
     /// Action items still open at `now`, oldest due first.
-    pub open_actions: Vec<super::review::ActionItem>,
+    pub open_actions: Vec<crate::facts::ActionItem>,
     pub has_data: bool,
 }
 
@@ -253,7 +253,7 @@ pub fn review(
         ),
         open_actions: {
             let mut open: Vec<_> = data
-                .review
+                .session
                 .actions
                 .iter()
                 .filter(|a| a.done_at.is_none_or(|d| d > now) && a.created_at <= now)
@@ -269,7 +269,7 @@ pub fn review(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rhythm::data::{ChannelWeek, PlanMonth};
+    use crate::facts::{ChannelWeek, PlanMonth};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -75,7 +75,7 @@ impl Store {
             if !dry_run && older > 0 {
                 tx.execute(&format!("DELETE FROM {table} WHERE {older_than}"), [param])?;
                 if table == "usage_event" {
-                    crate::ingest::usage::rebuild(&tx)?;
+                    super::usage::rebuild(&tx)?;
                 }
             }
             out.push(PurgedTable {
@@ -179,7 +179,7 @@ mod tests {
             )
             .unwrap();
         }
-        crate::ingest::usage::rebuild(&tx).unwrap();
+        crate::store::usage::rebuild(&tx).unwrap();
         tx.commit().unwrap();
         (dir, store)
     }

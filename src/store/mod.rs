@@ -234,6 +234,7 @@ mod tests {
     }
 }
 
+pub mod privacy;
 mod queries;
 mod records;
 mod review;
@@ -241,3 +242,4 @@ pub use review::NewDispute;
 mod maintenance;
 pub use maintenance::{BackupCopy, PurgedTable};
 mod recommendations;
+pub mod usage;

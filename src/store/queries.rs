@@ -5,7 +5,7 @@ use rusqlite::Row;
 
 use super::{Store, StoreError};
 use crate::charter::Charter;
-use crate::rhythm::data::*;
+use crate::facts::*;
 
 fn date(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
     let text: String = row.get(i)?;
@@ -119,7 +119,7 @@ impl Store {
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
             freshness: self.freshness()?,
-            review: self.review_records()?,
+            session: self.session_records()?,
             recommendations: self.recommendations()?,
             channel_weeks,
             plan,
@@ -154,11 +154,11 @@ impl Store {
         // under the pseudonym its imports gave it; the week keeps the charter's name, so
         // stakeholder_for_bi_user still finds the stakeholder. A missing key is an error,
         // not empty data, which would read as a false 0% adoption.
-        let key = crate::ingest::pseudonym_key(charter)
+        let key = super::privacy::pseudonym_key(charter)
             .map_err(|e| StoreError::Privacy(e.to_string()))?;
         for (i, user) in users.iter().enumerate().skip(1) {
             let stored = match &key {
-                Some(k) => crate::ingest::pseudonym(k, user),
+                Some(k) => super::privacy::pseudonym(k, user),
                 None => (*user).to_string(),
             };
             let mut rows = by_user.query([stored])?;

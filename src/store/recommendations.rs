@@ -1,43 +1,21 @@
-//! Saved budget recommendations (the tables of migration 4): the recommendation as JSON
-//! in `body` — `rhythm recommend --json` plus the fitted model it came from, so a later
-//! back-test forecasts with the model of the time — and one row per channel.
+//! Saved budget recommendations (the tables of migration 4): the body `model::saved`
+//! writes — the recommendation and the fitted model it came from — and one row per channel.
 
 use chrono::NaiveDateTime;
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
-use crate::model::{Recommendation, ResponseModel, SavedRecommendation};
+use crate::facts::{NewRecommendation, SavedRecommendation};
 
 const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
-/// The stored body: the recommendation's own keys, and its model under "model".
-#[derive(Serialize, Deserialize)]
-struct Body {
-    #[serde(flatten)]
-    recommendation: Recommendation,
-    #[serde(default)]
-    model: Option<ResponseModel>,
-}
-
-fn to_sql_error(e: serde_json::Error) -> StoreError {
-    StoreError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-}
-
 impl Store {
-    /// Saves `recommendation` with the `model` it came from, in one transaction; returns
-    /// its id. `created_at` is UTC.
+    /// Saves `recommendation` in one transaction; returns its id. `created_at` is UTC.
     pub fn save_recommendation(
         &self,
-        recommendation: &Recommendation,
-        model: &ResponseModel,
+        recommendation: &NewRecommendation,
         created_at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
-        let body = serde_json::to_string(&Body {
-            recommendation: recommendation.clone(),
-            model: Some(model.clone()),
-        })
-        .map_err(to_sql_error)?;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO recommendation (created_at, as_of, horizon_weeks, total_budget, model_version,
@@ -51,7 +29,7 @@ impl Store {
                 recommendation.model_version,
                 recommendation.expected_pipeline_current,
                 recommendation.expected_pipeline_recommended,
-                body,
+                recommendation.body,
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -77,7 +55,7 @@ impl Store {
     /// Every saved recommendation, oldest first.
     pub fn recommendations(&self) -> Result<Vec<SavedRecommendation>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, created_at, model_version, body FROM recommendation ORDER BY id",
+            "SELECT id, created_at, model_version, as_of, body FROM recommendation ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             let text: String = r.get(1)?;
@@ -88,20 +66,21 @@ impl Store {
                     Box::new(e),
                 )
             })?;
-            let body: String = r.get(3)?;
-            let body: Body = serde_json::from_str(&body).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?;
             Ok(SavedRecommendation {
                 id: r.get(0)?,
                 created_at,
                 model_version: r.get(2)?,
-                recommendation: body.recommendation,
-                model: body.model,
+                as_of: {
+                    let text: String = r.get(3)?;
+                    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            3,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?
+                },
+                body: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -111,42 +90,41 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Planner, fit, simulate};
+    use crate::facts::NewRecommendationChannel;
 
     #[test]
-    fn a_saved_recommendation_comes_back_with_its_model_and_channel_rows() {
+    fn a_saved_recommendation_comes_back_with_its_body_and_channel_rows() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
-        let sim = simulate::simulate(simulate::hill_truth(), 60, 3);
-        let model = fit(&sim.history).unwrap();
-        let charter = crate::charter::Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("partnership.toml"),
-        )
-        .unwrap();
-        let as_of = *sim.history.weeks.last().unwrap();
-        let planner = Planner::new(&model, &sim.history, &charter, as_of, 13).unwrap();
-        let rec = planner.recommend(None, None, 0.1).unwrap();
+        let channel = |name: &str| NewRecommendationChannel {
+            channel: name.into(),
+            current_spend: 100.0,
+            recommended_spend: 120.0,
+            expected_pipeline_current: 300.0,
+            expected_pipeline_recommended: 330.0,
+        };
+        let new = NewRecommendation {
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap(),
+            horizon_weeks: 13,
+            total_budget: 240.0,
+            model_version: "mmm-1 test".into(),
+            expected_pipeline_current: 600.0,
+            expected_pipeline_recommended: 660.0,
+            channels: vec![channel("search"), channel("social")],
+            body: r#"{"as_of":"2026-01-04"}"#.into(),
+        };
         let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
             .unwrap()
             .and_hms_opt(9, 30, 0)
             .unwrap();
-        let id = store.save_recommendation(&rec, &model, at).unwrap();
+        let id = store.save_recommendation(&new, at).unwrap();
         let saved = store.recommendations().unwrap();
         assert_eq!(saved.len(), 1);
         assert_eq!(saved[0].id, id);
         assert_eq!(saved[0].created_at, at);
-        assert_eq!(saved[0].model_version, model.version);
-        // serde_json's default parser may land one unit in the last place off.
-        let back = &saved[0].recommendation;
-        assert_eq!(back.channels.len(), rec.channels.len());
-        assert!(
-            (back.expected_pipeline_recommended / rec.expected_pipeline_recommended - 1.0).abs()
-                < 1e-12
-        );
-        let back_model = saved[0].model.as_ref().expect("the model is saved with it");
-        assert_eq!(back_model.version, model.version);
-        assert_eq!(back_model.channels.len(), model.channels.len());
+        assert_eq!(saved[0].model_version, "mmm-1 test");
+        assert_eq!(saved[0].body, new.body);
+        assert_eq!(saved[0].as_of, new.as_of);
         let rows: i64 = store
             .conn
             .query_row(
@@ -155,6 +133,6 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(rows as usize, rec.channels.len());
+        assert_eq!(rows, 2);
     }
 }

@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
-use crate::rhythm::data::ReviewRecords;
-use crate::rhythm::review::{ActionItem, Decision, Dispute, Insight, Note};
+use crate::facts::SessionRecords;
+use crate::facts::{ActionItem, Decision, Dispute, Insight, Note};
 
 const TS: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -188,7 +188,7 @@ impl Store {
     }
 
     /// Every review record, oldest first.
-    pub fn review_records(&self) -> Result<ReviewRecords, StoreError> {
+    pub fn session_records(&self) -> Result<SessionRecords, StoreError> {
         let c = &self.conn;
         let insights = c
             .prepare(
@@ -268,7 +268,7 @@ impl Store {
             .prepare("SELECT week, started_at, closed_at FROM review_session ORDER BY week")?
             .query_map([], |r| Ok((date(r, 0)?, time(r, 1)?, opt_time(r, 2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(ReviewRecords {
+        Ok(SessionRecords {
             insights,
             actions,
             decisions,

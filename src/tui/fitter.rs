@@ -14,8 +14,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::loader::Loaded;
 use crate::charter::Charter;
+use crate::facts::Dataset;
 use crate::model::ModelError;
-use crate::rhythm::data::Dataset;
 use crate::rhythm::plan::{self, BudgetPlan};
 
 /// Fit the model on `data` (the loader's dataset number `generation`) for `week`.

@@ -15,8 +15,8 @@ use super::app::{Request, Write};
 use super::fitter;
 use super::snapshot::{Snapshot, compute};
 use crate::charter::Charter;
-use crate::report::minutes;
-use crate::rhythm::data::Dataset;
+use crate::facts::Dataset;
+use crate::present::minutes;
 use crate::rhythm::plan::BudgetPlan;
 use crate::store::{NewDispute, Store};
 
@@ -180,7 +180,7 @@ pub fn apply(
         }
         Write::Close { .. } => {
             store.close_session(week, now).map_err(e)?;
-            let records = store.review_records().map_err(e)?;
+            let records = store.session_records().map_err(e)?;
             let text = minutes::markdown(charter, &minutes::minutes(charter, &records, week, now));
             let path = minutes_dir.join(format!("{week}.md"));
             std::fs::create_dir_all(minutes_dir)

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Request, Tab};
 use super::keys::Action;
-use crate::rhythm::review::{AgendaItem, AgendaKind};
+use crate::rhythm::session::{AgendaItem, AgendaKind};
 
 /// A write the review session asks the loader to commit.
 #[derive(Debug, Clone, PartialEq)]

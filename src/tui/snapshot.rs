@@ -6,14 +6,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::charter::Charter;
-use crate::report::minutes::{self, Minutes};
+use crate::facts::{Dataset, Freshness};
+use crate::present::minutes::{self, Minutes};
 use crate::rhythm::annual::{self, AnnualReview};
 use crate::rhythm::controls::{self, CheckReport};
-use crate::rhythm::data::{Dataset, Freshness};
 use crate::rhythm::kpis::{self, Totals};
 use crate::rhythm::monthly::{self, MonthlyReview};
 use crate::rhythm::quarterly::{self, QuarterlyReview};
-use crate::rhythm::review::{self, AgendaItem};
+use crate::rhythm::session::{self, AgendaItem};
 use crate::rhythm::weekly::{self, WeeklyReview};
 
 /// A 12-period history: (period start, value or no data), oldest first.
@@ -70,9 +70,9 @@ pub fn compute(charter: &Arc<Charter>, data: &Dataset, at: NaiveDate) -> Snapsho
             )
         })
         .collect();
-    let r = &data.review;
+    let r = &data.session;
     Snapshot {
-        agenda: review::agenda(charter, &weekly, &r.actions, &r.disputes, now),
+        agenda: session::agenda(charter, &weekly, &r.actions, &r.disputes, now),
         minutes: minutes::minutes(charter, r, week, now),
         at,
         charter: Arc::clone(charter),

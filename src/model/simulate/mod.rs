@@ -341,11 +341,11 @@ fn schedule(flighting: Flighting, weeks: usize, rng: &mut ChaCha8Rng) -> Vec<f64
 
 /// The history as the store would hand it over: one row per channel per week (spend and
 /// the attributed pipeline; funnel counts left at zero), sorted by week then channel.
-pub fn to_dataset(history: &History) -> crate::rhythm::data::Dataset {
-    let mut data = crate::rhythm::data::Dataset::default();
+pub fn to_dataset(history: &History) -> crate::facts::Dataset {
+    let mut data = crate::facts::Dataset::default();
     for (t, week) in history.weeks.iter().enumerate() {
         for c in &history.channels {
-            data.channel_weeks.push(crate::rhythm::data::ChannelWeek {
+            data.channel_weeks.push(crate::facts::ChannelWeek {
                 week: *week,
                 channel: c.channel.clone(),
                 spend: c.spend[t],

@@ -14,9 +14,9 @@ use ratatui::widgets::{
 };
 
 use super::{TableData, render_table};
-use crate::format::money;
 use crate::model::WhatIf;
 use crate::model::summary::signed_money;
+use crate::present::format::money;
 use crate::rhythm::plan::BudgetPlan;
 use crate::tui::app::App;
 use crate::tui::budget::{ModelState, WhatIfState, recommended};
@@ -323,7 +323,7 @@ pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut
                 o.version,
                 o.weeks,
                 o.r_squared,
-                crate::format::percent(o.mape)
+                crate::present::format::percent(o.mape)
             )),
             Line::styled(
                 "ROAS: last-touch attributed pipeline per $ · ROI: modelled, over the fit window · mROI: the next $ at the current run-rate · sat.: the weekly spend where mROI falls to the charter's hurdle (none: below it at any spend)",

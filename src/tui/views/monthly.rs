@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
-use crate::format;
+use crate::present::format;
 use crate::rhythm::Figure;
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::{TableData, render_table};
-use crate::rhythm::review::AgendaKind;
+use crate::rhythm::session::AgendaKind;
 use crate::tui::app::App;
 use crate::tui::review::Form;
 use crate::tui::snapshot::Snapshot;

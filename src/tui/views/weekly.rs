@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 
 use super::{TableData, or_no_data, render_detail, render_table, sparkline};
-use crate::format;
+use crate::present::format;
 use crate::rhythm::stats::change;
 use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
@@ -26,7 +26,7 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
                 format::thousands(m.mqls.round() as i64),
                 format::thousands(m.sqls.round() as i64),
                 format::money(m.pipeline),
-                crate::report::signed_change(
+                crate::present::signed_change(
                     c.baseline
                         .as_ref()
                         .and_then(|b| change(m.pipeline, b.pipeline)),
@@ -191,7 +191,7 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
             Line::from(vec![
                 Span::raw(format!("{} ", o.expected.due_at.format("%a %d %H:%M"))),
                 Span::raw(format!("{name}: ")),
-                Span::styled(crate::report::state_text(o), style),
+                Span::styled(crate::present::state_text(o), style),
             ])
         })
         .collect();

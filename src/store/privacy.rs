@@ -9,7 +9,6 @@ use std::fmt::Write;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::ImportError;
 use crate::charter::Charter;
 
 /// What every pseudonym starts with.
@@ -36,18 +35,27 @@ pub fn is_pseudonym(user: &str) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The charter pseudonymises usage, but its key's environment variable is not set.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "the charter's [privacy] section sets pseudonymise_usage = true, but the environment variable {var} is not set (or is empty): set it to the team's pseudonymisation key — the same secret for every import and for everything that reads usage (the cockpit, check, reports) — and keep it out of the repository"
+)]
+pub struct MissingPseudonymKey {
+    pub var: String,
+}
+
 /// The pseudonymisation key the charter asks for, from the environment variable it
 /// names (`pseudonym_key_env`); `None` when the charter does not pseudonymise usage.
 /// A missing or empty variable is an error: importing names in clear would break the
 /// charter's promise.
-pub fn pseudonym_key(charter: &Charter) -> Result<Option<Vec<u8>>, ImportError> {
+pub fn pseudonym_key(charter: &Charter) -> Result<Option<Vec<u8>>, MissingPseudonymKey> {
     let privacy = &charter.privacy;
     if !privacy.pseudonymise_usage {
         return Ok(None);
     }
     match std::env::var_os(&privacy.pseudonym_key_env) {
         Some(key) if !key.is_empty() => Ok(Some(key.into_encoded_bytes())),
-        _ => Err(ImportError::PseudonymKey {
+        _ => Err(MissingPseudonymKey {
             var: privacy.pseudonym_key_env.clone(),
         }),
     }

@@ -9,79 +9,7 @@ use serde::Serialize;
 use super::stats::median;
 use super::weekly::WeeklyReview;
 use crate::charter::Charter;
-
-/// An insight shown in a review: an alert, the pipeline flash, a recommendation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Insight {
-    pub id: i64,
-    pub week: NaiveDate,
-    pub kind: String,
-    pub source_key: String,
-    pub text: String,
-    /// UTC: when it was first shown in a review.
-    pub delivered_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionItem {
-    pub id: i64,
-    pub text: String,
-    /// Stakeholder id.
-    pub owner: String,
-    pub due: NaiveDate,
-    pub insight_id: Option<i64>,
-    pub week: Option<NaiveDate>,
-    pub agenda_item: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub done_at: Option<NaiveDateTime>,
-}
-
-impl ActionItem {
-    pub fn is_open(&self) -> bool {
-        self.done_at.is_none()
-    }
-
-    /// Open and past its due date on `today`.
-    pub fn is_past_due(&self, today: NaiveDate) -> bool {
-        self.is_open() && self.due < today
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decision {
-    pub id: i64,
-    pub week: NaiveDate,
-    pub agenda_item: Option<String>,
-    pub text: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Note {
-    pub id: i64,
-    pub week: NaiveDate,
-    pub agenda_item: Option<String>,
-    pub text: String,
-    pub created_at: NaiveDateTime,
-}
-
-/// Two figures for the same metric and period that disagree, and who raised it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dispute {
-    pub id: i64,
-    pub metric: String,
-    pub period: NaiveDate,
-    pub figure_a: f64,
-    pub source_a: String,
-    pub figure_b: f64,
-    pub source_b: String,
-    /// Stakeholder id.
-    pub raised_by: String,
-    pub week: Option<NaiveDate>,
-    pub opened_at: NaiveDateTime,
-    pub resolved_at: Option<NaiveDateTime>,
-    pub resolution: Option<String>,
-}
+use crate::facts::{ActionItem, Dispute, Insight};
 
 /// Where an open dispute stands on the charter's escalation path.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -150,7 +78,7 @@ pub fn agenda(
         items.push(AgendaItem {
             key: format!("deliverable:{}:{}", e.deliverable, e.period_start),
             kind: AgendaKind::Deliverable,
-            title: format!("{name} — {}", crate::report::state_text(o)),
+            title: format!("{name} — {}", crate::present::state_text(o)),
             evidence: vec![
                 format!("due {}", e.due_at.format("%a %Y-%m-%d %H:%M")),
                 o.delivered_at.map_or("not delivered yet".into(), |d| {
@@ -181,10 +109,11 @@ pub fn agenda(
     let f = &weekly.flash;
     let flash = format!(
         "Pipeline {} month to date against {} — pacing {}, projected {}",
-        crate::report::value_or_no_data(f.month_to_date.value, "usd"),
-        crate::report::value_or_no_data(f.goal, "usd"),
-        f.pacing.map_or("no data".into(), crate::format::percent),
-        crate::report::value_or_no_data(f.projected, "usd"),
+        crate::present::value_or_no_data(f.month_to_date.value, "usd"),
+        crate::present::value_or_no_data(f.goal, "usd"),
+        f.pacing
+            .map_or("no data".into(), crate::present::format::percent),
+        crate::present::value_or_no_data(f.projected, "usd"),
     );
     items.push(AgendaItem {
         key: format!("flash:{}", f.month),

@@ -1,9 +1,8 @@
 //! Reviews rendered as documents to send: Markdown for people, JSON for other tools.
 //! Renders only; every figure comes from `rhythm/`.
 
+pub mod format;
 pub mod markdown;
-
-use crate::format;
 
 /// A figure's value in a KPI unit, or "no data".
 pub fn value_or_no_data(value: Option<f64>, unit: &str) -> String {

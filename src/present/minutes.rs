@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::charter::Charter;
-use crate::rhythm::data::ReviewRecords;
-use crate::rhythm::review::{ActionItem, Decision, Dispute, Insight, Note, dispute_level};
+use crate::facts::SessionRecords;
+use crate::facts::{ActionItem, Decision, Dispute, Insight, Note};
+use crate::rhythm::session::dispute_level;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Minutes {
@@ -27,7 +28,7 @@ pub struct Minutes {
 /// The minutes of the session of `week`, as of `now`.
 pub fn minutes(
     charter: &Charter,
-    r: &ReviewRecords,
+    r: &SessionRecords,
     week: NaiveDate,
     now: NaiveDateTime,
 ) -> Minutes {

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use super::{signed_change, value_or_no_data};
 use crate::charter::Charter;
-use crate::format;
 use crate::model::ModelError;
+use crate::present::format;
 use crate::rhythm::Figure;
 use crate::rhythm::alerts::Severity;
 use crate::rhythm::monthly::MonthlyReview;

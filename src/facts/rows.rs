@@ -1,7 +1,8 @@
-//! The facts the reviews are computed from, as plain values. `store/` fills a `Dataset`;
-//! everything in `rhythm/` reads it and never touches SQLite.
+//! The imported rows and the `Dataset` the figures are computed from.
 
 use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{SavedRecommendation, SessionRecords};
 
 /// One channel's results in one week (summed over geos).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -108,22 +109,10 @@ pub struct Dataset {
     pub usage_weeks: Vec<UsageWeek>,
     pub dashboards: Vec<DashboardUse>,
     pub freshness: Vec<Freshness>,
-    /// The review sessions' records.
-    pub review: ReviewRecords,
+    /// The weekly sessions' records.
+    pub session: SessionRecords,
     /// Budget recommendations saved with `rhythm recommend --save`, oldest first.
-    pub recommendations: Vec<crate::model::SavedRecommendation>,
-}
-
-/// What weekly review sessions recorded.
-#[derive(Debug, Clone, Default)]
-pub struct ReviewRecords {
-    pub insights: Vec<super::review::Insight>,
-    pub actions: Vec<super::review::ActionItem>,
-    pub decisions: Vec<super::review::Decision>,
-    pub notes: Vec<super::review::Note>,
-    pub disputes: Vec<super::review::Dispute>,
-    /// (week, started_at, closed_at) of each session.
-    pub sessions: Vec<(NaiveDate, NaiveDateTime, Option<NaiveDateTime>)>,
+    pub recommendations: Vec<SavedRecommendation>,
 }
 
 impl Dataset {

@@ -1,0 +1,210 @@
+//! The floors of `src/` only look down (ARCHITECTURE.md, "Layers"). This test reads every
+//! `crate::` path in the source — `use` lines, `use crate::{a, b::c}` groups and paths in
+//! expressions — and fails on a reference to a floor that is not below the file's own,
+//! then on any circle in the graph that remains.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// Each top-level module of `src/` and the modules it may use. Keep in step with
+/// ARCHITECTURE.md.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("calendar", &[]),
+    ("workspace", &[]),
+    ("charter", &["calendar"]),
+    ("facts", &["calendar", "charter"]),
+    ("model", &["facts", "charter", "calendar"]),
+    ("rhythm", &["model", "facts", "charter", "calendar"]),
+    (
+        "present",
+        &["rhythm", "model", "facts", "charter", "calendar"],
+    ),
+    ("store", &["facts", "charter", "calendar"]),
+    ("ingest", &["store", "facts", "charter", "calendar"]),
+    (
+        "demo",
+        &["ingest", "store", "model", "facts", "charter", "calendar"],
+    ),
+    (
+        "tui",
+        &[
+            "present",
+            "rhythm",
+            "model",
+            "facts",
+            "store",
+            "ingest",
+            "charter",
+            "calendar",
+            "workspace",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "tui",
+            "demo",
+            "present",
+            "rhythm",
+            "model",
+            "facts",
+            "store",
+            "ingest",
+            "charter",
+            "calendar",
+            "workspace",
+        ],
+    ),
+];
+
+/// The top-level modules named after `crate::` in `text`, with the line of each.
+fn crate_references(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(i) = rest.find("crate::") {
+            let after = &rest[i + "crate::".len()..];
+            if let Some(group) = after.strip_prefix('{') {
+                // `crate::{a::X, b, c::{D, E}}`: the first segment of each top-level item.
+                let mut depth = 0;
+                let mut item_start = true;
+                let mut ident = String::new();
+                for c in group.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if item_start && (c.is_alphanumeric() || c == '_') => ident.push(c),
+                        _ => {
+                            if !ident.is_empty() {
+                                found.push((n + 1, std::mem::take(&mut ident)));
+                            }
+                            if !c.is_whitespace() {
+                                item_start = false;
+                            }
+                        }
+                    }
+                }
+                if !ident.is_empty() {
+                    found.push((n + 1, ident));
+                }
+            } else {
+                let ident: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !ident.is_empty() {
+                    found.push((n + 1, ident));
+                }
+            }
+            rest = after;
+        }
+    }
+    found
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The top-level module a file of `src/` belongs to; None for lib.rs and main.rs.
+fn floor_of(src: &Path, file: &Path) -> Option<String> {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel.components().next()?.as_os_str().to_str()?.to_string();
+    let name = first.strip_suffix(".rs").unwrap_or(&first).to_string();
+    (name != "lib" && name != "main").then_some(name)
+}
+
+#[test]
+fn no_floor_imports_a_floor_above_it_and_there_are_no_circles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed: BTreeMap<&str, BTreeSet<&str>> = LAYERS
+        .iter()
+        .map(|(m, deps)| (*m, deps.iter().copied().collect()))
+        .collect();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        let Some(floor) = floor_of(&src, file) else {
+            continue;
+        };
+        let Some(may_use) = allowed.get(floor.as_str()) else {
+            problems.push(format!(
+                "{}: module `{floor}` is not in LAYERS",
+                file.display()
+            ));
+            continue;
+        };
+        let text = fs::read_to_string(file).unwrap();
+        for (line, target) in crate_references(&text) {
+            if target == floor {
+                continue;
+            }
+            graph
+                .entry(floor.clone())
+                .or_default()
+                .insert(target.clone());
+            if !may_use.contains(target.as_str()) {
+                problems.push(format!(
+                    "{}:{line}: `{floor}` uses `crate::{target}`, which is not below it",
+                    file.strip_prefix(&src).unwrap().display()
+                ));
+            }
+        }
+    }
+
+    // A circle in what the code really does (independent of the table above).
+    fn visit(
+        n: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+        circles: &mut Vec<String>,
+    ) {
+        if let Some(at) = stack.iter().position(|s| s == n) {
+            circles.push(format!("{} -> {n}", stack[at..].join(" -> ")));
+            return;
+        }
+        if !done.insert(n.to_string()) {
+            return;
+        }
+        stack.push(n.to_string());
+        for m in graph.get(n).into_iter().flatten() {
+            visit(m, graph, stack, done, circles);
+        }
+        stack.pop();
+    }
+    let mut circles = Vec::new();
+    let mut done = BTreeSet::new();
+    for n in graph.keys() {
+        visit(n, &graph, &mut Vec::new(), &mut done, &mut circles);
+    }
+    problems.extend(circles.into_iter().map(|c| format!("circle: {c}")));
+    assert!(
+        problems.is_empty(),
+        "{} layer problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_reference_reader_sees_groups_and_paths() {
+    let text = "use crate::{charter::Charter, model::{self, fit}, rhythm};\nlet x = crate::store::open(); // crate::tui\n";
+    let names: Vec<String> = crate_references(text).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(names, ["charter", "model", "rhythm", "store"]);
+}
