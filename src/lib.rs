@@ -7,6 +7,7 @@ pub mod charter;
 pub mod cli;
 pub mod demo;
 pub mod facts;
+pub mod format;
 pub mod ingest;
 pub mod model;
 pub mod present;

@@ -339,9 +339,9 @@ fn what_if_keys_move_a_channel_and_rebalance_or_move_the_total() {
     let w = app.what_if.as_ref().unwrap();
     let gap = rhythm::rhythm::plan::gap_to_goal(w.scenario.expected_pipeline, plan.goal).unwrap();
     let shown = if gap < 0.0 {
-        format!("{} short", rhythm::present::format::money(-gap))
+        format!("{} short", rhythm::format::money(-gap))
     } else {
-        format!("{} above", rhythm::present::format::money(gap))
+        format!("{} above", rhythm::format::money(gap))
     };
     let text = screen(&app, 80, 24);
     assert!(text.contains("What-if (total moves)"), "{text}");

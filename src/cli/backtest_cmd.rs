@@ -6,8 +6,8 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{Outcome, load_charter, open_store};
+use crate::format::{money, percent};
 use crate::model::backtest::{BacktestOutcome, Verdict, backtest};
-use crate::present::format::{money, percent};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::{Outcome, load_charter, table};
 use crate::charter::{Cadence, Charter, Direction, KpiSource};
-use crate::present::format;
+use crate::format;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Subcommand)]

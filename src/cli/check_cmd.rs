@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::dates::{parse_date, today};
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::present::value_or_no_data;
+use crate::format::value_or_no_data;
 use crate::rhythm::Status;
 use crate::rhythm::controls::{self, Check};
 use crate::workspace::Workspace;
@@ -75,7 +75,7 @@ pub fn human(checks: &[Check], at: NaiveDate) -> String {
             value_or_no_data(c.value, unit),
             c.target.map_or(String::new(), |t| format!(
                 " (target {})",
-                crate::present::format::in_unit(t, unit)
+                crate::format::in_unit(t, unit)
             )),
             c.detail
         ));

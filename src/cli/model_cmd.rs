@@ -5,10 +5,10 @@
 use clap::Args;
 
 use super::{Failure, Outcome, load_charter, open_store};
+use crate::format::{money, percent};
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::{BOOTSTRAP_REPLICATES, DEFAULT_ORIGINS, roi_intervals, validate};
 use crate::model::{self, History};
-use crate::present::format::{money, percent};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -62,7 +62,7 @@ fn human(view: &ModelOverview, hurdle: f64) -> String {
         view.fit_start,
         view.fit_end,
         view.r_squared,
-        percent(view.mape)
+        view.mape.map_or("no data".into(), percent)
     );
     match &view.validation {
         Some(v) => {
@@ -71,7 +71,7 @@ fn human(view: &ModelOverview, hurdle: f64) -> String {
                     "holdout (last {} weeks from {}): MAPE {}, NRMSE {}\n",
                     h.weeks,
                     h.from,
-                    percent(h.mape),
+                    h.mape.map_or("no data".into(), percent),
                     percent(h.nrmse)
                 )),
                 None => out.push_str(&format!(

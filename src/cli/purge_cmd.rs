@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::dates::{parse_date, today};
 use super::{Failure, Outcome, load_charter, open_store, print_out};
-use crate::present::format::thousands;
+use crate::format::thousands;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]

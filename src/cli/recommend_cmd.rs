@@ -6,8 +6,8 @@ use clap::Args;
 
 use super::dates::{now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
+use crate::format::money;
 use crate::model::{self, PlanOptions, Recommendation};
-use crate::present::format::money;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -113,7 +113,7 @@ pub fn human(rec: &Recommendation) -> String {
                 c.channel.clone(),
                 money(c.current_spend),
                 money(c.recommended_spend),
-                model::summary::signed_money(c.recommended_spend - c.current_spend),
+                crate::format::signed_money(c.spend_change()),
                 format!("{}–{}", money(c.min_spend), money(c.max_spend)),
                 format!("{:.1}", c.roi),
                 format!("{:.1} → {:.1}", c.marginal_roi, c.marginal_roi_recommended),

@@ -9,6 +9,7 @@ use super::dates::{now, parse_date, today};
 use super::{Failure, Outcome, load_charter, open_store, print_out};
 use crate::charter::Charter;
 use crate::present::minutes;
+use crate::rhythm::entries;
 use crate::rhythm::session::dispute_level;
 use crate::rhythm::weekly::last_complete_week;
 use crate::store::NewDispute;
@@ -70,14 +71,7 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
 
 /// Refuses an owner the charter does not name (exit 2).
 pub fn check_stakeholder(charter: &Charter, id: &str, role: &str) -> Result<(), Failure> {
-    if charter.stakeholder(id).is_some() {
-        return Ok(());
-    }
-    let ids: Vec<&str> = charter.stakeholders.iter().map(|s| s.id.as_str()).collect();
-    Err(Failure::BadInput(anyhow::anyhow!(
-        "{role} '{id}' is not a stakeholder of the charter; use one of: {}",
-        ids.join(", ")
-    )))
+    entries::check_stakeholder(charter, id, role).map_err(|e| Failure::BadInput(e.into()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,11 +113,8 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
             insight,
         } => {
             check_stakeholder(&charter, &owner, "owner")?;
-            if text.trim().is_empty() {
-                return Err(Failure::BadInput(anyhow::anyhow!(
-                    "the action text is empty: say what will be done"
-                )));
-            }
+            entries::check_text(&text, "action text", "say what will be done")
+                .map_err(|e| Failure::BadInput(e.into()))?;
             if let Some(i) = insight
                 && !store.insight_exists(i)?
             {

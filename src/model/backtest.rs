@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::fit::{ResponseModel, fit};
 use super::history::History;
-use super::summary::signed_money as signed;
 use super::{ModelError, RestoredRecommendation};
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::present::format::{money, percent};
+use crate::format::signed_money as signed;
+use crate::format::{money, percent};
 
 /// What a back-test concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,7 +50,7 @@ pub use validate::{RoiInterval, Validation};
 
 use chrono::NaiveDate;
 
-use crate::present::format::money;
+use crate::format::money;
 
 /// Fewer consecutive weeks than this and the model refuses: a year is needed to tell
 /// seasonality from media.

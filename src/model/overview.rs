@@ -22,7 +22,7 @@ pub struct ModelOverview {
     pub weeks: usize,
     /// In-sample fit (fractions).
     pub r_squared: f64,
-    pub mape: f64,
+    pub mape: Option<f64>,
     pub baseline: Baseline,
     /// None when not computed (the cockpit shows the fit first, validation after).
     pub validation: Option<Validation>,

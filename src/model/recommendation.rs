@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fit::{ChannelModel, Excluded};
 use super::optimize::Bounds;
-use crate::present::format::money;
+use crate::format::money;
 
 /// Default bounds around a channel's current run-rate.
 pub const DEFAULT_MIN_SHARE: f64 = 0.5;
@@ -71,6 +71,13 @@ pub struct ChannelRecommendation {
     pub marginal_roi_recommended: f64,
     /// Where the bounds come from, in words.
     pub bounds: String,
+}
+
+impl ChannelRecommendation {
+    /// Recommended minus current spend over the horizon: what the recommendation moves.
+    pub fn spend_change(&self) -> f64 {
+        self.recommended_spend - self.current_spend
+    }
 }
 
 /// A channel's weekly bounds and why: 0.5×–2× its run-rate (0 to 2× its fit-window

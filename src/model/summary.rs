@@ -2,19 +2,10 @@
 //! lines `rhythm recommend` and the cockpit open with, so both say the same thing.
 
 use super::recommendation::Recommendation;
-use crate::present::format::{money, percent};
+use crate::format::{money, percent, signed_money};
 
 /// A move smaller than this share of the budget is not worth a sentence.
 const NOTABLE_MOVE: f64 = 0.005;
-
-/// "+$1.2M" / "−$300K".
-pub fn signed_money(x: f64) -> String {
-    if x < 0.0 {
-        format!("\u{2212}{}", money(-x))
-    } else {
-        format!("+{}", money(x))
-    }
-}
 
 /// "a", "a and b", "a, b and c".
 fn list(items: &[String]) -> String {
@@ -32,7 +23,7 @@ impl Recommendation {
         let mut up: Vec<(f64, &str)> = Vec::new();
         let mut down: Vec<(f64, &str)> = Vec::new();
         for c in &self.channels {
-            let delta = c.recommended_spend - c.current_spend;
+            let delta = c.spend_change();
             if delta.abs() >= NOTABLE_MOVE * budget {
                 if delta > 0.0 {
                     up.push((delta, &c.channel));
@@ -162,6 +153,7 @@ impl Recommendation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::signed_money;
 
     #[test]
     fn lists_read_like_sentences() {

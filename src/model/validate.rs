@@ -37,8 +37,9 @@ pub struct Score {
     /// First day of the first forecast week.
     pub from: NaiveDate,
     pub weeks: usize,
-    /// Mean absolute percentage error of weekly pipeline (fraction).
-    pub mape: f64,
+    /// Mean absolute percentage error of weekly pipeline (fraction); None without a
+    /// week of positive pipeline.
+    pub mape: Option<f64>,
     /// Root mean squared error over the mean actual weekly pipeline (fraction).
     pub nrmse: f64,
 }
@@ -65,8 +66,9 @@ pub struct RoiInterval {
     pub high: f64,
 }
 
-/// Mean absolute percentage error over weeks with positive actuals (fraction).
-pub fn mape(actual: &[f64], forecast: &[f64]) -> f64 {
+/// Mean absolute percentage error over weeks with positive actuals (fraction); None when
+/// no week has a positive actual (no data is not a perfect forecast).
+pub fn mape(actual: &[f64], forecast: &[f64]) -> Option<f64> {
     let (sum, n) = actual
         .iter()
         .zip(forecast)
@@ -74,7 +76,7 @@ pub fn mape(actual: &[f64], forecast: &[f64]) -> f64 {
         .fold((0.0, 0usize), |(s, n), (a, f)| {
             (s + (a - f).abs() / a, n + 1)
         });
-    if n == 0 { 0.0 } else { sum / n as f64 }
+    (n > 0).then(|| sum / n as f64)
 }
 
 /// Root mean squared error divided by the mean actual (fraction).
@@ -111,8 +113,9 @@ pub fn validate(history: &History, horizon: usize, origins: usize) -> Validation
             "no holdout: {n} weeks leave fewer than {MIN_WEEKS} to fit on before the last {horizon}"
         )
     });
-    let mean = |f: fn(&Score) -> f64| {
-        (!rolling.is_empty()).then(|| rolling.iter().map(f).sum::<f64>() / rolling.len() as f64)
+    let mean = |f: fn(&Score) -> Option<f64>| {
+        let values: Vec<f64> = rolling.iter().filter_map(f).collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
     };
     Validation {
         holdout: rolling
@@ -120,7 +123,7 @@ pub fn validate(history: &History, horizon: usize, origins: usize) -> Validation
             .filter(|s| s.from == history.weeks[n - horizon.min(n)])
             .cloned(),
         rolling_mape: mean(|s| s.mape),
-        rolling_nrmse: mean(|s| s.nrmse),
+        rolling_nrmse: mean(|s| Some(s.nrmse)),
         rolling,
         note,
     }
@@ -247,9 +250,9 @@ mod tests {
 
     #[test]
     fn errors_are_fractions_of_the_actuals() {
-        assert!((mape(&[100.0, 200.0], &[110.0, 180.0]) - 0.1).abs() < 1e-12);
+        assert!((mape(&[100.0, 200.0], &[110.0, 180.0]).unwrap() - 0.1).abs() < 1e-12);
         assert!((nrmse(&[100.0, 100.0], &[110.0, 90.0]) - 0.1).abs() < 1e-12);
-        assert_eq!(mape(&[0.0], &[5.0]), 0.0);
+        assert_eq!(mape(&[0.0], &[5.0]), None);
     }
 
     #[test]
@@ -261,7 +264,7 @@ mod tests {
         let holdout = v.holdout.as_ref().expect("a holdout");
         assert_eq!(holdout.from, sim.history.weeks[67]);
         assert_eq!(holdout.weeks, 13);
-        assert!(holdout.mape < 0.15, "{holdout:?}");
+        assert!(holdout.mape.unwrap() < 0.15, "{holdout:?}");
         assert!(v.rolling_nrmse.unwrap() < 0.2);
         let short = validate(&sim.history.slice(0, 60), 13, 4);
         assert!(short.holdout.is_none() && short.note.is_some());

@@ -5,14 +5,13 @@ use std::fmt::Write;
 
 use super::{signed_change, value_or_no_data};
 use crate::charter::Charter;
+use crate::format;
 use crate::model::ModelError;
-use crate::present::format;
 use crate::rhythm::Figure;
 use crate::rhythm::alerts::Severity;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::plan::BudgetPlan;
-use crate::rhythm::stats::change;
-use crate::rhythm::weekly::{Measures, WeeklyReview};
+use crate::rhythm::weekly::{Measure, WeeklyReview};
 
 /// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
 pub const MAX_ALERTS: usize = 8;
@@ -69,31 +68,23 @@ pub fn weekly(
         );
     }
     out.push_str("## The numbers that matter\n\n");
-    let line = |name: &str, f: fn(&Measures) -> f64, unit: &str| match &r.total {
+    let line = |name: &str, m: Measure, unit: &str| match &r.total {
         None => vec![name.to_string(), "no data".into(), "—".into(), "—".into()],
         Some(t) => vec![
             name.to_string(),
-            format::in_unit(f(&t.this_week), unit),
-            signed_change(
-                t.previous_week
-                    .as_ref()
-                    .and_then(|p| change(f(&t.this_week), f(p))),
-            ),
-            signed_change(
-                t.baseline
-                    .as_ref()
-                    .and_then(|b| change(f(&t.this_week), f(b))),
-            ),
+            format::in_unit(t.this_week.get(m), unit),
+            signed_change(t.vs_previous_week(m)),
+            signed_change(t.vs_baseline(m)),
         ],
     };
     table(
         &mut out,
         &["", "this week", "vs last week", "vs 8-week median"],
         &[
-            line("Pipeline", |m| m.pipeline, "usd"),
-            line("Spend", |m| m.spend, "usd"),
-            line("MQLs", |m| m.mqls, "count"),
-            line("SQLs", |m| m.sqls, "count"),
+            line("Pipeline", Measure::Pipeline, "usd"),
+            line("Spend", Measure::Spend, "usd"),
+            line("MQLs", Measure::Mqls, "count"),
+            line("SQLs", Measure::Sqls, "count"),
         ],
     );
     let f = &r.flash;
@@ -143,7 +134,7 @@ pub fn weekly(
                     .deliverable(&o.expected.deliverable)
                     .map_or(o.expected.deliverable.clone(), |d| d.name.clone()),
                 o.expected.due_at.format("%a %Y-%m-%d %H:%M").to_string(),
-                super::state_text(o),
+                crate::rhythm::sla::state_text(o),
             ]
         })
         .collect();
@@ -188,11 +179,7 @@ pub fn weekly(
                 money(m.cpl),
                 money(m.cost_per_mql),
                 m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
-                signed_change(
-                    s.baseline
-                        .as_ref()
-                        .and_then(|b| change(m.pipeline, b.pipeline)),
-                ),
+                signed_change(s.vs_baseline(Measure::Pipeline)),
             ]
         })
         .collect();
@@ -290,7 +277,6 @@ pub fn monthly(
         r.days_in_month
     );
     out.push_str("## Executive summary\n\n");
-    let pace = |p: Option<f64>| p.map_or("—".into(), |p| format!("{:+.0}%", (p - 1.0) * 100.0));
     table(
         &mut out,
         &["", "actual", "goal / budget", "status", "gap / pacing"],
@@ -307,14 +293,14 @@ pub fn monthly(
                 value_or_no_data(e.mqls.value, "count"),
                 value_or_no_data(e.mqls.target, "count"),
                 e.mqls.status.to_string(),
-                format!("pacing {}", pace(e.mql_pacing)),
+                format!("pacing {}", signed_change(e.mql_pace_gap)),
             ],
             vec![
                 "SQLs".into(),
                 value_or_no_data(e.sqls.value, "count"),
                 value_or_no_data(e.sqls.target, "count"),
                 e.sqls.status.to_string(),
-                format!("pacing {}", pace(e.sql_pacing)),
+                format!("pacing {}", signed_change(e.sql_pace_gap)),
             ],
             vec![
                 "Blended CAC".into(),
@@ -340,11 +326,12 @@ pub fn monthly(
         .iter()
         .map(|m| {
             format!(
-                "{} {:.0}% (plan {})",
+                "{} {:.0}% (plan {}){}",
                 m.channel,
                 m.actual_share * 100.0,
                 m.plan_share
-                    .map_or("—".into(), |p| format!("{:.0}%", p * 100.0))
+                    .map_or("—".into(), |p| format!("{:.0}%", p * 100.0)),
+                if m.off_plan { " off plan" } else { "" }
             )
         })
         .collect();

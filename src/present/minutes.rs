@@ -1,86 +1,10 @@
-//! The minutes of a weekly review session: what was shown, decided and assigned.
+//! The minutes of a weekly review session as a document: what was shown, decided and
+//! assigned. What they hold is `rhythm::minutes`.
 
 use std::fmt::Write;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
-use serde::Serialize;
-
 use crate::charter::Charter;
-use crate::facts::SessionRecords;
-use crate::facts::{ActionItem, Decision, Dispute, Insight, Note};
-use crate::rhythm::session::dispute_level;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Minutes {
-    pub week: NaiveDate,
-    pub started_at: Option<NaiveDateTime>,
-    pub closed_at: Option<NaiveDateTime>,
-    pub insights: Vec<Insight>,
-    pub decisions: Vec<Decision>,
-    pub actions: Vec<ActionItem>,
-    pub notes: Vec<Note>,
-    /// Disputes opened in the session, and any still open, with their escalation owner.
-    pub disputes: Vec<(Dispute, Option<u32>, Option<String>)>,
-    /// Actions from earlier weeks still open when the session closed (or now).
-    pub carried_over: Vec<ActionItem>,
-}
-
-/// The minutes of the session of `week`, as of `now`.
-pub fn minutes(
-    charter: &Charter,
-    r: &SessionRecords,
-    week: NaiveDate,
-    now: NaiveDateTime,
-) -> Minutes {
-    let session = r.sessions.iter().find(|(w, _, _)| *w == week);
-    let end = session.and_then(|s| s.2).unwrap_or(now);
-    let this_week = |w: Option<NaiveDate>| w == Some(week);
-    Minutes {
-        week,
-        started_at: session.map(|s| s.1),
-        closed_at: session.and_then(|s| s.2),
-        insights: r
-            .insights
-            .iter()
-            .filter(|i| i.week == week)
-            .cloned()
-            .collect(),
-        decisions: r
-            .decisions
-            .iter()
-            .filter(|d| d.week == week)
-            .cloned()
-            .collect(),
-        actions: r
-            .actions
-            .iter()
-            .filter(|a| this_week(a.week))
-            .cloned()
-            .collect(),
-        notes: r.notes.iter().filter(|n| n.week == week).cloned().collect(),
-        disputes: r
-            .disputes
-            .iter()
-            .filter(|d| {
-                this_week(d.week) || (d.opened_at <= end && d.resolved_at.is_none_or(|t| t > end))
-            })
-            .map(|d| {
-                let l = dispute_level(charter, d, end);
-                (d.clone(), l.level, l.owner)
-            })
-            .collect(),
-        carried_over: r
-            .actions
-            .iter()
-            .filter(|a| {
-                !this_week(a.week)
-                    && a.created_at < week.and_time(chrono::NaiveTime::MIN) + Duration::days(7)
-                    && a.done_at.is_none_or(|t| t > end)
-            })
-            .cloned()
-            .collect(),
-    }
-}
+pub use crate::rhythm::minutes::{Minutes, minutes};
 
 fn owner(charter: &Charter, id: &str) -> String {
     charter

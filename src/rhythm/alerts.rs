@@ -18,7 +18,7 @@ use super::kpis::{Span, Totals, totals};
 use super::stats::{mad, median, ratio};
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::present::format;
+use crate::format;
 
 /// Weeks in the baseline.
 pub const BASELINE_WEEKS: i64 = 8;

@@ -166,7 +166,7 @@ pub fn with_model(
     }
     let holdout = m.validation.as_ref().and_then(|v| v.holdout.as_ref());
     review.model_status = match (charter.kpi(FORECAST_ACCURACY_KPI), holdout) {
-        (Some(k), Some(h)) => judge(Some(h.mape), k.target, k.direction, k.tolerance),
+        (Some(k), Some(h)) => judge(h.mape, k.target, k.direction, k.tolerance),
         _ => Status::NoData,
     };
     review.model_note = format!(
@@ -179,7 +179,7 @@ pub fn with_model(
             "its forecast of the {} weeks from {}, by a fit on the weeks before, was off by {}",
             h.weeks,
             h.from,
-            crate::present::format::percent(h.mape)
+            h.mape.map_or("no data".into(), crate::format::percent)
         ))
     );
     review

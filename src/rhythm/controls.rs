@@ -8,7 +8,7 @@ use super::kpis::{Span, totals};
 use super::{Status, adoption, judge, nps, sla, weekly};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
-use crate::present::format;
+use crate::format;
 
 /// One control or success metric, judged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,27 +106,9 @@ fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> 
     }
 }
 
-/// The newest saved recommendation judged by `model::backtest`, with data up to `at`.
-pub fn latest_backtest(
-    charter: &Charter,
-    data: &Dataset,
-    at: NaiveDate,
-) -> Option<crate::model::Backtest> {
-    data.recommendations
-        .iter()
-        .rev()
-        .filter(|r| r.as_of <= at)
-        .find_map(
-            |saved| match crate::model::backtest::backtest(saved, data, charter) {
-                Ok(crate::model::BacktestOutcome::Judged(b)) if b.horizon_to <= at => Some(b),
-                _ => None,
-            },
-        )
-}
-
 /// Forecast accuracy, allocation variance and whether the last recommendation paid off.
 fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
-    let Some(b) = latest_backtest(charter, data, at) else {
+    let Some(b) = super::kpis::latest_backtest(charter, data, at) else {
         return vec![
             pending(
                 "forecast-accuracy",
@@ -238,7 +220,7 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         detail.push_str(&format!(
             "; most escalated: {name} ({}) {}",
             worst.expected.period_start,
-            crate::present::state_text(worst)
+            crate::rhythm::sla::state_text(worst)
         ));
     }
     Check {

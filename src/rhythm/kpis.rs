@@ -8,6 +8,7 @@ use super::nps;
 use super::stats::{mean, ratio};
 use crate::charter::{Cadence, Charter, KpiSource};
 use crate::facts::{ChannelWeek, Dataset};
+use crate::model::{Backtest, BacktestOutcome, backtest};
 
 /// A span of days, `from` inclusive, `to` exclusive. A weekly row counts toward a span
 /// in proportion to the days of its week inside the span, so a week that straddles two
@@ -183,9 +184,41 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
             let r = &data.session;
             super::session::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
         }
-        // Computed from saved recommendations by the budget model.
+        // The back-test KPIs: the newest saved recommendation whose horizon ends in the span.
+        "forecast-accuracy" => backtest_ending_in(charter, data, span).map(|b| b.forecast_error),
+        "allocation-efficiency" => {
+            backtest_ending_in(charter, data, span).map(|b| b.allocation_variance)
+        }
         _ => None,
     }
+}
+
+/// The newest saved recommendation, made by `through`, whose horizon has data and ends by
+/// `through`, judged by `model::backtest`.
+pub fn latest_backtest(charter: &Charter, data: &Dataset, through: NaiveDate) -> Option<Backtest> {
+    newest_judged(charter, data, through, |b| b.horizon_to <= through)
+}
+
+/// The newest saved recommendation whose horizon ends inside `span`, judged.
+fn backtest_ending_in(charter: &Charter, data: &Dataset, span: Span) -> Option<Backtest> {
+    let last_day = span.to - chrono::Duration::days(1);
+    newest_judged(charter, data, last_day, |b| span.contains(b.horizon_to))
+}
+
+fn newest_judged(
+    charter: &Charter,
+    data: &Dataset,
+    made_by: NaiveDate,
+    keep: impl Fn(&Backtest) -> bool,
+) -> Option<Backtest> {
+    data.recommendations
+        .iter()
+        .rev()
+        .filter(|r| r.as_of <= made_by)
+        .find_map(|saved| match backtest(saved, data, charter) {
+            Ok(BacktestOutcome::Judged(b)) if keep(&b) => Some(b),
+            _ => None,
+        })
 }
 
 /// Days of `span` covered by weeks that have channel data.

@@ -10,7 +10,7 @@ use super::stats::{mean, ratio};
 use crate::calendar;
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::present::format;
+use crate::format;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReview {
@@ -40,6 +40,9 @@ pub struct Executive {
     pub mql_pacing: Option<f64>,
     pub sqls: Figure,
     pub sql_pacing: Option<f64>,
+    /// Pacing as a relative difference from the goal (−0.1 = 10% behind): pacing − 1.
+    pub mql_pace_gap: Option<f64>,
+    pub sql_pace_gap: Option<f64>,
     /// Blended CAC vs the KPI's budget.
     pub blended_cac: Figure,
     pub spend: Figure,
@@ -56,7 +59,13 @@ pub struct MixLine {
     pub actual_share: f64,
     /// Fraction of the month's planned budget.
     pub plan_share: Option<f64>,
+    /// The actual share is more than `OFF_PLAN_SHARE` away from the planned share.
+    pub off_plan: bool,
 }
+
+/// How far a channel's share of spend may drift from its planned share (a fraction of the
+/// month's spend: 0.05 = five points) before the mix shows it as off plan.
+pub const OFF_PLAN_SHARE: f64 = 0.05;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Funnel {
@@ -228,6 +237,7 @@ fn executive(
                 channel: r.channel.clone(),
                 actual_share: r.spend,
                 plan_share: None,
+                off_plan: false,
             }),
         }
     }
@@ -238,11 +248,16 @@ fn executive(
             .iter()
             .find(|p| p.channel == m.channel)
             .and_then(|p| ratio(p.budget, total_budget));
+        m.off_plan = m
+            .plan_share
+            .is_some_and(|p| (m.actual_share - p).abs() > OFF_PLAN_SHARE);
     }
     Executive {
         pipeline_gap: pipeline.target.zip(pipeline.value).map(|(g, v)| g - v),
         mql_pacing: pace(&mqls),
         sql_pacing: pace(&sqls),
+        mql_pace_gap: pace(&mqls).map(|p| p - 1.0),
+        sql_pace_gap: pace(&sqls).map(|p| p - 1.0),
         pipeline,
         mqls,
         sqls,

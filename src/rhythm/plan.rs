@@ -92,6 +92,8 @@ pub struct ScenarioReading {
     pub vs_current: f64,
     /// Against the pipeline goal over the horizon (negative: short). None without a goal.
     pub gap_to_goal: Option<f64>,
+    /// Per channel: the scenario's spend minus the current run-rate over the horizon.
+    pub spend_vs_current: Vec<f64>,
     /// Per channel: its spend is outside the bounds the optimiser honoured.
     pub outside_bounds: Vec<bool>,
     /// Per channel: its spend differs from the recommendation's.
@@ -109,6 +111,12 @@ impl BudgetPlan {
             vs_recommended: scenario.expected_pipeline - rec.expected_pipeline_recommended,
             vs_current: scenario.expected_pipeline - rec.expected_pipeline_current,
             gap_to_goal: gap_to_goal(scenario.expected_pipeline, self.goal),
+            spend_vs_current: rec
+                .channels
+                .iter()
+                .zip(&scenario.spend)
+                .map(|(c, s)| s - c.current_spend)
+                .collect(),
             outside_bounds: rec
                 .channels
                 .iter()

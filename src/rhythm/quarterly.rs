@@ -108,28 +108,25 @@ pub fn review(
             ..line
         });
     }
+    // The back-test KPIs, computed once in `kpis` (the same figures `rhythm check` judges).
     for (id, why) in [
         (
             "forecast-accuracy",
-            "no saved forecast whose quarter has data",
+            "no saved forecast whose horizon ended this quarter",
         ),
         (
             "allocation-efficiency",
-            "no saved recommendation to compare the actual mix with",
+            "no saved recommendation whose horizon ended this quarter to compare the actual mix with",
         ),
     ] {
         if let Some(k) = charter.kpi(id) {
-            scorecard.push(ScoreLine {
-                id: id.into(),
-                name: k.name.clone(),
-                kpi: Some(id.into()),
-                unit: k.unit.clone(),
-                value: None,
-                target: Some(k.target),
-                status: Status::NoData,
-                trend: Vec::new(),
-                detail: format!("no data: {why}"),
-            });
+            let line = kpi_line(charter, data, k, span, k.target, &last_quarters);
+            let detail = if line.value.is_none() {
+                format!("no data: {why}")
+            } else {
+                "the newest saved recommendation whose horizon ended in the quarter".into()
+            };
+            scorecard.push(ScoreLine { detail, ..line });
         }
     }
     for k in charter

@@ -78,7 +78,7 @@ pub fn agenda(
         items.push(AgendaItem {
             key: format!("deliverable:{}:{}", e.deliverable, e.period_start),
             kind: AgendaKind::Deliverable,
-            title: format!("{name} — {}", crate::present::state_text(o)),
+            title: format!("{name} — {}", crate::rhythm::sla::state_text(o)),
             evidence: vec![
                 format!("due {}", e.due_at.format("%a %Y-%m-%d %H:%M")),
                 o.delivered_at.map_or("not delivered yet".into(), |d| {
@@ -109,11 +109,10 @@ pub fn agenda(
     let f = &weekly.flash;
     let flash = format!(
         "Pipeline {} month to date against {} — pacing {}, projected {}",
-        crate::present::value_or_no_data(f.month_to_date.value, "usd"),
-        crate::present::value_or_no_data(f.goal, "usd"),
-        f.pacing
-            .map_or("no data".into(), crate::present::format::percent),
-        crate::present::value_or_no_data(f.projected, "usd"),
+        crate::format::value_or_no_data(f.month_to_date.value, "usd"),
+        crate::format::value_or_no_data(f.goal, "usd"),
+        f.pacing.map_or("no data".into(), crate::format::percent),
+        crate::format::value_or_no_data(f.projected, "usd"),
     );
     items.push(AgendaItem {
         key: format!("flash:{}", f.month),

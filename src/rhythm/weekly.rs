@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::alerts::{self, Alert};
 use super::kpis::{Span, Totals, totals};
 use super::sla::{self, Outcome};
-use super::stats::{median, std_dev};
+use super::stats::{change, median, std_dev};
 use super::{Figure, Status};
 use crate::calendar;
 use crate::charter::Charter;
@@ -22,6 +22,31 @@ pub struct ChannelSnapshot {
     pub this_week: Measures,
     pub previous_week: Option<Measures>,
     pub baseline: Option<Measures>,
+}
+
+/// A count or amount of `Measures` that moves week on week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Spend,
+    Mqls,
+    Sqls,
+    Pipeline,
+}
+
+impl ChannelSnapshot {
+    /// `measure` this week against last week, a fraction (0.3 = +30%); None without last
+    /// week or when last week's is zero.
+    pub fn vs_previous_week(&self, measure: Measure) -> Option<f64> {
+        let before = self.previous_week.as_ref()?;
+        change(self.this_week.get(measure), before.get(measure))
+    }
+
+    /// `measure` this week against the trailing 8-week median, a fraction; None without
+    /// a baseline (fewer than 4 of the 8 weeks have data) or when it is zero.
+    pub fn vs_baseline(&self, measure: Measure) -> Option<f64> {
+        let baseline = self.baseline.as_ref()?;
+        change(self.this_week.get(measure), baseline.get(measure))
+    }
 }
 
 /// A channel's weekly measures; ratios are None where undefined (no spend, no leads).
@@ -41,6 +66,15 @@ pub struct Measures {
 }
 
 impl Measures {
+    pub fn get(&self, measure: Measure) -> f64 {
+        match measure {
+            Measure::Spend => self.spend,
+            Measure::Mqls => self.mqls,
+            Measure::Sqls => self.sqls,
+            Measure::Pipeline => self.pipeline,
+        }
+    }
+
     pub fn of(t: &Totals) -> Measures {
         Measures {
             spend: t.spend,

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
-use crate::present::format;
+use crate::format;
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
@@ -34,7 +34,7 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
                     l.name.clone(),
                     or_no_data(l.this_year, &l.unit),
                     or_no_data(l.last_year, &l.unit),
-                    crate::present::signed_change(l.change),
+                    crate::format::signed_change(l.change),
                     status_mark(l.status).into(),
                 ]
             })

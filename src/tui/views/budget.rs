@@ -14,9 +14,9 @@ use ratatui::widgets::{
 };
 
 use super::{TableData, render_table};
+use crate::format::money;
+use crate::format::signed_money;
 use crate::model::WhatIf;
-use crate::model::summary::signed_money;
-use crate::present::format::money;
 use crate::rhythm::plan::BudgetPlan;
 use crate::tui::app::App;
 use crate::tui::budget::{ModelState, WhatIfState, recommended};
@@ -91,7 +91,7 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
             c.channel.clone(),
             money(c.current_spend),
             money(spend),
-            signed_money(spend - c.current_spend),
+            signed_money(reading.spend_vs_current[i]),
             format!("{:.1}", s.marginal_roi[i]),
             money(s.pipeline[i]),
         ];
@@ -323,7 +323,7 @@ pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut
                 o.version,
                 o.weeks,
                 o.r_squared,
-                crate::present::format::percent(o.mape)
+                o.mape.map_or("no data".into(), crate::format::percent)
             )),
             Line::styled(
                 "ROAS: last-touch attributed pipeline per $ · ROI: modelled, over the fit window · mROI: the next $ at the current run-rate · sat.: the weekly spend where mROI falls to the charter's hurdle (none: below it at any spend)",

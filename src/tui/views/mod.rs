@@ -21,7 +21,7 @@ use super::app::{App, Tab};
 use super::snapshot::{Series, Snapshot};
 use super::theme::Theme;
 use crate::charter::Kpi;
-use crate::present::format;
+use crate::format;
 
 /// The focused table of a view: a header and rows of cells, each row with the index it
 /// had before filtering.
@@ -188,7 +188,7 @@ pub fn kpi_lines(kpi: &Kpi, history: Option<&Series>, theme: Theme) -> Vec<Line<
         for (start, v) in h {
             lines.push(Line::raw(format!(
                 "  {start}  {}",
-                crate::present::value_or_no_data(*v, &kpi.unit)
+                crate::format::value_or_no_data(*v, &kpi.unit)
             )));
         }
     }

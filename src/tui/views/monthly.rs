@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
-use crate::present::format;
+use crate::format;
+use crate::format::signed_change;
 use crate::rhythm::Figure;
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;
@@ -17,7 +18,6 @@ use crate::tui::theme::{Theme, status_mark};
 /// The executive lines: (label, figure, unit, pacing or utilisation text).
 fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
     let e = &s.monthly.executive;
-    let pace = |p: Option<f64>| p.map_or("—".into(), |p| format!("{:+.0}%", (p - 1.0) * 100.0));
     vec![
         (
             "Pipeline",
@@ -29,13 +29,13 @@ fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
             "MQLs",
             &e.mqls,
             "count",
-            format!("pacing {}", pace(e.mql_pacing)),
+            format!("pacing {}", signed_change(e.mql_pace_gap)),
         ),
         (
             "SQLs",
             &e.sqls,
             "count",
-            format!("pacing {}", pace(e.sql_pacing)),
+            format!("pacing {}", signed_change(e.sql_pace_gap)),
         ),
         ("Blended CAC", &e.blended_cac, "usd", String::new()),
         (
@@ -163,7 +163,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             let r = &p.recommendation;
             format!(
                 " Suggestions · budget plan (b): {} pipeline over {} weeks ",
-                crate::model::summary::signed_money(r.gain()),
+                crate::format::signed_money(r.gain()),
                 r.horizon_weeks
             )
         }
@@ -277,9 +277,7 @@ fn render_mix(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .channel_mix
         .iter()
         .map(|m| {
-            let off = m
-                .plan_share
-                .is_some_and(|p| (m.actual_share - p).abs() > 0.05);
+            let off = m.off_plan;
             Line::from(vec![
                 Span::raw(format!(
                     "{:<12} {:>3.0}% ",

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, kpi_lines, or_no_data, render_detail, render_table};
-use crate::present::format;
+use crate::format;
 use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
@@ -136,7 +136,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                     l.channel.chars().take(12).collect::<String>(),
                     l.mql_to_sql.map_or("—".into(), format::percent)
                 )),
-                Span::styled(crate::present::signed_change(l.drift), style),
+                Span::styled(crate::format::signed_change(l.drift), style),
             ])
         })
         .collect();

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 
 use super::{TableData, or_no_data, render_detail, render_table, sparkline};
-use crate::present::format;
-use crate::rhythm::stats::change;
+use crate::format;
+use crate::rhythm::weekly::Measure;
 use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
@@ -26,11 +26,7 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
                 format::thousands(m.mqls.round() as i64),
                 format::thousands(m.sqls.round() as i64),
                 format::money(m.pipeline),
-                crate::present::signed_change(
-                    c.baseline
-                        .as_ref()
-                        .and_then(|b| change(m.pipeline, b.pipeline)),
-                ),
+                crate::format::signed_change(c.vs_baseline(Measure::Pipeline)),
                 m.cpl.map_or("—".into(), format::money),
                 m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
             ]
@@ -191,7 +187,7 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
             Line::from(vec![
                 Span::raw(format!("{} ", o.expected.due_at.format("%a %d %H:%M"))),
                 Span::raw(format!("{name}: ")),
-                Span::styled(crate::present::state_text(o), style),
+                Span::styled(crate::rhythm::sla::state_text(o), style),
             ])
         })
         .collect();

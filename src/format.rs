@@ -1,5 +1,6 @@
-//! How figures are written for people: one place, so the cockpit, the reports and the
-//! command line write the same number the same way.
+//! How numbers are written for people: the one place, so the cockpit, the reports, the
+//! command line and the sentences the core attaches to its figures write the same number
+//! the same way. A leaf: it uses nothing else of the crate, so every floor may use it.
 
 /// Money in the charter's currency, shortened: $12.0M, $680K, $4,200.
 pub fn money(x: f64) -> String {
@@ -53,6 +54,25 @@ pub fn compact(x: f64, unit: &str) -> String {
         "months" => format!("{x:.1} mo"),
         _ => in_unit(x, unit),
     }
+}
+
+/// "+$1.2M" / "−$300K".
+pub fn signed_money(x: f64) -> String {
+    if x < 0.0 {
+        format!("\u{2212}{}", money(-x))
+    } else {
+        format!("+{}", money(x))
+    }
+}
+
+/// A figure's value in a KPI unit, or "no data".
+pub fn value_or_no_data(value: Option<f64>, unit: &str) -> String {
+    value.map_or_else(|| "no data".to_string(), |v| in_unit(v, unit))
+}
+
+/// A relative change as a signed percentage, or "—" when undefined.
+pub fn signed_change(change: Option<f64>) -> String {
+    change.map_or_else(|| "—".to_string(), |c| format!("{:+.0}%", c * 100.0))
 }
 
 #[cfg(test)]
