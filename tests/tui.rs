@@ -30,13 +30,7 @@ fn charter() -> Arc<Charter> {
 /// The demo workspace's store (kept for the loader test) and dataset, built once.
 fn demo() -> &'static (tempfile::TempDir, Dataset) {
     static DEMO: OnceLock<(tempfile::TempDir, Dataset)> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let data = common::demo_store(dir.path())
-            .load_dataset(&charter())
-            .unwrap();
-        (dir, data)
-    })
+    DEMO.get_or_init(|| common::demo_dataset(&charter()))
 }
 
 fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
