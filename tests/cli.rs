@@ -1,24 +1,16 @@
 //! The real binary, end to end: demo -> import -> re-import -> a bad file.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn rhythm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::cli::{rhythm, text};
+use common::store::{db_path, open_db};
+use common::workspace::{charter_workspace, demo_workspace, install_charter, run_demo};
 
 fn counts(db: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = open_db(db);
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     (
         q("SELECT COUNT(*) FROM channel_week"),
@@ -33,7 +25,7 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
     let dir = tmp.path().join("demo");
     let dir_s = dir.to_str().unwrap();
 
-    let out = rhythm(&["demo", "--dir", dir_s, "--no-open"]);
+    let out = run_demo(&dir);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     for kind in [
@@ -50,7 +42,7 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
             "{kind} missing in:\n{stdout}"
         );
     }
-    let db = dir.join("data/rhythm.db");
+    let db = db_path(&dir);
     let (channel_rows, usage_rows, imports) = counts(&db);
     assert!(channel_rows >= 8 * 104, "{channel_rows}");
     assert!(usage_rows > 1000);
@@ -75,7 +67,7 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
     );
 
     // Rebuilding the demo is idempotent too.
-    let out = rhythm(&["demo", "--dir", dir_s, "--no-open"]);
+    let out = run_demo(&dir);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(counts(&db).0, channel_rows);
 
@@ -110,15 +102,9 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
 
 #[test]
 fn charter_check_validates_and_locates_errors() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = charter_workspace();
     let charter = tmp.path().join("charter/partnership.toml");
-    std::fs::create_dir_all(charter.parent().unwrap()).unwrap();
-    let good = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/charter/partnership.toml"
-    ))
-    .unwrap();
-    std::fs::write(&charter, &good).unwrap();
+    let good = std::fs::read_to_string(&charter).unwrap();
     let ws = tmp.path().to_str().unwrap();
 
     let out = rhythm(&["--workspace", ws, "charter", "check"]);
@@ -171,13 +157,8 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn check_exits_1_on_a_breach_and_0_on_an_empty_workspace() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
+    let (tmp, dir) = demo_workspace();
     let dir_s = dir.to_str().unwrap();
-    assert_eq!(
-        rhythm(&["demo", "--dir", dir_s, "--no-open"]).status.code(),
-        Some(0)
-    );
 
     let out = rhythm(&["--workspace", dir_s, "check", "--at", "2026-11-23"]);
     let (stdout, _) = text(&out);
@@ -201,12 +182,7 @@ fn check_exits_1_on_a_breach_and_0_on_an_empty_workspace() {
     assert!(text(&out).1.contains("YYYY-MM-DD"));
 
     let empty = tmp.path().join("empty");
-    std::fs::create_dir_all(empty.join("charter")).unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/charter/partnership.toml"),
-        empty.join("charter/partnership.toml"),
-    )
-    .unwrap();
+    install_charter(&empty);
     let out = rhythm(&["--workspace", empty.to_str().unwrap(), "check"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert!(text(&out).0.contains("0 failed"));
@@ -219,14 +195,8 @@ fn check_exits_1_on_a_breach_and_0_on_an_empty_workspace() {
 
 #[test]
 fn deliver_records_a_delivery_and_judges_it() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = charter_workspace();
     let ws = tmp.path();
-    std::fs::create_dir_all(ws.join("charter")).unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/charter/partnership.toml"),
-        ws.join("charter/partnership.toml"),
-    )
-    .unwrap();
     let ws_s = ws.to_str().unwrap();
     // November 2026's BD3 is Wednesday the 4th, due 17:00, 24 h grace.
     let out = rhythm(&[
@@ -271,10 +241,8 @@ fn deliver_records_a_delivery_and_judges_it() {
 
 #[test]
 fn a_saved_recommendation_feeds_the_budget_checks_once_its_horizon_has_data() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
+    let (_tmp, dir) = demo_workspace();
     let d = dir.to_str().unwrap();
-    assert!(rhythm(&["demo", "--dir", d, "--no-open"]).status.success());
     let ids = [
         "forecast-accuracy",
         "allocation-variance",

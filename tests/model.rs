@@ -19,8 +19,10 @@
 //! The misses are not small denominators: the true optimum is worth 8–15% (own world)
 //! and 14–32% (the other) more media pipeline than the current mix in every draw.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::cli::{rhythm_in, success_stdout};
+use common::workspace::demo_workspace;
 use rhythm::model::optimize::{self, Bounds, total_pipeline};
 use rhythm::model::simulate::{self, Simulation};
 use rhythm::model::{self, HillCurve};
@@ -297,49 +299,18 @@ fn two_fits_and_two_recommendations_are_identical_bit_for_bit() {
 
 // ── The commands end to end, with the real binary, on the demo workspace ───────────
 
-fn rhythm(dir: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .arg("--workspace")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn recommend_save_then_backtest_on_the_demo() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
+    let (_tmp, dir) = demo_workspace();
     let dir_s = dir.to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(["demo", "--dir", dir_s, "--no-open"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 
     // Nothing saved yet.
-    let text = stdout(&rhythm(dir_s, &["backtest"]));
+    let text = success_stdout(&rhythm_in(dir_s, &["backtest"]));
     assert!(text.contains("No saved recommendation yet"), "{text}");
 
     // SPEC.md's JSON, every key.
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&rhythm(dir_s, &["recommend", "--json"]))).unwrap();
+        serde_json::from_str(&success_stdout(&rhythm_in(dir_s, &["recommend", "--json"]))).unwrap();
     for key in [
         "as_of",
         "horizon_weeks",
@@ -383,7 +354,7 @@ fn recommend_save_then_backtest_on_the_demo() {
     );
 
     // The human form: what to do, what it is worth, why — then the table.
-    let text = stdout(&rhythm(dir_s, &["recommend", "--reserve", "0.1"]));
+    let text = success_stdout(&rhythm_in(dir_s, &["recommend", "--reserve", "0.1"]));
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("Invest") || lines[0].starts_with("Keep"),
@@ -396,13 +367,13 @@ fn recommend_save_then_backtest_on_the_demo() {
     assert!(lines[2].starts_with("Why"), "{text}");
 
     // A recommendation saved 14 weeks before the demo ends is judged by the back-test.
-    let text = stdout(&rhythm(
+    let text = success_stdout(&rhythm_in(
         dir_s,
         &["recommend", "--save", "--as-of", "2026-08-16"],
     ));
     assert!(text.contains("Saved as recommendation 1"), "{text}");
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&rhythm(dir_s, &["backtest", "--json"]))).unwrap();
+        serde_json::from_str(&success_stdout(&rhythm_in(dir_s, &["backtest", "--json"]))).unwrap();
     let tests = json["backtests"].as_array().unwrap();
     assert_eq!(tests.len(), 1);
     let b = &tests[0];
@@ -423,30 +394,24 @@ fn recommend_save_then_backtest_on_the_demo() {
         ]
         .contains(&b["verdict"].as_str().unwrap())
     );
-    let text = stdout(&rhythm(dir_s, &["backtest"]));
+    let text = success_stdout(&rhythm_in(dir_s, &["backtest"]));
     assert!(text.contains("Recommendation 1 as of 2026-08-16"), "{text}");
 
     // Bad input is exit 2 with a message, nothing written.
-    let out = rhythm(dir_s, &["recommend", "--budget", "10"]);
+    let out = rhythm_in(dir_s, &["recommend", "--budget", "10"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside what the channel bounds allow"));
-    let out = rhythm(dir_s, &["recommend", "--as-of", "2025-01-05"]);
+    let out = rhythm_in(dir_s, &["recommend", "--as-of", "2025-01-05"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("too little data"));
 }
 
 #[test]
 fn model_shows_fit_validation_and_curves_on_the_demo() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
+    let (_tmp, dir) = demo_workspace();
     let dir_s = dir.to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(["demo", "--dir", dir_s, "--no-open"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&rhythm(dir_s, &["model", "--json"]))).unwrap();
+        serde_json::from_str(&success_stdout(&rhythm_in(dir_s, &["model", "--json"]))).unwrap();
     assert!(
         json["r_squared"].as_f64().unwrap() > 0.8,
         "{}",

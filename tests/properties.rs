@@ -9,16 +9,17 @@
 //! Runs 64 cases per property with a fixed seed, so `cargo test` is quick and repeatable;
 //! `PROPTEST_CASES=5000 PROPTEST_RNG_SEED=$RANDOM cargo test --test properties` digs deeper.
 
+mod common;
+
 use std::cell::RefCell;
 use std::path::Path;
 
+use common::{CHARTER, charter};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use rhythm::charter::{Charter, CharterError};
 use rhythm::ingest::{ImportError, ImportOptions, Kind, import_reader_with};
 use rhythm::store::Store;
-
-const CHARTER: &str = include_str!("../charter/partnership.toml");
 
 fn runner() -> TestRunner {
     let mut config = Config {
@@ -32,10 +33,6 @@ fn runner() -> TestRunner {
         config.rng_seed = RngSeed::Fixed(0x7_2026);
     }
     TestRunner::new(config)
-}
-
-fn charter() -> Charter {
-    Charter::parse(CHARTER, Path::new("partnership.toml")).expect("the shipped charter is valid")
 }
 
 // ── The charter ──────────────────────────────────────────────────────────────────────

@@ -18,10 +18,7 @@ fn at() -> NaiveDate {
 
 fn demo() -> (tempfile::TempDir, Charter, rhythm::facts::Dataset) {
     let charter = common::charter();
-    let dir = tempfile::tempdir().unwrap();
-    let data = common::demo_store(dir.path())
-        .load_dataset(&charter)
-        .unwrap();
+    let (dir, data) = common::demo_dataset(&charter);
     (dir, charter, data)
 }
 

@@ -5,10 +5,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use common::cli::rhythm;
+use common::demo_store;
+use common::workspace::charter_workspace;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::present::minutes;
@@ -28,8 +30,6 @@ fn now(minute: u32) -> NaiveDateTime {
 fn charter() -> Arc<Charter> {
     Arc::new(common::charter())
 }
-
-use common::demo_store;
 
 /// The loader, synchronously: apply a write at a fixed time, reload, recompute.
 struct Session {
@@ -249,24 +249,10 @@ fn text_fields_edit_like_text_fields() {
     assert_eq!(field.cursor, field.value.chars().count());
 }
 
-fn rhythm(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_cli_peers_write_the_same_records() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ws = tmp.path();
-    std::fs::create_dir_all(ws.join("charter")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("charter/partnership.toml"),
-        ws.join("charter/partnership.toml"),
-    )
-    .unwrap();
-    let w = ws.to_str().unwrap();
+    let tmp = charter_workspace();
+    let w = tmp.path().to_str().unwrap();
     let out = rhythm(&[
         "--workspace",
         w,

@@ -1,118 +1,28 @@
 //! The real binary in a real terminal: tmux runs the cockpit, sends keys, reads the
 //! screen, imports from another process while it is open, and checks a clean exit.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
-    }
-}
-
-impl Session {
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &str) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.0, keys])
-            .status()
-            .unwrap();
-    }
-
-    /// Waits until the screen shows `text`; fails with the screen after 20 s.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
-    }
-
-    /// Waits until `text` is gone from the screen.
-    fn wait_gone(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?} gone"), |s| !s.contains(text))
-    }
-
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            if start.elapsed() > Duration::from_secs(20) {
-                panic!("waited 20 s for {what}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-fn rhythm(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rhythm"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn start(name: &str, width: u16, height: u16, command: &str) -> Session {
-    let session = Session(format!("{name}-{}", std::process::id()));
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session.0,
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            command,
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    session
-}
+use common::cli::{BIN, rhythm};
+use common::tmux::{self, start};
+use common::workspace::{charter_workspace, demo_workspace};
 
 #[test]
 fn the_cockpit_in_a_real_terminal() {
-    if !tmux_available() {
+    if !tmux::available() {
         eprintln!(
             "tmux is not installed: skipping the end-to-end terminal test (.ci/run installs it)"
         );
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
+    let (tmp, dir) = demo_workspace();
     let dir_s = dir.to_str().unwrap();
-    assert!(
-        rhythm(&["demo", "--dir", dir_s, "--no-open"])
-            .status
-            .success()
-    );
 
-    let bin = env!("CARGO_BIN_EXE_rhythm");
     let session = start(
         "rhythm-e2e",
         80,
         24,
-        &format!("{bin} --workspace {dir_s}; echo EXITED $?; sleep 30"),
+        &format!("{BIN} --workspace {dir_s}; echo EXITED $?; sleep 30"),
     );
     let first = session.wait_for("Campaign snapshot");
     assert!(first.contains("1 Weekly"), "{first}");
@@ -173,24 +83,17 @@ fn the_cockpit_in_a_real_terminal() {
 
 #[test]
 fn a_small_terminal_gets_a_message_not_a_panic() {
-    if !tmux_available() {
+    if !tmux::available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = charter_workspace();
     let ws = tmp.path();
-    std::fs::create_dir_all(ws.join("charter")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("charter/partnership.toml"),
-        ws.join("charter/partnership.toml"),
-    )
-    .unwrap();
-    let bin = env!("CARGO_BIN_EXE_rhythm");
     let session = start(
         "rhythm-small",
         60,
         16,
         &format!(
-            "{bin} --workspace {}; echo EXITED $?; sleep 30",
+            "{BIN} --workspace {}; echo EXITED $?; sleep 30",
             ws.display()
         ),
     );

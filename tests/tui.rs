@@ -30,13 +30,7 @@ fn charter() -> Arc<Charter> {
 /// The demo workspace's store (kept for the loader test) and dataset, built once.
 fn demo() -> &'static (tempfile::TempDir, Dataset) {
     static DEMO: OnceLock<(tempfile::TempDir, Dataset)> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let data = common::demo_store(dir.path())
-            .load_dataset(&charter())
-            .unwrap();
-        (dir, data)
-    })
+    DEMO.get_or_init(|| common::demo_dataset(&charter()))
 }
 
 fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
@@ -224,13 +218,7 @@ fn q_esc_and_ctrl_c_quit() {
 
 #[test]
 fn an_empty_workspace_says_what_to_import() {
-    let charter = Arc::new(
-        Charter::parse(
-            include_str!("../charter/partnership.toml"),
-            Path::new("p.toml"),
-        )
-        .unwrap(),
-    );
+    let charter = charter();
     let mut app = App::new("ws".into(), at());
     app.loaded(Arc::new(compute(&charter, &Default::default(), at())));
     let text = screen(&app, 80, 24);
@@ -243,11 +231,7 @@ fn an_empty_workspace_says_what_to_import() {
 
 #[test]
 fn a_charter_error_is_shown_with_its_place() {
-    let text = include_str!("../charter/partnership.toml").replacen(
-        "week_start = \"monday\"",
-        "week_start = \"someday\"",
-        1,
-    );
+    let text = common::CHARTER.replacen("week_start = \"monday\"", "week_start = \"someday\"", 1);
     let err = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap_err();
     let mut app = App::new("ws".into(), at());
     app.problem = Some(rhythm::tui::app::Problem::Charter(err.to_string()));

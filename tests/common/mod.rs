@@ -1,19 +1,31 @@
-//! What the integration tests share: the shipped charter and the demo workspace's store.
+//! What the integration tests share: the shipped charter, the demo workspace's store,
+//! and, in the sub-modules, the real binary ([`cli`]), temporary workspaces
+//! ([`workspace`]), the store's file ([`store`]) and a tmux session ([`tmux`]).
+//!
+//! Every test binary compiles this tree on its own (`mod common;`), and none uses all of
+//! it: a helper one binary leaves unused is dead code there, hence the allow below.
+#![allow(dead_code)]
 
-use std::path::Path;
+pub mod cli;
+pub mod store;
+pub mod tmux;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use rhythm::charter::Charter;
 use rhythm::demo::generate::{DEFAULT_SEED, generate};
+use rhythm::facts::Dataset;
 use rhythm::ingest::{Kind, import_reader};
 use rhythm::store::Store;
 
+/// The shipped charter's text, as the binary was built with it.
+pub const CHARTER: &str = include_str!("../../charter/partnership.toml");
+
 /// The shipped charter, parsed.
 pub fn charter() -> Charter {
-    Charter::parse(
-        include_str!("../../charter/partnership.toml"),
-        Path::new("charter/partnership.toml"),
-    )
-    .unwrap()
+    Charter::parse(CHARTER, Path::new("charter/partnership.toml")).unwrap()
 }
 
 /// A store in `dir` holding the demo history (the default seed), every kind imported.
@@ -25,4 +37,31 @@ pub fn demo_store(dir: &Path) -> Store {
         import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
     }
     store
+}
+
+/// The demo history's dataset under `charter`, loaded from a [`demo_store`] in a fresh
+/// temporary directory (returned too: the store lives as long as it does).
+pub fn demo_dataset(charter: &Charter) -> (tempfile::TempDir, Dataset) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo_store(dir.path()).load_dataset(charter).unwrap();
+    (dir, data)
+}
+
+/// A file in `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Held by the timing-sensitive tests (an import killed, read and backed up while it
+/// runs) so they do not share the two cores with each other.
+///
+/// The mutex is a static of the test binary, so it orders only the tests of one
+/// binary: the heavy tests all live in `tests/hardening_contention.rs`. Tests in
+/// different binaries do not overlap under `cargo test`, which runs the binaries one
+/// after another.
+pub fn heavy() -> MutexGuard<'static, ()> {
+    static HEAVY: Mutex<()> = Mutex::new(());
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
 }
