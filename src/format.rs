@@ -75,6 +75,16 @@ pub fn signed_change(change: Option<f64>) -> String {
     change.map_or_else(|| "—".to_string(), |c| format!("{:+.0}%", c * 100.0))
 }
 
+/// Money, or "no data".
+pub fn money_or_no_data(value: Option<f64>) -> String {
+    value_or_no_data(value, "usd")
+}
+
+/// A value in a KPI unit written short for table cells (`compact`), or "no data".
+pub fn compact_or_no_data(value: Option<f64>, unit: &str) -> String {
+    value.map_or_else(|| "no data".to_string(), |v| compact(v, unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{signed_change, value_or_no_data};
+use crate::format::{money_or_no_data, signed_change, value_or_no_data};
 use crate::charter::Charter;
 use crate::format;
 use crate::model::ModelError;
@@ -27,10 +27,6 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out.push('\n');
-}
-
-fn money(v: Option<f64>) -> String {
-    value_or_no_data(v, "usd")
 }
 
 pub fn figure(f: &Figure, unit: &str) -> String {
@@ -92,13 +88,13 @@ pub fn weekly(
         out,
         "**Pipeline flash ({}):** {} month to date against a goal of {} — pacing {}, gap {}; projected month end {} (90% range {} – {}).\n",
         f.month.format("%B %Y"),
-        money(f.month_to_date.value),
-        money(f.goal),
+        money_or_no_data(f.month_to_date.value),
+        money_or_no_data(f.goal),
         f.pacing.map_or("no data".into(), format::percent),
-        money(f.gap),
-        money(f.projected),
-        money(f.projected_low),
-        money(f.projected_high),
+        money_or_no_data(f.gap),
+        money_or_no_data(f.projected),
+        money_or_no_data(f.projected_low),
+        money_or_no_data(f.projected_high),
     );
 
     out.push_str("## Alerts\n\n");
@@ -176,8 +172,8 @@ pub fn weekly(
                 format::thousands(m.mqls as i64),
                 format::thousands(m.sqls as i64),
                 format::money(m.pipeline),
-                money(m.cpl),
-                money(m.cost_per_mql),
+                money_or_no_data(m.cpl),
+                money_or_no_data(m.cost_per_mql),
                 m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
                 signed_change(s.vs_baseline(Measure::Pipeline)),
             ]
@@ -283,10 +279,10 @@ pub fn monthly(
         &[
             vec![
                 "Pipeline".into(),
-                money(e.pipeline.value),
-                money(e.pipeline.target),
+                money_or_no_data(e.pipeline.value),
+                money_or_no_data(e.pipeline.target),
                 e.pipeline.status.to_string(),
-                format!("gap {}", money(e.pipeline_gap)),
+                format!("gap {}", money_or_no_data(e.pipeline_gap)),
             ],
             vec![
                 "MQLs".into(),
@@ -304,15 +300,15 @@ pub fn monthly(
             ],
             vec![
                 "Blended CAC".into(),
-                money(e.blended_cac.value),
-                money(e.blended_cac.target),
+                money_or_no_data(e.blended_cac.value),
+                money_or_no_data(e.blended_cac.target),
                 e.blended_cac.status.to_string(),
                 String::new(),
             ],
             vec![
                 "Marketing spend".into(),
-                money(e.spend.value),
-                money(e.spend.target),
+                money_or_no_data(e.spend.value),
+                money_or_no_data(e.spend.target),
                 e.spend.status.to_string(),
                 format!(
                     "utilisation {}",
@@ -412,9 +408,9 @@ pub fn monthly(
         .map(|b| {
             vec![
                 b.channel.clone(),
-                money(b.budget),
+                money_or_no_data(b.budget),
                 format::money(b.actual),
-                money(b.variance),
+                money_or_no_data(b.variance),
                 b.utilisation.map_or("—".into(), format::percent),
             ]
         })
@@ -429,7 +425,7 @@ pub fn monthly(
     let rows: Vec<Vec<String>> = r
         .cac_trend
         .iter()
-        .map(|(m, c)| vec![m.format("%Y-%m").to_string(), money(*c)])
+        .map(|(m, c)| vec![m.format("%Y-%m").to_string(), money_or_no_data(*c)])
         .collect();
     table(&mut out, &["month", "blended CAC"], &rows);
     out

@@ -1,8 +1,6 @@
-//! Reviews rendered as documents to send: Markdown for people, JSON for other tools.
-//! Renders only; every figure comes from `rhythm/`.
+//! Reviews rendered as documents to send: Markdown for people (`markdown`, `minutes`);
+//! JSON is the serde form of the core's types. Renders only: every figure comes from
+//! `rhythm/` or `model/`, every number is written by `crate::format`.
 
 pub mod markdown;
-
-pub use crate::format::{signed_change, value_or_no_data};
-
 pub mod minutes;
