@@ -189,6 +189,16 @@ pub struct Raci {
 }
 
 impl Charter {
+    /// The charter the project ships (`charter/partnership.toml`), for unit tests.
+    #[cfg(test)]
+    pub fn shipped() -> Charter {
+        Charter::parse(
+            include_str!("../../charter/partnership.toml"),
+            std::path::Path::new("charter/partnership.toml"),
+        )
+        .expect("the shipped charter is valid")
+    }
+
     /// Reads and validates a charter file.
     pub fn load(path: &Path) -> Result<Charter, CharterError> {
         let text = std::fs::read_to_string(path).map_err(|source| CharterError::Io {

@@ -5,11 +5,7 @@ use std::path::Path;
 use super::*;
 
 fn charter() -> Charter {
-    Charter::parse(
-        include_str!("../../charter/partnership.toml"),
-        Path::new("partnership.toml"),
-    )
-    .unwrap()
+    Charter::shipped()
 }
 
 fn store() -> (tempfile::TempDir, Store) {

@@ -361,11 +361,7 @@ mod tests {
     use crate::model::simulate;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("partnership.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     #[test]

@@ -82,11 +82,7 @@ mod tests {
     fn a_recommendation_comes_back_from_its_body_with_its_model() {
         let sim = simulate::simulate(simulate::hill_truth(), 60, 3);
         let model = fit(&sim.history).unwrap();
-        let charter = crate::charter::Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("partnership.toml"),
-        )
-        .unwrap();
+        let charter = crate::charter::Charter::shipped();
         let as_of = *sim.history.weeks.last().unwrap();
         let planner = Planner::new(&model, &sim.history, &charter, as_of, 13).unwrap();
         let rec = planner.recommend(None, None, 0.1).unwrap();

@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::format::{money_or_no_data, signed_change, value_or_no_data};
 use crate::charter::Charter;
 use crate::format;
+use crate::format::{money_or_no_data, signed_change, value_or_no_data};
 use crate::model::ModelError;
 use crate::rhythm::Figure;
 use crate::rhythm::alerts::Severity;

@@ -186,14 +186,9 @@ pub fn unused_dashboards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            Path::new("partnership.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

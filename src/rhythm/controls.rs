@@ -482,11 +482,7 @@ mod tests {
     use crate::facts::Reconciliation;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("p.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -48,11 +48,7 @@ mod tests {
     use super::*;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("charter/partnership.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     #[test]

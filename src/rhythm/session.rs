@@ -184,11 +184,7 @@ mod tests {
     use super::*;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("p.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     fn t(d: u32, h: u32) -> NaiveDateTime {

@@ -430,14 +430,9 @@ pub fn state_text(o: &Outcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            Path::new("partnership.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     /// The shipped charter with only the named deliverables.

@@ -310,11 +310,7 @@ mod tests {
     }
 
     fn charter() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("p.toml"),
-        )
-        .unwrap()
+        Charter::shipped()
     }
 
     fn week(week: NaiveDate, pipeline: f64) -> ChannelWeek {
