@@ -8,7 +8,6 @@ use super::kpis::{Span, totals};
 use super::{Status, adoption, judge, nps, sla, weekly};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
-use crate::format;
 
 /// One control or success metric, judged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,8 +17,9 @@ pub struct Check {
     pub status: Status,
     pub value: Option<f64>,
     pub target: Option<f64>,
-    /// One sentence: what was measured and, when it failed, by how much.
-    pub detail: String,
+    /// What was measured and, when it failed, by how much: `present::checks` words it
+    /// (its Display and its JSON form are that one sentence).
+    pub detail: Detail,
     /// The charter KPI whose definition the value follows, when there is one.
     pub kpi: Option<String>,
 }
@@ -35,6 +35,110 @@ impl CheckReport {
     pub fn failed(&self) -> bool {
         self.checks.iter().any(|c| c.status == Status::Fail)
     }
+}
+
+/// Why a check has no data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoData {
+    /// No saved recommendation whose horizon has data, for this back-test check.
+    NoBacktest(BacktestCheck),
+    NoDeliveryRecorded,
+    NoDeliveryDue,
+    NoInsightActed {
+        window_days: i64,
+    },
+    NoNpsResponses,
+    NoUsage {
+        weeks: i64,
+    },
+    NoReconciliation,
+    NoLtv,
+    NoClosedWon {
+        weeks: i64,
+    },
+    NeverImported {
+        kind: &'static str,
+    },
+}
+
+/// The three checks that read a back-test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BacktestCheck {
+    ForecastAccuracy,
+    AllocationVariance,
+    Verdict,
+}
+
+/// The saved recommendation a back-test check judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Horizon {
+    pub id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What a check measured, as data; `present::checks` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    NoData(NoData),
+    /// Median days from an insight shown in a session to its first action.
+    InsightToAction {
+        median_days: f64,
+        window_days: i64,
+        max_days: f64,
+    },
+    /// Forecast under the actual spend vs actual pipeline, currency.
+    ForecastAccuracy {
+        horizon: Horizon,
+        forecast: f64,
+        actual: f64,
+    },
+    AllocationVariance {
+        horizon: Horizon,
+    },
+    /// The model's own account of the verdict (`model::Backtest::detail`).
+    Backtest {
+        horizon: Horizon,
+        verdict: String,
+    },
+    Sla {
+        /// (on time, expected, late, missing); None when no delivery fell due.
+        tally: Option<(u32, u32, u32, u32)>,
+        window_days: i64,
+        /// The most escalated breach: deliverable name, period start, its outcome.
+        worst: Option<(String, NaiveDate, sla::Outcome)>,
+    },
+    Nps {
+        quarter: NaiveDate,
+        wave: nps::Nps,
+    },
+    Adoption {
+        rate: f64,
+        weeks: i64,
+        last_week: NaiveDate,
+        /// Stakeholders not seen in the last week, sorted.
+        inactive: Vec<String>,
+    },
+    Reconciliation {
+        week: NaiveDate,
+        tolerance: f64,
+        /// Metrics off by more than the tolerance, with their gap (fraction).
+        over: Vec<(String, f64)>,
+    },
+    CacLtv {
+        cac: f64,
+        weeks: i64,
+        ceiling: f64,
+        share: f64,
+        /// Channels whose reliable CAC is above the ceiling.
+        over: Vec<(String, f64)>,
+    },
+    Freshness {
+        kind: &'static str,
+        age_days: f64,
+        newest: NaiveDate,
+        limit_days: u32,
+    },
 }
 
 /// Window of the SLA compliance control, in days.
@@ -65,18 +169,24 @@ pub fn run(charter: &Charter, data: &Dataset, at: NaiveDate) -> CheckReport {
     CheckReport { at, checks }
 }
 
-fn pending(id: &str, name: &str, kpi: &str, why: &str) -> Check {
+fn pending(id: &str, name: &str, kpi: &str, why: NoData) -> Check {
     pending_check(id, name, Some(kpi), why, None)
 }
 
-fn pending_check(id: &str, name: &str, kpi: Option<&str>, why: &str, target: Option<f64>) -> Check {
+fn pending_check(
+    id: &str,
+    name: &str,
+    kpi: Option<&str>,
+    why: NoData,
+    target: Option<f64>,
+) -> Check {
     Check {
         id: id.into(),
         name: name.into(),
         status: Status::NoData,
         value: None,
         target,
-        detail: format!("no data: {why}"),
+        detail: Detail::NoData(why),
         kpi: kpi.map(str::to_string),
     }
 }
@@ -95,46 +205,49 @@ fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> 
         value,
         target: Some(max),
         detail: match value {
-            None => format!(
-                "no data: no insight shown in a review was acted on in the last {SLA_WINDOW_DAYS} days (rhythm review records them)"
-            ),
-            Some(v) => format!(
-                "median {v:.1} days from an insight shown in a review to its first action, last {SLA_WINDOW_DAYS} days (limit {max:.0})"
-            ),
+            None => Detail::NoData(NoData::NoInsightActed {
+                window_days: SLA_WINDOW_DAYS,
+            }),
+            Some(v) => Detail::InsightToAction {
+                median_days: v,
+                window_days: SLA_WINDOW_DAYS,
+                max_days: max,
+            },
         },
         kpi: Some("insight-to-action".into()),
     }
 }
 
 /// Forecast accuracy, allocation variance and whether the last recommendation paid off.
-fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
+pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
     let Some(b) = super::kpis::latest_backtest(charter, data, at) else {
         return vec![
             pending(
                 "forecast-accuracy",
                 "Forecast accuracy",
                 "forecast-accuracy",
-                "no saved recommendation whose horizon has data (rhythm recommend --save, then wait out its horizon)",
+                NoData::NoBacktest(BacktestCheck::ForecastAccuracy),
             ),
             pending(
                 "allocation-variance",
                 "Budget allocation variance",
                 "allocation-efficiency",
-                "no saved recommendation whose horizon has data to compare the actual mix with",
+                NoData::NoBacktest(BacktestCheck::AllocationVariance),
             ),
             pending(
                 "budget-backtest",
                 "Budget recommendation back-test",
                 "allocation-efficiency",
-                "no saved recommendation whose horizon has data yet",
+                NoData::NoBacktest(BacktestCheck::Verdict),
             ),
         ];
     };
     let tolerance = |id: &str| charter.kpi(id).map_or(0.1, |k| k.tolerance);
-    let horizon = format!(
-        "recommendation #{} ({} to {})",
-        b.id, b.horizon_from, b.horizon_to
-    );
+    let horizon = Horizon {
+        id: b.id,
+        from: b.horizon_from,
+        to: b.horizon_to,
+    };
     let verdict = match b.verdict {
         crate::model::Verdict::PaidOff => Status::Pass,
         crate::model::Verdict::DidNotPayOff => Status::Fail,
@@ -152,11 +265,11 @@ fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Chec
             ),
             value: Some(b.forecast_error),
             target: Some(b.forecast_tolerance),
-            detail: format!(
-                "{horizon}: forecast under the actual spend {} vs actual pipeline {}",
-                format::money(b.forecast_pipeline),
-                format::money(b.actual_pipeline)
-            ),
+            detail: Detail::ForecastAccuracy {
+                horizon: horizon.clone(),
+                forecast: b.forecast_pipeline,
+                actual: b.actual_pipeline,
+            },
             kpi: Some("forecast-accuracy".into()),
         },
         Check {
@@ -170,7 +283,9 @@ fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Chec
             ),
             value: Some(b.allocation_variance),
             target: Some(b.allocation_variance_max),
-            detail: format!("{horizon}: actual spend mix vs the recommended mix"),
+            detail: Detail::AllocationVariance {
+                horizon: horizon.clone(),
+            },
             kpi: Some("allocation-efficiency".into()),
         },
         Check {
@@ -179,7 +294,10 @@ fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Chec
             status: verdict,
             value: Some(b.forecast_recommended - b.forecast_status_quo),
             target: None,
-            detail: format!("{horizon}: {}", b.detail),
+            detail: Detail::Backtest {
+                horizon,
+                verdict: b.detail.clone(),
+            },
             kpi: None,
         },
     ]
@@ -198,31 +316,27 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
             "sla-on-time",
             "SLA on-time delivery",
             None,
-            "no delivery recorded yet (rhythm import deliveries FILE.csv, or rhythm deliver ID)",
+            NoData::NoDeliveryRecorded,
             Some(report.target),
         );
     }
-    let mut detail = match o.on_time_rate {
-        None => "no data: no delivery fell due in the window".to_string(),
-        Some(_) => format!(
-            "{} of {} deliveries on time in the last {SLA_WINDOW_DAYS} days; {} late, {} missing",
-            o.on_time, o.expected, o.late, o.missing
-        ),
-    };
-    if let Some(worst) = report
+    let worst = report
         .breaches
         .iter()
         .max_by_key(|b| b.escalation.as_ref().map_or(0, |e| e.level))
-    {
-        let name = charter
-            .deliverable(&worst.expected.deliverable)
-            .map_or(worst.expected.deliverable.as_str(), |d| d.name.as_str());
-        detail.push_str(&format!(
-            "; most escalated: {name} ({}) {}",
-            worst.expected.period_start,
-            crate::rhythm::sla::state_text(worst)
-        ));
-    }
+        .map(|worst| {
+            let name = charter
+                .deliverable(&worst.expected.deliverable)
+                .map_or(worst.expected.deliverable.as_str(), |d| d.name.as_str());
+            (name.to_string(), worst.expected.period_start, worst.clone())
+        });
+    let detail = Detail::Sla {
+        tally: o
+            .on_time_rate
+            .map(|_| (o.on_time, o.expected, o.late, o.missing)),
+        window_days: SLA_WINDOW_DAYS,
+        worst,
+    };
     Check {
         id: "sla-on-time".into(),
         name: "SLA on-time delivery".into(),
@@ -244,23 +358,14 @@ fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         .find(|(_, n)| n.respondents > 0);
     let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
     let (value, status, detail) = match &latest {
-        None => (
-            None,
-            Status::NoData,
-            "no data: no NPS responses imported".to_string(),
-        ),
+        None => (None, Status::NoData, Detail::NoData(NoData::NoNpsResponses)),
         Some((quarter, n)) => (
             n.score,
             judge(n.score, target, Direction::HigherIsBetter, tolerance),
-            format!(
-                "wave of the quarter starting {quarter}: NPS {:.0} (95% interval {:.0} to {:.0}, n = {}; {} promoters, {} detractors)",
-                n.score.unwrap_or(0.0),
-                n.low.unwrap_or(0.0),
-                n.high.unwrap_or(0.0),
-                n.respondents,
-                n.promoters,
-                n.detractors
-            ),
+            Detail::Nps {
+                quarter: *quarter,
+                wave: n.clone(),
+            },
         ),
     };
     Check {
@@ -289,16 +394,15 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let mut inactive: Vec<String> = trend.last().map(|a| a.inactive.clone()).unwrap_or_default();
     inactive.sort();
     let detail = match rate {
-        None => "no data: no dashboard usage in the last 4 weeks".to_string(),
-        Some(r) => format!(
-            "{} of marketing leaders opened a dashboard per week over the last {ADOPTION_WEEKS} weeks{}",
-            format::percent(r),
-            if inactive.is_empty() {
-                String::new()
-            } else {
-                format!("; not seen in the week of {last}: {}", inactive.join(", "))
-            }
-        ),
+        None => Detail::NoData(NoData::NoUsage {
+            weeks: ADOPTION_WEEKS,
+        }),
+        Some(rate) => Detail::Adoption {
+            rate,
+            weeks: ADOPTION_WEEKS,
+            last_week: last,
+            inactive,
+        },
     };
     Check {
         id: "dashboard-adoption".into(),
@@ -325,7 +429,7 @@ fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Che
         status: Status::NoData,
         value: None,
         target: Some(tolerance),
-        detail: "no data: no reconciliation counts imported".into(),
+        detail: Detail::NoData(NoData::NoReconciliation),
         kpi: None,
     };
     let Some(week) = latest else { return base };
@@ -342,10 +446,10 @@ fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Che
         })
         .collect();
     let worst = gaps.iter().map(|(_, g)| *g).fold(0.0, f64::max);
-    let over: Vec<String> = gaps
+    let over: Vec<(String, f64)> = gaps
         .iter()
         .filter(|(_, g)| *g > tolerance)
-        .map(|(m, g)| format!("{m} off by {}", format::percent(*g)))
+        .cloned()
         .collect();
     Check {
         status: if over.is_empty() {
@@ -354,17 +458,10 @@ fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Che
             Status::Fail
         },
         value: Some(worst),
-        detail: if over.is_empty() {
-            format!(
-                "week of {week}: MAP and CRM agree within {} on every metric",
-                format::percent(tolerance)
-            )
-        } else {
-            format!(
-                "week of {week}: {} (tolerance {}) — reconcile before the numbers are reported",
-                over.join(", "),
-                format::percent(tolerance)
-            )
+        detail: Detail::Reconciliation {
+            week,
+            tolerance,
+            over,
         },
         ..base
     }
@@ -377,7 +474,7 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         status: Status::NoData,
         value: None,
         target: None,
-        detail: "no data: the charter sets no LTV ([controls] ltv)".into(),
+        detail: Detail::NoData(NoData::NoLtv),
         kpi: Some("blended-cac".into()),
     };
     let Some(ltv) = charter.controls.ltv else {
@@ -387,7 +484,7 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let end = weekly::last_complete_week(charter, at + Duration::days(1)) + Duration::days(7);
     let span = Span::new(end - Duration::days(91), end);
     let cac = totals(data, span, None).cac();
-    let mut over: Vec<String> = Vec::new();
+    let mut over: Vec<(String, f64)> = Vec::new();
     let mut channels: Vec<&str> = data
         .channel_weeks
         .iter()
@@ -400,7 +497,7 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
             .reliable_cac()
             .filter(|x| *x > ceiling)
         {
-            over.push(format!("{c} {}", format::money(x)));
+            over.push((c.to_string(), x));
         }
     }
     Check {
@@ -413,18 +510,14 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         value: cac,
         target: Some(ceiling),
         detail: match cac {
-            None => "no data: no closed-won customers in the last 13 weeks".into(),
-            Some(x) => format!(
-                "blended CAC {} over 13 weeks vs ceiling {} ({} of LTV){}",
-                format::money(x),
-                format::money(ceiling),
-                format::percent(charter.controls.cac_ltv_max_share),
-                if over.is_empty() {
-                    String::new()
-                } else {
-                    format!("; pause candidates above the ceiling: {}", over.join(", "))
-                }
-            ),
+            None => Detail::NoData(NoData::NoClosedWon { weeks: 13 }),
+            Some(cac) => Detail::CacLtv {
+                cac,
+                weeks: 13,
+                ceiling,
+                share: charter.controls.cac_ltv_max_share,
+                over,
+            },
         },
         ..base
     }
@@ -466,9 +559,13 @@ fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Che
                 value: age,
                 target: Some(f64::from(max)),
                 detail: match (age, newest) {
-                    (Some(a), Some(d)) if a > f64::from(max) => format!("newest {kind} data is {a:.0} days old ({d}), {:.0} days past the {max}-day limit — import a fresh file", a - f64::from(max)),
-                    (Some(a), Some(d)) => format!("newest {kind} data is {a:.0} days old ({d}); limit {max} days"),
-                    _ => format!("no data: `{kind}` was never imported (rhythm import {kind} FILE.csv)"),
+                    (Some(age_days), Some(newest)) => Detail::Freshness {
+                        kind,
+                        age_days,
+                        newest,
+                        limit_days: max,
+                    },
+                    _ => Detail::NoData(NoData::NeverImported { kind }),
                 },
                 kpi: None,
             }
@@ -524,7 +621,7 @@ mod tests {
             "only the latest week counts"
         );
         assert!(
-            check.detail.contains("mqls off by 3.0%"),
+            check.detail.to_string().contains("mqls off by 3.0%"),
             "{}",
             check.detail
         );

@@ -56,7 +56,7 @@ pub struct QuarterlyReview {
     pub lead_quality: Vec<LeadQuality>,
     /// The back-test of last quarter's saved recommendation.
     pub backtest_status: Status,
-    pub backtest_detail: String,
+    pub backtest_detail: super::controls::Detail,
 }
 
 fn quarter_span(q: NaiveDate) -> Span {
@@ -143,10 +143,11 @@ pub fn review(
         scorecard.push(ScoreLine { detail, ..line });
     }
 
-    let backtest = super::controls::run(charter, data, until.date())
-        .checks
+    // The same check `rhythm check` runs, so the two say the same thing.
+    let backtest = super::controls::backtest_checks(charter, data, until.date())
         .into_iter()
-        .find(|c| c.id == "budget-backtest" && c.status != Status::NoData);
+        .find(|c| c.id == "budget-backtest")
+        .expect("backtest_checks always has the budget-backtest check");
     QuarterlyReview {
         quarter,
         sla,
@@ -160,14 +161,8 @@ pub fn review(
         unused_dashboards: adoption::unused_dashboards(&data.dashboards, until.date(), 30),
         lead_quality: lead_quality(data, quarter),
         scorecard,
-        backtest_status: backtest.as_ref().map_or(Status::NoData, |c| c.status),
-        backtest_detail: backtest.map_or_else(
-            || {
-                "no data: no saved recommendation whose horizon has data (rhythm recommend --save)"
-                    .into()
-            },
-            |c| c.detail,
-        ),
+        backtest_status: backtest.status,
+        backtest_detail: backtest.detail,
     }
 }
 

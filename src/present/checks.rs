@@ -1,0 +1,215 @@
+//! The sentence behind each check of `rhythm check`: what was measured and, when it
+//! failed, by how much. `Detail` is data in `rhythm::controls`; its words are here, and
+//! its JSON form (`"detail"`) is the same sentence.
+
+use std::fmt;
+
+use crate::format::{money, percent};
+use crate::rhythm::controls::{BacktestCheck, Detail, Horizon, NoData};
+use crate::rhythm::sla::state_text;
+
+impl fmt::Display for Horizon {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "recommendation #{} ({} to {})",
+            self.id, self.from, self.to
+        )
+    }
+}
+
+impl fmt::Display for NoData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no data: ")?;
+        match self {
+            NoData::NoBacktest(BacktestCheck::ForecastAccuracy) => f.write_str(
+                "no saved recommendation whose horizon has data (rhythm recommend --save, then wait out its horizon)",
+            ),
+            NoData::NoBacktest(BacktestCheck::AllocationVariance) => f.write_str(
+                "no saved recommendation whose horizon has data to compare the actual mix with",
+            ),
+            NoData::NoBacktest(BacktestCheck::Verdict) => f.write_str(
+                "no saved recommendation whose horizon has data (rhythm recommend --save)",
+            ),
+            NoData::NoDeliveryRecorded => f.write_str(
+                "no delivery recorded yet (rhythm import deliveries FILE.csv, or rhythm deliver ID)",
+            ),
+            NoData::NoDeliveryDue => f.write_str("no delivery fell due in the window"),
+            NoData::NoInsightActed { window_days } => write!(
+                f,
+                "no insight shown in a review was acted on in the last {window_days} days (rhythm review records them)"
+            ),
+            NoData::NoNpsResponses => f.write_str("no NPS responses imported"),
+            NoData::NoUsage { weeks } => {
+                write!(f, "no dashboard usage in the last {weeks} weeks")
+            }
+            NoData::NoReconciliation => f.write_str("no reconciliation counts imported"),
+            NoData::NoLtv => f.write_str("the charter sets no LTV ([controls] ltv)"),
+            NoData::NoClosedWon { weeks } => {
+                write!(f, "no closed-won customers in the last {weeks} weeks")
+            }
+            NoData::NeverImported { kind } => write!(
+                f,
+                "`{kind}` was never imported (rhythm import {kind} FILE.csv)"
+            ),
+        }
+    }
+}
+
+/// "a 12.0%, b 3.0%" with each figure written by `show`.
+fn listed(items: &[(String, f64)], show: impl Fn(&str, f64) -> String) -> String {
+    items
+        .iter()
+        .map(|(name, x)| show(name, *x))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Detail::NoData(why) => write!(f, "{why}"),
+            Detail::InsightToAction {
+                median_days,
+                window_days,
+                max_days,
+            } => write!(
+                f,
+                "median {median_days:.1} days from an insight shown in a review to its first action, last {window_days} days (limit {max_days:.0})"
+            ),
+            Detail::ForecastAccuracy {
+                horizon,
+                forecast,
+                actual,
+            } => write!(
+                f,
+                "{horizon}: forecast under the actual spend {} vs actual pipeline {}",
+                money(*forecast),
+                money(*actual)
+            ),
+            Detail::AllocationVariance { horizon } => {
+                write!(f, "{horizon}: actual spend mix vs the recommended mix")
+            }
+            Detail::Backtest { horizon, verdict } => write!(f, "{horizon}: {verdict}"),
+            Detail::Sla {
+                tally,
+                window_days,
+                worst,
+            } => {
+                match tally {
+                    None => write!(f, "{}", NoData::NoDeliveryDue)?,
+                    Some((on_time, expected, late, missing)) => write!(
+                        f,
+                        "{on_time} of {expected} deliveries on time in the last {window_days} days; {late} late, {missing} missing"
+                    )?,
+                }
+                if let Some((name, period, outcome)) = worst {
+                    write!(
+                        f,
+                        "; most escalated: {name} ({period}) {}",
+                        state_text(outcome)
+                    )?;
+                }
+                Ok(())
+            }
+            Detail::Nps { quarter, wave } => write!(
+                f,
+                "wave of the quarter starting {quarter}: NPS {:.0} (95% interval {:.0} to {:.0}, n = {}; {} promoters, {} detractors)",
+                wave.score.unwrap_or(0.0),
+                wave.low.unwrap_or(0.0),
+                wave.high.unwrap_or(0.0),
+                wave.respondents,
+                wave.promoters,
+                wave.detractors
+            ),
+            Detail::Adoption {
+                rate,
+                weeks,
+                last_week,
+                inactive,
+            } => {
+                write!(
+                    f,
+                    "{} of marketing leaders opened a dashboard per week over the last {weeks} weeks",
+                    percent(*rate)
+                )?;
+                if !inactive.is_empty() {
+                    write!(
+                        f,
+                        "; not seen in the week of {last_week}: {}",
+                        inactive.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
+            Detail::Reconciliation {
+                week,
+                tolerance,
+                over,
+            } if over.is_empty() => write!(
+                f,
+                "week of {week}: MAP and CRM agree within {} on every metric",
+                percent(*tolerance)
+            ),
+            Detail::Reconciliation {
+                week,
+                tolerance,
+                over,
+            } => write!(
+                f,
+                "week of {week}: {} (tolerance {}) — reconcile before the numbers are reported",
+                listed(over, |m, g| format!("{m} off by {}", percent(g))),
+                percent(*tolerance)
+            ),
+            Detail::CacLtv {
+                cac,
+                weeks,
+                ceiling,
+                share,
+                over,
+            } => {
+                write!(
+                    f,
+                    "blended CAC {} over {weeks} weeks vs ceiling {} ({} of LTV)",
+                    money(*cac),
+                    money(*ceiling),
+                    percent(*share)
+                )?;
+                if !over.is_empty() {
+                    write!(
+                        f,
+                        "; pause candidates above the ceiling: {}",
+                        listed(over, |c, x| format!("{c} {}", money(x)))
+                    )?;
+                }
+                Ok(())
+            }
+            Detail::Freshness {
+                kind,
+                age_days,
+                newest,
+                limit_days,
+            } if *age_days > f64::from(*limit_days) => write!(
+                f,
+                "newest {kind} data is {age_days:.0} days old ({newest}), {:.0} days past the {limit_days}-day limit — import a fresh file",
+                age_days - f64::from(*limit_days)
+            ),
+            Detail::Freshness {
+                kind,
+                age_days,
+                newest,
+                limit_days,
+            } => write!(
+                f,
+                "newest {kind} data is {age_days:.0} days old ({newest}); limit {limit_days} days"
+            ),
+        }
+    }
+}
+
+/// A check's JSON `"detail"` is its sentence.
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
