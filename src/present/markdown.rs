@@ -347,7 +347,7 @@ pub fn monthly(
         out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
     }
     for s in &r.suggestions {
-        let _ = writeln!(out, "- {}", s.sentence);
+        let _ = writeln!(out, "- {s}");
     }
     out.push('\n');
 

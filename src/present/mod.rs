@@ -5,3 +5,4 @@
 pub mod checks;
 pub mod markdown;
 pub mod minutes;
+pub mod suggestions;

@@ -10,7 +10,6 @@ use super::stats::{mean, ratio};
 use crate::calendar;
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::format;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReview {
@@ -108,13 +107,33 @@ pub struct BudgetLine {
     pub utilisation: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What the month's data suggests for one channel; `present::suggestions` words it (its
+/// Display, and its JSON: channel, kind, sentence).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     pub channel: String,
-    /// pause_candidate | over_budget | under_budget
-    pub kind: String,
-    pub sentence: String,
+    /// The charter's name for the channel.
+    pub name: String,
+    pub what: Suggested,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Suggested {
+    /// Last-touch CAC over the trailing 3 months above the charter's share of LTV.
+    PauseCandidate {
+        cac: f64,
+        ceiling: f64,
+        /// The charter's CAC/LTV share (fraction).
+        share: f64,
+        /// The charter marks the channel strategic: hold, do not cut.
+        strategic: bool,
+    },
+    /// Spent more than `OVER_BUDGET` of its monthly budget.
+    OverBudget { utilisation: f64, budget: f64 },
+}
+
+/// Utilisation above which a channel's spend is an overrun to rebalance or approve.
+pub const OVER_BUDGET: f64 = 1.10;
 
 fn month_span(month: NaiveDate) -> Span {
     Span::new(month, calendar::add_months(month, 1))
@@ -375,11 +394,12 @@ fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Sugge
                 let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
                 out.push(Suggestion {
                     channel: c.to_string(),
-                    kind: "pause_candidate".into(),
-                    sentence: if strategic {
-                        format!("{name} CAC {} is above {} of LTV ({}), but the charter marks it strategic — hold spend and review its brand and enterprise impact", format::money(cac), format::percent(charter.controls.cac_ltv_max_share), format::money(ceiling))
-                    } else {
-                        format!("{name} last-touch CAC {} over 3 months is above {} of LTV ({}) — pause candidate: cut its weakest campaigns first", format::money(cac), format::percent(charter.controls.cac_ltv_max_share), format::money(ceiling))
+                    name: name.to_string(),
+                    what: Suggested::PauseCandidate {
+                        cac,
+                        ceiling,
+                        share: charter.controls.cac_ltv_max_share,
+                        strategic,
                     },
                 });
             }
@@ -392,15 +412,14 @@ fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Sugge
         let name = charter
             .channel(&line.channel)
             .map_or(line.channel.as_str(), |c| c.name.as_str());
-        if u > 1.10 {
+        if u > OVER_BUDGET {
             out.push(Suggestion {
                 channel: line.channel.clone(),
-                kind: "over_budget".into(),
-                sentence: format!(
-                    "{name} spent {} of its {} budget — rebalance or approve the overrun",
-                    format::percent(u),
-                    format::money(b)
-                ),
+                name: name.to_string(),
+                what: Suggested::OverBudget {
+                    utilisation: u,
+                    budget: b,
+                },
             });
         }
     }

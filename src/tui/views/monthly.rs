@@ -146,7 +146,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         s.monthly
             .suggestions
             .iter()
-            .map(|x| Line::raw(format!("• {}", x.sentence)))
+            .map(|x| Line::raw(format!("• {x}")))
             .collect()
     };
     if tall && let Some(plan) = plan {
