@@ -34,7 +34,8 @@ use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use crate::calendar;
 use crate::charter::{Cadence, Charter, Deliverable, Direction, KpiSource};
-use crate::model::simulate;
+use crate::model::adstock::{geometric_adstock, hill};
+use crate::model::simulate::{self, round_cents, wobble};
 
 /// The seed of the committed sample data in data/sample/.
 pub const DEFAULT_SEED: u64 = 2026;
@@ -150,12 +151,6 @@ fn stream(seed: u64, part: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(part);
     rng
-}
-
-/// A multiplicative log-normal wobble with median 1.
-fn wobble(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
-    let z: f64 = rng.sample(StandardNormal);
-    (sigma * z).exp()
 }
 
 /// Rounds up with probability equal to the fraction, so counts keep their expected value.
@@ -513,12 +508,7 @@ fn flight_levels(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
             simulate::flight_levels(WEEKS, *on, *off, *off_level, rng)
         }
         Flighting::Events => event_weeks(rng),
-        Flighting::Monthly => {
-            let phase = rng.random_range(0..4);
-            (0..WEEKS)
-                .map(|w| if (w + phase) % 4 < 2 { 1.5 } else { 0.5 })
-                .collect()
-        }
+        Flighting::Monthly => simulate::monthly_levels(WEEKS, 1.5, 0.5, rng),
     };
     if matches!(channel, LINKEDIN | CONTENT) {
         levels[STORY_STEADY_FROM..].fill(1.0);
@@ -568,36 +558,14 @@ fn weekly_spend(
         .collect()
 }
 
-/// Geometric adstock: this week's spend plus the decayed memory of earlier weeks. The
-/// history starts mid-year, so the weeks before it are taken to have run at the first
-/// month's average rather than at zero.
-fn adstock(spend: &[f64], decay: f64) -> Vec<f64> {
-    let warm = spend.iter().take(4).sum::<f64>() / 4.0;
-    let mut carry = warm * decay / (1.0 - decay);
-    spend
-        .iter()
-        .map(|s| {
-            let stock = s + carry;
-            carry = stock * decay;
-            stock
-        })
-        .collect()
-}
-
-/// Hill saturation: the share of its maximum a channel delivers at adstock `x`.
-fn hill(x: f64, half_saturation: f64, shape: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    let xs = x.powf(shape);
-    xs / (xs + half_saturation.powf(shape))
-}
-
 /// The pipeline each source truly caused, per week (`[week][source]`).
 fn caused_pipeline(spend: &[Vec<f64>], rng: &mut ChaCha8Rng) -> Vec<[f64; 10]> {
     let mut caused = vec![[0.0; 10]; WEEKS];
     for (c, media) in MEDIA.iter().enumerate() {
-        for (week, stock) in adstock(&spend[c], media.decay).into_iter().enumerate() {
+        // The history starts mid-flight: the warm start takes the weeks before it to have
+        // run at the first month's average rather than at zero.
+        let stocks = geometric_adstock(&spend[c], media.decay);
+        for (week, stock) in stocks.into_iter().enumerate() {
             let response = media.max_pipeline * hill(stock, media.half_saturation, media.shape);
             caused[week][c] = response * story_effectiveness(c, week);
         }
@@ -690,10 +658,6 @@ fn sessions(channel: usize, week: usize, spend: f64, rng: &mut ChaCha8Rng) -> Op
         _ => return None,
     };
     Some((expected * wobble(rng, 0.03)).round() as u64)
-}
-
-fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 // ── CSV writing ──────────────────────────────────────────────────────────────────────
