@@ -35,6 +35,7 @@ use rand_distr::{Binomial, Distribution, StandardNormal};
 use crate::calendar;
 use crate::charter::{Cadence, Charter, Deliverable, Direction, KpiSource};
 use crate::model::adstock::{geometric_adstock, hill};
+use crate::model::history::{HOLIDAY_WEEKS, holiday_week};
 use crate::model::simulate::{self, round_cents, wobble};
 
 /// The seed of the committed sample data in data/sample/.
@@ -113,21 +114,10 @@ fn quarter_of_week(week: usize) -> usize {
 
 /// Demand in the holiday weeks relative to a normal week: the week before Christmas
 /// slows, Christmas and New Year weeks collapse, the first full week of January recovers.
+/// The year-end weeks are the model's (`history::holiday_week`).
 fn holiday_factor(week: usize) -> f64 {
-    let monday = week_start(week);
-    let year = if monday.month() == 1 {
-        monday.year() - 1
-    } else {
-        monday.year()
-    };
-    let christmas_monday = calendar::week_start(ymd(year, 12, 25), Weekday::Mon);
-    match (monday - christmas_monday).num_days() / 7 {
-        -1 => 0.85,
-        0 => 0.5,
-        1 => 0.55,
-        2 => 0.8,
-        _ => 1.0,
-    }
+    const DEMAND: [f64; HOLIDAY_WEEKS] = [0.85, 0.5, 0.55, 0.8];
+    holiday_week(week_start(week)).map_or(1.0, |k| DEMAND[k])
 }
 
 /// Yearly seasonality of B2B demand: strong in March, a summer lull in August, a second
