@@ -665,10 +665,6 @@ fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Str
     String::from_utf8(bytes).expect("the demo writes UTF-8")
 }
 
-fn money(x: f64) -> String {
-    format!("{x:.2}")
-}
-
 fn timestamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -691,11 +687,11 @@ fn channels_csv(history: &History) -> String {
             vec![
                 week_start(week).to_string(),
                 channel.to_string(),
-                money(row.spend),
+                format!("{:.2}", row.spend),
                 row.leads.to_string(),
                 row.mqls.to_string(),
                 row.sqls.to_string(),
-                money(row.pipeline),
+                format!("{:.2}", row.pipeline),
                 row.sessions.map_or(String::new(), |s| s.to_string()),
                 row.opportunities.to_string(),
                 row.closed_won.to_string(),
@@ -731,8 +727,8 @@ fn plan_csv(media: &MediaRun, rng: &mut ChaCha8Rng) -> String {
             rows.push(vec![
                 month.format("%Y-%m").to_string(),
                 channel.to_string(),
-                money(budgets.get(c).copied().unwrap_or(0.0)),
-                money((target / 1000.0).round() * 1000.0),
+                format!("{:.2}", budgets.get(c).copied().unwrap_or(0.0)),
+                format!("{:.2}", (target / 1000.0).round() * 1000.0),
                 (MONTHLY_MQL_TARGET * mql_share[c]).round().to_string(),
             ]);
         }
