@@ -1,2 +1,19 @@
+//! The demo: the generated history behind `rhythm demo` and data/sample/ (`generate`, one
+//! file per CSV it writes, all simulated by `model::simulate` and `model::adstock`), and
+//! a store at scale for the benchmarks (`scale`).
+
 pub mod generate;
 pub mod scale;
+
+mod channels;
+mod deliveries;
+mod kpis;
+mod media;
+mod nps;
+mod plan;
+mod reconciliation;
+#[cfg(test)]
+mod testing;
+mod truth;
+mod usage;
+mod world;

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::ingest::Kind;
 use crate::store::{Store, StoreError};
 
 /// What to generate.
@@ -41,11 +42,8 @@ pub fn fill(
     let first = scale.last_week - Duration::days(7 * (i64::from(scale.weeks) - 1));
     let tx = store.conn.transaction()?;
     {
-        let mut insert = tx.prepare(
-            "INSERT INTO channel_week (week, channel, geo, spend, leads, mqls, sqls, pipeline, sessions, opportunities, closed_won)
-             VALUES (?1, ?2, '', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        let mut plan = tx.prepare("INSERT OR IGNORE INTO plan (month, channel, budget, pipeline_target, mql_target) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut insert = tx.prepare(&insert_sql("INSERT", Kind::Channels))?;
+        let mut plan = tx.prepare(&insert_sql("INSERT OR IGNORE", Kind::Plan))?;
         for w in 0..scale.weeks {
             let week = first + Duration::days(7 * i64::from(w));
             for c in 0..scale.channels {
@@ -65,6 +63,7 @@ pub fn fill(
                 insert.execute(rusqlite::params![
                     week.to_string(),
                     channel,
+                    "", // geo: none
                     spend,
                     leads,
                     mqls,
@@ -86,7 +85,7 @@ pub fn fill(
         }
     }
     {
-        let mut insert = tx.prepare("INSERT OR IGNORE INTO usage_event (timestamp, user, dashboard, source) VALUES (?1, ?2, ?3, 'looker')")?;
+        let mut insert = tx.prepare(&insert_sql("INSERT OR IGNORE", Kind::Usage))?;
         let start = first.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
         let span = i64::from(scale.weeks) * 7 * 86_400;
         for i in 0..scale.usage_events {
@@ -97,15 +96,31 @@ pub fn fill(
                 .cloned()
                 .unwrap_or_else(|| format!("user{n:03}@example.com"));
             let dashboard = format!("Dashboard {:02}", rng.random_range(0..40));
-            insert.execute(rusqlite::params![t, user, dashboard])?;
+            insert.execute(rusqlite::params![t, user, dashboard, "looker"])?;
         }
     }
     crate::store::usage::rebuild(&tx)?;
+    // ingest names no constant for the import log's table and columns; they stay here.
     tx.execute(
         "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
-         VALUES ('channels', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00'), ('usage', 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00')",
-        [],
+         VALUES (?1, 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00'), (?2, 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00')",
+        [Kind::Channels.as_str(), Kind::Usage.as_str()],
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// `{verb} INTO <table> (<columns>) VALUES (?1, …)` for all of `kind`'s columns in store
+/// order, the table and column names as ingest defines them: the caller binds one value
+/// per column, in that order.
+fn insert_sql(verb: &str, kind: Kind) -> String {
+    let def = kind.def();
+    let names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "{verb} INTO {} ({}) VALUES ({})",
+        def.table,
+        names.join(", "),
+        marks.join(", ")
+    )
 }

@@ -65,6 +65,16 @@ pub fn flight_levels(
     levels
 }
 
+/// `weeks` spend levels in a four-week cycle, two weeks at `promoted` then two at
+/// `quiet`, starting at a random point of the cycle: a monthly webinar or newsletter
+/// pulse. The demo generator schedules its webinars with it too.
+pub fn monthly_levels(weeks: usize, promoted: f64, quiet: f64, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let phase = rng.random_range(0..4);
+    (0..weeks)
+        .map(|w| if (w + phase) % 4 < 2 { promoted } else { quiet })
+        .collect()
+}
+
 /// How spend is scheduled week to week.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Flighting {
@@ -295,11 +305,14 @@ pub fn simulate(truth: Truth, weeks: usize, seed: u64) -> Simulation {
     }
 }
 
-fn round_cents(x: f64) -> f64 {
+/// `x` rounded to whole cents, as a spend column holds it.
+pub fn round_cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn wobble(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
+/// A multiplicative log-normal wobble with median 1: exp(`sigma`·z), z standard normal.
+/// The demo generator draws its noise with it too.
+pub fn wobble(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
     (sigma * rng.sample::<f64, _>(StandardNormal)).exp()
 }
 
@@ -330,12 +343,7 @@ fn schedule(flighting: Flighting, weeks: usize, rng: &mut ChaCha8Rng) -> Vec<f64
             }
             levels
         }
-        Flighting::Monthly => {
-            let phase = rng.random_range(0..4);
-            (0..weeks)
-                .map(|w| if (w + phase) % 4 < 2 { 1.7 } else { 0.3 })
-                .collect()
-        }
+        Flighting::Monthly => monthly_levels(weeks, 1.7, 0.3, rng),
     }
 }
 

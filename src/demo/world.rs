@@ -1,0 +1,142 @@
+//! The demo's world: its calendar (104 weeks ending on DEMO_END), the weeks its planted
+//! stories start, its seeded random streams, its charter and the way its CSV text is
+//! written. Every other file of the demo builds on these.
+
+use std::path::Path;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::charter::Charter;
+use crate::model::history::{HOLIDAY_WEEKS, holiday_week};
+
+/// The last day of the demo history (a Sunday): the demo covers the 104 weeks ending here.
+pub const DEMO_END: NaiveDate = ymd(2026, 11, 22);
+
+// ── Calendar of the demo ─────────────────────────────────────────────────────────────
+
+pub(super) const WEEKS: usize = 104;
+/// Monday of week 0: 103 weeks before the week that ends on DEMO_END.
+pub(super) const FIRST_WEEK: NaiveDate = ymd(2024, 11, 25);
+/// The week that holds DEMO_END: "this week" of the demo.
+pub(super) const CURRENT_WEEK: NaiveDate = ymd(2026, 11, 16);
+
+pub(super) const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(date) => date,
+        None => panic!("not a calendar date"),
+    }
+}
+
+pub(super) fn week_start(week: usize) -> NaiveDate {
+    FIRST_WEEK + Duration::days(7 * week as i64)
+}
+
+/// The demo week that holds `date`, if any.
+pub(super) fn week_of(date: NaiveDate) -> Option<usize> {
+    let days = (date - FIRST_WEEK).num_days();
+    (0..7 * WEEKS as i64)
+        .contains(&days)
+        .then_some((days / 7) as usize)
+}
+
+/// The first moment after the demo.
+pub(super) fn demo_end_moment() -> NaiveDateTime {
+    (DEMO_END + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+}
+
+/// Calendar quarters counted from 2024-Q4 (= 0); a week belongs to the quarter of its
+/// Thursday, like an ISO week belongs to the year of its Thursday.
+pub(super) const QUARTERS: usize = 9;
+
+pub(super) fn quarter_of_date(date: NaiveDate) -> usize {
+    let index = date.year() * 4 + date.month0() as i32 / 3 - (2024 * 4 + 3);
+    index.clamp(0, QUARTERS as i32 - 1) as usize
+}
+
+pub(super) fn quarter_of_week(week: usize) -> usize {
+    quarter_of_date(week_start(week) + Duration::days(3))
+}
+
+/// Demand in the holiday weeks relative to a normal week: the week before Christmas
+/// slows, Christmas and New Year weeks collapse, the first full week of January recovers.
+/// The year-end weeks are the model's (`history::holiday_week`).
+pub(super) fn holiday_factor(week: usize) -> f64 {
+    const DEMAND: [f64; HOLIDAY_WEEKS] = [0.85, 0.5, 0.55, 0.8];
+    holiday_week(week_start(week)).map_or(1.0, |k| DEMAND[k])
+}
+
+/// Yearly seasonality of B2B demand: strong in March, a summer lull in August, a second
+/// peak in October.
+pub(super) fn seasonality(week: usize) -> f64 {
+    let day = f64::from(week_start(week).ordinal());
+    let year = 365.25;
+    let tau = std::f64::consts::TAU;
+    1.0 + 0.05 * (tau * (day - 80.0) / year).cos() + 0.04 * (2.0 * tau * (day - 100.0) / year).cos()
+}
+
+/// Slow organic growth of the business: +8% a year.
+pub(super) fn trend(week: usize) -> f64 {
+    1.0 + 0.08 * week as f64 / 52.0
+}
+
+// ── When the stories happen ──────────────────────────────────────────────────────────
+
+/// LinkedIn and content run without flights from here, so stories (a) and (c) have a
+/// clean "before".
+pub(super) const STORY_STEADY_FROM: usize = WEEKS - 20;
+/// Stories (a) and (c) start here: the last nine weeks.
+pub(super) const SHIFT_FROM: usize = WEEKS - 9;
+/// Story (b): the SEO issue hits the last three weeks.
+pub(super) const SEO_ISSUE_FROM: usize = WEEKS - 3;
+/// Story (e): lee.brennan's views thin out from here …
+pub(super) const LEE_DRIFT_FROM: usize = WEEKS - 13;
+/// … and stop here.
+pub(super) const LEE_GONE_FROM: usize = WEEKS - 5;
+/// The first quarter (index) in which the story channels run exactly at plan.
+pub(super) const STORY_QUARTERS_FROM: usize = 7;
+
+// ── Randomness ───────────────────────────────────────────────────────────────────────
+
+/// The stream of one part of the demo: same seed, independent parts.
+pub(super) fn stream(seed: u64, part: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(part);
+    rng
+}
+
+/// Rounds up with probability equal to the fraction, so counts keep their expected value.
+pub(super) fn stochastic_round(x: f64, rng: &mut ChaCha8Rng) -> u64 {
+    let floor = x.max(0.0).floor();
+    floor as u64 + u64::from(rng.random::<f64>() < x - floor)
+}
+
+pub(super) fn demo_charter() -> Charter {
+    Charter::parse(
+        include_str!("../../charter/partnership.toml"),
+        Path::new("charter/partnership.toml"),
+    )
+    .expect("the shipped charter is valid")
+}
+
+// ── CSV writing ──────────────────────────────────────────────────────────────────────
+
+/// CSV text with a header row and '\n' line ends.
+pub(super) fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    out.write_record(header).expect("writing to memory");
+    for row in rows {
+        out.write_record(&row).expect("writing to memory");
+    }
+    let bytes = out.into_inner().expect("writing to memory");
+    String::from_utf8(bytes).expect("the demo writes UTF-8")
+}
+
+pub(super) fn timestamp(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
