@@ -188,15 +188,14 @@ pub struct Raci {
     pub informed: Vec<String>,
 }
 
+/// The text of the charter rhythm ships, `charter/partnership.toml`, compiled in.
+pub const SHIPPED: &str = include_str!("../../charter/partnership.toml");
+
 impl Charter {
-    /// The charter the project ships (`charter/partnership.toml`), for unit tests.
-    #[cfg(test)]
+    /// The charter rhythm ships (`SHIPPED`): the demo's, and the unit tests'.
     pub fn shipped() -> Charter {
-        Charter::parse(
-            include_str!("../../charter/partnership.toml"),
-            std::path::Path::new("charter/partnership.toml"),
-        )
-        .expect("the shipped charter is valid")
+        Charter::parse(SHIPPED, std::path::Path::new("charter/partnership.toml"))
+            .expect("the shipped charter is valid")
     }
 
     /// Reads and validates a charter file.

@@ -4,8 +4,6 @@ use std::path::Path;
 
 use super::*;
 
-const SHIPPED: &str = include_str!("../../charter/partnership.toml");
-
 fn problems(text: &str) -> Vec<Problem> {
     match Charter::parse(text, Path::new("charter.toml")) {
         Ok(_) => panic!("charter was accepted"),

@@ -14,7 +14,7 @@ use crate::workspace::{CHARTER_PATH, Workspace};
 /// Marks a folder as a demo workspace that `rhythm demo` may rebuild.
 const MARKER: &str = ".rhythm-demo";
 
-const CHARTER: &str = include_str!("../../charter/partnership.toml");
+const CHARTER: &str = crate::charter::SHIPPED;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {

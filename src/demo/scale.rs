@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::ingest::Kind;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, import_log};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -100,12 +100,25 @@ pub fn fill(
         }
     }
     crate::store::usage::rebuild(&tx)?;
-    // ingest names no constant for the import log's table and columns; they stay here.
-    tx.execute(
-        "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
-         VALUES (?1, 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00'), (?2, 'scale', 0, 0, 0, 0, '', '2026-11-23T00:00:00')",
-        [Kind::Channels.as_str(), Kind::Usage.as_str()],
-    )?;
+    let loaded_at = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .expect("valid date")
+        .and_hms_opt(0, 0, 0)
+        .expect("valid time");
+    for kind in [Kind::Channels, Kind::Usage] {
+        import_log::record(
+            &tx,
+            &import_log::ImportRecord {
+                kind,
+                file_name: "scale",
+                rows: 0,
+                new_rows: 0,
+                updated_rows: 0,
+                unchanged_rows: 0,
+                content_hash: "",
+                loaded_at,
+            },
+        )?;
+    }
     tx.commit()?;
     Ok(())
 }

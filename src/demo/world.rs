@@ -2,8 +2,6 @@
 //! stories start, its seeded random streams, its charter and the way its CSV text is
 //! written. Every other file of the demo builds on these.
 
-use std::path::Path;
-
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -115,11 +113,7 @@ pub(super) fn stochastic_round(x: f64, rng: &mut ChaCha8Rng) -> u64 {
 }
 
 pub(super) fn demo_charter() -> Charter {
-    Charter::parse(
-        include_str!("../../charter/partnership.toml"),
-        Path::new("charter/partnership.toml"),
-    )
-    .expect("the shipped charter is valid")
+    Charter::shipped()
 }
 
 // ── CSV writing ──────────────────────────────────────────────────────────────────────

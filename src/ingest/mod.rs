@@ -309,19 +309,18 @@ pub fn import_reader_with<R: Read>(
     if let Some(t) = tally {
         t.flush(&tx).map_err(store_err)?;
     }
-    tx.execute(
-        "INSERT INTO import_log (kind, file_name, rows, new_rows, updated_rows, unchanged_rows, content_hash, loaded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![
-            kind.as_str(),
+    crate::store::import_log::record(
+        &tx,
+        &crate::store::import_log::ImportRecord {
+            kind,
             file_name,
-            summary.rows as i64,
-            summary.new as i64,
-            summary.updated as i64,
-            summary.unchanged as i64,
-            hash,
-            cells::timestamp_text(Utc::now().naive_utc()),
-        ],
+            rows: summary.rows,
+            new_rows: summary.new,
+            updated_rows: summary.updated,
+            unchanged_rows: summary.unchanged,
+            content_hash: &hash,
+            loaded_at: Utc::now().naive_utc(),
+        },
     )
     .map_err(store_err)?;
     tx.commit().map_err(store_err)?;

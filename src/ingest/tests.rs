@@ -441,7 +441,7 @@ fn pseudonymised_usage_stores_keyed_names() {
 
 #[test]
 fn a_charter_that_pseudonymises_needs_its_key() {
-    let text = include_str!("../../charter/partnership.toml")
+    let text = crate::charter::SHIPPED
         .replace("pseudonymise_usage = false", "pseudonymise_usage = true")
         .replace(
             "pseudonym_key_env = \"RHYTHM_PSEUDONYM_KEY\"",

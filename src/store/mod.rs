@@ -234,6 +234,7 @@ mod tests {
     }
 }
 
+pub mod import_log;
 pub mod privacy;
 mod queries;
 mod records;
