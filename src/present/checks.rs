@@ -207,9 +207,4 @@ impl fmt::Display for Detail {
     }
 }
 
-/// A check's JSON `"detail"` is its sentence.
-impl serde::Serialize for Detail {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+crate::present::serialize_as_sentence!(Detail);

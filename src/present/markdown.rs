@@ -450,7 +450,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
                     .map(|(_, v)| v.map_or("·".into(), |v| format::in_unit(v, &l.unit)))
                     .collect::<Vec<_>>()
                     .join(" → "),
-                l.detail.clone(),
+                l.detail.to_string(),
             ]
         })
         .collect();

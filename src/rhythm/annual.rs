@@ -66,9 +66,25 @@ pub struct AnnualReview {
     /// the weeks before) judged against the charter's forecast-accuracy target; no data
     /// without a model, a holdout or that KPI.
     pub model_status: Status,
-    /// The model's version, or why there is no model.
-    pub model_note: String,
+    /// The model's version and holdout, or why there is no model; `present::scorecard`
+    /// words it.
+    pub model_note: ModelNote,
     pub charter_review: CharterReview,
+}
+
+/// What the annual review says of the budget model, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelNote {
+    NotFitted,
+    NoModel(ModelError),
+    Fitted {
+        version: String,
+        weeks: usize,
+        fit_start: NaiveDate,
+        fit_end: NaiveDate,
+        /// The holdout: its forecast of the last weeks by a fit on the weeks before.
+        holdout: Option<crate::model::validate::Score>,
+    },
 }
 
 /// The annual review of the fiscal year holding `date`, through `today`.
@@ -135,7 +151,7 @@ pub fn review(
             })
             .collect(),
         model_status: Status::NoData,
-        model_note: "the budget model is not fitted".into(),
+        model_note: ModelNote::NotFitted,
         charter_review: charter_review(charter, today),
     }
 }
@@ -153,7 +169,7 @@ pub fn with_model(
     let m = match model {
         Ok(m) => m,
         Err(e) => {
-            review.model_note = format!("no model: {e}");
+            review.model_note = ModelNote::NoModel(e.clone());
             return review;
         }
     };
@@ -169,19 +185,13 @@ pub fn with_model(
         (Some(k), Some(h)) => judge(h.mape, k.target, k.direction, k.tolerance),
         _ => Status::NoData,
     };
-    review.model_note = format!(
-        "{} fitted on the {} weeks from {} to {}; {}",
-        m.version,
-        m.weeks,
-        m.fit_start,
-        m.fit_end,
-        holdout.map_or("no holdout".into(), |h| format!(
-            "its forecast of the {} weeks from {}, by a fit on the weeks before, was off by {}",
-            h.weeks,
-            h.from,
-            h.mape.map_or("no data".into(), crate::format::percent)
-        ))
-    );
+    review.model_note = ModelNote::Fitted {
+        version: m.version.clone(),
+        weeks: m.weeks,
+        fit_start: m.fit_start,
+        fit_end: m.fit_end,
+        holdout: holdout.cloned(),
+    };
     review
 }
 

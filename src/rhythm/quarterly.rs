@@ -27,7 +27,34 @@ pub struct ScoreLine {
     pub status: Status,
     /// The value in each of the last four quarters, oldest first.
     pub trend: Vec<(NaiveDate, Option<f64>)>,
-    pub detail: String,
+    /// What the line counts, or why it has no data; `present::scorecard` words it.
+    pub detail: LineNote,
+}
+
+/// The note beside a scorecard line, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineNote {
+    None,
+    Sla {
+        on_time: u32,
+        late: u32,
+        missing: u32,
+        pending: u32,
+    },
+    NoNpsWave,
+    NpsWave {
+        respondents: u32,
+        low: f64,
+        high: f64,
+    },
+    Adoption,
+    NoInsightActed,
+    InsightToAction,
+    NoForecastEnded,
+    NoRecommendationEnded,
+    /// The back-test KPIs' value: the newest saved recommendation ending in the quarter.
+    NewestRecommendationEnded,
+    NotImported,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,30 +128,24 @@ pub fn review(
         let line = kpi_line(charter, data, k, span, target, &last_quarters);
         scorecard.push(ScoreLine {
             detail: if line.value.is_none() {
-                "no data: no insight shown in a review was acted on this quarter".into()
+                LineNote::NoInsightActed
             } else {
-                "median days from an insight shown in a review to its first action".into()
+                LineNote::InsightToAction
             },
             ..line
         });
     }
     // The back-test KPIs, computed once in `kpis` (the same figures `rhythm check` judges).
     for (id, why) in [
-        (
-            "forecast-accuracy",
-            "no saved forecast whose horizon ended this quarter",
-        ),
-        (
-            "allocation-efficiency",
-            "no saved recommendation whose horizon ended this quarter to compare the actual mix with",
-        ),
+        ("forecast-accuracy", LineNote::NoForecastEnded),
+        ("allocation-efficiency", LineNote::NoRecommendationEnded),
     ] {
         if let Some(k) = charter.kpi(id) {
             let line = kpi_line(charter, data, k, span, k.target, &last_quarters);
             let detail = if line.value.is_none() {
-                format!("no data: {why}")
+                why
             } else {
-                "the newest saved recommendation whose horizon ended in the quarter".into()
+                LineNote::NewestRecommendationEnded
             };
             scorecard.push(ScoreLine { detail, ..line });
         }
@@ -136,9 +157,9 @@ pub fn review(
     {
         let line = kpi_line(charter, data, k, span, k.target, &last_quarters);
         let detail = if line.value.is_none() {
-            "no data: not imported for this quarter".into()
+            LineNote::NotImported
         } else {
-            String::new()
+            LineNote::None
         };
         scorecard.push(ScoreLine { detail, ..line });
     }
@@ -188,7 +209,7 @@ fn kpi_line(
             .iter()
             .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
             .collect(),
-        detail: String::new(),
+        detail: LineNote::None,
     }
 }
 
@@ -220,10 +241,12 @@ fn sla_line(
                 )
             })
             .collect(),
-        detail: format!(
-            "{} on time, {} late, {} missing, {} pending",
-            o.on_time, o.late, o.missing, o.pending
-        ),
+        detail: LineNote::Sla {
+            on_time: o.on_time,
+            late: o.late,
+            missing: o.missing,
+            pending: o.pending,
+        },
     }
 }
 
@@ -260,13 +283,10 @@ fn nps_line(
                 )
             })
             .collect(),
-        detail: wave.map_or("no data: no survey wave this quarter".into(), |n| {
-            format!(
-                "n = {}, 95% interval {:.0} to {:.0} (adjusted Wald)",
-                n.respondents,
-                n.low.unwrap_or(0.0),
-                n.high.unwrap_or(0.0)
-            )
+        detail: wave.map_or(LineNote::NoNpsWave, |n| LineNote::NpsWave {
+            respondents: n.respondents,
+            low: n.low.unwrap_or(0.0),
+            high: n.high.unwrap_or(0.0),
         }),
     }
 }
@@ -308,7 +328,7 @@ fn adoption_line(
             .iter()
             .map(|q| (*q, rate_in(quarter_span(*q))))
             .collect(),
-        detail: "mean share of leaders with a dashboard view per complete week".into(),
+        detail: LineNote::Adoption,
     }
 }
 

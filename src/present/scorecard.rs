@@ -1,0 +1,87 @@
+//! The notes of the quarterly scorecard and the annual review's word on the budget model:
+//! data in `rhythm::quarterly` and `rhythm::annual`, words here (their Display, and their
+//! JSON form, which is the same sentence).
+
+use std::fmt;
+
+use crate::format::percent;
+use crate::rhythm::annual::ModelNote;
+use crate::rhythm::quarterly::LineNote;
+
+impl fmt::Display for LineNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineNote::None => Ok(()),
+            LineNote::Sla {
+                on_time,
+                late,
+                missing,
+                pending,
+            } => write!(
+                f,
+                "{on_time} on time, {late} late, {missing} missing, {pending} pending"
+            ),
+            LineNote::NoNpsWave => f.write_str("no data: no survey wave this quarter"),
+            LineNote::NpsWave {
+                respondents,
+                low,
+                high,
+            } => write!(
+                f,
+                "n = {respondents}, 95% interval {low:.0} to {high:.0} (adjusted Wald)"
+            ),
+            LineNote::Adoption => {
+                f.write_str("mean share of leaders with a dashboard view per complete week")
+            }
+            LineNote::NoInsightActed => {
+                f.write_str("no data: no insight shown in a review was acted on this quarter")
+            }
+            LineNote::InsightToAction => {
+                f.write_str("median days from an insight shown in a review to its first action")
+            }
+            LineNote::NoForecastEnded => {
+                f.write_str("no data: no saved forecast whose horizon ended this quarter")
+            }
+            LineNote::NoRecommendationEnded => f.write_str(
+                "no data: no saved recommendation whose horizon ended this quarter to compare the actual mix with",
+            ),
+            LineNote::NewestRecommendationEnded => {
+                f.write_str("the newest saved recommendation whose horizon ended in the quarter")
+            }
+            LineNote::NotImported => f.write_str("no data: not imported for this quarter"),
+        }
+    }
+}
+
+impl fmt::Display for ModelNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelNote::NotFitted => f.write_str("the budget model is not fitted"),
+            ModelNote::NoModel(e) => write!(f, "no model: {e}"),
+            ModelNote::Fitted {
+                version,
+                weeks,
+                fit_start,
+                fit_end,
+                holdout,
+            } => {
+                write!(
+                    f,
+                    "{version} fitted on the {weeks} weeks from {fit_start} to {fit_end}; "
+                )?;
+                match holdout {
+                    None => f.write_str("no holdout"),
+                    Some(h) => write!(
+                        f,
+                        "its forecast of the {} weeks from {}, by a fit on the weeks before, was off by {}",
+                        h.weeks,
+                        h.from,
+                        h.mape.map_or("no data".into(), percent)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+crate::present::serialize_as_sentence!(LineNote, ModelNote);
