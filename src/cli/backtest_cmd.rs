@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Outcome, load_charter, open_store};
 use crate::format::{money, percent};
 use crate::model::backtest::{BacktestOutcome, Verdict, backtest};
+use crate::present::backtests;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -80,7 +81,7 @@ fn human(entries: &[Entry]) -> String {
                     b.horizon_weeks,
                     b.horizon_from,
                     b.horizon_to + chrono::Duration::days(6),
-                    b.detail
+                    backtests::detail(b)
                 ));
                 out.push_str(&format!(
                     "  forecast under the actual spend {} vs actual {}: {} off (tolerance {}); mix {} from the plan (limit {}); spent {} of {} recommended\n",

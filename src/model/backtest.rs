@@ -11,8 +11,6 @@ use super::history::History;
 use super::{ModelError, RestoredRecommendation};
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::format::signed_money as signed;
-use crate::format::{money, percent};
 
 /// What a back-test concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,8 +58,6 @@ pub struct Backtest {
     /// The recommended allocation (at its own total), forecast by the same model.
     pub forecast_recommended: f64,
     pub verdict: Verdict,
-    /// One or two sentences for people.
-    pub detail: String,
     pub channels: Vec<BacktestChannel>,
 }
 
@@ -196,43 +192,14 @@ pub fn judge(
         (forecast_pipeline - actual_pipeline).abs() / actual_pipeline.abs().max(1e-9);
     let followed = allocation_variance <= controls.allocation_variance_max;
     let gain = forecast_pipeline - forecast_status_quo;
-    let (verdict, detail) = if !followed {
-        (
-            Verdict::NotFollowed,
-            format!(
-                "not followed: the actual mix differed from the recommended by {} (limit {}); by the model, following it would have brought {} pipeline",
-                percent(allocation_variance),
-                percent(controls.allocation_variance_max),
-                signed(forecast_recommended - forecast_pipeline)
-            ),
-        )
+    let verdict = if !followed {
+        Verdict::NotFollowed
     } else if forecast_error > controls.forecast_tolerance {
-        (
-            Verdict::Inconclusive,
-            format!(
-                "followed (mix within {} of the plan), but the forecast missed actual pipeline by {} (tolerance {}): no verdict",
-                percent(allocation_variance),
-                percent(forecast_error),
-                percent(controls.forecast_tolerance)
-            ),
-        )
+        Verdict::Inconclusive
+    } else if gain > 0.0 {
+        Verdict::PaidOff
     } else {
-        (
-            if gain > 0.0 {
-                Verdict::PaidOff
-            } else {
-                Verdict::DidNotPayOff
-            },
-            format!(
-                "followed (mix within {} of the plan); actual pipeline {} vs forecast {} ({} off); the same spend in the old mix would have brought {} ({})",
-                percent(allocation_variance),
-                money(actual_pipeline),
-                money(forecast_pipeline),
-                percent(forecast_error),
-                money(forecast_status_quo),
-                signed(gain)
-            ),
-        )
+        Verdict::DidNotPayOff
     };
     Ok(BacktestOutcome::Judged(Backtest {
         id: saved.id,
@@ -254,7 +221,6 @@ pub fn judge(
         forecast_status_quo,
         forecast_recommended,
         verdict,
-        detail,
         channels,
     }))
 }
@@ -400,7 +366,6 @@ mod tests {
         assert!((shares - 1.0).abs() < 1e-9);
         if !b.followed {
             assert_eq!(b.verdict, Verdict::NotFollowed);
-            assert!(b.detail.starts_with("not followed"));
         }
 
         let so_far = adherence(&saved, &data, &charter).unwrap();

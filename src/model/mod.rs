@@ -14,7 +14,6 @@
 //! - `optimize`: allocating a budget for equal marginal ROI within bounds.
 //! - `planner`: the recommendation for the next N weeks and its what-if scenarios.
 //! - `recommendation`: what a recommendation holds, and each channel's bounds.
-//! - `summary`: a recommendation in three plain lines.
 //! - `overview`: the fitted model as people read it (`rhythm model`, the Annual view).
 //! - `backtest`: judging a saved recommendation once its horizon has data.
 //! - `simulate`: histories with known truth, for the accuracy tests and the benchmark.
@@ -35,7 +34,6 @@ pub mod recommendation;
 pub mod saved;
 pub mod search;
 pub mod simulate;
-pub mod summary;
 pub mod validate;
 
 pub use backtest::{Adherence, Backtest, BacktestOutcome, Verdict, adherence, backtest};

@@ -90,7 +90,9 @@ impl fmt::Display for Detail {
             Detail::AllocationVariance { horizon } => {
                 write!(f, "{horizon}: actual spend mix vs the recommended mix")
             }
-            Detail::Backtest { horizon, verdict } => write!(f, "{horizon}: {verdict}"),
+            Detail::Backtest { horizon, backtest } => {
+                write!(f, "{horizon}: {}", super::backtests::detail(backtest))
+            }
             Detail::Sla {
                 tally,
                 window_days,

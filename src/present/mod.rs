@@ -15,8 +15,10 @@ macro_rules! serialize_as_sentence {
 }
 pub(crate) use serialize_as_sentence;
 
+pub mod backtests;
 pub mod checks;
 pub mod markdown;
 pub mod minutes;
+pub mod recommendation;
 pub mod scorecard;
 pub mod suggestions;

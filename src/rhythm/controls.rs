@@ -96,10 +96,10 @@ pub enum Detail {
     AllocationVariance {
         horizon: Horizon,
     },
-    /// The model's own account of the verdict (`model::Backtest::detail`).
+    /// The back-test behind the verdict.
     Backtest {
         horizon: Horizon,
-        verdict: String,
+        backtest: Box<crate::model::Backtest>,
     },
     Sla {
         /// (on time, expected, late, missing); None when no delivery fell due.
@@ -296,7 +296,7 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
             target: None,
             detail: Detail::Backtest {
                 horizon,
-                verdict: b.detail.clone(),
+                backtest: Box::new(b.clone()),
             },
             kpi: None,
         },

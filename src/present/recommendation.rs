@@ -1,8 +1,9 @@
 //! A recommendation in plain words: what to do, what it is worth, and why — the three
-//! lines `rhythm recommend` and the cockpit open with, so both say the same thing.
+//! lines `rhythm recommend`, the reports and the cockpit open with, so all say the same
+//! thing. The figures are the model's (`model::Recommendation`); the words are here.
 
-use super::recommendation::Recommendation;
 use crate::format::{money, percent, signed_money};
+use crate::model::Recommendation;
 
 /// A move smaller than this share of the budget is not worth a sentence.
 const NOTABLE_MOVE: f64 = 0.005;
@@ -162,5 +163,22 @@ mod tests {
         assert_eq!(s(&["a", "b"]), "a and b");
         assert_eq!(s(&["a", "b", "c"]), "a, b and c");
         assert_eq!(signed_money(-300_000.0), "\u{2212}$300K");
+    }
+
+    #[test]
+    fn a_recommendation_opens_with_what_to_do_and_what_it_is_worth() {
+        use crate::model::{Planner, fit, simulate};
+        let sim = simulate::simulate(simulate::hill_truth(), 60, 3);
+        let model = fit(&sim.history).unwrap();
+        let charter = crate::charter::Charter::shipped();
+        let as_of = *sim.history.weeks.last().unwrap();
+        let planner = Planner::new(&model, &sim.history, &charter, as_of, 13).unwrap();
+        let lines = planner.recommend(None, None, 0.1).unwrap().summary();
+        assert!(
+            lines[0].starts_with("Invest") || lines[0].starts_with("Keep"),
+            "{lines:?}"
+        );
+        assert!(lines[1].contains("over the next 13 weeks"), "{lines:?}");
+        assert!(lines[2].starts_with("Why: "), "{lines:?}");
     }
 }
