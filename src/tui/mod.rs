@@ -125,8 +125,8 @@ fn open(ws: &Workspace, review_week: Option<chrono::NaiveDate>) -> anyhow::Resul
                 (app, None)
             }
             (Ok(charter), Ok(store)) => {
-                let last_week: Option<String> = store.conn.query_row("SELECT MAX(week) FROM channel_week", [], |r| r.get(0)).unwrap_or(None);
-                let last_week = last_week.and_then(|w| chrono::NaiveDate::parse_from_str(&w, "%Y-%m-%d").ok());
+                // Without it the cockpit opens on today: a store problem shows once loaded.
+                let last_week = store.last_channel_week().ok().flatten();
                 let home = match review_week {
                     // The weekly review covers the last complete week before its date.
                     Some(week) => week + chrono::Duration::days(7),
