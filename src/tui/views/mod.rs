@@ -71,10 +71,6 @@ fn filtered(table: &TableData, filter: &str) -> Vec<(usize, Vec<String>)> {
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    // A deliberate fault for the test that the terminal survives a panic inside a view.
-    if std::env::var_os("RHYTHM_TEST_PANIC").is_some() {
-        panic!("RHYTHM_TEST_PANIC is set: a view panics on purpose");
-    }
     if app.budget_shown() {
         return match app.tab {
             Tab::Monthly => budget::render_plan(app, snap, theme, area, buf),
