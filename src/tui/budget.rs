@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::app::{App, Request, Tab};
+use super::app::{App, Request, TableId};
 use super::keys::Action;
 use crate::model::{Scenario, WhatIf};
 use crate::rhythm::plan::BudgetPlan;
@@ -162,14 +162,14 @@ impl App {
 
     /// The budget plan's table has the focus (Monthly, after `b`).
     pub fn in_what_if(&self) -> bool {
-        self.budget_pane[self.tab.index()] && self.tab == Tab::Monthly
+        self.table() == TableId::BudgetPlan
     }
 
     /// The budget keys: the pane toggle, and the what-if moves in the plan table.
     pub(super) fn on_budget_action(&mut self, action: Action) -> Option<Request> {
         if action == Action::BudgetPane {
-            let i = self.tab.index();
-            self.budget_pane[i] = !self.budget_pane[i];
+            let tab = self.tab;
+            self.budget_pane[tab] = !self.budget_pane[tab];
             self.detail = false;
             self.clamp_selection();
             return None;

@@ -3,10 +3,12 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::tab::Tab;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
-    Tab(usize),
+    Tab(Tab),
     NextTab,
     PrevTab,
     PrevPeriod,
@@ -125,15 +127,21 @@ pub const BINDINGS: &[Binding] = &[
     key(
         KeyCode::Char('1'),
         "1-6",
-        Action::Tab(0),
+        Action::Tab(Tab::Weekly),
         "switch view: 1 Weekly … 5 Charter, 6 Review",
         Some("views"),
     ),
-    key(KeyCode::Char('2'), "", Action::Tab(1), "", None),
-    key(KeyCode::Char('3'), "", Action::Tab(2), "", None),
-    key(KeyCode::Char('4'), "", Action::Tab(3), "", None),
-    key(KeyCode::Char('5'), "", Action::Tab(4), "", None),
-    key(KeyCode::Char('6'), "", Action::Tab(5), "", None),
+    key(KeyCode::Char('2'), "", Action::Tab(Tab::Monthly), "", None),
+    key(
+        KeyCode::Char('3'),
+        "",
+        Action::Tab(Tab::Quarterly),
+        "",
+        None,
+    ),
+    key(KeyCode::Char('4'), "", Action::Tab(Tab::Annual), "", None),
+    key(KeyCode::Char('5'), "", Action::Tab(Tab::Charter), "", None),
+    key(KeyCode::Char('6'), "", Action::Tab(Tab::Review), "", None),
     key(KeyCode::Tab, "Tab", Action::NextTab, "next view", None),
     key(
         KeyCode::BackTab,

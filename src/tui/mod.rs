@@ -10,6 +10,7 @@ pub mod loader;
 pub mod review;
 mod run;
 pub mod snapshot;
+pub mod tab;
 mod terminal;
 pub mod theme;
 pub mod ui;

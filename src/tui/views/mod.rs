@@ -17,7 +17,7 @@ use ratatui::widgets::{
     Block, Cell, Clear, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget, Wrap,
 };
 
-use super::app::{App, Tab};
+use super::app::{App, Tab, TableId};
 use super::snapshot::{Series, Snapshot};
 use super::theme::Theme;
 use crate::charter::Kpi;
@@ -35,19 +35,15 @@ pub struct TableData {
 }
 
 fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
-    if app.budget_shown() {
-        return match app.tab {
-            Tab::Monthly => budget::plan_table(app, theme, width >= WIDE),
-            _ => budget::model_table(app, theme),
-        };
-    }
-    match app.tab {
-        Tab::Weekly => weekly::table(snap, theme),
-        Tab::Monthly => monthly::table(snap, theme),
-        Tab::Quarterly => quarterly::table(snap, theme, width >= WIDE),
-        Tab::Annual => annual::table(snap, theme),
-        Tab::Charter => charter::table(snap, width >= WIDE),
-        Tab::Review => review::table(snap),
+    match app.table() {
+        TableId::Campaign => weekly::table(snap, theme),
+        TableId::Executive => monthly::table(snap, theme),
+        TableId::Scorecard => quarterly::table(snap, theme, width >= WIDE),
+        TableId::YearOverYear => annual::table(snap, theme),
+        TableId::KpiDictionary => charter::table(snap, width >= WIDE),
+        TableId::Agenda => review::table(snap),
+        TableId::BudgetPlan => budget::plan_table(app, theme, width >= WIDE),
+        TableId::ChannelRoi => budget::model_table(app, theme),
     }
 }
 
@@ -71,11 +67,10 @@ fn filtered(table: &TableData, filter: &str) -> Vec<(usize, Vec<String>)> {
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    if app.budget_shown() {
-        return match app.tab {
-            Tab::Monthly => budget::render_plan(app, snap, theme, area, buf),
-            _ => budget::render_model(app, snap, theme, area, buf),
-        };
+    match app.table() {
+        TableId::BudgetPlan => return budget::render_plan(app, snap, theme, area, buf),
+        TableId::ChannelRoi => return budget::render_model(app, snap, theme, area, buf),
+        _ => {}
     }
     match app.tab {
         Tab::Weekly => weekly::render(app, snap, theme, area, buf),

@@ -6,47 +6,15 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
+mod rows;
+
 use super::budget::{ModelState, WhatIfState};
 use super::keys::{Action, Context, action_for};
 pub use super::review::{Form, Write};
 use super::snapshot::Snapshot;
+pub use super::tab::{ByTab, Tab};
 use crate::calendar;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Weekly,
-    Monthly,
-    Quarterly,
-    Annual,
-    Charter,
-    Review,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Weekly,
-        Tab::Monthly,
-        Tab::Quarterly,
-        Tab::Annual,
-        Tab::Charter,
-        Tab::Review,
-    ];
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).expect("listed")
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Weekly => "Weekly",
-            Tab::Monthly => "Monthly",
-            Tab::Quarterly => "Quarterly",
-            Tab::Annual => "Annual",
-            Tab::Charter => "Charter",
-            Tab::Review => "Review",
-        }
-    }
-}
+pub use rows::{ByTable, TableId};
 
 /// What the cockpit can show instead of the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +48,10 @@ pub struct App {
     /// A computation is running for `at`.
     pub loading: bool,
     pub problem: Option<Problem>,
-    /// Selected row per table: one per view, then the Monthly and Annual budget panes.
-    pub selected: [usize; SLOTS],
-    /// Table filter per table, like `selected`.
-    pub filter: [String; SLOTS],
+    /// Selected row per table (its place among the rows the filter lets through).
+    pub selected: ByTable<usize>,
+    /// Table filter per table.
+    pub filter: ByTable<String>,
     pub editing_filter: bool,
     pub detail: bool,
     pub help: bool,
@@ -93,15 +61,12 @@ pub struct App {
     /// A one-line message for the footer (a write that failed, a session closed …).
     pub status: Option<String>,
     /// Per view: it shows the budget model's pane (`b`; Monthly and Annual have one).
-    pub budget_pane: [bool; 6],
+    pub budget_pane: ByTab<bool>,
     /// The budget model for the reviewed week: fitting, ready or why not.
     pub model: Option<ModelState>,
     /// The what-if scenario on the budget plan.
     pub what_if: Option<WhatIfState>,
 }
-
-/// Tables with their own selection and filter: six views and two budget panes.
-pub const SLOTS: usize = 8;
 
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
@@ -116,32 +81,31 @@ impl App {
             snapshot: None,
             loading: true,
             problem: None,
-            selected: [0; SLOTS],
-            filter: Default::default(),
+            selected: ByTable::default(),
+            filter: ByTable::default(),
             editing_filter: false,
             detail: false,
             help: false,
             quit: false,
             form: None,
             status: None,
-            budget_pane: [false; 6],
+            budget_pane: ByTab::default(),
             model: None,
             what_if: None,
         }
     }
 
     /// The table in focus: the view's, or its budget pane's.
-    pub(super) fn slot(&self) -> usize {
-        match (self.tab, self.budget_pane[self.tab.index()]) {
-            (Tab::Monthly, true) => 6,
-            (Tab::Annual, true) => 7,
-            (tab, _) => tab.index(),
+    pub fn table(&self) -> TableId {
+        match TableId::pane_of(self.tab) {
+            Some(pane) if self.budget_pane[self.tab] => pane,
+            _ => TableId::of(self.tab),
         }
     }
 
     /// The budget model's pane is shown (Monthly or Annual, after `b`).
     pub fn budget_shown(&self) -> bool {
-        self.budget_pane[self.tab.index()] && matches!(self.tab, Tab::Monthly | Tab::Annual)
+        self.table().is_pane()
     }
 
     /// Where the cockpit is, for keys, hints and help.
@@ -155,11 +119,11 @@ impl App {
     }
 
     pub fn selected(&self) -> usize {
-        self.selected[self.slot()]
+        self.selected[self.table()]
     }
 
     pub fn filter(&self) -> &str {
-        &self.filter[self.slot()]
+        &self.filter[self.table()]
     }
 
     /// Rows in the focused table after filtering (from the current snapshot).
@@ -181,7 +145,7 @@ impl App {
 
     pub(super) fn clamp_selection(&mut self) {
         let n = self.row_count();
-        let i = self.slot();
+        let i = self.table();
         self.selected[i] = self.selected[i].min(n.saturating_sub(1));
     }
 
@@ -209,7 +173,7 @@ impl App {
 
     pub(super) fn move_selection(&mut self, delta: isize) {
         let n = self.row_count();
-        let i = self.slot();
+        let i = self.table();
         if n == 0 {
             self.selected[i] = 0;
             return;
@@ -245,18 +209,16 @@ impl App {
                     if self.detail {
                         self.detail = false;
                     } else {
-                        let i = self.slot();
+                        let i = self.table();
                         self.filter[i].clear();
                     }
                 } else {
                     self.quit = true;
                 }
             }
-            Action::Tab(i) => self.switch(Tab::ALL[i]),
-            Action::NextTab => self.switch(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
-            Action::PrevTab => {
-                self.switch(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
-            }
+            Action::Tab(tab) => self.switch(tab),
+            Action::NextTab => self.switch(self.tab.next()),
+            Action::PrevTab => self.switch(self.tab.previous()),
             Action::PrevPeriod => return self.shift(false),
             Action::NextPeriod => return self.shift(true),
             Action::Today => {
@@ -313,7 +275,7 @@ impl App {
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) {
-        let i = self.slot();
+        let i = self.table();
         match key.code {
             KeyCode::Enter => self.editing_filter = false,
             KeyCode::Esc => {
@@ -335,7 +297,7 @@ impl App {
         if let Some(form) = self.form.as_mut() {
             form.insert(text);
         } else if self.editing_filter {
-            let i = self.slot();
+            let i = self.table();
             self.filter[i].push_str(text.lines().next().unwrap_or(""));
         }
     }
