@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::app::{App, Request, TableId};
+use super::app::{App, Request, RowId, TableId};
 use super::keys::Action;
 use crate::model::{Scenario, WhatIf};
 use crate::rhythm::plan::BudgetPlan;
@@ -195,8 +195,9 @@ impl App {
             }
             Action::WhatIfReset => *state = recommended(&plan, state.mode),
             Action::SpendUp | Action::SpendDown => {
-                let rows = super::views::rows(self, self.snapshot.as_ref()?);
-                let (i, _) = rows.get(self.selected()).cloned()?;
+                let Some(RowId::PlanChannel(i)) = self.focused_row() else {
+                    return None;
+                };
                 let state = self.what_if.as_mut()?;
                 let sign = if action == Action::SpendUp { 1.0 } else { -1.0 };
                 let to = state.scenario.spend[i] + sign * step(&plan, i);

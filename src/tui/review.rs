@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Request, Tab};
+use super::app::{App, Request, RowId, Tab};
 use super::keys::Action;
 use crate::rhythm::session::{AgendaItem, AgendaKind};
 
@@ -150,10 +150,10 @@ fn review_week(app: &App) -> Option<NaiveDate> {
 }
 
 fn focused_item(app: &App) -> Option<AgendaItem> {
-    let s = app.snapshot.as_ref()?;
-    let rows = super::views::rows(app, s);
-    let (i, _) = rows.get(app.selected())?;
-    s.agenda.get(*i).cloned()
+    match app.focused_row()? {
+        RowId::Agenda(i) => app.snapshot.as_ref()?.agenda.get(i).cloned(),
+        _ => None,
+    }
 }
 
 /// The agenda item now in focus was shown: record its insight (once per week).

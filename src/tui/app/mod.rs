@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 
 mod rows;
 
@@ -14,7 +14,7 @@ pub use super::review::{Form, Write};
 use super::snapshot::Snapshot;
 pub use super::tab::{ByTab, Tab};
 use crate::calendar;
-pub use rows::{ByTable, TableId};
+pub use rows::{ByTable, ExecutiveLine, PAGE, Row, RowId, TableId, row_ids};
 
 /// What the cockpit can show instead of the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,9 +68,6 @@ pub struct App {
     pub what_if: Option<WhatIfState>,
 }
 
-/// Rows a page key moves.
-pub const PAGE: usize = 10;
-
 impl App {
     pub fn new(workspace: String, home: NaiveDate) -> App {
         App {
@@ -118,21 +115,6 @@ impl App {
         }
     }
 
-    pub fn selected(&self) -> usize {
-        self.selected[self.table()]
-    }
-
-    pub fn filter(&self) -> &str {
-        &self.filter[self.table()]
-    }
-
-    /// Rows in the focused table after filtering (from the current snapshot).
-    pub fn row_count(&self) -> usize {
-        self.snapshot
-            .as_ref()
-            .map_or(0, |s| super::views::rows(self, s).len())
-    }
-
     /// A fresh snapshot arrived from the loader.
     pub fn loaded(&mut self, snapshot: Arc<Snapshot>) {
         if snapshot.at == self.at {
@@ -141,12 +123,6 @@ impl App {
         self.snapshot = Some(snapshot);
         self.model_pending();
         self.clamp_selection();
-    }
-
-    pub(super) fn clamp_selection(&mut self) {
-        let n = self.row_count();
-        let i = self.table();
-        self.selected[i] = self.selected[i].min(n.saturating_sub(1));
     }
 
     /// Moves `at` by one period of the current view.
@@ -169,17 +145,6 @@ impl App {
         };
         self.loading = true;
         Some(Request::Compute(self.at))
-    }
-
-    pub(super) fn move_selection(&mut self, delta: isize) {
-        let n = self.row_count();
-        let i = self.table();
-        if n == 0 {
-            self.selected[i] = 0;
-            return;
-        }
-        let next = (self.selected[i] as isize + delta).clamp(0, n as isize - 1);
-        self.selected[i] = next as usize;
     }
 
     /// Handles one key press; returns work for the loader, if any.
@@ -272,24 +237,6 @@ impl App {
         self.tab = tab;
         self.detail = false;
         self.clamp_selection();
-    }
-
-    fn on_filter_key(&mut self, key: KeyEvent) {
-        let i = self.table();
-        match key.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                self.filter[i].clear();
-                self.editing_filter = false;
-            }
-            KeyCode::Backspace => {
-                self.filter[i].pop();
-            }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Char(c) => self.filter[i].push(c),
-            _ => {}
-        }
-        self.selected[i] = 0;
     }
 
     /// Text pasted into the terminal (bracketed paste): goes into the form or the filter.

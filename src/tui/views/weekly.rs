@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 use super::{TableData, or_no_data, render_detail, render_table, sparkline};
 use crate::present::format;
 use crate::rhythm::stats::change;
-use crate::tui::app::App;
+use crate::tui::app::{App, RowId};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -78,9 +78,9 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         render_due(s, theme, d, buf);
     }
     if app.detail
-        && let Some(i) = selected
+        && let Some(row) = selected
     {
-        render_channel_detail(s, i, theme, area, buf);
+        render_channel_detail(s, row, theme, area, buf);
     }
 }
 
@@ -201,13 +201,13 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn render_channel_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf: &mut Buffer) {
     let w = &s.weekly;
-    let Some(c) = w
-        .snapshot
-        .get(i)
-        .or(w.total.as_ref().filter(|_| i == w.snapshot.len()))
-    else {
+    let Some(c) = (match row {
+        RowId::Channel(i) => w.snapshot.get(i),
+        RowId::Total => w.total.as_ref(),
+        _ => None,
+    }) else {
         return;
     };
     let history = s
