@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 
+mod budget;
 mod rows;
 
 use super::budget::{ModelState, WhatIfState};

@@ -219,13 +219,13 @@ impl App {
         &self.filter[self.table()]
     }
 
-    pub(in crate::tui) fn clamp_selection(&mut self) {
+    pub(super) fn clamp_selection(&mut self) {
         let n = self.row_count();
         let table = self.table();
         self.selected[table] = self.selected[table].min(n.saturating_sub(1));
     }
 
-    pub(in crate::tui) fn move_selection(&mut self, delta: isize) {
+    pub(super) fn move_selection(&mut self, delta: isize) {
         let n = self.row_count();
         let table = self.table();
         if n == 0 {
@@ -237,7 +237,7 @@ impl App {
     }
 
     /// A key while the filter is being typed.
-    pub(in crate::tui) fn on_filter_key(&mut self, key: KeyEvent) {
+    pub(super) fn on_filter_key(&mut self, key: KeyEvent) {
         let table = self.table();
         match key.code {
             KeyCode::Enter => self.editing_filter = false,
