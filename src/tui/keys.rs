@@ -43,8 +43,8 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Everywhere,
-    /// The Review view.
-    Review,
+    /// The Review view: the weekly review session.
+    Session,
     /// The Monthly and Annual views (the budget model's panes).
     Budget,
     /// The Monthly view's budget plan (the what-if table).
@@ -54,7 +54,8 @@ pub enum Scope {
 /// Where the cockpit is, for choosing keys, hints and help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Context {
-    pub review: bool,
+    /// On the Review view: the weekly review session.
+    pub session: bool,
     pub budget: bool,
     pub what_if: bool,
     /// A budget pane is shown (no detail popup there).
@@ -65,7 +66,7 @@ impl Context {
     fn allows(self, scope: Scope) -> bool {
         match scope {
             Scope::Everywhere => true,
-            Scope::Review => self.review,
+            Scope::Session => self.session,
             Scope::Budget => self.budget,
             Scope::WhatIf => self.what_if,
         }
@@ -113,14 +114,14 @@ const fn scoped(
     }
 }
 
-const fn review(
+const fn session(
     code: KeyCode,
     label: &'static str,
     action: Action,
     help: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    scoped(Scope::Review, code, label, action, help, hint)
+    scoped(Scope::Session, code, label, action, help, hint)
 }
 
 pub const BINDINGS: &[Binding] = &[
@@ -236,50 +237,50 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
         scope: Scope::Everywhere,
     },
-    review(
+    session(
         KeyCode::Char('n'),
         "n/p",
         Action::NextItem,
         "Review: next / previous agenda item",
         Some("item"),
     ),
-    review(KeyCode::Char('p'), "", Action::PrevItem, "", None),
-    review(
+    session(KeyCode::Char('p'), "", Action::PrevItem, "", None),
+    session(
         KeyCode::Char('a'),
         "a",
         Action::AddAction,
         "Review: record an action item (owner, due) on the item",
         Some("action"),
     ),
-    review(
+    session(
         KeyCode::Char('d'),
         "d",
         Action::AddDecision,
         "Review: record a decision on the item",
         Some("decision"),
     ),
-    review(
+    session(
         KeyCode::Char('w'),
         "w",
         Action::AddNote,
         "Review: write a note",
         Some("note"),
     ),
-    review(
+    session(
         KeyCode::Char('m'),
         "m",
         Action::MarkDelivered,
         "Review: mark the deliverable in focus delivered now",
         None,
     ),
-    review(
+    session(
         KeyCode::Char('x'),
         "x",
         Action::OpenDispute,
         "Review: open a data dispute (the two figures, who raised it)",
         None,
     ),
-    review(
+    session(
         KeyCode::Char('c'),
         "c",
         Action::CloseSession,
@@ -369,12 +370,12 @@ pub fn help_lines(context: Context) -> Vec<(&'static str, &'static str)> {
 pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
     let own = |b: &Binding| match b.scope {
         Scope::Everywhere => {
-            (!(context.review || context.what_if)
+            (!(context.session || context.what_if)
                 || matches!(b.action, Action::Help | Action::Quit)
                 || (context.what_if && b.action == Action::Down))
                 && !(context.pane && b.action == Action::Detail)
         }
-        Scope::Budget => context.budget && !context.review,
+        Scope::Budget => context.budget && !context.session,
         scope => context.allows(scope),
     };
     // The keys of where the cockpit is come first: they are what the place is for.
@@ -411,9 +412,9 @@ mod tests {
             (false, true, false, true),
             (false, true, true, true),
         ];
-        for (review, budget, what_if, pane) in places {
+        for (session, budget, what_if, pane) in places {
             let context = Context {
-                review,
+                session,
                 budget,
                 what_if,
                 pane,
@@ -432,8 +433,8 @@ mod tests {
     #[test]
     fn a_key_means_what_its_place_says() {
         let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
-        let review = Context {
-            review: true,
+        let session = Context {
+            session: true,
             ..Context::default()
         };
         let what_if = Context {
@@ -441,12 +442,12 @@ mod tests {
             what_if: true,
             ..Context::default()
         };
-        assert_eq!(action_for(&m, review), Some(Action::MarkDelivered));
+        assert_eq!(action_for(&m, session), Some(Action::MarkDelivered));
         assert_eq!(action_for(&m, what_if), Some(Action::WhatIfMode));
         assert_eq!(action_for(&m, Context::default()), None);
         let plus = KeyEvent::new(KeyCode::Char('+'), KeyModifiers::SHIFT);
         assert_eq!(action_for(&plus, what_if), Some(Action::SpendUp));
         assert!(help_lines(what_if).iter().any(|(k, _)| *k == "+/-"));
-        assert!(!help_lines(review).iter().any(|(k, _)| *k == "+/-"));
+        assert!(!help_lines(session).iter().any(|(k, _)| *k == "+/-"));
     }
 }

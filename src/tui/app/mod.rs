@@ -8,10 +8,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 
 mod budget;
 mod rows;
+mod session;
 
 use super::budget::{ModelState, WhatIfState};
 use super::keys::{Action, Context, action_for};
-pub use super::review::{Form, Write};
+pub use super::session::{Form, Write};
 use super::snapshot::Snapshot;
 pub use super::tab::{ByTab, Tab};
 use crate::calendar;
@@ -109,7 +110,7 @@ impl App {
     /// Where the cockpit is, for keys, hints and help.
     pub fn context(&self) -> Context {
         Context {
-            review: self.tab == Tab::Review,
+            session: self.tab == Tab::Review,
             budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
             what_if: self.in_what_if(),
             pane: self.budget_shown(),
@@ -152,7 +153,7 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Request> {
         self.status = None;
         if self.form.is_some() {
-            return super::review::on_form_key(self, key);
+            return self.on_form_key(key);
         }
         if self.editing_filter {
             self.on_filter_key(key);
@@ -194,11 +195,11 @@ impl App {
             }
             Action::Up | Action::PrevItem => {
                 self.move_selection(-1);
-                return super::review::shown(self);
+                return self.insight_shown();
             }
             Action::Down | Action::NextItem => {
                 self.move_selection(1);
-                return super::review::shown(self);
+                return self.insight_shown();
             }
             Action::AddAction
             | Action::AddDecision
@@ -206,7 +207,7 @@ impl App {
             | Action::OpenDispute
             | Action::MarkDelivered
             | Action::CloseSession => {
-                return super::review::on_review_action(self, action);
+                return self.on_session_action(action);
             }
             Action::BudgetPane
             | Action::SpendUp

@@ -6,7 +6,7 @@ mod budget;
 mod charter;
 mod monthly;
 mod quarterly;
-mod review;
+mod session;
 mod weekly;
 
 use ratatui::buffer::Buffer;
@@ -41,7 +41,7 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
         TableId::Scorecard => quarterly::table(snap, theme, width >= WIDE),
         TableId::YearOverYear => annual::table(snap, theme),
         TableId::KpiDictionary => charter::table(snap, width >= WIDE),
-        TableId::Agenda => review::table(snap),
+        TableId::Agenda => session::table(snap),
         TableId::BudgetPlan => budget::plan_table(app, theme, width >= WIDE),
         TableId::ChannelRoi => budget::model_table(app, theme),
     }
@@ -66,7 +66,7 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
         Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
         Tab::Annual => annual::render(app, snap, theme, area, buf),
         Tab::Charter => charter::render(app, snap, theme, area, buf),
-        Tab::Review => review::render(app, snap, theme, area, buf),
+        Tab::Review => session::render(app, snap, theme, area, buf),
     }
 }
 

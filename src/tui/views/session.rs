@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use super::{TableData, render_table};
 use crate::rhythm::session::AgendaKind;
 use crate::tui::app::{App, RowId};
-use crate::tui::review::Form;
+use crate::tui::session::Form;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -146,7 +146,7 @@ fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         lines.push(Line::styled(
-            f.label,
+            f.label(),
             if focused { theme.accent() } else { theme.dim() },
         ));
         if focused {
