@@ -1,5 +1,11 @@
 //! The cockpit's state and its pure `update`: a key in, a new state and at most one
 //! request for the background loader out. No terminal, no store.
+//!
+//! `App` has its methods here and in the files beside this one, one per
+//! responsibility: `rows.rs` (what each row of a table is, the selection and the
+//! filter), `budget.rs` (the budget model's messages and keys), `session.rs` (the weekly
+//! review session's keys and forms). This file keeps the rest: periods, views, and the
+//! dispatch of a key to them.
 
 use std::sync::Arc;
 
@@ -176,8 +182,8 @@ impl App {
                     if self.detail {
                         self.detail = false;
                     } else {
-                        let i = self.table();
-                        self.filter[i].clear();
+                        let table = self.table();
+                        self.filter[table].clear();
                     }
                 } else {
                     self.quit = true;
@@ -246,19 +252,22 @@ impl App {
         if let Some(form) = self.form.as_mut() {
             form.insert(text);
         } else if self.editing_filter {
-            let i = self.table();
-            self.filter[i].push_str(text.lines().next().unwrap_or(""));
+            let table = self.table();
+            self.filter[table].push_str(text.lines().next().unwrap_or(""));
         }
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) {
         match mouse.kind {
-            MouseEventKind::ScrollDown => self.move_selection(3),
-            MouseEventKind::ScrollUp => self.move_selection(-3),
+            MouseEventKind::ScrollDown => self.move_selection(SCROLL),
+            MouseEventKind::ScrollUp => self.move_selection(-SCROLL),
             _ => {}
         }
     }
 }
+
+/// Rows a notch of the mouse wheel moves.
+const SCROLL: isize = 3;
 
 /// Where the cockpit opens: the last complete week before today, or, when the data stops
 /// earlier, the day after its last week — so the cockpit opens on data, not on a blank.

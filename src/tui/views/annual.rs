@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
 use crate::present::format;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
@@ -98,7 +98,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(right, buf);
 
     if app.detail
-        && let Some(RowId::AnnualKpi(i)) = selected
+        && let Some(crate::tui::app::RowId::AnnualKpi(i)) = selected
         && let Some(line) = a.kpis.get(i)
         && let Some(kpi) = s.charter.kpi(&line.kpi)
     {

@@ -18,7 +18,7 @@ use crate::model::WhatIf;
 use crate::model::summary::signed_money;
 use crate::present::format::money;
 use crate::rhythm::plan::BudgetPlan;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::budget::{ModelState, WhatIfState, recommended};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
@@ -194,7 +194,7 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
         .render(top, buf);
     let selected = render_table(app, s, theme, table, buf);
     let Some((i, c)) = (match selected {
-        Some(RowId::PlanChannel(i)) => rec.channels.get(i).map(|c| (i, c)),
+        Some(crate::tui::app::RowId::PlanChannel(i)) => rec.channels.get(i).map(|c| (i, c)),
         _ => None,
     }) else {
         return;
@@ -336,7 +336,7 @@ pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut
         .wrap(Wrap { trim: true })
         .render(note, buf);
     }
-    if let Some(RowId::RoiChannel(i)) = selected
+    if let Some(crate::tui::app::RowId::RoiChannel(i)) = selected
         && let Some(c) = o.channels.get(i)
     {
         render_curve(c, &marks(c, plan.planner.hurdle, theme), theme, chart, buf);

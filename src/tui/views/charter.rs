@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, kpi_lines, render_detail, render_table};
 use crate::present::format;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -112,7 +112,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(raci, buf);
 
     if app.detail
-        && let Some(RowId::CharterKpi(i)) = selected
+        && let Some(crate::tui::app::RowId::CharterKpi(i)) = selected
         && let Some(kpi) = c.kpis.get(i)
     {
         render_detail(

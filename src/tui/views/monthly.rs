@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
 use crate::present::format;
 use crate::rhythm::Figure;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
@@ -178,7 +178,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(bottom, buf);
 
     if app.detail
-        && let Some(RowId::Executive(line)) = selected
+        && let Some(crate::tui::app::RowId::Executive(line)) = selected
         && let Some((name, f, _, _)) = lines(s).get(line.index())
         && let Some(kpi) = s.charter.kpi(&f.kpi)
     {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, kpi_lines, or_no_data, render_detail, render_table};
 use crate::present::format;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
@@ -145,7 +145,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(quality, buf);
 
     if app.detail
-        && let Some(RowId::Scorecard(i)) = selected
+        && let Some(crate::tui::app::RowId::Scorecard(i)) = selected
         && let Some(line) = q.scorecard.get(i)
     {
         let mut detail = match line.kpi.as_deref().and_then(|k| s.charter.kpi(k)) {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 use super::{TableData, or_no_data, render_detail, render_table, sparkline};
 use crate::present::format;
 use crate::rhythm::stats::change;
-use crate::tui::app::{App, RowId};
+use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -201,7 +201,14 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_channel_detail(
+    s: &Snapshot,
+    row: crate::tui::app::RowId,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    use crate::tui::app::RowId;
     let w = &s.weekly;
     let Some(c) = (match row {
         RowId::Channel(i) => w.snapshot.get(i),
