@@ -1,5 +1,7 @@
-//! One file per view. Each view offers its focused table as plain rows (so filtering,
-//! selection and the detail pane work the same everywhere) and renders its area.
+//! One file per view, drawing only. Each view's focused table is cells of text, a line
+//! per row the state derives from the snapshot (`app::row_ids`, in the same order), so
+//! filtering, selection and the detail pane work the same everywhere; each view renders
+//! its area.
 
 mod annual;
 mod budget;
@@ -23,8 +25,8 @@ use super::theme::Theme;
 use crate::charter::Kpi;
 use crate::present::format;
 
-/// The focused table of a view: a header and rows of cells, each row with the index it
-/// had before filtering.
+/// The focused table of a view: a header and, for each of the state's row ids in order,
+/// the row's cells.
 pub struct TableData {
     pub title: String,
     pub header: Vec<&'static str>,
