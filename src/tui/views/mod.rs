@@ -213,7 +213,6 @@ mod tests {
 
     use super::*;
     use crate::charter::Charter;
-    use crate::demo::generate::{DEFAULT_SEED, generate};
     use crate::ingest::{Kind, import_reader};
     use crate::store::Store;
     use crate::tui::app::row_ids;
@@ -230,9 +229,14 @@ mod tests {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
-        for (file, text) in generate(DEFAULT_SEED) {
-            let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
-            import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
+        // The demo workspace's history, as shipped in data/sample/.
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        for entry in std::fs::read_dir(&sample).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let kind = Kind::parse(name.trim_end_matches(".csv")).unwrap();
+            let file = std::fs::File::open(&path).unwrap();
+            import_reader(&mut store, &charter, kind, file, &name).unwrap();
         }
         let data = store.load_dataset(&charter).unwrap();
         let charter = Arc::new(charter);
