@@ -225,4 +225,42 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// The first day of the newest week with channel data, or None before any import.
+    pub fn last_channel_week(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let week: Option<String> =
+            self.conn
+                .query_row("SELECT MAX(week) FROM channel_week", [], |r| r.get(0))?;
+        Ok(week.and_then(|w| NaiveDate::parse_from_str(&w, "%Y-%m-%d").ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_channel_week_is_the_newest_row_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+        assert_eq!(store.last_channel_week().unwrap(), None);
+        for (week, channel) in [
+            ("2026-11-16", "a"),
+            ("2026-11-09", "b"),
+            ("2026-11-16", "b"),
+        ] {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO channel_week (week, channel, spend, leads, mqls, sqls, pipeline)
+                     VALUES (?1, ?2, 1, 1, 1, 1, 1)",
+                    [week, channel],
+                )
+                .unwrap();
+        }
+        assert_eq!(
+            store.last_channel_week().unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 16)
+        );
+    }
 }

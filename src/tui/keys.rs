@@ -3,10 +3,12 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::tab::Tab;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
-    Tab(usize),
+    Tab(Tab),
     NextTab,
     PrevTab,
     PrevPeriod,
@@ -41,8 +43,8 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Everywhere,
-    /// The Review view.
-    Review,
+    /// The Review view: the weekly review session.
+    Session,
     /// The Monthly and Annual views (the budget model's panes).
     Budget,
     /// The Monthly view's budget plan (the what-if table).
@@ -52,7 +54,8 @@ pub enum Scope {
 /// Where the cockpit is, for choosing keys, hints and help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Context {
-    pub review: bool,
+    /// On the Review view: the weekly review session.
+    pub session: bool,
     pub budget: bool,
     pub what_if: bool,
     /// A budget pane is shown (no detail popup there).
@@ -63,7 +66,7 @@ impl Context {
     fn allows(self, scope: Scope) -> bool {
         match scope {
             Scope::Everywhere => true,
-            Scope::Review => self.review,
+            Scope::Session => self.session,
             Scope::Budget => self.budget,
             Scope::WhatIf => self.what_if,
         }
@@ -111,29 +114,35 @@ const fn scoped(
     }
 }
 
-const fn review(
+const fn session(
     code: KeyCode,
     label: &'static str,
     action: Action,
     help: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    scoped(Scope::Review, code, label, action, help, hint)
+    scoped(Scope::Session, code, label, action, help, hint)
 }
 
 pub const BINDINGS: &[Binding] = &[
     key(
         KeyCode::Char('1'),
         "1-6",
-        Action::Tab(0),
+        Action::Tab(Tab::Weekly),
         "switch view: 1 Weekly … 5 Charter, 6 Review",
         Some("views"),
     ),
-    key(KeyCode::Char('2'), "", Action::Tab(1), "", None),
-    key(KeyCode::Char('3'), "", Action::Tab(2), "", None),
-    key(KeyCode::Char('4'), "", Action::Tab(3), "", None),
-    key(KeyCode::Char('5'), "", Action::Tab(4), "", None),
-    key(KeyCode::Char('6'), "", Action::Tab(5), "", None),
+    key(KeyCode::Char('2'), "", Action::Tab(Tab::Monthly), "", None),
+    key(
+        KeyCode::Char('3'),
+        "",
+        Action::Tab(Tab::Quarterly),
+        "",
+        None,
+    ),
+    key(KeyCode::Char('4'), "", Action::Tab(Tab::Annual), "", None),
+    key(KeyCode::Char('5'), "", Action::Tab(Tab::Charter), "", None),
+    key(KeyCode::Char('6'), "", Action::Tab(Tab::Review), "", None),
     key(KeyCode::Tab, "Tab", Action::NextTab, "next view", None),
     key(
         KeyCode::BackTab,
@@ -228,50 +237,50 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
         scope: Scope::Everywhere,
     },
-    review(
+    session(
         KeyCode::Char('n'),
         "n/p",
         Action::NextItem,
         "Review: next / previous agenda item",
         Some("item"),
     ),
-    review(KeyCode::Char('p'), "", Action::PrevItem, "", None),
-    review(
+    session(KeyCode::Char('p'), "", Action::PrevItem, "", None),
+    session(
         KeyCode::Char('a'),
         "a",
         Action::AddAction,
         "Review: record an action item (owner, due) on the item",
         Some("action"),
     ),
-    review(
+    session(
         KeyCode::Char('d'),
         "d",
         Action::AddDecision,
         "Review: record a decision on the item",
         Some("decision"),
     ),
-    review(
+    session(
         KeyCode::Char('w'),
         "w",
         Action::AddNote,
         "Review: write a note",
         Some("note"),
     ),
-    review(
+    session(
         KeyCode::Char('m'),
         "m",
         Action::MarkDelivered,
         "Review: mark the deliverable in focus delivered now",
         None,
     ),
-    review(
+    session(
         KeyCode::Char('x'),
         "x",
         Action::OpenDispute,
         "Review: open a data dispute (the two figures, who raised it)",
         None,
     ),
-    review(
+    session(
         KeyCode::Char('c'),
         "c",
         Action::CloseSession,
@@ -361,12 +370,12 @@ pub fn help_lines(context: Context) -> Vec<(&'static str, &'static str)> {
 pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
     let own = |b: &Binding| match b.scope {
         Scope::Everywhere => {
-            (!(context.review || context.what_if)
+            (!(context.session || context.what_if)
                 || matches!(b.action, Action::Help | Action::Quit)
                 || (context.what_if && b.action == Action::Down))
                 && !(context.pane && b.action == Action::Detail)
         }
-        Scope::Budget => context.budget && !context.review,
+        Scope::Budget => context.budget && !context.session,
         scope => context.allows(scope),
     };
     // The keys of where the cockpit is come first: they are what the place is for.
@@ -403,9 +412,9 @@ mod tests {
             (false, true, false, true),
             (false, true, true, true),
         ];
-        for (review, budget, what_if, pane) in places {
+        for (session, budget, what_if, pane) in places {
             let context = Context {
-                review,
+                session,
                 budget,
                 what_if,
                 pane,
@@ -424,8 +433,8 @@ mod tests {
     #[test]
     fn a_key_means_what_its_place_says() {
         let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
-        let review = Context {
-            review: true,
+        let session = Context {
+            session: true,
             ..Context::default()
         };
         let what_if = Context {
@@ -433,12 +442,12 @@ mod tests {
             what_if: true,
             ..Context::default()
         };
-        assert_eq!(action_for(&m, review), Some(Action::MarkDelivered));
+        assert_eq!(action_for(&m, session), Some(Action::MarkDelivered));
         assert_eq!(action_for(&m, what_if), Some(Action::WhatIfMode));
         assert_eq!(action_for(&m, Context::default()), None);
         let plus = KeyEvent::new(KeyCode::Char('+'), KeyModifiers::SHIFT);
         assert_eq!(action_for(&plus, what_if), Some(Action::SpendUp));
         assert!(help_lines(what_if).iter().any(|(k, _)| *k == "+/-"));
-        assert!(!help_lines(review).iter().any(|(k, _)| *k == "+/-"));
+        assert!(!help_lines(session).iter().any(|(k, _)| *k == "+/-"));
     }
 }

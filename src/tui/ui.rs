@@ -18,6 +18,37 @@ use crate::rhythm::Status;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// What the frame's body shows.
+enum Body<'a> {
+    Problem(&'a Problem),
+    /// The first snapshot is being computed.
+    Loading,
+    /// No data imported yet (every view but the Charter).
+    Empty,
+    View(&'a Snapshot),
+}
+
+fn body(app: &App) -> Body<'_> {
+    if let Some(problem) = &app.problem {
+        return Body::Problem(problem);
+    }
+    match app.snapshot.as_deref() {
+        None => Body::Loading,
+        Some(snap) if snap.empty && app.tab != Tab::Charter => Body::Empty,
+        Some(snap) => Body::View(snap),
+    }
+}
+
+fn fits(area: Rect) -> bool {
+    area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT
+}
+
+/// A frame of `area` draws the view of the current tab (not a problem, the loading
+/// gauge, the empty workspace or the too-small message).
+pub fn shows_view(app: &App, area: Rect) -> bool {
+    fits(area) && matches!(body(app), Body::View(_))
+}
+
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let area = frame.area();
     draw(app, theme, area, frame.buffer_mut());
@@ -25,7 +56,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
 
 /// Draws the whole cockpit into `buf` (used by tests with a TestBackend too).
 pub fn draw(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !fits(area) {
         too_small(area, buf);
         return;
     }
@@ -128,40 +159,41 @@ fn render_tabs(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_body(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
-    if let Some(problem) = &app.problem {
-        let (title, text) = match problem {
-            Problem::Charter(e) => (
-                "The charter has errors",
-                format!("{e}\n\nFix the charter, then run `rhythm charter check` and reopen."),
-            ),
-            Problem::Store(e) => ("The store cannot be read", e.clone()),
-        };
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(title).border_style(theme.bad()))
-            .render(area, buf);
-        return;
+    match body(app) {
+        Body::Problem(problem) => render_problem(problem, theme, area, buf),
+        Body::Loading => render_loading(theme, area, buf),
+        Body::Empty => render_empty(app, theme, area, buf),
+        Body::View(snap) => views::render(app, snap, theme, area, buf),
     }
-    let Some(snap) = app.snapshot.as_deref() else {
-        let [_, gauge, _] = Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(3),
-            Constraint::Fill(1),
-        ])
-        .areas(area);
-        Gauge::default()
-            .block(Block::bordered().title("Loading the store"))
-            .gauge_style(theme.accent())
-            .ratio(0.5)
-            .label("computing the reviews…")
-            .render(gauge, buf);
-        return;
+}
+
+fn render_problem(problem: &Problem, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let (title, text) = match problem {
+        Problem::Charter(e) => (
+            "The charter has errors",
+            format!("{e}\n\nFix the charter, then run `rhythm charter check` and reopen."),
+        ),
+        Problem::Store(e) => ("The store cannot be read", e.clone()),
     };
-    if snap.empty && app.tab != Tab::Charter {
-        render_empty(app, theme, area, buf);
-        return;
-    }
-    views::render(app, snap, theme, area, buf);
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .block(Block::bordered().title(title).border_style(theme.bad()))
+        .render(area, buf);
+}
+
+fn render_loading(theme: Theme, area: Rect, buf: &mut Buffer) {
+    let [_, gauge, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    Gauge::default()
+        .block(Block::bordered().title("Loading the store"))
+        .gauge_style(theme.accent())
+        .ratio(0.5)
+        .label("computing the reviews…")
+        .render(gauge, buf);
 }
 
 fn render_empty(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {

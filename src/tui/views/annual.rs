@@ -98,7 +98,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(right, buf);
 
     if app.detail
-        && let Some(i) = selected
+        && let Some(crate::tui::app::RowId::AnnualKpi(i)) = selected
         && let Some(line) = a.kpis.get(i)
         && let Some(kpi) = s.charter.kpi(&line.kpi)
     {

@@ -193,7 +193,10 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
         )))
         .render(top, buf);
     let selected = render_table(app, s, theme, table, buf);
-    let Some((i, c)) = selected.and_then(|i| rec.channels.get(i).map(|c| (i, c))) else {
+    let Some((i, c)) = (match selected {
+        Some(crate::tui::app::RowId::PlanChannel(i)) => rec.channels.get(i).map(|c| (i, c)),
+        _ => None,
+    }) else {
         return;
     };
     let text = vec![
@@ -333,7 +336,9 @@ pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut
         .wrap(Wrap { trim: true })
         .render(note, buf);
     }
-    if let Some(c) = selected.and_then(|i| o.channels.get(i)) {
+    if let Some(crate::tui::app::RowId::RoiChannel(i)) = selected
+        && let Some(c) = o.channels.get(i)
+    {
         render_curve(c, &marks(c, plan.planner.hurdle, theme), theme, chart, buf);
     }
 }

@@ -112,7 +112,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(raci, buf);
 
     if app.detail
-        && let Some(i) = selected
+        && let Some(crate::tui::app::RowId::CharterKpi(i)) = selected
         && let Some(kpi) = c.kpis.get(i)
     {
         render_detail(

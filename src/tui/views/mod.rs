@@ -1,12 +1,14 @@
-//! One file per view. Each view offers its focused table as plain rows (so filtering,
-//! selection and the detail pane work the same everywhere) and renders its area.
+//! One file per view, drawing only. Each view's focused table is cells of text, a line
+//! per row the state derives from the snapshot (`app::row_ids`, in the same order), so
+//! filtering, selection and the detail pane work the same everywhere; each view renders
+//! its area.
 
 mod annual;
 mod budget;
 mod charter;
 mod monthly;
 mod quarterly;
-mod review;
+mod session;
 mod weekly;
 
 use ratatui::buffer::Buffer;
@@ -17,14 +19,14 @@ use ratatui::widgets::{
     Block, Cell, Clear, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget, Wrap,
 };
 
-use super::app::{App, Tab};
+use super::app::{App, RowId, Tab, TableId};
 use super::snapshot::{Series, Snapshot};
 use super::theme::Theme;
 use crate::charter::Kpi;
 use crate::format;
 
-/// The focused table of a view: a header and rows of cells, each row with the index it
-/// had before filtering.
+/// The focused table of a view: a header and, for each of the state's row ids in order,
+/// the row's cells.
 pub struct TableData {
     pub title: String,
     pub header: Vec<&'static str>,
@@ -35,51 +37,30 @@ pub struct TableData {
 }
 
 fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
-    if app.budget_shown() {
-        return match app.tab {
-            Tab::Monthly => budget::plan_table(app, theme, width >= WIDE),
-            _ => budget::model_table(app, theme),
-        };
-    }
-    match app.tab {
-        Tab::Weekly => weekly::table(snap, theme),
-        Tab::Monthly => monthly::table(snap, theme),
-        Tab::Quarterly => quarterly::table(snap, theme, width >= WIDE),
-        Tab::Annual => annual::table(snap, theme),
-        Tab::Charter => charter::table(snap, width >= WIDE),
-        Tab::Review => review::table(snap),
+    match app.table() {
+        TableId::Campaign => weekly::table(snap, theme),
+        TableId::Executive => monthly::table(snap, theme),
+        TableId::Scorecard => quarterly::table(snap, theme, width >= WIDE),
+        TableId::YearOverYear => annual::table(snap, theme),
+        TableId::KpiDictionary => charter::table(snap, width >= WIDE),
+        TableId::Agenda => session::table(snap),
+        TableId::BudgetPlan => budget::plan_table(app, theme, width >= WIDE),
+        TableId::ChannelRoi => budget::model_table(app, theme),
     }
 }
 
-/// The focused table's rows after the filter: (index before filtering, cells). The
-/// filter matches the cells every width shows (the narrow table's), so the rows the keys
-/// act on are the rows on screen at any width.
-pub fn rows(app: &App, snap: &Snapshot) -> Vec<(usize, Vec<String>)> {
-    let table = table_of(app, snap, Theme { color: false }, 0);
-    filtered(&table, app.filter())
-}
-
-fn filtered(table: &TableData, filter: &str) -> Vec<(usize, Vec<String>)> {
-    let needle = filter.to_lowercase();
-    table
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| needle.is_empty() || r.iter().any(|c| c.to_lowercase().contains(&needle)))
-        .map(|(i, r)| (i, r.clone()))
-        .collect()
+/// The text the filter searches, per row of the focused table: the cells every width
+/// shows (the narrow table's), so the rows the keys act on are the rows on screen at any
+/// width.
+pub fn filter_text(app: &App, snap: &Snapshot) -> Vec<Vec<String>> {
+    table_of(app, snap, Theme { color: false }, 0).rows
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    // A deliberate fault for the test that the terminal survives a panic inside a view.
-    if std::env::var_os("RHYTHM_TEST_PANIC").is_some() {
-        panic!("RHYTHM_TEST_PANIC is set: a view panics on purpose");
-    }
-    if app.budget_shown() {
-        return match app.tab {
-            Tab::Monthly => budget::render_plan(app, snap, theme, area, buf),
-            _ => budget::render_model(app, snap, theme, area, buf),
-        };
+    match app.table() {
+        TableId::BudgetPlan => return budget::render_plan(app, snap, theme, area, buf),
+        TableId::ChannelRoi => return budget::render_model(app, snap, theme, area, buf),
+        _ => {}
     }
     match app.tab {
         Tab::Weekly => weekly::render(app, snap, theme, area, buf),
@@ -87,23 +68,27 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
         Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
         Tab::Annual => annual::render(app, snap, theme, area, buf),
         Tab::Charter => charter::render(app, snap, theme, area, buf),
-        Tab::Review => review::render(app, snap, theme, area, buf),
+        Tab::Review => session::render(app, snap, theme, area, buf),
     }
 }
 
-/// Renders the view's focused table with selection and filter; returns the index (before
-/// filtering) of the selected row, for the detail pane.
+/// Renders the view's focused table — the rows the state lets through, in its order —
+/// with the selection and the filter; returns what the selected row is, for the detail.
 pub fn render_table(
     app: &App,
     snap: &Snapshot,
     theme: Theme,
     area: Rect,
     buf: &mut Buffer,
-) -> Option<usize> {
+) -> Option<RowId> {
     let table = table_of(app, snap, theme, area.width);
-    let rows: Vec<(usize, Vec<String>)> = rows(app, snap)
+    let rows: Vec<(RowId, &Vec<String>, Style)> = app
+        .rows()
         .into_iter()
-        .filter_map(|(i, _)| table.rows.get(i).map(|r| (i, r.clone())))
+        .filter_map(|r| {
+            let style = table.styles.get(r.line).copied().unwrap_or_default();
+            table.rows.get(r.line).map(|cells| (r.id, cells, style))
+        })
         .collect();
     let title = if app.filter().is_empty() {
         format!(" {} ", table.title)
@@ -119,9 +104,8 @@ pub fn render_table(
     let selected = app.selected().min(rows.len().saturating_sub(1));
     let body: Vec<Row> = rows
         .iter()
-        .map(|(i, cells)| {
-            let style = table.styles.get(*i).copied().unwrap_or_default();
-            Row::new(cells.iter().map(|c| Cell::from(c.clone()))).style(style)
+        .map(|(_, cells, style)| {
+            Row::new(cells.iter().map(|c| Cell::from(c.as_str()))).style(*style)
         })
         .collect();
     let widget = Table::new(body, table.widths.clone())
@@ -131,7 +115,7 @@ pub fn render_table(
         .column_spacing(1);
     let mut state = TableState::default().with_selected((!rows.is_empty()).then_some(selected));
     StatefulWidget::render(widget, area, buf, &mut state);
-    rows.get(selected).map(|(i, _)| *i)
+    rows.get(selected).map(|(id, _, _)| *id)
 }
 
 /// A popup over `area` with a title and lines (the detail pane).
@@ -221,3 +205,52 @@ pub fn or_no_data(v: Option<f64>, unit: &str) -> String {
 
 /// Tables show trend columns from this width on.
 pub const WIDE: u16 = 110;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::charter::Charter;
+    use crate::ingest::{Kind, import_reader};
+    use crate::store::Store;
+    use crate::tui::app::row_ids;
+    use crate::tui::snapshot::compute;
+
+    /// The state's rows and the views' tables are drawn from the same lists: a row id
+    /// per table line, at every width.
+    #[test]
+    fn every_table_line_has_its_row_id() {
+        let charter = Charter::parse(
+            include_str!("../../../charter/partnership.toml"),
+            Path::new("charter/partnership.toml"),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+        // The demo workspace's history, as shipped in data/sample/.
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        for entry in std::fs::read_dir(&sample).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let kind = Kind::parse(name.trim_end_matches(".csv")).unwrap();
+            let file = std::fs::File::open(&path).unwrap();
+            import_reader(&mut store, &charter, kind, file, &name).unwrap();
+        }
+        let data = store.load_dataset(&charter).unwrap();
+        let charter = Arc::new(charter);
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let snap = compute(&charter, &data, at);
+        let mut app = App::new("test".into(), at);
+        for tab in Tab::ALL {
+            app.tab = tab;
+            let ids = row_ids(app.table(), &snap, None);
+            assert!(!ids.is_empty(), "{tab:?}");
+            for width in [0, WIDE] {
+                let table = table_of(&app, &snap, Theme { color: false }, width);
+                assert_eq!(ids.len(), table.rows.len(), "{tab:?} at width {width}");
+            }
+        }
+    }
+}

@@ -178,8 +178,8 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(bottom, buf);
 
     if app.detail
-        && let Some(i) = selected
-        && let Some((name, f, _, _)) = lines(s).get(i)
+        && let Some(crate::tui::app::RowId::Executive(line)) = selected
+        && let Some((name, f, _, _)) = lines(s).get(line.index())
         && let Some(kpi) = s.charter.kpi(&f.kpi)
     {
         render_detail(

@@ -145,7 +145,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .render(quality, buf);
 
     if app.detail
-        && let Some(i) = selected
+        && let Some(crate::tui::app::RowId::Scorecard(i)) = selected
         && let Some(line) = q.scorecard.get(i)
     {
         let mut detail = match line.kpi.as_deref().and_then(|k| s.charter.kpi(k)) {

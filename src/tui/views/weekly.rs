@@ -74,9 +74,9 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         render_due(s, theme, d, buf);
     }
     if app.detail
-        && let Some(i) = selected
+        && let Some(row) = selected
     {
-        render_channel_detail(s, i, theme, area, buf);
+        render_channel_detail(s, row, theme, area, buf);
     }
 }
 
@@ -197,13 +197,20 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn render_channel_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_channel_detail(
+    s: &Snapshot,
+    row: crate::tui::app::RowId,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    use crate::tui::app::RowId;
     let w = &s.weekly;
-    let Some(c) = w
-        .snapshot
-        .get(i)
-        .or(w.total.as_ref().filter(|_| i == w.snapshot.len()))
-    else {
+    let Some(c) = (match row {
+        RowId::Channel(i) => w.snapshot.get(i),
+        RowId::Total => w.total.as_ref(),
+        _ => None,
+    }) else {
         return;
     };
     let history = s

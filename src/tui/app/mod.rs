@@ -1,52 +1,28 @@
 //! The cockpit's state and its pure `update`: a key in, a new state and at most one
 //! request for the background loader out. No terminal, no store.
+//!
+//! `App` has its methods here and in the files beside this one, one per
+//! responsibility: `rows.rs` (what each row of a table is, the selection and the
+//! filter), `budget.rs` (the budget model's messages and keys), `session.rs` (the weekly
+//! review session's keys and forms). This file keeps the rest: periods, views, and the
+//! dispatch of a key to them.
 
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+
+mod budget;
+mod rows;
+mod session;
 
 use super::budget::{ModelState, WhatIfState};
 use super::keys::{Action, Context, action_for};
-pub use super::review::{Form, Write};
+pub use super::session::{Form, Write};
 use super::snapshot::Snapshot;
+pub use super::tab::{ByTab, Tab};
 use crate::calendar;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Weekly,
-    Monthly,
-    Quarterly,
-    Annual,
-    Charter,
-    Review,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Weekly,
-        Tab::Monthly,
-        Tab::Quarterly,
-        Tab::Annual,
-        Tab::Charter,
-        Tab::Review,
-    ];
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).expect("listed")
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Weekly => "Weekly",
-            Tab::Monthly => "Monthly",
-            Tab::Quarterly => "Quarterly",
-            Tab::Annual => "Annual",
-            Tab::Charter => "Charter",
-            Tab::Review => "Review",
-        }
-    }
-}
+pub use rows::{ByTable, ExecutiveLine, PAGE, Row, RowId, TableId, row_ids};
 
 /// What the cockpit can show instead of the views.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,10 +56,10 @@ pub struct App {
     /// A computation is running for `at`.
     pub loading: bool,
     pub problem: Option<Problem>,
-    /// Selected row per table: one per view, then the Monthly and Annual budget panes.
-    pub selected: [usize; SLOTS],
-    /// Table filter per table, like `selected`.
-    pub filter: [String; SLOTS],
+    /// Selected row per table (its place among the rows the filter lets through).
+    pub selected: ByTable<usize>,
+    /// Table filter per table.
+    pub filter: ByTable<String>,
     pub editing_filter: bool,
     pub detail: bool,
     pub help: bool,
@@ -93,18 +69,12 @@ pub struct App {
     /// A one-line message for the footer (a write that failed, a session closed …).
     pub status: Option<String>,
     /// Per view: it shows the budget model's pane (`b`; Monthly and Annual have one).
-    pub budget_pane: [bool; 6],
+    pub budget_pane: ByTab<bool>,
     /// The budget model for the reviewed week: fitting, ready or why not.
     pub model: Option<ModelState>,
     /// The what-if scenario on the budget plan.
     pub what_if: Option<WhatIfState>,
 }
-
-/// Tables with their own selection and filter: six views and two budget panes.
-pub const SLOTS: usize = 8;
-
-/// Rows a page key moves.
-pub const PAGE: usize = 10;
 
 impl App {
     pub fn new(workspace: String, home: NaiveDate) -> App {
@@ -116,57 +86,41 @@ impl App {
             snapshot: None,
             loading: true,
             problem: None,
-            selected: [0; SLOTS],
-            filter: Default::default(),
+            selected: ByTable::default(),
+            filter: ByTable::default(),
             editing_filter: false,
             detail: false,
             help: false,
             quit: false,
             form: None,
             status: None,
-            budget_pane: [false; 6],
+            budget_pane: ByTab::default(),
             model: None,
             what_if: None,
         }
     }
 
     /// The table in focus: the view's, or its budget pane's.
-    pub(super) fn slot(&self) -> usize {
-        match (self.tab, self.budget_pane[self.tab.index()]) {
-            (Tab::Monthly, true) => 6,
-            (Tab::Annual, true) => 7,
-            (tab, _) => tab.index(),
+    pub fn table(&self) -> TableId {
+        match TableId::pane_of(self.tab) {
+            Some(pane) if self.budget_pane[self.tab] => pane,
+            _ => TableId::of(self.tab),
         }
     }
 
     /// The budget model's pane is shown (Monthly or Annual, after `b`).
     pub fn budget_shown(&self) -> bool {
-        self.budget_pane[self.tab.index()] && matches!(self.tab, Tab::Monthly | Tab::Annual)
+        self.table().is_pane()
     }
 
     /// Where the cockpit is, for keys, hints and help.
     pub fn context(&self) -> Context {
         Context {
-            review: self.tab == Tab::Review,
+            session: self.tab == Tab::Review,
             budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
             what_if: self.in_what_if(),
             pane: self.budget_shown(),
         }
-    }
-
-    pub fn selected(&self) -> usize {
-        self.selected[self.slot()]
-    }
-
-    pub fn filter(&self) -> &str {
-        &self.filter[self.slot()]
-    }
-
-    /// Rows in the focused table after filtering (from the current snapshot).
-    pub fn row_count(&self) -> usize {
-        self.snapshot
-            .as_ref()
-            .map_or(0, |s| super::views::rows(self, s).len())
     }
 
     /// A fresh snapshot arrived from the loader.
@@ -177,12 +131,6 @@ impl App {
         self.snapshot = Some(snapshot);
         self.model_pending();
         self.clamp_selection();
-    }
-
-    pub(super) fn clamp_selection(&mut self) {
-        let n = self.row_count();
-        let i = self.slot();
-        self.selected[i] = self.selected[i].min(n.saturating_sub(1));
     }
 
     /// Moves `at` by one period of the current view.
@@ -207,22 +155,11 @@ impl App {
         Some(Request::Compute(self.at))
     }
 
-    pub(super) fn move_selection(&mut self, delta: isize) {
-        let n = self.row_count();
-        let i = self.slot();
-        if n == 0 {
-            self.selected[i] = 0;
-            return;
-        }
-        let next = (self.selected[i] as isize + delta).clamp(0, n as isize - 1);
-        self.selected[i] = next as usize;
-    }
-
     /// Handles one key press; returns work for the loader, if any.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Request> {
         self.status = None;
         if self.form.is_some() {
-            return super::review::on_form_key(self, key);
+            return self.on_form_key(key);
         }
         if self.editing_filter {
             self.on_filter_key(key);
@@ -245,18 +182,16 @@ impl App {
                     if self.detail {
                         self.detail = false;
                     } else {
-                        let i = self.slot();
-                        self.filter[i].clear();
+                        let table = self.table();
+                        self.filter[table].clear();
                     }
                 } else {
                     self.quit = true;
                 }
             }
-            Action::Tab(i) => self.switch(Tab::ALL[i]),
-            Action::NextTab => self.switch(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
-            Action::PrevTab => {
-                self.switch(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
-            }
+            Action::Tab(tab) => self.switch(tab),
+            Action::NextTab => self.switch(self.tab.next()),
+            Action::PrevTab => self.switch(self.tab.previous()),
             Action::PrevPeriod => return self.shift(false),
             Action::NextPeriod => return self.shift(true),
             Action::Today => {
@@ -266,11 +201,11 @@ impl App {
             }
             Action::Up | Action::PrevItem => {
                 self.move_selection(-1);
-                return super::review::shown(self);
+                return self.insight_shown();
             }
             Action::Down | Action::NextItem => {
                 self.move_selection(1);
-                return super::review::shown(self);
+                return self.insight_shown();
             }
             Action::AddAction
             | Action::AddDecision
@@ -278,7 +213,7 @@ impl App {
             | Action::OpenDispute
             | Action::MarkDelivered
             | Action::CloseSession => {
-                return super::review::on_review_action(self, action);
+                return self.on_session_action(action);
             }
             Action::BudgetPane
             | Action::SpendUp
@@ -312,42 +247,27 @@ impl App {
         self.clamp_selection();
     }
 
-    fn on_filter_key(&mut self, key: KeyEvent) {
-        let i = self.slot();
-        match key.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                self.filter[i].clear();
-                self.editing_filter = false;
-            }
-            KeyCode::Backspace => {
-                self.filter[i].pop();
-            }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Char(c) => self.filter[i].push(c),
-            _ => {}
-        }
-        self.selected[i] = 0;
-    }
-
     /// Text pasted into the terminal (bracketed paste): goes into the form or the filter.
     pub fn on_paste(&mut self, text: &str) {
         if let Some(form) = self.form.as_mut() {
             form.insert(text);
         } else if self.editing_filter {
-            let i = self.slot();
-            self.filter[i].push_str(text.lines().next().unwrap_or(""));
+            let table = self.table();
+            self.filter[table].push_str(text.lines().next().unwrap_or(""));
         }
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) {
         match mouse.kind {
-            MouseEventKind::ScrollDown => self.move_selection(3),
-            MouseEventKind::ScrollUp => self.move_selection(-3),
+            MouseEventKind::ScrollDown => self.move_selection(SCROLL),
+            MouseEventKind::ScrollUp => self.move_selection(-SCROLL),
             _ => {}
         }
     }
 }
+
+/// Rows a notch of the mouse wheel moves.
+const SCROLL: isize = 3;
 
 /// Where the cockpit opens: the last complete week before today, or, when the data stops
 /// earlier, the day after its last week — so the cockpit opens on data, not on a blank.

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::{TableData, render_table};
 use crate::rhythm::session::AgendaKind;
-use crate::tui::app::App;
-use crate::tui::review::Form;
+use crate::tui::app::{App, RowId};
+use crate::tui::session::Form;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -48,7 +48,11 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     let [evidence, recorded] =
         Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(right);
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(item) = selected.and_then(|i| s.agenda.get(i)) {
+    let item = match selected {
+        Some(RowId::Agenda(i)) => s.agenda.get(i),
+        _ => None,
+    };
+    if let Some(item) = item {
         lines.push(Line::styled(item.title.clone(), theme.title()));
         lines.extend(item.evidence.iter().map(|e| Line::raw(e.clone())));
         let keys = match item.kind {
@@ -142,7 +146,7 @@ fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         lines.push(Line::styled(
-            f.label,
+            f.label(),
             if focused { theme.accent() } else { theme.dim() },
         ));
         if focused {
