@@ -19,7 +19,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::demo::scale::{Scale, fill};
-use rhythm::rhythm::plan::budget_plan;
+use rhythm::rhythm::allocation::for_week;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Tab};
 use rhythm::tui::snapshot::compute;
@@ -153,7 +153,7 @@ fn bench(c: &mut Criterion) {
     // The budget model for the reviewed week, then what-if presses in Monthly's plan.
     app.loaded(Arc::new(compute(&charter, &data, at())));
     let week = app.model_week().unwrap();
-    let fit = || budget_plan(&charter, &data, week, &mut |_| true).unwrap();
+    let fit = || for_week(&charter, &data, week, &mut |_| true).unwrap();
     let t = Instant::now();
     let plan = Arc::new(fit());
     let fitted = t.elapsed();

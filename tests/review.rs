@@ -14,6 +14,7 @@ use common::workspace::charter_workspace;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::present::minutes;
+use rhythm::rhythm::minutes::minutes as session_minutes;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
 use rhythm::tui::loader::apply;
@@ -74,7 +75,9 @@ impl Session {
         self.key(KeyCode::Char('g'));
         for _ in 0..40 {
             let s = self.app.snapshot.clone().unwrap();
-            if s.agenda[self.app.selected()].title.contains(title_contains) {
+            if rhythm::present::agenda::title(&s.agenda[self.app.selected()])
+                .contains(title_contains)
+            {
                 return;
             }
             self.key(KeyCode::Char('n'));
@@ -168,7 +171,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
             .unwrap()
             .agenda
             .iter()
-            .all(|i| !i.title.contains("Pipeline flash report — missing"))
+            .all(|i| !rhythm::present::agenda::title(i).contains("Pipeline flash report — missing"))
     );
 
     s.key(KeyCode::Char('c'));
@@ -187,7 +190,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     assert_eq!(records.decisions.len(), 1);
     assert!(records.notes.is_empty(), "Esc cancelled the note");
     assert_eq!(records.disputes[0].raised_by, "sam");
-    let m = minutes::minutes(
+    let m = session_minutes(
         &charter,
         &records,
         NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),

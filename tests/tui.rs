@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::facts::Dataset;
-use rhythm::rhythm::plan::{BudgetPlan, budget_plan};
+use rhythm::rhythm::allocation::{Allocation, for_week};
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
 use rhythm::tui::snapshot::{Snapshot, compute};
@@ -38,11 +38,11 @@ fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
 }
 
 /// The budget model for the week of `at()`, fitted once.
-fn model() -> Arc<BudgetPlan> {
-    static MODEL: OnceLock<Arc<BudgetPlan>> = OnceLock::new();
+fn model() -> Arc<Allocation> {
+    static MODEL: OnceLock<Arc<Allocation>> = OnceLock::new();
     Arc::clone(MODEL.get_or_init(|| {
         let week = snapshot_at(at()).weekly.week;
-        Arc::new(budget_plan(&charter(), &demo().1, week, &mut |_| true).unwrap())
+        Arc::new(for_week(&charter(), &demo().1, week, &mut |_| true).unwrap())
     }))
 }
 
@@ -321,7 +321,8 @@ fn what_if_keys_move_a_channel_and_rebalance_or_move_the_total() {
         }
     }
     let w = app.what_if.as_ref().unwrap();
-    let gap = rhythm::rhythm::plan::gap_to_goal(w.scenario.expected_pipeline, plan.goal).unwrap();
+    let gap =
+        rhythm::rhythm::allocation::gap_to_goal(w.scenario.expected_pipeline, plan.goal).unwrap();
     let shown = if gap < 0.0 {
         format!("{} short", rhythm::format::money(-gap))
     } else {

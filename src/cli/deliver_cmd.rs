@@ -6,8 +6,8 @@ use clap::Args;
 use super::dates::{now, parse_date, parse_datetime};
 use super::{Failure, Outcome, load_charter, open_store};
 use crate::facts::Delivery;
+use crate::present::sla::state_text;
 use crate::rhythm::sla;
-use crate::rhythm::sla::state_text;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]

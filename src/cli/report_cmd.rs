@@ -7,7 +7,7 @@ use super::dates::{parse_date, today};
 use super::{Outcome, load_charter, open_store};
 use crate::model::ModelError;
 use crate::present::markdown;
-use crate::rhythm::{annual, controls, monthly, plan, quarterly, weekly};
+use crate::rhythm::{allocation, annual, controls, monthly, quarterly, weekly};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -63,8 +63,8 @@ pub fn render(
         )
     };
     // The weekly and monthly reviews carry the budget model's plan for the next weeks.
-    let plan = || plan::budget_plan(charter, data, week, &mut |_| true);
-    let with_plan = |body: serde_json::Value, plan: &Result<plan::BudgetPlan, ModelError>| {
+    let plan = || allocation::for_week(charter, data, week, &mut |_| true);
+    let with_plan = |body: serde_json::Value, plan: &Result<allocation::Allocation, ModelError>| {
         let mut body = body;
         body["budget_plan"] = match plan {
             Ok(p) => serde_json::to_value(&p.recommendation).unwrap_or_default(),
@@ -101,7 +101,7 @@ pub fn render(
             }
         }
         (Review::Annual, f) => {
-            let model = plan::validated_overview(charter, data, week);
+            let model = allocation::validated_overview(charter, data, week);
             let r = annual::with_model(
                 charter,
                 annual::review(charter, data, week, at),

@@ -10,6 +10,7 @@ use super::{Failure, Outcome, load_charter, open_store, print_out};
 use crate::charter::Charter;
 use crate::present::minutes;
 use crate::rhythm::entries;
+use crate::rhythm::minutes::minutes as session_minutes;
 use crate::rhythm::session::dispute_level;
 use crate::rhythm::weekly::last_complete_week;
 use crate::store::NewDispute;
@@ -59,7 +60,7 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
         Some(ReviewAction::Minutes { week, format }) => {
             let store = open_store(ws)?;
             let records = store.session_records()?;
-            let m = minutes::minutes(&charter, &records, week_of(&charter, week), now());
+            let m = session_minutes(&charter, &records, week_of(&charter, week), now());
             match format {
                 Format::Md => print_out(&minutes::markdown(&charter, &m)),
                 Format::Json => print_out(&(serde_json::to_string_pretty(&m)? + "\n")),

@@ -5,8 +5,8 @@
 use std::fmt;
 
 use crate::format::{money, percent};
+use crate::present::sla::state_text;
 use crate::rhythm::controls::{BacktestCheck, Detail, Horizon, NoData};
-use crate::rhythm::sla::state_text;
 
 impl fmt::Display for Horizon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

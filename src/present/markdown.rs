@@ -9,8 +9,8 @@ use crate::format::{money_or_no_data, signed_change, value_or_no_data};
 use crate::model::ModelError;
 use crate::rhythm::Figure;
 use crate::rhythm::alerts::Severity;
+use crate::rhythm::allocation::Allocation;
 use crate::rhythm::monthly::MonthlyReview;
-use crate::rhythm::plan::BudgetPlan;
 use crate::rhythm::weekly::{Measure, WeeklyReview};
 
 /// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
@@ -52,7 +52,7 @@ fn severity_mark(s: Severity) -> &'static str {
 pub fn weekly(
     charter: &Charter,
     r: &WeeklyReview,
-    plan: &Result<BudgetPlan, ModelError>,
+    plan: &Result<Allocation, ModelError>,
 ) -> String {
     let mut out = format!(
         "# Weekly review — week of {}\n\n_{}_\n\n",
@@ -102,7 +102,12 @@ pub fn weekly(
         out.push_str("No anomalies against the 8-week baselines.\n");
     }
     for a in r.alerts.iter().take(MAX_ALERTS) {
-        let _ = writeln!(out, "- {} {}", severity_mark(a.severity), a.sentence);
+        let _ = writeln!(
+            out,
+            "- {} {}",
+            severity_mark(a.severity),
+            super::alerts::sentence(a)
+        );
     }
     if r.alerts.len() > MAX_ALERTS {
         let _ = writeln!(
@@ -130,7 +135,7 @@ pub fn weekly(
                     .deliverable(&o.expected.deliverable)
                     .map_or(o.expected.deliverable.clone(), |d| d.name.clone()),
                 o.expected.due_at.format("%a %Y-%m-%d %H:%M").to_string(),
-                crate::rhythm::sla::state_text(o),
+                crate::present::sla::state_text(o),
             ]
         })
         .collect();
@@ -200,7 +205,7 @@ pub fn weekly(
 
 /// The budget model's plan for the next weeks in two sentences ("invest more in X, less
 /// in Y" and the expected pipeline impact), or why there is none.
-pub fn plan_sentence(plan: &Result<BudgetPlan, ModelError>) -> String {
+pub fn plan_sentence(plan: &Result<Allocation, ModelError>) -> String {
     match plan {
         Ok(p) => {
             let rec = &p.recommendation;
@@ -262,7 +267,7 @@ pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
 pub fn monthly(
     charter: &Charter,
     r: &MonthlyReview,
-    plan: &Result<BudgetPlan, ModelError>,
+    plan: &Result<Allocation, ModelError>,
 ) -> String {
     let e = &r.executive;
     let mut out = format!(

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::charter::Charter;
-pub use crate::rhythm::minutes::{Minutes, minutes};
+use crate::rhythm::minutes::Minutes;
 
 fn owner(charter: &Charter, id: &str) -> String {
     charter

@@ -15,10 +15,13 @@ macro_rules! serialize_as_sentence {
 }
 pub(crate) use serialize_as_sentence;
 
+pub mod agenda;
+pub mod alerts;
 pub mod backtests;
 pub mod checks;
 pub mod markdown;
 pub mod minutes;
 pub mod recommendation;
 pub mod scorecard;
+pub mod sla;
 pub mod suggestions;

@@ -18,7 +18,6 @@ use super::kpis::{Span, Totals, totals};
 use super::stats::{mad, median, ratio};
 use crate::charter::Charter;
 use crate::facts::Dataset;
-use crate::format;
 
 /// Weeks in the baseline.
 pub const BASELINE_WEEKS: i64 = 8;
@@ -43,12 +42,16 @@ pub enum AlertKind {
     PipelineMove,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An alert, as data; `present::alerts` writes its sentence (and its JSON, which carries
+/// the sentence).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub kind: AlertKind,
     pub severity: Severity,
     /// Channel id.
     pub channel: String,
+    /// The charter's name for the channel.
+    pub channel_name: String,
     /// The measure that moved, e.g. "cost per SQL".
     pub metric: String,
     /// The charter KPI closest to the measure, when there is one.
@@ -59,8 +62,12 @@ pub struct Alert {
     pub change: f64,
     /// Robust z-score of the move (0 for rule-based alerts such as pacing).
     pub z: f64,
-    /// One plain sentence with the figure and a suggested action.
-    pub sentence: String,
+    /// Weeks the value averages: 1 for the reviewed week, 4 or 8 for a drift.
+    pub window_weeks: u32,
+    /// The charter marks the channel strategic (efficiency must not cut it).
+    pub strategic: bool,
+    /// The first day of the month the alert is about (spend pacing) or falls in.
+    pub month: NaiveDate,
 }
 
 /// A detected move of `value` against a baseline of weekly values.
@@ -259,36 +266,7 @@ fn rule_alert(
     } else {
         Severity::Warning
     };
-    let direction = if m.change > 0.0 { "up" } else { "down" };
-    let pct = (m.change.abs() * 100.0).round();
     let strategic = charter.channel(channel).is_some_and(|c| c.strategic);
-    let action = if strategic && bad && rule.kind == AlertKind::CacSpike {
-        "a strategic channel: review its pipeline quality with sales before cutting"
-    } else {
-        suggested_action(rule.kind, channel, bad)
-    };
-    let figure = match rule.kind {
-        AlertKind::CacSpike => format!(
-            " ({} vs {})",
-            format::money(value),
-            format::money(m.baseline)
-        ),
-        AlertKind::ConversionShift => format!(
-            " ({} vs {})",
-            format::percent(value),
-            format::percent(m.baseline)
-        ),
-        AlertKind::PipelineMove => format!(
-            " ({} vs {})",
-            format::money(value),
-            format::money(m.baseline)
-        ),
-        _ => format!(
-            " ({} vs {})",
-            format::thousands(value.round() as i64),
-            format::thousands(m.baseline.round() as i64)
-        ),
-    };
     Some(Alert {
         kind: rule.kind,
         severity,
@@ -299,41 +277,11 @@ fn rule_alert(
         baseline: m.baseline,
         change: m.change,
         z: m.z,
-        sentence: if len == 1 {
-            format!(
-                "{name} {} {direction} {pct}% vs its 8-week median{figure} — {action}",
-                rule.metric
-            )
-        } else {
-            format!(
-                "{name} {} {direction} {pct}% over the last {len} weeks vs the 8 before{figure} — {action}",
-                rule.metric
-            )
-        },
+        channel_name: name.to_string(),
+        window_weeks: len as u32,
+        strategic,
+        month: crate::calendar::month_start(week),
     })
-}
-
-fn suggested_action(kind: AlertKind, channel: &str, bad: bool) -> &'static str {
-    match (kind, bad) {
-        (AlertKind::TrafficDrop, _) if channel == "organic" => {
-            "investigate technical SEO (indexing, site speed, tracking)"
-        }
-        (AlertKind::TrafficDrop, _) => "check budget caps, tracking and landing pages",
-        (AlertKind::CacSpike, true) => {
-            "recommend bid reduction on Tier 3 campaigns and an audience-overlap check"
-        }
-        (AlertKind::CacSpike, false) => "efficiency improving: test more budget here",
-        (AlertKind::ConversionShift, true) => {
-            "review lead quality and the MQL scoring threshold with sales"
-        }
-        (AlertKind::ConversionShift, false) => {
-            "lead quality rising: find what changed and repeat it"
-        }
-        (AlertKind::PipelineMove, true) => "review the campaign mix and lead routing",
-        (AlertKind::PipelineMove, false) => "scale what works here (frequency, budget)",
-        (AlertKind::CreativeFatigue, _) => "refresh the creatives",
-        (AlertKind::SpendPacing, _) => "pace the remaining spend",
-    }
 }
 
 /// Lead rate per session down more than 20% over two weeks (seed 001's creative-fatigue
@@ -363,12 +311,10 @@ fn creative_fatigue(data: &Dataset, week: NaiveDate, channel: &str, name: &str) 
         baseline: before,
         change,
         z: 0.0,
-        sentence: format!(
-            "{name} leads per session down {:.0}% over two weeks ({} vs {}) — refresh the creatives (fatigue)",
-            -change * 100.0,
-            format::percent(now),
-            format::percent(before)
-        ),
+        channel_name: name.to_string(),
+        window_weeks: 1,
+        strategic: false,
+        month: crate::calendar::month_start(week),
     })
 }
 
@@ -394,7 +340,11 @@ fn spend_pacing(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<Alert
                 .map_or(plan.channel.as_str(), |c| c.name.as_str());
             out.push(Alert {
                 kind: AlertKind::SpendPacing,
-                severity: if share > 1.0 { Severity::Critical } else { Severity::Warning },
+                severity: if share > 1.0 {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
                 channel: plan.channel.clone(),
                 metric: "budget spent".into(),
                 kpi: Some("spend".into()),
@@ -402,12 +352,10 @@ fn spend_pacing(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<Alert
                 baseline: elapsed,
                 change: over,
                 z: 0.0,
-                sentence: format!(
-                    "{name} has spent {} of its {} budget with {} of the month gone — pace the remaining spend to avoid front-loading",
-                    format::percent(share),
-                    month.format("%B"),
-                    format::percent(elapsed)
-                ),
+                channel_name: name.to_string(),
+                window_weeks: 1,
+                strategic: charter.channel(&plan.channel).is_some_and(|c| c.strategic),
+                month,
             });
         }
     }

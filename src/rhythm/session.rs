@@ -6,8 +6,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::alerts::Alert;
+use super::sla::Outcome;
 use super::stats::median;
-use super::weekly::WeeklyReview;
+use super::weekly::{PipelineFlash, WeeklyReview};
 use crate::charter::Charter;
 use crate::facts::{ActionItem, Dispute, Insight};
 
@@ -42,19 +44,39 @@ pub enum AgendaKind {
     Dispute,
 }
 
-/// One item of the session, in the order it is discussed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One item of the session, in the order it is discussed. `present::agenda` writes its
+/// title, its evidence and the text of the insight it delivers.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgendaItem {
     /// Stable key: records made against the item carry it.
     pub key: String,
     pub kind: AgendaKind,
-    pub title: String,
-    /// The figures on screen while the item is discussed.
-    pub evidence: Vec<String>,
+    /// What the item is about, with the figures on screen while it is discussed.
+    pub subject: Subject,
     /// For deliverables: the deliverable id and period start (so it can be marked delivered).
     pub deliverable: Option<(String, NaiveDate)>,
-    /// For alerts and the flash: the insight this item delivers.
-    pub insight: Option<(String, String)>,
+    /// For alerts and the flash: the key of the insight this item delivers.
+    pub insight_key: Option<String>,
+}
+
+/// What an agenda item is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Deliverable {
+        /// The charter's name for it.
+        name: String,
+        outcome: Outcome,
+    },
+    Alert(Alert),
+    Flash(PipelineFlash),
+    ActionPastDue {
+        action: ActionItem,
+        days_late: i64,
+    },
+    Dispute {
+        dispute: Dispute,
+        level: DisputeLevel,
+    },
 }
 
 /// Alerts on the agenda: the top of the ranked list (more is a meeting nobody finishes).
@@ -78,15 +100,12 @@ pub fn agenda(
         items.push(AgendaItem {
             key: format!("deliverable:{}:{}", e.deliverable, e.period_start),
             kind: AgendaKind::Deliverable,
-            title: format!("{name} — {}", crate::rhythm::sla::state_text(o)),
-            evidence: vec![
-                format!("due {}", e.due_at.format("%a %Y-%m-%d %H:%M")),
-                o.delivered_at.map_or("not delivered yet".into(), |d| {
-                    format!("delivered {}", d.format("%a %Y-%m-%d %H:%M"))
-                }),
-            ],
+            subject: Subject::Deliverable {
+                name: name.to_string(),
+                outcome: o.clone(),
+            },
             deliverable: Some((e.deliverable.clone(), e.period_start)),
-            insight: None,
+            insight_key: None,
         });
     }
     for a in weekly.alerts.iter().take(AGENDA_ALERTS) {
@@ -94,63 +113,42 @@ pub fn agenda(
         items.push(AgendaItem {
             key: key.clone(),
             kind: AgendaKind::Alert,
-            title: a.sentence.clone(),
-            evidence: vec![format!(
-                "{}: {:.2} vs baseline {:.2} ({:+.0}%)",
-                a.metric,
-                a.value,
-                a.baseline,
-                a.change * 100.0
-            )],
+            subject: Subject::Alert(a.clone()),
             deliverable: None,
-            insight: Some((key, a.sentence.clone())),
+            insight_key: Some(key),
         });
     }
     let f = &weekly.flash;
-    let flash = format!(
-        "Pipeline {} month to date against {} — pacing {}, projected {}",
-        crate::format::value_or_no_data(f.month_to_date.value, "usd"),
-        crate::format::value_or_no_data(f.goal, "usd"),
-        f.pacing.map_or("no data".into(), crate::format::percent),
-        crate::format::value_or_no_data(f.projected, "usd"),
-    );
     items.push(AgendaItem {
         key: format!("flash:{}", f.month),
         kind: AgendaKind::Flash,
-        title: "Pipeline flash".into(),
-        evidence: vec![flash.clone()],
+        subject: Subject::Flash(f.clone()),
         deliverable: None,
-        insight: Some((format!("flash:{}", f.month), flash)),
+        insight_key: Some(format!("flash:{}", f.month)),
     });
     let today = now.date();
     for a in actions.iter().filter(|a| a.is_past_due(today)) {
         items.push(AgendaItem {
             key: format!("action:{}", a.id),
             kind: AgendaKind::ActionPastDue,
-            title: format!("Past due: {} ({}, due {})", a.text, a.owner, a.due),
-            evidence: vec![format!("{} days late", (today - a.due).num_days())],
+            subject: Subject::ActionPastDue {
+                action: a.clone(),
+                days_late: (today - a.due).num_days(),
+            },
             deliverable: None,
-            insight: None,
+            insight_key: None,
         });
     }
     for d in disputes.iter().filter(|d| d.resolved_at.is_none()) {
-        let level = dispute_level(charter, d, now);
         items.push(AgendaItem {
             key: format!("dispute:{}", d.id),
             kind: AgendaKind::Dispute,
-            title: format!(
-                "Data dispute: {} for {} — {} says {}, {} says {}",
-                d.metric, d.period, d.source_a, d.figure_a, d.source_b, d.figure_b
-            ),
-            evidence: vec![format!(
-                "raised by {} {} days ago; escalation level {} ({})",
-                d.raised_by,
-                level.age_days,
-                level.level.map_or("—".into(), |l| l.to_string()),
-                level.owner.unwrap_or_default()
-            )],
+            subject: Subject::Dispute {
+                dispute: d.clone(),
+                level: dispute_level(charter, d, now),
+            },
             deliverable: None,
-            insight: None,
+            insight_key: None,
         });
     }
     items

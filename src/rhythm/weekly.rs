@@ -112,7 +112,7 @@ impl Measures {
 }
 
 /// Month-to-date pipeline against the month's goal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineFlash {
     /// First day of the month.
     pub month: NaiveDate,

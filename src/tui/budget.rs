@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::model::{Scenario, WhatIf};
-use crate::rhythm::plan::BudgetPlan;
+use crate::rhythm::allocation::Allocation;
 
 /// Where the budget model stands for the reviewed week.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ pub enum ModelState {
         week: NaiveDate,
         progress: f64,
     },
-    Ready(Arc<BudgetPlan>),
+    Ready(Arc<Allocation>),
     /// The model could not be fitted on the data through `week`: why, and what to do.
     Failed {
         week: NaiveDate,
@@ -35,7 +35,7 @@ impl ModelState {
         }
     }
 
-    pub fn plan(&self) -> Option<&Arc<BudgetPlan>> {
+    pub fn plan(&self) -> Option<&Arc<Allocation>> {
         match self {
             ModelState::Ready(p) => Some(p),
             _ => None,
@@ -57,7 +57,7 @@ pub const STEP_SHARE: f64 = 0.10;
 
 /// What a what-if move changes by for channel `i`: a tenth of its run-rate, or of its
 /// upper bound when it has not spent lately, or a hundredth of the total.
-pub fn step(plan: &BudgetPlan, i: usize) -> f64 {
+pub fn step(plan: &Allocation, i: usize) -> f64 {
     let p = &plan.planner;
     let weeks = f64::from(p.horizon_weeks);
     let c = &p.channels[i];
@@ -74,7 +74,7 @@ pub fn step(plan: &BudgetPlan, i: usize) -> f64 {
 }
 
 /// The scenario of the recommendation itself.
-pub fn recommended(plan: &BudgetPlan, mode: WhatIf) -> WhatIfState {
+pub fn recommended(plan: &Allocation, mode: WhatIf) -> WhatIfState {
     let spend: Vec<f64> = plan
         .recommendation
         .channels

@@ -16,7 +16,7 @@ use super::loader::Loaded;
 use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::model::ModelError;
-use crate::rhythm::plan::{self, BudgetPlan};
+use crate::rhythm::allocation::{self, Allocation};
 
 /// Fit the model on `data` (the loader's dataset number `generation`) for `week`.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ pub fn spawn(
 }
 
 fn run(charter: &Charter, jobs: &Receiver<Job>, out: &UnboundedSender<Loaded>) {
-    let mut models: BTreeMap<NaiveDate, Result<Arc<BudgetPlan>, String>> = BTreeMap::new();
+    let mut models: BTreeMap<NaiveDate, Result<Arc<Allocation>, String>> = BTreeMap::new();
     let mut generation = None;
     let mut next: Option<Job> = None;
     loop {
@@ -104,7 +104,7 @@ fn fit(
     jobs: &Receiver<Job>,
     next: &mut Option<Job>,
     out: &UnboundedSender<Loaded>,
-) -> Result<BudgetPlan, ModelError> {
+) -> Result<Allocation, ModelError> {
     let week = job.week;
     let mut reported = 0.0;
     let _ = out.send(Loaded::Fitting {
@@ -112,7 +112,7 @@ fn fit(
         progress: 0.0,
     });
     let started = std::time::Instant::now();
-    let outcome = plan::budget_plan(charter, &job.data, week, &mut |progress| {
+    let outcome = allocation::for_week(charter, &job.data, week, &mut |progress| {
         if let Some(newer) = jobs.try_iter().last()
             && (newer.week != week || newer.generation != job.generation)
         {

@@ -17,7 +17,8 @@ use super::snapshot::{Snapshot, compute};
 use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
-use crate::rhythm::plan::BudgetPlan;
+use crate::rhythm::allocation::Allocation;
+use crate::rhythm::minutes::minutes as session_minutes;
 use crate::store::{NewDispute, Store};
 
 /// What the loader tells the UI.
@@ -35,7 +36,7 @@ pub enum Loaded {
     /// The budget model for `week`, or why it could not be fitted.
     Model {
         week: NaiveDate,
-        outcome: Result<Arc<BudgetPlan>, String>,
+        outcome: Result<Arc<Allocation>, String>,
     },
 }
 
@@ -181,7 +182,7 @@ pub fn apply(
         Write::Close { .. } => {
             store.close_session(week, now).map_err(e)?;
             let records = store.session_records().map_err(e)?;
-            let text = minutes::markdown(charter, &minutes::minutes(charter, &records, week, now));
+            let text = minutes::markdown(charter, &session_minutes(charter, &records, week, now));
             let path = minutes_dir.join(format!("{week}.md"));
             std::fs::create_dir_all(minutes_dir)
                 .and_then(|()| std::fs::write(&path, text))

@@ -297,19 +297,10 @@ impl Form {
     pub fn write(&self, snapshot: &Snapshot) -> Result<Write, String> {
         let week = snapshot.weekly.week;
         let item_key = self.item.as_ref().map(|i| i.key.clone());
-        let stakeholder = |id: &str| {
-            snapshot.charter.stakeholder(id).map(|_| ()).ok_or_else(|| {
-                let ids: Vec<&str> = snapshot
-                    .charter
-                    .stakeholders
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect();
-                format!(
-                    "'{id}' is not a stakeholder of the charter: use one of {}",
-                    ids.join(", ")
-                )
-            })
+        // The same check and words as `rhythm action add` / `rhythm dispute open`.
+        let stakeholder = |id: &str, role: &str| {
+            crate::rhythm::entries::check_stakeholder(&snapshot.charter, id, role)
+                .map_err(|e| e.to_string())
         };
         let date = |text: &str, what: &str| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -327,11 +318,11 @@ impl Form {
         }
         Ok(match self.kind {
             FormKind::Action => {
-                stakeholder(self.value(FieldId::Owner))?;
+                stakeholder(self.value(FieldId::Owner), "owner")?;
                 Write::Action {
                     week,
                     agenda_item: item_key.unwrap_or_default(),
-                    insight: self.item.as_ref().and_then(|i| i.insight.clone()),
+                    insight: self.item.as_ref().and_then(crate::present::agenda::insight),
                     text: self.value(FieldId::Action).into(),
                     owner: self.value(FieldId::Owner).into(),
                     due: date(self.value(FieldId::Due), "due")?,
@@ -348,7 +339,7 @@ impl Form {
                 text: self.value(FieldId::Note).into(),
             },
             FormKind::Dispute => {
-                stakeholder(self.value(FieldId::RaisedBy))?;
+                stakeholder(self.value(FieldId::RaisedBy), "raised-by")?;
                 for id in [FieldId::SourceA, FieldId::SourceB] {
                     if self.value(id).is_empty() {
                         return Err(format!("{} is empty", id.label()));

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use crate::charter::Charter;
 use crate::facts::{Dataset, Freshness};
-use crate::present::minutes::{self, Minutes};
 use crate::rhythm::annual::{self, AnnualReview};
 use crate::rhythm::controls::{self, CheckReport};
 use crate::rhythm::kpis::{self, Totals};
+use crate::rhythm::minutes::{self, Minutes};
 use crate::rhythm::monthly::{self, MonthlyReview};
 use crate::rhythm::quarterly::{self, QuarterlyReview};
 use crate::rhythm::session::{self, AgendaItem};

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::{App, Request, RowId, TableId};
 use crate::model::WhatIf;
-use crate::rhythm::plan::BudgetPlan;
+use crate::rhythm::allocation::Allocation;
 use crate::tui::budget::{ModelState, WhatIfState, recommended, step};
 use crate::tui::keys::Action;
 
@@ -31,7 +31,7 @@ impl App {
     }
 
     /// The loader's outcome for `week`; stale outcomes (the user moved on) are dropped.
-    pub fn model_loaded(&mut self, week: NaiveDate, outcome: Result<Arc<BudgetPlan>, String>) {
+    pub fn model_loaded(&mut self, week: NaiveDate, outcome: Result<Arc<Allocation>, String>) {
         if self.model_week() != Some(week) {
             return;
         }
@@ -84,7 +84,7 @@ impl App {
 
     /// The budget plan's table has the focus (Monthly, after `b`).
     pub fn in_what_if(&self) -> bool {
-        self.table() == TableId::BudgetPlan
+        self.table() == TableId::Allocation
     }
 
     /// The budget keys: the pane toggle, and the what-if moves in the plan table.

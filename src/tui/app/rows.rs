@@ -28,7 +28,7 @@ pub enum TableId {
     /// Review: the session's agenda.
     Agenda,
     /// Monthly's budget pane: the plan per channel, with the what-if scenario.
-    BudgetPlan,
+    Allocation,
     /// Annual's budget pane: ROI, marginal ROI and saturation per channel.
     ChannelRoi,
 }
@@ -41,7 +41,7 @@ impl TableId {
         TableId::YearOverYear,
         TableId::KpiDictionary,
         TableId::Agenda,
-        TableId::BudgetPlan,
+        TableId::Allocation,
         TableId::ChannelRoi,
     ];
 
@@ -60,7 +60,7 @@ impl TableId {
     /// The table of a view's budget pane (`b`), for the views that have one.
     pub fn pane_of(tab: Tab) -> Option<TableId> {
         match tab {
-            Tab::Monthly => Some(TableId::BudgetPlan),
+            Tab::Monthly => Some(TableId::Allocation),
             Tab::Annual => Some(TableId::ChannelRoi),
             _ => None,
         }
@@ -68,7 +68,7 @@ impl TableId {
 
     /// The table is a budget pane's.
     pub fn is_pane(self) -> bool {
-        matches!(self, TableId::BudgetPlan | TableId::ChannelRoi)
+        matches!(self, TableId::Allocation | TableId::ChannelRoi)
     }
 }
 
@@ -157,7 +157,7 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
             .map(RowId::CharterKpi)
             .collect(),
         TableId::Agenda => (0..snap.agenda.len()).map(RowId::Agenda).collect(),
-        TableId::BudgetPlan => (0..plan.map_or(0, |p| p.recommendation.channels.len()))
+        TableId::Allocation => (0..plan.map_or(0, |p| p.recommendation.channels.len()))
             .map(RowId::PlanChannel)
             .collect(),
         TableId::ChannelRoi => (0..plan.map_or(0, |p| p.overview.channels.len()))
@@ -266,7 +266,7 @@ mod tests {
             assert_eq!(table as usize, i, "ByTable looks tables up by their place");
         }
         let panes: Vec<TableId> = Tab::ALL.into_iter().filter_map(TableId::pane_of).collect();
-        assert_eq!(panes, [TableId::BudgetPlan, TableId::ChannelRoi]);
+        assert_eq!(panes, [TableId::Allocation, TableId::ChannelRoi]);
         assert!(Tab::ALL.into_iter().all(|t| !TableId::of(t).is_pane()));
     }
 }

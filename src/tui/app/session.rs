@@ -29,7 +29,7 @@ impl App {
             return None;
         }
         let item = self.focused_item()?;
-        let (key, text) = item.insight?;
+        let (key, text) = crate::present::agenda::insight(&item)?;
         let kind = if item.kind == AgendaKind::Flash {
             "flash"
         } else {

@@ -1,6 +1,6 @@
 //! The budget model's panes (`b`): in Monthly the plan for the next weeks with its
 //! what-if scenario, in Annual channel ROI, marginal ROI and saturation with the selected
-//! channel's response curve. Drawing only: the figures come from `rhythm::plan` and the
+//! channel's response curve. Drawing only: the figures come from `rhythm::allocation` and the
 //! planner's scenario.
 
 use ratatui::buffer::Buffer;
@@ -17,7 +17,7 @@ use super::{TableData, render_table};
 use crate::format::money;
 use crate::format::signed_money;
 use crate::model::WhatIf;
-use crate::rhythm::plan::BudgetPlan;
+use crate::rhythm::allocation::Allocation;
 use crate::tui::app::App;
 use crate::tui::budget::{ModelState, WhatIfState, recommended};
 use crate::tui::snapshot::Snapshot;
@@ -47,7 +47,7 @@ fn saturation(spend: f64) -> String {
 }
 
 /// The scenario shown: the user's what-if, or the recommendation itself.
-fn scenario(app: &App, plan: &BudgetPlan) -> WhatIfState {
+fn scenario(app: &App, plan: &Allocation) -> WhatIfState {
     app.what_if
         .clone()
         .filter(|w| w.scenario.spend.len() == plan.planner.channels.len())
@@ -242,7 +242,7 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
                 "what-if"
             }
             .into(),
-            weekly_spend: sc.spend[i] / f64::from(rec.horizon_weeks),
+            weekly_spend: plan.per_week(sc.spend[i]),
             style: theme.warn(),
         });
         render_curve(o, &m, theme, chart, buf);

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::{TableData, render_table};
+use crate::present::agenda;
 use crate::rhythm::session::AgendaKind;
 use crate::tui::app::{App, RowId};
 use crate::tui::session::Form;
@@ -37,7 +38,7 @@ pub fn table(s: &Snapshot) -> TableData {
             .agenda
             .iter()
             .enumerate()
-            .map(|(i, a)| vec![(i + 1).to_string(), kind(a.kind).into(), a.title.clone()])
+            .map(|(i, a)| vec![(i + 1).to_string(), kind(a.kind).into(), agenda::title(a)])
             .collect(),
     }
 }
@@ -53,8 +54,8 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         _ => None,
     };
     if let Some(item) = item {
-        lines.push(Line::styled(item.title.clone(), theme.title()));
-        lines.extend(item.evidence.iter().map(|e| Line::raw(e.clone())));
+        lines.push(Line::styled(agenda::title(item), theme.title()));
+        lines.extend(agenda::evidence(item).into_iter().map(Line::raw));
         let keys = match item.kind {
             AgendaKind::Deliverable => "m delivered · a action · d decision · w note",
             AgendaKind::Dispute => "a action · d decision · w note",
@@ -141,7 +142,10 @@ fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(item) = &form.item {
-        lines.push(Line::styled(format!("on: {}", item.title), theme.dim()));
+        lines.push(Line::styled(
+            format!("on: {}", agenda::title(item)),
+            theme.dim(),
+        ));
     }
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;

@@ -148,7 +148,7 @@ fn render_alerts(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
                 let room = area.width.saturating_sub(4) as usize;
                 Line::from(vec![
                     Span::styled(mark, theme.severity(a.severity)),
-                    Span::raw(ellipsis(&a.sentence, room)),
+                    Span::raw(ellipsis(&crate::present::alerts::sentence(a), room)),
                 ])
             })
             .collect()
@@ -187,7 +187,7 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
             Line::from(vec![
                 Span::raw(format!("{} ", o.expected.due_at.format("%a %d %H:%M"))),
                 Span::raw(format!("{name}: ")),
-                Span::styled(crate::rhythm::sla::state_text(o), style),
+                Span::styled(crate::present::sla::state_text(o), style),
             ])
         })
         .collect();

@@ -1,7 +1,8 @@
-//! The budget plan as the reviews read it: the response model fitted on the data through
-//! a week, its recommendation for the next weeks (the same one `rhythm recommend` gives),
-//! the fitted model as people read it, and the gap between the plan's expected pipeline
-//! and the charter's pipeline goal over the same weeks.
+//! The budget model's allocation as the reviews read it: the response model fitted on the
+//! data through a week, its recommendation for the next weeks (the same one `rhythm
+//! recommend` gives), the fitted model as people read it, and the gap between the
+//! recommendation's expected pipeline and the charter's pipeline goal over the same weeks.
+//! (The imported monthly budget is the "plan": `facts::PlanMonth`.)
 
 use chrono::NaiveDate;
 
@@ -15,8 +16,9 @@ use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendati
 /// The charter KPI whose target is the pipeline goal.
 pub const PIPELINE_KPI: &str = "pipeline";
 
+/// The budget model fitted for a week and its recommended allocation of the budget.
 #[derive(Debug, Clone)]
-pub struct BudgetPlan {
+pub struct Allocation {
     /// The model sees the data through the week starting here.
     pub week: NaiveDate,
     pub overview: ModelOverview,
@@ -31,12 +33,12 @@ pub struct BudgetPlan {
 /// Fits the model on the data through the week starting `week` and recommends, calling
 /// `progress` with the fit's completed fraction (0 to 1) as it goes; when `progress`
 /// returns false the fit stops with `ModelError::Cancelled`.
-pub fn budget_plan(
+pub fn for_week(
     charter: &Charter,
     data: &Dataset,
     week: NaiveDate,
     progress: &mut dyn FnMut(f64) -> bool,
-) -> Result<BudgetPlan, ModelError> {
+) -> Result<Allocation, ModelError> {
     let options = PlanOptions {
         as_of: week,
         horizon_weeks: model::DEFAULT_HORIZON_WEEKS,
@@ -47,7 +49,7 @@ pub fn budget_plan(
     let (fitted, planner, recommendation) =
         model::plan_with_progress(charter, data, &options, progress)?;
     let history = History::from_dataset(data, week)?;
-    Ok(BudgetPlan {
+    Ok(Allocation {
         week,
         overview: overview(&fitted, &history, charter.controls.roi_hurdle, None, None),
         goal: pipeline_goal(charter, planner.horizon_weeks),
@@ -100,7 +102,12 @@ pub struct ScenarioReading {
     pub moved: Vec<bool>,
 }
 
-impl BudgetPlan {
+impl Allocation {
+    /// A spend over the horizon as currency per week.
+    pub fn per_week(&self, horizon_spend: f64) -> f64 {
+        horizon_spend / f64::from(self.recommendation.horizon_weeks.max(1))
+    }
+
     /// Reads `scenario` (spends in the recommendation's channel order) against the plan.
     pub fn read(&self, scenario: &Scenario) -> ScenarioReading {
         let rec = &self.recommendation;
