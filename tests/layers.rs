@@ -55,49 +55,51 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// The leaves: every floor above them may use them; they use nothing.
 const LEAVES: &[&str] = &["calendar", "format"];
 
-/// The top-level modules named after `crate::` in `text`, with the line of each.
+/// The top-level modules named after `crate::` in `text`, with the line of each. Reads
+/// the whole file, so a `use crate::{…}` group split over lines counts; `//` comments do
+/// not count.
 fn crate_references(text: &str) -> Vec<(usize, String)> {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line_of = |at: usize| code[..at].matches('\n').count() + 1;
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut found = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(i) = rest.find("crate::") {
-            let after = &rest[i + "crate::".len()..];
-            if let Some(group) = after.strip_prefix('{') {
-                // `crate::{a::X, b, c::{D, E}}`: the first segment of each top-level item.
-                let mut depth = 0;
-                let mut item_start = true;
-                let mut ident = String::new();
-                for c in group.chars() {
-                    match c {
-                        '{' => depth += 1,
-                        '}' if depth == 0 => break,
-                        '}' => depth -= 1,
-                        ',' if depth == 0 => item_start = true,
-                        c if item_start && (c.is_alphanumeric() || c == '_') => ident.push(c),
-                        _ => {
-                            if !ident.is_empty() {
-                                found.push((n + 1, std::mem::take(&mut ident)));
-                            }
-                            if !c.is_whitespace() {
-                                item_start = false;
-                            }
-                        }
-                    }
-                }
-                if !ident.is_empty() {
-                    found.push((n + 1, ident));
-                }
-            } else {
-                let ident: String = after
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !ident.is_empty() {
-                    found.push((n + 1, ident));
-                }
+    let mut from = 0;
+    while let Some(i) = code[from..].find("crate::") {
+        let at = from + i;
+        let after = at + "crate::".len();
+        from = after;
+        let rest = &code[after..];
+        let Some(group) = rest.strip_prefix('{') else {
+            let name = ident(rest);
+            if !name.is_empty() {
+                found.push((line_of(at), name));
             }
-            rest = after;
+            continue;
+        };
+        // `crate::{a::X, b, c::{D, E}}`: the first segment of each top-level item.
+        let mut depth = 0;
+        let mut item_start = true;
+        for (j, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => item_start = true,
+                c if item_start && (c.is_alphanumeric() || c == '_') => {
+                    found.push((line_of(after + 1 + j), ident(&group[j..])));
+                    item_start = false;
+                }
+                c if c.is_whitespace() => {}
+                _ => item_start = false,
+            }
         }
     }
     found
@@ -207,7 +209,15 @@ fn no_floor_imports_a_floor_above_it_and_there_are_no_circles() {
 
 #[test]
 fn the_reference_reader_sees_groups_and_paths() {
-    let text = "use crate::{charter::Charter, model::{self, fit}, rhythm};\nlet x = crate::store::open(); // crate::tui\n";
-    let names: Vec<String> = crate_references(text).into_iter().map(|(_, n)| n).collect();
-    assert_eq!(names, ["charter", "model", "rhythm", "store"]);
+    let text = "use crate::{charter::Charter, model::{self, fit}, rhythm};\nlet x = crate::store::open(); // crate::tui\nuse crate::{\n    present::x,\n    tui,\n};\n";
+    let found = crate_references(text);
+    let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["charter", "model", "rhythm", "store", "present", "tui"]
+    );
+    assert_eq!(
+        found[4].0, 4,
+        "the line of an item in a group split over lines"
+    );
 }

@@ -72,7 +72,7 @@ fn human(view: &ModelOverview, hurdle: f64) -> String {
                     h.weeks,
                     h.from,
                     h.mape.map_or("no data".into(), percent),
-                    percent(h.nrmse)
+                    h.nrmse.map_or("no data".into(), percent)
                 )),
                 None => out.push_str(&format!(
                     "holdout: {}\n",

@@ -295,8 +295,8 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                             format!("{} days", l.age_days),
                             d.resolution.clone().unwrap_or_else(|| {
                                 format!(
-                                    "L{} {}",
-                                    l.level.unwrap_or(0),
+                                    "{} {}",
+                                    l.level.map_or("no level yet".into(), |l| format!("L{l}")),
                                     l.owner.clone().unwrap_or_default()
                                 )
                             }),

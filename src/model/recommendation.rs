@@ -48,6 +48,103 @@ impl Recommendation {
     pub fn allocated(&self) -> f64 {
         self.channels.iter().map(|c| c.recommended_spend).sum()
     }
+
+    /// What the recommendation amounts to: the figures its three plain lines word
+    /// (`present::recommendation`).
+    pub fn digest(&self) -> Digest {
+        let budget = self.total_budget.abs().max(1.0);
+        let notable = |x: f64| x.abs() >= NOTABLE_MOVE * budget;
+        let mut more: Vec<(String, f64)> = Vec::new();
+        let mut less: Vec<(String, f64)> = Vec::new();
+        for c in &self.channels {
+            let delta = c.spend_change();
+            if notable(delta) {
+                if delta > 0.0 {
+                    more.push((c.channel.clone(), delta));
+                } else {
+                    less.push((c.channel.clone(), delta));
+                }
+            }
+        }
+        more.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        less.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let current_spend: f64 = self.channels.iter().map(|c| c.current_spend).sum();
+        let allocated = self.allocated();
+        let gain = self.gain();
+        let at = |c: &ChannelRecommendation, bound: f64| {
+            (c.recommended_spend - bound).abs() <= 1e-6 * c.max_spend.max(1.0)
+        };
+        let free: Vec<f64> = self
+            .channels
+            .iter()
+            .filter(|c| {
+                let slack = 1e-6 * c.max_spend.max(1.0);
+                c.recommended_spend > c.min_spend + slack
+                    && c.recommended_spend < c.max_spend - slack
+            })
+            .map(|c| c.marginal_roi_recommended)
+            .collect();
+        Digest {
+            more,
+            less,
+            allocated,
+            spend_change: notable(allocated - current_spend).then_some(allocated - current_spend),
+            gain,
+            gain_share: gain / self.expected_pipeline_current.abs().max(1.0),
+            reserve: (self.reserve > NOTABLE_MOVE * budget)
+                .then(|| (self.reserve, self.reserve / budget)),
+            marginal_roi_range: self
+                .channels
+                .iter()
+                .map(|c| c.marginal_roi)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
+                    (lo.min(m), hi.max(m))
+                }),
+            marginal_roi_after: (!free.is_empty())
+                .then(|| free.iter().sum::<f64>() / free.len() as f64),
+            at_upper: self
+                .channels
+                .iter()
+                .filter(|c| at(c, c.max_spend))
+                .map(|c| c.channel.clone())
+                .collect(),
+            at_lower: self
+                .channels
+                .iter()
+                .filter(|c| at(c, c.min_spend))
+                .map(|c| c.channel.clone())
+                .collect(),
+        }
+    }
+}
+
+/// A move smaller than this share of the budget is not worth a sentence.
+pub const NOTABLE_MOVE: f64 = 0.005;
+
+/// The figures behind a recommendation's summary. Money over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    /// Channels to invest more in, largest move first: (channel, spend change).
+    pub more: Vec<(String, f64)>,
+    /// Channels to invest less in, largest cut first (negative changes).
+    pub less: Vec<(String, f64)>,
+    pub allocated: f64,
+    /// Allocated minus the current run-rate; None when it is not a notable move.
+    pub spend_change: Option<f64>,
+    /// Expected pipeline, recommended minus current mix.
+    pub gain: f64,
+    /// The gain as a fraction of the current mix's expected pipeline.
+    pub gain_share: f64,
+    /// (amount, fraction of the budget) held back, when notable.
+    pub reserve: Option<(f64, f64)>,
+    /// The next dollar's return now, lowest and highest over the channels.
+    pub marginal_roi_range: (f64, f64),
+    /// Mean marginal ROI after the move over the channels no bound holds; None when
+    /// every channel sits at a bound.
+    pub marginal_roi_after: Option<f64>,
+    /// Channels the recommendation puts at their upper / lower bound.
+    pub at_upper: Vec<String>,
+    pub at_lower: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

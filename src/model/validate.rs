@@ -41,7 +41,7 @@ pub struct Score {
     /// week of positive pipeline.
     pub mape: Option<f64>,
     /// Root mean squared error over the mean actual weekly pipeline (fraction).
-    pub nrmse: f64,
+    pub nrmse: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,9 +79,13 @@ pub fn mape(actual: &[f64], forecast: &[f64]) -> Option<f64> {
     (n > 0).then(|| sum / n as f64)
 }
 
-/// Root mean squared error divided by the mean actual (fraction).
-pub fn nrmse(actual: &[f64], forecast: &[f64]) -> f64 {
-    let n = actual.len().max(1) as f64;
+/// Root mean squared error divided by the mean actual (fraction); None without weeks or
+/// with a mean actual of zero.
+pub fn nrmse(actual: &[f64], forecast: &[f64]) -> Option<f64> {
+    if actual.is_empty() {
+        return None;
+    }
+    let n = actual.len() as f64;
     let mse = actual
         .iter()
         .zip(forecast)
@@ -89,7 +93,7 @@ pub fn nrmse(actual: &[f64], forecast: &[f64]) -> f64 {
         .sum::<f64>()
         / n;
     let mean = actual.iter().sum::<f64>() / n;
-    mse.sqrt() / mean.abs().max(1e-300)
+    (mean.abs() > 0.0).then(|| mse.sqrt() / mean.abs())
 }
 
 /// The holdout and rolling-origin scores for forecasts `horizon` weeks ahead, with up to
@@ -123,7 +127,7 @@ pub fn validate(history: &History, horizon: usize, origins: usize) -> Validation
             .filter(|s| s.from == history.weeks[n - horizon.min(n)])
             .cloned(),
         rolling_mape: mean(|s| s.mape),
-        rolling_nrmse: mean(|s| Some(s.nrmse)),
+        rolling_nrmse: mean(|s| s.nrmse),
         rolling,
         note,
     }
@@ -251,7 +255,9 @@ mod tests {
     #[test]
     fn errors_are_fractions_of_the_actuals() {
         assert!((mape(&[100.0, 200.0], &[110.0, 180.0]).unwrap() - 0.1).abs() < 1e-12);
-        assert!((nrmse(&[100.0, 100.0], &[110.0, 90.0]) - 0.1).abs() < 1e-12);
+        assert!((nrmse(&[100.0, 100.0], &[110.0, 90.0]).unwrap() - 0.1).abs() < 1e-12);
+        assert_eq!(nrmse(&[], &[]), None);
+        assert_eq!(nrmse(&[0.0], &[5.0]), None);
         assert_eq!(mape(&[0.0], &[5.0]), None);
     }
 

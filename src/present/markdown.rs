@@ -417,12 +417,20 @@ pub fn monthly(
                 format::money(b.actual),
                 money_or_no_data(b.variance),
                 b.utilisation.map_or("—".into(), format::percent),
+                b.status.to_string(),
             ]
         })
         .collect();
     table(
         &mut out,
-        &["channel", "budget", "actual", "variance", "utilisation"],
+        &[
+            "channel",
+            "budget",
+            "actual",
+            "variance",
+            "utilisation",
+            "status",
+        ],
         &rows,
     );
 
@@ -630,13 +638,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
     );
 
     out.push_str("## Recommendations\n\n");
-    let mut ranked: Vec<_> = r.channels.iter().filter(|c| c.spend > 0.0).collect();
-    ranked.sort_by(|a, b| {
-        b.attributed_roas
-            .unwrap_or(0.0)
-            .total_cmp(&a.attributed_roas.unwrap_or(0.0))
-    });
-    if let (Some(best), Some(worst)) = (ranked.first(), ranked.last()) {
+    if let Some((best, worst)) = r.roas_extremes() {
         let _ = writeln!(
             out,
             "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model (`rhythm recommend`). Budget model: {} — {}.",

@@ -5,9 +5,6 @@
 use crate::format::{money, percent, signed_money};
 use crate::model::Recommendation;
 
-/// A move smaller than this share of the budget is not worth a sentence.
-const NOTABLE_MOVE: f64 = 0.005;
-
 /// "a", "a and b", "a, b and c".
 fn list(items: &[String]) -> String {
     match items {
@@ -18,39 +15,26 @@ fn list(items: &[String]) -> String {
 }
 
 impl Recommendation {
-    /// Three lines (a fourth names the channels the model could not judge).
+    /// Three lines (a fourth names the channels the model could not judge), wording
+    /// `Recommendation::digest`.
     pub fn summary(&self) -> Vec<String> {
-        let budget = self.total_budget.abs().max(1.0);
-        let mut up: Vec<(f64, &str)> = Vec::new();
-        let mut down: Vec<(f64, &str)> = Vec::new();
-        for c in &self.channels {
-            let delta = c.spend_change();
-            if delta.abs() >= NOTABLE_MOVE * budget {
-                if delta > 0.0 {
-                    up.push((delta, &c.channel));
-                } else {
-                    down.push((delta, &c.channel));
-                }
-            }
-        }
-        up.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        down.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
-        let named = |moves: &[(f64, &str)]| -> Vec<String> {
+        let d = self.digest();
+        let named = |moves: &[(String, f64)]| -> Vec<String> {
             moves
                 .iter()
-                .map(|(d, c)| format!("{c} ({})", signed_money(*d)))
+                .map(|(c, delta)| format!("{c} ({})", signed_money(*delta)))
                 .collect()
         };
-        let what = match (up.is_empty(), down.is_empty()) {
+        let what = match (d.more.is_empty(), d.less.is_empty()) {
             (true, true) => {
                 "Keep the current mix: no move within the bounds is worth making.".to_string()
             }
-            (false, true) => format!("Invest more in {}.", list(&named(&up))),
-            (true, false) => format!("Invest less in {}.", list(&named(&down))),
+            (false, true) => format!("Invest more in {}.", list(&named(&d.more))),
+            (true, false) => format!("Invest less in {}.", list(&named(&d.less))),
             (false, false) => format!(
                 "Invest more in {}; less in {}.",
-                list(&named(&up)),
-                list(&named(&down))
+                list(&named(&d.more)),
+                list(&named(&d.less))
             ),
         };
         let what = match self.target_pipeline {
@@ -61,72 +45,43 @@ impl Recommendation {
             None => what,
         };
 
-        let gain = self.gain();
-        let current_spend: f64 = self.channels.iter().map(|c| c.current_spend).sum();
-        let allocated = self.allocated();
-        let spend = if (allocated - current_spend).abs() < NOTABLE_MOVE * budget {
-            format!("for the same spend of {}", money(allocated))
-        } else {
-            format!(
+        let spend = match d.spend_change {
+            None => format!("for the same spend of {}", money(d.allocated)),
+            Some(change) => format!(
                 "for a spend of {} ({} on the current run-rate)",
-                money(allocated),
-                signed_money(allocated - current_spend)
-            )
+                money(d.allocated),
+                signed_money(change)
+            ),
         };
-        let share = gain / self.expected_pipeline_current.abs().max(1.0);
         let mut worth = format!(
             "Expected pipeline {} ({}{}) over the next {} weeks: {} instead of {}, {spend}",
-            signed_money(gain),
-            if gain < 0.0 { "\u{2212}" } else { "+" },
-            percent(share.abs()),
+            signed_money(d.gain),
+            if d.gain < 0.0 { "\u{2212}" } else { "+" },
+            percent(d.gain_share.abs()),
             self.horizon_weeks,
             money(self.expected_pipeline_recommended),
             money(self.expected_pipeline_current),
         );
-        if self.reserve > NOTABLE_MOVE * budget {
+        if let Some((amount, share)) = d.reserve {
             worth.push_str(&format!(
                 "; {} ({}) held in reserve",
-                money(self.reserve),
-                percent(self.reserve / budget)
+                money(amount),
+                percent(share)
             ));
         }
         worth.push('.');
 
-        let before: Vec<f64> = self.channels.iter().map(|c| c.marginal_roi).collect();
-        let (lo, hi) = before
+        let (lo, hi) = d.marginal_roi_range;
+        let held: Vec<String> = d
+            .at_upper
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), m| {
-                (a.min(*m), b.max(*m))
-            });
-        let free: Vec<f64> = self
-            .channels
-            .iter()
-            .filter(|c| {
-                let slack = 1e-6 * c.max_spend.max(1.0);
-                c.recommended_spend > c.min_spend + slack
-                    && c.recommended_spend < c.max_spend - slack
-            })
-            .map(|c| c.marginal_roi_recommended)
-            .collect();
-        let held: Vec<String> = self
-            .channels
-            .iter()
-            .filter(|c| (c.recommended_spend - c.max_spend).abs() <= 1e-6 * c.max_spend.max(1.0))
-            .map(|c| format!("{} at its upper bound", c.channel))
-            .chain(
-                self.channels
-                    .iter()
-                    .filter(|c| {
-                        (c.recommended_spend - c.min_spend).abs() <= 1e-6 * c.max_spend.max(1.0)
-                    })
-                    .map(|c| format!("{} at its lower bound", c.channel)),
-            )
+            .map(|c| format!("{c} at its upper bound"))
+            .chain(d.at_lower.iter().map(|c| format!("{c} at its lower bound")))
             .collect();
         let mut why = format!(
             "Why: the next dollar now returns {lo:.1} to {hi:.1} in pipeline depending on the channel"
         );
-        if !free.is_empty() {
-            let mean = free.iter().sum::<f64>() / free.len() as f64;
+        if let Some(mean) = d.marginal_roi_after {
             why.push_str(&format!(
                 "; after the move {mean:.1} on every channel its bounds leave free"
             ));

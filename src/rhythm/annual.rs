@@ -72,6 +72,25 @@ pub struct AnnualReview {
     pub charter_review: CharterReview,
 }
 
+impl AnnualReview {
+    /// The channels that spent this year: the ones with a return to judge.
+    pub fn spending_channels(&self) -> impl Iterator<Item = &ChannelYear> {
+        self.channels.iter().filter(|c| c.spend > 0.0)
+    }
+
+    /// The spending channels with the highest and the lowest attributed ROAS (a channel
+    /// without pipeline ranks as 0); None when no channel spent.
+    pub fn roas_extremes(&self) -> Option<(&ChannelYear, &ChannelYear)> {
+        let mut ranked: Vec<&ChannelYear> = self.spending_channels().collect();
+        ranked.sort_by(|a, b| {
+            b.attributed_roas
+                .unwrap_or(0.0)
+                .total_cmp(&a.attributed_roas.unwrap_or(0.0))
+        });
+        Some((ranked.first()?, ranked.last()?))
+    }
+}
+
 /// What the annual review says of the budget model, as data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelNote {

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::Figure;
 use super::kpis::{self, Span, Totals, totals};
 use super::stats::{mean, ratio};
+use super::{Figure, Status};
 use crate::calendar;
 use crate::charter::Charter;
 use crate::facts::Dataset;
@@ -105,6 +105,8 @@ pub struct BudgetLine {
     pub variance: Option<f64>,
     /// Actual as a fraction of budget.
     pub utilisation: Option<f64>,
+    /// Fail above `OVER_BUDGET`, warn above the budget, pass within it; no data without one.
+    pub status: Status,
 }
 
 /// What the month's data suggests for one channel; `present::suggestions` words it (its
@@ -359,9 +361,16 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
                 .find(|p| p.month == month && p.channel == c)
                 .map(|p| p.budget);
             let actual = totals(data, month_span(month), Some(&c)).spend;
+            let utilisation = budget.and_then(|b| ratio(actual, b));
             BudgetLine {
                 variance: budget.map(|b| actual - b),
-                utilisation: budget.and_then(|b| ratio(actual, b)),
+                utilisation,
+                status: match utilisation {
+                    None => Status::NoData,
+                    Some(u) if u > OVER_BUDGET => Status::Fail,
+                    Some(u) if u > 1.0 => Status::Warn,
+                    Some(_) => Status::Pass,
+                },
                 budget,
                 actual,
                 channel: c,

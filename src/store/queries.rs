@@ -1,4 +1,4 @@
-//! Reads that return the domain's types (`rhythm::data`). SQL with bound parameters only.
+//! Reads that return the facts (`facts::Dataset` and its rows). SQL with bound parameters only.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Weekday};
 use rusqlite::Row;

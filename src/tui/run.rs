@@ -233,7 +233,7 @@ fn on_loaded(app: &mut App, loaded: Option<Loaded>) -> bool {
     true
 }
 
-/// Set, a frame that would show a view panics instead: the fault `tests/hardening.rs`
+/// Set, a frame that would show a view panics instead: the fault `tests/terminal_panic.rs`
 /// injects to prove that a panic while drawing leaves the terminal usable. It lives
 /// here, around the drawing, so that the views only draw.
 const TEST_PANIC: &str = "RHYTHM_TEST_PANIC";

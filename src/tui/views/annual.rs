@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
 use crate::format;
+use crate::rhythm::annual;
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
@@ -50,16 +51,19 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         [t, b]
     };
     let selected = render_table(app, s, theme, left, buf);
-    let a = &s.annual;
-    let plan = app.model.as_ref().and_then(ModelState::plan);
+    // The model's figures joined to the year's channels as the annual report joins them.
+    let joined = app
+        .model
+        .as_ref()
+        .and_then(ModelState::plan)
+        .map(|p| annual::with_model(&s.charter, s.annual.clone(), Ok(&p.overview)));
+    let a = joined.as_ref().unwrap_or(&s.annual);
     let mut lines: Vec<Line> = a
-        .channels
-        .iter()
-        .filter(|c| c.spend > 0.0)
+        .spending_channels()
         .map(|c| {
-            let modelled = plan
-                .and_then(|p| p.overview.channels.iter().find(|m| m.channel == c.channel))
-                .map_or("—".into(), |m| format!("{:.1}x", m.roi));
+            let modelled = c
+                .modelled_roi
+                .map_or("—".into(), |roi| format!("{roi:.1}x"));
             Line::raw(format!(
                 "{:<12} {:>7} → {:>7} ROAS {:>5} ({:>5}) ROI {modelled:>5}",
                 c.channel.chars().take(12).collect::<String>(),

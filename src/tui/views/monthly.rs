@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
 use crate::format;
 use crate::format::signed_change;
-use crate::rhythm::Figure;
+use crate::rhythm::{Figure, Status};
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
@@ -310,9 +310,9 @@ fn render_budget(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|b| {
             let used = b.utilisation.unwrap_or(0.0);
-            let style = match b.utilisation {
-                Some(u) if u > 1.10 => theme.bad(),
-                Some(u) if u > 1.0 => theme.warn(),
+            let style = match b.status {
+                Status::Fail => theme.bad(),
+                Status::Warn => theme.warn(),
                 _ => theme.accent(),
             };
             Line::from(vec![
