@@ -207,6 +207,89 @@ fn no_floor_imports_a_floor_above_it_and_there_are_no_circles() {
     );
 }
 
+/// The types `impl` blocks in `text` are for: `impl X`, `impl Trait for X`, generics and
+/// lifetimes stripped.
+fn impl_targets(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("impl"))
+        .filter(|rest| rest.starts_with([' ', '<']))
+        .map(|rest| {
+            // Skip the impl's own generics: `impl<'a, T> …`.
+            let rest = match rest.strip_prefix('<') {
+                Some(r) => r.split_once('>').map_or(r, |(_, after)| after),
+                None => rest,
+            };
+            let target = rest.rsplit(" for ").next().unwrap_or(rest).trim();
+            let path = target
+                .trim_start_matches('&')
+                .split(['<', ' ', '{'])
+                .next()
+                .unwrap_or("");
+            path.rsplit("::").next().unwrap_or("").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn present_adds_no_methods_or_traits_to_the_cores_types() {
+    // A `Display` or an inherent method that present/ wrote for a rhythm/ type could be
+    // called from rhythm/ without naming present/: an arrow up that no `use` shows. So
+    // present/ words the core's data through its own functions and its own types only.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/present");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let texts: Vec<(std::path::PathBuf, String)> = files
+        .into_iter()
+        .map(|f| {
+            let t = fs::read_to_string(&f).unwrap();
+            (f, t)
+        })
+        .collect();
+    let own: BTreeSet<String> = texts
+        .iter()
+        .flat_map(|(_, t)| {
+            t.lines()
+                .filter_map(|l| {
+                    let l = l
+                        .trim_start()
+                        .trim_start_matches("pub ")
+                        .trim_start_matches("pub(crate) ");
+                    l.strip_prefix("struct ")
+                        .or_else(|| l.strip_prefix("enum "))
+                })
+                .map(|r| {
+                    r.split(['<', ' ', '(', '{', ';'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut foreign = Vec::new();
+    for (file, text) in &texts {
+        for target in impl_targets(text) {
+            if !own.contains(&target) {
+                foreign.push(format!("{}: impl for `{target}`", file.display()));
+            }
+        }
+    }
+    assert!(
+        foreign.is_empty(),
+        "present/ implements for types it does not own:\n{}",
+        foreign.join("\n")
+    );
+}
+
+#[test]
+fn the_impl_reader_names_the_target_type() {
+    let text = "impl fmt::Display for DetailText<'_> {\nimpl<'a> Foo for crate::rhythm::Alert {\nimpl Recommendation {\nimpl<T> Wrap<T> {\n";
+    assert_eq!(
+        impl_targets(text),
+        ["DetailText", "Alert", "Recommendation", "Wrap"]
+    );
+}
+
 #[test]
 fn the_reference_reader_sees_groups_and_paths() {
     let text = "use crate::{charter::Charter, model::{self, fit}, rhythm};\nlet x = crate::store::open(); // crate::tui\nuse crate::{\n    present::x,\n    tui,\n};\n";

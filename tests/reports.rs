@@ -104,10 +104,18 @@ fn check_on_the_demo_reports_real_breaches() {
     for c in &report.checks {
         assert!(c.value.is_some() || c.status == Status::NoData, "{c:?}");
     }
-    let json = serde_json::to_value(&report).unwrap();
+    // The JSON `rhythm check --json` prints: the SPEC's keys, the detail as a sentence.
+    let json = rhythm::present::json::checks(&report);
     for key in ["id", "name", "status", "value", "target", "detail"] {
         assert!(json["checks"][0].get(key).is_some(), "{key}");
     }
+    assert!(
+        json["checks"][0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("deliveries on time")),
+        "{}",
+        json["checks"][0]
+    );
 }
 
 #[test]

@@ -26,7 +26,9 @@ pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
     let data = store.load_dataset(&charter)?;
     let report = controls::run(&charter, &data, args.at.unwrap_or_else(today));
     if args.json {
-        super::print_out(&(serde_json::to_string_pretty(&report)? + "\n"));
+        super::print_out(
+            &(serde_json::to_string_pretty(&crate::present::json::checks(&report))? + "\n"),
+        );
     } else {
         super::print_out(&human(&report.checks, report.at));
     }
@@ -77,7 +79,7 @@ pub fn human(checks: &[Check], at: NaiveDate) -> String {
                 " (target {})",
                 crate::format::in_unit(t, unit)
             )),
-            c.detail
+            crate::present::checks::detail(&c.detail)
         ));
     }
     let missing: Vec<&str> = checks

@@ -97,7 +97,7 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
 /// The three lines, then a table per channel.
 pub fn human(rec: &Recommendation) -> String {
     let mut out = String::new();
-    for line in rec.summary() {
+    for line in crate::present::recommendation::summary(rec) {
         out.push_str(&line);
         out.push('\n');
     }

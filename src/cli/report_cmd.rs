@@ -5,8 +5,7 @@ use clap::{Args, ValueEnum};
 
 use super::dates::{parse_date, today};
 use super::{Outcome, load_charter, open_store};
-use crate::model::ModelError;
-use crate::present::markdown;
+use crate::present::{self, markdown};
 use crate::rhythm::{allocation, annual, controls, monthly, quarterly, weekly};
 use crate::workspace::Workspace;
 
@@ -58,31 +57,18 @@ pub fn render(
     let week = weekly::last_complete_week(charter, at);
     let now = controls::end_of(at);
     let json = |kind: &str, body: serde_json::Value| {
-        serde_json::to_string_pretty(
-            &serde_json::json!({ "report": kind, "at": at, "review": body }),
-        )
+        serde_json::to_string_pretty(&present::json::report(kind, at, body))
     };
     // The weekly and monthly reviews carry the budget model's plan for the next weeks.
     let plan = || allocation::for_week(charter, data, week, &mut |_| true);
-    let with_plan = |body: serde_json::Value, plan: &Result<allocation::Allocation, ModelError>| {
-        let mut body = body;
-        body["budget_plan"] = match plan {
-            Ok(p) => serde_json::to_value(&p.recommendation).unwrap_or_default(),
-            Err(_) => serde_json::Value::Null,
-        };
-        body["budget_plan_note"] = match plan {
-            Ok(_) => serde_json::Value::Null,
-            Err(e) => e.to_string().into(),
-        };
-        body
-    };
+    let with_plan = present::json::with_allocation;
     Ok(match (review, format) {
         (Review::Weekly, f) => {
             let r = weekly::review(charter, data, week, now);
             let plan = plan();
             match f {
                 Format::Md => markdown::weekly(charter, &r, &plan),
-                Format::Json => json("weekly", with_plan(serde_json::to_value(&r)?, &plan))?,
+                Format::Json => json("weekly", with_plan(present::json::weekly(&r)?, &plan))?,
             }
         }
         (Review::Monthly, f) => {
@@ -90,14 +76,14 @@ pub fn render(
             let plan = plan();
             match f {
                 Format::Md => markdown::monthly(charter, &r, &plan),
-                Format::Json => json("monthly", with_plan(serde_json::to_value(&r)?, &plan))?,
+                Format::Json => json("monthly", with_plan(present::json::monthly(&r)?, &plan))?,
             }
         }
         (Review::Quarterly, f) => {
             let r = quarterly::review(charter, data, week, now);
             match f {
                 Format::Md => markdown::quarterly(charter, &r),
-                Format::Json => json("quarterly", serde_json::to_value(&r)?)?,
+                Format::Json => json("quarterly", present::json::quarterly(&r)?)?,
             }
         }
         (Review::Annual, f) => {
@@ -109,7 +95,7 @@ pub fn render(
             );
             match f {
                 Format::Md => markdown::annual(charter, &r),
-                Format::Json => json("annual", serde_json::to_value(&r)?)?,
+                Format::Json => json("annual", present::json::annual(&r)?)?,
             }
         }
     })

@@ -1,8 +1,6 @@
 //! An alert in one plain sentence: the channel, what moved and by how much, the figure
-//! against its baseline, and a suggested action. `rhythm::alerts::Alert` is the data; its
-//! JSON carries this sentence as `"sentence"`.
-
-use serde::ser::SerializeStruct;
+//! against its baseline, and a suggested action. `rhythm::alerts::Alert` is the data;
+//! `present::json` adds this sentence to its JSON as `"sentence"`.
 
 use crate::format::{money, percent, thousands};
 use crate::rhythm::alerts::{Alert, AlertKind, Severity};
@@ -81,23 +79,5 @@ pub fn sentence(a: &Alert) -> String {
                 )
             }
         }
-    }
-}
-
-/// The alert's JSON: its figures and its sentence.
-impl serde::Serialize for Alert {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut out = s.serialize_struct("Alert", 10)?;
-        out.serialize_field("kind", &self.kind)?;
-        out.serialize_field("severity", &self.severity)?;
-        out.serialize_field("channel", &self.channel)?;
-        out.serialize_field("metric", &self.metric)?;
-        out.serialize_field("kpi", &self.kpi)?;
-        out.serialize_field("value", &self.value)?;
-        out.serialize_field("baseline", &self.baseline)?;
-        out.serialize_field("change", &self.change)?;
-        out.serialize_field("z", &self.z)?;
-        out.serialize_field("sentence", &sentence(self))?;
-        out.end()
     }
 }

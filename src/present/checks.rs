@@ -1,6 +1,6 @@
 //! The sentence behind each check of `rhythm check`: what was measured and, when it
 //! failed, by how much. `Detail` is data in `rhythm::controls`; its words are here, and
-//! its JSON form (`"detail"`) is the same sentence.
+//! `present::json` puts the same sentence in the JSON as `"detail"`.
 
 use std::fmt;
 
@@ -8,20 +8,26 @@ use crate::format::{money, percent};
 use crate::present::sla::state_text;
 use crate::rhythm::controls::{BacktestCheck, Detail, Horizon, NoData};
 
-impl fmt::Display for Horizon {
+/// A horizon in words.
+struct HorizonText<'a>(&'a Horizon);
+
+impl fmt::Display for HorizonText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "recommendation #{} ({} to {})",
-            self.id, self.from, self.to
+            self.0.id, self.0.from, self.0.to
         )
     }
 }
 
-impl fmt::Display for NoData {
+/// Why a check has no data, in words.
+struct NoDataText<'a>(&'a NoData);
+
+impl fmt::Display for NoDataText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("no data: ")?;
-        match self {
+        match self.0 {
             NoData::NoBacktest(BacktestCheck::ForecastAccuracy) => f.write_str(
                 "no saved recommendation whose horizon has data (rhythm recommend --save, then wait out its horizon)",
             ),
@@ -65,10 +71,13 @@ fn listed(items: &[(String, f64)], show: impl Fn(&str, f64) -> String) -> String
         .join(", ")
 }
 
-impl fmt::Display for Detail {
+/// A check's detail in words.
+struct DetailText<'a>(&'a Detail);
+
+impl fmt::Display for DetailText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Detail::NoData(why) => write!(f, "{why}"),
+        match self.0 {
+            Detail::NoData(why) => write!(f, "{}", NoDataText(why)),
             Detail::InsightToAction {
                 median_days,
                 window_days,
@@ -83,15 +92,25 @@ impl fmt::Display for Detail {
                 actual,
             } => write!(
                 f,
-                "{horizon}: forecast under the actual spend {} vs actual pipeline {}",
+                "{}: forecast under the actual spend {} vs actual pipeline {}",
+                HorizonText(horizon),
                 money(*forecast),
                 money(*actual)
             ),
             Detail::AllocationVariance { horizon } => {
-                write!(f, "{horizon}: actual spend mix vs the recommended mix")
+                write!(
+                    f,
+                    "{}: actual spend mix vs the recommended mix",
+                    HorizonText(horizon)
+                )
             }
             Detail::Backtest { horizon, backtest } => {
-                write!(f, "{horizon}: {}", super::backtests::detail(backtest))
+                write!(
+                    f,
+                    "{}: {}",
+                    HorizonText(horizon),
+                    super::backtests::detail(backtest)
+                )
             }
             Detail::Sla {
                 tally,
@@ -99,7 +118,7 @@ impl fmt::Display for Detail {
                 worst,
             } => {
                 match tally {
-                    None => write!(f, "{}", NoData::NoDeliveryDue)?,
+                    None => write!(f, "{}", NoDataText(&NoData::NoDeliveryDue))?,
                     Some((on_time, expected, late, missing)) => write!(
                         f,
                         "{on_time} of {expected} deliveries on time in the last {window_days} days; {late} late, {missing} missing"
@@ -209,4 +228,7 @@ impl fmt::Display for Detail {
     }
 }
 
-crate::present::serialize_as_sentence!(Detail);
+/// The sentence of a check's detail: what was measured and, when it failed, by how much.
+pub fn detail(d: &Detail) -> String {
+    DetailText(d).to_string()
+}

@@ -209,7 +209,7 @@ pub fn plan_sentence(plan: &Result<Allocation, ModelError>) -> String {
     match plan {
         Ok(p) => {
             let rec = &p.recommendation;
-            let words = rec.summary();
+            let words = super::recommendation::summary(rec);
             format!(
                 "Budget model, next {} weeks: {} {}",
                 rec.horizon_weeks,
@@ -352,7 +352,7 @@ pub fn monthly(
         out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
     }
     for s in &r.suggestions {
-        let _ = writeln!(out, "- {s}");
+        let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
     }
     out.push('\n');
 
@@ -463,7 +463,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
                     .map(|(_, v)| v.map_or("·".into(), |v| format::in_unit(v, &l.unit)))
                     .collect::<Vec<_>>()
                     .join(" → "),
-                l.detail.to_string(),
+                super::scorecard::line_note(&l.detail),
             ]
         })
         .collect();
@@ -525,7 +525,8 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     let _ = writeln!(
         out,
         "## Budget recommendation back-test\n\nStatus {}. {}\n",
-        r.backtest_status, r.backtest_detail
+        r.backtest_status,
+        super::checks::detail(&r.backtest_detail)
     );
 
     out.push_str("## SLA by deliverable\n\n");
@@ -649,7 +650,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
             worst
                 .attributed_roas
                 .map_or("—".into(), |x| format!("{x:.1}x")),
-            r.model_note,
+            super::scorecard::model_note(&r.model_note),
             r.model_status
         );
     } else {

@@ -1,24 +1,13 @@
-//! Reviews rendered as documents to send: Markdown for people (`markdown`, `minutes`);
-//! JSON is the serde form of the core's types. Renders only: every figure comes from
-//! `rhythm/` or `model/`, every number is written by `crate::format`.
-
-/// Implements `serde::Serialize` for types whose JSON form is their sentence (their
-/// `Display`): the core's notes and details keep their JSON as the text people read.
-macro_rules! serialize_as_sentence {
-    ($($t:ty),*) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-    )*};
-}
-pub(crate) use serialize_as_sentence;
+//! All wording: the sentences of alerts, checks, the agenda, suggestions, scorecard notes,
+//! back-tests and recommendations; the reports as Markdown (`markdown`, `minutes`) and as
+//! JSON (`json`: the serde form of the core's data with the sentences added). Renders
+//! only: every figure comes from `rhythm/` or `model/`, every number from `crate::format`.
 
 pub mod agenda;
 pub mod alerts;
 pub mod backtests;
 pub mod checks;
+pub mod json;
 pub mod markdown;
 pub mod minutes;
 pub mod recommendation;

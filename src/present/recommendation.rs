@@ -14,96 +14,94 @@ fn list(items: &[String]) -> String {
     }
 }
 
-impl Recommendation {
-    /// Three lines (a fourth names the channels the model could not judge), wording
-    /// `Recommendation::digest`.
-    pub fn summary(&self) -> Vec<String> {
-        let d = self.digest();
-        let named = |moves: &[(String, f64)]| -> Vec<String> {
-            moves
-                .iter()
-                .map(|(c, delta)| format!("{c} ({})", signed_money(*delta)))
-                .collect()
-        };
-        let what = match (d.more.is_empty(), d.less.is_empty()) {
-            (true, true) => {
-                "Keep the current mix: no move within the bounds is worth making.".to_string()
-            }
-            (false, true) => format!("Invest more in {}.", list(&named(&d.more))),
-            (true, false) => format!("Invest less in {}.", list(&named(&d.less))),
-            (false, false) => format!(
-                "Invest more in {}; less in {}.",
-                list(&named(&d.more)),
-                list(&named(&d.less))
-            ),
-        };
-        let what = match self.target_pipeline {
-            Some(t) => format!(
-                "To reach {} of pipeline at the least spend: {what}",
-                money(t)
-            ),
-            None => what,
-        };
-
-        let spend = match d.spend_change {
-            None => format!("for the same spend of {}", money(d.allocated)),
-            Some(change) => format!(
-                "for a spend of {} ({} on the current run-rate)",
-                money(d.allocated),
-                signed_money(change)
-            ),
-        };
-        let mut worth = format!(
-            "Expected pipeline {} ({}{}) over the next {} weeks: {} instead of {}, {spend}",
-            signed_money(d.gain),
-            if d.gain < 0.0 { "\u{2212}" } else { "+" },
-            percent(d.gain_share.abs()),
-            self.horizon_weeks,
-            money(self.expected_pipeline_recommended),
-            money(self.expected_pipeline_current),
-        );
-        if let Some((amount, share)) = d.reserve {
-            worth.push_str(&format!(
-                "; {} ({}) held in reserve",
-                money(amount),
-                percent(share)
-            ));
-        }
-        worth.push('.');
-
-        let (lo, hi) = d.marginal_roi_range;
-        let held: Vec<String> = d
-            .at_upper
+/// Three lines (a fourth names the channels the model could not judge), wording
+/// `Recommendation::digest`.
+pub fn summary(rec: &Recommendation) -> Vec<String> {
+    let d = rec.digest();
+    let named = |moves: &[(String, f64)]| -> Vec<String> {
+        moves
             .iter()
-            .map(|c| format!("{c} at its upper bound"))
-            .chain(d.at_lower.iter().map(|c| format!("{c} at its lower bound")))
-            .collect();
-        let mut why = format!(
-            "Why: the next dollar now returns {lo:.1} to {hi:.1} in pipeline depending on the channel"
-        );
-        if let Some(mean) = d.marginal_roi_after {
-            why.push_str(&format!(
-                "; after the move {mean:.1} on every channel its bounds leave free"
-            ));
+            .map(|(c, delta)| format!("{c} ({})", signed_money(*delta)))
+            .collect()
+    };
+    let what = match (d.more.is_empty(), d.less.is_empty()) {
+        (true, true) => {
+            "Keep the current mix: no move within the bounds is worth making.".to_string()
         }
-        if !held.is_empty() {
-            why.push_str(&format!(" ({})", list(&held)));
-        }
-        why.push_str(" — bounds and ROIs per channel below.");
-        let mut lines = vec![what, worth, why];
-        if !self.excluded.is_empty() {
-            let names: Vec<String> = self
-                .excluded
-                .iter()
-                .map(|e| format!("{} ({})", e.channel, e.reason))
-                .collect();
-            lines.push(format!(
-                "Not modelled, spend left as it is: {}.",
-                list(&names)
-            ));
-        }
-        lines
+        (false, true) => format!("Invest more in {}.", list(&named(&d.more))),
+        (true, false) => format!("Invest less in {}.", list(&named(&d.less))),
+        (false, false) => format!(
+            "Invest more in {}; less in {}.",
+            list(&named(&d.more)),
+            list(&named(&d.less))
+        ),
+    };
+    let what = match rec.target_pipeline {
+        Some(t) => format!(
+            "To reach {} of pipeline at the least spend: {what}",
+            money(t)
+        ),
+        None => what,
+    };
+
+    let spend = match d.spend_change {
+        None => format!("for the same spend of {}", money(d.allocated)),
+        Some(change) => format!(
+            "for a spend of {} ({} on the current run-rate)",
+            money(d.allocated),
+            signed_money(change)
+        ),
+    };
+    let mut worth = format!(
+        "Expected pipeline {} ({}{}) over the next {} weeks: {} instead of {}, {spend}",
+        signed_money(d.gain),
+        if d.gain < 0.0 { "\u{2212}" } else { "+" },
+        percent(d.gain_share.abs()),
+        rec.horizon_weeks,
+        money(rec.expected_pipeline_recommended),
+        money(rec.expected_pipeline_current),
+    );
+    if let Some((amount, share)) = d.reserve {
+        worth.push_str(&format!(
+            "; {} ({}) held in reserve",
+            money(amount),
+            percent(share)
+        ));
     }
+    worth.push('.');
+
+    let (lo, hi) = d.marginal_roi_range;
+    let held: Vec<String> = d
+        .at_upper
+        .iter()
+        .map(|c| format!("{c} at its upper bound"))
+        .chain(d.at_lower.iter().map(|c| format!("{c} at its lower bound")))
+        .collect();
+    let mut why = format!(
+        "Why: the next dollar now returns {lo:.1} to {hi:.1} in pipeline depending on the channel"
+    );
+    if let Some(mean) = d.marginal_roi_after {
+        why.push_str(&format!(
+            "; after the move {mean:.1} on every channel its bounds leave free"
+        ));
+    }
+    if !held.is_empty() {
+        why.push_str(&format!(" ({})", list(&held)));
+    }
+    why.push_str(" — bounds and ROIs per channel below.");
+    let mut lines = vec![what, worth, why];
+    if !rec.excluded.is_empty() {
+        let names: Vec<String> = rec
+            .excluded
+            .iter()
+            .map(|e| format!("{} ({})", e.channel, e.reason))
+            .collect();
+        lines.push(format!(
+            "Not modelled, spend left as it is: {}.",
+            list(&names)
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -128,7 +126,7 @@ mod tests {
         let charter = crate::charter::Charter::shipped();
         let as_of = *sim.history.weeks.last().unwrap();
         let planner = Planner::new(&model, &sim.history, &charter, as_of, 13).unwrap();
-        let lines = planner.recommend(None, None, 0.1).unwrap().summary();
+        let lines = summary(&planner.recommend(None, None, 0.1).unwrap());
         assert!(
             lines[0].starts_with("Invest") || lines[0].starts_with("Keep"),
             "{lines:?}"

@@ -1,6 +1,6 @@
 //! The notes of the quarterly scorecard and the annual review's word on the budget model:
-//! data in `rhythm::quarterly` and `rhythm::annual`, words here (their Display, and their
-//! JSON form, which is the same sentence).
+//! data in `rhythm::quarterly` and `rhythm::annual`, words here (their Display, which
+//! `present::json` puts in the JSON).
 
 use std::fmt;
 
@@ -8,9 +8,11 @@ use crate::format::percent;
 use crate::rhythm::annual::ModelNote;
 use crate::rhythm::quarterly::LineNote;
 
-impl fmt::Display for LineNote {
+struct LineNoteText<'a>(&'a LineNote);
+
+impl fmt::Display for LineNoteText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        match self.0 {
             LineNote::None => Ok(()),
             LineNote::Sla {
                 on_time,
@@ -53,9 +55,11 @@ impl fmt::Display for LineNote {
     }
 }
 
-impl fmt::Display for ModelNote {
+struct ModelNoteText<'a>(&'a ModelNote);
+
+impl fmt::Display for ModelNoteText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        match self.0 {
             ModelNote::NotFitted => f.write_str("the budget model is not fitted"),
             ModelNote::NoModel(e) => write!(f, "no model: {e}"),
             ModelNote::Fitted {
@@ -84,4 +88,12 @@ impl fmt::Display for ModelNote {
     }
 }
 
-crate::present::serialize_as_sentence!(LineNote, ModelNote);
+/// A scorecard line's note: what it counts, or why it has no data.
+pub fn line_note(n: &LineNote) -> String {
+    LineNoteText(n).to_string()
+}
+
+/// What the annual review says of the budget model.
+pub fn model_note(n: &ModelNote) -> String {
+    ModelNoteText(n).to_string()
+}

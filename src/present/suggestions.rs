@@ -1,27 +1,17 @@
 //! The month's suggestions in words: `rhythm::monthly::Suggestion` is data; its sentence
-//! (its Display and its JSON `"sentence"`) is written here.
+//! (its Display, and the `"sentence"` `present::json` adds) is written here.
 
 use std::fmt;
-
-use serde::ser::SerializeStruct;
 
 use crate::format::{money, percent};
 use crate::rhythm::monthly::{Suggested, Suggestion};
 
-impl Suggested {
-    /// The kind's stable name in JSON.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Suggested::PauseCandidate { .. } => "pause_candidate",
-            Suggested::OverBudget { .. } => "over_budget",
-        }
-    }
-}
+struct SuggestionText<'a>(&'a Suggestion);
 
-impl fmt::Display for Suggestion {
+impl fmt::Display for SuggestionText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = &self.name;
-        match self.what {
+        let name = &self.0.name;
+        match self.0.what {
             Suggested::PauseCandidate {
                 cac,
                 ceiling,
@@ -59,12 +49,7 @@ impl fmt::Display for Suggestion {
     }
 }
 
-impl serde::Serialize for Suggestion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut out = s.serialize_struct("Suggestion", 3)?;
-        out.serialize_field("channel", &self.channel)?;
-        out.serialize_field("kind", self.what.kind())?;
-        out.serialize_field("sentence", &self.to_string())?;
-        out.end()
-    }
+/// A suggestion's sentence.
+pub fn sentence(s: &Suggestion) -> String {
+    SuggestionText(s).to_string()
 }

@@ -42,9 +42,8 @@ pub enum AlertKind {
     PipelineMove,
 }
 
-/// An alert, as data; `present::alerts` writes its sentence (and its JSON, which carries
-/// the sentence).
-#[derive(Debug, Clone, PartialEq)]
+/// An alert, as data; `present::alerts` writes its sentence, which its JSON carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
     pub kind: AlertKind,
     pub severity: Severity,

@@ -68,6 +68,7 @@ pub struct AnnualReview {
     pub model_status: Status,
     /// The model's version and holdout, or why there is no model; `present::scorecard`
     /// words it.
+    #[serde(skip)]
     pub model_note: ModelNote,
     pub charter_review: CharterReview,
 }

@@ -23,6 +23,8 @@ pub struct MonthlyReview {
     pub budget_vs_actual: Vec<BudgetLine>,
     /// Blended CAC (spend per closed-won customer) for the 12 months ending with this one.
     pub cac_trend: Vec<(NaiveDate, Option<f64>)>,
+    /// Worded by `present::suggestions`; their JSON is added by `present::json`.
+    #[serde(skip)]
     pub suggestions: Vec<Suggestion>,
 }
 
@@ -132,6 +134,16 @@ pub enum Suggested {
     },
     /// Spent more than `OVER_BUDGET` of its monthly budget.
     OverBudget { utilisation: f64, budget: f64 },
+}
+
+impl Suggested {
+    /// The kind's stable name in JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Suggested::PauseCandidate { .. } => "pause_candidate",
+            Suggested::OverBudget { .. } => "over_budget",
+        }
+    }
 }
 
 /// Utilisation above which a channel's spend is an overrun to rebalance or approve.

@@ -28,6 +28,7 @@ pub struct ScoreLine {
     /// The value in each of the last four quarters, oldest first.
     pub trend: Vec<(NaiveDate, Option<f64>)>,
     /// What the line counts, or why it has no data; `present::scorecard` words it.
+    #[serde(skip)]
     pub detail: LineNote,
 }
 
@@ -83,6 +84,7 @@ pub struct QuarterlyReview {
     pub lead_quality: Vec<LeadQuality>,
     /// The back-test of last quarter's saved recommendation.
     pub backtest_status: Status,
+    #[serde(skip)]
     pub backtest_detail: super::controls::Detail,
 }
 

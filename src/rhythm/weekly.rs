@@ -141,6 +141,9 @@ pub struct WeeklyReview {
     /// All channels together; None when the week has no channel data.
     pub total: Option<ChannelSnapshot>,
     pub flash: PipelineFlash,
+    /// Worded by `present::alerts`; their JSON (with the sentence) is added by
+    /// `present::json`.
+    #[serde(skip)]
     pub alerts: Vec<Alert>,
     /// Deliverables falling due in the reviewed week and the one after it (the review
     /// is held early in the next week), with their state at `now`.

@@ -146,13 +146,12 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         s.monthly
             .suggestions
             .iter()
-            .map(|x| Line::raw(format!("• {x}")))
+            .map(|x| Line::raw(format!("• {}", crate::present::suggestions::sentence(x))))
             .collect()
     };
     if tall && let Some(plan) = plan {
         text.extend(
-            plan.recommendation
-                .summary()
+            crate::present::recommendation::summary(&plan.recommendation)
                 .into_iter()
                 .take(2)
                 .map(|l| Line::styled(format!("• {l}"), theme.accent())),

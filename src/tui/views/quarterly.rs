@@ -155,7 +155,9 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 or_no_data(line.target, &line.unit)
             ))],
         };
-        detail.push(Line::raw(line.detail.to_string()));
+        detail.push(Line::raw(crate::present::scorecard::line_note(
+            &line.detail,
+        )));
         detail.push(Line::styled("Last four quarters", theme.accent()));
         for (q, v) in &line.trend {
             detail.push(Line::raw(format!("  {q}  {}", or_no_data(*v, &line.unit))));

@@ -1,0 +1,113 @@
+//! The reports and `rhythm check` as JSON: the serde form of the core's data, with the
+//! sentences people read added where the core keeps only figures (an alert's
+//! `"sentence"`, a check's and a scorecard line's `"detail"`, a suggestion's `"sentence"`,
+//! the annual `"model_note"`).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::model::ModelError;
+use crate::rhythm::allocation::Allocation;
+use crate::rhythm::annual::AnnualReview;
+use crate::rhythm::controls::{Check, CheckReport};
+use crate::rhythm::monthly::MonthlyReview;
+use crate::rhythm::quarterly::QuarterlyReview;
+use crate::rhythm::weekly::WeeklyReview;
+
+/// `{"report", "at", "review"}`: the envelope of `rhythm report --format json`.
+pub fn report(kind: &str, at: chrono::NaiveDate, review: Value) -> Value {
+    json!({ "report": kind, "at": at, "review": review })
+}
+
+/// The weekly review, its alerts with their sentences.
+pub fn weekly(r: &WeeklyReview) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    let alerts = r
+        .alerts
+        .iter()
+        .map(|a| {
+            let mut alert = serde_json::to_value(a)?;
+            alert["sentence"] = super::alerts::sentence(a).into();
+            Ok(alert)
+        })
+        .collect::<serde_json::Result<Vec<Value>>>()?;
+    v["alerts"] = Value::Array(alerts);
+    Ok(v)
+}
+
+/// The monthly review, its suggestions as `{"channel", "kind", "sentence"}`.
+pub fn monthly(r: &MonthlyReview) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    v["suggestions"] = r
+        .suggestions
+        .iter()
+        .map(|s| json!({ "channel": s.channel, "kind": s.what.kind(), "sentence": super::suggestions::sentence(s) }))
+        .collect();
+    Ok(v)
+}
+
+/// The quarterly review, each scorecard line and the back-test with its detail.
+pub fn quarterly(r: &QuarterlyReview) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    for (line, out) in r.scorecard.iter().zip(
+        v["scorecard"]
+            .as_array_mut()
+            .map(|a| a.iter_mut())
+            .into_iter()
+            .flatten(),
+    ) {
+        out["detail"] = super::scorecard::line_note(&line.detail).into();
+    }
+    v["backtest_detail"] = super::checks::detail(&r.backtest_detail).into();
+    Ok(v)
+}
+
+/// The annual review, with what it says of the budget model.
+pub fn annual(r: &AnnualReview) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    v["model_note"] = super::scorecard::model_note(&r.model_note).into();
+    Ok(v)
+}
+
+/// The weekly and monthly reviews carry the budget model's recommendation for the next
+/// weeks, or why there is none.
+pub fn with_allocation(mut body: Value, allocation: &Result<Allocation, ModelError>) -> Value {
+    body["budget_plan"] = match allocation {
+        Ok(a) => serde_json::to_value(&a.recommendation).unwrap_or_default(),
+        Err(_) => Value::Null,
+    };
+    body["budget_plan_note"] = match allocation {
+        Ok(_) => Value::Null,
+        Err(e) => e.to_string().into(),
+    };
+    body
+}
+
+/// One check as `rhythm check --json` writes it (SPEC: id, name, status, value, target,
+/// detail; and the KPI it follows).
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    status: crate::rhythm::Status,
+    value: Option<f64>,
+    target: Option<f64>,
+    detail: String,
+    kpi: Option<&'a str>,
+}
+
+/// `{"at", "checks": [...]}`.
+pub fn checks(report: &CheckReport) -> Value {
+    fn one(c: &Check) -> CheckJson<'_> {
+        CheckJson {
+            id: &c.id,
+            name: &c.name,
+            status: c.status,
+            value: c.value,
+            target: c.target,
+            detail: super::checks::detail(&c.detail),
+            kpi: c.kpi.as_deref(),
+        }
+    }
+    json!({ "at": report.at, "checks": report.checks.iter().map(one).collect::<Vec<_>>() })
+}
