@@ -99,7 +99,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     };
     s.refresh();
     s.key(KeyCode::Char('6'));
-    assert_eq!(s.app.tab, Tab::Review);
+    assert_eq!(s.app.tab, Tab::Session);
 
     // An alert: record an action item against it, with editing on the way.
     s.focus("LinkedIn Ads CAC");
@@ -234,7 +234,7 @@ fn text_fields_edit_like_text_fields() {
         &store.load_dataset(&charter).unwrap(),
         at(),
     )));
-    app.tab = Tab::Review;
+    app.tab = Tab::Session;
     let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
     press(&mut app, KeyCode::Char('w'));
     for c in "helo".chars() {

@@ -113,7 +113,7 @@ fn tabs_switch_with_digits_tab_and_shift_tab() {
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.tab, Tab::Weekly, "Tab wraps around");
     press(&mut app, KeyCode::BackTab);
-    assert_eq!(app.tab, Tab::Review);
+    assert_eq!(app.tab, Tab::Session);
     press(&mut app, KeyCode::Char('5'));
     assert_eq!(app.tab, Tab::Charter);
 }
@@ -368,7 +368,7 @@ fn the_model_is_shown_fitting_then_failing_with_its_reason() {
     );
     // An outcome for another week is stale: dropped.
     app.model_loaded(week - chrono::Duration::days(7), Ok(model()));
-    assert!(app.model.as_ref().unwrap().plan().is_none());
+    assert!(app.model.as_ref().unwrap().allocation().is_none());
     app.model_loaded(week, Err("too little data for the response model".into()));
     let text = screen(&app, 80, 24);
     assert!(text.contains("No budget model for this week."), "{text}");
@@ -496,7 +496,7 @@ fn what_if_keys_act_on_the_row_on_screen_and_a_refit_keeps_the_scenario() {
     // A refit of the same week (new data) keeps the plan on screen and the scenario.
     let week = app.model_week().unwrap();
     app.fitting(week, 0.3);
-    assert!(app.model.as_ref().unwrap().plan().is_some());
+    assert!(app.model.as_ref().unwrap().allocation().is_some());
     app.model_loaded(week, Ok(model()));
     assert_eq!(spends(&app), after);
     assert_eq!(app.what_if.as_ref().unwrap().moves, 1);

@@ -13,7 +13,7 @@ mod model_cmd;
 mod purge_cmd;
 mod recommend_cmd;
 pub mod report_cmd;
-mod review_cmd;
+mod session_cmd;
 pub mod table;
 
 use std::path::PathBuf;
@@ -70,16 +70,16 @@ pub enum Command {
     /// Record that a deliverable was delivered
     Deliver(deliver_cmd::DeliverArgs),
     /// Run the weekly review session in the cockpit, or export its minutes
-    Review(review_cmd::ReviewArgs),
+    Review(session_cmd::ReviewArgs),
     /// Action items: add, done, list
     Action {
         #[command(subcommand)]
-        command: review_cmd::ActionCommand,
+        command: session_cmd::ActionCommand,
     },
     /// Data disputes: open, resolve, list (with their escalation level by age)
     Dispute {
         #[command(subcommand)]
-        command: review_cmd::DisputeCommand,
+        command: session_cmd::DisputeCommand,
     },
     /// Budget reallocation for the next N weeks from the response model
     Recommend(recommend_cmd::RecommendArgs),
@@ -124,9 +124,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check_cmd::run(&ws, args),
         Command::Report(args) => report_cmd::run(&ws, args),
         Command::Deliver(args) => deliver_cmd::run(&ws, args),
-        Command::Review(args) => review_cmd::run(&ws, args),
-        Command::Action { command } => review_cmd::action(&ws, command),
-        Command::Dispute { command } => review_cmd::dispute(&ws, command),
+        Command::Review(args) => session_cmd::run(&ws, args),
+        Command::Action { command } => session_cmd::action(&ws, command),
+        Command::Dispute { command } => session_cmd::dispute(&ws, command),
         Command::Recommend(args) => recommend_cmd::run(&ws, args),
         Command::Model(args) => model_cmd::run(&ws, args),
         Command::Backtest(args) => backtest_cmd::run(&ws, args),

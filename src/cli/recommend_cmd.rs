@@ -7,7 +7,7 @@ use clap::Args;
 use super::dates::{now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
 use crate::format::money;
-use crate::model::{self, PlanOptions, Recommendation};
+use crate::model::{self, RecommendOptions, Recommendation};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -62,15 +62,15 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
             "no channel data yet: import channels first (rhythm import channels FILE.csv)"
         )));
     };
-    let options = PlanOptions {
+    let options = RecommendOptions {
         as_of,
         horizon_weeks: args.weeks,
         budget: args.budget,
         target: args.target,
         reserve: args.reserve,
     };
-    let (fitted, _, rec) =
-        model::plan(&charter, &data, &options).map_err(|e| Failure::BadInput(e.into()))?;
+    let (fitted, _, rec) = model::fit_and_recommend(&charter, &data, &options)
+        .map_err(|e| Failure::BadInput(e.into()))?;
     let saved = if args.save {
         Some(store.save_recommendation(&crate::model::saved::to_new(&rec, &fitted), now())?)
     } else {

@@ -323,7 +323,7 @@ pub fn allocation_variance(actual: &[f64], recommended: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
-    use crate::model::planner::{PlanOptions, plan};
+    use crate::model::planner::{RecommendOptions, fit_and_recommend};
     use crate::model::simulate;
 
     fn charter() -> Charter {
@@ -336,14 +336,14 @@ mod tests {
         let data = simulate::to_dataset(&sim.history);
         let charter = charter();
         let as_of = sim.history.weeks[116];
-        let options = PlanOptions {
+        let options = RecommendOptions {
             as_of,
             horizon_weeks: 13,
             budget: None,
             target: None,
             reserve: 0.0,
         };
-        let (model, _, rec) = plan(&charter, &data, &options).unwrap();
+        let (model, _, rec) = fit_and_recommend(&charter, &data, &options).unwrap();
         let saved = RestoredRecommendation {
             id: 7,
             created_at: as_of.and_hms_opt(12, 0, 0).unwrap(),

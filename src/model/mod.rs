@@ -41,7 +41,10 @@ pub use curve::{HillCurve, Response};
 pub use fit::{Baseline, ChannelModel, Excluded, ResponseModel, fit, fit_with_progress};
 pub use history::History;
 pub use optimize::Bounds;
-pub use planner::{PlanChannel, PlanOptions, Planner, Scenario, WhatIf, plan, plan_with_progress};
+pub use planner::{
+    Planner, PlannerChannel, RecommendOptions, Scenario, WhatIf, fit_and_recommend,
+    recommend_with_progress,
+};
 pub use recommendation::{ChannelRecommendation, Recommendation, channel_bounds};
 pub use saved::RestoredRecommendation;
 pub use validate::{RoiInterval, Validation};

@@ -18,7 +18,7 @@ use crate::facts::Dataset;
 
 /// What to recommend, and for when.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlanOptions {
+pub struct RecommendOptions {
     /// Data through the week holding this date; the horizon starts the week after.
     pub as_of: NaiveDate,
     pub horizon_weeks: u32,
@@ -40,7 +40,7 @@ pub struct Planner {
     pub horizon: Vec<NaiveDate>,
     /// Expected baseline pipeline over the horizon, currency.
     pub baseline_pipeline: f64,
-    pub channels: Vec<PlanChannel>,
+    pub channels: Vec<PlannerChannel>,
     /// The charter's ROI hurdle for saturation points.
     pub hurdle: f64,
     pub model_version: String,
@@ -48,7 +48,7 @@ pub struct Planner {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlanChannel {
+pub struct PlannerChannel {
     pub channel: String,
     pub curve: HillCurve,
     /// Average ROI over the fit window.
@@ -84,20 +84,20 @@ pub enum WhatIf {
 }
 
 /// Fits the model on the data through `options.as_of` and recommends.
-pub fn plan(
+pub fn fit_and_recommend(
     charter: &Charter,
     data: &Dataset,
-    options: &PlanOptions,
+    options: &RecommendOptions,
 ) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
-    plan_with_progress(charter, data, options, &mut |_| true)
+    recommend_with_progress(charter, data, options, &mut |_| true)
 }
 
-/// `plan`, with the fit's progress (see `fit_with_progress`; false from `progress`
+/// `fit_and_recommend`, with the fit's progress (see `fit_with_progress`; false from `progress`
 /// stops it with `ModelError::Cancelled`).
-pub fn plan_with_progress(
+pub fn recommend_with_progress(
     charter: &Charter,
     data: &Dataset,
-    options: &PlanOptions,
+    options: &RecommendOptions,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
     let history = History::from_dataset(data, options.as_of)?;
@@ -145,7 +145,7 @@ impl Planner {
                 let current_weekly = spend.iter().sum::<f64>() / n.min(spend.len()).max(1) as f64;
                 let (bounds, bounds_reason) =
                     channel_bounds(c, current_weekly, charter.channel(&c.channel));
-                PlanChannel {
+                PlannerChannel {
                     channel: c.channel.clone(),
                     curve: c.curve,
                     roi: c.roi,

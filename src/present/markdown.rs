@@ -119,7 +119,7 @@ pub fn weekly(
     out.push('\n');
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", plan_sentence(plan));
+    let _ = writeln!(out, "- {}", allocation_sentence(plan));
     if let Some(s) = signals_sentence(charter, r) {
         let _ = writeln!(out, "- {s}");
     }
@@ -205,7 +205,7 @@ pub fn weekly(
 
 /// The budget model's plan for the next weeks in two sentences ("invest more in X, less
 /// in Y" and the expected pipeline impact), or why there is none.
-pub fn plan_sentence(plan: &Result<Allocation, ModelError>) -> String {
+pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
     match plan {
         Ok(p) => {
             let rec = &p.recommendation;
@@ -347,7 +347,7 @@ pub fn monthly(
     );
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", plan_sentence(plan));
+    let _ = writeln!(out, "- {}", allocation_sentence(plan));
     if r.suggestions.is_empty() {
         out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
     }

@@ -11,7 +11,9 @@ use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::validate;
-use crate::model::{self, History, ModelError, PlanOptions, Planner, Recommendation, Scenario};
+use crate::model::{
+    self, History, ModelError, Planner, RecommendOptions, Recommendation, Scenario,
+};
 
 /// The charter KPI whose target is the pipeline goal.
 pub const PIPELINE_KPI: &str = "pipeline";
@@ -39,7 +41,7 @@ pub fn for_week(
     week: NaiveDate,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Allocation, ModelError> {
-    let options = PlanOptions {
+    let options = RecommendOptions {
         as_of: week,
         horizon_weeks: model::DEFAULT_HORIZON_WEEKS,
         budget: None,
@@ -47,7 +49,7 @@ pub fn for_week(
         reserve: 0.0,
     };
     let (fitted, planner, recommendation) =
-        model::plan_with_progress(charter, data, &options, progress)?;
+        model::recommend_with_progress(charter, data, &options, progress)?;
     let history = History::from_dataset(data, week)?;
     Ok(Allocation {
         week,

@@ -16,6 +16,71 @@ pub enum EntryError {
     },
     #[error("the {what} is empty: {hint}")]
     Empty { what: String, hint: String },
+    #[error("{what} is not a finite number ({value}): write the figure as a plain decimal")]
+    NotFinite { what: String, value: f64 },
+}
+
+/// A data dispute to open: two figures for the same metric that disagree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DisputeEntry<'a> {
+    pub metric: &'a str,
+    pub figure_a: f64,
+    pub source_a: &'a str,
+    pub figure_b: f64,
+    pub source_b: &'a str,
+    /// Stakeholder id.
+    pub raised_by: &'a str,
+}
+
+/// An action item: its text and an owner the charter names.
+pub fn check_action(charter: &Charter, text: &str, owner: &str) -> Result<(), EntryError> {
+    check_text(text, "action text", "say what will be done")?;
+    check_stakeholder(charter, owner, "owner")
+}
+
+/// A dispute: a metric, both sources, finite figures, raised by a stakeholder.
+pub fn check_dispute(charter: &Charter, d: &DisputeEntry) -> Result<(), EntryError> {
+    check_dispute_parties(charter, d.metric, d.source_a, d.source_b, d.raised_by)?;
+    check_figure("figure A", d.figure_a)?;
+    check_figure("figure B", d.figure_b)
+}
+
+/// What a dispute is about and who says what: the metric, both sources, who raised it.
+pub fn check_dispute_parties(
+    charter: &Charter,
+    metric: &str,
+    source_a: &str,
+    source_b: &str,
+    raised_by: &str,
+) -> Result<(), EntryError> {
+    check_text(
+        metric,
+        "metric",
+        "name the KPI id or measure the figures disagree on",
+    )?;
+    check_text(
+        source_a,
+        "source A",
+        "say where figure A comes from (e.g. HubSpot)",
+    )?;
+    check_text(
+        source_b,
+        "source B",
+        "say where figure B comes from (e.g. Salesforce)",
+    )?;
+    check_stakeholder(charter, raised_by, "raised-by")
+}
+
+/// A disputed figure is a finite number.
+pub fn check_figure(what: &str, value: f64) -> Result<(), EntryError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(EntryError::NotFinite {
+            what: what.into(),
+            value,
+        })
+    }
 }
 
 /// `id` names one of the charter's stakeholders.
@@ -64,6 +129,42 @@ mod tests {
             "{err}"
         );
         assert!(err.contains(&first), "{err}");
+    }
+
+    #[test]
+    fn a_dispute_needs_its_sources_finite_figures_and_a_stakeholder() {
+        let c = charter();
+        let ok = DisputeEntry {
+            metric: "mqls",
+            figure_a: 120.0,
+            source_a: "HubSpot",
+            figure_b: 100.0,
+            source_b: "Salesforce",
+            raised_by: &c.stakeholders[0].id,
+        };
+        assert_eq!(check_dispute(&c, &ok), Ok(()));
+        let err = |d: DisputeEntry| check_dispute(&c, &d).unwrap_err().to_string();
+        assert!(
+            err(DisputeEntry {
+                source_b: " ",
+                ..ok
+            })
+            .starts_with("the source B is empty")
+        );
+        assert!(
+            err(DisputeEntry {
+                figure_a: f64::NAN,
+                ..ok
+            })
+            .starts_with("figure A is not a finite number")
+        );
+        assert!(
+            err(DisputeEntry {
+                raised_by: "mallory",
+                ..ok
+            })
+            .contains("'mallory' is not a stakeholder")
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ impl ModelState {
         }
     }
 
-    pub fn plan(&self) -> Option<&Arc<Allocation>> {
+    pub fn allocation(&self) -> Option<&Arc<Allocation>> {
         match self {
             ModelState::Ready(p) => Some(p),
             _ => None,

@@ -142,7 +142,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     key(KeyCode::Char('4'), "", Action::Tab(Tab::Annual), "", None),
     key(KeyCode::Char('5'), "", Action::Tab(Tab::Charter), "", None),
-    key(KeyCode::Char('6'), "", Action::Tab(Tab::Review), "", None),
+    key(KeyCode::Char('6'), "", Action::Tab(Tab::Session), "", None),
     key(KeyCode::Tab, "Tab", Action::NextTab, "next view", None),
     key(
         KeyCode::BackTab,

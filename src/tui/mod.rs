@@ -24,6 +24,6 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
 }
 
 /// Opens the cockpit on the Review view for the week starting `week`.
-pub fn run_review(ws: &Workspace, week: chrono::NaiveDate) -> anyhow::Result<()> {
+pub fn run_session(ws: &Workspace, week: chrono::NaiveDate) -> anyhow::Result<()> {
     run::open(ws, Some(week))
 }

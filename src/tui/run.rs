@@ -125,7 +125,7 @@ fn start(
     let _ = req_tx.send(Request::Compute(home));
     let mut app = App::new(workspace, home);
     if session_week.is_some() {
-        app.tab = Tab::Review;
+        app.tab = Tab::Session;
     }
     let link = Link {
         requests: req_tx,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::snapshot::Snapshot;
+use crate::rhythm::entries;
 use crate::rhythm::session::AgendaItem;
 
 /// A write the review session asks the loader to commit.
@@ -297,28 +298,29 @@ impl Form {
     pub fn write(&self, snapshot: &Snapshot) -> Result<Write, String> {
         let week = snapshot.weekly.week;
         let item_key = self.item.as_ref().map(|i| i.key.clone());
-        // The same check and words as `rhythm action add` / `rhythm dispute open`.
-        let stakeholder = |id: &str, role: &str| {
-            crate::rhythm::entries::check_stakeholder(&snapshot.charter, id, role)
-                .map_err(|e| e.to_string())
-        };
         let date = |text: &str, what: &str| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| format!("{what} '{text}' is not a date: write YYYY-MM-DD"))
         };
         let number = |text: &str, what: &str| {
             text.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("{what} '{text}' is not a number"))
+                .map_err(|_| format!("{what} '{text}' is not a number"))
         };
+        // Actions and disputes are checked by rhythm::entries, as the CLI checks them;
+        // a decision or a note needs only its text.
         let subject = self.kind.subject();
-        if self.value(subject).is_empty() {
-            return Err(format!("the {} is empty", subject.label()));
+        if matches!(self.kind, FormKind::Decision | FormKind::Note) {
+            entries::check_text(self.value(subject), subject.label(), "write what was said")
+                .map_err(|e| e.to_string())?;
         }
         Ok(match self.kind {
             FormKind::Action => {
-                stakeholder(self.value(FieldId::Owner), "owner")?;
+                entries::check_action(
+                    &snapshot.charter,
+                    self.value(FieldId::Action),
+                    self.value(FieldId::Owner),
+                )
+                .map_err(|e| e.to_string())?;
                 Write::Action {
                     week,
                     agenda_item: item_key.unwrap_or_default(),
@@ -339,21 +341,36 @@ impl Form {
                 text: self.value(FieldId::Note).into(),
             },
             FormKind::Dispute => {
-                stakeholder(self.value(FieldId::RaisedBy), "raised-by")?;
-                for id in [FieldId::SourceA, FieldId::SourceB] {
-                    if self.value(id).is_empty() {
-                        return Err(format!("{} is empty", id.label()));
-                    }
-                }
+                // The parties first, in the form's order, then the figures as typed.
+                let said = |e: entries::EntryError| e.to_string();
+                entries::check_dispute_parties(
+                    &snapshot.charter,
+                    self.value(FieldId::Metric),
+                    self.value(FieldId::SourceA),
+                    self.value(FieldId::SourceB),
+                    self.value(FieldId::RaisedBy),
+                )
+                .map_err(said)?;
+                let figure_a = number(self.value(FieldId::FigureA), "figure A")?;
+                let figure_b = number(self.value(FieldId::FigureB), "figure B")?;
+                let entry = entries::DisputeEntry {
+                    metric: self.value(FieldId::Metric),
+                    figure_a,
+                    source_a: self.value(FieldId::SourceA),
+                    figure_b,
+                    source_b: self.value(FieldId::SourceB),
+                    raised_by: self.value(FieldId::RaisedBy),
+                };
+                entries::check_dispute(&snapshot.charter, &entry).map_err(said)?;
                 Write::Dispute {
                     week,
-                    metric: self.value(FieldId::Metric).into(),
+                    metric: entry.metric.into(),
                     period: date(self.value(FieldId::Period), "period")?,
-                    figure_a: number(self.value(FieldId::FigureA), "figure A")?,
-                    source_a: self.value(FieldId::SourceA).into(),
-                    figure_b: number(self.value(FieldId::FigureB), "figure B")?,
-                    source_b: self.value(FieldId::SourceB).into(),
-                    raised_by: self.value(FieldId::RaisedBy).into(),
+                    figure_a,
+                    source_a: entry.source_a.into(),
+                    figure_b,
+                    source_b: entry.source_b.into(),
+                    raised_by: entry.raised_by.into(),
                 }
             }
         })
@@ -403,13 +420,13 @@ mod tests {
         let mut form = Form::new(FormKind::Dispute, None, &[(FieldId::Period, "2026-11-16")]);
         assert_eq!(
             form.write(&s).unwrap_err(),
-            "the metric (KPI id or measure) is empty"
+            "the metric is empty: name the KPI id or measure the figures disagree on"
         );
         type_into(&mut form, FieldId::Metric, "mqls");
         type_into(&mut form, FieldId::RaisedBy, "jordan");
         assert_eq!(
             form.write(&s).unwrap_err(),
-            "source A (e.g. HubSpot) is empty"
+            "the source A is empty: say where figure A comes from (e.g. HubSpot)"
         );
         type_into(&mut form, FieldId::SourceA, "HubSpot");
         type_into(&mut form, FieldId::SourceB, "Salesforce");

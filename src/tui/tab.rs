@@ -9,7 +9,7 @@ pub enum Tab {
     Quarterly,
     Annual,
     Charter,
-    Review,
+    Session,
 }
 
 impl Tab {
@@ -20,7 +20,7 @@ impl Tab {
         Tab::Quarterly,
         Tab::Annual,
         Tab::Charter,
-        Tab::Review,
+        Tab::Session,
     ];
 
     /// The view's place in `ALL` (its number key minus one).
@@ -35,7 +35,7 @@ impl Tab {
             Tab::Quarterly => "Quarterly",
             Tab::Annual => "Annual",
             Tab::Charter => "Charter",
-            Tab::Review => "Review",
+            Tab::Session => "Review",
         }
     }
 
@@ -76,6 +76,6 @@ mod tests {
             assert_eq!(tab.index(), i);
             assert_eq!(tab.next().previous(), tab);
         }
-        assert_eq!(Tab::Review.next(), Tab::Weekly);
+        assert_eq!(Tab::Session.next(), Tab::Weekly);
     }
 }

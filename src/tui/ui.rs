@@ -96,7 +96,7 @@ fn period_label(app: &App, s: Option<&Snapshot>) -> String {
         Tab::Quarterly => format!("quarter from {}", s.quarterly.quarter),
         Tab::Annual => format!("year from {}", s.annual.year),
         Tab::Charter => "the agreement".into(),
-        Tab::Review => format!("review of the week of {}", s.weekly.week),
+        Tab::Session => format!("review of the week of {}", s.weekly.week),
     }
 }
 

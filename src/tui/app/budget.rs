@@ -23,7 +23,7 @@ impl App {
         let shown = self
             .model
             .as_ref()
-            .and_then(ModelState::plan)
+            .and_then(ModelState::allocation)
             .is_some_and(|p| p.week == week);
         if self.model_week() == Some(week) && !shown {
             self.model = Some(ModelState::Fitting { week, progress });
@@ -39,20 +39,20 @@ impl App {
             Ok(plan) => {
                 // A refit of the same week keeps the user's scenario when the channels
                 // are the same; anything else starts again from the recommendation.
-                let same_channels =
-                    self.model
-                        .as_ref()
-                        .and_then(ModelState::plan)
-                        .is_some_and(|old| {
-                            old.week == plan.week
-                                && old.planner.channels.len() == plan.planner.channels.len()
-                                && old
-                                    .planner
-                                    .channels
-                                    .iter()
-                                    .zip(&plan.planner.channels)
-                                    .all(|(a, b)| a.channel == b.channel)
-                        });
+                let same_channels = self
+                    .model
+                    .as_ref()
+                    .and_then(ModelState::allocation)
+                    .is_some_and(|old| {
+                        old.week == plan.week
+                            && old.planner.channels.len() == plan.planner.channels.len()
+                            && old
+                                .planner
+                                .channels
+                                .iter()
+                                .zip(&plan.planner.channels)
+                                .all(|(a, b)| a.channel == b.channel)
+                    });
                 self.what_if = Some(match self.what_if.take() {
                     Some(w) if same_channels && w.moves > 0 => WhatIfState {
                         scenario: plan.planner.scenario(&w.scenario.spend),
@@ -96,7 +96,7 @@ impl App {
             self.clamp_selection();
             return None;
         }
-        let plan = Arc::clone(self.model.as_ref()?.plan()?);
+        let plan = Arc::clone(self.model.as_ref()?.allocation()?);
         let state = self
             .what_if
             .get_or_insert_with(|| recommended(&plan, WhatIf::Rebalance));
@@ -117,7 +117,7 @@ impl App {
             }
             Action::WhatIfReset => *state = recommended(&plan, state.mode),
             Action::SpendUp | Action::SpendDown => {
-                let Some(RowId::PlanChannel(i)) = self.focused_row() else {
+                let Some(RowId::PlannerChannel(i)) = self.focused_row() else {
                     return None;
                 };
                 let state = self.what_if.as_mut()?;

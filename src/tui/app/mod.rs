@@ -116,7 +116,7 @@ impl App {
     /// Where the cockpit is, for keys, hints and help.
     pub fn context(&self) -> Context {
         Context {
-            session: self.tab == Tab::Review,
+            session: self.tab == Tab::Session,
             budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
             what_if: self.in_what_if(),
             pane: self.budget_shown(),
@@ -144,7 +144,7 @@ impl App {
             }
         };
         self.at = match self.tab {
-            Tab::Weekly | Tab::Charter | Tab::Review => {
+            Tab::Weekly | Tab::Charter | Tab::Session => {
                 self.at + Duration::days(if forward { 7 } else { -7 })
             }
             Tab::Monthly => months(1)?,

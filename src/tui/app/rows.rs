@@ -53,7 +53,7 @@ impl TableId {
             Tab::Quarterly => TableId::Scorecard,
             Tab::Annual => TableId::YearOverYear,
             Tab::Charter => TableId::KpiDictionary,
-            Tab::Review => TableId::Agenda,
+            Tab::Session => TableId::Agenda,
         }
     }
 
@@ -110,7 +110,7 @@ pub enum RowId {
     Agenda(usize),
     /// A channel of the budget plan: `recommendation.channels[i]`, the scenario's
     /// `spend[i]`.
-    PlanChannel(usize),
+    PlannerChannel(usize),
     /// A channel of the budget model's overview: `overview.channels[i]`.
     RoiChannel(usize),
 }
@@ -142,7 +142,7 @@ impl ExecutiveLine {
 
 /// Every row of `table`, in the order the table draws them.
 pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> Vec<RowId> {
-    let plan = model.and_then(ModelState::plan);
+    let plan = model.and_then(ModelState::allocation);
     match table {
         TableId::Campaign => (0..snap.weekly.snapshot.len())
             .map(RowId::Channel)
@@ -158,7 +158,7 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
             .collect(),
         TableId::Agenda => (0..snap.agenda.len()).map(RowId::Agenda).collect(),
         TableId::Allocation => (0..plan.map_or(0, |p| p.recommendation.channels.len()))
-            .map(RowId::PlanChannel)
+            .map(RowId::PlannerChannel)
             .collect(),
         TableId::ChannelRoi => (0..plan.map_or(0, |p| p.overview.channels.len()))
             .map(RowId::RoiChannel)

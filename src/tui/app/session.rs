@@ -25,7 +25,7 @@ impl App {
 
     /// The agenda item now in focus was shown: record its insight (once per week).
     pub(super) fn insight_shown(&self) -> Option<Request> {
-        if self.tab != Tab::Review {
+        if self.tab != Tab::Session {
             return None;
         }
         let item = self.focused_item()?;

@@ -55,7 +55,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     let joined = app
         .model
         .as_ref()
-        .and_then(ModelState::plan)
+        .and_then(ModelState::allocation)
         .map(|p| annual::with_model(&s.charter, s.annual.clone(), Ok(&p.overview)));
     let a = joined.as_ref().unwrap_or(&s.annual);
     let mut lines: Vec<Line> = a

@@ -56,7 +56,7 @@ fn scenario(app: &App, plan: &Allocation) -> WhatIfState {
 
 /// The Monthly pane's table: per channel the run-rate, the scenario's spend, its marginal
 /// ROI and expected pipeline over the horizon.
-pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
+pub fn allocation_table(app: &App, theme: Theme, wide: bool) -> TableData {
     let mut header = vec!["channel", "current", "plan", "change", "mROI", "pipeline"];
     let mut widths = vec![
         Constraint::Length(14),
@@ -70,7 +70,7 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
         header.extend(["bounds", "saturation"]);
         widths.extend([Constraint::Length(15), Constraint::Length(10)]);
     }
-    let Some(plan) = app.model.as_ref().and_then(ModelState::plan) else {
+    let Some(plan) = app.model.as_ref().and_then(ModelState::allocation) else {
         return TableData {
             title: "Budget plan".into(),
             header,
@@ -119,8 +119,8 @@ pub fn plan_table(app: &App, theme: Theme, wide: bool) -> TableData {
 
 /// The Monthly pane: the recommendation in words, the scenario against it and the goal,
 /// the table, and the selected channel's bounds.
-pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let Some(plan) = app.model.as_ref().and_then(ModelState::plan) else {
+pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(plan) = app.model.as_ref().and_then(ModelState::allocation) else {
         render_waiting(app, theme, area, buf);
         return;
     };
@@ -194,7 +194,7 @@ pub fn render_plan(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut 
         .render(top, buf);
     let selected = render_table(app, s, theme, table, buf);
     let Some((i, c)) = (match selected {
-        Some(crate::tui::app::RowId::PlanChannel(i)) => rec.channels.get(i).map(|c| (i, c)),
+        Some(crate::tui::app::RowId::PlannerChannel(i)) => rec.channels.get(i).map(|c| (i, c)),
         _ => None,
     }) else {
         return;
@@ -261,7 +261,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
         Constraint::Length(7),
         Constraint::Length(7),
     ];
-    let Some(plan) = app.model.as_ref().and_then(ModelState::plan) else {
+    let Some(plan) = app.model.as_ref().and_then(ModelState::allocation) else {
         return TableData {
             title: "Channel ROI".into(),
             header,
@@ -305,7 +305,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
 
 /// The Annual pane: the table and the selected channel's response curve.
 pub fn render_model(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let Some(plan) = app.model.as_ref().and_then(ModelState::plan) else {
+    let Some(plan) = app.model.as_ref().and_then(ModelState::allocation) else {
         render_waiting(app, theme, area, buf);
         return;
     };

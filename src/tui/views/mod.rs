@@ -44,7 +44,7 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
         TableId::YearOverYear => annual::table(snap, theme),
         TableId::KpiDictionary => charter::table(snap, width >= WIDE),
         TableId::Agenda => session::table(snap),
-        TableId::Allocation => budget::plan_table(app, theme, width >= WIDE),
+        TableId::Allocation => budget::allocation_table(app, theme, width >= WIDE),
         TableId::ChannelRoi => budget::model_table(app, theme),
     }
 }
@@ -58,7 +58,7 @@ pub fn filter_text(app: &App, snap: &Snapshot) -> Vec<Vec<String>> {
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     match app.table() {
-        TableId::Allocation => return budget::render_plan(app, snap, theme, area, buf),
+        TableId::Allocation => return budget::render_allocation(app, snap, theme, area, buf),
         TableId::ChannelRoi => return budget::render_model(app, snap, theme, area, buf),
         _ => {}
     }
@@ -68,7 +68,7 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
         Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
         Tab::Annual => annual::render(app, snap, theme, area, buf),
         Tab::Charter => charter::render(app, snap, theme, area, buf),
-        Tab::Review => session::render(app, snap, theme, area, buf),
+        Tab::Session => session::render(app, snap, theme, area, buf),
     }
 }
 

@@ -136,7 +136,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
 
     // The month's breaches first; the budget model's plan in the title, and in full
     // below them on tall terminals.
-    let plan = app.model.as_ref().and_then(ModelState::plan);
+    let plan = app.model.as_ref().and_then(ModelState::allocation);
     let mut text: Vec<Line> = if s.monthly.suggestions.is_empty() {
         vec![Line::styled(
             "No channel breaches its CAC ceiling or budget this month.",

@@ -55,7 +55,7 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
                 || last_complete_week(&charter, today()),
                 |d| week_of(&charter, d),
             );
-            crate::tui::run_review(ws, week).map_err(Failure::BadInput)
+            crate::tui::run_session(ws, week).map_err(Failure::BadInput)
         }
         Some(ReviewAction::Minutes { week, format }) => {
             let store = open_store(ws)?;
@@ -68,11 +68,6 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
             Ok(())
         }
     }
-}
-
-/// Refuses an owner the charter does not name (exit 2).
-pub fn check_stakeholder(charter: &Charter, id: &str, role: &str) -> Result<(), Failure> {
-    entries::check_stakeholder(charter, id, role).map_err(|e| Failure::BadInput(e.into()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,8 +108,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
             due,
             insight,
         } => {
-            check_stakeholder(&charter, &owner, "owner")?;
-            entries::check_text(&text, "action text", "say what will be done")
+            entries::check_action(&charter, &text, &owner)
                 .map_err(|e| Failure::BadInput(e.into()))?;
             if let Some(i) = insight
                 && !store.insight_exists(i)?
@@ -232,7 +226,18 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
             source_b,
             raised_by,
         } => {
-            check_stakeholder(&charter, &raised_by, "raised-by")?;
+            entries::check_dispute(
+                &charter,
+                &entries::DisputeEntry {
+                    metric: &metric,
+                    figure_a,
+                    source_a: &source_a,
+                    figure_b,
+                    source_b: &source_b,
+                    raised_by: &raised_by,
+                },
+            )
+            .map_err(|e| Failure::BadInput(e.into()))?;
             let d = NewDispute {
                 metric: &metric,
                 period,
