@@ -33,12 +33,22 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
+/// A ratio of returns: 3.42 -> "3.4x" (ROAS, ROI, marginal ROI).
+pub fn ratio(x: f64) -> String {
+    format!("{x:.1}x")
+}
+
+/// A fraction as a whole percentage: 0.943 -> "94%".
+pub fn whole_percent(fraction: f64) -> String {
+    format!("{:.0}%", fraction * 100.0)
+}
+
 /// A value in a charter KPI unit.
 pub fn in_unit(x: f64, unit: &str) -> String {
     match unit {
         "usd" => money(x),
         "count" => thousands(x.round() as i64),
-        "ratio" => format!("{x:.1}x"),
+        "ratio" => ratio(x),
         "fraction" => percent(x),
         "days" => format!("{x:.1} days"),
         "months" => format!("{x:.1} months"),

@@ -2,9 +2,10 @@
 
 use clap::Subcommand;
 
-use super::{Outcome, load_charter, table};
+use super::{Outcome, load_charter};
 use crate::charter::{Cadence, Charter, Direction, KpiSource};
 use crate::format;
+use crate::present::table;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Subcommand)]

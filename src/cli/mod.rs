@@ -14,7 +14,6 @@ mod purge_cmd;
 mod recommend_cmd;
 pub mod report_cmd;
 mod session_cmd;
-pub mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

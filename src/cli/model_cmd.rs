@@ -5,8 +5,7 @@
 use clap::Args;
 
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::format::{money, percent};
-use crate::model::overview::{ModelOverview, overview};
+use crate::model::overview::overview;
 use crate::model::validate::{BOOTSTRAP_REPLICATES, DEFAULT_ORIGINS, roi_intervals, validate};
 use crate::model::{self, History};
 use crate::workspace::Workspace;
@@ -49,87 +48,10 @@ pub fn run(ws: &Workspace, args: ModelArgs) -> Outcome {
     if args.json {
         super::print_out(&(serde_json::to_string_pretty(&view)? + "\n"));
     } else {
-        super::print_out(&human(&view, charter.controls.roi_hurdle));
+        super::print_out(&crate::present::model::text(
+            &view,
+            charter.controls.roi_hurdle,
+        ));
     }
     Ok(())
-}
-
-fn human(view: &ModelOverview, hurdle: f64) -> String {
-    let mut out = format!(
-        "Response model {} — {} weeks, {} to {}\nfit: R² {:.2}, MAPE {} in sample\n",
-        view.version,
-        view.weeks,
-        view.fit_start,
-        view.fit_end,
-        view.r_squared,
-        view.mape.map_or("no data".into(), percent)
-    );
-    match &view.validation {
-        Some(v) => {
-            match &v.holdout {
-                Some(h) => out.push_str(&format!(
-                    "holdout (last {} weeks from {}): MAPE {}, NRMSE {}\n",
-                    h.weeks,
-                    h.from,
-                    h.mape.map_or("no data".into(), percent),
-                    h.nrmse.map_or("no data".into(), percent)
-                )),
-                None => out.push_str(&format!(
-                    "holdout: {}\n",
-                    v.note.as_deref().unwrap_or("no data")
-                )),
-            }
-            if let (Some(m), Some(r)) = (v.rolling_mape, v.rolling_nrmse) {
-                out.push_str(&format!(
-                    "rolling origin ({} origins, 13 weeks ahead each): MAPE {}, NRMSE {}\n",
-                    v.rolling.len(),
-                    percent(m),
-                    percent(r)
-                ));
-            }
-        }
-        None => out.push_str("validation: not computed\n"),
-    }
-    out.push_str(&format!(
-        "\nPer channel (money per week; ROI = pipeline per $; modelled ROI with its 90% bootstrap interval, beside what last-touch attribution says; saturation = the spend where the next $ returns less than {hurdle:.1}):\n"
-    ));
-    let rows: Vec<Vec<String>> = view
-        .channels
-        .iter()
-        .map(|c| {
-            vec![
-                c.channel.clone(),
-                format!("{:.1}", c.decay),
-                money(c.half_saturation),
-                format!("{:.2}", c.shape),
-                match (c.roi_low, c.roi_high) {
-                    (Some(lo), Some(hi)) => format!("{:.1} [{lo:.1}–{hi:.1}]", c.roi),
-                    _ => format!("{:.1}", c.roi),
-                },
-                format!("{:.1}", c.attributed_roas),
-                money(c.current_weekly_spend),
-                format!("{:.1}", c.marginal_roi),
-                money(c.saturation_spend),
-            ]
-        })
-        .collect();
-    out.push_str(&super::table::render(
-        &[
-            "channel",
-            "decay",
-            "half-sat.",
-            "shape",
-            "ROI [90%]",
-            "attributed ROAS",
-            "spend now",
-            "marginal ROI",
-            "saturation",
-        ],
-        &rows,
-        &[false, true, true, true, true, true, true, true, true],
-    ));
-    for e in &view.excluded {
-        out.push_str(&format!("not modelled: {} — {}\n", e.channel, e.reason));
-    }
-    out
 }

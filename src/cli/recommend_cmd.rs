@@ -6,8 +6,7 @@ use clap::Args;
 
 use super::dates::{now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::format::money;
-use crate::model::{self, RecommendOptions, Recommendation};
+use crate::model::{self, RecommendOptions};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -82,7 +81,7 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
             eprintln!("saved as recommendation {id} (model {})", rec.model_version);
         }
     } else {
-        let mut out = human(&rec);
+        let mut out = crate::present::recommendation::text(&rec);
         if let Some(id) = saved {
             out.push_str(&format!(
                 "\nSaved as recommendation {id} (model {}); `rhythm backtest` judges it once its {} weeks have data.\n",
@@ -92,66 +91,4 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
         super::print_out(&out);
     }
     Ok(())
-}
-
-/// The three lines, then a table per channel.
-pub fn human(rec: &Recommendation) -> String {
-    let mut out = String::new();
-    for line in crate::present::recommendation::summary(rec) {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "\nNext {} weeks after {} (spends and pipeline are totals over the horizon; ROI = pipeline per $):\n",
-        rec.horizon_weeks, rec.as_of
-    ));
-    let rows: Vec<Vec<String>> = rec
-        .channels
-        .iter()
-        .map(|c| {
-            vec![
-                c.channel.clone(),
-                money(c.current_spend),
-                money(c.recommended_spend),
-                crate::format::signed_money(c.spend_change()),
-                format!("{}–{}", money(c.min_spend), money(c.max_spend)),
-                format!("{:.1}", c.roi),
-                format!("{:.1} → {:.1}", c.marginal_roi, c.marginal_roi_recommended),
-                money(c.saturation_spend),
-                format!(
-                    "{} → {}",
-                    money(c.expected_pipeline_current),
-                    money(c.expected_pipeline_recommended)
-                ),
-            ]
-        })
-        .collect();
-    out.push_str(&super::table::render(
-        &[
-            "channel",
-            "current",
-            "recommended",
-            "change",
-            "bounds",
-            "ROI",
-            "marginal ROI",
-            "saturation",
-            "pipeline",
-        ],
-        &rows,
-        &[false, true, true, true, true, true, true, true, true],
-    ));
-    out.push_str(&format!(
-        "baseline (unpaid demand, trend, season): {} of the expected pipeline\n",
-        money(rec.expected_pipeline_baseline)
-    ));
-    out.push_str("bounds: ");
-    let reasons: Vec<String> = rec
-        .channels
-        .iter()
-        .map(|c| format!("{} {}", c.channel, c.bounds))
-        .collect();
-    out.push_str(&reasons.join(" | "));
-    out.push('\n');
-    out
 }

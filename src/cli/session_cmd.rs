@@ -163,7 +163,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
                         ]
                     })
                     .collect();
-                print_out(&super::table::render(
+                print_out(&crate::present::table::render(
                     &["id", "action", "owner", "due", "state"],
                     &rows,
                     &[true, false, false, false, false],
@@ -308,7 +308,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                         ]
                     })
                     .collect();
-                print_out(&super::table::render(
+                print_out(&crate::present::table::render(
                     &["id", "metric", "figures", "age", "owner / ruling"],
                     &rows,
                     &[true, false, false, true, false],

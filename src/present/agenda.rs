@@ -39,11 +39,11 @@ pub fn evidence(item: &AgendaItem) -> Vec<String> {
                 }),
         ],
         Subject::Alert(a) => vec![format!(
-            "{}: {:.2} vs baseline {:.2} ({:+.0}%)",
+            "{}: {:.2} vs baseline {:.2} ({})",
             a.metric,
             a.value,
             a.baseline,
-            a.change * 100.0
+            crate::format::signed_change(Some(a.change))
         )],
         Subject::Flash(f) => vec![flash(f)],
         Subject::ActionPastDue { days_late, .. } => vec![format!("{days_late} days late")],

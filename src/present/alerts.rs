@@ -34,8 +34,8 @@ pub fn sentence(a: &Alert) -> String {
     let name = &a.channel_name;
     match a.kind {
         AlertKind::CreativeFatigue => format!(
-            "{name} leads per session down {:.0}% over two weeks ({} vs {}) — refresh the creatives (fatigue)",
-            -a.change * 100.0,
+            "{name} leads per session down {} over two weeks ({} vs {}) — refresh the creatives (fatigue)",
+            crate::format::whole_percent(-a.change),
             percent(a.value),
             percent(a.baseline)
         ),

@@ -6,7 +6,11 @@ use std::fmt;
 
 use crate::format::{money, percent};
 use crate::present::sla::state_text;
-use crate::rhythm::controls::{BacktestCheck, Detail, Horizon, NoData};
+use chrono::NaiveDate;
+
+use crate::format::value_or_no_data;
+use crate::rhythm::Status;
+use crate::rhythm::controls::{BacktestCheck, Check, Detail, Horizon, NoData};
 
 /// A horizon in words.
 struct HorizonText<'a>(&'a Horizon);
@@ -231,4 +235,47 @@ impl fmt::Display for DetailText<'_> {
 /// The sentence of a check's detail: what was measured and, when it failed, by how much.
 pub fn detail(d: &Detail) -> String {
     DetailText(d).to_string()
+}
+
+/// `rhythm check` for people: a count line, then one line per failure and warning with
+/// its figure.
+pub fn text(checks: &[Check], at: NaiveDate) -> String {
+    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    let mut out = format!(
+        "rhythm check {at}: {} failed, {} warning, {} passed, {} no data\n",
+        count(Status::Fail),
+        count(Status::Warn),
+        count(Status::Pass),
+        count(Status::NoData)
+    );
+    for c in checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+    {
+        let unit = c.unit();
+        out.push_str(&format!(
+            "{:<4} {}: {}{} — {}\n",
+            if c.status == Status::Fail {
+                "FAIL"
+            } else {
+                "WARN"
+            },
+            c.name,
+            value_or_no_data(c.value, unit),
+            c.target.map_or(String::new(), |t| format!(
+                " (target {})",
+                crate::format::in_unit(t, unit)
+            )),
+            detail(&c.detail)
+        ));
+    }
+    let missing: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.status == Status::NoData)
+        .map(|c| c.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        out.push_str(&format!("no data: {}\n", missing.join(", ")));
+    }
+    out
 }

@@ -179,7 +179,7 @@ pub fn weekly(
                 format::money(m.pipeline),
                 money_or_no_data(m.cpl),
                 money_or_no_data(m.cost_per_mql),
-                m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
+                m.roas.map_or("—".into(), crate::format::ratio),
                 signed_change(s.vs_baseline(Measure::Pipeline)),
             ]
         })
@@ -224,31 +224,26 @@ pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
 /// those whose CAC spiked. One week does not move budget by itself; the model weighs it.
 pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
-    use crate::rhythm::alerts::AlertKind;
-    let paid = |id: &str| charter.channel(id).is_some_and(|c| c.paid);
+    let signals = r.signals(charter)?;
     let name = |id: &str| {
         charter
             .channel(id)
             .map_or(id.to_string(), |c| c.name.clone())
     };
-    let mut up: Vec<String> = r
-        .alerts
-        .iter()
-        .filter(|a| {
-            a.severity == Severity::Opportunity
-                && a.kind == AlertKind::PipelineMove
-                && paid(&a.channel)
-        })
-        .map(|a| format!("{} ({:+.0}%)", name(&a.channel), a.change * 100.0))
-        .collect();
-    let mut costly: Vec<String> = r
-        .alerts
-        .iter()
-        .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
-        .map(|a| format!("{} ({:+.0}%)", name(&a.channel), a.change * 100.0))
-        .collect();
-    up.dedup();
-    costly.dedup();
+    let named = |alerts: &[&crate::rhythm::alerts::Alert]| -> Vec<String> {
+        alerts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} ({})",
+                    name(&a.channel),
+                    format::signed_change(Some(a.change))
+                )
+            })
+            .collect()
+    };
+    let up = named(&signals.pipeline_up);
+    let costly = named(&signals.cac_up);
     let mut parts = Vec::new();
     if !up.is_empty() {
         parts.push(format!("pipeline up in {}", up.join(", ")));
@@ -327,11 +322,10 @@ pub fn monthly(
         .iter()
         .map(|m| {
             format!(
-                "{} {:.0}% (plan {}){}",
+                "{} {} (plan {}){}",
                 m.channel,
-                m.actual_share * 100.0,
-                m.plan_share
-                    .map_or("—".into(), |p| format!("{:.0}%", p * 100.0)),
+                format::whole_percent(m.actual_share),
+                m.plan_share.map_or("—".into(), format::whole_percent),
                 if m.off_plan { " off plan" } else { "" }
             )
         })
@@ -645,11 +639,11 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
             "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model (`rhythm recommend`). Budget model: {} — {}.",
             best.channel,
             best.attributed_roas
-                .map_or("—".into(), |x| format!("{x:.1}x")),
+                .map_or("—".into(), crate::format::ratio),
             worst.channel,
             worst
                 .attributed_roas
-                .map_or("—".into(), |x| format!("{x:.1}x")),
+                .map_or("—".into(), crate::format::ratio),
             super::scorecard::model_note(&r.model_note),
             r.model_status
         );
@@ -674,13 +668,12 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
                 ch.channel.clone(),
                 format::money(ch.spend),
                 format::money(ch.pipeline),
-                ch.attributed_roas
-                    .map_or("—".into(), |x| format!("{x:.1}x")),
+                ch.attributed_roas.map_or("—".into(), crate::format::ratio),
                 ch.attributed_roas_last_year
-                    .map_or("—".into(), |x| format!("{x:.1}x")),
+                    .map_or("—".into(), crate::format::ratio),
                 // A channel without spend has no ROI to model: "—", like its ROAS.
-                model_cell(ch.spend, ch.modelled_roi, |x| format!("{x:.1}x")),
-                model_cell(ch.spend, ch.marginal_roi, |x| format!("{x:.1}x")),
+                model_cell(ch.spend, ch.modelled_roi, crate::format::ratio),
+                model_cell(ch.spend, ch.marginal_roi, crate::format::ratio),
                 model_cell(ch.spend, ch.saturation_weekly_spend, |x| {
                     if x > 0.0 {
                         format!("{}/wk", format::money(x))

@@ -104,6 +104,68 @@ pub fn summary(rec: &Recommendation) -> Vec<String> {
     lines
 }
 
+/// `rhythm recommend` for people: The three lines, then a table per channel.
+pub fn text(rec: &Recommendation) -> String {
+    let mut out = String::new();
+    for line in summary(rec) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nNext {} weeks after {} (spends and pipeline are totals over the horizon; ROI = pipeline per $):\n",
+        rec.horizon_weeks, rec.as_of
+    ));
+    let rows: Vec<Vec<String>> = rec
+        .channels
+        .iter()
+        .map(|c| {
+            vec![
+                c.channel.clone(),
+                money(c.current_spend),
+                money(c.recommended_spend),
+                crate::format::signed_money(c.spend_change()),
+                format!("{}–{}", money(c.min_spend), money(c.max_spend)),
+                format!("{:.1}", c.roi),
+                format!("{:.1} → {:.1}", c.marginal_roi, c.marginal_roi_recommended),
+                money(c.saturation_spend),
+                format!(
+                    "{} → {}",
+                    money(c.expected_pipeline_current),
+                    money(c.expected_pipeline_recommended)
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&super::table::render(
+        &[
+            "channel",
+            "current",
+            "recommended",
+            "change",
+            "bounds",
+            "ROI",
+            "marginal ROI",
+            "saturation",
+            "pipeline",
+        ],
+        &rows,
+        &[false, true, true, true, true, true, true, true, true],
+    ));
+    out.push_str(&format!(
+        "baseline (unpaid demand, trend, season): {} of the expected pipeline\n",
+        money(rec.expected_pipeline_baseline)
+    ));
+    out.push_str("bounds: ");
+    let reasons: Vec<String> = rec
+        .channels
+        .iter()
+        .map(|c| format!("{} {}", c.channel, c.bounds))
+        .collect();
+    out.push_str(&reasons.join(" | "));
+    out.push('\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

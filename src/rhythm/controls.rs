@@ -25,6 +25,21 @@ pub struct Check {
     pub kpi: Option<String>,
 }
 
+impl Check {
+    /// The unit its value and target are in (a charter KPI unit).
+    pub fn unit(&self) -> &'static str {
+        if self.id.starts_with("freshness-") {
+            "days"
+        } else if self.id == "analytics-nps" {
+            "score"
+        } else if self.id == "cac-ltv-ceiling" || self.id == "budget-backtest" {
+            "usd"
+        } else {
+            "fraction"
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     pub at: NaiveDate,

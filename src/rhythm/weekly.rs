@@ -111,6 +111,42 @@ impl Measures {
     }
 }
 
+/// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
+/// channels whose CAC spiked (one alert per channel each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signals<'a> {
+    pub pipeline_up: Vec<&'a Alert>,
+    pub cac_up: Vec<&'a Alert>,
+}
+
+impl WeeklyReview {
+    /// The alerts the budget model's advice should be read beside; None without any.
+    pub fn signals(&self, charter: &Charter) -> Option<Signals<'_>> {
+        use super::alerts::{AlertKind, Severity};
+        let paid = |id: &str| charter.channel(id).is_some_and(|c| c.paid);
+        let mut pipeline_up: Vec<&Alert> = self
+            .alerts
+            .iter()
+            .filter(|a| {
+                a.severity == Severity::Opportunity
+                    && a.kind == AlertKind::PipelineMove
+                    && paid(&a.channel)
+            })
+            .collect();
+        let mut cac_up: Vec<&Alert> = self
+            .alerts
+            .iter()
+            .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
+            .collect();
+        pipeline_up.dedup_by(|a, b| a.channel == b.channel);
+        cac_up.dedup_by(|a, b| a.channel == b.channel);
+        (!pipeline_up.is_empty() || !cac_up.is_empty()).then_some(Signals {
+            pipeline_up,
+            cac_up,
+        })
+    }
+}
+
 /// Month-to-date pipeline against the month's goal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineFlash {

@@ -61,17 +61,15 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     let mut lines: Vec<Line> = a
         .spending_channels()
         .map(|c| {
-            let modelled = c
-                .modelled_roi
-                .map_or("—".into(), |roi| format!("{roi:.1}x"));
+            let modelled = c.modelled_roi.map_or("—".into(), crate::format::ratio);
             Line::raw(format!(
                 "{:<12} {:>7} → {:>7} ROAS {:>5} ({:>5}) ROI {modelled:>5}",
                 c.channel.chars().take(12).collect::<String>(),
                 format::money(c.spend),
                 format::money(c.pipeline),
-                c.attributed_roas.map_or("—".into(), |x| format!("{x:.1}x")),
+                c.attributed_roas.map_or("—".into(), crate::format::ratio),
                 c.attributed_roas_last_year
-                    .map_or("—".into(), |x| format!("{x:.1}x")),
+                    .map_or("—".into(), crate::format::ratio),
             ))
         })
         .collect();

@@ -28,8 +28,8 @@ pub fn model_line(app: &App) -> Option<String> {
     match app.model.as_ref() {
         None => Some("Budget model: waiting for the reviews".into()),
         Some(ModelState::Fitting { progress, .. }) => Some(format!(
-            "Budget model: fitting the response model… {:.0}%",
-            progress * 100.0
+            "Budget model: fitting the response model… {}",
+            crate::format::whole_percent(*progress)
         )),
         Some(ModelState::Failed { reason, .. }) => Some(format!("Budget model: {reason}")),
         Some(ModelState::Ready(_)) => None,
@@ -292,8 +292,8 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
             .map(|c| {
                 vec![
                     c.channel.clone(),
-                    format!("{:.1}x", c.attributed_roas),
-                    format!("{:.1}x", c.roi),
+                    crate::format::ratio(c.attributed_roas),
+                    crate::format::ratio(c.roi),
                     format!("{:.1}", c.marginal_roi),
                     money(c.current_weekly_spend),
                     saturation(c.saturation_spend),
@@ -469,8 +469,8 @@ fn render_waiting(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             .gauge_style(theme.accent())
             .ratio(progress.clamp(0.0, 1.0))
             .label(format!(
-                "fitting the response model… {:.0}%",
-                progress * 100.0
+                "fitting the response model… {}",
+                crate::format::whole_percent(*progress)
             ))
             .render(middle, buf),
         _ => Paragraph::new(model_line(app).unwrap_or_default())

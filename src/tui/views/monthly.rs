@@ -279,17 +279,18 @@ fn render_mix(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
             let off = m.off_plan;
             Line::from(vec![
                 Span::raw(format!(
-                    "{:<12} {:>3.0}% ",
+                    "{:<12} {:>4} ",
                     short_name(s, &m.channel),
-                    m.actual_share * 100.0
+                    format::whole_percent(m.actual_share)
                 )),
                 Span::styled(
                     format!("{:<room$}", bar(m.actual_share / top, room)),
                     if off { theme.warn() } else { theme.accent() },
                 ),
                 Span::styled(
-                    m.plan_share
-                        .map_or(" plan —".into(), |p| format!(" plan {:.0}%", p * 100.0)),
+                    m.plan_share.map_or(" plan —".into(), |p| {
+                        format!(" plan {}", format::whole_percent(p))
+                    }),
                     theme.dim(),
                 ),
             ])
@@ -322,8 +323,9 @@ fn render_budget(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
                 )),
                 Span::styled(format!("{:<room$}", bar(used / 1.25, room)), style),
                 Span::styled(
-                    b.utilisation
-                        .map_or(" no plan".into(), |u| format!(" {:>5.0}%", u * 100.0)),
+                    b.utilisation.map_or(" no plan".into(), |u| {
+                        format!(" {:>6}", format::whole_percent(u))
+                    }),
                     style,
                 ),
             ])

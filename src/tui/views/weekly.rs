@@ -28,7 +28,7 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
                 format::money(m.pipeline),
                 crate::format::signed_change(c.vs_baseline(Measure::Pipeline)),
                 m.cpl.map_or("—".into(), format::money),
-                m.roas.map_or("—".into(), |x| format!("{x:.1}x")),
+                m.roas.map_or("—".into(), crate::format::ratio),
             ]
         })
         .collect();

@@ -1,0 +1,85 @@
+//! The fitted response model in words and tables, as `rhythm model` prints it.
+
+use crate::format::{money, percent};
+use crate::model::overview::ModelOverview;
+
+/// `rhythm model` for people: the fit, its validation, each channel's curve.
+pub fn text(view: &ModelOverview, hurdle: f64) -> String {
+    let mut out = format!(
+        "Response model {} — {} weeks, {} to {}\nfit: R² {:.2}, MAPE {} in sample\n",
+        view.version,
+        view.weeks,
+        view.fit_start,
+        view.fit_end,
+        view.r_squared,
+        view.mape.map_or("no data".into(), percent)
+    );
+    match &view.validation {
+        Some(v) => {
+            match &v.holdout {
+                Some(h) => out.push_str(&format!(
+                    "holdout (last {} weeks from {}): MAPE {}, NRMSE {}\n",
+                    h.weeks,
+                    h.from,
+                    h.mape.map_or("no data".into(), percent),
+                    h.nrmse.map_or("no data".into(), percent)
+                )),
+                None => out.push_str(&format!(
+                    "holdout: {}\n",
+                    v.note.as_deref().unwrap_or("no data")
+                )),
+            }
+            if let (Some(m), Some(r)) = (v.rolling_mape, v.rolling_nrmse) {
+                out.push_str(&format!(
+                    "rolling origin ({} origins, 13 weeks ahead each): MAPE {}, NRMSE {}\n",
+                    v.rolling.len(),
+                    percent(m),
+                    percent(r)
+                ));
+            }
+        }
+        None => out.push_str("validation: not computed\n"),
+    }
+    out.push_str(&format!(
+        "\nPer channel (money per week; ROI = pipeline per $; modelled ROI with its 90% bootstrap interval, beside what last-touch attribution says; saturation = the spend where the next $ returns less than {hurdle:.1}):\n"
+    ));
+    let rows: Vec<Vec<String>> = view
+        .channels
+        .iter()
+        .map(|c| {
+            vec![
+                c.channel.clone(),
+                format!("{:.1}", c.decay),
+                money(c.half_saturation),
+                format!("{:.2}", c.shape),
+                match (c.roi_low, c.roi_high) {
+                    (Some(lo), Some(hi)) => format!("{:.1} [{lo:.1}–{hi:.1}]", c.roi),
+                    _ => format!("{:.1}", c.roi),
+                },
+                format!("{:.1}", c.attributed_roas),
+                money(c.current_weekly_spend),
+                format!("{:.1}", c.marginal_roi),
+                money(c.saturation_spend),
+            ]
+        })
+        .collect();
+    out.push_str(&super::table::render(
+        &[
+            "channel",
+            "decay",
+            "half-sat.",
+            "shape",
+            "ROI [90%]",
+            "attributed ROAS",
+            "spend now",
+            "marginal ROI",
+            "saturation",
+        ],
+        &rows,
+        &[false, true, true, true, true, true, true, true, true],
+    ));
+    for e in &view.excluded {
+        out.push_str(&format!("not modelled: {} — {}\n", e.channel, e.reason));
+    }
+    out
+}
