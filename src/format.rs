@@ -43,6 +43,15 @@ pub fn whole_percent(fraction: f64) -> String {
     format!("{:.0}%", fraction * 100.0)
 }
 
+/// A span of hours, in days from two days on: "5 h", "3.2 days".
+pub fn hours(h: f64) -> String {
+    if h >= 48.0 {
+        format!("{:.1} days", h / 24.0)
+    } else {
+        format!("{h:.0} h")
+    }
+}
+
 /// A value in a charter KPI unit.
 pub fn in_unit(x: f64, unit: &str) -> String {
     match unit {

@@ -30,6 +30,14 @@ pub struct ModelOverview {
     pub excluded: Vec<Excluded>,
 }
 
+impl ChannelOverview {
+    /// The current run-rate is past the point where the next dollar returns less than the
+    /// charter's hurdle.
+    pub fn past_saturation(&self) -> bool {
+        self.current_weekly_spend > self.saturation_spend
+    }
+}
+
 /// Money per week unless said otherwise; ROIs are pipeline per unit of spend.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelOverview {

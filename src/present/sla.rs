@@ -5,13 +5,7 @@ use crate::rhythm::sla::{DeliveryState, Outcome};
 
 /// An expected delivery's state in words: "on time", "late by 3.2 days (L2 priya)" …
 pub fn state_text(o: &Outcome) -> String {
-    let hours = |h: f64| {
-        if h >= 48.0 {
-            format!("{:.1} days", h / 24.0)
-        } else {
-            format!("{h:.0} h")
-        }
-    };
+    let hours = crate::format::hours;
     let escalation = o.escalation.as_ref().map_or(String::new(), |e| {
         format!(" — escalation L{} ({})", e.level, e.owner)
     });

@@ -150,7 +150,7 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
             Span::raw(format!(
                 "{}{} → {} pipeline, {} vs the recommendation",
                 money(sc.total_spend),
-                if reading.extra_spend.abs() >= 1.0 {
+                if reading.spend_moved {
                     format!(" ({})", signed_money(reading.extra_spend))
                 } else {
                     String::new()
@@ -279,7 +279,7 @@ pub fn model_table(app: &App, theme: Theme) -> TableData {
             .channels
             .iter()
             .map(|c| {
-                if c.current_weekly_spend > c.saturation_spend {
+                if c.past_saturation() {
                     theme.warn()
                 } else {
                     Style::new()
