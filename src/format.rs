@@ -52,6 +52,11 @@ pub fn hours(h: f64) -> String {
     }
 }
 
+/// Whole days, short, for a header: "12d".
+pub fn days_short(days: f64) -> String {
+    format!("{days:.0}d")
+}
+
 /// A value in a charter KPI unit.
 pub fn in_unit(x: f64, unit: &str) -> String {
     match unit {

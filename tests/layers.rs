@@ -1,4 +1,4 @@
-//! The floors of `src/` only look down (ARCHITECTURE.md, "Layers"). This test reads every
+//! The floors of `src/` only look down (ARCHITECTURE.md, "Floors"). This test reads every
 //! `crate::` path in the source — `use` lines, `use crate::{a, b::c}` groups and paths in
 //! expressions — and fails on a reference to a floor that is not below the file's own,
 //! then on any circle in the graph that remains.
@@ -230,14 +230,36 @@ fn impl_targets(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The structs and enums a text defines.
+fn defined_types(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l
+                .strip_prefix("pub(crate) ")
+                .or_else(|| l.strip_prefix("pub(super) "))
+                .unwrap_or(l);
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            l.strip_prefix("struct ")
+                .or_else(|| l.strip_prefix("enum "))
+        })
+        .map(|r| {
+            r.split(['<', ' ', '(', '{', ';'])
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
 #[test]
-fn present_adds_no_methods_or_traits_to_the_cores_types() {
-    // A `Display` or an inherent method that present/ wrote for a rhythm/ type could be
-    // called from rhythm/ without naming present/: an arrow up that no `use` shows. So
-    // present/ words the core's data through its own functions and its own types only.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/present");
+fn no_floor_adds_methods_or_traits_to_another_floors_types() {
+    // A `Display`, a `Serialize` or an inherent method written in one floor for a type of
+    // another can be called wherever the type is, without naming that floor: an arrow no
+    // `use` shows. So each floor implements only for its own types (and std's).
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&dir, &mut files);
+    rust_files(&src, &mut files);
     let texts: Vec<(std::path::PathBuf, String)> = files
         .into_iter()
         .map(|f| {
@@ -245,40 +267,32 @@ fn present_adds_no_methods_or_traits_to_the_cores_types() {
             (f, t)
         })
         .collect();
-    let own: BTreeSet<String> = texts
-        .iter()
-        .flat_map(|(_, t)| {
-            t.lines()
-                .filter_map(|l| {
-                    let l = l
-                        .trim_start()
-                        .trim_start_matches("pub ")
-                        .trim_start_matches("pub(crate) ");
-                    l.strip_prefix("struct ")
-                        .or_else(|| l.strip_prefix("enum "))
-                })
-                .map(|r| {
-                    r.split(['<', ' ', '(', '{', ';'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut foreign = Vec::new();
+    let mut owner: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (file, text) in &texts {
-        for target in impl_targets(text) {
-            if !own.contains(&target) {
-                foreign.push(format!("{}: impl for `{target}`", file.display()));
+        if let Some(floor) = floor_of(&src, file) {
+            for t in defined_types(text) {
+                owner.entry(t).or_default().insert(floor.clone());
             }
         }
     }
-    assert!(
-        foreign.is_empty(),
-        "present/ implements for types it does not own:\n{}",
-        foreign.join("\n")
-    );
+    let mut foreign = Vec::new();
+    for (file, text) in &texts {
+        let Some(floor) = floor_of(&src, file) else {
+            continue;
+        };
+        for target in impl_targets(text) {
+            // Types no floor defines (std's, other crates') are not ours to police.
+            if let Some(floors) = owner.get(&target)
+                && !floors.contains(&floor)
+            {
+                foreign.push(format!(
+                    "{}: `{floor}` implements for `{target}`, a type of {floors:?}",
+                    file.strip_prefix(&src).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(foreign.is_empty(), "{}", foreign.join("\n"));
 }
 
 #[test]

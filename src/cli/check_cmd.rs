@@ -28,7 +28,7 @@ pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
             &(serde_json::to_string_pretty(&crate::present::json::checks(&report))? + "\n"),
         );
     } else {
-        super::print_out(&crate::present::checks::text(&report.checks, report.at));
+        super::print_out(&crate::present::checks::text(&report));
     }
     if report.failed() {
         Err(Failure::Breach)

@@ -129,8 +129,7 @@ mod tests {
             let kind = Kind::parse(name.trim_end_matches(".csv")).unwrap();
             let table = Table::of(name);
             // Optional key columns the file leaves out (geo) do not count.
-            let key: Vec<usize> = kind
-                .key_names()
+            let key: Vec<usize> = crate::ingest::kinds::key_names(kind)
                 .iter()
                 .filter_map(|k| table.header.iter().position(|h| h == k))
                 .collect();

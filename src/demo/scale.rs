@@ -127,7 +127,7 @@ pub fn fill(
 /// order, the table and column names as ingest defines them: the caller binds one value
 /// per column, in that order.
 fn insert_sql(verb: &str, kind: Kind) -> String {
-    let def = kind.def();
+    let def = crate::ingest::kinds::def(kind);
     let names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     format!(

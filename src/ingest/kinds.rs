@@ -145,22 +145,21 @@ const RECONCILIATION: KindDef = KindDef {
     key_len: 2,
 };
 
-impl Kind {
-    pub fn def(self) -> &'static KindDef {
-        match self {
-            Kind::Channels => &CHANNELS,
-            Kind::Kpis => &KPIS,
-            Kind::Plan => &PLAN,
-            Kind::Deliveries => &DELIVERIES,
-            Kind::Usage => &USAGE,
-            Kind::Nps => &NPS,
-            Kind::Reconciliation => &RECONCILIATION,
-        }
+/// What `kind`'s file holds: its table, columns and natural key.
+pub fn def(kind: Kind) -> &'static KindDef {
+    match kind {
+        Kind::Channels => &CHANNELS,
+        Kind::Kpis => &KPIS,
+        Kind::Plan => &PLAN,
+        Kind::Deliveries => &DELIVERIES,
+        Kind::Usage => &USAGE,
+        Kind::Nps => &NPS,
+        Kind::Reconciliation => &RECONCILIATION,
     }
+}
 
-    /// The names of the natural key's columns.
-    pub fn key_names(self) -> Vec<&'static str> {
-        let def = self.def();
-        def.columns[..def.key_len].iter().map(|c| c.name).collect()
-    }
+/// The names of `kind`'s natural key's columns.
+pub fn key_names(kind: Kind) -> Vec<&'static str> {
+    let def = def(kind);
+    def.columns[..def.key_len].iter().map(|c| c.name).collect()
 }

@@ -59,7 +59,7 @@ pub(super) fn layout(
         written.push(text.to_string());
         names.push(name);
     }
-    let def = kind.def();
+    let def = super::kinds::def(kind);
     let index: Vec<Option<usize>> = def
         .columns
         .iter()

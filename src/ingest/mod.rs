@@ -7,7 +7,7 @@
 pub mod bi_exports;
 pub mod cells;
 mod error;
-mod kinds;
+pub mod kinds;
 mod layout;
 mod rows;
 mod source;
@@ -137,8 +137,7 @@ pub fn import_reader_with<R: Read>(
     };
     let mut header = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header).map_err(read_err)? {
-        let required: Vec<&str> = kind
-            .def()
+        let required: Vec<&str> = kinds::def(kind)
             .columns
             .iter()
             .filter(|c| c.required)
@@ -154,7 +153,7 @@ pub fn import_reader_with<R: Read>(
     }
     let header_line = lines.start(&header, csv.position());
     let layout = layout(kind, &header, header_line, file_name)?;
-    let def = kind.def();
+    let def = kinds::def(kind);
     let store_err = |source| ImportError::Store {
         file: file_name.to_string(),
         source,

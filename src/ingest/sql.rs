@@ -75,7 +75,7 @@ pub(super) fn duplicate_keys(kind: Kind, mut keys: Vec<(u128, u64)>) -> Vec<RowE
             value: String::new(),
             reason: format!(
                 "duplicate natural key ({}): line {} has the same key",
-                kind.key_names().join(", "),
+                super::kinds::key_names(kind).join(", "),
                 w[0].1
             ),
         })

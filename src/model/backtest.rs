@@ -57,6 +57,12 @@ pub struct Backtest {
     pub forecast_status_quo: f64,
     /// The recommended allocation (at its own total), forecast by the same model.
     pub forecast_recommended: f64,
+    /// What the spend that happened brought over the same spend in the old mix, by the
+    /// model: forecast_pipeline − forecast_status_quo. The verdict rests on it.
+    pub gain_over_status_quo: f64,
+    /// What following the recommendation would have brought over what happened, by the
+    /// model: forecast_recommended − forecast_pipeline.
+    pub gain_if_followed: f64,
     pub verdict: Verdict,
     pub channels: Vec<BacktestChannel>,
 }
@@ -221,6 +227,8 @@ pub fn judge(
         forecast_status_quo,
         forecast_recommended,
         verdict,
+        gain_over_status_quo: gain,
+        gain_if_followed: forecast_recommended - forecast_pipeline,
         channels,
     }))
 }

@@ -29,6 +29,14 @@ fn suggested_action(kind: AlertKind, channel: &str, bad: bool) -> &'static str {
     }
 }
 
+/// What the alerts pane and the report say of a week without alerts.
+pub fn none_line() -> String {
+    format!(
+        "No anomalies against the {}-week baselines.",
+        crate::rhythm::alerts::BASELINE_WEEKS
+    )
+}
+
 /// The alert's sentence.
 pub fn sentence(a: &Alert) -> String {
     let name = &a.channel_name;
@@ -69,8 +77,9 @@ pub fn sentence(a: &Alert) -> String {
             };
             if a.window_weeks == 1 {
                 format!(
-                    "{name} {} {direction} {pct}% vs its 8-week median{figure} — {action}",
-                    a.metric
+                    "{name} {} {direction} {pct}% vs its {}-week median{figure} — {action}",
+                    a.metric,
+                    crate::rhythm::alerts::BASELINE_WEEKS
                 )
             } else {
                 format!(

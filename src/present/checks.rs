@@ -6,11 +6,10 @@ use std::fmt;
 
 use crate::format::{money, percent};
 use crate::present::sla::state_text;
-use chrono::NaiveDate;
 
 use crate::format::value_or_no_data;
 use crate::rhythm::Status;
-use crate::rhythm::controls::{BacktestCheck, Check, Detail, Horizon, NoData};
+use crate::rhythm::controls::{BacktestCheck, CheckReport, Detail, Horizon, NoData};
 
 /// A horizon in words.
 struct HorizonText<'a>(&'a Horizon);
@@ -214,16 +213,17 @@ impl fmt::Display for DetailText<'_> {
                 age_days,
                 newest,
                 limit_days,
-            } if *age_days > f64::from(*limit_days) => write!(
+                over_limit_days: Some(over),
+            } => write!(
                 f,
-                "newest {kind} data is {age_days:.0} days old ({newest}), {:.0} days past the {limit_days}-day limit — import a fresh file",
-                age_days - f64::from(*limit_days)
+                "newest {kind} data is {age_days:.0} days old ({newest}), {over:.0} days past the {limit_days}-day limit — import a fresh file"
             ),
             Detail::Freshness {
                 kind,
                 age_days,
                 newest,
                 limit_days,
+                over_limit_days: None,
             } => write!(
                 f,
                 "newest {kind} data is {age_days:.0} days old ({newest}); limit {limit_days} days"
@@ -239,14 +239,14 @@ pub fn detail(d: &Detail) -> String {
 
 /// `rhythm check` for people: a count line, then one line per failure and warning with
 /// its figure.
-pub fn text(checks: &[Check], at: NaiveDate) -> String {
-    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+pub fn text(report: &CheckReport) -> String {
+    let (checks, at) = (&report.checks, report.at);
     let mut out = format!(
         "rhythm check {at}: {} failed, {} warning, {} passed, {} no data\n",
-        count(Status::Fail),
-        count(Status::Warn),
-        count(Status::Pass),
-        count(Status::NoData)
+        report.count(Status::Fail),
+        report.count(Status::Warn),
+        report.count(Status::Pass),
+        report.count(Status::NoData)
     );
     for c in checks
         .iter()

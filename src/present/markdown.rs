@@ -99,7 +99,7 @@ pub fn weekly(
 
     out.push_str("## Alerts\n\n");
     if r.alerts.is_empty() {
-        out.push_str("No anomalies against the 8-week baselines.\n");
+        out.push_str(&(super::alerts::none_line() + "\n"));
     }
     for a in r.alerts.iter().take(MAX_ALERTS) {
         let _ = writeln!(
@@ -526,9 +526,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     out.push_str("## SLA by deliverable\n\n");
     let rows: Vec<Vec<String>> = r
         .sla
-        .deliverables
-        .iter()
-        .filter(|d| d.tally.expected + d.tally.pending > 0)
+        .deliverables_due()
         .map(|d| {
             vec![
                 d.name.clone(),

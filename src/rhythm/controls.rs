@@ -17,12 +17,26 @@ pub struct Check {
     pub status: Status,
     pub value: Option<f64>,
     pub target: Option<f64>,
-    /// What was measured and, when it failed, by how much: `present::checks` words it
-    /// (its Display and its JSON form are that one sentence).
+    /// What was measured and, when it failed, by how much: `present::checks::detail`
+    /// words it, and `present::json` puts that sentence in the JSON.
     #[serde(skip)]
     pub detail: Detail,
     /// The charter KPI whose definition the value follows, when there is one.
     pub kpi: Option<String>,
+}
+
+impl CheckReport {
+    /// How many checks stand at `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.checks.iter().filter(|c| c.status == status).count()
+    }
+
+    /// The data-freshness checks, with the import kind each is about.
+    pub fn freshness(&self) -> impl Iterator<Item = (&str, &Check)> {
+        self.checks
+            .iter()
+            .filter_map(|c| Some((c.id.strip_prefix("freshness-")?, c)))
+    }
 }
 
 impl Check {
@@ -154,6 +168,8 @@ pub enum Detail {
         age_days: f64,
         newest: NaiveDate,
         limit_days: u32,
+        /// Days past the limit; None within it.
+        over_limit_days: Option<f64>,
     },
 }
 
@@ -580,6 +596,8 @@ fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Che
                         age_days,
                         newest,
                         limit_days: max,
+                        over_limit_days: (age_days > f64::from(max))
+                            .then(|| age_days - f64::from(max)),
                     },
                     _ => Detail::NoData(NoData::NeverImported { kind }),
                 },

@@ -111,8 +111,8 @@ pub struct BudgetLine {
     pub status: Status,
 }
 
-/// What the month's data suggests for one channel; `present::suggestions` words it (its
-/// Display, and its JSON: channel, kind, sentence).
+/// What the month's data suggests for one channel; `present::suggestions::sentence`
+/// words it, and `present::json` writes it as channel, kind, sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     pub channel: String,

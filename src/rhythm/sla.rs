@@ -152,6 +152,15 @@ pub struct SlaReport {
     pub breaches: Vec<Outcome>,
 }
 
+impl SlaReport {
+    /// The deliverables with a delivery that fell due or is pending in the window.
+    pub fn deliverables_due(&self) -> impl Iterator<Item = &DeliverableSla> {
+        self.deliverables
+            .iter()
+            .filter(|d| d.tally.expected + d.tally.pending > 0)
+    }
+}
+
 fn cadence_name<S: Serializer>(cadence: &Cadence, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(cadence.as_str())
 }

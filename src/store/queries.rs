@@ -226,6 +226,14 @@ impl Store {
         Ok(out)
     }
 
+    /// SQLite's `data_version`: it changes when another connection commits, so a
+    /// reader can tell its data is stale without reading it again.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     /// The first day of the newest week with channel data, or None before any import.
     pub fn last_channel_week(&self) -> Result<Option<NaiveDate>, StoreError> {
         let week: Option<String> =

@@ -58,10 +58,7 @@ pub fn spawn(
 }
 
 fn data_version(store: &Store) -> Option<i64> {
-    store
-        .conn
-        .pragma_query_value(None, "data_version", |r| r.get(0))
-        .ok()
+    store.data_version().ok()
 }
 
 fn load(store: &Store, charter: &Charter) -> Result<Dataset, String> {

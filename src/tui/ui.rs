@@ -119,19 +119,16 @@ fn render_header(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     match snap {
         None => fresh.push(Span::styled("…", theme.dim())),
         Some(s) => {
-            for c in s
-                .checks
-                .checks
-                .iter()
-                .filter(|c| c.id.starts_with("freshness-"))
-            {
-                let short = match c.id.trim_start_matches("freshness-") {
+            for (kind, c) in s.checks.freshness() {
+                let short = match kind {
                     "channels" => "channels",
                     "deliveries" => "deliv",
                     "reconciliation" => "recon",
                     other => other,
                 };
-                let age = c.value.map_or("never".to_string(), |d| format!("{d:.0}d"));
+                let age = c
+                    .value
+                    .map_or("never".to_string(), crate::format::days_short);
                 let style = match c.status {
                     Status::Fail => theme.bad(),
                     Status::NoData => theme.dim(),

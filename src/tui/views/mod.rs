@@ -200,7 +200,7 @@ pub fn sparkline(
 
 /// A figure in a table cell, or "no data".
 pub fn or_no_data(v: Option<f64>, unit: &str) -> String {
-    v.map_or_else(|| "no data".to_string(), |x| format::compact(x, unit))
+    format::compact_or_no_data(v, unit)
 }
 
 /// Tables show trend columns from this width on.

@@ -132,7 +132,7 @@ fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
 fn render_alerts(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     let lines: Vec<Line> = if s.weekly.alerts.is_empty() {
         vec![Line::styled(
-            "No anomalies against the 8-week baselines.",
+            crate::present::alerts::none_line(),
             theme.dim(),
         )]
     } else {
