@@ -105,7 +105,7 @@ fn check_on_the_demo_reports_real_breaches() {
         assert!(c.value.is_some() || c.status == Status::NoData, "{c:?}");
     }
     // The JSON `rhythm check --json` prints: the SPEC's keys, the detail as a sentence.
-    let json = rhythm::present::json::checks(&report);
+    let json = rhythm::present::json::checks(&report).unwrap();
     for key in ["id", "name", "status", "value", "target", "detail"] {
         assert!(json["checks"][0].get(key).is_some(), "{key}");
     }

@@ -25,7 +25,7 @@ pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
     let report = controls::run(&charter, &data, args.at.unwrap_or_else(today));
     if args.json {
         super::print_out(
-            &(serde_json::to_string_pretty(&crate::present::json::checks(&report))? + "\n"),
+            &(serde_json::to_string_pretty(&crate::present::json::checks(&report)?)? + "\n"),
         );
     } else {
         super::print_out(&crate::present::checks::text(&report));

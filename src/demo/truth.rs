@@ -31,6 +31,8 @@ pub(super) const DIRECT: usize = 9;
 pub(super) const PAID: usize = 7;
 
 /// How a channel's spend is scheduled week to week, as a multiple of its base spend.
+/// Not `model::simulate::Flighting`: the same four shapes, but the demo's event and
+/// webinar levels differ from the model's test worlds, and `data/sample/` is their output.
 pub(super) enum Flighting {
     /// Always on (search, ABM retainers).
     AlwaysOn,

@@ -57,14 +57,22 @@ pub struct Backtest {
     pub forecast_status_quo: f64,
     /// The recommended allocation (at its own total), forecast by the same model.
     pub forecast_recommended: f64,
-    /// What the spend that happened brought over the same spend in the old mix, by the
-    /// model: forecast_pipeline − forecast_status_quo. The verdict rests on it.
-    pub gain_over_status_quo: f64,
-    /// What following the recommendation would have brought over what happened, by the
-    /// model: forecast_recommended − forecast_pipeline.
-    pub gain_if_followed: f64,
     pub verdict: Verdict,
     pub channels: Vec<BacktestChannel>,
+}
+
+impl Backtest {
+    /// What the spend that happened brought over the same spend in the old mix, by the
+    /// model. The verdict rests on it.
+    pub fn gain_over_status_quo(&self) -> f64 {
+        self.forecast_pipeline - self.forecast_status_quo
+    }
+
+    /// What following the recommendation would have brought over what happened, by the
+    /// model.
+    pub fn gain_if_followed(&self) -> f64 {
+        self.forecast_recommended - self.forecast_pipeline
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,8 +235,6 @@ pub fn judge(
         forecast_status_quo,
         forecast_recommended,
         verdict,
-        gain_over_status_quo: gain,
-        gain_if_followed: forecast_recommended - forecast_pipeline,
         channels,
     }))
 }

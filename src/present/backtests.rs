@@ -15,7 +15,7 @@ pub fn detail(b: &Backtest) -> String {
             "not followed: the actual mix differed from the recommended by {} (limit {}); by the model, following it would have brought {} pipeline",
             percent(b.allocation_variance),
             percent(b.allocation_variance_max),
-            signed_money(b.gain_if_followed)
+            signed_money(b.gain_if_followed())
         ),
         Verdict::Inconclusive => format!(
             "followed (mix within {} of the plan), but the forecast missed actual pipeline by {} (tolerance {}): no verdict",
@@ -30,7 +30,7 @@ pub fn detail(b: &Backtest) -> String {
             money(b.forecast_pipeline),
             percent(b.forecast_error),
             money(b.forecast_status_quo),
-            signed_money(b.gain_over_status_quo)
+            signed_money(b.gain_over_status_quo())
         ),
     }
 }

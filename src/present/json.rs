@@ -3,13 +3,12 @@
 //! `"sentence"`, a check's and a scorecard line's `"detail"`, a suggestion's `"sentence"`,
 //! the annual `"model_note"`).
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::ModelError;
 use crate::rhythm::allocation::Allocation;
 use crate::rhythm::annual::AnnualReview;
-use crate::rhythm::controls::{Check, CheckReport};
+use crate::rhythm::controls::CheckReport;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::quarterly::QuarterlyReview;
 use crate::rhythm::weekly::WeeklyReview;
@@ -83,31 +82,18 @@ pub fn with_allocation(mut body: Value, allocation: &Result<Allocation, ModelErr
     body
 }
 
-/// One check as `rhythm check --json` writes it (SPEC: id, name, status, value, target,
-/// detail; and the KPI it follows).
-#[derive(Serialize)]
-struct CheckJson<'a> {
-    id: &'a str,
-    name: &'a str,
-    status: crate::rhythm::Status,
-    value: Option<f64>,
-    target: Option<f64>,
-    detail: String,
-    kpi: Option<&'a str>,
-}
-
-/// `{"at", "checks": [...]}`.
-pub fn checks(report: &CheckReport) -> Value {
-    fn one(c: &Check) -> CheckJson<'_> {
-        CheckJson {
-            id: &c.id,
-            name: &c.name,
-            status: c.status,
-            value: c.value,
-            target: c.target,
-            detail: super::checks::detail(&c.detail),
-            kpi: c.kpi.as_deref(),
-        }
+/// `{"at", "checks": [...]}` (SPEC: each check's id, name, status, value, target,
+/// detail; and the KPI it follows), the detail as its sentence.
+pub fn checks(report: &CheckReport) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(report)?;
+    for (check, out) in report.checks.iter().zip(
+        v["checks"]
+            .as_array_mut()
+            .map(|a| a.iter_mut())
+            .into_iter()
+            .flatten(),
+    ) {
+        out["detail"] = super::checks::detail(&check.detail).into();
     }
-    json!({ "at": report.at, "checks": report.checks.iter().map(one).collect::<Vec<_>>() })
+    Ok(v)
 }

@@ -289,14 +289,14 @@ pub fn monthly(
                 value_or_no_data(e.mqls.value, "count"),
                 value_or_no_data(e.mqls.target, "count"),
                 e.mqls.status.to_string(),
-                format!("pacing {}", signed_change(e.mql_pace_gap)),
+                format!("pacing {}", signed_change(e.mql_pace_gap())),
             ],
             vec![
                 "SQLs".into(),
                 value_or_no_data(e.sqls.value, "count"),
                 value_or_no_data(e.sqls.target, "count"),
                 e.sqls.status.to_string(),
-                format!("pacing {}", signed_change(e.sql_pace_gap)),
+                format!("pacing {}", signed_change(e.sql_pace_gap())),
             ],
             vec![
                 "Blended CAC".into(),

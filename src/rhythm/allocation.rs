@@ -91,8 +91,6 @@ pub fn pipeline_goal(charter: &Charter, weeks: u32) -> Option<f64> {
 pub struct ScenarioReading {
     /// The scenario's spend minus what the recommendation allocates.
     pub extra_spend: f64,
-    /// The scenario spends a different total than the recommendation (by a dollar or more).
-    pub spend_moved: bool,
     /// Expected pipeline against the recommendation's and the current mix's.
     pub vs_recommended: f64,
     pub vs_current: f64,
@@ -119,7 +117,6 @@ impl Allocation {
         let tol = 1e-6 * rec.total_budget.max(1.0);
         ScenarioReading {
             extra_spend: scenario.total_spend - rec.allocated(),
-            spend_moved: (scenario.total_spend - rec.allocated()).abs() >= 1.0,
             vs_recommended: scenario.expected_pipeline - rec.expected_pipeline_recommended,
             vs_current: scenario.expected_pipeline - rec.expected_pipeline_current,
             gap_to_goal: gap_to_goal(scenario.expected_pipeline, self.goal),
@@ -142,6 +139,13 @@ impl Allocation {
                 .map(|(c, s)| (s - c.recommended_spend).abs() > tol)
                 .collect(),
         }
+    }
+}
+
+impl ScenarioReading {
+    /// The scenario spends a different total than the recommendation (by a dollar or more).
+    pub fn spend_moved(&self) -> bool {
+        self.extra_spend.abs() >= 1.0
     }
 }
 

@@ -41,9 +41,6 @@ pub struct Executive {
     pub mql_pacing: Option<f64>,
     pub sqls: Figure,
     pub sql_pacing: Option<f64>,
-    /// Pacing as a relative difference from the goal (−0.1 = 10% behind): pacing − 1.
-    pub mql_pace_gap: Option<f64>,
-    pub sql_pace_gap: Option<f64>,
     /// Blended CAC vs the KPI's budget.
     pub blended_cac: Figure,
     pub spend: Figure,
@@ -51,6 +48,18 @@ pub struct Executive {
     pub utilisation: Option<f64>,
     /// Spend share per channel vs the plan's budget share.
     pub channel_mix: Vec<MixLine>,
+}
+
+impl Executive {
+    /// MQL pacing as a relative difference from the goal (−0.1 = 10% behind).
+    pub fn mql_pace_gap(&self) -> Option<f64> {
+        self.mql_pacing.map(|p| p - 1.0)
+    }
+
+    /// SQL pacing as a relative difference from the goal.
+    pub fn sql_pace_gap(&self) -> Option<f64> {
+        self.sql_pacing.map(|p| p - 1.0)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -289,8 +298,6 @@ fn executive(
         pipeline_gap: pipeline.target.zip(pipeline.value).map(|(g, v)| g - v),
         mql_pacing: pace(&mqls),
         sql_pacing: pace(&sqls),
-        mql_pace_gap: pace(&mqls).map(|p| p - 1.0),
-        sql_pace_gap: pace(&sqls).map(|p| p - 1.0),
         pipeline,
         mqls,
         sqls,

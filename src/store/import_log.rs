@@ -34,7 +34,7 @@ pub fn record(tx: &Transaction, record: &ImportRecord) -> rusqlite::Result<()> {
             record.updated_rows as i64,
             record.unchanged_rows as i64,
             record.content_hash,
-            record.loaded_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            record.loaded_at.format(super::TIME_FORMAT).to_string(),
         ],
     )?;
     Ok(())

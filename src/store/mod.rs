@@ -9,6 +9,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use rusqlite;
 
+/// How the store writes UTC timestamps as text.
+pub(crate) const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{}: cannot open the store: {source}", path.display())]

@@ -7,7 +7,7 @@ use rusqlite::params;
 use super::{Store, StoreError};
 use crate::facts::{NewRecommendation, SavedRecommendation};
 
-const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+use super::TIME_FORMAT;
 
 impl Store {
     /// Saves `recommendation` in one transaction; returns its id. `created_at` is UTC.

@@ -150,7 +150,7 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
             Span::raw(format!(
                 "{}{} → {} pipeline, {} vs the recommendation",
                 money(sc.total_spend),
-                if reading.spend_moved {
+                if reading.spend_moved() {
                     format!(" ({})", signed_money(reading.extra_spend))
                 } else {
                     String::new()

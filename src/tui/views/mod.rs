@@ -198,10 +198,7 @@ pub fn sparkline(
         .render(area, buf);
 }
 
-/// A figure in a table cell, or "no data".
-pub fn or_no_data(v: Option<f64>, unit: &str) -> String {
-    format::compact_or_no_data(v, unit)
-}
+pub use crate::format::compact_or_no_data as or_no_data;
 
 /// Tables show trend columns from this width on.
 pub const WIDE: u16 = 110;

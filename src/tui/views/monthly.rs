@@ -29,13 +29,13 @@ fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
             "MQLs",
             &e.mqls,
             "count",
-            format!("pacing {}", signed_change(e.mql_pace_gap)),
+            format!("pacing {}", signed_change(e.mql_pace_gap())),
         ),
         (
             "SQLs",
             &e.sqls,
             "count",
-            format!("pacing {}", signed_change(e.sql_pace_gap)),
+            format!("pacing {}", signed_change(e.sql_pace_gap())),
         ),
         ("Blended CAC", &e.blended_cac, "usd", String::new()),
         (
