@@ -20,6 +20,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::demo::scale::{Scale, fill};
 use rhythm::rhythm::allocation::for_week;
+use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Tab};
 use rhythm::tui::snapshot::compute;
@@ -73,7 +74,7 @@ fn bench(c: &mut Criterion) {
         let t_open = t.elapsed();
         let data = store.load_dataset(&charter).unwrap();
         let t_load = t.elapsed();
-        let snap = compute(&charter, &data, at());
+        let snap = compute(&charter, &data, &Clock::end_of(&charter, at()));
         let t_compute = t.elapsed();
         eprintln!(
             "phases: open {t_open:.1?}, load {:.1?}, compute {:.1?} ({} usage-week rows)",
@@ -87,13 +88,21 @@ fn bench(c: &mut Criterion) {
         let store = Store::open(&db).unwrap();
         let data = store.load_dataset(&charter).unwrap();
         let mut app = App::new("bench".into(), at());
-        app.loaded(Arc::new(compute(&charter, &data, at())));
+        app.loaded(Arc::new(compute(
+            &charter,
+            &data,
+            &Clock::end_of(&charter, at()),
+        )));
         draw(&app);
     };
     let store = Store::open(&db).unwrap();
     let data = store.load_dataset(&charter).unwrap();
     let mut app = App::new("bench".into(), at());
-    app.loaded(Arc::new(compute(&charter, &data, at())));
+    app.loaded(Arc::new(compute(
+        &charter,
+        &data,
+        &Clock::end_of(&charter, at()),
+    )));
 
     let mut group = c.benchmark_group("cockpit_5y_30ch");
     group
@@ -111,7 +120,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             week = (week + 1) % 52;
             let date = at() - chrono::Duration::days(7 * week);
-            app.loaded(Arc::new(compute(&charter, &data, date)));
+            app.loaded(Arc::new(compute(
+                &charter,
+                &data,
+                &Clock::end_of(&charter, date),
+            )));
             draw(&app);
         })
     });
@@ -136,10 +149,11 @@ fn bench(c: &mut Criterion) {
     });
     let period = median(&mut || {
         week = (week + 1) % 52;
+        let date = at() - chrono::Duration::days(7 * week);
         app.loaded(Arc::new(compute(
             &charter,
             &data,
-            at() - chrono::Duration::days(7 * week),
+            &Clock::end_of(&charter, date),
         )));
         draw(&app);
     });
@@ -151,7 +165,11 @@ fn bench(c: &mut Criterion) {
     );
 
     // The budget model for the reviewed week, then what-if presses in Monthly's plan.
-    app.loaded(Arc::new(compute(&charter, &data, at())));
+    app.loaded(Arc::new(compute(
+        &charter,
+        &data,
+        &Clock::end_of(&charter, at()),
+    )));
     let week = app.model_week().unwrap();
     let fit = || for_week(&charter, &data, week, &mut |_| true).unwrap();
     let t = Instant::now();

@@ -274,7 +274,7 @@ fn a_saved_recommendation_feeds_the_budget_checks_once_its_horizon_has_data() {
         "recommend",
         "--save",
         "--as-of",
-        "2026-08-16",
+        "2026-08-17",
     ]);
     assert!(
         out.status.success(),
@@ -307,6 +307,7 @@ fn a_saved_recommendation_feeds_the_budget_checks_once_its_horizon_has_data() {
             "quarterly",
             "--at",
             "2026-11-23",
+            "--to-date",
         ])
         .stdout,
     )

@@ -309,8 +309,11 @@ fn recommend_save_then_backtest_on_the_demo() {
     assert!(text.contains("No saved recommendation yet"), "{text}");
 
     // SPEC.md's JSON, every key.
-    let json: serde_json::Value =
-        serde_json::from_str(&success_stdout(&rhythm_in(dir_s, &["recommend", "--json"]))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&success_stdout(&rhythm_in(
+        dir_s,
+        &["recommend", "--json", "--as-of", "2026-11-23"],
+    )))
+    .unwrap();
     for key in [
         "as_of",
         "horizon_weeks",
@@ -321,7 +324,7 @@ fn recommend_save_then_backtest_on_the_demo() {
     ] {
         assert!(json.get(key).is_some(), "no {key} in {json}");
     }
-    assert_eq!(json["as_of"], "2026-11-16");
+    assert_eq!(json["as_of"], "2026-11-22");
     assert_eq!(json["horizon_weeks"], 13);
     let channels = json["channels"].as_array().unwrap();
     assert_eq!(channels.len(), 7, "the seven paid channels");
@@ -369,7 +372,7 @@ fn recommend_save_then_backtest_on_the_demo() {
     // A recommendation saved 14 weeks before the demo ends is judged by the back-test.
     let text = success_stdout(&rhythm_in(
         dir_s,
-        &["recommend", "--save", "--as-of", "2026-08-16"],
+        &["recommend", "--save", "--as-of", "2026-08-17"],
     ));
     assert!(text.contains("Saved as recommendation 1"), "{text}");
     let json: serde_json::Value =

@@ -7,13 +7,32 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use rhythm::charter::Charter;
-use rhythm::cli::report_cmd::{Format, Review, render};
+use rhythm::cli::report_cmd::{Format, render};
 use rhythm::rhythm::Status;
+use rhythm::rhythm::clock::{Clock, Review};
 use rhythm::rhythm::controls;
 
 /// The date the goldens are taken at: the Monday after the demo history ends.
 fn at() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// The report of `review` as of the end of `at`, its default period.
+fn report(
+    charter: &Charter,
+    data: &rhythm::facts::Dataset,
+    review: Review,
+    at: NaiveDate,
+    format: Format,
+) -> serde_json::Result<String> {
+    render(
+        charter,
+        data,
+        review,
+        &Clock::end_of(charter, at),
+        false,
+        format,
+    )
 }
 
 fn demo() -> (tempfile::TempDir, Charter, rhythm::facts::Dataset) {
@@ -60,10 +79,10 @@ fn the_four_reports_match_their_golden_files() {
         (Review::Quarterly, "quarterly"),
         (Review::Annual, "annual"),
     ] {
-        let md = render(&charter, &data, review, at(), Format::Md).unwrap();
+        let md = report(&charter, &data, review, at(), Format::Md).unwrap();
         golden(&format!("{name}.md"), &md);
         let json: serde_json::Value =
-            serde_json::from_str(&render(&charter, &data, review, at(), Format::Json).unwrap())
+            serde_json::from_str(&report(&charter, &data, review, at(), Format::Json).unwrap())
                 .unwrap();
         assert_eq!(json["report"], name);
         assert_eq!(json["at"], "2026-11-23");
@@ -73,10 +92,12 @@ fn the_four_reports_match_their_golden_files() {
 #[test]
 fn the_demo_tells_its_stories() {
     let (_dir, charter, data) = demo();
-    let md = render(&charter, &data, Review::Weekly, at(), Format::Md).unwrap();
+    let md = report(&charter, &data, Review::Weekly, at(), Format::Md).unwrap();
     assert!(md.contains("LinkedIn Ads CAC (cost per SQL) up"), "{md}");
     assert!(md.contains("Organic search traffic down"), "{md}");
-    let md = render(&charter, &data, Review::Quarterly, at(), Format::Md).unwrap();
+    // The quarter in progress: Q4 to date, where the drift happens.
+    let clock = Clock::end_of(&charter, at());
+    let md = render(&charter, &data, Review::Quarterly, &clock, true, Format::Md).unwrap();
     assert!(
         md.contains("Lee Brennan has stopped opening the dashboards"),
         "{md}"
@@ -87,7 +108,7 @@ fn the_demo_tells_its_stories() {
 #[test]
 fn check_on_the_demo_reports_real_breaches() {
     let (_dir, charter, data) = demo();
-    let report = controls::run(&charter, &data, at());
+    let report = controls::run(&charter, &data, &Clock::end_of(&charter, at()));
     let status = |id: &str| {
         report
             .checks
@@ -122,7 +143,7 @@ fn check_on_the_demo_reports_real_breaches() {
 fn the_annual_review_puts_modelled_roi_next_to_attributed_roas() {
     let (_dir, charter, data) = demo();
     let json: serde_json::Value =
-        serde_json::from_str(&render(&charter, &data, Review::Annual, at(), Format::Json).unwrap())
+        serde_json::from_str(&report(&charter, &data, Review::Annual, at(), Format::Json).unwrap())
             .unwrap();
     let review = &json["review"];
     assert_eq!(review["model_status"], "pass", "{review}");
@@ -140,18 +161,18 @@ fn the_weekly_and_monthly_reviews_carry_the_budget_plan() {
     let (_dir, charter, data) = demo();
     for review in [Review::Weekly, Review::Monthly] {
         let json: serde_json::Value =
-            serde_json::from_str(&render(&charter, &data, review, at(), Format::Json).unwrap())
+            serde_json::from_str(&report(&charter, &data, review, at(), Format::Json).unwrap())
                 .unwrap();
         let plan = &json["review"]["budget_plan"];
         assert_eq!(plan["horizon_weeks"], 13, "{plan}");
         assert!(plan["channels"].as_array().unwrap().len() >= 6);
         assert!(json["review"]["budget_plan_note"].is_null());
-        let md = render(&charter, &data, review, at(), Format::Md).unwrap();
+        let md = report(&charter, &data, review, at(), Format::Md).unwrap();
         assert!(md.contains("- Budget model, next 13 weeks: Invest"), "{md}");
     }
     // Without enough history there is no plan, and the report says why.
     let early = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
-    let md = render(&charter, &data, Review::Weekly, early, Format::Md).unwrap();
+    let md = report(&charter, &data, Review::Weekly, early, Format::Md).unwrap();
     assert!(
         md.contains("Budget model: no plan — too little data"),
         "{md}"

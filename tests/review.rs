@@ -14,6 +14,7 @@ use common::workspace::charter_workspace;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::present::minutes;
+use rhythm::rhythm::clock::Clock;
 use rhythm::rhythm::minutes::minutes as session_minutes;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
@@ -44,8 +45,11 @@ struct Session {
 impl Session {
     fn refresh(&mut self) {
         let data = self.store.load_dataset(&self.charter).unwrap();
-        self.app
-            .loaded(Arc::new(compute(&self.charter, &data, self.app.at)));
+        self.app.loaded(Arc::new(compute(
+            &self.charter,
+            &data,
+            &Clock::end_of(&self.charter, self.app.at),
+        )));
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -213,7 +217,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     let report = rhythm::rhythm::controls::run(
         &charter,
         &data,
-        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        &Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()),
     );
     let check = report
         .checks
@@ -232,7 +236,7 @@ fn text_fields_edit_like_text_fields() {
     app.loaded(Arc::new(compute(
         &charter,
         &store.load_dataset(&charter).unwrap(),
-        at(),
+        &Clock::end_of(&charter, at()),
     )));
     app.tab = Tab::Session;
     let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));

@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
 use rhythm::facts::Dataset;
 use rhythm::rhythm::allocation::{Allocation, for_week};
+use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
 use rhythm::tui::snapshot::{Snapshot, compute};
@@ -34,7 +35,8 @@ fn demo() -> &'static (tempfile::TempDir, Dataset) {
 }
 
 fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
-    Arc::new(compute(&charter(), &demo().1, date))
+    let charter = charter();
+    Arc::new(compute(&charter, &demo().1, &Clock::end_of(&charter, date)))
 }
 
 /// The budget model for the week of `at()`, fitted once.
@@ -220,7 +222,11 @@ fn q_esc_and_ctrl_c_quit() {
 fn an_empty_workspace_says_what_to_import() {
     let charter = charter();
     let mut app = App::new("ws".into(), at());
-    app.loaded(Arc::new(compute(&charter, &Default::default(), at())));
+    app.loaded(Arc::new(compute(
+        &charter,
+        &Default::default(),
+        &Clock::end_of(&charter, at()),
+    )));
     let text = screen(&app, 80, 24);
     assert!(text.contains("No data yet."), "{text}");
     assert!(

@@ -41,6 +41,9 @@ pub struct Partnership {
     pub review_cadence: Cadence,
     pub last_reviewed: Option<NaiveDate>,
     pub week_start: Weekday,
+    /// The zone the partnership's days are in (IANA name): `--at D` is the end of day D
+    /// here, due rules and stored times are read in it. UTC when the charter names none.
+    pub timezone: chrono_tz::Tz,
     /// 1–12.
     pub fiscal_year_start_month: u32,
     pub currency: String,

@@ -48,6 +48,8 @@ pub struct RawPartnership {
     #[serde(default)]
     pub week_start: Option<S<String>>,
     #[serde(default)]
+    pub timezone: Option<S<String>>,
+    #[serde(default)]
     pub fiscal_year_start_month: Option<S<i64>>,
     #[serde(default)]
     pub currency: Option<S<String>>,

@@ -424,6 +424,19 @@ fn convert_partnership(
             Weekday::Mon
         }),
     };
+    let timezone = match &p.timezone {
+        None => chrono_tz::UTC,
+        Some(z) => z.get_ref().parse::<chrono_tz::Tz>().unwrap_or_else(|_| {
+            ctx.at(
+                z.span(),
+                format!(
+                    "timezone '{}' is not an IANA time zone name (e.g. \"Europe/London\", \"America/New_York\", \"UTC\")",
+                    z.get_ref()
+                ),
+            );
+            chrono_tz::UTC
+        }),
+    };
     let fy = match &p.fiscal_year_start_month {
         None => 1,
         Some(m) => {
@@ -475,6 +488,7 @@ fn convert_partnership(
             .as_ref()
             .and_then(|d| to_date(d, ctx, "last_reviewed")),
         week_start,
+        timezone,
         fiscal_year_start_month: fy,
         currency: p
             .currency

@@ -4,13 +4,19 @@
 
 use clap::Args;
 
+use super::dates::{clock, parse_date};
 use super::{Outcome, load_charter, open_store};
 use crate::model::backtest::backtest;
 use crate::present::backtests::{self, Entry};
+use crate::rhythm::as_of::as_of;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
+    /// As of the end of this day (YYYY-MM-DD) in the charter's time zone [default: now]:
+    /// only recommendations saved by then, judged on the data that existed then
+    #[arg(long, value_parser = parse_date)]
+    pub at: Option<chrono::NaiveDate>,
     /// Print JSON: {"backtests": [{"status": "judged", "id", "as_of", "forecast_pipeline",
     /// "actual_pipeline", "forecast_error", "allocation_variance", "followed", "verdict",
     /// "detail", "channels", …} | {"status": "pending", "id", "as_of", "weeks_with_data", …}
@@ -22,9 +28,10 @@ pub struct BacktestArgs {
 pub fn run(ws: &Workspace, args: BacktestArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
-    let data = store.load_dataset(&charter)?;
-    let entries: Vec<Entry> = store
-        .recommendations()?
+    let clock = clock(&charter, args.at);
+    let data = as_of(&charter, &store.load_dataset(&charter)?, &clock);
+    let entries: Vec<Entry> = data
+        .recommendations
         .iter()
         .map(|saved| match backtest(saved, &data, &charter) {
             Ok(outcome) => Entry::Outcome(outcome),

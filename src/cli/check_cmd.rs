@@ -3,14 +3,15 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::dates::{parse_date, today};
+use super::dates::{clock, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
+use crate::rhythm::as_of::as_of;
 use crate::rhythm::controls;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Judge as of this date (YYYY-MM-DD) [default: today, UTC]
+    /// Judge as of the end of this day (YYYY-MM-DD) in the charter's time zone [default: now]
     #[arg(long, value_parser = parse_date)]
     pub at: Option<NaiveDate>,
     /// Print JSON: {"at", "checks": [{"id", "name", "status", "value", "target", "detail"}]}
@@ -22,7 +23,8 @@ pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
     let data = store.load_dataset(&charter)?;
-    let report = controls::run(&charter, &data, args.at.unwrap_or_else(today));
+    let clock = clock(&charter, args.at);
+    let report = controls::run(&charter, &as_of(&charter, &data, &clock), &clock);
     if args.json {
         super::print_out(
             &(serde_json::to_string_pretty(&crate::present::json::checks(&report)?)? + "\n"),

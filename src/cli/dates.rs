@@ -2,6 +2,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 
+use crate::charter::Charter;
+use crate::rhythm::clock::Clock;
+
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("'{text}' is not a date: write it as YYYY-MM-DD"))
@@ -11,11 +14,12 @@ pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
     crate::ingest::cells::timestamp(text).map_err(|e| format!("'{text}' is {e}"))
 }
 
-/// Today in UTC, the default of every `--at`.
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+/// The clock of every command: the end of `--at` day in the charter's zone, or now.
+pub fn clock(charter: &Charter, at: Option<NaiveDate>) -> Clock {
+    Clock::of(charter, at, Utc::now())
 }
 
+/// Now in UTC: the time stored with what a command records.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }

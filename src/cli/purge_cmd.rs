@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate};
 use clap::Args;
 
-use super::dates::{parse_date, today};
+use super::dates::{clock, parse_date};
 use super::{Failure, Outcome, load_charter, open_store, print_out};
 use crate::format::thousands;
 use crate::workspace::Workspace;
@@ -15,7 +15,7 @@ pub struct PurgeArgs {
     /// Only say what would be deleted; change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Count the retention back from this date (YYYY-MM-DD) [default: today, UTC]
+    /// Count the retention back from this date (YYYY-MM-DD) [default: today in the charter's time zone]
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub at: Option<NaiveDate>,
 }
@@ -28,7 +28,7 @@ pub fn run(ws: &Workspace, args: PurgeArgs) -> Outcome {
             ws.charter.display()
         )));
     };
-    let at = args.at.unwrap_or_else(today);
+    let at = clock(&charter, args.at).today;
     let cutoff = at
         .checked_sub_days(Days::new(u64::from(days)))
         .ok_or_else(|| anyhow::anyhow!("--at {at} is too early for a {days}-day retention"))?;

@@ -4,16 +4,18 @@
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::dates::{now, parse_date};
+use super::dates::{clock, now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store};
 use crate::model::{self, RecommendOptions};
+use crate::rhythm::as_of::as_of;
+use crate::rhythm::clock::Review;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
-    /// Recommend as of this date (YYYY-MM-DD): the model sees the data through the week
-    /// that holds it, and the horizon starts the week after [default: the last week with
-    /// channel data]
+    /// Recommend as of the end of this day (YYYY-MM-DD) in the charter's time zone
+    /// [default: now]: the model sees the data through the last complete week by then,
+    /// and the horizon starts the week after
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
     /// The horizon, in weeks (1-52)
@@ -55,14 +57,16 @@ fn positive(text: &str) -> Result<f64, String> {
 pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
-    let data = store.load_dataset(&charter)?;
-    let Some(as_of) = args.as_of.or_else(|| data.last_channel_week()) else {
+    let clock = clock(&charter, args.as_of);
+    let data = as_of(&charter, &store.load_dataset(&charter)?, &clock);
+    if data.channel_weeks.is_empty() {
         return Err(Failure::BadInput(anyhow::anyhow!(
-            "no channel data yet: import channels first (rhythm import channels FILE.csv)"
+            "no channel data for a complete week by {}: import channels first (rhythm import channels FILE.csv)",
+            clock.today
         )));
-    };
+    }
     let options = RecommendOptions {
-        as_of,
+        as_of: Review::Weekly.period(&charter, &clock).last_day(),
         horizon_weeks: args.weeks,
         budget: args.budget,
         target: args.target,

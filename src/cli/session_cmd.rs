@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::dates::{now, parse_date, today};
+use super::dates::{clock, now, parse_date};
 use super::{Failure, Outcome, load_charter, open_store, print_out};
 use crate::charter::Charter;
 use crate::present::minutes;
+use crate::rhythm::clock::Review;
 use crate::rhythm::entries;
 use crate::rhythm::minutes::minutes as session_minutes;
 use crate::rhythm::session::dispute_level;
-use crate::rhythm::weekly::last_complete_week;
 use crate::store::NewDispute;
 use crate::workspace::Workspace;
 
@@ -52,7 +52,11 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
     match args.action {
         None => {
             let week = args.week.map_or_else(
-                || last_complete_week(&charter, today()),
+                || {
+                    Review::Weekly
+                        .period(&charter, &clock(&charter, None))
+                        .start
+                },
                 |d| week_of(&charter, d),
             );
             crate::tui::run_session(ws, week).map_err(Failure::BadInput)
@@ -143,7 +147,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
             } else if actions.is_empty() {
                 println!("No {}action items.", if all { "" } else { "open " });
             } else {
-                let today = today();
+                let today = clock(&charter, None).today;
                 let rows: Vec<Vec<String>> = actions
                     .iter()
                     .map(|a| {

@@ -90,3 +90,17 @@ pub fn sentence(a: &Alert) -> String {
         }
     }
 }
+
+/// A week short of channels seen in the weeks before: "Data for 9 of 10 channels: none
+/// this week for Webinars — its totals are not counted as zero." None when none is short.
+pub fn missing_channels(r: &crate::rhythm::weekly::WeeklyReview) -> Option<String> {
+    if r.missing_channels.is_empty() || !r.has_data {
+        return None;
+    }
+    Some(format!(
+        "Data for {} of {} channels: none this week for {} — the totals cover only the channels with data, and no drop is read into the gap.",
+        r.channels_present,
+        r.channels_expected,
+        r.missing_channels.join(", ")
+    ))
+}

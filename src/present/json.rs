@@ -8,14 +8,28 @@ use serde_json::{Value, json};
 use crate::model::ModelError;
 use crate::rhythm::allocation::Allocation;
 use crate::rhythm::annual::AnnualReview;
+use crate::rhythm::clock::Period;
 use crate::rhythm::controls::CheckReport;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::quarterly::QuarterlyReview;
 use crate::rhythm::weekly::WeeklyReview;
 
 /// `{"report", "at", "review"}`: the envelope of `rhythm report --format json`.
-pub fn report(kind: &str, at: chrono::NaiveDate, review: Value) -> Value {
-    json!({ "report": kind, "at": at, "review": review })
+/// A report: its kind, the day it is as of, the period it covers and how much of it has
+/// gone by, and the review.
+pub fn report(kind: &str, at: chrono::NaiveDate, period: &Period, review: Value) -> Value {
+    json!({
+        "report": kind,
+        "at": at,
+        "period": {
+            "first_day": period.start,
+            "last_day": period.last_day(),
+            "complete": period.is_complete(),
+            "days": period.days(),
+            "days_gone": period.days_gone(),
+        },
+        "review": review,
+    })
 }
 
 /// The weekly review, its alerts with their sentences.

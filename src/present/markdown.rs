@@ -63,6 +63,9 @@ pub fn weekly(
             "No channel data for this week: import it with `rhythm import channels FILE.csv`.\n\n",
         );
     }
+    if let Some(line) = super::alerts::missing_channels(r) {
+        out.push_str(&format!("{line}\n\n"));
+    }
     out.push_str("## The numbers that matter\n\n");
     let line = |name: &str, m: Measure, unit: &str| match &r.total {
         None => vec![name.to_string(), "no data".into(), "—".into(), "—".into()],
@@ -86,15 +89,9 @@ pub fn weekly(
     let f = &r.flash;
     let _ = writeln!(
         out,
-        "**Pipeline flash ({}):** {} month to date against a goal of {} — pacing {}, gap {}; projected month end {} (90% range {} – {}).\n",
+        "**Pipeline flash ({}):** {}\n",
         f.month.format("%B %Y"),
-        money_or_no_data(f.month_to_date.value),
-        money_or_no_data(f.goal),
-        f.pacing.map_or("no data".into(), format::percent),
-        money_or_no_data(f.gap),
-        money_or_no_data(f.projected),
-        money_or_no_data(f.projected_low),
-        money_or_no_data(f.projected_high),
+        super::flash::sentence(f),
     );
 
     out.push_str("## Alerts\n\n");
@@ -266,11 +263,20 @@ pub fn monthly(
 ) -> String {
     let e = &r.executive;
     let mut out = format!(
-        "# Monthly marketing performance review — {}\n\n_{} · data covers {} of {} days_\n\n",
+        "# Monthly marketing performance review — {}{}\n\n_{} · data covers {} of {} days{}_\n\n",
         r.month.format("%B %Y"),
+        if r.complete { "" } else { ", month to date" },
         charter.partnership.name,
         r.days_with_data,
-        r.days_in_month
+        r.days_in_month,
+        if r.complete {
+            String::new()
+        } else {
+            format!(
+                " ({} gone by); sums are judged against the goal pro rata to the days covered",
+                r.days_gone
+            )
+        }
     );
     out.push_str("## Executive summary\n\n");
     table(
@@ -440,8 +446,14 @@ pub fn monthly(
 
 pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyReview) -> String {
     let mut out = format!(
-        "# Quarterly partnership scorecard — quarter starting {}\n\n_{}_\n\n## Scorecard\n\n",
-        r.quarter, charter.partnership.name
+        "# Quarterly partnership scorecard — quarter starting {}{}\n\n_{}_\n\n## Scorecard\n\n",
+        r.quarter,
+        if r.complete {
+            String::new()
+        } else {
+            format!(", quarter to date ({} of {} days)", r.days_gone, r.days)
+        },
+        charter.partnership.name
     );
     let rows: Vec<Vec<String>> = r
         .scorecard
@@ -600,8 +612,11 @@ fn model_cell(spend: f64, v: Option<f64>, show: impl Fn(f64) -> String) -> Strin
 
 pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> String {
     let mut out = format!(
-        "# Annual review — fiscal year starting {} (through {})\n\n_{}_\n\n## Year over year\n\n",
-        r.year, r.until, charter.partnership.name
+        "# Annual review — fiscal year starting {} ({})\n\n_{}_\n\n## Year over year\n\n{}\n\n",
+        r.year,
+        super::scorecard::annual_stretch(r),
+        charter.partnership.name,
+        super::scorecard::annual_comparison(r)
     );
     let rows: Vec<Vec<String>> = r
         .kpis

@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod alerts;
 pub mod backtests;
 pub mod checks;
+pub mod flash;
 pub mod json;
 pub mod markdown;
 pub mod minutes;

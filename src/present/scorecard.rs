@@ -97,3 +97,30 @@ pub fn line_note(n: &LineNote) -> String {
 pub fn model_note(n: &ModelNote) -> String {
     ModelNoteText(n).to_string()
 }
+
+/// The stretch an annual review covers: "complete, 2025-01-01 to 2025-12-31" or "to date:
+/// 2026-01-01 to 2026-11-22, 326 of 365 days".
+pub fn annual_stretch(r: &crate::rhythm::annual::AnnualReview) -> String {
+    let last = r.until - chrono::Duration::days(1);
+    if r.complete && r.until == crate::calendar::add_months(r.year, 12) {
+        format!("complete: {} to {}", r.year, last)
+    } else {
+        let year_days = (crate::calendar::add_months(r.year, 12) - r.year).num_days();
+        format!(
+            "to date: {} to {}, {} of {} days",
+            r.year, last, r.days, year_days
+        )
+    }
+}
+
+/// What "last year" means in the annual table, and when there is none to compare with.
+pub fn annual_comparison(r: &crate::rhythm::annual::AnnualReview) -> String {
+    if r.last_year_days_with_data >= r.days {
+        format!("Last year is the same {} days of the year before.", r.days)
+    } else {
+        format!(
+            "Last year is the same {} days of the year before; its channel data covers only {} of them, so the figures from channel data have no last-year comparison.",
+            r.days, r.last_year_days_with_data
+        )
+    }
+}

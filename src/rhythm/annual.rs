@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use super::clock::{Clock, Period};
 use super::kpis::{self, Span, totals};
 use super::stats::change;
 use super::{Status, judge};
@@ -58,8 +59,16 @@ pub struct CharterReview {
 pub struct AnnualReview {
     /// First day of the fiscal year.
     pub year: NaiveDate,
-    /// The reviewed stretch: from the year's start to `until` (exclusive).
+    /// False for the fiscal year in progress (year to date).
+    pub complete: bool,
+    /// The reviewed stretch: from the year's start to `until` (exclusive) — the last
+    /// day the channel data covers; the year before is compared over the same days.
     pub until: NaiveDate,
+    /// Days from the year's start to `until`: the compared stretch.
+    pub days: u32,
+    /// Days of the same stretch a year earlier that the channel data covers; below
+    /// `days`, the KPIs derived from channel data have no last-year figure.
+    pub last_year_days_with_data: u32,
     pub kpis: Vec<YoyLine>,
     pub channels: Vec<ChannelYear>,
     /// The budget model's holdout error (its forecast of the last 13 weeks from a fit on
@@ -107,27 +116,36 @@ pub enum ModelNote {
     },
 }
 
-/// The annual review of the fiscal year holding `date`, through `today`.
-pub fn review(
-    charter: &Charter,
-    data: &Dataset,
-    date: NaiveDate,
-    today: NaiveDate,
-) -> AnnualReview {
-    let fy = charter.partnership.fiscal_year_start_month;
-    let year = calendar::year_start(date, fy);
-    let next = calendar::add_months(year, 12);
-    let until = next.min(calendar::week_start(today, charter.partnership.week_start));
+/// The annual review of `period` (a fiscal year, complete or to date), as of the clock.
+/// Year over year compares equal stretches: this year up to the last day its channel
+/// data covers, and the same days of the year before; an imported KPI compares only the
+/// periods present in both years.
+pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock) -> AnnualReview {
+    let year = period.start;
+    let covered_to = kpis::weeks_in(data, Span::new(year, period.through))
+        .map(|r| r.week + Duration::days(7))
+        .max()
+        .map_or(period.through, |end| end.min(period.through));
+    let until = covered_to.max(year);
     let this = Span::new(year, until);
-    let year_before = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
-    let last = Span::new(year_before(year), year_before(until));
+    let last_from = calendar::add_months(year, -12);
+    let last = Span::new(last_from, last_from + (until - year));
     let days = (until - year).num_days();
+    // A year before that the channel data covers only in part is not a comparison base.
+    let last_year_days_with_data = kpis::covered_days(data, last);
+    let last_year_complete = i64::from(last_year_days_with_data) >= days;
     let lines = charter
         .kpis
         .iter()
         .map(|k| {
-            let now = kpis::value(charter, data, &k.id, this);
-            let before = kpis::value(charter, data, &k.id, last);
+            let (now, before) = if k.source == crate::charter::KpiSource::Imported {
+                paired_imported(data, &k.id, this)
+            } else {
+                (
+                    kpis::value(charter, data, &k.id, this),
+                    kpis::value(charter, data, &k.id, last).filter(|_| last_year_complete),
+                )
+            };
             let target = if kpis::is_sum(&k.id) {
                 k.target * kpis::periods(k.cadence, days)
             } else {
@@ -152,7 +170,10 @@ pub fn review(
     channels.dedup();
     AnnualReview {
         year,
+        complete: period.is_complete(),
         until,
+        days: days as u32,
+        last_year_days_with_data,
         kpis: lines,
         channels: channels
             .into_iter()
@@ -172,8 +193,37 @@ pub fn review(
             .collect(),
         model_status: Status::NoData,
         model_note: ModelNote::NotFitted,
-        charter_review: charter_review(charter, today),
+        charter_review: charter_review(charter, clock.today),
     }
+}
+
+/// An imported KPI's mean this year and the year before, over only the periods that have
+/// a value in both years (so the two means cover the same stretch of the year).
+fn paired_imported(data: &Dataset, id: &str, this: Span) -> (Option<f64>, Option<f64>) {
+    let values = |span: Span| {
+        data.kpi_values
+            .iter()
+            .filter(move |v| v.kpi == id && span.contains(v.period_start))
+    };
+    let mut now = Vec::new();
+    let mut before = Vec::new();
+    for v in values(this) {
+        let earlier = calendar::add_months(v.period_start, -12);
+        if let Some(b) = data
+            .kpi_values
+            .iter()
+            .find(|b| b.kpi == id && b.period_start == earlier)
+        {
+            now.push(v.value);
+            before.push(b.value);
+        }
+    }
+    if now.is_empty() {
+        // Nothing to compare: this year's figure stands alone, last year's is no data.
+        let alone: Vec<f64> = values(this).map(|v| v.value).collect();
+        return (super::stats::mean(&alone), None);
+    }
+    (super::stats::mean(&now), super::stats::mean(&before))
 }
 
 /// The charter KPI the model's fit is judged against.

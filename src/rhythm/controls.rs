@@ -1,11 +1,12 @@
 //! Seed 000's controls and the charter's success metrics, judged at a date: what
 //! `rhythm check` runs headless from cron or CI.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::clock::{Clock, Review};
 use super::kpis::{Span, totals};
-use super::{Status, adoption, judge, nps, sla, weekly};
+use super::{Status, adoption, judge, nps, sla};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
 
@@ -178,14 +179,19 @@ pub const SLA_WINDOW_DAYS: i64 = 90;
 /// Weeks averaged by the dashboard-adoption check.
 pub const ADOPTION_WEEKS: i64 = 4;
 
-/// The end of day `at`, the moment checks are judged as of.
-pub fn end_of(at: NaiveDate) -> NaiveDateTime {
-    at.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))
+/// The first day of the last complete week on `at`'s clock: the end of the windows that
+/// count in whole weeks.
+fn last_week(charter: &Charter, at: NaiveDate) -> NaiveDate {
+    Review::Weekly
+        .period(charter, &Clock::end_of(charter, at))
+        .start
 }
 
-pub fn run(charter: &Charter, data: &Dataset, at: NaiveDate) -> CheckReport {
+/// Every control and success metric as of the clock.
+pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
+    let at = clock.today;
     let mut checks = vec![
-        sla_check(charter, data, at),
+        sla_check(charter, data, at, clock.now),
         nps_check(charter, data, at),
         adoption_check(charter, data, at),
         insight_to_action_check(charter, data, at),
@@ -335,12 +341,12 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
     ]
 }
 
-fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
+fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate, now: NaiveDateTime) -> Check {
     let report = sla::evaluate(
         charter,
         &data.deliveries,
         at - Duration::days(SLA_WINDOW_DAYS),
-        end_of(at),
+        now,
     );
     let o = &report.overall;
     if data.deliveries.is_empty() {
@@ -412,7 +418,7 @@ fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
 }
 
 fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
-    let last = weekly::last_complete_week(charter, at + Duration::days(1));
+    let last = last_week(charter, at);
     let weeks: Vec<NaiveDate> = (0..ADOPTION_WEEKS)
         .rev()
         .map(|i| last - Duration::days(7 * i))
@@ -513,7 +519,7 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         return base;
     };
     let ceiling = ltv * charter.controls.cac_ltv_max_share;
-    let end = weekly::last_complete_week(charter, at + Duration::days(1)) + Duration::days(7);
+    let end = last_week(charter, at) + Duration::days(7);
     let span = Span::new(end - Duration::days(91), end);
     let cac = totals(data, span, None).cac();
     let mut over: Vec<(String, f64)> = Vec::new();
@@ -669,7 +675,11 @@ mod tests {
 
     #[test]
     fn an_empty_store_fails_nothing_and_says_no_data() {
-        let report = run(&charter(), &Dataset::default(), d(2026, 11, 23));
+        let report = run(
+            &charter(),
+            &Dataset::default(),
+            &Clock::end_of(&charter(), d(2026, 11, 23)),
+        );
         assert!(!report.failed());
         assert!(
             report

@@ -95,6 +95,25 @@ pub fn totals(data: &Dataset, span: Span, channel: Option<&str>) -> Totals {
 }
 
 impl Totals {
+    /// Funnel totals over `span` of the channels in `channels` only (a like-for-like
+    /// total when a week lacks some channels).
+    pub fn of_channels(data: &Dataset, span: Span, channels: &[&str]) -> Totals {
+        let mut t = Totals::default();
+        for c in channels {
+            let x = totals(data, span, Some(c));
+            t.weeks = t.weeks.max(x.weeks);
+            t.spend += x.spend;
+            t.leads += x.leads;
+            t.mqls += x.mqls;
+            t.sqls += x.sqls;
+            t.pipeline += x.pipeline;
+            t.sessions = add(t.sessions, x.sessions);
+            t.opportunities = add(t.opportunities, x.opportunities);
+            t.closed_won = add(t.closed_won, x.closed_won);
+        }
+        t
+    }
+
     /// The sums divided by `weeks`: a multi-week window as an average week, so it
     /// compares with weekly baselines. Ratios are unchanged.
     pub fn per_week(&self, weeks: f64) -> Totals {

@@ -9,6 +9,8 @@ pub mod adoption;
 pub mod alerts;
 pub mod allocation;
 pub mod annual;
+pub mod as_of;
+pub mod clock;
 pub mod controls;
 pub mod entries;
 pub mod kpis;

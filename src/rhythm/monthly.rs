@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::clock::Period;
 use super::kpis::{self, Span, Totals, totals};
 use super::stats::{mean, ratio};
 use super::{Figure, Status};
@@ -15,6 +16,10 @@ use crate::facts::Dataset;
 pub struct MonthlyReview {
     /// First day of the month.
     pub month: NaiveDate,
+    /// False for the month in progress (month to date).
+    pub complete: bool,
+    /// Days of the month gone by on the clock.
+    pub days_gone: u32,
     /// Days of the month covered by weeks with channel data.
     pub days_with_data: u32,
     pub days_in_month: u32,
@@ -187,14 +192,17 @@ fn conversions(t: &Totals) -> Vec<Option<f64>> {
         .collect()
 }
 
-pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyReview {
-    let month = calendar::month_start(month);
+/// The monthly review of `period` (a month, complete or to date).
+pub fn review(charter: &Charter, data: &Dataset, period: &Period) -> MonthlyReview {
+    let month = period.start;
     let span = month_span(month);
     let t = totals(data, span, None);
     let days_in_month = (span.to - span.from).num_days() as u32;
     let days_with_data = kpis::covered_days(data, span);
     MonthlyReview {
         month,
+        complete: period.is_complete(),
+        days_gone: period.days_gone(),
         days_with_data,
         days_in_month,
         executive: executive(
@@ -271,18 +279,22 @@ fn executive(
             .filter(|_| has)
     };
     let total_budget: f64 = plan.iter().map(|p| p.budget).sum();
-    let mut channel_mix: Vec<MixLine> = Vec::new();
-    for r in kpis::weeks_in(data, month_span(month)) {
-        match channel_mix.iter_mut().find(|m| m.channel == r.channel) {
-            Some(m) => m.actual_share += r.spend,
-            None => channel_mix.push(MixLine {
-                channel: r.channel.clone(),
-                actual_share: r.spend,
-                plan_share: None,
-                off_plan: false,
-            }),
-        }
-    }
+    // Each channel's share of the month's spend, both split by the days of straddling
+    // weeks inside the month, so the shares add up to 100%.
+    let mut channels: Vec<&str> = kpis::weeks_in(data, month_span(month))
+        .map(|r| r.channel.as_str())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    let mut channel_mix: Vec<MixLine> = channels
+        .into_iter()
+        .map(|c| MixLine {
+            channel: c.to_string(),
+            actual_share: totals(data, month_span(month), Some(c)).spend,
+            plan_share: None,
+            off_plan: false,
+        })
+        .collect();
     channel_mix.retain(|m| m.actual_share > 0.0);
     for m in &mut channel_mix {
         m.actual_share /= t.spend.max(f64::MIN_POSITIVE);

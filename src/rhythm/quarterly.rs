@@ -1,10 +1,11 @@
 //! The quarterly review: the partnership scorecard, dashboards nobody opens, lead quality
 //! by channel, and the back-test of last quarter's recommendation.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::adoption::{self, Drift};
+use super::clock::{Clock, Period};
 use super::kpis::{self, Span, totals};
 use super::nps::{self, Nps};
 use super::sla::{self, SlaReport};
@@ -75,6 +76,11 @@ pub struct LeadQuality {
 pub struct QuarterlyReview {
     /// First day of the fiscal quarter.
     pub quarter: NaiveDate,
+    /// False for the quarter in progress (quarter to date).
+    pub complete: bool,
+    /// Days of the quarter gone by on the clock, of `days`.
+    pub days_gone: u32,
+    pub days: u32,
     pub scorecard: Vec<ScoreLine>,
     pub sla: SlaReport,
     pub nps: Option<Nps>,
@@ -92,15 +98,17 @@ fn quarter_span(q: NaiveDate) -> Span {
     Span::new(q, calendar::add_months(q, 3))
 }
 
-/// The quarterly review of the fiscal quarter holding `date`, as of `now`.
+/// The quarterly review of `period` (a fiscal quarter, complete or to date), as of the
+/// clock.
 pub fn review(
     charter: &Charter,
     data: &Dataset,
-    date: NaiveDate,
-    now: NaiveDateTime,
+    period: &Period,
+    clock: &Clock,
 ) -> QuarterlyReview {
     let fy = charter.partnership.fiscal_year_start_month;
-    let quarter = calendar::quarter_start(date, fy);
+    let now = clock.now;
+    let quarter = period.start;
     let span = quarter_span(quarter);
     let until = now.min(span.to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1));
     let sla = sla::evaluate(charter, &data.deliveries, quarter, until);
@@ -173,6 +181,9 @@ pub fn review(
         .expect("backtest_checks always has the budget-backtest check");
     QuarterlyReview {
         quarter,
+        complete: period.is_complete(),
+        days_gone: period.days_gone(),
+        days: period.days(),
         sla,
         nps: wave,
         drifting_leaders: adoption::drifting_leaders(

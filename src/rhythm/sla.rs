@@ -175,9 +175,15 @@ pub fn expected_deliveries(
     expected_between(charter, from.and_time(NaiveTime::MIN), until)
 }
 
+/// `from` is the start of a local day (or a local time): as a UTC instant.
+fn from_local(charter: &Charter, local: NaiveDateTime) -> NaiveDateTime {
+    super::clock::local_to_utc(charter, local)
+}
+
+/// The deliveries due from `from` (a local time) to `until` (UTC).
 fn expected_between(charter: &Charter, from: NaiveDateTime, until: NaiveDateTime) -> Vec<Expected> {
     let effective = charter.partnership.effective_date.and_time(NaiveTime::MIN);
-    let from = from.max(effective);
+    let from = from_local(charter, from.max(effective));
     let mut all: Vec<Expected> = charter
         .deliverables
         .iter()
@@ -202,7 +208,8 @@ fn periods_due(
     let mut start = cadence.previous_period(first);
     let mut out = Vec::new();
     while start <= until.date() {
-        let due_at = deliverable.due.due_at(start);
+        // Due rules are wall-clock times in the charter's zone.
+        let due_at = from_local(charter, deliverable.due.due_at(start));
         if due_at >= from && due_at <= until {
             out.push(Expected {
                 deliverable: deliverable.id.clone(),
@@ -309,8 +316,9 @@ fn outcomes(
         .collect()
 }
 
-/// The deliveries falling due from `from` to `to` (inclusive) and where each stands at
-/// `now` — e.g. "due this week". Ordered by due moment.
+/// The deliveries falling due from `from` to `to` (inclusive; wall-clock times in the
+/// charter's zone) and where each stands at `now` (UTC) — e.g. "due this week". Ordered
+/// by due moment.
 pub fn due_between(
     charter: &Charter,
     deliveries: &[Delivery],
@@ -320,7 +328,7 @@ pub fn due_between(
 ) -> Vec<Outcome> {
     outcomes(
         charter,
-        expected_between(charter, from, to),
+        expected_between(charter, from, from_local(charter, to)),
         deliveries,
         now,
     )

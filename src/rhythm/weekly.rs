@@ -1,11 +1,12 @@
 //! The weekly review: campaign performance snapshot, pipeline flash, anomaly alerts,
 //! deliverables due this week.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::alerts::{self, Alert};
-use super::kpis::{Span, Totals, totals};
+use super::clock::{Clock, Period};
+use super::kpis::{self, Span, Totals, totals};
 use super::sla::{self, Outcome};
 use super::stats::{change, median, std_dev};
 use super::{Figure, Status};
@@ -158,14 +159,20 @@ pub struct PipelineFlash {
     pub goal: Option<f64>,
     /// Month-to-date as a fraction of the goal pro rata to the days gone (1.0 = on pace).
     pub pacing: Option<f64>,
-    /// Goal minus month-to-date, currency.
+    /// The goal pro rata to the days the data covers: what month-to-date is judged
+    /// against. None without a goal or without a covered day.
+    pub goal_to_date: Option<f64>,
+    /// Goal to date minus month-to-date, currency.
     pub gap: Option<f64>,
     /// Month-to-date plus the month's run-rate for the days left.
     pub projected: Option<f64>,
     /// A 90% range around the projection from the trailing weekly variation.
     pub projected_low: Option<f64>,
     pub projected_high: Option<f64>,
+    /// Days of the month up to the end of the reviewed week.
     pub days_gone: u32,
+    /// Days of the month covered by weeks with channel data.
+    pub days_with_data: u32,
     pub days_in_month: u32,
 }
 
@@ -187,25 +194,36 @@ pub struct WeeklyReview {
     /// Action items still open at `now`, oldest due first.
     pub open_actions: Vec<crate::facts::ActionItem>,
     pub has_data: bool,
+    /// Channels with data in any of the `EXPECTED_FROM_WEEKS` weeks before but none this
+    /// week: the week is short of them, which is not the same as a drop to zero.
+    pub missing_channels: Vec<String>,
+    /// Channels with data this week, and those expected (this week's and the missing).
+    pub channels_present: usize,
+    pub channels_expected: usize,
 }
 
-/// The last complete week before `today`.
-pub fn last_complete_week(charter: &Charter, today: NaiveDate) -> NaiveDate {
-    calendar::week_start(today, charter.partnership.week_start) - Duration::days(7)
-}
+/// A channel seen in any of this many weeks before the reviewed one is expected in it.
+pub const EXPECTED_FROM_WEEKS: i64 = 4;
 
 fn week_span(week: NaiveDate) -> Span {
     Span::new(week, week + Duration::days(7))
 }
 
+/// One channel's snapshot, or (`channel` None) the total of `channels` — the channels
+/// with data in the reviewed week, so the week before and the baseline compare like for
+/// like when a channel is missing.
 fn snapshot(
     charter: &Charter,
     data: &Dataset,
     week: NaiveDate,
     channel: Option<&str>,
+    channels: &[&str],
 ) -> ChannelSnapshot {
     let at = |w: NaiveDate| {
-        let t = totals(data, week_span(w), channel);
+        let t = match channel {
+            Some(c) => totals(data, week_span(w), Some(c)),
+            None => Totals::of_channels(data, week_span(w), channels),
+        };
         (t.weeks > 0).then(|| Measures::of(&t))
     };
     let baseline: Vec<Measures> = (1..=alerts::BASELINE_WEEKS)
@@ -230,13 +248,17 @@ fn snapshot(
     }
 }
 
+/// Month-to-date pipeline of the month holding the last day of the week starting `week`,
+/// through that week, judged against the goal to date: the goal pro rata to the days the
+/// data covers. A week without data is not counted as a week of zero pipeline.
 pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> PipelineFlash {
-    let month = calendar::month_start(week);
+    let month = calendar::month_start(week + Duration::days(6));
     let next = calendar::add_months(month, 1);
-    let week_end = (week + Duration::days(7)).min(next);
-    let mtd = totals(data, Span::new(month, week_end), None);
-    let days_gone = (week_end - month).num_days().max(0) as f64;
-    let days_in_month = (next - month).num_days() as f64;
+    let span = Span::new(month, (week + Duration::days(7)).min(next));
+    let mtd = totals(data, span, None);
+    let days_with_data = kpis::covered_days(data, span);
+    let days_gone = (span.to - month).num_days().max(0) as u32;
+    let days_in_month = (next - month).num_days() as u32;
     let kpi = charter.kpi("pipeline");
     let planned: Vec<f64> = data
         .plan
@@ -250,8 +272,13 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
         Some(planned.iter().sum())
     };
     let value = (mtd.weeks > 0).then_some(mtd.pipeline);
-    let month_to_date = match (kpi, goal) {
-        (Some(k), Some(g)) => Figure::against(k, value, g),
+    let covered = f64::from(days_with_data) / f64::from(days_in_month);
+    let goal_to_date = goal.map(|g| g * covered).filter(|_| days_with_data > 0);
+    let month_to_date = match (kpi, goal, goal_to_date) {
+        (Some(k), Some(g), Some(to_date)) => Figure {
+            status: super::judge(value, to_date, k.direction, k.tolerance),
+            ..Figure::against(k, value, g)
+        },
         _ => Figure {
             kpi: "pipeline".into(),
             value,
@@ -259,26 +286,24 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
             status: Status::NoData,
         },
     };
-    let pacing = match (value, goal) {
-        (Some(v), Some(g)) if g > 0.0 && days_gone > 0.0 => {
-            Some(v / (g * days_gone / days_in_month))
-        }
-        _ => None,
-    };
-    // Weeks left in the month, and the month's pipeline per week so far.
-    let left = (days_in_month - days_gone) / 7.0;
-    let run_rate = value.map(|v| v / (days_gone / 7.0).max(1.0 / 7.0));
+    let pacing = value
+        .zip(goal_to_date)
+        .and_then(|(v, g)| (g > 0.0).then(|| v / g));
+    // The days not covered yet — left in the month or missing from the data — at the
+    // run-rate of the days covered.
+    let left_days = f64::from(days_in_month - days_with_data);
+    let run_rate = value.map(|v| v / f64::from(days_with_data.max(1)));
     let trailing: Vec<f64> = (0..8)
         .filter_map(|i| {
             let t = totals(data, week_span(week - Duration::days(7 * i)), None);
             (t.weeks > 0).then_some(t.pipeline)
         })
         .collect();
-    let spread = std_dev(&trailing).map(|s| 1.645 * s * left.sqrt());
-    let projected = value.zip(run_rate).map(|(v, r)| v + r * left);
+    let spread = std_dev(&trailing).map(|s| 1.645 * s * (left_days / 7.0).sqrt());
+    let projected = value.zip(run_rate).map(|(v, r)| v + r * left_days);
     PipelineFlash {
         month,
-        gap: goal.zip(value).map(|(g, v)| g - v),
+        gap: goal_to_date.zip(value).map(|(g, v)| g - v),
         projected_low: projected
             .zip(spread)
             .map(|(p, s)| (p - s).max(value.unwrap_or(0.0))),
@@ -286,19 +311,18 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
         projected,
         pacing,
         goal,
+        goal_to_date,
         month_to_date,
-        days_gone: days_gone as u32,
-        days_in_month: days_in_month as u32,
+        days_gone,
+        days_with_data,
+        days_in_month,
     }
 }
 
-/// The weekly review of the week starting `week`, with deliverable states as of `now`.
-pub fn review(
-    charter: &Charter,
-    data: &Dataset,
-    week: NaiveDate,
-    now: NaiveDateTime,
-) -> WeeklyReview {
+/// The weekly review of the week `period`, with deliverable states as of the clock.
+pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock) -> WeeklyReview {
+    let week = period.start;
+    let now = clock.now;
     let mut channels: Vec<&str> = data
         .channel_weeks
         .iter()
@@ -307,14 +331,23 @@ pub fn review(
         .collect();
     channels.sort_unstable();
     channels.dedup();
+    let mut missing_channels: Vec<String> = kpis::weeks_in(
+        data,
+        Span::new(week - Duration::days(7 * EXPECTED_FROM_WEEKS), week),
+    )
+    .filter(|r| r.week < week && !channels.contains(&r.channel.as_str()))
+    .map(|r| r.channel.clone())
+    .collect();
+    missing_channels.sort_unstable();
+    missing_channels.dedup();
     let due_from = week.and_time(chrono::NaiveTime::MIN);
     WeeklyReview {
         week,
         snapshot: channels
             .iter()
-            .map(|c| snapshot(charter, data, week, Some(c)))
+            .map(|c| snapshot(charter, data, week, Some(c), &channels))
             .collect(),
-        total: (!channels.is_empty()).then(|| snapshot(charter, data, week, None)),
+        total: (!channels.is_empty()).then(|| snapshot(charter, data, week, None, &channels)),
         flash: pipeline_flash(charter, data, week),
         alerts: alerts::weekly_alerts(charter, data, week),
         due: sla::due_between(
@@ -336,6 +369,9 @@ pub fn review(
             open
         },
         has_data: !channels.is_empty(),
+        channels_present: channels.len(),
+        channels_expected: channels.len() + missing_channels.len(),
+        missing_channels,
     }
 }
 
@@ -386,21 +422,54 @@ mod tests {
         assert_eq!(f.month_to_date.value, Some(140_000.0));
         assert_eq!(f.goal, Some(300_000.0));
         assert!((f.pacing.unwrap() - 1.0).abs() < 1e-12);
-        assert_eq!(f.gap, Some(160_000.0));
+        assert_eq!(f.goal_to_date, Some(140_000.0));
+        assert_eq!(f.gap, Some(0.0));
         // 16 days left at 10,000 a day.
         assert!((f.projected.unwrap() - 300_000.0).abs() < 1e-6);
-        assert_eq!((f.days_gone, f.days_in_month), (14, 30));
+        assert_eq!(
+            (f.days_gone, f.days_with_data, f.days_in_month),
+            (14, 14, 30)
+        );
+    }
+
+    #[test]
+    fn a_missing_week_is_not_a_week_of_zero() {
+        // Weeks of 1 and 15 June have 70,000 each; the week of the 8th has no data. By
+        // the 21st the data covers 14 days: the goal to date is 300,000 × 14/30 =
+        // 140,000, so the month is on pace — not at 140,000 / 210,000 = 67%.
+        let data = Dataset {
+            channel_weeks: vec![
+                week(d(2026, 6, 1), 70_000.0),
+                week(d(2026, 6, 15), 70_000.0),
+            ],
+            plan: vec![PlanMonth {
+                month: d(2026, 6, 1),
+                channel: "webinars".into(),
+                budget: 5000.0,
+                pipeline_target: Some(300_000.0),
+                mql_target: None,
+            }],
+            ..Dataset::default()
+        };
+        let f = pipeline_flash(&charter(), &data, d(2026, 6, 15));
+        assert_eq!((f.days_gone, f.days_with_data), (21, 14));
+        assert_eq!(f.goal_to_date, Some(140_000.0));
+        assert!((f.pacing.unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(f.month_to_date.status, Status::Pass);
     }
 
     #[test]
     fn a_straddling_week_is_split_between_months() {
-        // The week of 2026-06-29 has 2 days in June and 5 in July.
+        // The week of 2026-06-29 has 2 days in June and 5 in July: its flash is July's,
+        // with the week's 5 July days.
         let data = Dataset {
             channel_weeks: vec![week(d(2026, 6, 29), 70_000.0)],
             ..Dataset::default()
         };
         let f = pipeline_flash(&charter(), &data, d(2026, 6, 29));
-        assert_eq!(f.month_to_date.value, Some(20_000.0));
+        assert_eq!(f.month, d(2026, 7, 1));
+        assert_eq!(f.month_to_date.value, Some(50_000.0));
+        assert_eq!((f.days_gone, f.days_with_data), (5, 5));
     }
 
     #[test]

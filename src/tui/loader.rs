@@ -18,6 +18,7 @@ use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
 use crate::rhythm::allocation::Allocation;
+use crate::rhythm::clock::Clock;
 use crate::rhythm::minutes::minutes as session_minutes;
 use crate::store::{NewDispute, Store};
 
@@ -192,6 +193,17 @@ pub fn apply(
     })
 }
 
+/// The clock of the cockpit's date: now when it is today (as `rhythm report` without
+/// `--at`), else the end of that day (as `--at`).
+pub fn clock_on(charter: &Charter, date: NaiveDate) -> Clock {
+    let live = Clock::at_instant(charter, chrono::Utc::now());
+    if date == live.today {
+        live
+    } else {
+        Clock::end_of(charter, date)
+    }
+}
+
 fn run(
     store: Store,
     charter: Arc<Charter>,
@@ -273,7 +285,7 @@ fn run(
         }
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
-        let snapshot = compute(&charter, d, date);
+        let snapshot = compute(&charter, d, &clock_on(&charter, date));
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()

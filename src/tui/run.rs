@@ -14,7 +14,7 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::app::{self, App, Problem, Request, Tab};
+use super::app::{App, Problem, Request, Tab};
 use super::loader::{self, Loaded};
 use super::terminal;
 use super::theme::Theme;
@@ -28,8 +28,12 @@ use crate::workspace::Workspace;
 pub fn open(ws: &Workspace, session_week: Option<NaiveDate>) -> anyhow::Result<()> {
     refuse_without_terminal_or_charter(ws)?;
     init_logging(ws);
-    let today = chrono::Utc::now().date_naive();
     let charter = Charter::load(&ws.charter);
+    // Today in the charter's zone (UTC when the charter does not load).
+    let today = match &charter {
+        Ok(c) => crate::rhythm::clock::Clock::at_instant(c, chrono::Utc::now()).today,
+        Err(_) => chrono::Utc::now().date_naive(),
+    };
     let store = Store::open(&ws.db);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -105,12 +109,11 @@ fn start(
         }
         (Ok(charter), Ok(store)) => (charter, store),
     };
-    // Without it the cockpit opens on today: a store problem shows once loaded.
-    let last_week = store.last_channel_week().ok().flatten();
+    // The cockpit opens on today, on the same clock as `rhythm report`; a review session
+    // for a week opens on the day that week is the last complete one.
     let home = match session_week {
-        // The weekly review covers the last complete week before its date.
         Some(week) => week + chrono::Duration::days(7),
-        None => app::home_date(today, last_week, charter.partnership.week_start),
+        None => today,
     };
     let (req_tx, req_rx) = std::sync::mpsc::channel();
     let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();

@@ -393,7 +393,8 @@ mod tests {
         )
         .unwrap();
         let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        compute(&Arc::new(charter), &Default::default(), at)
+        let clock = crate::rhythm::clock::Clock::end_of(&charter, at);
+        compute(&Arc::new(charter), &Default::default(), &clock)
     }
 
     fn type_into(form: &mut Form, id: FieldId, text: &str) {

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use crate::charter::Charter;
 use crate::facts::{Dataset, Freshness};
 use crate::rhythm::annual::{self, AnnualReview};
+use crate::rhythm::as_of::as_of;
+use crate::rhythm::clock::{Clock, Review};
 use crate::rhythm::controls::{self, CheckReport};
 use crate::rhythm::kpis::{self, Totals};
 use crate::rhythm::minutes::{self, Minutes};
@@ -55,11 +57,16 @@ impl Snapshot {
     }
 }
 
-/// All views as of `at`.
-pub fn compute(charter: &Arc<Charter>, data: &Dataset, at: NaiveDate) -> Snapshot {
-    let week = weekly::last_complete_week(charter, at);
-    let now = controls::end_of(at);
-    let weekly = weekly::review(charter, data, week, now);
+/// All views on `clock`, each of its review's default period (`Review::period`, the
+/// rule `rhythm report` follows), from the data as it stood then.
+pub fn compute(charter: &Arc<Charter>, data: &Dataset, clock: &Clock) -> Snapshot {
+    let data = &as_of(charter, data, clock);
+    let at = clock.today;
+    let now = clock.now;
+    let period = |r: Review| r.period(charter, clock);
+    let week_period = period(Review::Weekly);
+    let week = week_period.start;
+    let weekly = weekly::review(charter, data, &week_period, clock);
     let channel_weeks = weekly
         .snapshot
         .iter()
@@ -76,10 +83,10 @@ pub fn compute(charter: &Arc<Charter>, data: &Dataset, at: NaiveDate) -> Snapsho
         minutes: minutes::minutes(charter, r, week, now),
         at,
         charter: Arc::clone(charter),
-        monthly: monthly::review(charter, data, week),
-        quarterly: quarterly::review(charter, data, week, now),
-        annual: annual::review(charter, data, week, at),
-        checks: controls::run(charter, data, at),
+        monthly: monthly::review(charter, data, &period(Review::Monthly)),
+        quarterly: quarterly::review(charter, data, &period(Review::Quarterly), clock),
+        annual: annual::review(charter, data, &period(Review::Annual), clock),
+        checks: controls::run(charter, data, clock),
         freshness: data.freshness.clone(),
         empty: data.is_empty(),
         weeks: kpis::weekly_totals(data, week, 12, None),

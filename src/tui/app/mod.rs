@@ -21,7 +21,6 @@ use super::keys::{Action, Context, action_for};
 pub use super::session::{Form, Write};
 use super::snapshot::Snapshot;
 pub use super::tab::{ByTab, Tab};
-use crate::calendar;
 pub use rows::{ByTable, ExecutiveLine, PAGE, Row, RowId, TableId, row_ids};
 
 /// What the cockpit can show instead of the views.
@@ -268,18 +267,3 @@ impl App {
 
 /// Rows a notch of the mouse wheel moves.
 const SCROLL: isize = 3;
-
-/// Where the cockpit opens: the last complete week before today, or, when the data stops
-/// earlier, the day after its last week — so the cockpit opens on data, not on a blank.
-pub fn home_date(
-    today: NaiveDate,
-    last_data_week: Option<NaiveDate>,
-    week_start: chrono::Weekday,
-) -> NaiveDate {
-    match last_data_week {
-        Some(w) if w + Duration::days(7) < calendar::week_start(today, week_start) => {
-            w + Duration::days(7)
-        }
-        _ => today,
-    }
-}

@@ -238,7 +238,11 @@ mod tests {
         let data = store.load_dataset(&charter).unwrap();
         let charter = Arc::new(charter);
         let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let snap = compute(&charter, &data, at);
+        let snap = compute(
+            &charter,
+            &data,
+            &crate::rhythm::clock::Clock::end_of(&charter, at),
+        );
         let mut app = App::new("test".into(), at);
         for tab in Tab::ALL {
             app.tab = tab;

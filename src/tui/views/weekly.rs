@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 
 use super::{TableData, or_no_data, render_detail, render_table, sparkline};
 use crate::format;
+use crate::present::flash;
 use crate::rhythm::weekly::Measure;
 use crate::tui::app::App;
 use crate::tui::snapshot::Snapshot;
@@ -97,9 +98,11 @@ fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
                     .add_modifier(ratatui::style::Modifier::BOLD),
             ),
             Span::raw(format!(
-                " of {} goal · gap {}",
+                " · {} of {} due by now ({} goal) · {}",
+                flash::coverage(f),
+                or_no_data(f.goal_to_date, "usd"),
                 or_no_data(f.goal, "usd"),
-                or_no_data(f.gap, "usd")
+                flash::gap(f)
             )),
         ]),
         Line::raw(format!(

@@ -1,0 +1,122 @@
+//! The data as it stood at a moment: what existed by the clock, nothing dated after it.
+//! Every shell passes its dataset through `as_of` before asking the core for a figure, so
+//! no figure as of D can move when data from after D arrives (a metamorphic test in
+//! `tests/look_ahead.rs` holds this for every report and `check`).
+//!
+//! A row exists by the clock when what it measures is over:
+//! - weekly rows (channels, reconciliation, usage) once their week is complete;
+//! - imported KPI values once their period (at the KPI's cadence) is complete;
+//! - dated rows (NPS responses) on their day; timed rows (deliveries, session records)
+//!   at their time; saved recommendations on the day they are made as of; an action done or a dispute resolved after
+//!   the clock is still open as of it;
+//! - plan months once they have begun (a plan for a month not yet started is not yet
+//!   the month's plan);
+//! - dashboard use through the end of the clock's day.
+
+use chrono::{Duration, NaiveDate};
+
+use super::clock::Clock;
+use crate::charter::Charter;
+use crate::facts::{Dataset, Freshness, SessionRecords};
+
+/// The part of `data` that existed at `clock`.
+pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
+    let today = clock.today;
+    let now = clock.now;
+    let week_over = |week: NaiveDate| clock.is_complete(week + Duration::days(7));
+    let period_over = |kpi: &str, start: NaiveDate| {
+        charter
+            .kpi(kpi)
+            .is_some_and(|k| clock.is_complete(k.cadence.next_period(start)))
+    };
+    let mut out = Dataset {
+        channel_weeks: keep(&data.channel_weeks, |r| week_over(r.week)),
+        plan: keep(&data.plan, |p| p.month <= today),
+        kpi_values: keep(&data.kpi_values, |v| period_over(&v.kpi, v.period_start)),
+        deliveries: keep(&data.deliveries, |d| d.delivered_at <= now),
+        nps: keep(&data.nps, |r| r.date <= today),
+        reconciliation: keep(&data.reconciliation, |r| week_over(r.week)),
+        usage_weeks: keep(&data.usage_weeks, |u| week_over(u.week)),
+        dashboards: keep(&data.dashboards, |d| d.last_viewed <= today),
+        freshness: Vec::new(),
+        session: session(&data.session, clock),
+        // A recommendation is dated by the day it is made as of (it sees only the data
+        // through then), whenever it was saved.
+        recommendations: keep(&data.recommendations, |r| r.as_of <= today),
+    };
+    out.freshness = freshness(data, &out);
+    out
+}
+
+fn keep<T: Clone>(rows: &[T], exists: impl Fn(&T) -> bool) -> Vec<T> {
+    rows.iter().filter(|r| exists(r)).cloned().collect()
+}
+
+fn session(r: &SessionRecords, clock: &Clock) -> SessionRecords {
+    let now = clock.now;
+    SessionRecords {
+        insights: keep(&r.insights, |i| i.delivered_at <= now),
+        actions: r
+            .actions
+            .iter()
+            .filter(|a| a.created_at <= now)
+            .map(|a| {
+                let mut a = a.clone();
+                a.done_at = a.done_at.filter(|d| *d <= now);
+                a
+            })
+            .collect(),
+        decisions: keep(&r.decisions, |d| d.created_at <= now),
+        notes: keep(&r.notes, |n| n.created_at <= now),
+        disputes: r
+            .disputes
+            .iter()
+            .filter(|d| d.opened_at <= now)
+            .map(|d| {
+                let mut d = d.clone();
+                if d.resolved_at.is_some_and(|t| t > now) {
+                    d.resolved_at = None;
+                    d.resolution = None;
+                }
+                d
+            })
+            .collect(),
+        sessions: r
+            .sessions
+            .iter()
+            .filter(|(_, started, _)| *started <= now)
+            .map(|(week, started, closed)| (*week, *started, closed.filter(|c| *c <= now)))
+            .collect(),
+    }
+}
+
+/// Each kind's freshness as of the clock: how far the data that existed then reaches.
+/// A kind none of whose rows existed yet is as if never imported.
+fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
+    let week_end = |w: NaiveDate| w + Duration::days(6);
+    all.freshness
+        .iter()
+        .filter_map(|f| {
+            let until = match f.kind.as_str() {
+                "channels" => seen.channel_weeks.iter().map(|r| week_end(r.week)).max(),
+                "reconciliation" => seen.reconciliation.iter().map(|r| week_end(r.week)).max(),
+                "kpis" => seen.kpi_values.iter().map(|v| v.period_start).max(),
+                // A month's plan covers the month.
+                "plan" => seen
+                    .plan
+                    .iter()
+                    .map(|p| crate::calendar::add_months(p.month, 1) - Duration::days(1))
+                    .max(),
+                "deliveries" => seen.deliveries.iter().map(|d| d.delivered_at.date()).max(),
+                "usage" => seen.dashboards.iter().map(|d| d.last_viewed).max(),
+                "nps" => seen.nps.iter().map(|r| r.date).max(),
+                _ => f.data_until,
+            };
+            until.map(|data_until| Freshness {
+                kind: f.kind.clone(),
+                loaded_at: f.loaded_at,
+                data_until: Some(data_until),
+            })
+        })
+        .collect()
+}
