@@ -431,7 +431,7 @@ fn footprint(store: &Store) -> Vec<i64> {
         "SELECT COUNT(*) FROM import_log",
         "SELECT COALESCE(SUM(views), 0) FROM usage_day",
         "SELECT COALESCE(SUM(views), 0) FROM usage_total",
-        "SELECT COALESCE(SUM(views), 0) FROM dashboard_use",
+        "SELECT COALESCE(SUM(views), 0) FROM dashboard_day",
         "SELECT COALESCE(SUM(spend), 0) + COALESCE(SUM(pipeline), 0) FROM channel_week",
     ]
     .iter()

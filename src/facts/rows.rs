@@ -77,7 +77,8 @@ pub struct UsageWeek {
     pub views: u64,
 }
 
-/// One dashboard's use.
+/// One dashboard's use on one day (UTC), or — in `adoption::unused_dashboards` — over
+/// all the days seen.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DashboardUse {
     pub dashboard: String,

@@ -355,7 +355,7 @@ fn usage_aggregates_count_new_events_once() {
     let (last, n): (i64, i64) = s
         .conn
         .query_row(
-            "SELECT last_viewed, views FROM dashboard_use WHERE dashboard = 'Exec'",
+            "SELECT MAX(last_viewed), SUM(views) FROM dashboard_day WHERE dashboard = 'Exec'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

@@ -170,10 +170,20 @@ pub fn unused_dashboards(
     days: i64,
 ) -> Vec<DashboardUse> {
     let cutoff = today - Duration::days(days);
-    let mut list: Vec<DashboardUse> = dashboards
-        .iter()
+    // Rows are per dashboard per day: each dashboard's latest day and all its views.
+    let mut all: Vec<DashboardUse> = Vec::new();
+    for d in dashboards.iter().filter(|d| d.last_viewed <= today) {
+        match all.iter_mut().find(|a| a.dashboard == d.dashboard) {
+            Some(a) => {
+                a.last_viewed = a.last_viewed.max(d.last_viewed);
+                a.views += d.views;
+            }
+            None => all.push(d.clone()),
+        }
+    }
+    let mut list: Vec<DashboardUse> = all
+        .into_iter()
         .filter(|d| d.last_viewed <= cutoff)
-        .cloned()
         .collect();
     list.sort_by(|a, b| {
         a.last_viewed

@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(count(&s, "SELECT COUNT(*) FROM nps_response"), 1);
         assert_eq!(count(&s, "SELECT SUM(views) FROM usage_day"), 2);
         assert_eq!(count(&s, "SELECT SUM(views) FROM usage_total"), 2);
-        assert_eq!(count(&s, "SELECT SUM(views) FROM dashboard_use"), 2);
+        assert_eq!(count(&s, "SELECT SUM(views) FROM dashboard_day"), 2);
         // Nothing left to purge: a second run deletes nothing.
         let again = s.purge_before(cutoff, false).unwrap();
         assert!(again.iter().all(|t| t.older == 0));

@@ -184,7 +184,9 @@ impl Store {
     fn dashboards(&self) -> Result<Vec<DashboardUse>, StoreError> {
         let rows = self
             .conn
-            .prepare("SELECT dashboard, last_viewed, views FROM dashboard_use ORDER BY dashboard")?
+            .prepare(
+                "SELECT dashboard, last_viewed, views FROM dashboard_day ORDER BY dashboard, day",
+            )?
             .query_map([], |r| {
                 Ok(DashboardUse {
                     dashboard: r.get(0)?,
@@ -205,7 +207,7 @@ impl Store {
                 "kpis" => "SELECT MAX(period_start) FROM kpi_value",
                 "plan" => "SELECT MAX(month) FROM plan",
                 "deliveries" => "SELECT MAX(substr(delivered_at, 1, 10)) FROM delivery",
-                "usage" => "SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_use",
+                "usage" => "SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_day",
                 "nps" => "SELECT MAX(date) FROM nps_response",
                 "reconciliation" => "SELECT MAX(week) FROM reconciliation",
                 _ => continue,

@@ -198,4 +198,18 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (recommendation_id, channel)
     ) WITHOUT ROWID;
     "#,
+    // 5: dashboard use per day, so a report as of a past day sees the dashboards' use up to
+    // that day only (the per-dashboard totals of migration 2 could not say when).
+    r#"
+    CREATE TABLE dashboard_day (
+        dashboard TEXT NOT NULL,
+        day INTEGER NOT NULL,           -- UTC days since the Unix epoch
+        last_viewed INTEGER NOT NULL,   -- UTC seconds since the Unix epoch, that day
+        views INTEGER NOT NULL,
+        PRIMARY KEY (dashboard, day)
+    ) WITHOUT ROWID;
+    INSERT INTO dashboard_day (dashboard, day, last_viewed, views)
+        SELECT dashboard, timestamp / 86400, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1, 2;
+    DROP TABLE dashboard_use;
+    "#,
 ];

@@ -1,5 +1,5 @@
 //! Usage aggregates kept at import: views per user per day, per day in all, and per
-//! dashboard. The cockpit reads these small tables instead of grouping millions of
+//! dashboard per day. The cockpit reads these small tables instead of grouping millions of
 //! events on open.
 
 use rustc_hash::FxHashMap as HashMap;
@@ -11,8 +11,8 @@ use rusqlite::Transaction;
 pub struct UsageTally {
     /// user -> (epoch day -> views)
     days: HashMap<String, HashMap<i64, i64>>,
-    /// dashboard -> (latest timestamp, views)
-    dashboards: HashMap<String, (i64, i64)>,
+    /// (dashboard, epoch day) -> (latest timestamp, views)
+    dashboards: HashMap<(String, i64), (i64, i64)>,
     /// epoch day -> views by everyone
     totals: HashMap<i64, i64>,
 }
@@ -29,14 +29,14 @@ impl UsageTally {
                     .insert(user.to_string(), HashMap::from_iter([(day, 1)]));
             }
         }
-        match self.dashboards.get_mut(dashboard) {
+        match self.dashboards.get_mut(&(dashboard.to_string(), day)) {
             Some((last, views)) => {
                 *last = (*last).max(timestamp);
                 *views += 1;
             }
             None => {
                 self.dashboards
-                    .insert(dashboard.to_string(), (timestamp, 1));
+                    .insert((dashboard.to_string(), day), (timestamp, 1));
             }
         }
     }
@@ -58,12 +58,12 @@ impl UsageTally {
             }
         }
         let mut dashboard = tx.prepare(
-            "INSERT INTO dashboard_use (dashboard, last_viewed, views) VALUES (?1, ?2, ?3)
-             ON CONFLICT (dashboard) DO UPDATE SET last_viewed = MAX(last_viewed, excluded.last_viewed),
+            "INSERT INTO dashboard_day (dashboard, day, last_viewed, views) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (dashboard, day) DO UPDATE SET last_viewed = MAX(last_viewed, excluded.last_viewed),
                  views = views + excluded.views",
         )?;
-        for (name, (last, views)) in &self.dashboards {
-            dashboard.execute(rusqlite::params![name, last, views])?;
+        for ((name, day), (last, views)) in &self.dashboards {
+            dashboard.execute(rusqlite::params![name, day, last, views])?;
         }
         let mut total = tx.prepare(
             "INSERT INTO usage_total (day, views) VALUES (?1, ?2)
@@ -81,8 +81,8 @@ pub fn rebuild(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "DELETE FROM usage_day;
          INSERT INTO usage_day (user, day, views) SELECT user, timestamp / 86400, COUNT(*) FROM usage_event GROUP BY user COLLATE NOCASE, 2;
-         DELETE FROM dashboard_use;
-         INSERT INTO dashboard_use (dashboard, last_viewed, views) SELECT dashboard, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1;
+         DELETE FROM dashboard_day;
+         INSERT INTO dashboard_day (dashboard, day, last_viewed, views) SELECT dashboard, timestamp / 86400, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1, 2;
          DELETE FROM usage_total;
          INSERT INTO usage_total (day, views) SELECT timestamp / 86400, COUNT(*) FROM usage_event GROUP BY 1;",
     )

@@ -53,7 +53,7 @@ impl State {
             imports: q("SELECT COUNT(*) FROM import_log"),
             day_views: q("SELECT SUM(views) FROM usage_day"),
             total_views: q("SELECT SUM(views) FROM usage_total"),
-            dashboard_views: q("SELECT SUM(views) FROM dashboard_use"),
+            dashboard_views: q("SELECT SUM(views) FROM dashboard_day"),
         };
         tx.commit().unwrap();
         state
