@@ -168,6 +168,10 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     // A deliverable marked delivered from the agenda.
     s.focus("Pipeline flash report — missing");
     s.key(KeyCode::Char('m'));
+    // The form offers the snapshot's moment; Enter records it as typed.
+    let form = s.app.form.as_ref().expect("m opens the delivery form");
+    assert_eq!(form.fields[0].value, "2026-11-23 23:59");
+    s.key(KeyCode::Enter);
     assert!(
         s.app
             .snapshot

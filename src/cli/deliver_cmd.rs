@@ -43,7 +43,7 @@ pub fn run(ws: &Workspace, args: DeliverArgs) -> Outcome {
         p.fiscal_year_start_month,
     );
     let store = open_store(ws)?;
-    let existed = store.record_delivery(&d.id, period, at, args.link.as_deref())?;
+    let existed = store.record_delivery(&d.id, period, at, args.link.as_deref(), None)?;
     let delivery = Delivery {
         deliverable: d.id.clone(),
         period_start: period,

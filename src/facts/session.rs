@@ -77,6 +77,18 @@ pub struct Dispute {
     pub resolution: Option<String>,
 }
 
+/// A delivery marked in a weekly review session.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SessionDelivery {
+    /// First day of the reviewed week.
+    pub week: NaiveDate,
+    pub deliverable: String,
+    /// First day of the period delivered for.
+    pub period_start: NaiveDate,
+    /// UTC.
+    pub delivered_at: NaiveDateTime,
+}
+
 /// What weekly review sessions recorded.
 #[derive(Debug, Clone, Default)]
 pub struct SessionRecords {
@@ -85,6 +97,8 @@ pub struct SessionRecords {
     pub decisions: Vec<Decision>,
     pub notes: Vec<Note>,
     pub disputes: Vec<Dispute>,
+    /// Deliveries marked in a session.
+    pub deliveries: Vec<SessionDelivery>,
     /// (week, started_at, closed_at) of each session.
     pub sessions: Vec<(NaiveDate, NaiveDateTime, Option<NaiveDateTime>)>,
 }

@@ -79,6 +79,24 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
             );
         }
     }
+    out.push_str("\n## Deliveries recorded\n\n");
+    if m.deliveries.is_empty() {
+        out.push_str("None.\n");
+    }
+    for d in &m.deliveries {
+        let name = charter
+            .deliverables
+            .iter()
+            .find(|x| x.id == d.deliverable)
+            .map_or(d.deliverable.as_str(), |x| x.name.as_str());
+        let _ = writeln!(
+            out,
+            "- {} for the period starting {}, delivered {} UTC",
+            name,
+            d.period_start,
+            d.delivered_at.format("%Y-%m-%d %H:%M")
+        );
+    }
     out.push_str("\n## Data disputes\n\n");
     if m.disputes.is_empty() {
         out.push_str("None open.\n");

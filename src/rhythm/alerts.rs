@@ -318,19 +318,30 @@ fn creative_fatigue(data: &Dataset, week: NaiveDate, channel: &str, name: &str) 
 }
 
 /// Front-loading (seed 001): a channel that has spent a larger share of its monthly
-/// budget than of the month has passed, by more than the charter's `anomaly_min_change`.
+/// budget than of the month its data covers, by more than the charter's
+/// `anomaly_min_change`. The month is the one holding the reviewed week's last day (as
+/// the pipeline flash's); days without the channel's data are not counted as days of no
+/// spend.
 fn spend_pacing(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<Alert> {
-    let month = crate::calendar::month_start(week);
+    let month = crate::calendar::month_start(week + Duration::days(6));
     let next = crate::calendar::add_months(month, 1);
-    let week_end = (week + Duration::days(7)).min(next);
-    let elapsed = (week_end - month).num_days() as f64 / (next - month).num_days() as f64;
+    let span = Span::new(month, (week + Duration::days(7)).min(next));
+    let days_in_month = (next - month).num_days() as f64;
     let mut out = Vec::new();
     for plan in data
         .plan
         .iter()
         .filter(|p| p.month == month && p.budget > 0.0)
     {
-        let spent = totals(data, Span::new(month, week_end), Some(&plan.channel)).spend;
+        let covered: f64 = super::kpis::weeks_in(data, span)
+            .filter(|r| r.channel == plan.channel)
+            .map(|r| span.share_of_week(r.week) * 7.0)
+            .sum();
+        if covered <= 0.0 {
+            continue;
+        }
+        let elapsed = covered.round() / days_in_month;
+        let spent = totals(data, span, Some(&plan.channel)).spend;
         let share = spent / plan.budget;
         let over = share - elapsed;
         if over > charter.controls.anomaly_min_change.max(0.10) {
@@ -414,5 +425,54 @@ mod tests {
     fn a_flat_series_does_not_alert_on_a_wobble() {
         assert_eq!(detect(103.0, &[100.0; 8], 1, 3.5, 0.1), None);
         assert!(detect(140.0, &[100.0; 8], 1, 3.5, 0.1).is_some());
+    }
+}
+
+#[cfg(test)]
+mod pacing_tests {
+    use super::*;
+    use crate::facts::{ChannelWeek, PlanMonth};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn spend(week: NaiveDate, spend: f64) -> ChannelWeek {
+        ChannelWeek {
+            week,
+            channel: "webinars".into(),
+            spend,
+            leads: 0.0,
+            mqls: 0.0,
+            sqls: 0.0,
+            pipeline: 0.0,
+            sessions: None,
+            opportunities: None,
+            closed_won: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_week_is_not_a_week_without_spend() {
+        // June 2026: 30 days, budget 30,000. The weeks of the 1st and the 15th spent 9,000
+        // each; the week of the 8th has no data. The data covers 14 days (46.7% of the
+        // month) and 60% of the budget is gone: 13.3 points ahead, over the 10-point
+        // rule. Counting the missing week as a week of no spend would have judged 60%
+        // against 21 days (70%) and said nothing.
+        let data = Dataset {
+            channel_weeks: vec![spend(d(2026, 6, 1), 9000.0), spend(d(2026, 6, 15), 9000.0)],
+            plan: vec![PlanMonth {
+                month: d(2026, 6, 1),
+                channel: "webinars".into(),
+                budget: 30_000.0,
+                pipeline_target: None,
+                mql_target: None,
+            }],
+            ..Dataset::default()
+        };
+        let alerts = spend_pacing(&Charter::shipped(), &data, d(2026, 6, 15));
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert!((alerts[0].value - 0.6).abs() < 1e-12);
+        assert!((alerts[0].baseline - 14.0 / 30.0).abs() < 1e-12);
     }
 }

@@ -81,6 +81,7 @@ fn session(r: &SessionRecords, clock: &Clock) -> SessionRecords {
                 d
             })
             .collect(),
+        deliveries: keep(&r.deliveries, |d| d.delivered_at <= now),
         sessions: r
             .sessions
             .iter()

@@ -76,6 +76,13 @@ pub fn local_to_utc(charter: &Charter, local: NaiveDateTime) -> NaiveDateTime {
     local
 }
 
+/// A UTC instant as wall-clock time in the charter's zone.
+pub fn utc_to_local(charter: &Charter, utc: NaiveDateTime) -> NaiveDateTime {
+    utc.and_utc()
+        .with_timezone(&charter.partnership.timezone)
+        .naive_local()
+}
+
 /// The four reviews of the operating rhythm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::session::dispute_level;
 use crate::charter::Charter;
-use crate::facts::{ActionItem, Decision, Dispute, Insight, Note, SessionRecords};
+use crate::facts::{ActionItem, Decision, Dispute, Insight, Note, SessionDelivery, SessionRecords};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Minutes {
@@ -18,6 +18,8 @@ pub struct Minutes {
     pub decisions: Vec<Decision>,
     pub actions: Vec<ActionItem>,
     pub notes: Vec<Note>,
+    /// Deliveries marked delivered in the session.
+    pub deliveries: Vec<SessionDelivery>,
     /// Disputes opened in the session, and any still open, with their escalation owner.
     pub disputes: Vec<(Dispute, Option<u32>, Option<String>)>,
     /// Actions from earlier weeks still open when the session closed (or now).
@@ -57,6 +59,12 @@ pub fn minutes(
             .cloned()
             .collect(),
         notes: r.notes.iter().filter(|n| n.week == week).cloned().collect(),
+        deliveries: r
+            .deliveries
+            .iter()
+            .filter(|d| d.week == week)
+            .cloned()
+            .collect(),
         disputes: r
             .disputes
             .iter()

@@ -13,6 +13,7 @@ impl Store {
         period_start: NaiveDate,
         delivered_at: NaiveDateTime,
         link: Option<&str>,
+        review_week: Option<NaiveDate>,
     ) -> Result<bool, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let existed: bool = tx.query_row(
@@ -21,14 +22,16 @@ impl Store {
             |r| r.get(0),
         )?;
         tx.execute(
-            "INSERT INTO delivery (deliverable, period_start, delivered_at, link) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO delivery (deliverable, period_start, delivered_at, link, review_week) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (deliverable, period_start) DO UPDATE SET delivered_at = excluded.delivered_at,
-                 link = COALESCE(excluded.link, delivery.link)",
+                 link = COALESCE(excluded.link, delivery.link),
+                 review_week = COALESCE(excluded.review_week, delivery.review_week)",
             rusqlite::params![
                 deliverable,
                 period_start.to_string(),
                 delivered_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                link
+                link,
+                review_week.map(|w| w.to_string())
             ],
         )?;
         tx.commit()?;

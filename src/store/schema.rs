@@ -212,4 +212,8 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT dashboard, timestamp / 86400, MAX(timestamp), COUNT(*) FROM usage_event GROUP BY 1, 2;
     DROP TABLE dashboard_use;
     "#,
+    // 6: the weekly review a delivery was marked in, so its minutes can list it.
+    r#"
+    ALTER TABLE delivery ADD COLUMN review_week TEXT;   -- first day of the reviewed week
+    "#,
 ];

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 use crate::facts::SessionRecords;
-use crate::facts::{ActionItem, Decision, Dispute, Insight, Note};
+use crate::facts::{ActionItem, Decision, Dispute, Insight, Note, SessionDelivery};
 
 const TS: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -264,6 +264,17 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let deliveries = c
+            .prepare("SELECT review_week, deliverable, period_start, delivered_at FROM delivery WHERE review_week IS NOT NULL ORDER BY delivered_at, deliverable")?
+            .query_map([], |r| {
+                Ok(SessionDelivery {
+                    week: date(r, 0)?,
+                    deliverable: r.get(1)?,
+                    period_start: date(r, 2)?,
+                    delivered_at: time(r, 3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         let sessions = c
             .prepare("SELECT week, started_at, closed_at FROM review_session ORDER BY week")?
             .query_map([], |r| Ok((date(r, 0)?, time(r, 1)?, opt_time(r, 2)?)))?
@@ -274,6 +285,7 @@ impl Store {
             decisions,
             notes,
             disputes,
+            deliveries,
             sessions,
         })
     }

@@ -270,7 +270,7 @@ pub const BINDINGS: &[Binding] = &[
         KeyCode::Char('m'),
         "m",
         Action::MarkDelivered,
-        "Review: mark the deliverable in focus delivered now",
+        "Review: mark the deliverable in focus delivered, at a time",
         None,
     ),
     session(

@@ -168,12 +168,13 @@ pub fn apply(
             Some(format!("dispute #{id} opened"))
         }
         Write::Deliver {
+            delivered_at,
             deliverable,
             period,
-            ..
+            week,
         } => {
             store
-                .record_delivery(deliverable, *period, now, None)
+                .record_delivery(deliverable, *period, *delivered_at, None, Some(*week))
                 .map_err(e)?;
             Some(format!("{deliverable} marked delivered"))
         }
@@ -204,6 +205,9 @@ pub fn clock_on(charter: &Charter, date: NaiveDate) -> Clock {
     }
 }
 
+/// How often a snapshot on today's clock is recomputed as time passes.
+const LIVE_REFRESH: Duration = Duration::from_secs(60);
+
 fn run(
     store: Store,
     charter: Arc<Charter>,
@@ -217,6 +221,7 @@ fn run(
     let (fits, _fitter) = fitter::spawn(Arc::clone(&charter), out.clone());
     let mut version = data_version(&store);
     let mut at = None;
+    let mut last_computed = None;
     loop {
         let first = match requests.recv_timeout(POLL) {
             Ok(r) => Some(r),
@@ -257,7 +262,12 @@ fn run(
             at = Some(*d);
         }
         let Some(date) = at else { continue };
-        if request.is_none() && !changed {
+        // On today's clock the figures move with time (a delivery falls due, an action
+        // ages): recompute once a minute even when nothing was asked or written.
+        let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
+            t.elapsed() >= LIVE_REFRESH && clock_on(&charter, date).today == date
+        });
+        if request.is_none() && !changed && !clock_moved {
             continue;
         }
         if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
@@ -285,6 +295,7 @@ fn run(
         }
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
+        last_computed = Some(started);
         let snapshot = compute(&charter, d, &clock_on(&charter, date));
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",

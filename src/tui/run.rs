@@ -110,10 +110,17 @@ fn start(
         (Ok(charter), Ok(store)) => (charter, store),
     };
     // The cockpit opens on today, on the same clock as `rhythm report`; a review session
-    // for a week opens on the day that week is the last complete one.
+    // of last week is held now, on today's clock too, so what it records counts at once;
+    // one of an earlier week opens on the day that week was the last complete one.
+    let last_week = crate::rhythm::clock::Review::Weekly
+        .period(
+            &charter,
+            &crate::rhythm::clock::Clock::end_of(&charter, today),
+        )
+        .start;
     let home = match session_week {
-        Some(week) => week + chrono::Duration::days(7),
-        None => today,
+        Some(week) if week != last_week => week + chrono::Duration::days(7),
+        _ => today,
     };
     let (req_tx, req_rx) = std::sync::mpsc::channel();
     let (out_tx, out_rx) = tokio::sync::mpsc::unbounded_channel();

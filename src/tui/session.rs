@@ -3,12 +3,12 @@
 //! into the write the loader commits. Pure: no state, no store — what the session's keys
 //! do to the cockpit is `app/session.rs`.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::snapshot::Snapshot;
-use crate::rhythm::entries;
 use crate::rhythm::session::AgendaItem;
+use crate::rhythm::{clock, entries};
 
 /// A write the review session asks the loader to commit.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +52,8 @@ pub enum Write {
         week: NaiveDate,
         deliverable: String,
         period: NaiveDate,
+        /// UTC.
+        delivered_at: NaiveDateTime,
     },
     Close {
         week: NaiveDate,
@@ -82,6 +84,8 @@ pub enum FieldId {
     SourceB,
     /// Who raised the dispute: a stakeholder id.
     RaisedBy,
+    /// When a deliverable was delivered: YYYY-MM-DD HH:MM in the charter's time zone.
+    DeliveredAt,
 }
 
 impl FieldId {
@@ -99,6 +103,7 @@ impl FieldId {
             FieldId::FigureB => "figure B",
             FieldId::SourceB => "source B (e.g. Salesforce)",
             FieldId::RaisedBy => "raised by (stakeholder id)",
+            FieldId::DeliveredAt => "delivered at (YYYY-MM-DD HH:MM, charter's time zone)",
         }
     }
 }
@@ -160,6 +165,8 @@ pub enum FormKind {
     Decision,
     Note,
     Dispute,
+    /// Marks the deliverable in focus delivered, at a time (now unless edited).
+    Delivery,
 }
 
 impl FormKind {
@@ -178,6 +185,7 @@ impl FormKind {
                 FieldId::SourceB,
                 FieldId::RaisedBy,
             ],
+            FormKind::Delivery => &[FieldId::DeliveredAt],
         }
     }
 
@@ -188,6 +196,7 @@ impl FormKind {
             FormKind::Decision => FieldId::Decision,
             FormKind::Note => FieldId::Note,
             FormKind::Dispute => FieldId::Metric,
+            FormKind::Delivery => FieldId::DeliveredAt,
         }
     }
 }
@@ -247,6 +256,7 @@ impl Form {
             FormKind::Decision => "Decision",
             FormKind::Note => "Note",
             FormKind::Dispute => "Data dispute",
+            FormKind::Delivery => "Mark delivered",
         }
     }
 
@@ -371,6 +381,30 @@ impl Form {
                     figure_b,
                     source_b: entry.source_b.into(),
                     raised_by: entry.raised_by.into(),
+                }
+            }
+            FormKind::Delivery => {
+                let Some((deliverable, period)) =
+                    self.item.as_ref().and_then(|i| i.deliverable.clone())
+                else {
+                    return Err("move to a deliverable on the agenda first".into());
+                };
+                let text = self.value(FieldId::DeliveredAt);
+                let local =
+                    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").map_err(|_| {
+                        format!("delivered at '{text}' is not a time: write YYYY-MM-DD HH:MM")
+                    })?;
+                let delivered_at = clock::local_to_utc(&snapshot.charter, local);
+                if delivered_at > snapshot.now {
+                    return Err(format!(
+                        "delivered at {text} is later than now: a delivery is recorded once it is made"
+                    ));
+                }
+                Write::Deliver {
+                    week,
+                    deliverable,
+                    period,
+                    delivered_at,
                 }
             }
         })

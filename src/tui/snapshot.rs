@@ -27,6 +27,8 @@ pub type Weeks = Vec<(NaiveDate, Option<Totals>)>;
 #[derive(Debug)]
 pub struct Snapshot {
     pub at: NaiveDate,
+    /// The clock's moment, UTC: what the snapshot judged deliveries and actions at.
+    pub now: chrono::NaiveDateTime,
     pub charter: Arc<Charter>,
     pub weekly: WeeklyReview,
     pub monthly: MonthlyReview,
@@ -82,6 +84,7 @@ pub fn compute(charter: &Arc<Charter>, data: &Dataset, clock: &Clock) -> Snapsho
         agenda: session::agenda(charter, &weekly, &r.actions, &r.disputes, now),
         minutes: minutes::minutes(charter, r, week, now),
         at,
+        now,
         charter: Arc::clone(charter),
         monthly: monthly::review(charter, data, &period(Review::Monthly)),
         quarterly: quarterly::review(charter, data, &period(Review::Quarterly), clock),

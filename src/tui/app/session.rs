@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::{App, Request, RowId, Tab};
+use crate::rhythm::clock;
 use crate::rhythm::session::{AgendaItem, AgendaKind};
 use crate::tui::keys::Action;
 use crate::tui::session::{FieldId, Form, FormKey, FormKind, Write};
@@ -62,16 +63,14 @@ impl App {
             Action::OpenDispute => {
                 self.form = Some(form(FormKind::Dispute, &[(FieldId::Period, &period)]));
             }
-            Action::MarkDelivered => match item.and_then(|i| i.deliverable) {
-                Some((deliverable, period)) => {
-                    return Some(Request::Write(
-                        Write::Deliver {
-                            week,
-                            deliverable,
-                            period,
-                        },
-                        self.at,
-                    ));
+            Action::MarkDelivered => match item.as_ref().and_then(|i| i.deliverable.as_ref()) {
+                // Delivered now unless the time is edited (in the charter's zone).
+                Some(_) => {
+                    let snapshot = self.snapshot.as_ref()?;
+                    let now = clock::utc_to_local(&snapshot.charter, snapshot.now)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string();
+                    self.form = Some(form(FormKind::Delivery, &[(FieldId::DeliveredAt, &now)]));
                 }
                 None => self.status = Some(
                     "m marks a deliverable delivered: move to a deliverable on the agenda first"
