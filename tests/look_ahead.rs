@@ -5,7 +5,10 @@
 //! "What existed by D" is cut here from the raw CSV lines, by a second, simple path that
 //! does not use `rhythm::as_of`: events (deliveries, usage, NPS) dated on or before D;
 //! weekly rows (channels, reconciliation) whose week ended by D; KPI values whose period
-//! ended by D; plan months begun by D.
+//! ended by D; plan months begun by D. Both stores also hold a review session's records,
+//! written the way the session writes them: an insight shown, an action on it done
+//! weeks later, a dispute resolved weeks later — in the second store only as far as
+//! they had got by D.
 
 mod common;
 
@@ -88,7 +91,68 @@ fn store(charter: &Charter, dir: &Path, d: Option<NaiveDate>) -> Store {
         )
         .unwrap();
     }
+    session(&store, d);
     store
+}
+
+fn at(text: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+}
+
+/// The session's records as they stood at the end of `d` (`None`: as they are now).
+fn session(store: &Store, d: Option<NaiveDate>) {
+    let by = |t: &str| d.is_none_or(|d| at(t).date() <= d);
+    let week = date("2026-09-07");
+    if !by("2026-09-14 09:05") {
+        return;
+    }
+    let insight = store
+        .record_insight(
+            week,
+            "alert",
+            "alert:cac_spike:linkedin",
+            "LinkedIn CAC up",
+            at("2026-09-14 09:05"),
+        )
+        .unwrap();
+    let action = store
+        .add_action(
+            "Cut Tier 3 bids",
+            "jordan",
+            date("2026-09-21"),
+            Some(insight),
+            Some(week),
+            None,
+            at("2026-09-14 09:10"),
+        )
+        .unwrap();
+    let dispute = store
+        .open_dispute(
+            &rhythm::store::NewDispute {
+                metric: "mqls",
+                period: week,
+                figure_a: 118.0,
+                source_a: "HubSpot",
+                figure_b: 109.0,
+                source_b: "Salesforce",
+                raised_by: "sam",
+                week: Some(week),
+            },
+            at("2026-09-14 09:15"),
+        )
+        .unwrap();
+    if by("2026-10-20 12:00") {
+        store.action_done(action, at("2026-10-20 12:00")).unwrap();
+    }
+    if by("2026-10-25 12:00") {
+        store
+            .resolve_dispute(
+                dispute,
+                "HubSpot counted test leads",
+                at("2026-10-25 12:00"),
+            )
+            .unwrap();
+    }
 }
 
 /// Every report (each review's default period and its period to date) and the checks
@@ -142,6 +206,7 @@ fn no_figure_as_of_d_changes_when_data_after_d_is_added() {
         "2026-01-01",
         "2026-03-29",
         "2026-08-17",
+        "2026-10-01",
         "2026-11-11",
         "2026-11-23",
     ];
