@@ -178,3 +178,19 @@ fn errors_render_as_file_line_column() {
         "{err}"
     );
 }
+
+#[test]
+fn the_time_zone_is_an_iana_name() {
+    let text = SHIPPED.replacen("timezone = \"UTC\"", "timezone = \"Mars/Olympus\"", 1);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].line, line_of(&text, "timezone = \"Mars/Olympus\""));
+    assert!(p[0].message.contains("not an IANA time zone name"), "{p:?}");
+    let text = SHIPPED.replacen("timezone = \"UTC\"", "timezone = \"Europe/Berlin\"", 1);
+    let c = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap();
+    assert_eq!(c.partnership.timezone, chrono_tz::Europe::Berlin);
+    // A charter without one is read in UTC.
+    let text = SHIPPED.replacen("timezone = \"UTC\"", "", 1);
+    let c = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap();
+    assert_eq!(c.partnership.timezone, chrono_tz::UTC);
+}

@@ -47,7 +47,7 @@ fn name_of(charter: &Charter, id: &str) -> String {
 pub fn show(c: &Charter) -> String {
     let p = &c.partnership;
     let mut out = format!(
-        "{}\n{}\nAnalytics lead: {}\nMarketing lead: {}\nEffective {} · charter reviewed {} (last {}) · weeks start {} · fiscal year starts month {}\n",
+        "{}\n{}\nAnalytics lead: {}\nMarketing lead: {}\nEffective {} · charter reviewed {} (last {}) · weeks start {} · fiscal year starts month {} · days and due times in {}\n",
         p.name,
         "=".repeat(p.name.chars().count()),
         name_of(c, &p.analytics_lead),
@@ -57,6 +57,7 @@ pub fn show(c: &Charter) -> String {
         p.last_reviewed.map_or("never".into(), |d| d.to_string()),
         p.week_start,
         p.fiscal_year_start_month,
+        p.timezone,
     );
     if let Some(method) = &p.attribution_method {
         out.push_str(&format!("Attribution method: {method}\n"));

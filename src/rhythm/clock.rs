@@ -253,14 +253,40 @@ mod tests {
         assert_eq!(w.start, d(2026, 11, 23));
     }
 
-    #[test]
-    fn now_is_read_in_the_charters_zone() {
+    fn new_york() -> Charter {
         let text = crate::charter::SHIPPED.replacen(
             "timezone = \"UTC\"",
             "timezone = \"America/New_York\"",
             1,
         );
-        let c = Charter::parse(&text, std::path::Path::new("partnership.toml")).unwrap();
+        Charter::parse(&text, std::path::Path::new("partnership.toml")).unwrap()
+    }
+
+    #[test]
+    fn due_rules_are_wall_clock_times_in_the_charters_zone() {
+        let c = new_york();
+        let due = |from: NaiveDate| {
+            let until = Clock::end_of(&c, from + Duration::days(6)).now;
+            crate::rhythm::sla::expected_deliveries(&c, from, until)
+                .into_iter()
+                .find(|e| e.deliverable == "campaign-snapshot")
+                .unwrap()
+                .due_at
+        };
+        // "mon 12:00" in New York: 17:00 UTC in winter (EST), 16:00 UTC in summer (EDT).
+        assert_eq!(
+            due(d(2026, 11, 16)),
+            d(2026, 11, 16).and_hms_opt(17, 0, 0).unwrap()
+        );
+        assert_eq!(
+            due(d(2026, 7, 13)),
+            d(2026, 7, 13).and_hms_opt(16, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn now_is_read_in_the_charters_zone() {
+        let c = new_york();
         // 03:00 UTC on 2 December is 22:00 on 1 December in New York.
         let instant = DateTime::parse_from_rfc3339("2026-12-02T03:00:00Z")
             .unwrap()
