@@ -204,21 +204,12 @@ pub fn weekly(
 }
 
 /// The budget model's plan for the next weeks in two sentences ("invest more in X, less
-/// in Y" and the expected pipeline impact), or why there is none.
+/// in Y" and the expected pipeline impact), or why there is none: `advice::plan`.
 pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
-    match plan {
-        Ok(p) => {
-            let rec = &p.recommendation;
-            let words = super::recommendation::summary(rec);
-            format!(
-                "Budget model, next {} weeks: {} {}",
-                rec.horizon_weeks,
-                words[0],
-                words.get(1).map_or("", String::as_str)
-            )
-        }
-        Err(why) => format!("Budget model: no plan — {why}."),
-    }
+    super::advice::plan(match plan {
+        Ok(p) => Ok(&p.recommendation),
+        Err(why) => Err(why as &dyn std::fmt::Display),
+    })
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
@@ -475,9 +466,8 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     );
 
     out.push_str("## Recommendations\n\n");
-    let mut any = false;
+    let _ = writeln!(out, "- {}", super::advice::quarterly(charter, r));
     for d in &r.drifting_leaders {
-        any = true;
         let _ = writeln!(
             out,
             "- {} has stopped opening the dashboards (last seen {}) — ask what they need instead.",
@@ -487,7 +477,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     if !r.unused_dashboards.is_empty() {
-        any = true;
         let names: Vec<&str> = r
             .unused_dashboards
             .iter()
@@ -500,7 +489,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     for l in r.lead_quality.iter().filter(|l| l.slipping) {
-        any = true;
         let _ = writeln!(
             out,
             "- {} lead quality is slipping: MQL→SQL {} vs {} last quarter — recalibrate its lead scoring.",
@@ -510,9 +498,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
             l.mql_to_sql.map_or("—".into(), format::percent),
             l.previous_quarter.map_or("—".into(), format::percent)
         );
-    }
-    if !any {
-        out.push_str("Nothing to change in how the partnership runs this quarter.\n");
     }
     out.push('\n');
 
@@ -631,6 +616,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
     );
 
     out.push_str("## Recommendations\n\n");
+    let _ = writeln!(out, "- {}", super::advice::annual(r));
     if let Some((best, worst)) = r.roas_extremes() {
         let _ = writeln!(
             out,
