@@ -9,10 +9,10 @@ use std::fmt::Display;
 
 use super::recommendation::list;
 use crate::charter::Charter;
-use crate::format::ratio;
+use crate::format::{percent, ratio};
 use crate::model::Recommendation;
 use crate::rhythm::annual::AnnualReview;
-use crate::rhythm::quarterly::QuarterlyReview;
+use crate::rhythm::quarterly::{LeadQuality, QuarterlyReview};
 
 /// What the quarterly review says when nothing needs changing.
 pub const NOTHING_THIS_QUARTER: &str =
@@ -73,6 +73,18 @@ pub fn quarterly(charter: &Charter, r: &QuarterlyReview) -> String {
         return NOTHING_THIS_QUARTER.into();
     }
     capitalised(&format!("{}.", list(&moves)))
+}
+
+/// A channel whose lead quality is slipping, and what to do about it.
+pub fn slipping(charter: &Charter, l: &LeadQuality) -> String {
+    format!(
+        "{} lead quality is slipping: MQL→SQL {} vs {} last quarter — recalibrate its lead scoring.",
+        charter
+            .channel(&l.channel)
+            .map_or(l.channel.as_str(), |c| c.name.as_str()),
+        l.mql_to_sql.map_or("—".into(), percent),
+        l.previous_quarter.map_or("—".into(), percent)
+    )
 }
 
 /// The year's two decisions: set next year's budget by the budget model rather than by

@@ -111,7 +111,7 @@ pub fn figures(a: &Alert, charter: &Charter) -> Vec<(&'static str, String)> {
             (
                 "evidence",
                 format!(
-                    "robust z-score {:.1}; the charter alerts from {:.1} and a change of {}",
+                    "robust z-score {:.1} (the charter alerts from {:.1}, and {} of change)",
                     a.z,
                     charter.controls.anomaly_threshold,
                     crate::format::whole_percent(charter.controls.anomaly_min_change)

@@ -13,6 +13,8 @@ use crate::rhythm::allocation::Allocation;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::weekly::{Measure, WeeklyReview};
 
+use super::scorecard::model_cell;
+
 /// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
 pub const MAX_ALERTS: usize = 8;
 
@@ -334,7 +336,7 @@ pub fn monthly(
     out.push_str("## Recommendations\n\n");
     let _ = writeln!(out, "- {}", allocation_sentence(plan));
     if r.suggestions.is_empty() {
-        out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
+        let _ = writeln!(out, "- {}", super::suggestions::none_line());
     }
     for s in &r.suggestions {
         let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
@@ -489,15 +491,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     for l in r.lead_quality.iter().filter(|l| l.slipping) {
-        let _ = writeln!(
-            out,
-            "- {} lead quality is slipping: MQL→SQL {} vs {} last quarter — recalibrate its lead scoring.",
-            charter
-                .channel(&l.channel)
-                .map_or(l.channel.as_str(), |c| c.name.as_str()),
-            l.mql_to_sql.map_or("—".into(), format::percent),
-            l.previous_quarter.map_or("—".into(), format::percent)
-        );
+        let _ = writeln!(out, "- {}", super::advice::slipping(charter, l));
     }
     out.push('\n');
 
@@ -572,15 +566,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     out
-}
-
-/// A model figure for a channel: "—" without spend, "no data" when not modelled.
-fn model_cell(spend: f64, v: Option<f64>, show: impl Fn(f64) -> String) -> String {
-    match v {
-        Some(x) => show(x),
-        None if spend <= 0.0 => "—".into(),
-        None => "no data".into(),
-    }
 }
 
 pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> String {
@@ -658,13 +643,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
                 // A channel without spend has no ROI to model: "—", like its ROAS.
                 model_cell(ch.spend, ch.modelled_roi, crate::format::ratio),
                 model_cell(ch.spend, ch.marginal_roi, crate::format::ratio),
-                model_cell(ch.spend, ch.saturation_weekly_spend, |x| {
-                    if x > 0.0 {
-                        format!("{}/wk", format::money(x))
-                    } else {
-                        "none (below the hurdle)".into()
-                    }
-                }),
+                super::scorecard::saturation_cell(ch.spend, ch.saturation_weekly_spend),
             ]
         })
         .collect();
