@@ -4,78 +4,15 @@
 mod common;
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::cockpit::{app, at, charter, demo, model, press, screen, snapshot_at};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rhythm::charter::Charter;
-use rhythm::facts::Dataset;
-use rhythm::rhythm::allocation::{Allocation, for_week};
-use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request, Tab};
-use rhythm::tui::snapshot::{Snapshot, compute};
-use rhythm::tui::theme::Theme;
-use rhythm::tui::ui;
-
-fn at() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn charter() -> Arc<Charter> {
-    Arc::new(common::charter())
-}
-
-/// The demo workspace's store (kept for the loader test) and dataset, built once.
-fn demo() -> &'static (tempfile::TempDir, Dataset) {
-    static DEMO: OnceLock<(tempfile::TempDir, Dataset)> = OnceLock::new();
-    DEMO.get_or_init(|| common::demo_dataset(&charter()))
-}
-
-fn snapshot_at(date: NaiveDate) -> Arc<Snapshot> {
-    let charter = charter();
-    Arc::new(compute(&charter, &demo().1, &Clock::end_of(&charter, date)))
-}
-
-/// The budget model for the week of `at()`, fitted once.
-fn model() -> Arc<Allocation> {
-    static MODEL: OnceLock<Arc<Allocation>> = OnceLock::new();
-    Arc::clone(MODEL.get_or_init(|| {
-        let week = snapshot_at(at()).weekly.week;
-        Arc::new(for_week(&charter(), &demo().1, week, &mut |_| true).unwrap())
-    }))
-}
-
-fn app() -> App {
-    let mut app = App::new("rhythm-demo".into(), at());
-    app.loaded(snapshot_at(at()));
-    let week = app.model_week().unwrap();
-    app.model_loaded(week, Ok(model()));
-    app
-}
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| ui::render(app, Theme { color: false }, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..height)
-        .map(|y| {
-            let line: String = (0..width)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn press(app: &mut App, code: KeyCode) -> Option<Request> {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-}
+use rhythm::tui::snapshot::compute;
 
 #[test]
 fn every_view_at_80x24_and_160x48() {
@@ -225,7 +162,7 @@ fn an_empty_workspace_says_what_to_import() {
     app.loaded(Arc::new(compute(
         &charter,
         &Default::default(),
-        &Clock::end_of(&charter, at()),
+        &rhythm::rhythm::clock::Clock::end_of(&charter, at()),
     )));
     let text = screen(&app, 80, 24);
     assert!(text.contains("No data yet."), "{text}");

@@ -2,7 +2,8 @@
 //! against its baseline, and a suggested action. `rhythm::alerts::Alert` is the data;
 //! `present::json` adds this sentence to its JSON as `"sentence"`.
 
-use crate::format::{money, percent, thousands};
+use crate::charter::Charter;
+use crate::format::{money, percent, signed_change, thousands};
 use crate::rhythm::alerts::{Alert, AlertKind, Severity};
 
 /// What to do about an alert of `kind` on `channel`; `bad` when the move hurts.
@@ -37,6 +38,97 @@ pub fn none_line() -> String {
     )
 }
 
+/// One of the alert's values in the unit of its measure: money for a cost or pipeline,
+/// a percentage for a rate or a share, a count for traffic.
+fn amount(a: &Alert, v: f64) -> String {
+    match a.kind {
+        AlertKind::CacSpike | AlertKind::PipelineMove => money(v),
+        AlertKind::ConversionShift | AlertKind::CreativeFatigue | AlertKind::SpendPacing => {
+            percent(v)
+        }
+        AlertKind::TrafficDrop => thousands(v.round() as i64),
+    }
+}
+
+/// How grave the alert is, in a word.
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::Warning => "warning",
+        Severity::Opportunity => "opportunity (good news to act on)",
+    }
+}
+
+/// The alert's figures, labelled, for its detail: the measure, the window it averages,
+/// its value against the baseline, the change, how strong the evidence is (the robust
+/// z-score against the charter's threshold) and how grave it is.
+pub fn figures(a: &Alert, charter: &Charter) -> Vec<(&'static str, String)> {
+    let measure = match &a.kpi {
+        Some(kpi) => format!("{} of {} (charter KPI {kpi})", a.metric, a.channel_name),
+        None => format!("{} of {}", a.metric, a.channel_name),
+    };
+    let mut out = vec![("measure", measure)];
+    match a.kind {
+        AlertKind::SpendPacing => out.extend([
+            (
+                "spent",
+                format!(
+                    "{} of its {} budget",
+                    amount(a, a.value),
+                    a.month.format("%B %Y")
+                ),
+            ),
+            ("month gone", amount(a, a.baseline)),
+            ("ahead by", format!("{} of the budget", percent(a.change))),
+        ]),
+        AlertKind::CreativeFatigue => out.extend([
+            ("this week", amount(a, a.value)),
+            ("two weeks ago", amount(a, a.baseline)),
+            ("change", signed_change(Some(a.change))),
+        ]),
+        _ => out.extend([
+            (
+                "value",
+                if a.window_weeks == 1 {
+                    format!("{} in the reviewed week", amount(a, a.value))
+                } else {
+                    format!(
+                        "{} averaged over the last {} weeks",
+                        amount(a, a.value),
+                        a.window_weeks
+                    )
+                },
+            ),
+            (
+                "baseline",
+                format!(
+                    "{}, the median of the {} weeks before",
+                    amount(a, a.baseline),
+                    crate::rhythm::alerts::BASELINE_WEEKS
+                ),
+            ),
+            ("change", signed_change(Some(a.change))),
+            (
+                "evidence",
+                format!(
+                    "robust z-score {:.1} (the charter alerts from {:.1}, and {} of change)",
+                    a.z,
+                    charter.controls.anomaly_threshold,
+                    crate::format::whole_percent(charter.controls.anomaly_min_change)
+                ),
+            ),
+        ]),
+    }
+    out.push(("severity", severity(a.severity).into()));
+    if a.strategic {
+        out.push((
+            "strategic",
+            "the charter marks the channel strategic: efficiency must not cut it".into(),
+        ));
+    }
+    out
+}
+
 /// The alert's sentence.
 pub fn sentence(a: &Alert) -> String {
     let name = &a.channel_name;
@@ -62,19 +154,7 @@ pub fn sentence(a: &Alert) -> String {
             } else {
                 suggested_action(kind, &a.channel, bad)
             };
-            let figure = match kind {
-                AlertKind::CacSpike | AlertKind::PipelineMove => {
-                    format!(" ({} vs {})", money(a.value), money(a.baseline))
-                }
-                AlertKind::ConversionShift => {
-                    format!(" ({} vs {})", percent(a.value), percent(a.baseline))
-                }
-                _ => format!(
-                    " ({} vs {})",
-                    thousands(a.value.round() as i64),
-                    thousands(a.baseline.round() as i64)
-                ),
-            };
+            let figure = format!(" ({} vs {})", amount(a, a.value), amount(a, a.baseline));
             if a.window_weeks == 1 {
                 format!(
                     "{name} {} {direction} {pct}% vs its {}-week median{figure} — {action}",

@@ -13,6 +13,8 @@ use crate::rhythm::allocation::Allocation;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::weekly::{Measure, WeeklyReview};
 
+use super::scorecard::model_cell;
+
 /// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
 pub const MAX_ALERTS: usize = 8;
 
@@ -201,21 +203,12 @@ pub fn weekly(
 }
 
 /// The budget model's plan for the next weeks in two sentences ("invest more in X, less
-/// in Y" and the expected pipeline impact), or why there is none.
+/// in Y" and the expected pipeline impact), or why there is none: `advice::plan`.
 pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
-    match plan {
-        Ok(p) => {
-            let rec = &p.recommendation;
-            let words = super::recommendation::summary(rec);
-            format!(
-                "Budget model, next {} weeks: {} {}",
-                rec.horizon_weeks,
-                words[0],
-                words.get(1).map_or("", String::as_str)
-            )
-        }
-        Err(why) => format!("Budget model: no plan — {why}."),
-    }
+    super::advice::plan(match plan {
+        Ok(p) => Ok(&p.recommendation),
+        Err(why) => Err(why as &dyn std::fmt::Display),
+    })
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
@@ -349,7 +342,7 @@ pub fn monthly(
     out.push_str("## Recommendations\n\n");
     let _ = writeln!(out, "- {}", allocation_sentence(plan));
     if r.suggestions.is_empty() {
-        out.push_str("- No channel breaches its CAC ceiling or budget this month.\n");
+        let _ = writeln!(out, "- {}", super::suggestions::none_line());
     }
     for s in &r.suggestions {
         let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
@@ -487,9 +480,8 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     );
 
     out.push_str("## Recommendations\n\n");
-    let mut any = false;
+    let _ = writeln!(out, "- {}", super::advice::quarterly(charter, r));
     for d in &r.drifting_leaders {
-        any = true;
         let _ = writeln!(
             out,
             "- {} has stopped opening the dashboards (last seen {}) — ask what they need instead.",
@@ -499,7 +491,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     if !r.unused_dashboards.is_empty() {
-        any = true;
         let names: Vec<&str> = r
             .unused_dashboards
             .iter()
@@ -512,19 +503,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     for l in r.lead_quality.iter().filter(|l| l.slipping) {
-        any = true;
-        let _ = writeln!(
-            out,
-            "- {} lead quality is slipping: MQL→SQL {} vs {} last quarter — recalibrate its lead scoring.",
-            charter
-                .channel(&l.channel)
-                .map_or(l.channel.as_str(), |c| c.name.as_str()),
-            l.mql_to_sql.map_or("—".into(), format::percent),
-            l.previous_quarter.map_or("—".into(), format::percent)
-        );
-    }
-    if !any {
-        out.push_str("Nothing to change in how the partnership runs this quarter.\n");
+        let _ = writeln!(out, "- {}", super::advice::slipping(charter, l));
     }
     out.push('\n');
 
@@ -601,15 +580,6 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     out
 }
 
-/// A model figure for a channel: "—" without spend, "no data" when not modelled.
-fn model_cell(spend: f64, v: Option<f64>, show: impl Fn(f64) -> String) -> String {
-    match v {
-        Some(x) => show(x),
-        None if spend <= 0.0 => "—".into(),
-        None => "no data".into(),
-    }
-}
-
 pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> String {
     let mut out = format!(
         "# Annual review — fiscal year starting {} ({})\n\n_{}_\n\n## Year over year\n\n{}\n\n",
@@ -646,6 +616,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
     );
 
     out.push_str("## Recommendations\n\n");
+    let _ = writeln!(out, "- {}", super::advice::annual(r));
     if let Some((best, worst)) = r.roas_extremes() {
         let _ = writeln!(
             out,
@@ -687,13 +658,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
                 // A channel without spend has no ROI to model: "—", like its ROAS.
                 model_cell(ch.spend, ch.modelled_roi, crate::format::ratio),
                 model_cell(ch.spend, ch.marginal_roi, crate::format::ratio),
-                model_cell(ch.spend, ch.saturation_weekly_spend, |x| {
-                    if x > 0.0 {
-                        format!("{}/wk", format::money(x))
-                    } else {
-                        "none (below the hurdle)".into()
-                    }
-                }),
+                super::scorecard::saturation_cell(ch.spend, ch.saturation_weekly_spend),
             ]
         })
         .collect();

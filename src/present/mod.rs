@@ -1,8 +1,9 @@
 //! All wording: the sentences of alerts, checks, the agenda, suggestions, scorecard notes,
-//! back-tests and recommendations; the reports as Markdown (`markdown`, `minutes`) and as
+//! back-tests and recommendations, and what each review says to do (`advice`); the reports as Markdown (`markdown`, `minutes`) and as
 //! JSON (`json`: the serde form of the core's data with the sentences added). Renders
 //! only: every figure comes from `rhythm/` or `model/`, every number from `crate::format`.
 
+pub mod advice;
 pub mod agenda;
 pub mod alerts;
 pub mod backtests;

@@ -6,7 +6,7 @@ use crate::format::{money, percent, signed_money};
 use crate::model::Recommendation;
 
 /// "a", "a and b", "a, b and c".
-fn list(items: &[String]) -> String {
+pub(super) fn list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

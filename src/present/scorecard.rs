@@ -124,3 +124,25 @@ pub fn annual_comparison(r: &crate::rhythm::annual::AnnualReview) -> String {
         )
     }
 }
+
+/// A model figure for a channel of the annual review: "—" without spend (nothing to
+/// model, like its ROAS), "no data" when the model did not judge it.
+pub fn model_cell(spend: f64, v: Option<f64>, show: impl Fn(f64) -> String) -> String {
+    match v {
+        Some(x) => show(x),
+        None if spend <= 0.0 => "—".into(),
+        None => "no data".into(),
+    }
+}
+
+/// A channel's saturation point, weekly: the spend where its marginal ROI falls to the
+/// hurdle, or none when even the first dollar returns less.
+pub fn saturation_cell(spend: f64, weekly: Option<f64>) -> String {
+    model_cell(spend, weekly, |x| {
+        if x > 0.0 {
+            format!("{}/wk", crate::format::money(x))
+        } else {
+            "none (below the hurdle)".into()
+        }
+    })
+}

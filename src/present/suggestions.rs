@@ -49,6 +49,11 @@ impl fmt::Display for SuggestionText<'_> {
     }
 }
 
+/// What the month's recommendations say when no channel breaches a limit.
+pub fn none_line() -> &'static str {
+    "No channel breaches its CAC ceiling or budget this month."
+}
+
 /// A suggestion's sentence.
 pub fn sentence(s: &Suggestion) -> String {
     SuggestionText(s).to_string()

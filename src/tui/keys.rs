@@ -37,6 +37,8 @@ pub enum Action {
     SpendDown,
     WhatIfMode,
     WhatIfReset,
+    FocusNext,
+    FocusPrev,
 }
 
 /// Where a key works.
@@ -49,6 +51,8 @@ pub enum Scope {
     Budget,
     /// The Monthly view's budget plan (the what-if table).
     WhatIf,
+    /// A view with more than one table (Weekly, Monthly, Quarterly, Annual).
+    Tables,
 }
 
 /// Where the cockpit is, for choosing keys, hints and help.
@@ -60,6 +64,8 @@ pub struct Context {
     pub what_if: bool,
     /// A budget pane is shown (no detail popup there).
     pub pane: bool,
+    /// The view shows more than one table: `h`/`l` move the focus among them.
+    pub tables: bool,
 }
 
 impl Context {
@@ -69,6 +75,7 @@ impl Context {
             Scope::Session => self.session,
             Scope::Budget => self.budget,
             Scope::WhatIf => self.what_if,
+            Scope::Tables => self.tables,
         }
     }
 }
@@ -124,7 +131,27 @@ const fn session(
     scoped(Scope::Session, code, label, action, help, hint)
 }
 
+const fn tables(
+    code: KeyCode,
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    scoped(Scope::Tables, code, label, action, help, hint)
+}
+
 pub const BINDINGS: &[Binding] = &[
+    tables(
+        KeyCode::Char('l'),
+        "h/l",
+        Action::FocusNext,
+        "focus the previous / next table: alerts, funnel, channels",
+        Some("focus"),
+    ),
+    tables(KeyCode::Right, "", Action::FocusNext, "", None),
+    tables(KeyCode::Char('h'), "", Action::FocusPrev, "", None),
+    tables(KeyCode::Left, "", Action::FocusPrev, "", None),
     key(
         KeyCode::Char('1'),
         "1-6",
@@ -224,7 +251,7 @@ pub const BINDINGS: &[Binding] = &[
         KeyCode::Char('q'),
         "q Esc",
         Action::Quit,
-        "quit (Esc first closes a popup)",
+        "quit (Esc first closes a popup, filter or pane)",
         Some("quit"),
     ),
     key(KeyCode::Esc, "", Action::Quit, "", None),
@@ -406,18 +433,20 @@ mod tests {
         // The places the cockpit can be: a view, Review, Monthly or Annual with or
         // without their pane (Monthly's is the what-if table).
         let places = [
-            (false, false, false, false),
-            (true, false, false, false),
-            (false, true, false, false),
-            (false, true, false, true),
-            (false, true, true, true),
+            (false, false, false, false, false),
+            (false, false, false, false, true),
+            (true, false, false, false, false),
+            (false, true, false, false, true),
+            (false, true, false, true, false),
+            (false, true, true, true, false),
         ];
-        for (session, budget, what_if, pane) in places {
+        for (session, budget, what_if, pane, tables) in places {
             let context = Context {
                 session,
                 budget,
                 what_if,
                 pane,
+                tables,
             };
             let mut seen = std::collections::HashSet::new();
             for b in BINDINGS.iter().filter(|b| context.allows(b.scope)) {

@@ -1,12 +1,14 @@
 //! What the integration tests share: the shipped charter, the demo workspace's store,
-//! and, in the sub-modules, the real binary ([`cli`]), temporary workspaces
-//! ([`workspace`]), the store's file ([`store`]) and a tmux session ([`tmux`]).
+//! and, in the sub-modules, the real binary ([`cli`]), the cockpit on a TestBackend
+//! ([`cockpit`]), temporary workspaces ([`workspace`]), the store's file ([`store`]) and
+//! a tmux session ([`tmux`]).
 //!
 //! Every test binary compiles this tree on its own (`mod common;`), and none uses all of
 //! it: a helper one binary leaves unused is dead code there, hence the allow below.
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod cockpit;
 pub mod store;
 pub mod tmux;
 pub mod workspace;

@@ -4,8 +4,8 @@
 //! `App` has its methods here and in the files beside this one, one per
 //! responsibility: `rows.rs` (what each row of a table is, the selection and the
 //! filter), `budget.rs` (the budget model's messages and keys), `session.rs` (the weekly
-//! review session's keys and forms). This file keeps the rest: periods, views, and the
-//! dispatch of a key to them.
+//! review session's keys and forms). This file keeps the rest: periods, views, the
+//! focus among a view's tables, what Esc closes, and the dispatch of a key to them.
 
 use std::sync::Arc;
 
@@ -69,6 +69,8 @@ pub struct App {
     pub status: Option<String>,
     /// Per view: it shows the budget model's pane (`b`; Monthly and Annual have one).
     pub budget_pane: ByTab<bool>,
+    /// Per view: which of its tables (`TableId::in_view`) has the focus (`h`/`l`).
+    pub focus: ByTab<usize>,
     /// The budget model for the reviewed week: fitting, ready or why not.
     pub model: Option<ModelState>,
     /// The what-if scenario on the budget plan.
@@ -94,16 +96,21 @@ impl App {
             form: None,
             status: None,
             budget_pane: ByTab::default(),
+            focus: ByTab::default(),
             model: None,
             what_if: None,
         }
     }
 
-    /// The table in focus: the view's, or its budget pane's.
+    /// The table in focus: the budget pane's when it is shown, else the view's table
+    /// that `h`/`l` gave the focus to.
     pub fn table(&self) -> TableId {
         match TableId::pane_of(self.tab) {
             Some(pane) if self.budget_pane[self.tab] => pane,
-            _ => TableId::of(self.tab),
+            _ => {
+                let tables = TableId::in_view(self.tab);
+                tables[self.focus[self.tab].min(tables.len() - 1)]
+            }
         }
     }
 
@@ -119,6 +126,7 @@ impl App {
             budget: matches!(self.tab, Tab::Monthly | Tab::Annual),
             what_if: self.in_what_if(),
             pane: self.budget_shown(),
+            tables: TableId::in_view(self.tab).len() > 1 && !self.budget_shown(),
         }
     }
 
@@ -176,18 +184,10 @@ impl App {
         }
         let action = action_for(&key, self.context())?;
         match action {
-            Action::Quit => {
-                if key.code == KeyCode::Esc && (self.detail || !self.filter().is_empty()) {
-                    if self.detail {
-                        self.detail = false;
-                    } else {
-                        let table = self.table();
-                        self.filter[table].clear();
-                    }
-                } else {
-                    self.quit = true;
-                }
-            }
+            // Esc closes what is open before it quits; q and Ctrl-C quit at once.
+            Action::Quit => self.quit = key.code != KeyCode::Esc || !self.close_innermost(),
+            Action::FocusNext => self.move_focus(1),
+            Action::FocusPrev => self.move_focus(-1),
             Action::Tab(tab) => self.switch(tab),
             Action::NextTab => self.switch(self.tab.next()),
             Action::PrevTab => self.switch(self.tab.previous()),
@@ -242,6 +242,39 @@ impl App {
 
     fn switch(&mut self, tab: Tab) {
         self.tab = tab;
+        self.detail = false;
+        self.clamp_selection();
+    }
+
+    /// Esc: closes the innermost thing open — the detail popup, the focused table's
+    /// filter, the budget pane, then gives the focus back to the view's first table.
+    /// False when nothing was open: then Esc quits. (Help, the filter being typed and a
+    /// review entry's form take their keys before this.)
+    fn close_innermost(&mut self) -> bool {
+        let (tab, table) = (self.tab, self.table());
+        if self.detail {
+            self.detail = false;
+        } else if !self.filter[table].is_empty() {
+            self.filter[table].clear();
+        } else if self.budget_pane[tab] {
+            self.budget_pane[tab] = false;
+        } else if self.focus[tab] != 0 {
+            self.focus[tab] = 0;
+        } else {
+            return false;
+        }
+        self.clamp_selection();
+        true
+    }
+
+    /// `h`/`l`: the focus to the view's previous or next table, round the end.
+    fn move_focus(&mut self, step: isize) {
+        if self.budget_shown() {
+            return;
+        }
+        let n = TableId::in_view(self.tab).len() as isize;
+        let at = self.focus[self.tab].min(n as usize - 1) as isize;
+        self.focus[self.tab] = (at + step).rem_euclid(n) as usize;
         self.detail = false;
         self.clamp_selection();
     }

@@ -31,10 +31,22 @@ pub enum TableId {
     Allocation,
     /// Annual's budget pane: ROI, marginal ROI and saturation per channel.
     ChannelRoi,
+    /// Weekly: the week's alerts.
+    Alerts,
+    /// Monthly: the channel mix (spend share) vs plan.
+    Mix,
+    /// Monthly: budget vs actual per channel.
+    BudgetVsActual,
+    /// Monthly: the funnel by channel.
+    Funnel,
+    /// Quarterly: lead quality (MQL→SQL) by channel.
+    LeadQuality,
+    /// Annual: each channel's year, attributed ROAS next to modelled ROI.
+    ChannelYear,
 }
 
 impl TableId {
-    pub const ALL: [TableId; 8] = [
+    pub const ALL: [TableId; 14] = [
         TableId::Campaign,
         TableId::Executive,
         TableId::Scorecard,
@@ -43,18 +55,35 @@ impl TableId {
         TableId::Agenda,
         TableId::Allocation,
         TableId::ChannelRoi,
+        TableId::Alerts,
+        TableId::Mix,
+        TableId::BudgetVsActual,
+        TableId::Funnel,
+        TableId::LeadQuality,
+        TableId::ChannelYear,
     ];
 
-    /// The table a view shows without its budget pane.
-    pub fn of(tab: Tab) -> TableId {
+    /// The tables a view shows without its budget pane, in the order `h`/`l` move the
+    /// focus through them; the first has it when the view opens.
+    pub fn in_view(tab: Tab) -> &'static [TableId] {
         match tab {
-            Tab::Weekly => TableId::Campaign,
-            Tab::Monthly => TableId::Executive,
-            Tab::Quarterly => TableId::Scorecard,
-            Tab::Annual => TableId::YearOverYear,
-            Tab::Charter => TableId::KpiDictionary,
-            Tab::Session => TableId::Agenda,
+            Tab::Weekly => &[TableId::Campaign, TableId::Alerts],
+            Tab::Monthly => &[
+                TableId::Executive,
+                TableId::Mix,
+                TableId::BudgetVsActual,
+                TableId::Funnel,
+            ],
+            Tab::Quarterly => &[TableId::Scorecard, TableId::LeadQuality],
+            Tab::Annual => &[TableId::YearOverYear, TableId::ChannelYear],
+            Tab::Charter => &[TableId::KpiDictionary],
+            Tab::Session => &[TableId::Agenda],
         }
+    }
+
+    /// The table a view gives the focus to when it opens.
+    pub fn of(tab: Tab) -> TableId {
+        TableId::in_view(tab)[0]
     }
 
     /// The table of a view's budget pane (`b`), for the views that have one.
@@ -113,6 +142,18 @@ pub enum RowId {
     PlannerChannel(usize),
     /// A channel of the budget model's overview: `overview.channels[i]`.
     RoiChannel(usize),
+    /// An alert of the week: `weekly.alerts[i]`.
+    Alert(usize),
+    /// A channel of the month's mix: `monthly.executive.channel_mix[i]`.
+    MixChannel(usize),
+    /// A channel's budget vs actual: `monthly.budget_vs_actual[i]`.
+    BudgetLine(usize),
+    /// A channel of the month's funnel: `monthly.funnel.by_channel[i]`.
+    FunnelChannel(usize),
+    /// A channel's lead quality: `quarterly.lead_quality[i]`.
+    LeadQuality(usize),
+    /// A channel's year: `annual.channels[i]`.
+    ChannelYear(usize),
 }
 
 /// The executive summary's lines, in the order the Monthly view draws them.
@@ -163,6 +204,22 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
         TableId::ChannelRoi => (0..plan.map_or(0, |p| p.overview.channels.len()))
             .map(RowId::RoiChannel)
             .collect(),
+        TableId::Alerts => (0..snap.weekly.alerts.len()).map(RowId::Alert).collect(),
+        TableId::Mix => (0..snap.monthly.executive.channel_mix.len())
+            .map(RowId::MixChannel)
+            .collect(),
+        TableId::BudgetVsActual => (0..snap.monthly.budget_vs_actual.len())
+            .map(RowId::BudgetLine)
+            .collect(),
+        TableId::Funnel => (0..snap.monthly.funnel.by_channel.len())
+            .map(RowId::FunnelChannel)
+            .collect(),
+        TableId::LeadQuality => (0..snap.quarterly.lead_quality.len())
+            .map(RowId::LeadQuality)
+            .collect(),
+        TableId::ChannelYear => (0..snap.annual.channels.len())
+            .map(RowId::ChannelYear)
+            .collect(),
     }
 }
 
@@ -182,18 +239,24 @@ impl App {
     /// act on are the rows on screen at any width); what a row is comes from the
     /// snapshot.
     pub fn rows(&self) -> Vec<Row> {
+        self.rows_of(self.table())
+    }
+
+    /// The rows of `table` that its filter lets through, in order (the focused table's
+    /// or another the view shows).
+    pub fn rows_of(&self, table: TableId) -> Vec<Row> {
         let Some(snap) = self.snapshot.as_deref() else {
             return Vec::new();
         };
-        let rows = row_ids(self.table(), snap, self.model.as_ref())
+        let rows = row_ids(table, snap, self.model.as_ref())
             .into_iter()
             .enumerate()
             .map(|(line, id)| Row { line, id });
-        let needle = self.filter().to_lowercase();
+        let needle = self.filter[table].to_lowercase();
         if needle.is_empty() {
             return rows.collect();
         }
-        let text = views::filter_text(self, snap);
+        let text = views::filter_text(self, snap, table);
         rows.filter(|r| {
             text.get(r.line)
                 .is_some_and(|cells| cells.iter().any(|c| c.to_lowercase().contains(&needle)))
@@ -268,5 +331,13 @@ mod tests {
         let panes: Vec<TableId> = Tab::ALL.into_iter().filter_map(TableId::pane_of).collect();
         assert_eq!(panes, [TableId::Allocation, TableId::ChannelRoi]);
         assert!(Tab::ALL.into_iter().all(|t| !TableId::of(t).is_pane()));
+        // Every table but the panes is in exactly one view.
+        for table in TableId::ALL.into_iter().filter(|t| !t.is_pane()) {
+            let views = Tab::ALL
+                .into_iter()
+                .filter(|t| TableId::in_view(*t).contains(&table))
+                .count();
+            assert_eq!(views, 1, "{table:?}");
+        }
     }
 }

@@ -1,15 +1,18 @@
-//! Annual: every KPI year over year, channel ROI (attributed next to modelled), and
-//! what the charter's annual review must cover.
+//! Annual: every KPI year over year, each channel's year (attributed ROAS next to
+//! modelled ROI), and what to do: how to set next year's budget and when to review the
+//! charter, as the annual report says it.
+
+use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::text::{Line, Span};
 
-use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
+use super::{TableData, WhatToDo, budget, kpi_lines, or_no_data, render_detail, render_pane};
 use crate::format;
-use crate::rhythm::annual;
-use crate::tui::app::App;
+use crate::present::scorecard::{model_cell, saturation_cell};
+use crate::rhythm::annual::{self, AnnualReview, ChannelYear};
+use crate::tui::app::{App, RowId, TableId};
 use crate::tui::budget::ModelState;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
@@ -43,73 +46,164 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
     }
 }
 
+/// The year joined to the budget model's figures as the annual report joins them, once
+/// the model is fitted.
+fn joined<'a>(app: &App, s: &'a Snapshot) -> Cow<'a, AnnualReview> {
+    match app.model.as_ref().and_then(ModelState::allocation) {
+        Some(p) => Cow::Owned(annual::with_model(
+            &s.charter,
+            s.annual.clone(),
+            Ok(&p.overview),
+        )),
+        None => Cow::Borrowed(&s.annual),
+    }
+}
+
+/// Each channel's year: spend, pipeline, attributed ROAS this year and last, and once the
+/// model is fitted its ROI over the fit window; wide, marginal ROI and saturation too.
+pub fn channel_table(app: &App, s: &Snapshot, width: u16) -> TableData {
+    let a = joined(app, s);
+    let wide = width >= 70;
+    let mut header = vec!["channel", "spend", "pipeline", "ROAS", "last yr", "ROI"];
+    let mut widths = vec![
+        Constraint::Min(10),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(5),
+        Constraint::Length(7),
+        Constraint::Length(5),
+    ];
+    if wide {
+        header.extend(["mROI", "saturation"]);
+        widths.extend([Constraint::Length(5), Constraint::Length(10)]);
+    }
+    let ratio = |v: Option<f64>| v.map_or("—".to_string(), format::ratio);
+    TableData {
+        title: match budget::model_line(app) {
+            Some(line) => format!("Channels this year · {line}"),
+            None => "Channels this year: attributed ROAS, modelled ROI".into(),
+        },
+        header,
+        widths,
+        styles: Vec::new(),
+        rows: a
+            .channels
+            .iter()
+            .map(|c| {
+                let mut row = vec![
+                    c.channel.clone(),
+                    format::money(c.spend),
+                    format::money(c.pipeline),
+                    ratio(c.attributed_roas),
+                    ratio(c.attributed_roas_last_year),
+                    model_cell(c.spend, c.modelled_roi, format::ratio),
+                ];
+                if wide {
+                    row.push(model_cell(c.spend, c.marginal_roi, format::ratio));
+                    // Short for the column: "none" is below the hurdle from the first dollar.
+                    row.push(model_cell(c.spend, c.saturation_weekly_spend, |x| {
+                        if x > 0.0 {
+                            format!("{}/wk", format::money(x))
+                        } else {
+                            "none".into()
+                        }
+                    }));
+                }
+                row
+            })
+            .collect(),
+    }
+}
+
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let [left, right] = if area.width >= 120 {
-        Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(area)
+    let todo = WhatToDo {
+        before: Vec::new(),
+        line: crate::present::advice::annual(&s.annual),
+    };
+    let [body, end] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(todo.height(area.width)),
+    ])
+    .areas(area);
+    let [left, right] = if body.width >= 120 {
+        Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
     } else {
-        let [t, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).areas(area);
+        let rows = (s.annual.channels.len() as u16 + 3).min(8);
+        let [t, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(body);
         [t, b]
     };
-    let selected = render_table(app, s, theme, left, buf);
-    // The model's figures joined to the year's channels as the annual report joins them.
-    let joined = app
-        .model
-        .as_ref()
-        .and_then(ModelState::allocation)
-        .map(|p| annual::with_model(&s.charter, s.annual.clone(), Ok(&p.overview)));
-    let a = joined.as_ref().unwrap_or(&s.annual);
-    let mut lines: Vec<Line> = a
-        .spending_channels()
-        .map(|c| {
-            let modelled = c.modelled_roi.map_or("—".into(), crate::format::ratio);
-            Line::raw(format!(
-                "{:<12} {:>7} → {:>7} ROAS {:>5} ({:>5}) ROI {modelled:>5}",
-                c.channel.chars().take(12).collect::<String>(),
+    render_pane(app, s, theme, TableId::YearOverYear, left, buf);
+    render_pane(app, s, theme, TableId::ChannelYear, right, buf);
+    todo.render(theme, end, buf);
+
+    if !app.detail {
+        return;
+    }
+    let a = joined(app, s);
+    match app.focused_row() {
+        Some(RowId::AnnualKpi(i)) => {
+            if let Some(line) = a.kpis.get(i)
+                && let Some(kpi) = s.charter.kpi(&line.kpi)
+            {
+                render_detail(
+                    &line.name,
+                    kpi_lines(kpi, s.history(&kpi.id), theme),
+                    theme,
+                    area,
+                    buf,
+                );
+            }
+        }
+        Some(RowId::ChannelYear(i)) => {
+            if let Some(c) = a.channels.get(i) {
+                render_channel_detail(&a, c, theme, area, buf);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A channel's year in full, with what the annual review says of the budget model.
+fn render_channel_detail(
+    a: &AnnualReview,
+    c: &ChannelYear,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let ratio = |v: Option<f64>| v.map_or("—".to_string(), format::ratio);
+    let label = |l: &'static str| Span::styled(format!("{l:<14}"), theme.accent());
+    let lines = vec![
+        Line::from(vec![
+            label("Attributed"),
+            Span::raw(format!(
+                "{} spent → {} pipeline (last touch): ROAS {}, last year {}",
                 format::money(c.spend),
                 format::money(c.pipeline),
-                c.attributed_roas.map_or("—".into(), crate::format::ratio),
-                c.attributed_roas_last_year
-                    .map_or("—".into(), crate::format::ratio),
-            ))
-        })
-        .collect();
-    lines.push(Line::styled(
-        budget::model_line(app).unwrap_or_else(|| {
-            "ROI: modelled by the budget model · b: marginal ROI, saturation, response curves"
-                .into()
-        }),
-        theme.dim(),
-    ));
-    let c = &a.charter_review;
-    lines.push(Line::styled(
-        format!(
-            "Charter review {} {} — {} items incl. every KPI definition",
-            if c.overdue { "overdue since" } else { "due" },
-            c.due.map_or("—".into(), |d| d.to_string()),
-            c.items.len()
-        ),
-        if c.overdue {
-            theme.bad()
-        } else {
-            theme.accent()
-        },
-    ));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" ROAS this year (last) · ROI modelled over the fit "))
-        .render(right, buf);
-
-    if app.detail
-        && let Some(crate::tui::app::RowId::AnnualKpi(i)) = selected
-        && let Some(line) = a.kpis.get(i)
-        && let Some(kpi) = s.charter.kpi(&line.kpi)
-    {
-        render_detail(
-            &line.name,
-            kpi_lines(kpi, s.history(&kpi.id), theme),
-            theme,
-            area,
-            buf,
-        );
-    }
+                ratio(c.attributed_roas),
+                ratio(c.attributed_roas_last_year)
+            )),
+        ]),
+        Line::from(vec![
+            label("Modelled"),
+            Span::raw(format!(
+                "ROI {} over the fit window, marginal ROI {} now, saturation {}",
+                model_cell(c.spend, c.modelled_roi, format::ratio),
+                model_cell(c.spend, c.marginal_roi, format::ratio),
+                saturation_cell(c.spend, c.saturation_weekly_spend)
+            )),
+        ]),
+        Line::from(vec![
+            label("Budget model"),
+            Span::styled(
+                format!(
+                    "{} — {}",
+                    crate::present::scorecard::model_note(&a.model_note),
+                    a.model_status
+                ),
+                theme.dim(),
+            ),
+        ]),
+    ];
+    render_detail(&c.channel, lines, theme, area, buf);
 }

@@ -5,14 +5,18 @@
 
 mod annual;
 mod budget;
+mod channels;
 mod charter;
 mod monthly;
 mod quarterly;
 mod session;
+mod todo;
 mod weekly;
 
+pub use todo::{WhatToDo, plan_line, wrapped_lines};
+
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -36,9 +40,15 @@ pub struct TableData {
     pub styles: Vec<Style>,
 }
 
-fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
-    match app.table() {
+fn table_of(app: &App, snap: &Snapshot, theme: Theme, table: TableId, width: u16) -> TableData {
+    match table {
         TableId::Campaign => weekly::table(snap, theme),
+        TableId::Alerts => weekly::alerts_table(snap, theme, width),
+        TableId::Mix => channels::mix_table(snap, theme, width),
+        TableId::BudgetVsActual => channels::budget_table(snap, theme, width),
+        TableId::Funnel => channels::funnel_table(snap, theme, width >= WIDE),
+        TableId::LeadQuality => quarterly::quality_table(snap, theme, width),
+        TableId::ChannelYear => annual::channel_table(app, snap, width),
         TableId::Executive => monthly::table(snap, theme),
         TableId::Scorecard => quarterly::table(snap, theme, width >= WIDE),
         TableId::YearOverYear => annual::table(snap, theme),
@@ -49,11 +59,10 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, width: u16) -> TableData {
     }
 }
 
-/// The text the filter searches, per row of the focused table: the cells every width
-/// shows (the narrow table's), so the rows the keys act on are the rows on screen at any
-/// width.
-pub fn filter_text(app: &App, snap: &Snapshot) -> Vec<Vec<String>> {
-    table_of(app, snap, Theme { color: false }, 0).rows
+/// The text the filter searches, per row of `table`: the cells every width shows (the
+/// narrow table's), so the rows the keys act on are the rows on screen at any width.
+pub fn filter_text(app: &App, snap: &Snapshot, table: TableId) -> Vec<Vec<String>> {
+    table_of(app, snap, Theme { color: false }, table, 0).rows
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
@@ -72,8 +81,7 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
     }
 }
 
-/// Renders the view's focused table — the rows the state lets through, in its order —
-/// with the selection and the filter; returns what the selected row is, for the detail.
+/// Renders the view's focused table; returns what the selected row is, for the detail.
 pub fn render_table(
     app: &App,
     snap: &Snapshot,
@@ -81,47 +89,136 @@ pub fn render_table(
     area: Rect,
     buf: &mut Buffer,
 ) -> Option<RowId> {
-    let table = table_of(app, snap, theme, area.width);
+    render_pane(app, snap, theme, app.table(), area, buf)
+}
+
+/// Renders one of the view's tables — the rows the state lets through, in its order —
+/// with its filter, and its selection when it has the focus (its border then stands
+/// out). A table scrolls to keep the selection in sight; when its rows do not all fit,
+/// its bottom border says which it shows. Returns what the selected row is.
+pub fn render_pane(
+    app: &App,
+    snap: &Snapshot,
+    theme: Theme,
+    id: TableId,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<RowId> {
+    render_pane_with(app, snap, theme, id, area, buf, None)
+}
+
+/// `render_pane` with a line under the rows inside the border (a table's totals), drawn
+/// when it leaves the table at least three rows (or all it has).
+pub fn render_pane_with(
+    app: &App,
+    snap: &Snapshot,
+    theme: Theme,
+    id: TableId,
+    area: Rect,
+    buf: &mut Buffer,
+    footer: Option<Line<'_>>,
+) -> Option<RowId> {
+    let focused = app.table() == id;
+    let table = table_of(app, snap, theme, id, area.width);
     let rows: Vec<(RowId, &Vec<String>, Style)> = app
-        .rows()
+        .rows_of(id)
         .into_iter()
         .filter_map(|r| {
             let style = table.styles.get(r.line).copied().unwrap_or_default();
             table.rows.get(r.line).map(|cells| (r.id, cells, style))
         })
         .collect();
-    let title = if app.filter().is_empty() {
+    let filter = &app.filter[id];
+    let title = if filter.is_empty() {
         format!(" {} ", table.title)
     } else {
         format!(
             " {} — filter \"{}\": {} of {} ",
             table.title,
-            app.filter(),
+            filter,
             rows.len(),
             table.rows.len()
         )
     };
-    let selected = app.selected().min(rows.len().saturating_sub(1));
+    let selected = app.selected[id].min(rows.len().saturating_sub(1));
     let body: Vec<Row> = rows
         .iter()
         .map(|(_, cells, style)| {
             Row::new(cells.iter().map(|c| Cell::from(c.as_str()))).style(*style)
         })
         .collect();
-    let widget = Table::new(body, table.widths.clone())
-        .header(Row::new(table.header.iter().map(|h| Cell::from(*h))).style(theme.title()))
-        .block(Block::bordered().title(title))
-        .row_highlight_style(theme.selected())
+    let block = Block::bordered().border_style(if focused && TableId::in_view(app.tab).len() > 1 {
+        theme.accent()
+    } else {
+        Style::default()
+    });
+    let mut inner = block.inner(area);
+    let header = !table.header.is_empty();
+    if let Some(footer) = footer {
+        let text: String = footer.spans.iter().map(|s| s.content.as_ref()).collect();
+        let lines = wrapped_lines(&text, usize::from(inner.width).max(1)) as u16;
+        let keep = u16::from(header) + (rows.len() as u16).min(3);
+        if inner.height >= lines + keep {
+            // Right under the rows, or at the bottom when they fill the table.
+            let rows = (u16::from(header) + rows.len() as u16).min(inner.height - lines);
+            let [table, below, _] = Layout::vertical([
+                Constraint::Length(rows),
+                Constraint::Length(lines),
+                Constraint::Fill(1),
+            ])
+            .areas(inner);
+            Paragraph::new(footer)
+                .wrap(Wrap { trim: true })
+                .render(below, buf);
+            inner = table;
+        }
+    }
+    let mut widget = Table::new(body, table.widths.clone())
+        .row_highlight_style(if focused {
+            theme.selected()
+        } else {
+            Style::default()
+        })
         .column_spacing(1);
+    if header {
+        widget = widget
+            .header(Row::new(table.header.iter().map(|h| Cell::from(*h))).style(theme.title()));
+    }
+    // An unfocused table keeps its place (the selection stays in sight) without the mark.
     let mut state = TableState::default().with_selected((!rows.is_empty()).then_some(selected));
-    StatefulWidget::render(widget, area, buf, &mut state);
+    StatefulWidget::render(widget, inner, buf, &mut state);
+    let room = usize::from(inner.height).saturating_sub(usize::from(header));
+    let mut block = block.title(title);
+    if rows.len() > room && room > 0 {
+        // Which rows it shows, on the bottom border where no title competes for room.
+        let first = state.offset().min(rows.len() - room);
+        block = block.title_bottom(
+            Line::from(format!(
+                " {}–{} of {} ",
+                first + 1,
+                first + room,
+                rows.len()
+            ))
+            .right_aligned(),
+        );
+    }
+    block.render(area, buf);
     rows.get(selected).map(|(id, _, _)| *id)
 }
 
-/// A popup over `area` with a title and lines (the detail pane).
+/// A popup over `area` with a title and lines (the detail pane), as tall as its lines
+/// wrapped, up to the area's height.
 pub fn render_detail(title: &str, lines: Vec<Line>, theme: Theme, area: Rect, buf: &mut Buffer) {
     let width = (area.width.saturating_sub(4)).min(100);
-    let height = (lines.len() as u16 + 2).clamp(5, area.height.saturating_sub(2));
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_lines(&text, inner)
+        })
+        .sum();
+    let height = (rows as u16 + 2).clamp(5, area.height.saturating_sub(2));
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -243,14 +340,19 @@ mod tests {
             &data,
             &crate::rhythm::clock::Clock::end_of(&charter, at),
         );
-        let mut app = App::new("test".into(), at);
+        let app = App::new("test".into(), at);
         for tab in Tab::ALL {
-            app.tab = tab;
-            let ids = row_ids(app.table(), &snap, None);
-            assert!(!ids.is_empty(), "{tab:?}");
-            for width in [0, WIDE] {
-                let table = table_of(&app, &snap, Theme { color: false }, width);
-                assert_eq!(ids.len(), table.rows.len(), "{tab:?} at width {width}");
+            for &id in TableId::in_view(tab) {
+                let ids = row_ids(id, &snap, None);
+                assert!(!ids.is_empty(), "{id:?}");
+                for width in [0, 40, 80, WIDE, 160] {
+                    let table = table_of(&app, &snap, Theme { color: false }, id, width);
+                    assert_eq!(ids.len(), table.rows.len(), "{id:?} at width {width}");
+                    assert!(table.styles.is_empty() || table.styles.len() == ids.len());
+                    for row in &table.rows {
+                        assert_eq!(row.len(), table.widths.len(), "{id:?} at width {width}");
+                    }
+                }
             }
         }
     }

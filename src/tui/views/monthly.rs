@@ -1,17 +1,18 @@
-//! Monthly: the executive dashboard, channel mix vs plan, budget vs actual, 12-month
-//! trends and the month's suggestions.
+//! Monthly: the executive dashboard, 12-month trends, channel mix vs plan, budget vs
+//! actual and the funnel (the tables by channel are `channels.rs`), then the month's
+//! suggestions and what to do: the budget model's plan, as the monthly report says it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table, sparkline};
+use super::{
+    TableData, WhatToDo, channels, kpi_lines, or_no_data, plan_line, render_detail, render_pane,
+    sparkline,
+};
 use crate::format;
 use crate::format::signed_change;
-use crate::rhythm::{Figure, Status};
-use crate::tui::app::App;
-use crate::tui::budget::ModelState;
+use crate::rhythm::Figure;
+use crate::tui::app::{App, ExecutiveLine, RowId, TableId};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
@@ -80,33 +81,50 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     let tall = area.height > 30;
+    // The month's suggestions, then the budget model's plan: the report's
+    // recommendations, with the plan last as the line the view ends in.
+    let todo = WhatToDo {
+        before: if s.monthly.suggestions.is_empty() {
+            vec![crate::present::suggestions::none_line().into()]
+        } else {
+            s.monthly
+                .suggestions
+                .iter()
+                .map(crate::present::suggestions::sentence)
+                .collect()
+        },
+        line: plan_line(app),
+    };
+    // Tall, every channel of the mix and the budget, and the budget's header when wide.
     let bars = s
         .monthly
         .budget_vs_actual
         .len()
         .max(s.monthly.executive.channel_mix.len()) as u16
-        + 2;
-    let [top, middle, funnel, bottom] = Layout::vertical([
-        Constraint::Length(if tall { 9 } else { 7 }),
-        if tall {
-            Constraint::Length(bars)
-        } else {
-            Constraint::Fill(1)
+        + 2
+        + u16::from(area.width / 2 >= channels::BUDGET_WIDE);
+    // Short, the funnel takes the channels' place while it has the focus.
+    let funnel_focused = app.table() == TableId::Funnel;
+    // Every line of the summary, its header and borders, always; the suggestions give way.
+    let summary_rows = ExecutiveLine::ALL.len() as u16 + 3 + u16::from(tall);
+    let todo = todo.fit(area.width, area.height.saturating_sub(summary_rows + 3));
+    let [top, middle, funnel, end] = Layout::vertical([
+        Constraint::Length(summary_rows),
+        match (tall, funnel_focused) {
+            (true, _) => Constraint::Length(bars),
+            (false, false) => Constraint::Fill(1),
+            (false, true) => Constraint::Length(0),
         },
-        if tall {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(0)
+        match (tall, funnel_focused) {
+            (false, false) => Constraint::Length(0),
+            _ => Constraint::Fill(1),
         },
-        Constraint::Length(if tall { 8 } else { 4 }),
+        Constraint::Length(todo.height(area.width)),
     ])
     .areas(area);
-    if tall {
-        render_funnel(s, theme, funnel, buf);
-    }
     let [summary, trends] =
         Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(top);
-    let selected = render_table(app, s, theme, summary, buf);
+    render_pane(app, s, theme, TableId::Executive, summary, buf);
     let [pipe, cac] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(trends);
     let series = |id: &str| {
         s.history(id)
@@ -128,210 +146,35 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         cac,
         buf,
     );
-
-    let [mix, budget] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(middle);
-    render_mix(s, theme, mix, buf);
-    render_budget(s, theme, budget, buf);
-
-    // The month's breaches first; the budget model's plan in the title, and in full
-    // below them on tall terminals.
-    let plan = app.model.as_ref().and_then(ModelState::allocation);
-    let mut text: Vec<Line> = if s.monthly.suggestions.is_empty() {
-        vec![Line::styled(
-            "No channel breaches its CAC ceiling or budget this month.",
-            theme.dim(),
-        )]
-    } else {
-        s.monthly
-            .suggestions
-            .iter()
-            .map(|x| Line::raw(format!("• {}", crate::present::suggestions::sentence(x))))
-            .collect()
-    };
-    if tall && let Some(plan) = plan {
-        text.extend(
-            crate::present::recommendation::summary(&plan.recommendation)
-                .into_iter()
-                .take(2)
-                .map(|l| Line::styled(format!("• {l}"), theme.accent())),
-        );
+    if middle.height > 0 {
+        let [mix, budget] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(middle);
+        render_pane(app, s, theme, TableId::Mix, mix, buf);
+        render_pane(app, s, theme, TableId::BudgetVsActual, budget, buf);
     }
-    let title = match plan {
-        Some(p) => {
-            let r = &p.recommendation;
-            format!(
-                " Suggestions · budget plan (b): {} pipeline over {} weeks ",
-                crate::format::signed_money(r.gain()),
-                r.horizon_weeks
-            )
+    if funnel.height > 0 {
+        channels::render_funnel(app, s, theme, funnel, buf);
+    }
+    todo.render(theme, end, buf);
+
+    if !app.detail {
+        return;
+    }
+    match app.focused_row() {
+        Some(RowId::Executive(line)) => {
+            if let Some((name, f, _, _)) = lines(s).get(line.index())
+                && let Some(kpi) = s.charter.kpi(&f.kpi)
+            {
+                render_detail(
+                    name,
+                    kpi_lines(kpi, s.history(&kpi.id), theme),
+                    theme,
+                    area,
+                    buf,
+                );
+            }
         }
-        None => format!(
-            " Suggestions · {} ",
-            budget::model_line(app).unwrap_or_default()
-        ),
-    };
-    Paragraph::new(text)
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(title))
-        .render(bottom, buf);
-
-    if app.detail
-        && let Some(crate::tui::app::RowId::Executive(line)) = selected
-        && let Some((name, f, _, _)) = lines(s).get(line.index())
-        && let Some(kpi) = s.charter.kpi(&f.kpi)
-    {
-        render_detail(
-            name,
-            kpi_lines(kpi, s.history(&kpi.id), theme),
-            theme,
-            area,
-            buf,
-        );
+        Some(row) => channels::render_detail_of(s, row, theme, area, buf),
+        None => {}
     }
-}
-
-/// The funnel by channel with conversion vs the prior 3 months (tall terminals).
-fn render_funnel(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let f = &s.monthly.funnel;
-    let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
-    let mut lines = vec![Line::styled(
-        format!(
-            "{:<20} {:>7} {:>7} {:>7} {:>9} {:>9} {:>14}",
-            "channel", "leads", "MQLs", "SQLs", "lead→MQL", "MQL→SQL", "prior 3 months"
-        ),
-        theme.title(),
-    )];
-    for c in &f.by_channel {
-        let slipping = c.slipping;
-        lines.push(Line::styled(
-            format!(
-                "{:<20} {:>7} {:>7} {:>7} {:>9} {:>9} {:>14}",
-                short_name(s, &c.channel),
-                format::thousands(c.leads.round() as i64),
-                format::thousands(c.mqls.round() as i64),
-                format::thousands(c.sqls.round() as i64),
-                pct(c.lead_to_mql),
-                pct(c.mql_to_sql),
-                pct(c.mql_to_sql_prior_3_months)
-            ),
-            if slipping {
-                theme.warn()
-            } else {
-                ratatui::style::Style::new()
-            },
-        ));
-    }
-    let stages: Vec<String> = f
-        .stages
-        .iter()
-        .map(|st| {
-            format!(
-                "{} {}",
-                st.stage,
-                st.volume
-                    .map_or("no data".into(), |v| format::thousands(v.round() as i64))
-            )
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        format!("All channels: {}", stages.join(" → ")),
-        theme.accent(),
-    ));
-    Paragraph::new(lines)
-        .block(Block::bordered().title(" Funnel by channel "))
-        .render(area, buf);
-}
-
-/// A bar of `fraction` of `width` cells, in eighths.
-fn bar(fraction: f64, width: usize) -> String {
-    const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
-    let cells = (fraction.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
-    format!("{}{}", "█".repeat(cells / 8), EIGHTHS[cells % 8])
-}
-
-fn short_name(s: &Snapshot, id: &str) -> String {
-    s.charter
-        .channel(id)
-        .map_or(id, |c| c.name.as_str())
-        .chars()
-        .take(12)
-        .collect()
-}
-
-/// Channel mix: the spend share as a bar, the plan's share after it.
-fn render_mix(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let room = (area.width as usize).saturating_sub(2 + 13 + 5 + 10).max(4);
-    let top = s
-        .monthly
-        .executive
-        .channel_mix
-        .iter()
-        .map(|m| m.actual_share.max(m.plan_share.unwrap_or(0.0)))
-        .fold(0.01, f64::max);
-    let lines: Vec<Line> = s
-        .monthly
-        .executive
-        .channel_mix
-        .iter()
-        .map(|m| {
-            let off = m.off_plan;
-            Line::from(vec![
-                Span::raw(format!(
-                    "{:<12} {:>4} ",
-                    short_name(s, &m.channel),
-                    format::whole_percent(m.actual_share)
-                )),
-                Span::styled(
-                    format!("{:<room$}", bar(m.actual_share / top, room)),
-                    if off { theme.warn() } else { theme.accent() },
-                ),
-                Span::styled(
-                    m.plan_share.map_or(" plan —".into(), |p| {
-                        format!(" plan {}", format::whole_percent(p))
-                    }),
-                    theme.dim(),
-                ),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines)
-        .block(Block::bordered().title(" Channel mix (spend) vs plan "))
-        .render(area, buf);
-}
-
-/// Budget vs actual: utilisation as a bar against the budget (100% = full width − 1/4).
-fn render_budget(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let room = (area.width as usize).saturating_sub(2 + 13 + 8 + 7).max(4);
-    let lines: Vec<Line> = s
-        .monthly
-        .budget_vs_actual
-        .iter()
-        .map(|b| {
-            let used = b.utilisation.unwrap_or(0.0);
-            let style = match b.status {
-                Status::Fail => theme.bad(),
-                Status::Warn => theme.warn(),
-                _ => theme.accent(),
-            };
-            Line::from(vec![
-                Span::raw(format!(
-                    "{:<12} {:>7} ",
-                    short_name(s, &b.channel),
-                    format::money(b.actual)
-                )),
-                Span::styled(format!("{:<room$}", bar(used / 1.25, room)), style),
-                Span::styled(
-                    b.utilisation.map_or(" no plan".into(), |u| {
-                        format!(" {:>6}", format::whole_percent(u))
-                    }),
-                    style,
-                ),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines)
-        .block(Block::bordered().title(" Budget vs actual "))
-        .render(area, buf);
 }

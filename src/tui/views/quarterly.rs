@@ -1,14 +1,16 @@
 //! Quarterly: the partnership scorecard, SLA by cadence, dashboards and leaders drifting
-//! away, lead quality by channel.
+//! away, lead quality by channel, and what to change in how the partnership runs, as
+//! the quarterly report says it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::{TableData, kpi_lines, or_no_data, render_detail, render_table};
+use super::channels::short_name;
+use super::{TableData, WhatToDo, kpi_lines, or_no_data, render_detail, render_pane};
 use crate::format;
-use crate::tui::app::App;
+use crate::tui::app::{App, RowId, TableId};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
@@ -56,15 +58,30 @@ pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(8)]).areas(area);
-    let selected = render_table(app, s, theme, top, buf);
+    let q = &s.quarterly;
+    let todo = WhatToDo {
+        before: Vec::new(),
+        line: crate::present::advice::quarterly(&s.charter, q),
+    };
+    // Tall, every channel's lead quality fits; short, its table scrolls.
+    let bottom_rows = if area.height > 30 {
+        (q.lead_quality.len() as u16 + 3).clamp(8, 14)
+    } else {
+        8
+    };
+    let [top, bottom, end] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(bottom_rows),
+        Constraint::Length(todo.height(area.width)),
+    ])
+    .areas(area);
+    render_pane(app, s, theme, TableId::Scorecard, top, buf);
     let [sla, people, quality] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Fill(1),
         Constraint::Fill(1),
     ])
     .areas(bottom);
-    let q = &s.quarterly;
 
     let mut lines: Vec<Line> = q
         .sla
@@ -125,27 +142,16 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         .block(Block::bordered().title(" Adoption "))
         .render(people, buf);
 
-    let lines: Vec<Line> = q
-        .lead_quality
-        .iter()
-        .map(|l| {
-            let style = if l.slipping { theme.bad() } else { theme.dim() };
-            Line::from(vec![
-                Span::raw(format!(
-                    "{:<12} {:>6} ",
-                    l.channel.chars().take(12).collect::<String>(),
-                    l.mql_to_sql.map_or("—".into(), format::percent)
-                )),
-                Span::styled(crate::format::signed_change(l.drift), style),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines)
-        .block(Block::bordered().title(" MQL→SQL, drift vs last quarter "))
-        .render(quality, buf);
+    render_pane(app, s, theme, TableId::LeadQuality, quality, buf);
+    todo.render(theme, end, buf);
 
     if app.detail
-        && let Some(crate::tui::app::RowId::Scorecard(i)) = selected
+        && let Some(RowId::LeadQuality(i)) = app.focused_row()
+    {
+        render_quality_detail(s, i, theme, area, buf);
+    }
+    if app.detail
+        && let Some(RowId::Scorecard(i)) = app.focused_row()
         && let Some(line) = q.scorecard.get(i)
     {
         let mut detail = match line.kpi.as_deref().and_then(|k| s.charter.kpi(k)) {
@@ -164,4 +170,99 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         }
         render_detail(&line.name, detail, theme, area, buf);
     }
+}
+
+/// Lead quality by channel: MQL→SQL this quarter and its drift since the last; wide, the
+/// MQLs and last quarter's conversion too. A slipping channel stands out.
+pub fn quality_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
+    let lq = &s.quarterly.lead_quality;
+    let wide = width >= 48;
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
+    let (header, widths) = if wide {
+        (
+            vec!["channel", "MQLs", "MQL→SQL", "last qtr", "drift"],
+            vec![
+                Constraint::Fill(1),
+                Constraint::Length(6),
+                Constraint::Length(7),
+                Constraint::Length(8),
+                Constraint::Length(5),
+            ],
+        )
+    } else {
+        (
+            Vec::new(),
+            vec![
+                Constraint::Length(12),
+                Constraint::Length(6),
+                Constraint::Length(5),
+            ],
+        )
+    };
+    TableData {
+        title: if wide {
+            "Lead quality by channel".into()
+        } else {
+            "MQL→SQL, drift vs last q".into()
+        },
+        header,
+        widths,
+        styles: lq
+            .iter()
+            .map(|l| if l.slipping { theme.bad() } else { theme.dim() })
+            .collect(),
+        rows: lq
+            .iter()
+            .map(|l| {
+                let mut row = vec![if wide {
+                    s.charter
+                        .channel(&l.channel)
+                        .map_or(l.channel.clone(), |c| c.name.clone())
+                } else {
+                    short_name(s, &l.channel)
+                }];
+                if wide {
+                    row.push(format::thousands(l.mqls.round() as i64));
+                }
+                row.push(pct(l.mql_to_sql));
+                if wide {
+                    row.push(pct(l.previous_quarter));
+                }
+                row.push(format::signed_change(l.drift));
+                row
+            })
+            .collect(),
+    }
+}
+
+/// A channel's lead quality in full, and what to do when it slips.
+fn render_quality_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(l) = s.quarterly.lead_quality.get(i) else {
+        return;
+    };
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
+    let mut lines = vec![Line::raw(format!(
+        "{} MQLs this quarter; MQL→SQL {} against {} last quarter ({})",
+        format::thousands(l.mqls.round() as i64),
+        pct(l.mql_to_sql),
+        pct(l.previous_quarter),
+        format::signed_change(l.drift)
+    ))];
+    if l.slipping {
+        lines.push(Line::styled(
+            crate::present::advice::slipping(&s.charter, l),
+            theme.bad(),
+        ));
+    }
+    if let Some(kpi) = s.charter.kpi("sqls") {
+        lines.push(Line::from(vec![
+            Span::styled("SQL  ", theme.accent()),
+            Span::styled(kpi.definition.clone(), theme.dim()),
+        ]));
+    }
+    let name = s
+        .charter
+        .channel(&l.channel)
+        .map_or(l.channel.as_str(), |c| c.name.as_str());
+    render_detail(name, lines, theme, area, buf);
 }

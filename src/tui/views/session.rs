@@ -1,12 +1,13 @@
 //! Review: the weekly review session — the agenda stepped through item by item, the
-//! evidence of the item in focus, and what the session has recorded so far.
+//! evidence of the item in focus, what the session has recorded so far, and what to do:
+//! the budget model's plan, as the weekly report says it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use super::{TableData, render_table};
+use super::{TableData, WhatToDo, plan_line, render_table};
 use crate::present::agenda;
 use crate::rhythm::session::AgendaKind;
 use crate::tui::app::{App, RowId};
@@ -44,7 +45,19 @@ pub fn table(s: &Snapshot) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(area);
+    // The session reviews the week: it ends in the weekly report's line, the budget
+    // model's plan — the decision on the table.
+    let todo = WhatToDo {
+        before: Vec::new(),
+        line: plan_line(app),
+    };
+    let [body, end] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(todo.height(area.width)),
+    ])
+    .areas(area);
+    todo.render(theme, end, buf);
+    let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(body);
     let selected = render_table(app, s, theme, left, buf);
     let [evidence, recorded] =
         Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(right);

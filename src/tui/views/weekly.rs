@@ -1,15 +1,17 @@
-//! Weekly: the pipeline flash, the week's alerts, the campaign snapshot and what is due.
+//! Weekly: the pipeline flash, the week's alerts, the campaign snapshot, what is due,
+//! and what to do: the budget model's plan, as the weekly report says it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 
-use super::{TableData, or_no_data, render_detail, render_table, sparkline};
+use super::{TableData, WhatToDo, or_no_data, plan_line, render_detail, render_pane, sparkline};
 use crate::format;
 use crate::present::flash;
+use crate::rhythm::alerts::Severity;
 use crate::rhythm::weekly::Measure;
-use crate::tui::app::App;
+use crate::tui::app::{App, RowId, TableId};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::Theme;
 
@@ -54,31 +56,128 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let alert_rows =
-        (s.weekly.alerts.len() as u16).clamp(1, if area.height > 30 { 8 } else { 4 }) + 2;
-    let [top, alerts, bottom] = Layout::vertical([
+    let tall = area.height > 30;
+    // Tall, the week's signals come before the plan, as in the report.
+    let todo = WhatToDo {
+        before: tall
+            .then(|| crate::present::markdown::signals_sentence(&s.charter, &s.weekly))
+            .flatten()
+            .into_iter()
+            .collect(),
+        line: plan_line(app),
+    };
+    // Short, three alerts show (the pane scrolls); tall, as many as the campaign
+    // snapshot leaves room for, at least eight.
+    let todo_rows = todo.height(area.width);
+    let alert_rows = if tall {
+        let campaign = s.weekly.snapshot.len() as u16 + 4;
+        let room = area
+            .height
+            .saturating_sub(5 + todo_rows + campaign)
+            .max(8 + 2);
+        (s.weekly.alerts.len() as u16 + 2).clamp(3, room)
+    } else {
+        (s.weekly.alerts.len() as u16).clamp(1, 3) + 2
+    };
+    let [top, alerts, bottom, end] = Layout::vertical([
         Constraint::Length(5),
         Constraint::Length(alert_rows),
         Constraint::Fill(1),
+        Constraint::Length(todo_rows),
     ])
     .areas(area);
     render_flash(s, theme, top, buf);
-    render_alerts(s, theme, alerts, buf);
+    if s.weekly.alerts.is_empty() {
+        Paragraph::new(Line::styled(
+            crate::present::alerts::none_line(),
+            theme.dim(),
+        ))
+        .block(Block::bordered().title(" Alerts (0) "))
+        .render(alerts, buf);
+    } else {
+        render_pane(app, s, theme, TableId::Alerts, alerts, buf);
+    }
     let (table_area, due_area) = if bottom.width >= 140 {
         let [t, d] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(bottom);
         (t, Some(d))
     } else {
         (bottom, None)
     };
-    let selected = render_table(app, s, theme, table_area, buf);
+    render_pane(app, s, theme, TableId::Campaign, table_area, buf);
     if let Some(d) = due_area {
         render_due(s, theme, d, buf);
     }
-    if app.detail
-        && let Some(row) = selected
-    {
-        render_channel_detail(s, row, theme, area, buf);
+    todo.render(theme, end, buf);
+    if app.detail {
+        match app.focused_row() {
+            Some(RowId::Alert(i)) => render_alert_detail(s, i, theme, area, buf),
+            Some(row) => render_channel_detail(s, row, theme, area, buf),
+            None => {}
+        }
     }
+}
+
+/// The week's alerts, most severe first, each in its sentence (cut to the width; Enter
+/// shows it whole, with its figures).
+pub fn alerts_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
+    let alerts = &s.weekly.alerts;
+    // Width 0 is the filter's: it searches the whole sentence.
+    let room = usize::from(width).saturating_sub(4);
+    TableData {
+        title: format!("Alerts ({})", alerts.len()),
+        header: Vec::new(),
+        widths: vec![Constraint::Length(1), Constraint::Fill(1)],
+        styles: alerts.iter().map(|a| theme.severity(a.severity)).collect(),
+        rows: alerts
+            .iter()
+            .map(|a| {
+                let mark = match a.severity {
+                    Severity::Critical => "✗",
+                    Severity::Warning => "!",
+                    Severity::Opportunity => "✓",
+                };
+                let sentence = crate::present::alerts::sentence(a);
+                vec![
+                    mark.into(),
+                    if width == 0 {
+                        sentence
+                    } else {
+                        ellipsis(&sentence, room)
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// An alert in full: its sentence, its figures and the charter's definition of its KPI.
+fn render_alert_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(a) = s.weekly.alerts.get(i) else {
+        return;
+    };
+    let mut lines = vec![Line::styled(
+        crate::present::alerts::sentence(a),
+        theme.severity(a.severity),
+    )];
+    for (label, value) in crate::present::alerts::figures(a, &s.charter) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:<14}"), theme.accent()),
+            Span::raw(value),
+        ]));
+    }
+    if let Some(kpi) = a.kpi.as_deref().and_then(|k| s.charter.kpi(k)) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<14}", "definition"), theme.accent()),
+            Span::styled(kpi.definition.clone(), theme.dim()),
+        ]));
+    }
+    render_detail(
+        &format!("{} — {}", a.channel_name, a.metric),
+        lines,
+        theme,
+        area,
+        buf,
+    );
 }
 
 fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
@@ -132,35 +231,6 @@ fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     );
 }
 
-fn render_alerts(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let lines: Vec<Line> = if s.weekly.alerts.is_empty() {
-        vec![Line::styled(
-            crate::present::alerts::none_line(),
-            theme.dim(),
-        )]
-    } else {
-        s.weekly
-            .alerts
-            .iter()
-            .map(|a| {
-                let mark = match a.severity {
-                    crate::rhythm::alerts::Severity::Critical => "✗ ",
-                    crate::rhythm::alerts::Severity::Warning => "! ",
-                    crate::rhythm::alerts::Severity::Opportunity => "✓ ",
-                };
-                let room = area.width.saturating_sub(4) as usize;
-                Line::from(vec![
-                    Span::styled(mark, theme.severity(a.severity)),
-                    Span::raw(ellipsis(&crate::present::alerts::sentence(a), room)),
-                ])
-            })
-            .collect()
-    };
-    Paragraph::new(lines)
-        .block(Block::bordered().title(format!(" Alerts ({}) ", s.weekly.alerts.len())))
-        .render(area, buf);
-}
-
 /// `text` cut to `width` characters, ending in "…" when cut.
 fn ellipsis(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -200,14 +270,7 @@ fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn render_channel_detail(
-    s: &Snapshot,
-    row: crate::tui::app::RowId,
-    theme: Theme,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    use crate::tui::app::RowId;
+fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf: &mut Buffer) {
     let w = &s.weekly;
     let Some(c) = (match row {
         RowId::Channel(i) => w.snapshot.get(i),
