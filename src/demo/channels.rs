@@ -1,11 +1,13 @@
 //! channels.csv: one row per week and channel (spend, funnel counts, CRM-credited
 //! pipeline, sessions), straight from the simulated media history.
 
+use super::dates::DemoDates;
 use super::media::History;
 use super::truth::CHANNELS;
-use super::world::{csv_text, week_start};
+use super::world::csv_text;
 
-pub(super) fn channels_csv(history: &History) -> String {
+/// The weekly rows of `history`, each dated by its week on the demo's calendar.
+pub(super) fn channels_csv(history: &History, dates: &DemoDates) -> String {
     let header = [
         "week",
         "channel",
@@ -21,7 +23,7 @@ pub(super) fn channels_csv(history: &History) -> String {
     let rows = history.iter().enumerate().flat_map(|(week, channels)| {
         channels.iter().zip(CHANNELS).map(move |(row, channel)| {
             vec![
-                week_start(week).to_string(),
+                dates.week_start(week).to_string(),
                 channel.to_string(),
                 format!("{:.2}", row.spend),
                 row.leads.to_string(),

@@ -3,13 +3,13 @@
 
 use std::sync::OnceLock;
 
-use super::generate::{DEFAULT_SEED, generate};
+use super::generate::{DEFAULT_SEED, SAMPLE_TODAY, generate};
 use super::truth::CHANNELS;
 
 /// The default-seed files, generated once for all tests.
 pub(super) fn sample() -> &'static [(&'static str, String)] {
     static SAMPLE: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
-    SAMPLE.get_or_init(|| generate(DEFAULT_SEED))
+    SAMPLE.get_or_init(|| generate(DEFAULT_SEED, SAMPLE_TODAY))
 }
 
 /// A parsed sample file.
@@ -19,12 +19,18 @@ pub(super) struct Table {
 }
 
 impl Table {
+    /// The default-seed sample's file `name`.
     pub(super) fn of(name: &str) -> Table {
         let text = &sample()
             .iter()
             .find(|(n, _)| *n == name)
             .expect("a sample file")
             .1;
+        Table::parse(text)
+    }
+
+    /// CSV text, parsed.
+    pub(super) fn parse(text: &str) -> Table {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader.headers().unwrap().iter().map(String::from).collect();
         let rows = reader

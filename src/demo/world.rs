@@ -1,6 +1,7 @@
-//! The demo's world: its calendar (104 weeks ending on DEMO_END), the weeks its planted
-//! stories start, its seeded random streams, its charter and the way its CSV text is
-//! written. Every other file of the demo builds on these.
+//! The demo's world: the fixed calendar it is simulated on (104 weeks ending on DEMO_END;
+//! `demo::dates` moves it to the day the demo is built), the weeks its planted stories
+//! start, its seeded random streams, its charter and the way its CSV text is written.
+//! Every other file of the demo builds on these.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
@@ -9,10 +10,12 @@ use rand_chacha::ChaCha8Rng;
 use crate::charter::Charter;
 use crate::model::history::{HOLIDAY_WEEKS, holiday_week};
 
-/// The last day of the demo history (a Sunday): the demo covers the 104 weeks ending here.
+/// The last day of the fixed history (a Sunday): it covers the 104 weeks ending here.
+/// Seasons, holidays and quarterly budgets are simulated on these weeks, so the figures
+/// are the same wherever `demo::dates` moves them.
 pub const DEMO_END: NaiveDate = ymd(2026, 11, 22);
 
-// ── Calendar of the demo ─────────────────────────────────────────────────────────────
+// ── The fixed calendar the world is simulated on ─────────────────────────────────────
 
 pub(super) const WEEKS: usize = 104;
 /// Monday of week 0: 103 weeks before the week that ends on DEMO_END.
@@ -27,23 +30,10 @@ pub(super) const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     }
 }
 
+/// The first day of week `week` of the fixed history (0 = FIRST_WEEK); the files' dates
+/// come from `DemoDates::week_start`.
 pub(super) fn week_start(week: usize) -> NaiveDate {
     FIRST_WEEK + Duration::days(7 * week as i64)
-}
-
-/// The demo week that holds `date`, if any.
-pub(super) fn week_of(date: NaiveDate) -> Option<usize> {
-    let days = (date - FIRST_WEEK).num_days();
-    (0..7 * WEEKS as i64)
-        .contains(&days)
-        .then_some((days / 7) as usize)
-}
-
-/// The first moment after the demo.
-pub(super) fn demo_end_moment() -> NaiveDateTime {
-    (DEMO_END + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
 }
 
 /// Calendar quarters counted from 2024-Q4 (= 0); a week belongs to the quarter of its
