@@ -7,6 +7,8 @@ pub mod generate;
 pub mod scale;
 
 mod channels;
+#[cfg(test)]
+mod current;
 mod dates;
 mod deliveries;
 mod kpis;
