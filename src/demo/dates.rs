@@ -1,14 +1,16 @@
-//! Where the demo's history sits on the calendar. The world is simulated once, on fixed
-//! weeks (`world::FIRST_WEEK` to `world::DEMO_END`), so every figure is the same on any
-//! day; `rhythm demo` then moves it by a whole number of weeks so that its newest week is
-//! the last complete week before the day it is built on. Whole weeks keep weekdays and
-//! weekly due rules; the files that follow calendar months and quarters (KPI periods,
-//! plan months, monthly and quarterly deliverables, NPS waves) are laid out afresh on the
-//! moved calendar instead of being moved.
+//! Where the demo's history sits on the calendar. The weeks of data/sample/
+//! (`world::FIRST_WEEK` to `world::DEMO_END`) move by a whole number of weeks so that the
+//! newest is the last complete week before the day the demo is built on. Whole weeks
+//! keep weekdays and weekly due rules; the media plan (flights, field events, quarterly
+//! budget shifts) and the stories keep their weeks. What follows the calendar is the
+//! moved calendar's: the demand of the year-end holidays and the seasons (the response
+//! model's year-end weeks and seasons are dates, so they must find the dips where they
+//! are), and the months and quarters of KPI periods, plans, monthly and quarterly
+//! deliverables and NPS waves.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 
-use super::world::{CURRENT_WEEK, FIRST_WEEK, WEEKS, ymd};
+use super::world::{CURRENT_WEEK, FIRST_WEEK, WEEKS, holiday_demand, season, ymd};
 use crate::calendar;
 
 /// The day data/sample/ is built for: the Monday after `world::DEMO_END`, so the
@@ -101,6 +103,18 @@ impl DemoDates {
     /// The day of the fixed history that `date` of the demo's calendar was moved from.
     pub(super) fn fixed(&self, date: NaiveDate) -> NaiveDate {
         date - Duration::days(self.shift_days)
+    }
+
+    /// Demand in demo week `week` relative to a normal week, for the holidays of the
+    /// demo's calendar (`world::holiday_demand`: a factor, 1 outside them).
+    pub(super) fn holiday_factor(&self, week: usize) -> f64 {
+        holiday_demand(self.week_start(week))
+    }
+
+    /// The season's demand in demo week `week` on the demo's calendar (`world::season`:
+    /// a factor around 1).
+    pub(super) fn seasonality(&self, week: usize) -> f64 {
+        season(self.week_start(week))
     }
 }
 

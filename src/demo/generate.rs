@@ -9,13 +9,17 @@
 //! what the CRM says a channel sourced, not what the channel caused: paid search and direct
 //! are over-credited, events, content and ABM under-credited.
 //!
-//! Current on any day. The world is simulated on fixed weeks, 0 = 2024-11-25 to
-//! 103 = 2026-11-16, and `demo::dates` moves it by whole weeks so that week 103 is the
-//! last complete week before the day the demo is built (`today`): the same figures, on
-//! the same weekdays. Files that follow the calendar's months and quarters (KPI periods,
-//! plan months, monthly and quarterly deliverables, NPS waves) are laid out on the moved
+//! Current on any day. The weeks of data/sample/ are 0 = 2024-11-25 to 103 = 2026-11-16;
+//! `demo::dates` moves them by whole weeks so that week 103 is the last complete week
+//! before the day the demo is built (`today`), on the same weekdays. The media plan
+//! (flights, field events, quarterly budget shifts) and the stories keep their weeks, so
+//! the scale and the stories are the sample's; the demand of the holidays and seasons is
+//! the moved calendar's, because the response model's year-end weeks and seasons are
+//! dates: moved with the rest, the Christmas dip would sit where the model does not look
+//! for it and skew every ROI. Files that follow months and quarters (KPI periods, plan
+//! months, monthly and quarterly deliverables, NPS waves) are laid out on the moved
 //! calendar; what falls due, or is viewed, in today's week before today comes from
-//! streams of its own. data/sample/ is the fixed history: `today` = `SAMPLE_TODAY`.
+//! streams of its own. data/sample/ is the build of `SAMPLE_TODAY`, byte for byte.
 //!
 //! Planted stories (week numbers as above; dates of the fixed history):
 //! (a) LinkedIn from week 95: spend ramps to ~1.45x while fatigue cuts its response, so
@@ -31,8 +35,9 @@
 //! Hill curve, `model::simulate` for flight plans, monthly pulses and noise, and the
 //! model's year-end calendar (`model::history::holiday_week`). Each CSV is written by a
 //! file of its own (`demo::channels`, `demo::kpis`, `demo::plan`, `demo::deliveries`,
-//! `demo::usage`, `demo::nps`, `demo::reconciliation`); `demo::world` holds the calendar,
-//! the stories' weeks, the random streams and the CSV writer they share.
+//! `demo::usage`, `demo::nps`, `demo::reconciliation`); `demo::world` holds the fixed
+//! weeks, holiday and season demand, the stories' weeks, the random streams and the CSV
+//! writer they share, `demo::dates` the moved calendar.
 //!
 //! Every file draws from its own ChaCha8 stream of the seed, so changing how one file is
 //! made never reshuffles another. No clock, no hash-map order: same seed, same bytes.
@@ -67,7 +72,7 @@ pub fn demo_dates(today: NaiveDate) -> DemoDates {
 pub fn generate(seed: u64, today: NaiveDate) -> Vec<(&'static str, String)> {
     let charter = demo_charter();
     let dates = DemoDates::for_today(today, charter.partnership.week_start);
-    let media = media::simulate_media(&charter, &mut stream(seed, 1));
+    let media = media::simulate_media(&charter, &dates, &mut stream(seed, 1));
     let recent_deliveries = |i: usize| stream(seed, RECENT_DELIVERIES + i as u64);
     vec![
         (

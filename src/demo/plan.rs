@@ -3,7 +3,7 @@
 //! changes); targets follow each channel's share of the history. Months are the demo
 //! calendar's.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -75,8 +75,8 @@ fn channel_shares(history: &History, value: impl Fn(&ChannelWeek) -> f64) -> [f6
 
 /// Paid budgets of a month: the planned flights and quarterly shifts (not the unplanned
 /// story changes or the holiday pause), scaled to about $720K in all, rounded to $100.
-/// The quarter's budget shift is that of the fixed-history day the month's start moved
-/// from, as the simulated spend's is.
+/// The budget shift is that of the media plan's quarter the middle of the month moved
+/// from: the plan's quarters are the fixed weeks'.
 fn month_budgets(
     media: &MediaRun,
     dates: &DemoDates,
@@ -84,7 +84,7 @@ fn month_budgets(
     rng: &mut ChaCha8Rng,
 ) -> Vec<f64> {
     let next = calendar::add_months(month, 1);
-    let quarter = quarter_of_date(dates.fixed(month));
+    let quarter = quarter_of_date(dates.fixed(month + Duration::days(14)));
     let raw: Vec<f64> = (0..PAID)
         .map(|c| {
             let mean_flight = media.flight[c].iter().sum::<f64>() / WEEKS as f64;

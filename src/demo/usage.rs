@@ -10,9 +10,7 @@ use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::dates::DemoDates;
-use super::world::{
-    LEE_DRIFT_FROM, LEE_GONE_FROM, WEEKS, csv_text, holiday_factor, timestamp, ymd,
-};
+use super::world::{LEE_DRIFT_FROM, LEE_GONE_FROM, WEEKS, csv_text, timestamp, ymd};
 use crate::charter::Charter;
 
 const EXECUTIVE: &str = "Executive Marketing Summary";
@@ -110,7 +108,8 @@ fn week_views(
         let Some(person) = charter.stakeholder(viewer.stakeholder) else {
             continue;
         };
-        for _ in 0..views_in_week(viewer, week, rng) {
+        let holiday = dates.holiday_factor(week);
+        for _ in 0..views_in_week(viewer, week, holiday, rng) {
             let at = view_moment(dates.week_start(week), rng);
             let Some(dashboard) = pick_dashboard(viewer, dates, at.date(), rng) else {
                 continue;
@@ -121,10 +120,10 @@ fn week_views(
     views
 }
 
-/// How many dashboards a viewer opens in a week: fewer over the holidays, and story (e)
-/// for lee: thinning out, then gone.
-fn views_in_week(viewer: &Viewer, week: usize, rng: &mut ChaCha8Rng) -> u32 {
-    let mut chance = viewer.weekly_chance * (0.4 + 0.6 * holiday_factor(week));
+/// How many dashboards a viewer opens in a week: fewer over the holidays (`holiday`,
+/// the week's demand factor), and story (e) for lee: thinning out, then gone.
+fn views_in_week(viewer: &Viewer, week: usize, holiday: f64, rng: &mut ChaCha8Rng) -> u32 {
+    let mut chance = viewer.weekly_chance * (0.4 + 0.6 * holiday);
     let mut most = viewer.views.1;
     if viewer.stakeholder == "lee" && week >= LEE_GONE_FROM {
         return 0;
