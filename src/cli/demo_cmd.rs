@@ -1,13 +1,17 @@
-//! `rhythm demo [--dir DIR] [--seed N] [--no-open]`: a demo workspace built from the
-//! generated sample data, imported through the same path as `rhythm import`.
+//! `rhythm demo [--dir DIR] [--seed N] [--at DATE] [--no-open]`: a demo workspace built
+//! from the generated sample data, imported through the same path as `rhythm import`.
+//! The history is moved to end with the last complete week before today (`--at`), so
+//! the demo is current on the day it is built.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use clap::Args;
 
+use super::dates::parse_date;
 use super::{Outcome, import_cmd, load_charter, open_store};
-use crate::demo::generate::{DEFAULT_SEED, generate};
+use crate::demo::generate::{DEFAULT_SEED, demo_dates, generate};
 use crate::ingest::{self, Kind};
 use crate::workspace::{CHARTER_PATH, Workspace};
 
@@ -24,22 +28,31 @@ pub struct DemoArgs {
     /// Seed of the generated history (the shipped data/sample files use the default)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
+    /// The day to build the demo for (default: today): its history ends with the last
+    /// complete week before it
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub at: Option<NaiveDate>,
     /// Build the workspace but do not open the cockpit
     #[arg(long)]
     pub no_open: bool,
 }
 
 pub fn run(args: DemoArgs) -> Outcome {
+    // The only clock the demo reads; the generator below is pure in `today`. Today is
+    // UTC's for now: it becomes the charter's local date once the charter has a zone.
+    let today = args.at.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let ws = Workspace::resolve(Some(&args.dir), None, None);
-    prepare(&ws, args.seed)?;
+    let files = generate(args.seed, today);
+    let history_end = demo_dates(today).end();
+    prepare(&ws, &files, &marker_text(args.seed, history_end))?;
     let charter = load_charter(&ws)?;
     let mut store = open_store(&ws)?;
     println!(
-        "Building the demo workspace in {} (seed {})",
+        "Building the demo workspace in {} (seed {}, history through {history_end})",
         ws.root.display(),
         args.seed
     );
-    for (file, _) in generate(args.seed) {
+    for (file, _) in &files {
         let kind =
             Kind::parse(file.trim_end_matches(".csv")).expect("sample files are named by kind");
         let path = ws.root.join("data/sample").join(file);
@@ -63,8 +76,14 @@ pub fn run(args: DemoArgs) -> Outcome {
     Ok(())
 }
 
-/// Writes the charter and sample files. Refuses a folder that holds something else.
-fn prepare(ws: &Workspace, seed: u64) -> anyhow::Result<()> {
+/// What the marker records of the history the demo store holds.
+fn marker_text(seed: u64, history_end: NaiveDate) -> String {
+    format!("seed = {seed}\nhistory_end = {history_end}\n")
+}
+
+/// Writes the charter, the demo `files` and the marker (`marker_text`). Refuses a folder
+/// that holds something else.
+fn prepare(ws: &Workspace, files: &[(&str, String)], marker_text: &str) -> anyhow::Result<()> {
     let root = &ws.root;
     let marker = root.join(MARKER);
     if root.exists() && !marker.exists() && !is_empty_dir(root)? {
@@ -73,13 +92,10 @@ fn prepare(ws: &Workspace, seed: u64) -> anyhow::Result<()> {
             root.display()
         );
     }
-    let previous_seed = std::fs::read_to_string(&marker).ok().and_then(|s| {
-        s.trim()
-            .strip_prefix("seed = ")
-            .and_then(|n| n.parse::<u64>().ok())
-    });
-    if previous_seed.is_some_and(|s| s != seed) {
-        // Another seed's history would mix with this one's: start the demo store afresh.
+    let previous = std::fs::read_to_string(&marker).ok();
+    if previous.as_deref() != Some(marker_text) {
+        // Another seed's history, or one moved to other weeks, would mix with this one's:
+        // start the demo store afresh.
         for suffix in ["", "-wal", "-shm"] {
             let path = PathBuf::from(format!("{}{suffix}", ws.db.display()));
             if path.exists() {
@@ -90,10 +106,10 @@ fn prepare(ws: &Workspace, seed: u64) -> anyhow::Result<()> {
     }
     write(&root.join(CHARTER_PATH), CHARTER)?;
     write(&root.join(".gitignore"), "data/*.db\ndata/*.db-*\n")?;
-    for (file, text) in generate(seed) {
-        write(&root.join("data/sample").join(file), &text)?;
+    for (file, text) in files {
+        write(&root.join("data/sample").join(file), text)?;
     }
-    write(&marker, &format!("seed = {seed}\n"))?;
+    write(&marker, marker_text)?;
     Ok(())
 }
 

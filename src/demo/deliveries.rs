@@ -1,25 +1,37 @@
 //! deliveries.csv: when each of the charter's deliverables arrived, period by period:
 //! mostly just before due, a few within grace, some late, a rare few never; story (d)
-//! makes the monthly performance review slip from August 2026.
+//! makes the monthly performance review slip in the last four months (August to
+//! November 2026 in the fixed history). Periods are the demo calendar's, and every
+//! delivery arrived before today.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::world::{CURRENT_WEEK, DEMO_END, FIRST_WEEK, csv_text, demo_end_moment, timestamp, ymd};
+use super::dates::DemoDates;
+use super::world::{csv_text, timestamp};
+use crate::calendar;
 use crate::charter::{Cadence, Charter, Deliverable};
 
-/// Story (d): the monthly performance review slips from this month on.
-const REVIEW_SLIP_FROM: NaiveDate = ymd(2026, 8, 1);
-
-/// One delivery per deliverable and period whose due moment falls within the demo,
-/// except the few that never arrived.
-pub(super) fn deliveries_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
+/// One delivery per deliverable and period that fell due before today, except the few
+/// that never arrived (and a slipping review not in yet). What fell due in the history's
+/// weeks draws from `rng`; what fell due since, in today's week, draws from
+/// `recent(deliverable's index)` and arrived on time, so the history is the same
+/// whichever weekday the demo is built on.
+pub(super) fn deliveries_csv(
+    charter: &Charter,
+    dates: &DemoDates,
+    rng: &mut ChaCha8Rng,
+    recent: impl Fn(usize) -> ChaCha8Rng,
+) -> String {
     let mut rows = Vec::new();
-    for deliverable in &charter.deliverables {
-        for (period, due) in due_in_demo(charter, deliverable) {
-            let Some((at, note)) = delivery(deliverable, period, due, rng) else {
+    for (i, deliverable) in charter.deliverables.iter().enumerate() {
+        let mut recent_rng = recent(i);
+        for (period, due) in falling_due(charter, deliverable, dates) {
+            let recent = due >= dates.end_moment();
+            let rng = if recent { &mut recent_rng } else { &mut *rng };
+            let Some((at, note)) = delivery(deliverable, period, due, dates, recent, rng) else {
                 continue;
             };
             let id = &deliverable.id;
@@ -42,14 +54,20 @@ pub(super) fn deliveries_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String 
     csv_text(&header, rows)
 }
 
-/// The periods of a deliverable that fall due within the demo, with their due moments.
-fn due_in_demo(charter: &Charter, deliverable: &Deliverable) -> Vec<(NaiveDate, NaiveDateTime)> {
+/// The periods of a deliverable that fall due from the demo's first week to today, with
+/// their due moments.
+fn falling_due(
+    charter: &Charter,
+    deliverable: &Deliverable,
+    dates: &DemoDates,
+) -> Vec<(NaiveDate, NaiveDateTime)> {
     let p = &charter.partnership;
     let cadence = deliverable.cadence;
-    let demo = FIRST_WEEK.and_hms_opt(0, 0, 0).expect("midnight exists")..demo_end_moment();
-    let mut period = cadence.period_start(FIRST_WEEK, p.week_start, p.fiscal_year_start_month);
+    let first = dates.first_week();
+    let demo = first.and_hms_opt(0, 0, 0).expect("midnight exists")..dates.now();
+    let mut period = cadence.period_start(first, p.week_start, p.fiscal_year_start_month);
     let mut due = Vec::new();
-    while period <= DEMO_END {
+    while period < dates.today() {
         let at = deliverable.due.due_at(period);
         if demo.contains(&at) {
             due.push((period, at));
@@ -61,23 +79,30 @@ fn due_in_demo(charter: &Charter, deliverable: &Deliverable) -> Vec<(NaiveDate, 
 
 /// When a delivery arrived and a note, or None when it never did: most arrive in the
 /// hours before due, ~5% within grace, ~8% late, ~3% never (weekly and monthly only).
+/// The newest week's weekly deliveries, and the `recent` ones due since, are on time.
 fn delivery(
     deliverable: &Deliverable,
     period: NaiveDate,
     due: NaiveDateTime,
+    dates: &DemoDates,
+    recent: bool,
     rng: &mut ChaCha8Rng,
 ) -> Option<(NaiveDateTime, String)> {
     let grace_minutes = i64::from(deliverable.grace_hours) * 60;
     let minutes = |rng: &mut ChaCha8Rng, lo: i64, hi: i64| {
         Duration::seconds(rng.random_range(lo * 60..=hi * 60))
     };
-    if deliverable.id == "performance-review" && period >= REVIEW_SLIP_FROM {
+    // Story (d): the review slips from the month three before the history's last.
+    let slip_from = calendar::add_months(dates.end(), -3);
+    if deliverable.id == "performance-review" && period >= slip_from {
         let at = due + minutes(rng, 48 * 60, 120 * 60);
-        return Some((at, review_slip_note(rng)));
+        let note = review_slip_note(rng);
+        // Not in yet by today: the cockpit shows it overdue, which is the story.
+        return (at < dates.now()).then_some((at, note));
     }
     let cadence = deliverable.cadence;
-    let this_week = cadence == Cadence::Weekly && period == CURRENT_WEEK;
-    let roll: f64 = if this_week { 1.0 } else { rng.random() };
+    let on_time = recent || (cadence == Cadence::Weekly && period == dates.current_week());
+    let roll: f64 = if on_time { 1.0 } else { rng.random() };
     // A missing weekly or monthly delivery is a gap; a missing quarterly or annual one
     // would be a crisis, which is not this demo's story.
     let may_go_missing = matches!(cadence, Cadence::Weekly | Cadence::Monthly);
@@ -96,8 +121,14 @@ fn delivery(
     } else {
         (early(rng), String::new())
     };
-    // A late delivery cannot have happened after the demo's "now".
-    if at >= demo_end_moment() {
+    // A late delivery cannot have happened after the history's end (or, for a recent
+    // one, after today's start).
+    let latest = if recent {
+        dates.now()
+    } else {
+        dates.end_moment()
+    };
+    if at >= latest {
         Some((early(rng), String::new()))
     } else {
         Some((at, note))
@@ -128,8 +159,9 @@ fn late_note(rng: &mut ChaCha8Rng) -> String {
 mod tests {
     use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+    use crate::demo::dates::DemoDates;
     use crate::demo::testing::Table;
-    use crate::demo::world::{CURRENT_WEEK, demo_charter, demo_end_moment};
+    use crate::demo::world::demo_charter;
 
     #[test]
     fn story_d_performance_reviews_slip_for_four_months() {
@@ -162,6 +194,7 @@ mod tests {
     #[test]
     fn deliveries_are_mostly_on_time_and_this_week_is() {
         let charter = demo_charter();
+        let dates = DemoDates::sample();
         let t = Table::of("deliveries.csv");
         let (d, p, at) = (
             t.col("deliverable"),
@@ -176,11 +209,11 @@ mod tests {
             let deadline = deliverable.due.due_at(period)
                 + Duration::hours(i64::from(deliverable.grace_hours));
             assert!(
-                delivered < demo_end_moment(),
+                delivered < dates.end_moment(),
                 "{row:?} is in the demo's future"
             );
             on_time += usize::from(delivered <= deadline);
-            if row[p] == CURRENT_WEEK.to_string() {
+            if row[p] == dates.current_week().to_string() {
                 assert!(delivered <= deadline, "this week's {} is on time", row[d]);
             }
         }

@@ -9,7 +9,19 @@
 //! what the CRM says a channel sourced, not what the channel caused: paid search and direct
 //! are over-credited, events, content and ABM under-credited.
 //!
-//! Planted stories (week numbers count from 0 = 2024-11-25 to 103 = 2026-11-16):
+//! Current on any day. The weeks of data/sample/ are 0 = 2024-11-25 to 103 = 2026-11-16;
+//! `demo::dates` moves them by whole weeks so that week 103 is the last complete week
+//! before the day the demo is built (`today`), on the same weekdays. The media plan
+//! (flights, field events, quarterly budget shifts) and the stories keep their weeks, so
+//! the scale and the stories are the sample's; the demand of the holidays and seasons is
+//! the moved calendar's, because the response model's year-end weeks and seasons are
+//! dates: moved with the rest, the Christmas dip would sit where the model does not look
+//! for it and skew every ROI. Files that follow months and quarters (KPI periods, plan
+//! months, monthly and quarterly deliverables, NPS waves) are laid out on the moved
+//! calendar; what falls due, or is viewed, in today's week before today comes from
+//! streams of its own. data/sample/ is the build of `SAMPLE_TODAY`, byte for byte.
+//!
+//! Planted stories (week numbers as above; dates of the fixed history):
 //! (a) LinkedIn from week 95: spend ramps to ~1.45x while fatigue cuts its response, so
 //!     cost per SQL and per closed-won climb by roughly half;
 //! (b) organic search loses ~20% of its sessions, and the leads with them, in weeks 101-103
@@ -23,42 +35,78 @@
 //! Hill curve, `model::simulate` for flight plans, monthly pulses and noise, and the
 //! model's year-end calendar (`model::history::holiday_week`). Each CSV is written by a
 //! file of its own (`demo::channels`, `demo::kpis`, `demo::plan`, `demo::deliveries`,
-//! `demo::usage`, `demo::nps`, `demo::reconciliation`); `demo::world` holds the calendar,
-//! the stories' weeks, the random streams and the CSV writer they share.
+//! `demo::usage`, `demo::nps`, `demo::reconciliation`); `demo::world` holds the fixed
+//! weeks, holiday and season demand, the stories' weeks, the random streams and the CSV
+//! writer they share, `demo::dates` the moved calendar.
 //!
 //! Every file draws from its own ChaCha8 stream of the seed, so changing how one file is
 //! made never reshuffles another. No clock, no hash-map order: same seed, same bytes.
 //! The shipped charter is an input (channel floors and caps, KPI targets, deliverables,
-//! stakeholders): change it and data/sample/ must be regenerated.
+//! stakeholders, week start): change it and data/sample/ must be regenerated.
+
+use chrono::NaiveDate;
 
 use super::world::{demo_charter, stream};
 use super::{channels, deliveries, kpis, media, nps, plan, reconciliation, usage};
 
+pub use super::dates::{DemoDates, SAMPLE_TODAY};
 pub use super::world::DEMO_END;
 
 /// The seed of the committed sample data in data/sample/.
 pub const DEFAULT_SEED: u64 = 2026;
 
-/// The seven sample files, in import order: (file name, CSV text).
-pub fn generate(seed: u64) -> Vec<(&'static str, String)> {
+/// The stream of today's week's views; deliverable `i`'s recent deliveries draw from
+/// stream `RECENT_DELIVERIES + i`.
+const RECENT_USAGE: u64 = 8;
+const RECENT_DELIVERIES: u64 = 100;
+
+/// The demo's calendar when built on `today` (a date of the charter's calendar): the
+/// shipped charter's weeks.
+pub fn demo_dates(today: NaiveDate) -> DemoDates {
+    DemoDates::for_today(today, demo_charter().partnership.week_start)
+}
+
+/// The seven demo files for a demo built on `today`, in import order: (file name, CSV
+/// text). Pure: the same seed and day give the same bytes; `today` = [`SAMPLE_TODAY`]
+/// gives data/sample/.
+pub fn generate(seed: u64, today: NaiveDate) -> Vec<(&'static str, String)> {
     let charter = demo_charter();
-    let media = media::simulate_media(&charter, &mut stream(seed, 1));
+    let dates = DemoDates::for_today(today, charter.partnership.week_start);
+    let media = media::simulate_media(&charter, &dates, &mut stream(seed, 1));
+    let recent_deliveries = |i: usize| stream(seed, RECENT_DELIVERIES + i as u64);
     vec![
-        ("channels.csv", channels::channels_csv(&media.history)),
-        ("kpis.csv", kpis::kpis_csv(&charter, &mut stream(seed, 2))),
-        ("plan.csv", plan::plan_csv(&media, &mut stream(seed, 3))),
+        (
+            "channels.csv",
+            channels::channels_csv(&media.history, &dates),
+        ),
+        (
+            "kpis.csv",
+            kpis::kpis_csv(&charter, &dates, &mut stream(seed, 2)),
+        ),
+        (
+            "plan.csv",
+            plan::plan_csv(&media, &dates, &mut stream(seed, 3)),
+        ),
         (
             "deliveries.csv",
-            deliveries::deliveries_csv(&charter, &mut stream(seed, 4)),
+            deliveries::deliveries_csv(&charter, &dates, &mut stream(seed, 4), recent_deliveries),
         ),
         (
             "usage.csv",
-            usage::usage_csv(&charter, &mut stream(seed, 5)),
+            usage::usage_csv(
+                &charter,
+                &dates,
+                &mut stream(seed, 5),
+                &mut stream(seed, RECENT_USAGE),
+            ),
         ),
-        ("nps.csv", nps::nps_csv(&charter, &mut stream(seed, 6))),
+        (
+            "nps.csv",
+            nps::nps_csv(&charter, &dates, &mut stream(seed, 6)),
+        ),
         (
             "reconciliation.csv",
-            reconciliation::reconciliation_csv(&media.history, &mut stream(seed, 7)),
+            reconciliation::reconciliation_csv(&media.history, &dates, &mut stream(seed, 7)),
         ),
     ]
 }
@@ -78,12 +126,12 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_bytes() {
-        assert_eq!(generate(DEFAULT_SEED), sample());
+        assert_eq!(generate(DEFAULT_SEED, SAMPLE_TODAY), sample());
     }
 
     #[test]
     fn another_seed_gives_other_data() {
-        let other = generate(DEFAULT_SEED + 1);
+        let other = generate(DEFAULT_SEED + 1, SAMPLE_TODAY);
         for ((name, a), (_, b)) in sample().iter().zip(&other) {
             assert_ne!(a, b, "{name} ignores the seed");
         }
@@ -168,7 +216,7 @@ mod tests {
             // Not assert_eq!: a diff of 800 KB of CSV helps nobody.
             assert!(
                 committed == *text,
-                "data/sample/{name} differs from generate(DEFAULT_SEED): {REGENERATE}"
+                "data/sample/{name} differs from generate(DEFAULT_SEED, SAMPLE_TODAY): {REGENERATE}"
             );
         }
     }

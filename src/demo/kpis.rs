@@ -1,29 +1,35 @@
-//! kpis.csv: values of the charter's imported KPIs at their cadence, mostly a little
-//! better than target; LinkedIn's rising CAC strains two of them in the last quarter.
+//! kpis.csv: values of the charter's imported KPIs at their cadence, on the demo's
+//! calendar's months and quarters, mostly a little better than target; LinkedIn's rising
+//! CAC strains two of them in the last quarter.
 
-use chrono::{Duration, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use super::world::{DEMO_END, FIRST_WEEK, csv_text};
+use super::dates::DemoDates;
+use super::world::{SHIFT_FROM, csv_text};
 use crate::charter::{Cadence, Charter, Direction, KpiSource};
 
 /// Imported KPIs that feel LinkedIn's rising CAC in the last complete quarter.
 const STRAINED_BY_LINKEDIN: [&str; 2] = ["cac-payback", "ltv-cac"];
 
-/// Values for the charter's imported KPIs at their cadence: periods that ended within the
-/// demo, mostly a little better than target, now and then worse.
-pub(super) fn kpis_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
+/// Values for the charter's imported KPIs at their cadence: periods that ended before
+/// today, mostly a little better than target, now and then worse.
+pub(super) fn kpis_csv(charter: &Charter, dates: &DemoDates, rng: &mut ChaCha8Rng) -> String {
     let p = &charter.partnership;
+    let story_a = story_start_text(dates.week_start(SHIFT_FROM));
     let mut rows = Vec::new();
     for kpi in charter
         .kpis
         .iter()
         .filter(|k| k.source == KpiSource::Imported)
     {
-        let periods = completed_periods(kpi.cadence, p.week_start, p.fiscal_year_start_month);
+        let first =
+            kpi.cadence
+                .period_start(dates.first_week(), p.week_start, p.fiscal_year_start_month);
+        let periods = completed_periods(kpi.cadence, first, dates.today());
         let last = periods.len().saturating_sub(1);
         for (i, period) in periods.into_iter().enumerate() {
             // Margin by which the value beats the target (negative: misses it).
@@ -42,19 +48,20 @@ pub(super) fn kpis_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
                 kpi.id.clone(),
                 period.to_string(),
                 kpi_value_text(&kpi.unit, value),
-                kpi_note(strained, rng),
+                kpi_note(strained, &story_a, rng),
             ]);
         }
     }
     csv_text(&["kpi", "period_start", "value", "note"], rows)
 }
 
-/// Starts of the periods of `cadence` that began on or after the first demo week's
-/// period and ended by DEMO_END.
-fn completed_periods(cadence: Cadence, week_start: Weekday, fy_month: u32) -> Vec<NaiveDate> {
-    let mut period = cadence.period_start(FIRST_WEEK, week_start, fy_month);
+/// Starts of the periods of `cadence` from the one starting at `first` that ended before
+/// `today`. A month's figure is there the day after it closes: FP&A's value and, in the
+/// cockpit, a KPI that is never more than a month old.
+fn completed_periods(cadence: Cadence, first: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
+    let mut period = first;
     let mut periods = Vec::new();
-    while cadence.next_period(period) <= DEMO_END + Duration::days(1) {
+    while cadence.next_period(period) <= today {
         periods.push(period);
         period = cadence.next_period(period);
     }
@@ -69,7 +76,18 @@ fn kpi_value_text(unit: &str, value: f64) -> String {
     }
 }
 
-fn kpi_note(strained: bool, rng: &mut ChaCha8Rng) -> String {
+/// When story (a) began, as a note says it: "late September" (days 1-10 early, 11-20
+/// mid, the rest late).
+fn story_start_text(start: NaiveDate) -> String {
+    let part = match start.day() {
+        ..=10 => "early",
+        11..=20 => "mid",
+        _ => "late",
+    };
+    format!("{part} {}", start.format("%B"))
+}
+
+fn kpi_note(strained: bool, story_a: &str, rng: &mut ChaCha8Rng) -> String {
     const NOTES: [&str; 4] = [
         "FP&A month-end close",
         "restated after CRM deduplication",
@@ -77,7 +95,7 @@ fn kpi_note(strained: bool, rng: &mut ChaCha8Rng) -> String {
         "source: FP&A planning model",
     ];
     if strained {
-        "LinkedIn CAC rising since late September; see channel recommendations".to_string()
+        format!("LinkedIn CAC rising since {story_a}; see channel recommendations")
     } else if rng.random_bool(0.12) {
         NOTES.choose(rng).expect("notes exist").to_string()
     } else {

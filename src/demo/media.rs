@@ -7,13 +7,14 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 
+use super::dates::DemoDates;
 use super::truth::{
     BASELINE, CHANNELS, CONTENT, CREDIT, DIRECT, FUNNEL, Flighting, LINKEDIN, MEDIA, ORGANIC, PAID,
     PAID_SEARCH, PAID_SOCIAL, REFERRAL, WEBINARS, seo_health, story_effectiveness, story_spend,
 };
 use super::world::{
-    QUARTERS, STORY_QUARTERS_FROM, STORY_STEADY_FROM, WEEKS, holiday_factor, quarter_of_week,
-    seasonality, stochastic_round, trend,
+    QUARTERS, STORY_QUARTERS_FROM, STORY_STEADY_FROM, WEEKS, holiday_demand, quarter_of_week,
+    stochastic_round, trend, week_start,
 };
 use crate::charter::Charter;
 use crate::model::adstock::{geometric_adstock, hill};
@@ -47,19 +48,25 @@ pub(super) struct MediaRun {
     pub(super) caused: Vec<[f64; 10]>,
 }
 
-pub(super) fn simulate_media(charter: &Charter, rng: &mut ChaCha8Rng) -> MediaRun {
+/// The media history of the 104 weeks on the demo's calendar (`dates`: its holidays,
+/// seasons and quarters).
+pub(super) fn simulate_media(
+    charter: &Charter,
+    dates: &DemoDates,
+    rng: &mut ChaCha8Rng,
+) -> MediaRun {
     let quarter_shift: Vec<Vec<f64>> = (0..PAID).map(|c| quarter_shifts(c, rng)).collect();
-    let flight: Vec<Vec<f64>> = (0..PAID).map(|c| flight_levels(c, rng)).collect();
+    let flight: Vec<Vec<f64>> = (0..PAID).map(|c| flight_levels(c, dates, rng)).collect();
     let spend: Vec<Vec<f64>> = (0..PAID)
-        .map(|c| weekly_spend(charter, c, &quarter_shift[c], &flight[c], rng))
+        .map(|c| weekly_spend(charter, dates, c, &quarter_shift[c], &flight[c], rng))
         .collect();
-    let caused = caused_pipeline(&spend, rng);
+    let caused = caused_pipeline(&spend, dates, rng);
     let history = (0..WEEKS)
         .map(|week| {
             let credited = attribute(&caused[week], week, rng);
             std::array::from_fn(|c| {
                 let spend = if c < PAID { spend[c][week] } else { 0.0 };
-                channel_week(c, week, spend, credited[c], rng)
+                channel_week(c, week, dates, spend, credited[c], rng)
             })
         })
         .collect();
@@ -71,8 +78,8 @@ pub(super) fn simulate_media(charter: &Charter, rng: &mut ChaCha8Rng) -> MediaRu
     }
 }
 
-/// Quarterly budget shifts of ±12%; the story channels run at plan in the last two
-/// quarters so their stories are not confounded by a budget decision.
+/// Quarterly budget shifts of ±12% (factors); the story channels run at plan in the
+/// last two quarters so their stories are not confounded by a budget decision.
 fn quarter_shifts(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     (0..QUARTERS)
         .map(|q| {
@@ -87,13 +94,13 @@ fn quarter_shifts(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
         .collect()
 }
 
-fn flight_levels(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+fn flight_levels(channel: usize, dates: &DemoDates, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let mut levels = match &MEDIA[channel].flighting {
         Flighting::AlwaysOn => vec![1.0; WEEKS],
         Flighting::Flights { on, off, off_level } => {
             simulate::flight_levels(WEEKS, *on, *off, *off_level, rng)
         }
-        Flighting::Events => event_weeks(rng),
+        Flighting::Events => event_weeks(dates, rng),
         Flighting::Monthly => simulate::monthly_levels(WEEKS, 1.5, 0.5, rng),
     };
     if matches!(channel, LINKEDIN | CONTENT) {
@@ -102,17 +109,31 @@ fn flight_levels(channel: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     levels
 }
 
-/// Two to four event weeks per quarter (never over the holidays) at 1.8–3.2× the base;
-/// the field budget keeps ticking at 0.3× in between.
-fn event_weeks(rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let mut levels = vec![0.3; WEEKS];
+/// Two to four event weeks per quarter of the fixed weeks at 1.8–3.2× the base; the
+/// field budget keeps ticking at 0.3× in between. Never over the holidays: an event the
+/// moved calendar puts in them moves to the next free week after them (or before, at
+/// the history's end), which draws nothing, so the rest of the world stays the same.
+fn event_weeks(dates: &DemoDates, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    const FIELD: f64 = 0.3;
+    let mut levels = vec![FIELD; WEEKS];
     for quarter in 0..QUARTERS {
         let candidates: Vec<usize> = (0..WEEKS)
-            .filter(|&w| quarter_of_week(w) == quarter && holiday_factor(w) == 1.0)
+            .filter(|&w| quarter_of_week(w) == quarter && holiday_demand(week_start(w)) == 1.0)
             .collect();
         let events = rng.random_range(2..=4).min(candidates.len());
         for i in rand::seq::index::sample(rng, candidates.len(), events) {
             levels[candidates[i]] = rng.random_range(1.8..3.2);
+        }
+    }
+    let free = |levels: &[f64], w: usize| levels[w] == FIELD && dates.holiday_factor(w) == 1.0;
+    for week in 0..WEEKS {
+        if levels[week] != FIELD && dates.holiday_factor(week) < 1.0 {
+            let to = (week + 1..WEEKS)
+                .find(|&w| free(&levels, w))
+                .or_else(|| (0..week).rev().find(|&w| free(&levels, w)));
+            if let Some(to) = to {
+                levels.swap(week, to);
+            }
         }
     }
     levels
@@ -122,6 +143,7 @@ fn event_weeks(rng: &mut ChaCha8Rng) -> Vec<f64> {
 /// floor and cap.
 fn weekly_spend(
     charter: &Charter,
+    dates: &DemoDates,
     channel: usize,
     shift: &[f64],
     flight: &[f64],
@@ -133,7 +155,7 @@ fn weekly_spend(
     (0..WEEKS)
         .map(|week| {
             let planned = MEDIA[channel].base_spend * shift[quarter_of_week(week)] * flight[week];
-            let paused = 0.3 + 0.7 * holiday_factor(week);
+            let paused = 0.3 + 0.7 * dates.holiday_factor(week);
             let spend = planned * story_spend(channel, week) * paused * wobble(rng, 0.07);
             if spend == 0.0 {
                 0.0
@@ -145,7 +167,7 @@ fn weekly_spend(
 }
 
 /// The pipeline each source truly caused, per week (`[week][source]`).
-fn caused_pipeline(spend: &[Vec<f64>], rng: &mut ChaCha8Rng) -> Vec<[f64; 10]> {
+fn caused_pipeline(spend: &[Vec<f64>], dates: &DemoDates, rng: &mut ChaCha8Rng) -> Vec<[f64; 10]> {
     let mut caused = vec![[0.0; 10]; WEEKS];
     for (c, media) in MEDIA.iter().enumerate() {
         // The history starts mid-flight: the warm start takes the weeks before it to have
@@ -163,10 +185,12 @@ fn caused_pipeline(spend: &[Vec<f64>], rng: &mut ChaCha8Rng) -> Vec<[f64; 10]> {
             } else {
                 1.0
             };
-            row[source] = weekly * trend(week) * seasonality(week) * seo * wobble(rng, 0.04);
+            let season = dates.seasonality(week);
+            row[source] = weekly * trend(week) * season * seo * wobble(rng, 0.04);
         }
         // Nobody buys over the holidays, whatever the channel.
-        row.iter_mut().for_each(|p| *p *= holiday_factor(week));
+        row.iter_mut()
+            .for_each(|p| *p *= dates.holiday_factor(week));
     }
     caused
 }
@@ -194,6 +218,7 @@ fn attribute(caused: &[f64; 10], week: usize, rng: &mut ChaCha8Rng) -> [f64; 10]
 fn channel_week(
     channel: usize,
     week: usize,
+    dates: &DemoDates,
     spend: f64,
     pipeline: f64,
     rng: &mut ChaCha8Rng,
@@ -221,7 +246,7 @@ fn channel_week(
         } else {
             round_cents(pipeline)
         },
-        sessions: sessions(channel, week, spend, rng),
+        sessions: sessions(channel, week, dates, spend, rng),
         opportunities,
         closed_won,
     }
@@ -229,8 +254,15 @@ fn channel_week(
 
 /// Website sessions a channel brought; none for channels that do not land on the site
 /// (events, ABM, off-site syndication).
-fn sessions(channel: usize, week: usize, spend: f64, rng: &mut ChaCha8Rng) -> Option<u64> {
-    let demand = (0.7 + 0.3 * trend(week)) * seasonality(week) * holiday_factor(week).sqrt();
+fn sessions(
+    channel: usize,
+    week: usize,
+    dates: &DemoDates,
+    spend: f64,
+    rng: &mut ChaCha8Rng,
+) -> Option<u64> {
+    let demand =
+        (0.7 + 0.3 * trend(week)) * dates.seasonality(week) * dates.holiday_factor(week).sqrt();
     let expected = match channel {
         ORGANIC => 43_500.0 * demand * seo_health(week),
         DIRECT => 15_000.0 * demand,
@@ -255,7 +287,11 @@ mod tests {
 
     #[test]
     fn last_touch_credit_is_not_the_true_contribution() {
-        let media = simulate_media(&demo_charter(), &mut stream(DEFAULT_SEED, 1));
+        let media = simulate_media(
+            &demo_charter(),
+            &DemoDates::sample(),
+            &mut stream(DEFAULT_SEED, 1),
+        );
         let ratio = |c: usize| {
             let credited: f64 = media.history.iter().map(|w| w[c].pipeline).sum();
             let caused: f64 = media.caused.iter().map(|w| w[c]).sum();

@@ -1,11 +1,15 @@
 //! The demo: the generated history behind `rhythm demo` and data/sample/ (`generate`, one
-//! file per CSV it writes, all simulated by `model::simulate` and `model::adstock`), and
-//! a store at scale for the benchmarks (`scale`).
+//! file per CSV it writes, all simulated by `model::simulate` and `model::adstock`, and
+//! `dates`, which moves it to the day the demo is built), and a store at scale for the
+//! benchmarks (`scale`).
 
 pub mod generate;
 pub mod scale;
 
 mod channels;
+#[cfg(test)]
+mod current;
+mod dates;
 mod deliveries;
 mod kpis;
 mod media;

@@ -1,24 +1,28 @@
-//! nps.csv: quarterly NPS waves of 8-14 marketing respondents; the last wave, after
-//! months of late performance reviews, dips.
+//! nps.csv: quarterly NPS waves of 8-14 marketing respondents, on the demo calendar's
+//! quarters; the last wave, after months of late performance reviews, dips.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand_chacha::ChaCha8Rng;
 
-use super::world::{DEMO_END, FIRST_WEEK, LEE_DRIFT_FROM, QUARTERS, csv_text, week_start, ymd};
+use super::dates::DemoDates;
+use super::world::{LEE_DRIFT_FROM, csv_text};
 use crate::calendar;
 use crate::charter::Charter;
 
-/// Survey days: the second Wednesday of each quarter's middle month, within the demo.
-fn survey_dates() -> Vec<NaiveDate> {
-    (0..QUARTERS as i32)
-        .map(|q| {
-            let middle = calendar::add_months(ymd(2024, 11, 1), 3 * q);
+/// Survey days: the second Wednesday of each calendar quarter's middle month, within the
+/// history's weeks.
+fn survey_dates(dates: &DemoDates) -> Vec<NaiveDate> {
+    let (first, end) = (dates.first_week(), dates.end());
+    let first_middle = calendar::add_months(calendar::quarter_start(first, 1), 1);
+    std::iter::successors(Some(first_middle), |m| Some(calendar::add_months(*m, 3)))
+        .take_while(|middle| *middle <= end)
+        .map(|middle| {
             let offset = (7 + 2 - i64::from(middle.weekday().num_days_from_monday())) % 7;
             middle + Duration::days(offset + 7)
         })
-        .filter(|d| (FIRST_WEEK..=DEMO_END).contains(d))
+        .filter(|d| (first..=end).contains(d))
         .collect()
 }
 
@@ -33,18 +37,21 @@ const TEAM_ROLES: [&str; 8] = [
     "Lifecycle Marketing Manager",
 ];
 
-pub(super) fn nps_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
-    let dates = survey_dates();
+/// The waves' responses: scores 0-10 with the respondent's role and a comment.
+pub(super) fn nps_csv(charter: &Charter, dates: &DemoDates, rng: &mut ChaCha8Rng) -> String {
+    let lee_gone_from = dates.week_start(LEE_DRIFT_FROM);
+    let waves = survey_dates(dates);
     let mut rows = Vec::new();
-    for (wave, date) in dates.iter().enumerate() {
-        let last_wave = wave + 1 == dates.len();
+    for (wave, date) in waves.iter().enumerate() {
+        let last_wave = wave + 1 == waves.len();
         // NPS 42-58 by wave; the last wave, after months of late reviews, dips.
         let target = if last_wave {
             rng.random_range(36.0..44.0)
         } else {
             rng.random_range(42.0..58.0)
         };
-        let respondents = wave_respondents(charter, *date, rng);
+        let lee_gone = *date >= lee_gone_from;
+        let respondents = wave_respondents(charter, *date, lee_gone, rng);
         let scores = wave_scores(respondents.len(), target, rng);
         for ((id, role), score) in respondents.into_iter().zip(scores) {
             let comment = nps_comment(score, last_wave, rng);
@@ -55,13 +62,13 @@ pub(super) fn nps_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
 }
 
 /// 8–14 marketing respondents: the charter's marketing stakeholders who answer (lee not
-/// once she has drifted away) and team members identified by wave.
+/// once she has drifted away, `lee_gone`) and team members identified by wave.
 fn wave_respondents(
     charter: &Charter,
     date: NaiveDate,
+    lee_gone: bool,
     rng: &mut ChaCha8Rng,
 ) -> Vec<(String, String)> {
-    let lee_gone = date >= week_start(LEE_DRIFT_FROM);
     let mut respondents: Vec<(String, String)> = charter
         .stakeholders
         .iter()

@@ -1,14 +1,16 @@
 //! plan.csv: monthly budgets, pipeline and MQL targets per channel. Budgets follow the
 //! planned flights and quarterly shifts of the media history (not the stories' unplanned
-//! changes); targets follow each channel's share of the history.
+//! changes); targets follow each channel's share of the history. Months are the demo
+//! calendar's.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::dates::DemoDates;
 use super::media::{ChannelWeek, History, MediaRun};
 use super::truth::{CHANNELS, MEDIA, PAID};
-use super::world::{WEEKS, csv_text, quarter_of_date, week_of, ymd};
+use super::world::{WEEKS, csv_text, quarter_of_date};
 use crate::calendar;
 
 /// The planning totals of the charter's spend, pipeline and MQL KPIs, per month.
@@ -16,19 +18,30 @@ const MONTHLY_BUDGET: f64 = 720_000.0;
 const MONTHLY_PIPELINE_TARGET: f64 = 12_000_000.0;
 const MONTHLY_MQL_TARGET: f64 = 500.0;
 
-/// Months planned: the 24 months from December 2024 and the coming December.
-fn plan_months() -> Vec<NaiveDate> {
-    (0..25)
-        .map(|i| calendar::add_months(ymd(2024, 12, 1), i))
+/// Months planned (their first days): from the first month that starts within the
+/// history to the month after the one the history ends in (for the fixed history,
+/// December 2024 to the coming December 2026).
+fn plan_months(dates: &DemoDates) -> Vec<NaiveDate> {
+    let first_week = dates.first_week();
+    let first = if first_week.day() == 1 {
+        first_week
+    } else {
+        calendar::add_months(first_week, 1)
+    };
+    let last = calendar::add_months(dates.end(), 1);
+    std::iter::successors(Some(first), |m| Some(calendar::add_months(*m, 1)))
+        .take_while(|m| *m <= last)
         .collect()
 }
 
-pub(super) fn plan_csv(media: &MediaRun, rng: &mut ChaCha8Rng) -> String {
+/// Budgets and targets per month (`YYYY-MM`) and channel, in currency per month and
+/// MQLs per month.
+pub(super) fn plan_csv(media: &MediaRun, dates: &DemoDates, rng: &mut ChaCha8Rng) -> String {
     let pipeline_share = channel_shares(&media.history, |row| row.pipeline);
     let mql_share = channel_shares(&media.history, |row| row.mqls as f64);
     let mut rows = Vec::new();
-    for month in plan_months() {
-        let budgets = month_budgets(media, month, rng);
+    for month in plan_months(dates) {
+        let budgets = month_budgets(media, dates, month, rng);
         let pipeline_target = MONTHLY_PIPELINE_TARGET * rng.random_range(0.98..1.02);
         for (c, channel) in CHANNELS.iter().enumerate() {
             let target = pipeline_target * pipeline_share[c] * rng.random_range(0.95..1.05);
@@ -62,16 +75,23 @@ fn channel_shares(history: &History, value: impl Fn(&ChannelWeek) -> f64) -> [f6
 
 /// Paid budgets of a month: the planned flights and quarterly shifts (not the unplanned
 /// story changes or the holiday pause), scaled to about $720K in all, rounded to $100.
-fn month_budgets(media: &MediaRun, month: NaiveDate, rng: &mut ChaCha8Rng) -> Vec<f64> {
+/// The budget shift is that of the media plan's quarter the middle of the month moved
+/// from: the plan's quarters are the fixed weeks'.
+fn month_budgets(
+    media: &MediaRun,
+    dates: &DemoDates,
+    month: NaiveDate,
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
     let next = calendar::add_months(month, 1);
-    let quarter = quarter_of_date(month);
+    let quarter = quarter_of_date(dates.fixed(month + Duration::days(14)));
     let raw: Vec<f64> = (0..PAID)
         .map(|c| {
             let mean_flight = media.flight[c].iter().sum::<f64>() / WEEKS as f64;
             let flight_days: f64 = month
                 .iter_days()
                 .take_while(|d| *d < next)
-                .map(|d| week_of(d).map_or(mean_flight, |w| media.flight[c][w]))
+                .map(|d| dates.week_of(d).map_or(mean_flight, |w| media.flight[c][w]))
                 .sum();
             MEDIA[c].base_spend * media.quarter_shift[c][quarter] * flight_days / 7.0
                 * rng.random_range(0.97..1.03)

@@ -4,15 +4,20 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::dates::DemoDates;
 use super::media::History;
-use super::world::{WEEKS, csv_text, week_start};
+use super::world::{WEEKS, csv_text};
 
 const RECONCILED: [&str; 3] = ["leads", "mqls", "sqls"];
 
 /// Weekly MAP vs CRM counts: the CRM side is the channel totals; the MAP side agrees
 /// within 1% except in a few broken-sync weeks (3–8% more in the MAP), one of them in the
-/// last three weeks.
-pub(super) fn reconciliation_csv(history: &History, rng: &mut ChaCha8Rng) -> String {
+/// last three weeks. Weeks are dated on the demo's calendar.
+pub(super) fn reconciliation_csv(
+    history: &History,
+    dates: &DemoDates,
+    rng: &mut ChaCha8Rng,
+) -> String {
     let mut broken: Vec<(usize, usize)> = rand::seq::index::sample(rng, WEEKS - 12, 3)
         .into_iter()
         .map(|i| (4 + i, rng.random_range(0..RECONCILED.len())))
@@ -28,7 +33,7 @@ pub(super) fn reconciliation_csv(history: &History, rng: &mut ChaCha8Rng) -> Str
         for (m, (metric, crm)) in RECONCILED.iter().zip(totals).enumerate() {
             let map = map_count(crm, broken.contains(&(week, m)), rng);
             rows.push(vec![
-                week_start(week).to_string(),
+                dates.week_start(week).to_string(),
                 metric.to_string(),
                 map.to_string(),
                 crm.to_string(),
@@ -52,8 +57,9 @@ fn map_count(crm: u64, broken: bool, rng: &mut ChaCha8Rng) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use crate::demo::dates::DemoDates;
     use crate::demo::testing::{Table, weekly_totals};
-    use crate::demo::world::{WEEKS, week_start};
+    use crate::demo::world::WEEKS;
 
     #[test]
     fn reconciliation_breaks_in_four_weeks_one_of_them_recent() {
@@ -69,11 +75,13 @@ mod tests {
             .map(|r| r[w].as_str())
             .collect();
         assert_eq!(broken.len(), 4, "{broken:?}");
-        assert!(
-            broken
-                .iter()
-                .any(|week| *week >= week_start(WEEKS - 3).to_string().as_str())
-        );
+        assert!(broken.iter().any(|week| {
+            *week
+                >= DemoDates::sample()
+                    .week_start(WEEKS - 3)
+                    .to_string()
+                    .as_str()
+        }));
         let mqls = weekly_totals("mqls");
         let crm_mqls: Vec<f64> = t
             .rows

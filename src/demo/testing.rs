@@ -3,13 +3,13 @@
 
 use std::sync::OnceLock;
 
-use super::generate::{DEFAULT_SEED, generate};
+use super::generate::{DEFAULT_SEED, SAMPLE_TODAY, generate};
 use super::truth::CHANNELS;
 
 /// The default-seed files, generated once for all tests.
 pub(super) fn sample() -> &'static [(&'static str, String)] {
     static SAMPLE: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
-    SAMPLE.get_or_init(|| generate(DEFAULT_SEED))
+    SAMPLE.get_or_init(|| generate(DEFAULT_SEED, SAMPLE_TODAY))
 }
 
 /// A parsed sample file.
@@ -19,12 +19,18 @@ pub(super) struct Table {
 }
 
 impl Table {
+    /// The default-seed sample's file `name`.
     pub(super) fn of(name: &str) -> Table {
         let text = &sample()
             .iter()
             .find(|(n, _)| *n == name)
             .expect("a sample file")
             .1;
+        Table::parse(text)
+    }
+
+    /// CSV text, parsed.
+    pub(super) fn parse(text: &str) -> Table {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader.headers().unwrap().iter().map(String::from).collect();
         let rows = reader
@@ -42,15 +48,38 @@ impl Table {
     }
 }
 
-/// One channel's column over the 104 weeks, in week order.
-pub(super) fn channel_series(channel: &str, column: &str) -> Vec<f64> {
-    let t = Table::of("channels.csv");
-    let (c, v) = (t.col("channel"), t.col(column));
-    t.rows
-        .iter()
-        .filter(|r| r[c] == channel)
-        .map(|r| r[v].parse().unwrap_or(0.0))
-        .collect()
+impl Table {
+    /// Of a channels.csv: one channel's column over the 104 weeks, in week order.
+    pub(super) fn series(&self, channel: &str, column: &str) -> Vec<f64> {
+        let (c, v) = (self.col("channel"), self.col(column));
+        self.rows
+            .iter()
+            .filter(|r| r[c] == channel)
+            .map(|r| r[v].parse().unwrap_or(0.0))
+            .collect()
+    }
+
+    /// Of a channels.csv: the sum over channels of a column, per week.
+    pub(super) fn weekly_totals(&self, column: &str) -> Vec<f64> {
+        let v = self.col(column);
+        self.rows
+            .chunks(CHANNELS.len())
+            .map(|week| week.iter().map(|r| r[v].parse::<f64>().unwrap()).sum())
+            .collect()
+    }
+
+    /// As `weekly_totals`, an empty cell (no sessions) counting 0.
+    pub(super) fn weekly_totals_or_zero(&self, column: &str) -> Vec<f64> {
+        let v = self.col(column);
+        self.rows
+            .chunks(CHANNELS.len())
+            .map(|week| {
+                week.iter()
+                    .map(|r| r[v].parse::<f64>().unwrap_or(0.0))
+                    .sum()
+            })
+            .collect()
+    }
 }
 
 pub(super) fn mean(xs: &[f64]) -> f64 {
@@ -64,12 +93,7 @@ pub(super) fn median(xs: &[f64]) -> f64 {
     (sorted[(n - 1) / 2] + sorted[n / 2]) / 2.0
 }
 
-/// Sum over channels of a column, per week.
+/// Sum over channels of a column of the sample, per week.
 pub(super) fn weekly_totals(column: &str) -> Vec<f64> {
-    let t = Table::of("channels.csv");
-    let v = t.col(column);
-    t.rows
-        .chunks(CHANNELS.len())
-        .map(|week| week.iter().map(|r| r[v].parse::<f64>().unwrap()).sum())
-        .collect()
+    Table::of("channels.csv").weekly_totals(column)
 }

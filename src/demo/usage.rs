@@ -1,5 +1,6 @@
-//! usage.csv: the BI views of the charter's stakeholders, in time order. Story (e):
-//! lee.brennan drifts away from the dashboards; two dashboards are abandoned.
+//! usage.csv: the BI views of the charter's stakeholders, in time order, up to the day
+//! before the demo is built. Story (e): lee.brennan drifts away from the dashboards; two
+//! dashboards are abandoned.
 
 use std::collections::BTreeSet;
 
@@ -8,9 +9,8 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::world::{
-    LEE_DRIFT_FROM, LEE_GONE_FROM, WEEKS, csv_text, holiday_factor, timestamp, week_start, ymd,
-};
+use super::dates::DemoDates;
+use super::world::{LEE_DRIFT_FROM, LEE_GONE_FROM, WEEKS, csv_text, timestamp, ymd};
 use crate::charter::Charter;
 
 const EXECUTIVE: &str = "Executive Marketing Summary";
@@ -26,8 +26,9 @@ const SEO_DASH: &str = "Organic Search & SEO";
 const LEGACY_ATTRIBUTION: &str = "Attribution Deep Dive (legacy)";
 const SOCIAL_LISTENING: &str = "Social Listening";
 
-/// Dashboards people stopped opening, and the last day anyone did (over 60 days before
-/// DEMO_END, so the cockpit can propose retiring them).
+/// Dashboards people stopped opening, and the last day anyone did in the fixed history
+/// (over 60 days before DEMO_END, so the cockpit can propose retiring them); they move
+/// with it.
 const ABANDONED: [(&str, NaiveDate); 2] = [
     (LEGACY_ATTRIBUTION, ymd(2026, 4, 17)),
     (SOCIAL_LISTENING, ymd(2026, 7, 24)),
@@ -67,23 +68,23 @@ const VIEWERS: [Viewer; 14] = [
     Viewer { stakeholder: "kai", weekly_chance: 0.9, views: (8, 18), dashboards: ALL_DASHBOARDS },
 ];
 
-/// BI views of the charter's stakeholders, in time order.
-pub(super) fn usage_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
-    let mut views: BTreeSet<(NaiveDateTime, String, &'static str)> = BTreeSet::new();
+type View = (NaiveDateTime, String, &'static str);
+
+/// BI views of the charter's stakeholders, in time order: the history's weeks draw from
+/// `rng`; today's week, up to yesterday, from `recent`, so the history is the same
+/// whichever weekday the demo is built on.
+pub(super) fn usage_csv(
+    charter: &Charter,
+    dates: &DemoDates,
+    rng: &mut ChaCha8Rng,
+    recent: &mut ChaCha8Rng,
+) -> String {
+    let mut views: BTreeSet<View> = BTreeSet::new();
     for week in 0..WEEKS {
-        for viewer in &VIEWERS {
-            let Some(person) = charter.stakeholder(viewer.stakeholder) else {
-                continue;
-            };
-            for _ in 0..views_in_week(viewer, week, rng) {
-                let at = view_moment(week, rng);
-                let Some(dashboard) = pick_dashboard(viewer, at.date(), rng) else {
-                    continue;
-                };
-                views.insert((at, bi_user(&person.bi_users, rng), dashboard));
-            }
-        }
+        views.extend(week_views(charter, dates, week, rng));
     }
+    let this_week = week_views(charter, dates, WEEKS, recent);
+    views.extend(this_week.into_iter().filter(|v| v.0 < dates.now()));
     let rows = views.into_iter().map(|(at, user, dashboard)| {
         vec![
             timestamp(at),
@@ -95,10 +96,34 @@ pub(super) fn usage_csv(charter: &Charter, rng: &mut ChaCha8Rng) -> String {
     csv_text(&["timestamp", "user", "dashboard", "source"], rows)
 }
 
-/// How many dashboards a viewer opens in a week: fewer over the holidays, and story (e)
-/// for lee: thinning out, then gone.
-fn views_in_week(viewer: &Viewer, week: usize, rng: &mut ChaCha8Rng) -> u32 {
-    let mut chance = viewer.weekly_chance * (0.4 + 0.6 * holiday_factor(week));
+/// The views of demo week `week` (`WEEKS`: the week that holds today, all of it).
+fn week_views(
+    charter: &Charter,
+    dates: &DemoDates,
+    week: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<View> {
+    let mut views = Vec::new();
+    for viewer in &VIEWERS {
+        let Some(person) = charter.stakeholder(viewer.stakeholder) else {
+            continue;
+        };
+        let holiday = dates.holiday_factor(week);
+        for _ in 0..views_in_week(viewer, week, holiday, rng) {
+            let at = view_moment(dates.week_start(week), rng);
+            let Some(dashboard) = pick_dashboard(viewer, dates, at.date(), rng) else {
+                continue;
+            };
+            views.push((at, bi_user(&person.bi_users, rng), dashboard));
+        }
+    }
+    views
+}
+
+/// How many dashboards a viewer opens in a week: fewer over the holidays (`holiday`,
+/// the week's demand factor), and story (e) for lee: thinning out, then gone.
+fn views_in_week(viewer: &Viewer, week: usize, holiday: f64, rng: &mut ChaCha8Rng) -> u32 {
+    let mut chance = viewer.weekly_chance * (0.4 + 0.6 * holiday);
     let mut most = viewer.views.1;
     if viewer.stakeholder == "lee" && week >= LEE_GONE_FROM {
         return 0;
@@ -112,21 +137,27 @@ fn views_in_week(viewer: &Viewer, week: usize, rng: &mut ChaCha8Rng) -> u32 {
     rng.random_range(viewer.views.0.min(most)..=most)
 }
 
-/// A moment in the week: working hours (UTC) on a weekday, now and then the weekend.
-fn view_moment(week: usize, rng: &mut ChaCha8Rng) -> NaiveDateTime {
+/// A moment in the week starting `monday`: working hours (UTC) on a weekday, now and
+/// then the weekend.
+fn view_moment(monday: NaiveDate, rng: &mut ChaCha8Rng) -> NaiveDateTime {
     let day = if rng.random_bool(0.06) {
         rng.random_range(5..7)
     } else {
         rng.random_range(0..5)
     };
     let second = rng.random_range(7 * 3600..19 * 3600);
-    (week_start(week) + Duration::days(day))
+    (monday + Duration::days(day))
         .and_hms_opt(0, 0, 0)
         .expect("midnight exists")
         + Duration::seconds(second)
 }
 
-fn pick_dashboard(viewer: &Viewer, date: NaiveDate, rng: &mut ChaCha8Rng) -> Option<&'static str> {
+fn pick_dashboard(
+    viewer: &Viewer,
+    dates: &DemoDates,
+    date: NaiveDate,
+    rng: &mut ChaCha8Rng,
+) -> Option<&'static str> {
     let open: Vec<(&'static str, u32)> = viewer
         .dashboards
         .iter()
@@ -134,7 +165,7 @@ fn pick_dashboard(viewer: &Viewer, date: NaiveDate, rng: &mut ChaCha8Rng) -> Opt
         .filter(|(name, _)| {
             ABANDONED
                 .iter()
-                .all(|(gone, last)| name != gone || date <= *last)
+                .all(|(gone, last)| name != gone || date <= dates.moved(*last))
         })
         .collect();
     open.choose_weighted(rng, |d| d.1).ok().map(|d| d.0)
@@ -154,8 +185,9 @@ mod tests {
     use chrono::Duration;
 
     use super::ABANDONED;
+    use crate::demo::dates::DemoDates;
     use crate::demo::testing::Table;
-    use crate::demo::world::{DEMO_END, LEE_DRIFT_FROM, LEE_GONE_FROM, week_start};
+    use crate::demo::world::{LEE_DRIFT_FROM, LEE_GONE_FROM};
 
     #[test]
     fn story_e_lee_drifts_away_and_two_dashboards_are_abandoned() {
@@ -167,8 +199,9 @@ mod tests {
             .filter(|r| r[user] == "lee.brennan@atlas-eor.com")
             .map(|r| r[ts].as_str())
             .collect();
-        let gone = week_start(LEE_GONE_FROM).to_string();
-        let drifting = week_start(LEE_DRIFT_FROM).to_string();
+        let dates = DemoDates::sample();
+        let gone = dates.week_start(LEE_GONE_FROM).to_string();
+        let drifting = dates.week_start(LEE_DRIFT_FROM).to_string();
         assert!(
             lee.iter().all(|at| *at < gone.as_str()),
             "lee has no views in the last five weeks"
@@ -177,7 +210,7 @@ mod tests {
             lee.iter().filter(|at| **at >= drifting.as_str()).count() >= 3,
             "lee still looks in now and then"
         );
-        let sixty_days_ago = (DEMO_END - Duration::days(60)).to_string();
+        let sixty_days_ago = (dates.end() - Duration::days(60)).to_string();
         for (abandoned, _) in ABANDONED {
             let last = t
                 .rows

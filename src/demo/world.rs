@@ -1,6 +1,8 @@
-//! The demo's world: its calendar (104 weeks ending on DEMO_END), the weeks its planted
-//! stories start, its seeded random streams, its charter and the way its CSV text is
-//! written. Every other file of the demo builds on these.
+//! The demo's world: the fixed weeks of data/sample/ (104 ending on DEMO_END;
+//! `demo::dates` moves them to the day the demo is built) on which its media plan is laid
+//! out, the demand of a week's holidays and season, the weeks its planted stories start,
+//! its seeded random streams, its charter and the way its CSV text is written. Every
+//! other file of the demo builds on these.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
@@ -9,10 +11,11 @@ use rand_chacha::ChaCha8Rng;
 use crate::charter::Charter;
 use crate::model::history::{HOLIDAY_WEEKS, holiday_week};
 
-/// The last day of the demo history (a Sunday): the demo covers the 104 weeks ending here.
+/// The last day of the fixed history of data/sample/ (a Sunday): it covers the 104
+/// weeks ending here.
 pub const DEMO_END: NaiveDate = ymd(2026, 11, 22);
 
-// ── Calendar of the demo ─────────────────────────────────────────────────────────────
+// ── The fixed weeks of data/sample/ ──────────────────────────────────────────────────
 
 pub(super) const WEEKS: usize = 104;
 /// Monday of week 0: 103 weeks before the week that ends on DEMO_END.
@@ -27,27 +30,17 @@ pub(super) const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     }
 }
 
+/// The first day of week `week` of the fixed weeks (0 = FIRST_WEEK). The media plan
+/// (flights, field events, quarterly budget shifts) is laid out on these weeks and moves
+/// with them; the files' dates and the demand of holidays and seasons are the moved
+/// calendar's (`DemoDates`).
 pub(super) fn week_start(week: usize) -> NaiveDate {
     FIRST_WEEK + Duration::days(7 * week as i64)
 }
 
-/// The demo week that holds `date`, if any.
-pub(super) fn week_of(date: NaiveDate) -> Option<usize> {
-    let days = (date - FIRST_WEEK).num_days();
-    (0..7 * WEEKS as i64)
-        .contains(&days)
-        .then_some((days / 7) as usize)
-}
-
-/// The first moment after the demo.
-pub(super) fn demo_end_moment() -> NaiveDateTime {
-    (DEMO_END + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-}
-
-/// Calendar quarters counted from 2024-Q4 (= 0); a week belongs to the quarter of its
-/// Thursday, like an ISO week belongs to the year of its Thursday.
+/// Quarters of the media plan, counted from 2024-Q4 (= 0) on the fixed weeks; a week
+/// belongs to the quarter of its Thursday, like an ISO week belongs to the year of its
+/// Thursday.
 pub(super) const QUARTERS: usize = 9;
 
 pub(super) fn quarter_of_date(date: NaiveDate) -> usize {
@@ -59,18 +52,19 @@ pub(super) fn quarter_of_week(week: usize) -> usize {
     quarter_of_date(week_start(week) + Duration::days(3))
 }
 
-/// Demand in the holiday weeks relative to a normal week: the week before Christmas
-/// slows, Christmas and New Year weeks collapse, the first full week of January recovers.
-/// The year-end weeks are the model's (`history::holiday_week`).
-pub(super) fn holiday_factor(week: usize) -> f64 {
+/// Demand in the week starting `monday` relative to a normal week (a factor, 1 outside
+/// the holidays): the week before Christmas slows, Christmas and New Year weeks collapse,
+/// the first full week of January recovers. The year-end weeks are the model's
+/// (`history::holiday_week`).
+pub(super) fn holiday_demand(monday: NaiveDate) -> f64 {
     const DEMAND: [f64; HOLIDAY_WEEKS] = [0.85, 0.5, 0.55, 0.8];
-    holiday_week(week_start(week)).map_or(1.0, |k| DEMAND[k])
+    holiday_week(monday).map_or(1.0, |k| DEMAND[k])
 }
 
-/// Yearly seasonality of B2B demand: strong in March, a summer lull in August, a second
-/// peak in October.
-pub(super) fn seasonality(week: usize) -> f64 {
-    let day = f64::from(week_start(week).ordinal());
+/// Yearly seasonality of B2B demand in the week starting `monday` (a factor around 1):
+/// strong in March, a summer lull in August, a second peak in October.
+pub(super) fn season(monday: NaiveDate) -> f64 {
+    let day = f64::from(monday.ordinal());
     let year = 365.25;
     let tau = std::f64::consts::TAU;
     1.0 + 0.05 * (tau * (day - 80.0) / year).cos() + 0.04 * (2.0 * tau * (day - 100.0) / year).cos()

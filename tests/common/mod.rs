@@ -16,8 +16,9 @@ pub mod workspace;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use chrono::NaiveDate;
 use rhythm::charter::Charter;
-use rhythm::demo::generate::{DEFAULT_SEED, generate};
+use rhythm::demo::generate::{DEFAULT_SEED, SAMPLE_TODAY, generate};
 use rhythm::facts::Dataset;
 use rhythm::ingest::{Kind, import_reader};
 use rhythm::store::Store;
@@ -30,11 +31,17 @@ pub fn charter() -> Charter {
     Charter::parse(CHARTER, Path::new("charter/partnership.toml")).unwrap()
 }
 
-/// A store in `dir` holding the demo history (the default seed), every kind imported.
+/// A store in `dir` holding the demo history (the default seed, the fixed history of
+/// data/sample/), every kind imported.
 pub fn demo_store(dir: &Path) -> Store {
+    demo_store_on(dir, SAMPLE_TODAY)
+}
+
+/// A store in `dir` holding the default-seed demo as `rhythm demo` builds it on `today`.
+pub fn demo_store_on(dir: &Path, today: NaiveDate) -> Store {
     let charter = charter();
     let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
-    for (file, text) in generate(DEFAULT_SEED) {
+    for (file, text) in generate(DEFAULT_SEED, today) {
         let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
         import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
     }

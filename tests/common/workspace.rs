@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use rhythm::demo::generate::SAMPLE_TODAY;
+
 use super::CHARTER;
 use super::cli::{describe, rhythm};
 
@@ -34,9 +36,18 @@ pub fn edited_charter_workspace(edit: impl Fn(String) -> String) -> tempfile::Te
     tmp
 }
 
-/// `rhythm demo --dir DIR --no-open`, run to its end.
+/// `rhythm demo --dir DIR --no-open --at SAMPLE_TODAY`, run to its end: the fixed
+/// history of data/sample/, whatever the day the tests run.
 pub fn run_demo(dir: &Path) -> Output {
-    rhythm(&["demo", "--dir", dir.to_str().unwrap(), "--no-open"])
+    let at = SAMPLE_TODAY.to_string();
+    rhythm(&[
+        "demo",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--no-open",
+        "--at",
+        &at,
+    ])
 }
 
 /// A fresh temporary directory with the demo workspace built in its `demo/` (checked to
