@@ -38,9 +38,9 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> Outcome {
-    // The only clock the demo reads; the generator below is pure in `today`. Today is
-    // UTC's for now: it becomes the charter's local date once the charter has a zone.
-    let today = args.at.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    // The only clock the demo reads, on the shipped charter's zone (the demo's charter);
+    // the generator below is pure in `today`.
+    let today = super::dates::clock(&crate::charter::Charter::shipped(), args.at).today;
     let ws = Workspace::resolve(Some(&args.dir), None, None);
     let files = generate(args.seed, today);
     let history_end = demo_dates(today).end();
