@@ -229,3 +229,52 @@ fn a_missing_channel_is_named_and_the_total_compares_like_for_like() {
     };
     assert!((total_before(&both) - total_before(&r) - webinars_before).abs() < 0.01);
 }
+
+#[test]
+fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let charter = common::charter();
+    let (_dir, data) = common::demo_dataset(&charter);
+    let shared = std::sync::Arc::new(charter.clone());
+    let at = d(2026, 11, 23);
+    let mut app = rhythm::tui::app::App::new("demo".into(), at);
+    app.loaded(std::sync::Arc::new(compute(
+        &shared,
+        &data,
+        &Clock::end_of(&charter, at),
+    )));
+    let shown = |app: &rhythm::tui::app::App| {
+        let s = app.snapshot.as_ref().unwrap();
+        (
+            s.monthly.month,
+            s.quarterly.quarter,
+            s.annual.year,
+            s.monthly.complete,
+        )
+    };
+    assert_eq!(
+        shown(&app),
+        (d(2026, 10, 1), d(2026, 7, 1), d(2025, 1, 1), true)
+    );
+    app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    assert_eq!(
+        shown(&app),
+        (d(2026, 11, 1), d(2026, 10, 1), d(2026, 1, 1), false)
+    );
+    // The month to date is the report's `--to-date`, figure for figure.
+    let clock = Clock::end_of(&charter, at);
+    let report: Value = serde_json::from_str(
+        &render(&charter, &data, Review::Monthly, &clock, true, Format::Json).unwrap(),
+    )
+    .unwrap();
+    let s = app.snapshot.as_ref().unwrap();
+    assert_eq!(
+        as_read(rhythm::present::json::monthly(&s.monthly).unwrap()),
+        review_of(&report)
+    );
+    // A new snapshot (a reload, another date) keeps the choice; T again goes back.
+    app.loaded(std::sync::Arc::new(compute(&shared, &data, &clock)));
+    assert!(!shown(&app).3);
+    app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    assert_eq!(shown(&app).0, d(2026, 10, 1));
+}

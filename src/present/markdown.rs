@@ -407,7 +407,7 @@ pub fn monthly(
             vec![
                 b.channel.clone(),
                 money_or_no_data(b.budget),
-                format::money(b.actual),
+                money_or_no_data(b.actual),
                 money_or_no_data(b.variance),
                 b.utilisation.map_or("—".into(), format::percent),
                 b.status.to_string(),

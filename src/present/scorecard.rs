@@ -113,6 +113,17 @@ pub fn annual_stretch(r: &crate::rhythm::annual::AnnualReview) -> String {
     }
 }
 
+/// How much of a monthly review's month the data covers: "30 of 30 days", "29 of 30
+/// days", "to date, 12 of 31 days".
+pub fn month_coverage(r: &crate::rhythm::monthly::MonthlyReview) -> String {
+    format!(
+        "{}{} of {} days",
+        if r.complete { "" } else { "to date, " },
+        r.days_with_data,
+        r.days_in_month
+    )
+}
+
 /// What "last year" means in the annual table, and when there is none to compare with.
 pub fn annual_comparison(r: &crate::rhythm::annual::AnnualReview) -> String {
     if r.last_year_days_with_data >= r.days {

@@ -184,7 +184,9 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
                     spend: t.spend,
                     pipeline: t.pipeline,
                     attributed_roas: t.roas(),
-                    attributed_roas_last_year: totals(data, last, Some(c)).roas(),
+                    attributed_roas_last_year: totals(data, last, Some(c))
+                        .roas()
+                        .filter(|_| last_year_complete),
                     modelled_roi: None,
                     marginal_roi: None,
                     saturation_weekly_spend: None,

@@ -116,12 +116,14 @@ pub struct BudgetLine {
     pub channel: String,
     /// Currency for the month.
     pub budget: Option<f64>,
-    pub actual: f64,
+    /// Spend in the month, currency; None when the channel has no data in it.
+    pub actual: Option<f64>,
     /// Actual minus budget, currency.
     pub variance: Option<f64>,
-    /// Actual as a fraction of budget.
+    /// Actual as a fraction of the month's budget.
     pub utilisation: Option<f64>,
-    /// Fail above `OVER_BUDGET`, warn above the budget, pass within it; no data without one.
+    /// Utilisation against the budget pro rata to the days the data covers: fail above
+    /// `OVER_BUDGET`, warn above 100%, pass within; no data without a budget or data.
     pub status: Status,
 }
 
@@ -391,12 +393,16 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
                 .iter()
                 .find(|p| p.month == month && p.channel == c)
                 .map(|p| p.budget);
-            let actual = totals(data, month_span(month), Some(&c)).spend;
-            let utilisation = budget.and_then(|b| ratio(actual, b));
+            let t = totals(data, month_span(month), Some(&c));
+            let actual = (t.weeks > 0).then_some(t.spend);
+            let utilisation = budget.zip(actual).and_then(|(b, a)| ratio(a, b));
+            let covered = f64::from(kpis::covered_days(data, month_span(month)))
+                / (month_span(month).to - month).num_days() as f64;
+            let paced = utilisation.filter(|_| covered > 0.0).map(|u| u / covered);
             BudgetLine {
-                variance: budget.map(|b| actual - b),
+                variance: budget.zip(actual).map(|(b, a)| a - b),
                 utilisation,
-                status: match utilisation {
+                status: match paced {
                     None => Status::NoData,
                     Some(u) if u > OVER_BUDGET => Status::Fail,
                     Some(u) if u > 1.0 => Status::Warn,
@@ -407,7 +413,7 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
                 channel: c,
             }
         })
-        .filter(|l| l.budget.unwrap_or(0.0) > 0.0 || l.actual > 0.0)
+        .filter(|l| l.budget.unwrap_or(0.0) > 0.0 || l.actual.unwrap_or(0.0) > 0.0)
         .collect()
 }
 

@@ -14,6 +14,7 @@ pub enum Action {
     PrevPeriod,
     NextPeriod,
     Today,
+    ToDate,
     Up,
     Down,
     PageUp,
@@ -192,6 +193,13 @@ pub const BINDINGS: &[Binding] = &[
         Action::Today,
         "back to the current period",
         Some("today"),
+    ),
+    key(
+        KeyCode::Char('T'),
+        "T",
+        Action::ToDate,
+        "month, quarter, year: to date / last complete",
+        None,
     ),
     key(
         KeyCode::Char('j'),

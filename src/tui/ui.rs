@@ -90,11 +90,12 @@ fn period_label(app: &App, s: Option<&Snapshot>) -> String {
     let Some(s) = s else {
         return format!("as of {}", app.at);
     };
+    let to_date = if s.to_date { " to date" } else { "" };
     match app.tab {
         Tab::Weekly => format!("week of {}", s.weekly.week),
-        Tab::Monthly => s.monthly.month.format("%B %Y").to_string(),
-        Tab::Quarterly => format!("quarter from {}", s.quarterly.quarter),
-        Tab::Annual => format!("year from {}", s.annual.year),
+        Tab::Monthly => format!("{}{to_date}", s.monthly.month.format("%B %Y")),
+        Tab::Quarterly => format!("quarter from {}{to_date}", s.quarterly.quarter),
+        Tab::Annual => format!("year from {}{to_date}", s.annual.year),
         Tab::Charter => "the agreement".into(),
         Tab::Session => format!("review of the week of {}", s.weekly.week),
     }

@@ -50,6 +50,8 @@ pub struct App {
     /// The date the reviews are as of; `[` and `]` move it by the view's period.
     pub at: NaiveDate,
     /// Where `t` returns to.
+    /// Monthly, Quarterly and Annual show the periods in progress, to date (`T`).
+    pub to_date: bool,
     pub home: NaiveDate,
     pub snapshot: Option<Arc<Snapshot>>,
     /// A computation is running for `at`.
@@ -84,6 +86,7 @@ impl App {
             tab: Tab::Weekly,
             at: home,
             home,
+            to_date: false,
             snapshot: None,
             loading: true,
             problem: None,
@@ -135,6 +138,12 @@ impl App {
         if snapshot.at == self.at {
             self.loading = false;
         }
+        // A snapshot comes with the last complete periods; `T` asked for them to date.
+        let snapshot = if snapshot.to_date == self.to_date {
+            snapshot
+        } else {
+            Arc::new(snapshot.flipped())
+        };
         self.snapshot = Some(snapshot);
         self.model_pending();
         self.clamp_selection();
@@ -193,6 +202,21 @@ impl App {
             Action::PrevTab => self.switch(self.tab.previous()),
             Action::PrevPeriod => return self.shift(false),
             Action::NextPeriod => return self.shift(true),
+            Action::ToDate => {
+                self.to_date = !self.to_date;
+                if let Some(s) = self.snapshot.take() {
+                    self.snapshot = Some(Arc::new(s.flipped()));
+                }
+                self.clamp_selection();
+                self.status = Some(
+                    if self.to_date {
+                        "month, quarter and year to date (T: the last complete ones)"
+                    } else {
+                        "the last complete month, quarter and year (T: to date)"
+                    }
+                    .into(),
+                );
+            }
             Action::Today => {
                 self.at = self.home;
                 self.loading = true;

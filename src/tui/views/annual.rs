@@ -20,7 +20,10 @@ use crate::tui::theme::{Theme, status_mark};
 pub fn table(s: &Snapshot, theme: Theme) -> TableData {
     let a = &s.annual;
     TableData {
-        title: format!("Year over year — {} to {}", a.year, a.until),
+        title: format!(
+            "Year over year — {}",
+            crate::present::scorecard::annual_stretch(a)
+        ),
         header: vec!["KPI", "this year", "last year", "change", "status"],
         widths: vec![
             Constraint::Fill(3),

@@ -132,7 +132,7 @@ pub fn budget_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
                     row.push(format!("{:>8}", format::money_or_no_data(b.variance)));
                 }
                 row.extend([
-                    format!("{:>7}", format::money(b.actual)),
+                    format!("{:>7}", format::money_or_no_data(b.actual)),
                     bar(b.utilisation.unwrap_or(0.0) / 1.25, room),
                     b.utilisation.map_or("no plan".into(), |u| {
                         format!("{:>7}", format::whole_percent(u))
@@ -276,7 +276,7 @@ pub fn render_detail_of(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf:
             Span::raw(format!(
                 "{} budget, {} spent, variance {}, utilisation {} — {}",
                 format::money_or_no_data(b.budget),
-                format::money(b.actual),
+                format::money_or_no_data(b.actual),
                 format::money_or_no_data(b.variance),
                 pct(b.utilisation),
                 b.status

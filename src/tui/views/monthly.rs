@@ -51,12 +51,16 @@ fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
 pub fn table(s: &Snapshot, theme: Theme) -> TableData {
     let l = lines(s);
     TableData {
-        title: format!("Executive summary — {}", s.monthly.month.format("%B %Y")),
+        title: format!(
+            "Executive summary — {} · {}",
+            s.monthly.month.format("%B %Y"),
+            crate::present::scorecard::month_coverage(&s.monthly)
+        ),
         header: vec!["", "actual", "goal", "status", ""],
         widths: vec![
             Constraint::Length(11),
-            Constraint::Length(6),
-            Constraint::Length(6),
+            Constraint::Length(7),
+            Constraint::Length(7),
             Constraint::Length(7),
             Constraint::Fill(1),
         ],

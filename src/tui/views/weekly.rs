@@ -197,15 +197,16 @@ fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
                     .add_modifier(ratatui::style::Modifier::BOLD),
             ),
             Span::raw(format!(
-                " · {} of {} due by now ({} goal) · {}",
-                flash::coverage(f),
+                " of {} due by now · {}",
                 or_no_data(f.goal_to_date, "usd"),
-                or_no_data(f.goal, "usd"),
                 flash::gap(f)
             )),
         ]),
+        // The most telling first: narrow screens cut the end of the line.
         Line::raw(format!(
-            "projected {} ({} – {})",
+            "{} · goal {} · projected {} ({} – {})",
+            flash::coverage(f),
+            or_no_data(f.goal, "usd"),
             or_no_data(f.projected, "usd"),
             or_no_data(f.projected_low, "usd"),
             or_no_data(f.projected_high, "usd")
