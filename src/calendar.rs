@@ -17,24 +17,45 @@ pub fn month_start(date: NaiveDate) -> NaiveDate {
     date.with_day(1).expect("day 1 exists in every month")
 }
 
-/// `date`'s month start moved by `months` (may be negative).
+/// `date` moved by `months` (may be negative), keeping its day of the month; a day the
+/// target month lacks becomes its last day (31 January + 1 month = 28 or 29 February).
 pub fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
     let index = date.year() * 12 + date.month0() as i32 + months;
-    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
-        .expect("the first of a month is a valid date")
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+    let last = days_in_month(year, month);
+    NaiveDate::from_ymd_opt(year, month, date.day().min(last))
+        .expect("a day no later than the month's last is a valid date")
+}
+
+/// The first day of the month `months` after (or, negative, before) the month holding
+/// `date`: for stepping through month, quarter and year starts.
+pub fn month_start_plus(date: NaiveDate, months: i32) -> NaiveDate {
+    add_months(month_start(date), months)
+}
+
+/// Days in `month` (1–12) of `year`.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let first = NaiveDate::from_ymd_opt(year, month, 1).expect("a valid month");
+    let next = NaiveDate::from_ymd_opt(next_year, next_month, 1).expect("a valid month");
+    (next - first).num_days() as u32
 }
 
 /// The first day of the fiscal quarter that holds `date` (fiscal year starts in
 /// `fy_start_month`, 1–12).
 pub fn quarter_start(date: NaiveDate, fy_start_month: u32) -> NaiveDate {
     let offset = (date.month0() as i32 - (fy_start_month as i32 - 1)).rem_euclid(3);
-    add_months(month_start(date), -offset)
+    month_start_plus(date, -offset)
 }
 
 /// The first day of the fiscal year that holds `date`.
 pub fn year_start(date: NaiveDate, fy_start_month: u32) -> NaiveDate {
     let offset = (date.month0() as i32 - (fy_start_month as i32 - 1)).rem_euclid(12);
-    add_months(month_start(date), -offset)
+    month_start_plus(date, -offset)
 }
 
 /// True for Monday to Friday.
@@ -102,8 +123,26 @@ mod tests {
     }
 
     #[test]
-    fn months_add_across_years() {
-        assert_eq!(add_months(d(2026, 11, 23), 3), d(2027, 2, 1));
-        assert_eq!(add_months(d(2026, 1, 23), -1), d(2025, 12, 1));
+    fn months_add_across_years_keeping_the_day() {
+        assert_eq!(add_months(d(2026, 11, 23), 3), d(2027, 2, 23));
+        assert_eq!(add_months(d(2026, 1, 23), -1), d(2025, 12, 23));
+        assert_eq!(add_months(d(2025, 12, 15), 12), d(2026, 12, 15));
+    }
+
+    #[test]
+    fn a_day_the_month_lacks_becomes_its_last_day() {
+        assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
+        assert_eq!(add_months(d(2024, 1, 31), 1), d(2024, 2, 29));
+        assert_eq!(add_months(d(2024, 2, 29), 12), d(2025, 2, 28));
+        assert_eq!(add_months(d(2026, 5, 31), -1), d(2026, 4, 30));
+    }
+
+    #[test]
+    fn month_starts_step_by_month() {
+        assert_eq!(month_start_plus(d(2026, 11, 23), 3), d(2027, 2, 1));
+        assert_eq!(month_start_plus(d(2026, 1, 31), -1), d(2025, 12, 1));
+        assert_eq!(days_in_month(2026, 2), 28);
+        assert_eq!(days_in_month(2028, 2), 29);
+        assert_eq!(days_in_month(2026, 12), 31);
     }
 }

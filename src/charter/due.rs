@@ -54,9 +54,9 @@ impl Cadence {
     pub fn next_period(self, start: NaiveDate) -> NaiveDate {
         match self {
             Cadence::Weekly => start + Duration::days(7),
-            Cadence::Monthly => calendar::add_months(start, 1),
-            Cadence::Quarterly => calendar::add_months(start, 3),
-            Cadence::Annual => calendar::add_months(start, 12),
+            Cadence::Monthly => calendar::month_start_plus(start, 1),
+            Cadence::Quarterly => calendar::month_start_plus(start, 3),
+            Cadence::Annual => calendar::month_start_plus(start, 12),
         }
     }
 
@@ -64,9 +64,9 @@ impl Cadence {
     pub fn previous_period(self, start: NaiveDate) -> NaiveDate {
         match self {
             Cadence::Weekly => start - Duration::days(7),
-            Cadence::Monthly => calendar::add_months(start, -1),
-            Cadence::Quarterly => calendar::add_months(start, -3),
-            Cadence::Annual => calendar::add_months(start, -12),
+            Cadence::Monthly => calendar::month_start_plus(start, -1),
+            Cadence::Quarterly => calendar::month_start_plus(start, -3),
+            Cadence::Annual => calendar::month_start_plus(start, -12),
         }
     }
 }

@@ -321,7 +321,7 @@ fn creative_fatigue(data: &Dataset, week: NaiveDate, channel: &str, name: &str) 
 /// budget than of the month has passed, by more than the charter's `anomaly_min_change`.
 fn spend_pacing(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<Alert> {
     let month = crate::calendar::month_start(week);
-    let next = crate::calendar::add_months(month, 1);
+    let next = crate::calendar::month_start_plus(month, 1);
     let week_end = (week + Duration::days(7)).min(next);
     let elapsed = (week_end - month).num_days() as f64 / (next - month).num_days() as f64;
     let mut out = Vec::new();

@@ -116,7 +116,7 @@ pub fn review(
 ) -> AnnualReview {
     let fy = charter.partnership.fiscal_year_start_month;
     let year = calendar::year_start(date, fy);
-    let next = calendar::add_months(year, 12);
+    let next = calendar::month_start_plus(year, 12);
     let until = next.min(calendar::week_start(today, charter.partnership.week_start));
     let this = Span::new(year, until);
     let year_before = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
@@ -218,6 +218,8 @@ pub fn with_model(
 fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {
     let p = &charter.partnership;
     let since = p.last_reviewed.unwrap_or(p.effective_date);
+    // The same day one cadence later (a day the month lacks clamps to its end), not
+    // the first of a month: a charter reviewed on 15 December is due on 15 December.
     let due = match p.review_cadence {
         Cadence::Weekly => since + Duration::days(7),
         Cadence::Monthly => calendar::add_months(since, 1),
@@ -246,5 +248,37 @@ fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {
         due: Some(due),
         overdue: due <= today,
         items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn reviewed(on: NaiveDate, cadence: Cadence) -> Charter {
+        let mut c = Charter::shipped();
+        c.partnership.last_reviewed = Some(on);
+        c.partnership.review_cadence = cadence;
+        c
+    }
+
+    #[test]
+    fn the_charter_is_next_due_one_cadence_after_its_last_review_on_the_same_day() {
+        // Reviewed 15 December 2025, annually: due 15 December 2026, not the 1st.
+        let c = reviewed(d(2025, 12, 15), Cadence::Annual);
+        let r = charter_review(&c, d(2026, 12, 14));
+        assert_eq!(r.due, Some(d(2026, 12, 15)));
+        assert!(!r.overdue, "a day before it is due");
+        assert!(charter_review(&c, d(2026, 12, 15)).overdue);
+        // Monthly from 31 January: February has no 31st, so its last day.
+        let c = reviewed(d(2026, 1, 31), Cadence::Monthly);
+        assert_eq!(charter_review(&c, d(2026, 2, 1)).due, Some(d(2026, 2, 28)));
+        // Quarterly from 30 November 2025: 28 February 2026.
+        let c = reviewed(d(2025, 11, 30), Cadence::Quarterly);
+        assert_eq!(charter_review(&c, d(2026, 1, 1)).due, Some(d(2026, 2, 28)));
     }
 }

@@ -159,7 +159,7 @@ impl Suggested {
 pub const OVER_BUDGET: f64 = 1.10;
 
 fn month_span(month: NaiveDate) -> Span {
-    Span::new(month, calendar::add_months(month, 1))
+    Span::new(month, calendar::month_start_plus(month, 1))
 }
 
 /// Stage volumes over a span: leads, MQLs, SQLs, opportunities, closed-won.
@@ -209,7 +209,7 @@ pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyRev
         cac_trend: (0..12)
             .rev()
             .map(|i| {
-                let m = calendar::add_months(month, -i);
+                let m = calendar::month_start_plus(month, -i);
                 (m, totals(data, month_span(m), None).cac())
             })
             .collect(),
@@ -310,7 +310,13 @@ fn executive(
 
 fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
     let prior: Vec<Totals> = (1..=3)
-        .map(|i| totals(data, month_span(calendar::add_months(month, -i)), None))
+        .map(|i| {
+            totals(
+                data,
+                month_span(calendar::month_start_plus(month, -i)),
+                None,
+            )
+        })
         .collect();
     let now = conversions(t);
     let stages = stage_volumes(t)
@@ -339,7 +345,11 @@ fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
             let ct = totals(data, month_span(month), Some(c));
             let before: Vec<f64> = (1..=3)
                 .filter_map(|i| {
-                    let p = totals(data, month_span(calendar::add_months(month, -i)), Some(c));
+                    let p = totals(
+                        data,
+                        month_span(calendar::month_start_plus(month, -i)),
+                        Some(c),
+                    );
                     ratio(p.sqls, p.mqls)
                 })
                 .collect();
@@ -405,8 +415,8 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
 fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Suggestion> {
     let mut out = Vec::new();
     let trailing = Span::new(
-        calendar::add_months(month, -2),
-        calendar::add_months(month, 1),
+        calendar::month_start_plus(month, -2),
+        calendar::month_start_plus(month, 1),
     );
     if let Some(ltv) = charter.controls.ltv {
         let ceiling = ltv * charter.controls.cac_ltv_max_share;

@@ -89,7 +89,7 @@ pub struct QuarterlyReview {
 }
 
 fn quarter_span(q: NaiveDate) -> Span {
-    Span::new(q, calendar::add_months(q, 3))
+    Span::new(q, calendar::month_start_plus(q, 3))
 }
 
 /// The quarterly review of the fiscal quarter holding `date`, as of `now`.
@@ -111,7 +111,7 @@ pub fn review(
         .map(|(_, n)| n.clone());
     let last_quarters: Vec<NaiveDate> = (0..4)
         .rev()
-        .map(|i| calendar::add_months(quarter, -3 * i))
+        .map(|i| calendar::month_start_plus(quarter, -3 * i))
         .collect();
 
     let mut scorecard = vec![
@@ -336,7 +336,7 @@ fn adoption_line(
 
 fn lead_quality(data: &Dataset, quarter: NaiveDate) -> Vec<LeadQuality> {
     let now = quarter_span(quarter);
-    let before = quarter_span(calendar::add_months(quarter, -3));
+    let before = quarter_span(calendar::month_start_plus(quarter, -3));
     let mut channels: Vec<&str> = kpis::weeks_in(data, now)
         .map(|r| r.channel.as_str())
         .collect();

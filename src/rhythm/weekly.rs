@@ -232,7 +232,7 @@ fn snapshot(
 
 pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> PipelineFlash {
     let month = calendar::month_start(week);
-    let next = calendar::add_months(month, 1);
+    let next = calendar::month_start_plus(month, 1);
     let week_end = (week + Duration::days(7)).min(next);
     let mtd = totals(data, Span::new(month, week_end), None);
     let days_gone = (week_end - month).num_days().max(0) as f64;
