@@ -1,5 +1,6 @@
 //! Calendar arithmetic of the operating rhythm: weeks that start on the charter's week
-//! start, months, fiscal quarters and years, and business days (Monday–Friday).
+//! start, months, fiscal quarters and years, and business days (Monday–Friday less the
+//! charter's holidays).
 //! Pure functions; no clock is read here.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -58,17 +59,17 @@ pub fn year_start(date: NaiveDate, fy_start_month: u32) -> NaiveDate {
     month_start_plus(date, -offset)
 }
 
-/// True for Monday to Friday.
-pub fn is_business_day(date: NaiveDate) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+/// True for Monday to Friday, unless `holidays` lists the day.
+pub fn is_business_day(date: NaiveDate, holidays: &[NaiveDate]) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&date)
 }
 
-/// The `n`-th business day (1-based) on or after `from`.
-pub fn nth_business_day(from: NaiveDate, n: u32) -> NaiveDate {
+/// The `n`-th business day (1-based) on or after `from`, skipping weekends and `holidays`.
+pub fn nth_business_day(from: NaiveDate, n: u32, holidays: &[NaiveDate]) -> NaiveDate {
     let mut day = from;
     let mut seen = 0;
     loop {
-        if is_business_day(day) {
+        if is_business_day(day, holidays) {
             seen += 1;
             if seen == n {
                 return day;
@@ -118,8 +119,23 @@ mod tests {
     #[test]
     fn business_days_skip_weekends() {
         // 2026-11-01 is a Sunday: BD1 is Monday the 2nd, BD6 is Monday the 9th.
-        assert_eq!(nth_business_day(d(2026, 11, 1), 1), d(2026, 11, 2));
-        assert_eq!(nth_business_day(d(2026, 11, 1), 6), d(2026, 11, 9));
+        assert_eq!(nth_business_day(d(2026, 11, 1), 1, &[]), d(2026, 11, 2));
+        assert_eq!(nth_business_day(d(2026, 11, 1), 6, &[]), d(2026, 11, 9));
+    }
+
+    #[test]
+    fn business_days_skip_holidays() {
+        // Thanksgiving 2026 is Thursday 26 November: BD1 on or after it is Friday the 27th.
+        let thanksgiving = [d(2026, 11, 26)];
+        assert!(!is_business_day(d(2026, 11, 26), &thanksgiving));
+        assert_eq!(
+            nth_business_day(d(2026, 11, 26), 1, &thanksgiving),
+            d(2026, 11, 27)
+        );
+        assert_eq!(
+            nth_business_day(d(2026, 11, 23), 4, &thanksgiving),
+            d(2026, 11, 27)
+        );
     }
 
     #[test]
