@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::adoption;
 use super::nps;
 use super::stats::{mean, ratio};
-use crate::charter::{Cadence, Charter, KpiSource};
+use crate::charter::{Cadence, Charter, KpiSource, Window};
 use crate::facts::{ChannelWeek, Dataset};
 use crate::model::{Backtest, BacktestOutcome, backtest};
 
@@ -74,9 +74,20 @@ fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 /// Funnel totals over `span`, for one channel or (None) all.
 pub fn totals(data: &Dataset, span: Span, channel: Option<&str>) -> Totals {
+    totals_of(data, span, |c| channel.is_none_or(|one| c == one))
+}
+
+/// Funnel totals over `span` of the marketing channels, as the charter's
+/// `[definitions] marketing_channels` says: what the KPI definitions sum.
+pub fn marketing_totals(charter: &Charter, data: &Dataset, span: Span) -> Totals {
+    totals_of(data, span, |c| charter.is_marketing_channel(c))
+}
+
+/// Funnel totals over `span` of the channels `keep` accepts.
+fn totals_of(data: &Dataset, span: Span, keep: impl Fn(&str) -> bool) -> Totals {
     let mut t = Totals::default();
     let mut weeks: Vec<NaiveDate> = Vec::new();
-    for r in weeks_in(data, span).filter(|r| channel.is_none_or(|c| r.channel == c)) {
+    for r in weeks_in(data, span).filter(|r| keep(&r.channel)) {
         let w = span.share_of_week(r.week);
         if weeks.last() != Some(&r.week) {
             weeks.push(r.week);
@@ -154,7 +165,17 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
             .collect();
         return mean(&values);
     }
-    let t = totals(data, span, None);
+    // A KPI whose definition states a window ("13 weeks") is computed over it, as of
+    // the period's end, and only when every week of it has channel data.
+    let (span, full) = match kpi.window {
+        Some(w @ Window::Weeks(n)) => (super::window::for_period(charter, w, span), Some(n)),
+        // The charter accepts only "N weeks" for a KPI.
+        _ => (span, None),
+    };
+    let t = marketing_totals(charter, data, span);
+    if full.is_some_and(|n| t.weeks != n) {
+        return None;
+    }
     let has_weeks = t.weeks > 0;
     match id {
         "pipeline" => has_weeks.then_some(t.pipeline),
@@ -311,3 +332,7 @@ pub fn weekly_totals(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "kpis_tests.rs"]
+mod tests;

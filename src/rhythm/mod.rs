@@ -19,3 +19,4 @@ pub mod quarterly;
 pub mod session;
 pub mod sla;
 pub mod weekly;
+pub mod window;

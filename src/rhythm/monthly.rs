@@ -190,7 +190,7 @@ fn conversions(t: &Totals) -> Vec<Option<f64>> {
 pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyReview {
     let month = calendar::month_start(month);
     let span = month_span(month);
-    let t = totals(data, span, None);
+    let t = kpis::marketing_totals(charter, data, span);
     let days_in_month = (span.to - span.from).num_days() as u32;
     let days_with_data = kpis::covered_days(data, span);
     MonthlyReview {
@@ -204,13 +204,16 @@ pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyRev
             &t,
             days_with_data as f64 / days_in_month as f64,
         ),
-        funnel: funnel(data, month, &t),
+        funnel: funnel(charter, data, month, &t),
         budget_vs_actual: budget_vs_actual(data, month),
         cac_trend: (0..12)
             .rev()
             .map(|i| {
                 let m = calendar::month_start_plus(month, -i);
-                (m, totals(data, month_span(m), None).cac())
+                (
+                    m,
+                    kpis::marketing_totals(charter, data, month_span(m)).cac(),
+                )
             })
             .collect(),
         suggestions: suggestions(charter, data, month),
@@ -308,14 +311,12 @@ fn executive(
     }
 }
 
-fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
+/// The funnel of the marketing channels (`t`, and the 3 months before), and by channel.
+fn funnel(charter: &Charter, data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
     let prior: Vec<Totals> = (1..=3)
         .map(|i| {
-            totals(
-                data,
-                month_span(calendar::month_start_plus(month, -i)),
-                None,
-            )
+            let m = calendar::month_start_plus(month, -i);
+            kpis::marketing_totals(charter, data, month_span(m))
         })
         .collect();
     let now = conversions(t);

@@ -234,7 +234,7 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
     let month = calendar::month_start(week);
     let next = calendar::month_start_plus(month, 1);
     let week_end = (week + Duration::days(7)).min(next);
-    let mtd = totals(data, Span::new(month, week_end), None);
+    let mtd = super::kpis::marketing_totals(charter, data, Span::new(month, week_end));
     let days_gone = (week_end - month).num_days().max(0) as f64;
     let days_in_month = (next - month).num_days() as f64;
     let kpi = charter.kpi("pipeline");
