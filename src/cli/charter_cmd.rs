@@ -177,11 +177,11 @@ pub fn show(c: &Charter) -> String {
     ));
     out.push_str(&format!(
         "  measured over — SLA on time: {} · insight to action: {} · adoption: {} · MAP vs CRM: every complete week of the last {} · CAC ceiling: {} (a channel with fewer than {} customers is not judged)\n",
-        window_words(&k.sla_window),
-        window_words(&k.insight_to_action_window),
-        window_words(&k.adoption_window),
+        crate::present::window::phrase(&k.sla_window),
+        crate::present::window::phrase(&k.insight_to_action_window),
+        crate::present::window::phrase(&k.adoption_window),
         k.reconciliation_window.describe(),
-        window_words(&k.cac_ltv_window),
+        crate::present::window::phrase(&k.cac_ltv_window),
         k.cac_min_customers,
     ));
 
@@ -282,17 +282,6 @@ fn period_noun(cadence: Cadence) -> &'static str {
         Cadence::Monthly => "month",
         Cadence::Quarterly => "quarter",
         Cadence::Annual => "year",
-    }
-}
-
-/// A window as a phrase: "fiscal quarter to date", "last 13 complete weeks".
-fn window_words(w: &crate::charter::Window) -> String {
-    use crate::charter::Window;
-    match w {
-        Window::Quarter => "fiscal quarter to date".into(),
-        Window::Month => "month to date".into(),
-        Window::Weeks(n) => format!("last {n} complete weeks"),
-        Window::Days(n) => format!("last {n} days"),
     }
 }
 

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
-use crate::format::{money, percent};
+use super::window::phrase;
+use crate::format::{in_unit, money, money_or_no_data, percent};
 use crate::present::sla::state_text;
+use crate::rhythm::cac::ChannelCac;
 
 use crate::format::value_or_no_data;
 use crate::rhythm::Status;
@@ -54,9 +56,18 @@ impl fmt::Display for NoDataText<'_> {
             }
             NoData::NoReconciliation => f.write_str("no reconciliation counts imported"),
             NoData::NoLtv => f.write_str("the charter sets no LTV ([controls] ltv)"),
-            NoData::NoClosedWon { weeks } => {
-                write!(f, "no closed-won customers in the last {weeks} weeks")
+            NoData::NoClosedWon { window } => {
+                write!(f, "no closed-won customers in {}", phrase(window))
             }
+            NoData::PartialWeeks {
+                weeks_with_data,
+                weeks,
+                from,
+                to,
+            } => write!(
+                f,
+                "only {weeks_with_data} of the {weeks} weeks from {from} to {to} have channel data, and a {weeks}-week figure needs all {weeks} (import the missing weeks)"
+            ),
             NoData::NeverImported { kind } => write!(
                 f,
                 "`{kind}` was never imported (rhythm import {kind} FILE.csv)"
@@ -72,6 +83,11 @@ fn listed(items: &[(String, f64)], show: impl Fn(&str, f64) -> String) -> String
         .map(|(name, x)| show(name, *x))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "a x, b y" with each item written by `show`.
+fn listed_with<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    items.iter().map(show).collect::<Vec<_>>().join(", ")
 }
 
 /// A check's detail in words.
@@ -187,23 +203,39 @@ impl fmt::Display for DetailText<'_> {
             ),
             Detail::CacLtv {
                 cac,
-                weeks,
+                window,
+                from,
+                to,
                 ceiling,
                 share,
-                over,
+                channels,
             } => {
                 write!(
                     f,
-                    "blended CAC {} over {weeks} weeks vs ceiling {} ({} of LTV)",
+                    "blended CAC {} over {} ({from} to {to}) vs ceiling {} ({} of LTV)",
                     money(*cac),
+                    phrase(window),
                     money(*ceiling),
                     percent(*share)
                 )?;
-                if !over.is_empty() {
+                let cac_of = |c: &ChannelCac| format!("{} {}", c.channel, money_or_no_data(c.cac));
+                if !channels.over.is_empty() {
                     write!(
                         f,
                         "; pause candidates above the ceiling: {}",
-                        listed(over, |c, x| format!("{c} {}", money(x)))
+                        listed_with(&channels.over, cac_of)
+                    )?;
+                }
+                if !channels.not_judged.is_empty() {
+                    write!(
+                        f,
+                        "; not judged, fewer than {} customers: {}",
+                        channels.min_customers,
+                        listed_with(&channels.not_judged, |c| format!(
+                            "{} {}",
+                            c.channel,
+                            in_unit(c.customers, "count")
+                        ))
                     )?;
                 }
                 Ok(())

@@ -348,6 +348,9 @@ pub fn monthly(
     for s in &r.suggestions {
         let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
     }
+    if let Some(line) = super::suggestions::not_judged(charter, r) {
+        let _ = writeln!(out, "- {line}");
+    }
     out.push('\n');
 
     out.push_str("## Funnel\n\n");

@@ -4,7 +4,8 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
-use super::kpis::{Span, totals};
+pub use super::check_detail::{BacktestCheck, Detail, Horizon, NoData};
+use super::kpis::Span;
 use super::{Status, adoption, judge, nps, sla, weekly};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
@@ -65,112 +66,6 @@ impl CheckReport {
     pub fn failed(&self) -> bool {
         self.checks.iter().any(|c| c.status == Status::Fail)
     }
-}
-
-/// Why a check has no data.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NoData {
-    /// No saved recommendation whose horizon has data, for this back-test check.
-    NoBacktest(BacktestCheck),
-    NoDeliveryRecorded,
-    NoDeliveryDue,
-    NoInsightActed {
-        window_days: i64,
-    },
-    NoNpsResponses,
-    NoUsage {
-        weeks: i64,
-    },
-    NoReconciliation,
-    NoLtv,
-    NoClosedWon {
-        weeks: i64,
-    },
-    NeverImported {
-        kind: &'static str,
-    },
-}
-
-/// The three checks that read a back-test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BacktestCheck {
-    ForecastAccuracy,
-    AllocationVariance,
-    Verdict,
-}
-
-/// The saved recommendation a back-test check judged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Horizon {
-    pub id: i64,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-/// What a check measured, as data; `present::checks` words it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Detail {
-    NoData(NoData),
-    /// Median days from an insight shown in a session to its first action.
-    InsightToAction {
-        median_days: f64,
-        window_days: i64,
-        max_days: f64,
-    },
-    /// Forecast under the actual spend vs actual pipeline, currency.
-    ForecastAccuracy {
-        horizon: Horizon,
-        forecast: f64,
-        actual: f64,
-    },
-    AllocationVariance {
-        horizon: Horizon,
-    },
-    /// The back-test behind the verdict.
-    Backtest {
-        horizon: Horizon,
-        backtest: Box<crate::model::Backtest>,
-    },
-    Sla {
-        /// (on time, expected, late, missing); None when no delivery fell due.
-        tally: Option<(u32, u32, u32, u32)>,
-        window_days: i64,
-        /// The most escalated breach: deliverable name, period start, its outcome.
-        worst: Option<(String, NaiveDate, sla::Outcome)>,
-    },
-    Nps {
-        quarter: NaiveDate,
-        wave: nps::Nps,
-    },
-    Adoption {
-        rate: f64,
-        weeks: i64,
-        last_week: NaiveDate,
-        /// Stakeholders not seen in the last week, sorted.
-        inactive: Vec<String>,
-    },
-    Reconciliation {
-        week: NaiveDate,
-        tolerance: f64,
-        /// Metrics off by more than the tolerance, with their gap (fraction).
-        over: Vec<(String, f64)>,
-    },
-    CacLtv {
-        cac: f64,
-        weeks: i64,
-        ceiling: f64,
-        share: f64,
-        /// Channels whose reliable CAC is above the ceiling.
-        over: Vec<(String, f64)>,
-    },
-    Freshness {
-        kind: &'static str,
-        age_days: f64,
-        newest: NaiveDate,
-        limit_days: u32,
-        /// Days past the limit; None within it.
-        over_limit_days: Option<f64>,
-    },
 }
 
 /// Window of the SLA compliance control, in days.
@@ -512,44 +407,52 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let Some(ltv) = charter.controls.ltv else {
         return base;
     };
-    let ceiling = ltv * charter.controls.cac_ltv_max_share;
-    let end = weekly::last_complete_week(charter, at + Duration::days(1)) + Duration::days(7);
-    let span = Span::new(end - Duration::days(91), end);
-    let cac = totals(data, span, None).cac();
-    let mut over: Vec<(String, f64)> = Vec::new();
-    let mut channels: Vec<&str> = data
-        .channel_weeks
-        .iter()
-        .map(|r| r.channel.as_str())
-        .collect();
-    channels.sort_unstable();
-    channels.dedup();
-    for c in channels {
-        if let Some(x) = totals(data, span, Some(c))
-            .reliable_cac()
-            .filter(|x| *x > ceiling)
-        {
-            over.push((c.to_string(), x));
-        }
+    let share = charter.controls.cac_ltv_max_share;
+    let ceiling = ltv * share;
+    let window = charter.controls.cac_ltv_window;
+    let span = super::window::span(charter, window, at);
+    let (from, to) = (span.from, span.to - Duration::days(1));
+    let t = super::kpis::marketing_totals(charter, data, span);
+    let weeks = super::window::weeks(charter, window, at).len() as u32;
+    // "13 weeks" means 13: a window the channel data covers only in part is not judged.
+    if t.weeks < weeks {
+        return Check {
+            target: Some(ceiling),
+            detail: Detail::NoData(NoData::PartialWeeks {
+                weeks_with_data: t.weeks,
+                weeks,
+                from,
+                to,
+            }),
+            ..base
+        };
     }
+    let Some(cac) = t.cac() else {
+        return Check {
+            target: Some(ceiling),
+            detail: Detail::NoData(NoData::NoClosedWon { window }),
+            ..base
+        };
+    };
+    let channels = super::cac::by_channel(charter, data, span, ceiling);
     Check {
-        status: match cac {
-            None => Status::NoData,
-            Some(x) if x > ceiling => Status::Fail,
-            Some(_) if !over.is_empty() => Status::Warn,
-            Some(_) => Status::Pass,
+        status: if cac > ceiling {
+            Status::Fail
+        } else if !channels.over.is_empty() {
+            Status::Warn
+        } else {
+            Status::Pass
         },
-        value: cac,
+        value: Some(cac),
         target: Some(ceiling),
-        detail: match cac {
-            None => Detail::NoData(NoData::NoClosedWon { weeks: 13 }),
-            Some(cac) => Detail::CacLtv {
-                cac,
-                weeks: 13,
-                ceiling,
-                share: charter.controls.cac_ltv_max_share,
-                over,
-            },
+        detail: Detail::CacLtv {
+            cac,
+            window,
+            from,
+            to,
+            ceiling,
+            share,
+            channels,
         },
         ..base
     }
@@ -608,76 +511,5 @@ fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Che
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::facts::Reconciliation;
-
-    fn charter() -> Charter {
-        Charter::shipped()
-    }
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn rec(week: NaiveDate, metric: &str, map: f64, crm: f64) -> Reconciliation {
-        Reconciliation {
-            week,
-            metric: metric.into(),
-            map_count: map,
-            crm_count: crm,
-        }
-    }
-
-    #[test]
-    fn reconciliation_tolerance_by_hand() {
-        let c = charter(); // tolerance 2%
-        let ok = Dataset {
-            reconciliation: vec![rec(d(2026, 11, 16), "mqls", 102.0, 100.0)],
-            ..Dataset::default()
-        };
-        let check = reconciliation_check(&c, &ok, d(2026, 11, 23));
-        assert_eq!(check.status, Status::Pass);
-        assert!((check.value.unwrap() - 0.02).abs() < 1e-12);
-
-        let off = Dataset {
-            reconciliation: vec![
-                rec(d(2026, 11, 16), "mqls", 103.0, 100.0),
-                rec(d(2026, 11, 16), "sqls", 30.0, 30.0),
-                rec(d(2026, 11, 9), "mqls", 150.0, 100.0),
-            ],
-            ..Dataset::default()
-        };
-        let check = reconciliation_check(&c, &off, d(2026, 11, 23));
-        assert_eq!(check.status, Status::Fail);
-        assert!(
-            (check.value.unwrap() - 0.03).abs() < 1e-12,
-            "only the latest week counts"
-        );
-        match &check.detail {
-            Detail::Reconciliation { over, .. } => {
-                assert_eq!(over.len(), 1, "{over:?}");
-                assert_eq!(over[0].0, "mqls");
-                assert!((over[0].1 - 0.03).abs() < 1e-12, "{over:?}");
-            }
-            other => panic!("a reconciliation detail, not {other:?}"),
-        }
-
-        let none = reconciliation_check(&c, &Dataset::default(), d(2026, 11, 23));
-        assert_eq!((none.status, none.value), (Status::NoData, None));
-    }
-
-    #[test]
-    fn an_empty_store_fails_nothing_and_says_no_data() {
-        let report = run(&charter(), &Dataset::default(), d(2026, 11, 23));
-        assert!(!report.failed());
-        assert!(
-            report
-                .checks
-                .iter()
-                .all(|c| c.status == Status::NoData && c.value.is_none()),
-            "{:?}",
-            report.checks
-        );
-    }
-}
+#[path = "controls_tests.rs"]
+mod tests;

@@ -46,11 +46,6 @@ pub fn weeks_in(data: &Dataset, span: Span) -> impl Iterator<Item = &ChannelWeek
     rows[lo..hi.max(lo)].iter()
 }
 
-/// Fewer closed-won customers than this in a window make a channel's CAC noise, not a
-/// figure (a count of n is uncertain by about 1/√n: 10 gives ±30%), so the pause rule
-/// does not act on it.
-pub const MIN_CUSTOMERS_FOR_CAC: f64 = 10.0;
-
 /// Sums of the funnel over a span (all channels, or one).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Totals {
@@ -140,11 +135,6 @@ impl Totals {
         ratio(self.spend, self.closed_won?).filter(|_| self.spend > 0.0)
     }
 
-    /// CAC when enough customers closed for it to mean something (`MIN_CUSTOMERS_FOR_CAC`).
-    pub fn reliable_cac(&self) -> Option<f64> {
-        self.cac()
-            .filter(|_| self.closed_won.unwrap_or(0.0) >= MIN_CUSTOMERS_FOR_CAC)
-    }
     /// Attributed ROAS: CRM-attributed pipeline per unit of spend.
     pub fn roas(&self) -> Option<f64> {
         ratio(self.pipeline, self.spend)

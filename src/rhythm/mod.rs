@@ -9,6 +9,8 @@ pub mod adoption;
 pub mod alerts;
 pub mod allocation;
 pub mod annual;
+pub mod cac;
+mod check_detail;
 pub mod controls;
 pub mod entries;
 pub mod kpis;

@@ -26,6 +26,11 @@ pub struct MonthlyReview {
     /// Worded by `present::suggestions`; their JSON is added by `present::json`.
     #[serde(skip)]
     pub suggestions: Vec<Suggestion>,
+    /// Every channel that spent in the 3 months to this month's end against the CAC
+    /// ceiling — its pause candidates are in `suggestions`, and the channels it does not
+    /// judge (fewer customers than the charter's `cac_min_customers`) are listed here;
+    /// None when the charter sets no LTV.
+    pub cac_ceiling: Option<super::cac::ByChannel>,
 }
 
 /// Seed 000's executive dashboard.
@@ -193,6 +198,10 @@ pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyRev
     let t = kpis::marketing_totals(charter, data, span);
     let days_in_month = (span.to - span.from).num_days() as u32;
     let days_with_data = kpis::covered_days(data, span);
+    let cac_ceiling = charter.controls.ltv.map(|ltv| {
+        let ceiling = ltv * charter.controls.cac_ltv_max_share;
+        super::cac::by_channel(charter, data, trailing_3_months(month), ceiling)
+    });
     MonthlyReview {
         month,
         days_with_data,
@@ -216,7 +225,8 @@ pub fn review(charter: &Charter, data: &Dataset, month: NaiveDate) -> MonthlyRev
                 )
             })
             .collect(),
-        suggestions: suggestions(charter, data, month),
+        suggestions: suggestions(charter, data, month, cac_ceiling.as_ref()),
+        cac_ceiling,
     }
 }
 
@@ -410,38 +420,43 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
         .collect()
 }
 
-/// Suggestions from the data: channels whose CAC over the trailing 3 months exceeds the
-/// charter's share of LTV (seed 001: pause) — only where at least `MIN_CUSTOMERS_FOR_CAC`
-/// customers closed — and channels far off their budget.
-fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Suggestion> {
-    let mut out = Vec::new();
-    let trailing = Span::new(
+/// The 3 calendar months ending with `month`, over which the pause rule reads CAC.
+fn trailing_3_months(month: NaiveDate) -> Span {
+    Span::new(
         calendar::month_start_plus(month, -2),
         calendar::month_start_plus(month, 1),
-    );
-    if let Some(ltv) = charter.controls.ltv {
+    )
+}
+
+/// Suggestions from the data: channels whose CAC over the trailing 3 months exceeds the
+/// charter's share of LTV (seed 001: pause) — those the ceiling judges, `cac_ceiling` —
+/// and channels far off their budget.
+fn suggestions(
+    charter: &Charter,
+    data: &Dataset,
+    month: NaiveDate,
+    cac_ceiling: Option<&super::cac::ByChannel>,
+) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    if let (Some(ltv), Some(by_channel)) = (charter.controls.ltv, cac_ceiling) {
         let ceiling = ltv * charter.controls.cac_ltv_max_share;
-        let mut channels: Vec<&str> = kpis::weeks_in(data, trailing)
-            .map(|r| r.channel.as_str())
-            .collect();
-        channels.sort_unstable();
-        channels.dedup();
-        for c in channels {
-            let t = totals(data, trailing, Some(c));
-            if let Some(cac) = t.reliable_cac().filter(|cac| *cac > ceiling) {
-                let name = charter.channel(c).map_or(c, |ch| ch.name.as_str());
-                let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
-                out.push(Suggestion {
-                    channel: c.to_string(),
-                    name: name.to_string(),
-                    what: Suggested::PauseCandidate {
-                        cac,
-                        ceiling,
-                        share: charter.controls.cac_ltv_max_share,
-                        strategic,
-                    },
-                });
-            }
+        let mut over = by_channel.over.clone();
+        over.sort_by(|a, b| a.channel.cmp(&b.channel));
+        for line in over {
+            let Some(cac) = line.cac else { continue };
+            let c = line.channel.as_str();
+            let name = charter.channel(c).map_or(c, |ch| ch.name.as_str());
+            let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
+            out.push(Suggestion {
+                channel: c.to_string(),
+                name: name.to_string(),
+                what: Suggested::PauseCandidate {
+                    cac,
+                    ceiling,
+                    share: charter.controls.cac_ltv_max_share,
+                    strategic,
+                },
+            });
         }
     }
     for line in budget_vs_actual(data, month) {

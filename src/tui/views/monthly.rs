@@ -149,6 +149,9 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             .map(|x| Line::raw(format!("• {}", crate::present::suggestions::sentence(x))))
             .collect()
     };
+    if let Some(line) = crate::present::suggestions::not_judged(&s.charter, &s.monthly) {
+        text.push(Line::styled(format!("• {line}"), theme.dim()));
+    }
     if tall && let Some(plan) = plan {
         text.extend(
             crate::present::recommendation::summary(&plan.recommendation)
