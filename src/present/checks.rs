@@ -54,7 +54,11 @@ impl fmt::Display for NoDataText<'_> {
             NoData::NoUsage { weeks } => {
                 write!(f, "no dashboard usage in the last {weeks} weeks")
             }
-            NoData::NoReconciliation => f.write_str("no reconciliation counts imported"),
+            NoData::NoReconciliation { window } => write!(
+                f,
+                "no reconciliation counts for any week of {} (rhythm import reconciliation FILE.csv)",
+                phrase(window)
+            ),
             NoData::NoLtv => f.write_str("the charter sets no LTV ([controls] ltv)"),
             NoData::NoClosedWon { window } => {
                 write!(f, "no closed-won customers in {}", phrase(window))
@@ -183,24 +187,45 @@ impl fmt::Display for DetailText<'_> {
                 Ok(())
             }
             Detail::Reconciliation {
-                week,
+                window,
                 tolerance,
-                over,
-            } if over.is_empty() => write!(
-                f,
-                "week of {week}: MAP and CRM agree within {} on every metric",
-                percent(*tolerance)
-            ),
-            Detail::Reconciliation {
-                week,
-                tolerance,
-                over,
-            } => write!(
-                f,
-                "week of {week}: {} (tolerance {}) — reconcile before the numbers are reported",
-                listed(over, |m, g| format!("{m} off by {}", percent(g))),
-                percent(*tolerance)
-            ),
+                weeks,
+            } => {
+                let (from, to) = (weeks.weeks.first(), weeks.last_day());
+                if let (Some(from), Some(to)) = (from, to) {
+                    write!(f, "{} ({from} to {to}): ", phrase(window))?;
+                }
+                if weeks.failing.is_empty() {
+                    write!(
+                        f,
+                        "MAP and CRM agree within {} on every metric in {} of {} weeks",
+                        percent(*tolerance),
+                        weeks.judged(),
+                        weeks.weeks.len()
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "{} of {} weeks off by more than {}: {} — reconcile before the numbers are reported",
+                        weeks.failing.len(),
+                        weeks.weeks.len(),
+                        percent(*tolerance),
+                        listed_with(&weeks.failing, |w| format!(
+                            "week of {} {}",
+                            w.week,
+                            listed(&w.over, |m, g| format!("{m} off by {}", percent(g)))
+                        ))
+                    )?;
+                }
+                if !weeks.without_counts.is_empty() {
+                    write!(
+                        f,
+                        "; no counts for the week of {}",
+                        listed_with(&weeks.without_counts, |w| w.to_string())
+                    )?;
+                }
+                Ok(())
+            }
             Detail::CacLtv {
                 cac,
                 window,
@@ -310,4 +335,50 @@ pub fn text(report: &CheckReport) -> String {
         out.push_str(&format!("no data: {}\n", missing.join(", ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::charter::Window;
+    use crate::rhythm::reconciliation::{FailingWeek, Reconciled};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_reconciliation_lists_its_failing_weeks_and_the_weeks_without_counts() {
+        let weeks = vec![
+            d(2026, 10, 26),
+            d(2026, 11, 2),
+            d(2026, 11, 9),
+            d(2026, 11, 16),
+        ];
+        let detail = Detail::Reconciliation {
+            window: Window::Weeks(4),
+            tolerance: 0.02,
+            weeks: Reconciled {
+                failing: vec![
+                    FailingWeek {
+                        week: weeks[0],
+                        over: vec![("mqls".into(), 0.03)],
+                    },
+                    FailingWeek {
+                        week: weeks[3],
+                        over: vec![("mqls".into(), 0.05), ("sqls".into(), 0.025)],
+                    },
+                ],
+                without_counts: vec![weeks[2]],
+                worst: Some(0.05),
+                weeks,
+            },
+        };
+        assert_eq!(
+            super::detail(&detail),
+            "the last 4 complete weeks (2026-10-26 to 2026-11-22): 2 of 4 weeks off by more than 2.0%: week of 2026-10-26 mqls off by 3.0%, week of 2026-11-16 mqls off by 5.0%, sqls off by 2.5% — reconcile before the numbers are reported; no counts for the week of 2026-11-09"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::cac::ByChannel;
+use super::reconciliation::Reconciled;
 use super::{nps, sla};
 use crate::charter::Window;
 
@@ -21,7 +22,10 @@ pub enum NoData {
     NoUsage {
         weeks: i64,
     },
-    NoReconciliation,
+    /// No reconciliation counts for any week of the window.
+    NoReconciliation {
+        window: Window,
+    },
     NoLtv,
     /// Channels spent in the window, but no customer closed.
     NoClosedWon {
@@ -98,11 +102,11 @@ pub enum Detail {
         /// Stakeholders not seen in the last week, sorted.
         inactive: Vec<String>,
     },
+    /// Every complete week of the window, judged.
     Reconciliation {
-        week: NaiveDate,
+        window: Window,
         tolerance: f64,
-        /// Metrics off by more than the tolerance, with their gap (fraction).
-        over: Vec<(String, f64)>,
+        weeks: Reconciled,
     },
     /// Blended CAC of the marketing channels over the window vs the ceiling, and every
     /// spending channel: above it, within it, or not judged (too few customers).

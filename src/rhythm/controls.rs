@@ -342,53 +342,39 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     }
 }
 
+/// Every complete week of the charter's window: fail when any week has a metric off by
+/// more than the tolerance; warn when none does but some weeks have no counts (the
+/// weekly control did not run for them); pass when every week was judged and agrees.
 fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let tolerance = charter.controls.reconciliation_tolerance;
-    let latest = data
-        .reconciliation
-        .iter()
-        .filter(|r| r.week <= at)
-        .map(|r| r.week)
-        .max();
     let base = Check {
         id: "map-crm-reconciliation".into(),
         name: "MAP vs CRM reconciliation".into(),
         status: Status::NoData,
         value: None,
         target: Some(tolerance),
-        detail: Detail::NoData(NoData::NoReconciliation),
+        detail: Detail::NoData(NoData::NoReconciliation {
+            window: charter.controls.reconciliation_window,
+        }),
         kpi: None,
     };
-    let Some(week) = latest else { return base };
-    let gaps: Vec<(String, f64)> = data
-        .reconciliation
-        .iter()
-        .filter(|r| r.week == week)
-        .map(|r| {
-            (
-                r.metric.clone(),
-                super::stats::ratio((r.map_count - r.crm_count).abs(), r.crm_count)
-                    .unwrap_or(if r.map_count == r.crm_count { 0.0 } else { 1.0 }),
-            )
-        })
-        .collect();
-    let worst = gaps.iter().map(|(_, g)| *g).fold(0.0, f64::max);
-    let over: Vec<(String, f64)> = gaps
-        .iter()
-        .filter(|(_, g)| *g > tolerance)
-        .cloned()
-        .collect();
+    let weeks = super::reconciliation::judge(charter, data, at);
+    if weeks.judged() == 0 {
+        return base;
+    }
     Check {
-        status: if over.is_empty() {
-            Status::Pass
-        } else {
+        status: if !weeks.failing.is_empty() {
             Status::Fail
+        } else if !weeks.without_counts.is_empty() {
+            Status::Warn
+        } else {
+            Status::Pass
         },
-        value: Some(worst),
+        value: weeks.worst,
         detail: Detail::Reconciliation {
-            week,
+            window: charter.controls.reconciliation_window,
             tolerance,
-            over,
+            weeks,
         },
         ..base
     }

@@ -22,39 +22,72 @@ fn rec(week: NaiveDate, metric: &str, map: f64, crm: f64) -> Reconciliation {
 
 #[test]
 fn reconciliation_tolerance_by_hand() {
-    let c = charter(); // tolerance 2%
+    let c = charter(); // tolerance 2%, every week of the last 4 complete weeks
+    let at = d(2026, 11, 23); // the window: weeks of 26 October to 16 November
+    let weeks = [
+        d(2026, 10, 26),
+        d(2026, 11, 2),
+        d(2026, 11, 9),
+        d(2026, 11, 16),
+    ];
     let ok = Dataset {
-        reconciliation: vec![rec(d(2026, 11, 16), "mqls", 102.0, 100.0)],
+        reconciliation: weeks
+            .iter()
+            .map(|w| rec(*w, "mqls", 102.0, 100.0))
+            .collect(),
         ..Dataset::default()
     };
-    let check = reconciliation_check(&c, &ok, d(2026, 11, 23));
+    let check = reconciliation_check(&c, &ok, at);
     assert_eq!(check.status, Status::Pass);
     assert!((check.value.unwrap() - 0.02).abs() < 1e-12);
 
+    // Off in two weeks of the window (3/100 and 5/100), fine in the others; a week
+    // before the window is off by 50% and must not count.
+    let mut rows: Vec<Reconciliation> = weeks.iter().map(|w| rec(*w, "sqls", 30.0, 30.0)).collect();
+    rows.push(rec(weeks[0], "mqls", 103.0, 100.0));
+    rows.push(rec(weeks[1], "mqls", 101.0, 100.0));
+    rows.push(rec(weeks[2], "mqls", 100.0, 100.0));
+    rows.push(rec(weeks[3], "mqls", 95.0, 100.0));
+    rows.push(rec(d(2026, 10, 19), "mqls", 150.0, 100.0));
     let off = Dataset {
-        reconciliation: vec![
-            rec(d(2026, 11, 16), "mqls", 103.0, 100.0),
-            rec(d(2026, 11, 16), "sqls", 30.0, 30.0),
-            rec(d(2026, 11, 9), "mqls", 150.0, 100.0),
-        ],
+        reconciliation: rows,
         ..Dataset::default()
     };
-    let check = reconciliation_check(&c, &off, d(2026, 11, 23));
+    let check = reconciliation_check(&c, &off, at);
     assert_eq!(check.status, Status::Fail);
     assert!(
-        (check.value.unwrap() - 0.03).abs() < 1e-12,
-        "only the latest week counts"
+        (check.value.unwrap() - 0.05).abs() < 1e-12,
+        "the window's worst gap"
     );
     match &check.detail {
-        Detail::Reconciliation { over, .. } => {
-            assert_eq!(over.len(), 1, "{over:?}");
-            assert_eq!(over[0].0, "mqls");
-            assert!((over[0].1 - 0.03).abs() < 1e-12, "{over:?}");
+        Detail::Reconciliation { weeks: r, .. } => {
+            let failing: Vec<NaiveDate> = r.failing.iter().map(|w| w.week).collect();
+            assert_eq!(failing, vec![weeks[0], weeks[3]]);
+            assert_eq!(r.failing[0].over.len(), 1);
+            assert_eq!(r.failing[0].over[0].0, "mqls");
+            assert!((r.failing[0].over[0].1 - 0.03).abs() < 1e-12);
+            assert!((r.failing[1].over[0].1 - 0.05).abs() < 1e-12);
+            assert_eq!(r.judged(), 4);
         }
         other => panic!("a reconciliation detail, not {other:?}"),
     }
 
-    let none = reconciliation_check(&c, &Dataset::default(), d(2026, 11, 23));
+    // A week of the window without counts is not judged, and says so.
+    let gap = Dataset {
+        reconciliation: weeks[..3]
+            .iter()
+            .map(|w| rec(*w, "mqls", 100.0, 100.0))
+            .collect(),
+        ..Dataset::default()
+    };
+    let check = reconciliation_check(&c, &gap, at);
+    assert_eq!(check.status, Status::Warn);
+    match &check.detail {
+        Detail::Reconciliation { weeks: r, .. } => assert_eq!(r.without_counts, vec![weeks[3]]),
+        other => panic!("a reconciliation detail, not {other:?}"),
+    }
+
+    let none = reconciliation_check(&c, &Dataset::default(), at);
     assert_eq!((none.status, none.value), (Status::NoData, None));
 }
 

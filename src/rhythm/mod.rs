@@ -18,6 +18,7 @@ pub mod minutes;
 pub mod monthly;
 pub mod nps;
 pub mod quarterly;
+pub mod reconciliation;
 pub mod session;
 pub mod sla;
 pub mod weekly;
