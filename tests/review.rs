@@ -102,7 +102,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     assert_eq!(s.app.tab, Tab::Session);
 
     // An alert: record an action item against it, with editing on the way.
-    s.focus("LinkedIn Ads CAC");
+    s.focus("LinkedIn Ads cost per SQL");
     s.key(KeyCode::Char('a'));
     assert!(s.app.form.is_some());
     s.type_text("Cut Tier 3 bids by 2O%");

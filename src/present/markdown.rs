@@ -222,7 +222,7 @@ pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
-/// those whose CAC spiked. One week does not move budget by itself; the model weighs it.
+/// those whose cost per SQL spiked. One week does not move budget by itself; the model weighs it.
 pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
     let signals = r.signals(charter)?;
     let name = |id: &str| {
@@ -243,13 +243,13 @@ pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
             .collect()
     };
     let up = named(&signals.pipeline_up);
-    let costly = named(&signals.cac_up);
+    let costly = named(&signals.cost_per_sql_up);
     let mut parts = Vec::new();
     if !up.is_empty() {
         parts.push(format!("pipeline up in {}", up.join(", ")));
     }
     if !costly.is_empty() {
-        parts.push(format!("CAC up in {}", costly.join(", ")));
+        parts.push(format!("cost per SQL up in {}", costly.join(", ")));
     }
     (!parts.is_empty()).then(|| {
         format!(

@@ -1,4 +1,4 @@
-//! Weekly anomaly alerts: traffic drops, stage-conversion shifts, CAC spikes, spend
+//! Weekly anomaly alerts: traffic drops, stage-conversion shifts, cost-per-SQL spikes, spend
 //! pacing, creative fatigue, and pipeline moves worth scaling.
 //!
 //! Baseline: the median of the 8 weeks before the window. Its spread is the smaller of
@@ -36,10 +36,25 @@ pub enum Severity {
 pub enum AlertKind {
     TrafficDrop,
     ConversionShift,
-    CacSpike,
+    /// Spend per SQL up (or down): the funnel's cost, not blended CAC.
+    CostPerSqlSpike,
     SpendPacing,
     CreativeFatigue,
     PipelineMove,
+}
+
+impl AlertKind {
+    /// The kind's stable name, as in its JSON: `cost_per_sql_spike`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::TrafficDrop => "traffic_drop",
+            AlertKind::ConversionShift => "conversion_shift",
+            AlertKind::CostPerSqlSpike => "cost_per_sql_spike",
+            AlertKind::SpendPacing => "spend_pacing",
+            AlertKind::CreativeFatigue => "creative_fatigue",
+            AlertKind::PipelineMove => "pipeline_move",
+        }
+    }
 }
 
 /// An alert, as data; `present::alerts` writes its sentence, which its JSON carries.
@@ -127,10 +142,12 @@ const RULES: &[Rule] = &[
         measure: |t| t.sessions.filter(|s| *s > 0.0),
         bad: -1,
     },
+    // Spend per SQL: not blended CAC (spend per closed-won customer, a charter KPI),
+    // which no single week of a channel holds enough customers to move on.
     Rule {
-        kind: AlertKind::CacSpike,
-        metric: "CAC (cost per SQL)",
-        kpi: Some("blended-cac"),
+        kind: AlertKind::CostPerSqlSpike,
+        metric: "cost per SQL",
+        kpi: None,
         measure: Totals::cost_per_sql,
         bad: 1,
     },
@@ -403,6 +420,55 @@ mod tests {
         assert!(m.change > 0.15);
         // The same value as one noisy week is not enough evidence.
         assert_eq!(detect(11994.0, &baseline, 1, 3.5, 0.10), None);
+    }
+
+    #[test]
+    fn a_rise_in_spend_per_sql_is_called_cost_per_sql_not_cac() {
+        use crate::facts::ChannelWeek;
+        let charter = Charter::shipped();
+        let first = NaiveDate::from_ymd_opt(2026, 8, 31).unwrap();
+        // 8 baseline weeks at $10,000 for 10 SQLs ($1,000 per SQL, ±2%), then a week at
+        // $15,000 for 10 SQLs ($1,500 per SQL: +50%).
+        let rows: Vec<ChannelWeek> = (0..9i64)
+            .map(|i| ChannelWeek {
+                week: first + Duration::days(7 * i),
+                channel: "linkedin".into(),
+                spend: if i == 8 {
+                    15_000.0
+                } else {
+                    10_000.0 + 200.0 * (i % 2) as f64
+                },
+                leads: 100.0,
+                mqls: 40.0,
+                sqls: 10.0,
+                pipeline: 0.0,
+                sessions: None,
+                opportunities: None,
+                closed_won: Some(1.0),
+            })
+            .collect();
+        let data = Dataset {
+            channel_weeks: rows,
+            ..Dataset::default()
+        };
+        let alerts = weekly_alerts(&charter, &data, first + Duration::days(56));
+        let a = alerts
+            .iter()
+            .find(|a| a.kind == AlertKind::CostPerSqlSpike)
+            .expect("a cost-per-SQL alert");
+        assert_eq!(a.metric, "cost per SQL");
+        assert_eq!(
+            a.kpi, None,
+            "no charter KPI is spend per SQL; blended CAC is per customer"
+        );
+        assert_eq!(a.value, 15_000.0 / 10.0);
+        // Baseline: the median of 1,000 and 1,020 per SQL, four weeks each.
+        assert_eq!(a.baseline, 1_010.0);
+        assert_eq!(AlertKind::CostPerSqlSpike.as_str(), "cost_per_sql_spike");
+        assert_eq!(
+            serde_json::to_value(a.kind).unwrap(),
+            serde_json::json!("cost_per_sql_spike")
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub fn agenda(
         });
     }
     for a in weekly.alerts.iter().take(AGENDA_ALERTS) {
-        let key = format!("alert:{:?}:{}", a.kind, a.channel).to_lowercase();
+        let key = format!("alert:{}:{}", a.kind.as_str(), a.channel).to_lowercase();
         items.push(AgendaItem {
             key: key.clone(),
             kind: AgendaKind::Alert,

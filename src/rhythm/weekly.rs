@@ -112,11 +112,11 @@ impl Measures {
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
-/// channels whose CAC spiked (one alert per channel each).
+/// channels whose cost per SQL spiked (one alert per channel each).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signals<'a> {
     pub pipeline_up: Vec<&'a Alert>,
-    pub cac_up: Vec<&'a Alert>,
+    pub cost_per_sql_up: Vec<&'a Alert>,
 }
 
 impl WeeklyReview {
@@ -133,16 +133,16 @@ impl WeeklyReview {
                     && paid(&a.channel)
             })
             .collect();
-        let mut cac_up: Vec<&Alert> = self
+        let mut cost_per_sql_up: Vec<&Alert> = self
             .alerts
             .iter()
-            .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
+            .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CostPerSqlSpike)
             .collect();
         pipeline_up.dedup_by(|a, b| a.channel == b.channel);
-        cac_up.dedup_by(|a, b| a.channel == b.channel);
-        (!pipeline_up.is_empty() || !cac_up.is_empty()).then_some(Signals {
+        cost_per_sql_up.dedup_by(|a, b| a.channel == b.channel);
+        (!pipeline_up.is_empty() || !cost_per_sql_up.is_empty()).then_some(Signals {
             pipeline_up,
-            cac_up,
+            cost_per_sql_up,
         })
     }
 }

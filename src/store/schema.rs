@@ -124,7 +124,7 @@ pub const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         week TEXT NOT NULL,
         kind TEXT NOT NULL,             -- alert | recommendation | flash | …
-        source_key TEXT NOT NULL,       -- stable key of what was shown, e.g. alert:cac_spike:linkedin
+        source_key TEXT NOT NULL,       -- stable key of what was shown, e.g. alert:cost_per_sql_spike:linkedin
         text TEXT NOT NULL,
         delivered_at TEXT NOT NULL,     -- UTC: when it was first shown in a review
         UNIQUE (week, source_key)
