@@ -46,9 +46,10 @@ impl fmt::Display for NoDataText<'_> {
                 "no delivery recorded yet (rhythm import deliveries FILE.csv, or rhythm deliver ID)",
             ),
             NoData::NoDeliveryDue => f.write_str("no delivery fell due in the window"),
-            NoData::NoInsightActed { window_days } => write!(
+            NoData::NoInsightDelivered { window } => write!(
                 f,
-                "no insight shown in a review was acted on in the last {window_days} days (rhythm review records them)"
+                "no insight was shown in a review in {} (rhythm review records them)",
+                phrase(window)
             ),
             NoData::NoNpsResponses => f.write_str("no NPS responses imported"),
             NoData::NoUsage { weeks } => {
@@ -103,11 +104,14 @@ impl fmt::Display for DetailText<'_> {
             Detail::NoData(why) => write!(f, "{}", NoDataText(why)),
             Detail::InsightToAction {
                 median_days,
-                window_days,
+                window,
+                delivered,
+                actioned,
                 max_days,
             } => write!(
                 f,
-                "median {median_days:.1} days from an insight shown in a review to its first action, last {window_days} days (limit {max_days:.0})"
+                "median {median_days:.1} days from an insight shown in a review to its first action, over the {delivered} delivered in {}: {actioned} of {delivered} actioned, the others counting their age so far (limit {max_days:.0})",
+                phrase(window)
             ),
             Detail::ForecastAccuracy {
                 horizon,
@@ -347,6 +351,21 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn insight_to_action_says_how_many_were_actioned() {
+        let detail = Detail::InsightToAction {
+            median_days: 21.6,
+            window: Window::Days(90),
+            delivered: 6,
+            actioned: 1,
+            max_days: 14.0,
+        };
+        assert_eq!(
+            super::detail(&detail),
+            "median 21.6 days from an insight shown in a review to its first action, over the 6 delivered in the last 90 days: 1 of 6 actioned, the others counting their age so far (limit 14)"
+        );
     }
 
     #[test]

@@ -35,12 +35,16 @@ impl fmt::Display for LineNoteText<'_> {
             LineNote::Adoption => {
                 f.write_str("mean share of leaders with a dashboard view per complete week")
             }
-            LineNote::NoInsightActed => {
-                f.write_str("no data: no insight shown in a review was acted on this quarter")
+            LineNote::NoInsightDelivered => {
+                f.write_str("no data: no insight was shown in a review this quarter")
             }
-            LineNote::InsightToAction => {
-                f.write_str("median days from an insight shown in a review to its first action")
-            }
+            LineNote::InsightToAction {
+                delivered,
+                actioned,
+            } => write!(
+                f,
+                "{actioned} of {delivered} actioned: median days from an insight shown in a review to its first action, one not acted on counting its age so far"
+            ),
             LineNote::NoForecastEnded => {
                 f.write_str("no data: no saved forecast whose horizon ended this quarter")
             }

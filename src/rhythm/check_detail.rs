@@ -15,8 +15,9 @@ pub enum NoData {
     NoBacktest(BacktestCheck),
     NoDeliveryRecorded,
     NoDeliveryDue,
-    NoInsightActed {
-        window_days: i64,
+    /// No insight was shown in a review in the window.
+    NoInsightDelivered {
+        window: Window,
     },
     NoNpsResponses,
     NoUsage {
@@ -64,10 +65,13 @@ pub struct Horizon {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
     NoData(NoData),
-    /// Median days from an insight shown in a session to its first action.
+    /// Median days from an insight shown in a session to its first action, over every
+    /// insight delivered in the window (one not acted on counts its age so far).
     InsightToAction {
         median_days: f64,
-        window_days: i64,
+        window: Window,
+        delivered: u32,
+        actioned: u32,
         max_days: f64,
     },
     /// Forecast under the actual spend vs actual pipeline, currency.

@@ -5,7 +5,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
 pub use super::check_detail::{BacktestCheck, Detail, Horizon, NoData};
-use super::kpis::Span;
 use super::{Status, adoption, judge, nps, sla, weekly};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
@@ -120,8 +119,12 @@ fn pending_check(
 
 fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let max = charter.controls.insight_to_action_max_days;
-    let span = Span::new(at - Duration::days(SLA_WINDOW_DAYS), at + Duration::days(1));
-    let value = super::kpis::value(charter, data, "insight-to-action", span);
+    let window = charter.controls.insight_to_action_window;
+    let span = super::window::span(charter, window, at);
+    let r = &data.session;
+    let measured =
+        super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, end_of(at));
+    let value = measured.median_days;
     let tolerance = charter
         .kpi("insight-to-action")
         .map_or(0.15, |k| k.tolerance);
@@ -132,12 +135,12 @@ fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> 
         value,
         target: Some(max),
         detail: match value {
-            None => Detail::NoData(NoData::NoInsightActed {
-                window_days: SLA_WINDOW_DAYS,
-            }),
+            None => Detail::NoData(NoData::NoInsightDelivered { window }),
             Some(v) => Detail::InsightToAction {
                 median_days: v,
-                window_days: SLA_WINDOW_DAYS,
+                window,
+                delivered: measured.delivered,
+                actioned: measured.actioned,
                 max_days: max,
             },
         },

@@ -209,3 +209,59 @@ fn a_13_week_cac_with_a_week_missing_is_not_judged() {
         })
     );
 }
+
+#[test]
+fn insight_to_action_is_over_every_insight_delivered_and_says_how_many_were_actioned() {
+    use crate::facts::{ActionItem, Insight, SessionRecords};
+    let c = charter(); // the last 90 days, limit 14 days
+    let at = d(2026, 11, 23);
+    let delivered = d(2026, 11, 2).and_hms_opt(10, 0, 0).unwrap();
+    let insights: Vec<Insight> = (1..=6)
+        .map(|id| Insight {
+            id,
+            week: d(2026, 11, 2),
+            kind: "alert".into(),
+            source_key: format!("alert:{id}"),
+            text: String::new(),
+            delivered_at: delivered,
+        })
+        .collect();
+    // Only insight 3 got an action, the same day, 6 hours later.
+    let actions = vec![ActionItem {
+        id: 1,
+        text: "Cut Tier 3 bids".into(),
+        owner: "jordan".into(),
+        due: d(2026, 11, 30),
+        insight_id: Some(3),
+        week: None,
+        agenda_item: None,
+        created_at: delivered + Duration::hours(6),
+        done_at: None,
+    }];
+    let data = Dataset {
+        session: SessionRecords {
+            insights,
+            actions,
+            ..SessionRecords::default()
+        },
+        ..Dataset::default()
+    };
+    let check = insight_to_action_check(&c, &data, at);
+    // By hand: as of 23:59:59 on the 23rd the five waiting insights are 21 days 13:59:59
+    // old; the median of six values, five of them that age, is that age.
+    let waiting = (end_of(at) - delivered).num_seconds() as f64 / 86_400.0;
+    assert!(
+        (check.value.unwrap() - waiting).abs() < 1e-9,
+        "{:?}",
+        check.value
+    );
+    assert_eq!(check.status, Status::Fail, "21.6 days is past 14 + 15%");
+    match &check.detail {
+        Detail::InsightToAction {
+            delivered,
+            actioned,
+            ..
+        } => assert_eq!((*delivered, *actioned), (6, 1)),
+        other => panic!("an insight-to-action detail, not {other:?}"),
+    }
+}

@@ -191,9 +191,13 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
                 .map(|r| r.score);
             nps::nps(scores).score
         }
+        // Every insight delivered in the period, as of the period's end: one not acted on
+        // by then counts with its age then.
         "insight-to-action" => {
             let r = &data.session;
-            super::session::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
+            let as_of = span.to.and_time(chrono::NaiveTime::MIN);
+            super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, as_of)
+                .median_days
         }
         // The back-test KPIs: the newest saved recommendation whose horizon ends in the span.
         "forecast-accuracy" => backtest_ending_in(charter, data, span).map(|b| b.forecast_error),

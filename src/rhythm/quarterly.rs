@@ -49,8 +49,13 @@ pub enum LineNote {
         high: f64,
     },
     Adoption,
-    NoInsightActed,
-    InsightToAction,
+    /// No insight was shown in a review this quarter.
+    NoInsightDelivered,
+    /// The insights delivered this quarter and how many of them were acted on.
+    InsightToAction {
+        delivered: u32,
+        actioned: u32,
+    },
     NoForecastEnded,
     NoRecommendationEnded,
     /// The back-test KPIs' value: the newest saved recommendation ending in the quarter.
@@ -126,16 +131,7 @@ pub fn review(
         &last_quarters,
     ));
     if let Some(k) = charter.kpi("insight-to-action") {
-        let target = charter.controls.insight_to_action_max_days;
-        let line = kpi_line(charter, data, k, span, target, &last_quarters);
-        scorecard.push(ScoreLine {
-            detail: if line.value.is_none() {
-                LineNote::NoInsightActed
-            } else {
-                LineNote::InsightToAction
-            },
-            ..line
-        });
+        scorecard.push(insight_line(charter, data, k, span, until, &last_quarters));
     }
     // The back-test KPIs, computed once in `kpis` (the same figures `rhythm check` judges).
     for (id, why) in [
@@ -212,6 +208,41 @@ fn kpi_line(
             .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
             .collect(),
         detail: LineNote::None,
+    }
+}
+
+/// Insight-to-action over every insight delivered in the quarter, as of `until` (the
+/// quarter's end, or now while it runs): the counts behind the median in its note.
+fn insight_line(
+    charter: &Charter,
+    data: &Dataset,
+    k: &Kpi,
+    span: Span,
+    until: NaiveDateTime,
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let target = charter.controls.insight_to_action_max_days;
+    let r = &data.session;
+    let m = super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, until);
+    let line = kpi_line(charter, data, k, span, target, quarters);
+    ScoreLine {
+        value: m.median_days,
+        status: judge(m.median_days, target, k.direction, k.tolerance),
+        // The quarter under review as of `until`; the quarters before as of their end.
+        trend: line
+            .trend
+            .iter()
+            .map(|(q, v)| (*q, if *q == span.from { m.median_days } else { *v }))
+            .collect(),
+        detail: if m.delivered == 0 {
+            LineNote::NoInsightDelivered
+        } else {
+            LineNote::InsightToAction {
+                delivered: m.delivered,
+                actioned: m.actioned,
+            }
+        },
+        ..line
     }
 }
 

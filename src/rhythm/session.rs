@@ -154,27 +154,50 @@ pub fn agenda(
     items
 }
 
-/// Median days from an insight's delivery to the first action referencing it, over the
-/// insights acted on whose first action falls in [from, to). None when none was.
-pub fn insight_to_action_days(
+/// Insight-to-action time over the insights delivered in a window, as of a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InsightToAction {
+    /// Median days from an insight's delivery to the first action referencing it; an
+    /// insight not acted on by the as-of moment counts with its age then (it is still
+    /// waiting). None when no insight was delivered in the window.
+    pub median_days: Option<f64>,
+    /// Insights delivered in the window by the as-of moment.
+    pub delivered: u32,
+    /// Of those, the ones with an action by the as-of moment.
+    pub actioned: u32,
+}
+
+/// Insight-to-action over every insight delivered on a day in [from, to) by `as_of`,
+/// counting only the actions created by `as_of`.
+pub fn insight_to_action(
     insights: &[Insight],
     actions: &[ActionItem],
     from: NaiveDate,
     to: NaiveDate,
-) -> Option<f64> {
-    let days: Vec<f64> = insights
-        .iter()
-        .filter_map(|i| {
-            let first = actions
-                .iter()
-                .filter(|a| a.insight_id == Some(i.id))
-                .map(|a| a.created_at)
-                .min()?;
-            (from <= first.date() && first.date() < to)
-                .then(|| (first - i.delivered_at).num_seconds() as f64 / 86_400.0)
-        })
-        .collect();
-    median(&days)
+    as_of: NaiveDateTime,
+) -> InsightToAction {
+    let mut days = Vec::new();
+    let mut actioned = 0;
+    for i in insights.iter().filter(|i| {
+        let day = i.delivered_at.date();
+        from <= day && day < to && i.delivered_at <= as_of
+    }) {
+        let first = actions
+            .iter()
+            .filter(|a| a.insight_id == Some(i.id) && a.created_at <= as_of)
+            .map(|a| a.created_at)
+            .min();
+        if first.is_some() {
+            actioned += 1;
+        }
+        let until = first.unwrap_or(as_of).max(i.delivered_at);
+        days.push((until - i.delivered_at).num_seconds() as f64 / 86_400.0);
+    }
+    InsightToAction {
+        median_days: median(&days),
+        delivered: days.len() as u32,
+        actioned,
+    }
 }
 
 #[cfg(test)]
@@ -232,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn insight_to_action_is_the_median_of_first_actions() {
+    fn insight_to_action_counts_every_insight_delivered_and_ages_the_unactioned() {
         let insight = |id, d| Insight {
             id,
             week: t(2, 0).date(),
@@ -252,21 +275,34 @@ mod tests {
             created_at: t(d, 9),
             done_at: None,
         };
-        let insights = [insight(1, 2), insight(2, 2), insight(3, 2), insight(4, 2)];
-        // 1 acted on after 2 days (and again later), 2 after 10, 3 after 4, 4 never.
+        // Six insights delivered on the 2nd at 09:00; only #1 is acted on, on the 4th
+        // (and again later). As of the 20th at 09:00 the other five are 18 days old.
+        let insights: Vec<Insight> = (1..=6).map(|id| insight(id, 2)).collect();
+        let actions = [action(1, 1, 4), action(2, 1, 12)];
+        let (from, to) = (t(1, 0).date(), t(21, 0).date());
+        let r = insight_to_action(&insights, &actions, from, to, t(20, 9));
+        // By hand: days [2, 18, 18, 18, 18, 18]: the median is 18, not the 2 days of
+        // the one insight acted on.
+        assert_eq!((r.delivered, r.actioned), (6, 1));
+        assert_eq!(r.median_days, Some(18.0));
+        // An action made after the as-of moment is not known then.
+        let early = insight_to_action(&insights, &actions, from, to, t(3, 9));
+        assert_eq!((early.delivered, early.actioned), (6, 0));
+        assert_eq!(early.median_days, Some(1.0));
+        // Three of four acted on after 2, 10 and 4 days, one waiting 28 days by the 30th.
+        let insights: Vec<Insight> = (1..=4).map(|id| insight(id, 2)).collect();
         let actions = [
             action(1, 1, 4),
             action(2, 1, 20),
             action(3, 2, 12),
             action(4, 3, 6),
         ];
-        let from = t(1, 0).date();
-        let to = t(30, 0).date();
-        assert_eq!(
-            insight_to_action_days(&insights, &actions, from, to),
-            Some(4.0)
-        );
-        assert_eq!(insight_to_action_days(&insights, &[], from, to), None);
+        let r = insight_to_action(&insights, &actions, from, t(30, 0).date(), t(30, 9));
+        // Days [2, 10, 4, 28]: the median of four is (4 + 10) / 2.
+        assert_eq!((r.delivered, r.actioned, r.median_days), (4, 3, Some(7.0)));
+        // No insight delivered: no data, not zero.
+        let none = insight_to_action(&[], &actions, from, to, t(20, 9));
+        assert_eq!((none.delivered, none.median_days), (0, None));
     }
 
     #[test]
