@@ -141,14 +141,16 @@ impl fmt::Display for DetailText<'_> {
             }
             Detail::Sla {
                 tally,
-                window_days,
+                window,
+                from,
                 worst,
             } => {
                 match tally {
                     None => write!(f, "{}", NoDataText(&NoData::NoDeliveryDue))?,
                     Some((on_time, expected, late, missing)) => write!(
                         f,
-                        "{on_time} of {expected} deliveries on time in the last {window_days} days; {late} late, {missing} missing"
+                        "{on_time} of {expected} deliveries on time in {} (from {from}); {late} late, {missing} missing",
+                        phrase(window)
                     )?,
                 }
                 if let Some((name, period, outcome)) = worst {

@@ -91,7 +91,9 @@ pub enum Detail {
     Sla {
         /// (on time, expected, late, missing); None when no delivery fell due.
         tally: Option<(u32, u32, u32, u32)>,
-        window_days: i64,
+        /// The charter's `sla_window`, and its first day as of the check.
+        window: Window,
+        from: NaiveDate,
         /// The most escalated breach: deliverable name, period start, its outcome.
         worst: Option<(String, NaiveDate, sla::Outcome)>,
     },

@@ -67,11 +67,6 @@ impl CheckReport {
     }
 }
 
-/// Window of the SLA compliance control, in days.
-pub const SLA_WINDOW_DAYS: i64 = 90;
-/// Weeks averaged by the dashboard-adoption check.
-pub const ADOPTION_WEEKS: i64 = 4;
-
 /// The end of day `at`, the moment checks are judged as of.
 pub fn end_of(at: NaiveDate) -> NaiveDateTime {
     at.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))
@@ -234,12 +229,9 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
 }
 
 fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
-    let report = sla::evaluate(
-        charter,
-        &data.deliveries,
-        at - Duration::days(SLA_WINDOW_DAYS),
-        end_of(at),
-    );
+    let window = charter.controls.sla_window;
+    let from = super::window::span(charter, window, at).from;
+    let report = sla::evaluate(charter, &data.deliveries, from, end_of(at));
     let o = &report.overall;
     if data.deliveries.is_empty() {
         return pending_check(
@@ -264,7 +256,8 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         tally: o
             .on_time_rate
             .map(|_| (o.on_time, o.expected, o.late, o.missing)),
-        window_days: SLA_WINDOW_DAYS,
+        window,
+        from,
         worst,
     };
     Check {
@@ -311,10 +304,9 @@ fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
 
 fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let last = weekly::last_complete_week(charter, at + Duration::days(1));
-    let weeks: Vec<NaiveDate> = (0..ADOPTION_WEEKS)
-        .rev()
-        .map(|i| last - Duration::days(7 * i))
-        .collect();
+    // The complete weeks of the charter's `adoption_window`, averaged.
+    let weeks = super::window::weeks(charter, charter.controls.adoption_window, at);
+    let n = weeks.len() as i64;
     let trend = adoption::adoption_trend(charter, &data.usage_weeks, &weeks);
     let rate = adoption::average_rate(&trend);
     let target = charter.controls.dashboard_adoption_target;
@@ -324,12 +316,10 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let mut inactive: Vec<String> = trend.last().map(|a| a.inactive.clone()).unwrap_or_default();
     inactive.sort();
     let detail = match rate {
-        None => Detail::NoData(NoData::NoUsage {
-            weeks: ADOPTION_WEEKS,
-        }),
+        None => Detail::NoData(NoData::NoUsage { weeks: n }),
         Some(rate) => Detail::Adoption {
             rate,
-            weeks: ADOPTION_WEEKS,
+            weeks: n,
             last_week: last,
             inactive,
         },

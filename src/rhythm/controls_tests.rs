@@ -1,6 +1,7 @@
 //! The checks by hand: rows built here, each expected figure worked out on its own.
 
 use super::*;
+use crate::charter::Window;
 use crate::facts::{ChannelWeek, Reconciliation};
 
 fn charter() -> Charter {
@@ -264,4 +265,64 @@ fn insight_to_action_is_over_every_insight_delivered_and_says_how_many_were_acti
         } => assert_eq!((*delivered, *actioned), (6, 1)),
         other => panic!("an insight-to-action detail, not {other:?}"),
     }
+}
+
+#[test]
+fn sla_on_time_is_over_the_charters_window_the_fiscal_quarter_to_date() {
+    use crate::facts::Delivery;
+    let mut c = charter();
+    c.deliverables.retain(|d| d.id == "campaign-snapshot"); // Mondays 12:00, 4 h grace
+    let at = d(2026, 11, 23);
+    // Every Monday from 31 August: September's are all late (a day after), October's
+    // and November's on time (11:00) except 12 October (late) and 2 November (missing).
+    let mut deliveries = Vec::new();
+    let mut monday = d(2026, 8, 31);
+    while monday <= at {
+        let when = if monday < d(2026, 10, 1) || monday == d(2026, 10, 12) {
+            Some((monday + Duration::days(1)).and_hms_opt(12, 0, 0).unwrap())
+        } else if monday == d(2026, 11, 2) {
+            None
+        } else {
+            Some(monday.and_hms_opt(11, 0, 0).unwrap())
+        };
+        if let Some(delivered_at) = when {
+            deliveries.push(Delivery {
+                deliverable: "campaign-snapshot".into(),
+                period_start: monday,
+                delivered_at,
+                link: None,
+            });
+        }
+        monday += Duration::days(7);
+    }
+    let data = Dataset {
+        deliveries,
+        ..Dataset::default()
+    };
+    // By hand: the quarter from 1 October holds the Mondays 5, 12, 19, 26 October and
+    // 2, 9, 16, 23 November: 8 due, 6 on time. (The last 90 days, from 26 August,
+    // would add the five late Mondays 31 August to 28 September: 6 of 13.)
+    let check = sla_check(&c, &data, at);
+    assert_eq!(check.value, Some(6.0 / 8.0));
+    match &check.detail {
+        Detail::Sla {
+            tally,
+            window,
+            from,
+            ..
+        } => {
+            assert_eq!(*tally, Some((6, 8, 1, 1)));
+            assert_eq!((*window, *from), (Window::Quarter, d(2026, 10, 1)));
+        }
+        other => panic!("an SLA detail, not {other:?}"),
+    }
+    // The quarterly review reads the same window: the same figure.
+    let q = crate::rhythm::quarterly::review(&c, &data, at, end_of(at));
+    assert_eq!(q.sla.overall.on_time_rate, Some(6.0 / 8.0));
+    // A charter that says "90 days" gets 90 days, in both.
+    c.controls.sla_window = Window::Days(90);
+    let check = sla_check(&c, &data, at);
+    assert_eq!(check.value, Some(6.0 / 13.0));
+    let q = crate::rhythm::quarterly::review(&c, &data, at, end_of(at));
+    assert_eq!(q.sla.overall.on_time_rate, Some(6.0 / 13.0));
 }

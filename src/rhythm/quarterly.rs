@@ -93,6 +93,11 @@ pub struct QuarterlyReview {
     pub backtest_detail: super::controls::Detail,
 }
 
+/// The first day of the charter's SLA window as of `until`.
+fn sla_from(charter: &Charter, until: NaiveDateTime) -> NaiveDate {
+    super::window::span(charter, charter.controls.sla_window, until.date()).from
+}
+
 fn quarter_span(q: NaiveDate) -> Span {
     Span::new(q, calendar::month_start_plus(q, 3))
 }
@@ -108,7 +113,8 @@ pub fn review(
     let quarter = calendar::quarter_start(date, fy);
     let span = quarter_span(quarter);
     let until = now.min(span.to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1));
-    let sla = sla::evaluate(charter, &data.deliveries, quarter, until);
+    // SLA on-time over the charter's `sla_window` as of `until`, as `rhythm check` reads it.
+    let sla = sla::evaluate(charter, &data.deliveries, sla_from(charter, until), until);
     let waves = nps::by_quarter(&data.nps, fy);
     let wave = waves
         .iter()
@@ -266,9 +272,10 @@ fn sla_line(
             .map(|q| {
                 let end =
                     quarter_span(*q).to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1);
+                let end = end.min(sla.now);
                 (
                     *q,
-                    sla::evaluate(charter, &data.deliveries, *q, end.min(sla.now))
+                    sla::evaluate(charter, &data.deliveries, sla_from(charter, end), end)
                         .overall
                         .on_time_rate,
                 )
