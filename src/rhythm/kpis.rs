@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::adoption;
 use super::nps;
 use super::stats::{mean, ratio};
-use crate::charter::{Cadence, Charter, KpiSource, Window};
+use crate::charter::{Cadence, Charter, Kpi, KpiSource, TargetPrecedence, Window};
 use crate::facts::{ChannelWeek, Dataset};
 use crate::model::{Backtest, BacktestOutcome, backtest};
 
@@ -268,6 +268,16 @@ pub fn periods(cadence: Cadence, days: i64) -> f64 {
         Cadence::Monthly => d / (365.25 / 12.0),
         Cadence::Quarterly => d / (365.25 / 4.0),
         Cadence::Annual => d / 365.25,
+    }
+}
+
+/// The target a month's figure of `kpi` is judged against when the imported plan may set
+/// one too (`planned`): the plan's or the KPI's, as the charter's `[definitions]
+/// target_precedence` says; the KPI's whenever the plan sets none.
+pub fn month_target(charter: &Charter, kpi: &Kpi, planned: Option<f64>) -> f64 {
+    match (charter.definitions.target_precedence, planned) {
+        (TargetPrecedence::Plan, Some(plan)) => plan,
+        _ => kpi.target,
     }
 }
 

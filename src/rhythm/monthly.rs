@@ -36,8 +36,9 @@ pub struct MonthlyReview {
 /// Seed 000's executive dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Executive {
-    /// Pipeline vs the plan's goal (or the KPI target); while the month runs, the status
-    /// is judged against the goal pro rata to the days the data covers.
+    /// Pipeline vs the plan's goal or the KPI target (`[definitions] target_precedence`);
+    /// while the month runs, the status is judged against the goal pro rata to the days
+    /// the data covers.
     pub pipeline: Figure,
     /// Goal minus actual, currency.
     pub pipeline_gap: Option<f64>,
@@ -250,7 +251,7 @@ fn executive(
         let k = charter.kpi(id);
         match k {
             Some(k) => {
-                let goal = planned.unwrap_or(k.target);
+                let goal = kpis::month_target(charter, k, planned);
                 let pace = if kpis::is_sum(id) {
                     elapsed.max(f64::MIN_POSITIVE)
                 } else {

@@ -154,7 +154,8 @@ pub struct PipelineFlash {
     pub month: NaiveDate,
     /// Pipeline of the month so far (through the reviewed week), currency.
     pub month_to_date: Figure,
-    /// The month's goal: the plan's pipeline targets, or the KPI target without a plan.
+    /// The month's goal: the plan's pipeline targets or the KPI target, as the charter's
+    /// `[definitions] target_precedence` says (the KPI's without a plan).
     pub goal: Option<f64>,
     /// Month-to-date as a fraction of the goal pro rata to the days gone (1.0 = on pace).
     pub pacing: Option<f64>,
@@ -244,10 +245,10 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
         .filter(|p| p.month == month)
         .filter_map(|p| p.pipeline_target)
         .collect();
-    let goal = if planned.is_empty() {
-        kpi.map(|k| k.target)
-    } else {
-        Some(planned.iter().sum())
+    let planned = (!planned.is_empty()).then(|| planned.iter().sum::<f64>());
+    let goal = match kpi {
+        Some(k) => Some(super::kpis::month_target(charter, k, planned)),
+        None => planned,
     };
     let value = (mtd.weeks > 0).then_some(mtd.pipeline);
     let month_to_date = match (kpi, goal) {
@@ -390,6 +391,40 @@ mod tests {
         // 16 days left at 10,000 a day.
         assert!((f.projected.unwrap() - 300_000.0).abs() < 1e-6);
         assert_eq!((f.days_gone, f.days_in_month), (14, 30));
+    }
+
+    #[test]
+    fn the_charter_says_whether_the_plan_or_the_kpi_target_governs() {
+        let data = Dataset {
+            channel_weeks: vec![week(d(2026, 6, 1), 70_000.0)],
+            plan: vec![PlanMonth {
+                month: d(2026, 6, 1),
+                channel: "webinars".into(),
+                budget: 5000.0,
+                pipeline_target: Some(300_000.0),
+                mql_target: None,
+            }],
+            ..Dataset::default()
+        };
+        let mut c = charter();
+        assert_eq!(
+            pipeline_flash(&c, &data, d(2026, 6, 1)).goal,
+            Some(300_000.0)
+        );
+        let monthly = crate::rhythm::monthly::review(&c, &data, d(2026, 6, 1));
+        assert_eq!(monthly.executive.pipeline.target, Some(300_000.0));
+        c.definitions.target_precedence = crate::charter::TargetPrecedence::Charter;
+        // The pipeline KPI's own target in the shipped charter: $12M a month.
+        let kpi_target = c.kpi("pipeline").unwrap().target;
+        assert_eq!(kpi_target, 12_000_000.0);
+        assert_eq!(
+            pipeline_flash(&c, &data, d(2026, 6, 1)).goal,
+            Some(kpi_target)
+        );
+        let monthly = crate::rhythm::monthly::review(&c, &data, d(2026, 6, 1));
+        assert_eq!(monthly.executive.pipeline.target, Some(kpi_target));
+        // Spend against the KPI's $720K, not the plan's $5,000 budget.
+        assert_eq!(monthly.executive.spend.target, Some(720_000.0));
     }
 
     #[test]
