@@ -273,9 +273,8 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
 
 fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let target = charter.controls.nps_target;
-    let fy = charter.partnership.fiscal_year_start_month;
     let upto: Vec<_> = data.nps.iter().filter(|r| r.date <= at).cloned().collect();
-    let latest = nps::by_quarter(&upto, fy)
+    let latest = nps::by_quarter(&upto, charter)
         .into_iter()
         .rev()
         .find(|(_, n)| n.respondents > 0);

@@ -183,14 +183,8 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
                 &weeks,
             ))
         }
-        "analytics-nps" => {
-            let scores = data
-                .nps
-                .iter()
-                .filter(|r| span.contains(r.date))
-                .map(|r| r.score);
-            nps::nps(scores).score
-        }
+        // The survey waves the charter assigns to the quarters of the span.
+        "analytics-nps" => nps::of_quarters_in(&data.nps, charter, span.from, span.to).score,
         // Every insight delivered in the period, as of the period's end: one not acted on
         // by then counts with its age then.
         "insight-to-action" => {

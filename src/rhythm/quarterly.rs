@@ -115,7 +115,7 @@ pub fn review(
     let until = now.min(span.to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1));
     // SLA on-time over the charter's `sla_window` as of `until`, as `rhythm check` reads it.
     let sla = sla::evaluate(charter, &data.deliveries, sla_from(charter, until), until);
-    let waves = nps::by_quarter(&data.nps, fy);
+    let waves = nps::by_quarter(&data.nps, charter);
     let wave = waves
         .iter()
         .find(|(q, _)| *q == quarter)
