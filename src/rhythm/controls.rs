@@ -217,7 +217,8 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
             id: "budget-backtest".into(),
             name: "Budget recommendation back-test".into(),
             status: verdict,
-            value: Some(b.forecast_recommended - b.forecast_status_quo),
+            // The gain the verdict rests on: actual pipeline minus the old mix's.
+            value: Some(b.gain_over_status_quo()),
             target: None,
             detail: Detail::Backtest {
                 horizon,
