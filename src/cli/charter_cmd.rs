@@ -243,6 +243,12 @@ pub fn show(c: &Charter) -> String {
     )));
 
     out.push_str("\nEscalation path (data disputes and SLA breaches)\n");
+    if let Some(first) = c.escalation.first().filter(|l| l.after_days > 0) {
+        out.push_str(&format!(
+            "  before day {}: not escalated yet (with whoever raised it)\n",
+            first.after_days
+        ));
+    }
     for l in &c.escalation {
         out.push_str(&format!(
             "  L{} from day {:>2}: {} — {}\n",

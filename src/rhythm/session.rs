@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::alerts::Alert;
-use super::sla::Outcome;
+use super::sla::{EscalationRef, Outcome, escalation_at};
 use super::stats::median;
 use super::weekly::{PipelineFlash, WeeklyReview};
 use crate::charter::Charter;
@@ -17,19 +17,18 @@ use crate::facts::{ActionItem, Dispute, Insight};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisputeLevel {
     pub age_days: i64,
-    pub level: Option<u32>,
-    /// Stakeholder id of the level's owner.
-    pub owner: Option<String>,
+    /// The charter's `[[escalation]]` level that owns it by its age; None before the
+    /// first level's `after_days` have passed: not escalated yet.
+    pub escalation: Option<EscalationRef>,
 }
 
-/// The escalation level that owns `dispute` at `now`, by its age in whole days.
+/// The escalation level that owns `dispute` at `now`, by its age in whole days (a
+/// resolved dispute stops climbing when it is resolved).
 pub fn dispute_level(charter: &Charter, dispute: &Dispute, now: NaiveDateTime) -> DisputeLevel {
     let age_days = (dispute.resolved_at.unwrap_or(now) - dispute.opened_at).num_days();
-    let level = charter.escalation_for_age(age_days);
     DisputeLevel {
         age_days,
-        level: level.map(|l| l.level),
-        owner: level.map(|l| l.owner.clone()),
+        escalation: escalation_at(charter, age_days),
     }
 }
 
@@ -236,22 +235,51 @@ mod tests {
     fn disputes_climb_the_escalation_path_by_age() {
         let c = charter(); // levels from day 0, 3, 7, 14
         let d = dispute(t(1, 9));
-        assert_eq!(dispute_level(&c, &d, t(3, 8)).level, Some(1));
-        assert_eq!(dispute_level(&c, &d, t(4, 9)).level, Some(2));
+        let level = |now| dispute_level(&c, &d, now).escalation.map(|e| e.level);
+        assert_eq!(level(t(3, 8)), Some(1));
+        assert_eq!(level(t(4, 9)), Some(2));
         assert_eq!(
-            dispute_level(&c, &d, t(8, 9)).owner.as_deref(),
-            Some("dana")
+            dispute_level(&c, &d, t(8, 9)).escalation.map(|e| e.owner),
+            Some("dana".into())
         );
-        assert_eq!(dispute_level(&c, &d, t(20, 9)).level, Some(4));
+        assert_eq!(level(t(20, 9)), Some(4));
         let resolved = Dispute {
             resolved_at: Some(t(2, 9)),
             ..d
         };
         assert_eq!(
-            dispute_level(&c, &resolved, t(20, 9)).level,
+            dispute_level(&c, &resolved, t(20, 9))
+                .escalation
+                .map(|e| e.level),
             Some(1),
             "a resolved dispute stops climbing"
         );
+    }
+
+    #[test]
+    fn before_the_first_level_a_dispute_is_not_escalated_and_never_level_0() {
+        let mut c = charter();
+        // A charter whose first level takes over after 2 days.
+        c.escalation[0].after_days = 2;
+        let d = dispute(t(1, 9));
+        let at = |now| dispute_level(&c, &d, now);
+        assert_eq!(at(t(2, 9)).age_days, 1);
+        assert_eq!(at(t(2, 9)).escalation, None, "not escalated yet");
+        let first = at(t(3, 9)).escalation.expect("day 2: the first level");
+        assert_eq!(
+            (first.level, first.id.as_str(), first.owner.as_str()),
+            (1, "working-level", "alex")
+        );
+        // Every level it can reach is one of the charter's.
+        for day in 1..=30 {
+            if let Some(e) = at(t(1, 9) + chrono::Duration::days(day)).escalation {
+                assert!(
+                    c.escalation
+                        .iter()
+                        .any(|l| l.level == e.level && l.id == e.id)
+                );
+            }
+        }
     }
 
     #[test]
