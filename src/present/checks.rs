@@ -73,6 +73,10 @@ impl fmt::Display for NoDataText<'_> {
                 f,
                 "only {weeks_with_data} of the {weeks} weeks from {from} to {to} have channel data, and a {weeks}-week figure needs all {weeks} (import the missing weeks)"
             ),
+            NoData::Purged { before } => write!(
+                f,
+                "purged: the charter's retention rule (rhythm purge) deleted this data before {before}, and a figure from what is left would mislead"
+            ),
             NoData::NeverImported { kind } => write!(
                 f,
                 "`{kind}` was never imported (rhythm import {kind} FILE.csv)"

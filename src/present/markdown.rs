@@ -452,12 +452,14 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         .map(|l| {
             vec![
                 l.name.clone(),
-                value_or_no_data(l.value, &l.unit),
+                super::scorecard::line_value(l),
                 value_or_no_data(l.target, &l.unit),
                 l.status.to_string(),
                 l.trend
                     .iter()
-                    .map(|(_, v)| v.map_or("·".into(), |v| format::in_unit(v, &l.unit)))
+                    .map(|(q, v)| {
+                        super::scorecard::trend_point(l, *q, *v, |v| format::in_unit(v, &l.unit))
+                    })
                     .collect::<Vec<_>>()
                     .join(" → "),
                 super::scorecard::line_note(&l.detail),
@@ -612,8 +614,14 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
         .map(|l| {
             vec![
                 l.name.clone(),
-                value_or_no_data(l.this_year, &l.unit),
-                value_or_no_data(l.last_year, &l.unit),
+                super::scorecard::purged_or(
+                    l.this_year_purged,
+                    value_or_no_data(l.this_year, &l.unit),
+                ),
+                super::scorecard::purged_or(
+                    l.last_year_purged,
+                    value_or_no_data(l.last_year, &l.unit),
+                ),
                 signed_change(l.change),
                 value_or_no_data(l.target, &l.unit),
                 l.status.to_string(),

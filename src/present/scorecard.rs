@@ -4,9 +4,11 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use crate::format::percent;
 use crate::rhythm::annual::ModelNote;
-use crate::rhythm::quarterly::LineNote;
+use crate::rhythm::quarterly::{LineNote, ScoreLine};
 
 struct LineNoteText<'a>(&'a LineNote);
 
@@ -55,6 +57,10 @@ impl fmt::Display for LineNoteText<'_> {
                 f.write_str("the newest saved recommendation whose horizon ended in the quarter")
             }
             LineNote::NotImported => f.write_str("no data: not imported for this quarter"),
+            LineNote::Purged { before } => write!(
+                f,
+                "purged: the charter's retention rule (rhythm purge) deleted this data before {before}, so the quarter has no figure"
+            ),
         }
     }
 }
@@ -100,4 +106,32 @@ pub fn line_note(n: &LineNote) -> String {
 /// What the annual review says of the budget model.
 pub fn model_note(n: &ModelNote) -> String {
     ModelNoteText(n).to_string()
+}
+
+/// A figure's cell: "purged" when the charter's retention rule deleted the data of its
+/// period (`rhythm::purged`), else `cell` (its value, or "no data").
+pub fn purged_or(purged: bool, cell: String) -> String {
+    if purged { "purged".into() } else { cell }
+}
+
+/// A scorecard line's value cell: "purged" when its quarter's data was purged.
+pub fn line_value(l: &ScoreLine) -> String {
+    purged_or(
+        matches!(l.detail, LineNote::Purged { .. }),
+        crate::format::value_or_no_data(l.value, &l.unit),
+    )
+}
+
+/// A trend point's cell, `show` writing a value: "purged", the value, or "·".
+pub fn trend_point(
+    l: &ScoreLine,
+    quarter: NaiveDate,
+    value: Option<f64>,
+    show: impl Fn(f64) -> String,
+) -> String {
+    if l.purged.contains(&quarter) {
+        "purged".into()
+    } else {
+        value.map_or("·".into(), show)
+    }
 }

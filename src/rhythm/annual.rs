@@ -22,6 +22,9 @@ pub struct YoyLine {
     pub this_year: Option<f64>,
     /// The same stretch of the year before.
     pub last_year: Option<f64>,
+    /// The stretch reads personal data `rhythm purge` deleted: no value, "purged".
+    pub this_year_purged: bool,
+    pub last_year_purged: bool,
     pub change: Option<f64>,
     /// This year against the target scaled to the stretch (for sums) or as is (rates).
     pub target: Option<f64>,
@@ -140,6 +143,8 @@ pub fn review(
                 change: now.zip(before).and_then(|(a, b)| change(a, b)),
                 this_year: now,
                 last_year: before,
+                this_year_purged: super::purged::kpi_reaches(data, &k.id, this.from),
+                last_year_purged: super::purged::kpi_reaches(data, &k.id, last.from),
                 target: Some(target),
                 status: judge(now, target, k.direction, k.tolerance),
             }
@@ -264,6 +269,58 @@ mod tests {
         c.partnership.last_reviewed = Some(on);
         c.partnership.review_cadence = cadence;
         c
+    }
+
+    #[test]
+    fn after_a_purge_last_years_adoption_and_nps_say_purged_not_what_is_left() {
+        use crate::facts::{NpsResponse, Purged, UsageWeek};
+        let c = Charter::shipped();
+        let answer = |date, respondent: &str, score| NpsResponse {
+            date,
+            respondent: respondent.into(),
+            score,
+            role: None,
+        };
+        // What survived a purge of everything before 24 October 2025: last year's
+        // November wave, and this year's two waves.
+        let data = Dataset {
+            nps: vec![
+                answer(d(2025, 11, 12), "dana", 9),
+                answer(d(2026, 5, 13), "dana", 10),
+                answer(d(2026, 5, 13), "sam", 9),
+                answer(d(2026, 11, 11), "dana", 6),
+                answer(d(2026, 11, 11), "sam", 8),
+            ],
+            usage_weeks: vec![UsageWeek {
+                user: "dana.whitfield@atlas-eor.com".into(),
+                week: d(2025, 11, 3),
+                views: 3,
+            }],
+            purged: Purged {
+                usage_before: Some(d(2025, 10, 24)),
+                nps_before: Some(d(2025, 10, 24)),
+            },
+            ..Dataset::default()
+        };
+        let r = review(&c, &data, d(2026, 11, 23), d(2026, 11, 23));
+        let line = |id: &str| r.kpis.iter().find(|l| l.kpi == id).unwrap().clone();
+        for id in ["analytics-nps", "dashboard-adoption"] {
+            let l = line(id);
+            assert!(l.last_year_purged, "{id}");
+            assert_eq!(l.last_year, None, "{id}: not a figure from what is left");
+            assert_eq!(l.change, None, "{id}");
+            assert!(!l.this_year_purged, "{id}");
+        }
+        // This year by hand: 2 promoters, 1 passive, 1 detractor: (2 - 1) / 4 = 25.
+        assert_eq!(line("analytics-nps").this_year, Some(25.0));
+        // Without the horizon, last year would be the one November answer: 100.
+        let unpurged = Dataset {
+            purged: Purged::default(),
+            ..data
+        };
+        let r = review(&c, &unpurged, d(2026, 11, 23), d(2026, 11, 23));
+        let nps = r.kpis.iter().find(|l| l.kpi == "analytics-nps").unwrap();
+        assert_eq!((nps.last_year, nps.last_year_purged), (Some(100.0), false));
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub enum NoData {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// The window reads personal data the charter's retention rule deleted (`rhythm
+    /// purge`): rows dated before `before` are gone.
+    Purged {
+        before: NaiveDate,
+    },
     NeverImported {
         kind: &'static str,
     },

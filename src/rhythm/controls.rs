@@ -280,9 +280,20 @@ fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         .rev()
         .find(|(_, n)| n.respondents > 0);
     let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
-    let (value, status, detail) = match &latest {
-        None => (None, Status::NoData, Detail::NoData(NoData::NoNpsResponses)),
-        Some((quarter, n)) => (
+    // The newest wave's quarter began before the purge horizon: what is left of it is
+    // not the wave.
+    let purged = latest
+        .as_ref()
+        .filter(|(q, _)| super::purged::reaches(data, super::purged::Personal::Nps, *q))
+        .and(data.purged.nps_before);
+    let (value, status, detail) = match (&latest, purged) {
+        (None, _) => (None, Status::NoData, Detail::NoData(NoData::NoNpsResponses)),
+        (Some(_), Some(before)) => (
+            None,
+            Status::NoData,
+            Detail::NoData(NoData::Purged { before }),
+        ),
+        (Some((quarter, n)), None) => (
             n.score,
             judge(n.score, target, Direction::HigherIsBetter, tolerance),
             Detail::Nps {
@@ -307,17 +318,22 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     // The complete weeks of the charter's `adoption_window`, averaged.
     let weeks = super::window::weeks(charter, charter.controls.adoption_window, at);
     let n = weeks.len() as i64;
+    let purged = weeks
+        .first()
+        .filter(|w| super::purged::reaches(data, super::purged::Personal::Usage, **w))
+        .and(data.purged.usage_before);
     let trend = adoption::adoption_trend(charter, &data.usage_weeks, &weeks);
-    let rate = adoption::average_rate(&trend);
+    let rate = adoption::average_rate(&trend).filter(|_| purged.is_none());
     let target = charter.controls.dashboard_adoption_target;
     let tolerance = charter
         .kpi("dashboard-adoption")
         .map_or(0.1, |k| k.tolerance);
     let mut inactive: Vec<String> = trend.last().map(|a| a.inactive.clone()).unwrap_or_default();
     inactive.sort();
-    let detail = match rate {
-        None => Detail::NoData(NoData::NoUsage { weeks: n }),
-        Some(rate) => Detail::Adoption {
+    let detail = match (purged, rate) {
+        (Some(before), _) => Detail::NoData(NoData::Purged { before }),
+        (None, None) => Detail::NoData(NoData::NoUsage { weeks: n }),
+        (None, Some(rate)) => Detail::Adoption {
             rate,
             weeks: n,
             last_week: last,

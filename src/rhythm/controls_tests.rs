@@ -326,3 +326,54 @@ fn sla_on_time_is_over_the_charters_window_the_fiscal_quarter_to_date() {
     let q = crate::rhythm::quarterly::review(&c, &data, at, end_of(at));
     assert_eq!(q.sla.overall.on_time_rate, Some(6.0 / 13.0));
 }
+
+#[test]
+fn checks_over_purged_days_say_purged_instead_of_reading_what_is_left() {
+    use crate::facts::{NpsResponse, Purged, UsageWeek};
+    let c = charter();
+    let data = Dataset {
+        nps: vec![NpsResponse {
+            date: d(2026, 5, 20),
+            respondent: "dana".into(),
+            score: 9,
+            role: None,
+        }],
+        usage_weeks: vec![UsageWeek {
+            user: "dana.whitfield@atlas-eor.com".into(),
+            week: d(2026, 5, 18),
+            views: 2,
+        }],
+        // Purged up to 15 May 2026: the Q2 wave and April's usage may have lost rows.
+        purged: Purged {
+            usage_before: Some(d(2026, 5, 15)),
+            nps_before: Some(d(2026, 5, 15)),
+        },
+        ..Dataset::default()
+    };
+    // As of 1 June: NPS's newest wave is Q2's, which began before the horizon; the
+    // adoption window's 4 weeks start on 4 May, before it too.
+    let report = run(&c, &data, d(2026, 6, 1));
+    for id in ["analytics-nps", "dashboard-adoption"] {
+        let check = report.checks.iter().find(|x| x.id == id).unwrap();
+        assert_eq!((check.status, check.value), (Status::NoData, None), "{id}");
+        assert_eq!(
+            check.detail,
+            Detail::NoData(NoData::Purged {
+                before: d(2026, 5, 15)
+            }),
+            "{id}"
+        );
+    }
+    // Without the horizon the same rows are figures: the guard is what says purged.
+    let whole = Dataset {
+        purged: Purged::default(),
+        ..data
+    };
+    let report = run(&c, &whole, d(2026, 6, 1));
+    let nps = report
+        .checks
+        .iter()
+        .find(|x| x.id == "analytics-nps")
+        .unwrap();
+    assert_eq!(nps.value, Some(100.0));
+}

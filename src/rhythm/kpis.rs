@@ -141,11 +141,17 @@ impl Totals {
     }
 }
 
-/// The value of KPI `id` over `span`, or None when the data does not hold it.
+/// The value of KPI `id` over `span`, or None when the data does not hold it (or held
+/// it before `rhythm purge`).
 /// Derived KPIs are computed from the dataset; imported ones are the mean of the values
 /// whose period starts in the span (one value when the span is one period).
 pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<f64> {
     let kpi = charter.kpi(id)?;
+    // A period that starts before the purge horizon of the personal data it reads would
+    // be computed from what is left: it has no value (`purged::kpi_reaches` says why).
+    if super::purged::kpi_reaches(data, id, span.from) {
+        return None;
+    }
     if kpi.source == KpiSource::Imported {
         let values: Vec<f64> = data
             .kpi_values

@@ -17,6 +17,7 @@ pub mod kpis;
 pub mod minutes;
 pub mod monthly;
 pub mod nps;
+pub mod purged;
 pub mod quarterly;
 pub mod reconciliation;
 pub mod session;

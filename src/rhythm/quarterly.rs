@@ -27,6 +27,9 @@ pub struct ScoreLine {
     pub status: Status,
     /// The value in each of the last four quarters, oldest first.
     pub trend: Vec<(NaiveDate, Option<f64>)>,
+    /// The quarters (of the line's and its trend's) whose personal data `rhythm purge`
+    /// deleted before they ended: they have no value and say "purged".
+    pub purged: Vec<NaiveDate>,
     /// What the line counts, or why it has no data; `present::scorecard` words it.
     #[serde(skip)]
     pub detail: LineNote,
@@ -61,6 +64,11 @@ pub enum LineNote {
     /// The back-test KPIs' value: the newest saved recommendation ending in the quarter.
     NewestRecommendationEnded,
     NotImported,
+    /// The quarter reads personal data the charter's retention rule deleted: rows
+    /// dated before `before` are gone.
+    Purged {
+        before: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,7 +135,7 @@ pub fn review(
 
     let mut scorecard = vec![
         sla_line(charter, data, &sla, &last_quarters),
-        nps_line(charter, wave.as_ref(), &waves, &last_quarters),
+        nps_line(charter, data, wave.as_ref(), &waves, &last_quarters),
     ];
     scorecard.push(adoption_line(
         charter,
@@ -214,6 +222,7 @@ fn kpi_line(
             .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
             .collect(),
         detail: LineNote::None,
+        purged: Vec::new(),
     }
 }
 
@@ -287,15 +296,26 @@ fn sla_line(
             missing: o.missing,
             pending: o.pending,
         },
+        purged: Vec::new(),
     }
 }
 
 fn nps_line(
     charter: &Charter,
+    data: &Dataset,
     wave: Option<&Nps>,
     waves: &[(NaiveDate, Nps)],
     quarters: &[NaiveDate],
 ) -> ScoreLine {
+    let kind = super::purged::Personal::Nps;
+    let purged: Vec<NaiveDate> = quarters
+        .iter()
+        .copied()
+        .filter(|q| super::purged::reaches(data, kind, *q))
+        .collect();
+    let quarter = quarters.last().copied();
+    let this_purged = quarter.is_some_and(|q| purged.contains(&q));
+    let wave = wave.filter(|_| !this_purged);
     let value = wave.and_then(|n| n.score);
     let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
     ScoreLine {
@@ -318,16 +338,21 @@ fn nps_line(
                     *q,
                     waves
                         .iter()
-                        .find(|(w, _)| w == q)
+                        .find(|(w, _)| w == q && !purged.contains(q))
                         .and_then(|(_, n)| n.score),
                 )
             })
             .collect(),
-        detail: wave.map_or(LineNote::NoNpsWave, |n| LineNote::NpsWave {
-            respondents: n.respondents,
-            low: n.low.unwrap_or(0.0),
-            high: n.high.unwrap_or(0.0),
-        }),
+        detail: match (super::purged::horizon(data, kind), wave) {
+            (Some(before), _) if this_purged => LineNote::Purged { before },
+            (_, None) => LineNote::NoNpsWave,
+            (_, Some(n)) => LineNote::NpsWave {
+                respondents: n.respondents,
+                low: n.low.unwrap_or(0.0),
+                high: n.high.unwrap_or(0.0),
+            },
+        },
+        purged,
     }
 }
 
@@ -338,7 +363,16 @@ fn adoption_line(
     until: NaiveDate,
     quarters: &[NaiveDate],
 ) -> ScoreLine {
+    let kind = super::purged::Personal::Usage;
+    let purged: Vec<NaiveDate> = quarters
+        .iter()
+        .copied()
+        .filter(|q| super::purged::reaches(data, kind, *q))
+        .collect();
     let rate_in = |s: Span| {
+        if super::purged::reaches(data, kind, s.from) {
+            return None;
+        }
         let weeks: Vec<NaiveDate> = kpis::week_starts(charter, s)
             .into_iter()
             .filter(|w| *w + Duration::days(7) <= until + Duration::days(1))
@@ -368,7 +402,13 @@ fn adoption_line(
             .iter()
             .map(|q| (*q, rate_in(quarter_span(*q))))
             .collect(),
-        detail: LineNote::Adoption,
+        detail: match super::purged::horizon(data, kind) {
+            Some(before) if super::purged::reaches(data, kind, span.from) => {
+                LineNote::Purged { before }
+            }
+            _ => LineNote::Adoption,
+        },
+        purged,
     }
 }
 

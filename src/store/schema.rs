@@ -198,4 +198,14 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (recommendation_id, channel)
     ) WITHOUT ROWID;
     "#,
+    // 5: what `rhythm purge` deleted, so the figures over purged days say "purged".
+    r#"
+    CREATE TABLE purge_log (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,             -- import kind: usage | nps
+        before TEXT NOT NULL,           -- YYYY-MM-DD: its rows dated before this day are gone
+        rows INTEGER NOT NULL,          -- rows deleted by this purge
+        purged_at TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SS
+    );
+    "#,
 ];

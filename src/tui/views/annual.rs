@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::{TableData, budget, kpi_lines, or_no_data, render_detail, render_table};
 use crate::format;
+use crate::present::scorecard::purged_or;
 use crate::rhythm::annual;
 use crate::tui::app::App;
 use crate::tui::budget::ModelState;
@@ -33,8 +34,8 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
             .map(|l| {
                 vec![
                     l.name.clone(),
-                    or_no_data(l.this_year, &l.unit),
-                    or_no_data(l.last_year, &l.unit),
+                    purged_or(l.this_year_purged, or_no_data(l.this_year, &l.unit)),
+                    purged_or(l.last_year_purged, or_no_data(l.last_year, &l.unit)),
                     crate::format::signed_change(l.change),
                     status_mark(l.status).into(),
                 ]
