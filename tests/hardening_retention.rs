@@ -87,6 +87,53 @@ fn purge_deletes_what_the_dry_run_announced() {
     assert_eq!(integrity(&conn), "ok");
 }
 
+/// Issue 12, point 6: after a purge, last year's adoption and NPS are "purged" in the
+/// annual review, not figures computed from what is left; this year's are figures.
+#[test]
+fn after_a_purge_the_annual_review_says_purged_for_what_it_deleted() {
+    let ws = charter_workspace();
+    let (usage, nps) = write_dated_files(ws.path());
+    for (kind, file) in [("usage", &usage), ("nps", &nps)] {
+        let o = run_without_key(ws.path(), &["import", kind, file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", describe(&o));
+    }
+    let annual = |ws: &Path| {
+        let o = run_without_key(ws, &["report", "annual", "--at", "2026-11-23", "--to-date"]);
+        assert!(o.status.success(), "{}", describe(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let row = |md: &str, kpi: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {kpi} |")))
+            .unwrap_or_else(|| panic!("no {kpi} row in {md}"))
+            .to_string()
+    };
+    // Before the purge: last year's NPS is the answers of 2024-11-01 … 2025-10-21 that
+    // fall in the same stretch of 2025 (all 9s: 100).
+    let before = annual(ws.path());
+    assert!(
+        row(&before, "Analytics team NPS from marketing").contains("| 100 | 100 |"),
+        "{before}"
+    );
+    // 2026-11-20 - 395 days = 2025-10-21: the purge deletes every answer before it.
+    let o = run_without_key(ws.path(), &["purge", "--at", "2026-11-20"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let after = annual(ws.path());
+    for kpi in [
+        "Analytics team NPS from marketing",
+        "Dashboard adoption rate",
+    ] {
+        let cells: Vec<String> = row(&after, kpi)
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect();
+        // | KPI | this year | last year | change | target | status |
+        assert_eq!(cells[3], "purged", "{kpi}: {after}");
+        assert_eq!(cells[4], "—", "{kpi}: no change against a purged year");
+        assert_ne!(cells[2], "purged", "{kpi}: this year is after the horizon");
+    }
+}
+
 #[test]
 fn purge_without_a_retention_rule_is_refused() {
     let ws = edited_charter_workspace(|c| {

@@ -43,12 +43,14 @@ fn next_period(cadence: Cadence, start: NaiveDate) -> NaiveDate {
 
 /// Whether a sample row of `kind` existed by the end of day `d`.
 fn existed(charter: &Charter, kind: &str, cells: &[&str], d: NaiveDate) -> bool {
-    let week_over = |w: &str| date(w) + Duration::days(7) <= d;
+    // The end of day D ends a period whose last day is D.
+    let over = |end: NaiveDate| end <= d + Duration::days(1);
+    let week_over = |w: &str| over(date(w) + Duration::days(7));
     match kind {
         "channels" | "reconciliation" => week_over(cells[0]),
         "kpis" => {
             let cadence = charter.kpi(cells[0]).unwrap().cadence;
-            next_period(cadence, date(cells[1])) <= d
+            over(next_period(cadence, date(cells[1])))
         }
         "plan" => date(cells[0]) <= d,
         "deliveries" => date(cells[2]) <= d,

@@ -93,7 +93,7 @@ fn the_four_reports_match_their_golden_files() {
 fn the_demo_tells_its_stories() {
     let (_dir, charter, data) = demo();
     let md = report(&charter, &data, Review::Weekly, at(), Format::Md).unwrap();
-    assert!(md.contains("LinkedIn Ads CAC (cost per SQL) up"), "{md}");
+    assert!(md.contains("LinkedIn Ads cost per SQL up"), "{md}");
     assert!(md.contains("Organic search traffic down"), "{md}");
     // The quarter in progress: Q4 to date, where the drift happens.
     let clock = Clock::end_of(&charter, at());

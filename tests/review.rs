@@ -106,7 +106,7 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
     assert_eq!(s.app.tab, Tab::Session);
 
     // An alert: record an action item against it, with editing on the way.
-    s.focus("LinkedIn Ads CAC");
+    s.focus("LinkedIn Ads cost per SQL");
     s.key(KeyCode::Char('a'));
     assert!(s.app.form.is_some());
     s.type_text("Cut Tier 3 bids by 2O%");
@@ -216,19 +216,56 @@ fn a_whole_session_by_keys_persists_and_writes_its_minutes() {
         "UPDATE_GOLDEN=1 cargo test --test review if intended"
     );
 
-    // Next week the open action is on the record: insight-to-action feeds the check.
+    // Next week the open action is on the record: insight-to-action feeds the check,
+    // over every insight the session delivered — the ones nobody acted on keep ageing.
     let data = store.load_dataset(&charter).unwrap();
-    let report = rhythm::rhythm::controls::run(
-        &charter,
-        &data,
-        &Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()),
-    );
+    let at = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let report = rhythm::rhythm::controls::run(&charter, &data, &Clock::end_of(&charter, at));
     let check = report
         .checks
         .iter()
         .find(|c| c.id == "insight-to-action")
         .unwrap();
-    assert!(check.value.is_some_and(|v| v < 1.0), "{check:?}");
+    // By hand: each insight's days to its first action, or to the end of the 30th.
+    let end = at.and_hms_opt(23, 59, 59).unwrap();
+    let mut days: Vec<f64> = data
+        .session
+        .insights
+        .iter()
+        .map(|i| {
+            let first = data
+                .session
+                .actions
+                .iter()
+                .filter(|a| a.insight_id == Some(i.id))
+                .map(|a| a.created_at)
+                .min();
+            (first.unwrap_or(end) - i.delivered_at).num_seconds() as f64 / 86_400.0
+        })
+        .collect();
+    days.sort_by(f64::total_cmp);
+    let n = days.len();
+    assert!(
+        n >= 2,
+        "the session delivered its alerts and the flash as insights"
+    );
+    let median = if n % 2 == 1 {
+        days[n / 2]
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) / 2.0
+    };
+    assert!(
+        check.value.is_some_and(|v| (v - median).abs() < 1e-9),
+        "{check:?} vs {median}"
+    );
+    match &check.detail {
+        rhythm::rhythm::controls::Detail::InsightToAction {
+            delivered,
+            actioned,
+            ..
+        } => assert_eq!((*delivered as usize, *actioned), (n, 1)),
+        other => panic!("an insight-to-action detail, not {other:?}"),
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Cadences and due rules: when a deliverable falls due within its period.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use crate::calendar;
@@ -54,9 +56,9 @@ impl Cadence {
     pub fn next_period(self, start: NaiveDate) -> NaiveDate {
         match self {
             Cadence::Weekly => start + Duration::days(7),
-            Cadence::Monthly => calendar::add_months(start, 1),
-            Cadence::Quarterly => calendar::add_months(start, 3),
-            Cadence::Annual => calendar::add_months(start, 12),
+            Cadence::Monthly => calendar::month_start_plus(start, 1),
+            Cadence::Quarterly => calendar::month_start_plus(start, 3),
+            Cadence::Annual => calendar::month_start_plus(start, 12),
         }
     }
 
@@ -64,21 +66,27 @@ impl Cadence {
     pub fn previous_period(self, start: NaiveDate) -> NaiveDate {
         match self {
             Cadence::Weekly => start - Duration::days(7),
-            Cadence::Monthly => calendar::add_months(start, -1),
-            Cadence::Quarterly => calendar::add_months(start, -3),
-            Cadence::Annual => calendar::add_months(start, -12),
+            Cadence::Monthly => calendar::month_start_plus(start, -1),
+            Cadence::Quarterly => calendar::month_start_plus(start, -3),
+            Cadence::Annual => calendar::month_start_plus(start, -12),
         }
     }
 }
 
 /// When, within its period, a deliverable is due. The period of a delivery is the one
 /// in which it falls due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DueRule {
-    /// Weekly: a weekday and time of the period's week, e.g. `mon 10:00`.
+    /// Weekly: a weekday and time of the period's week, e.g. `mon 10:00`. Holidays do not
+    /// move it.
     Weekday { day: Weekday, time: NaiveTime },
-    /// Monthly or quarterly: business day N (1-based, weekends skipped), e.g. `BD3 17:00`.
-    BusinessDay { n: u32, time: NaiveTime },
+    /// Monthly or quarterly: business day N (1-based), e.g. `BD3 17:00`. Weekends and
+    /// the charter's holidays (`[definitions] holidays`, carried here) are skipped.
+    BusinessDay {
+        n: u32,
+        time: NaiveTime,
+        holidays: Arc<[NaiveDate]>,
+    },
     /// Annual: a month and day in the fiscal year, e.g. `11-15 17:00`.
     MonthDay {
         month: u32,
@@ -132,7 +140,11 @@ impl DueRule {
                         "business day {n} is out of range: a {cadence} period always has business days 1 to {max}"
                     ));
                 }
-                Ok(DueRule::BusinessDay { n, time })
+                Ok(DueRule::BusinessDay {
+                    n,
+                    time,
+                    holidays: Arc::from(Vec::new()),
+                })
             }
             Cadence::Annual => {
                 let bad = || {
@@ -152,6 +164,18 @@ impl DueRule {
         }
     }
 
+    /// The same rule counting business days in a calendar with `holidays`.
+    pub fn with_holidays(self, holidays: &Arc<[NaiveDate]>) -> DueRule {
+        match self {
+            DueRule::BusinessDay { n, time, .. } => DueRule::BusinessDay {
+                n,
+                time,
+                holidays: Arc::clone(holidays),
+            },
+            other => other,
+        }
+    }
+
     /// The moment a delivery for the period starting at `period_start` is due.
     pub fn due_at(&self, period_start: NaiveDate) -> NaiveDateTime {
         match *self {
@@ -161,9 +185,11 @@ impl DueRule {
                     % 7;
                 (period_start + Duration::days(offset)).and_time(time)
             }
-            DueRule::BusinessDay { n, time } => {
-                calendar::nth_business_day(period_start, n).and_time(time)
-            }
+            DueRule::BusinessDay {
+                n,
+                time,
+                ref holidays,
+            } => calendar::nth_business_day(period_start, n, holidays).and_time(time),
             DueRule::MonthDay { month, day, time } => {
                 let this_year = NaiveDate::from_ymd_opt(period_start.year(), month, day)
                     .expect("validated month-day");
@@ -182,7 +208,7 @@ impl DueRule {
     pub fn describe(&self) -> String {
         match self {
             DueRule::Weekday { day, time } => format!("{day} {}", time.format("%H:%M")),
-            DueRule::BusinessDay { n, time } => format!("BD{n} {}", time.format("%H:%M")),
+            DueRule::BusinessDay { n, time, .. } => format!("BD{n} {}", time.format("%H:%M")),
             DueRule::MonthDay { month, day, time } => {
                 format!("{month:02}-{day:02} {}", time.format("%H:%M"))
             }
@@ -214,6 +240,31 @@ mod tests {
         assert_eq!(
             rule.due_at(d(2026, 11, 1)),
             d(2026, 11, 4).and_hms_opt(17, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn business_day_rules_skip_the_charters_holidays() {
+        // January 2026: Thu 1st (a holiday here), Fri 2nd, Mon 5th, Tue 6th. Without the
+        // holiday BD3 is Mon 5th; with it, Fri 2nd is BD1, Mon 5th BD2, Tue 6th BD3.
+        let rule = DueRule::parse("BD3 17:00", Cadence::Monthly).unwrap();
+        assert_eq!(
+            rule.due_at(d(2026, 1, 1)),
+            d(2026, 1, 5).and_hms_opt(17, 0, 0).unwrap()
+        );
+        let holidays: Arc<[NaiveDate]> = Arc::from(vec![d(2026, 1, 1)]);
+        let rule = rule.with_holidays(&holidays);
+        assert_eq!(
+            rule.due_at(d(2026, 1, 1)),
+            d(2026, 1, 6).and_hms_opt(17, 0, 0).unwrap()
+        );
+        // A weekday rule does not move for a holiday.
+        let weekly = DueRule::parse("thu 12:00", Cadence::Weekly)
+            .unwrap()
+            .with_holidays(&holidays);
+        assert_eq!(
+            weekly.due_at(d(2025, 12, 29)),
+            d(2026, 1, 1).and_hms_opt(12, 0, 0).unwrap()
         );
     }
 

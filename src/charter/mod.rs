@@ -2,11 +2,14 @@
 //! definitions and success metrics. Loaded from `charter/partnership.toml`, validated,
 //! and handed to the rest of the program as plain typed values.
 
+mod controls;
 mod due;
 mod raw;
+mod terms;
 mod validate;
 
 pub use due::{Cadence, DueRule};
+pub use terms::{Definitions, MarketingChannels, TargetPrecedence, WaveQuarter, Window};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +22,8 @@ pub struct Charter {
     pub partnership: Partnership,
     pub controls: Controls,
     pub privacy: Privacy,
+    /// What the KPI definitions and controls leave open, settled (`[definitions]`).
+    pub definitions: Definitions,
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub deliverables: Vec<Deliverable>,
@@ -72,6 +77,20 @@ pub struct Controls {
     /// Minimum relative move vs baseline for an alert, as a fraction.
     pub anomaly_min_change: f64,
     pub forecast_variance_review: f64,
+    /// SLA on-time delivery is measured over this window, in `rhythm check` and in the
+    /// quarterly review alike.
+    pub sla_window: Window,
+    /// Insight-to-action time in `rhythm check`: the insights delivered in this window.
+    pub insight_to_action_window: Window,
+    /// Weekly dashboard adoption in `rhythm check`: the weeks of this window, averaged.
+    pub adoption_window: Window,
+    /// MAP vs CRM reconciliation: every complete week of this window is judged.
+    pub reconciliation_window: Window,
+    /// The CAC-within-LTV ceiling: blended and per-channel CAC over this window.
+    pub cac_ltv_window: Window,
+    /// A channel with fewer closed-won customers than this in the CAC window is not
+    /// judged against the ceiling (and is listed as not judged).
+    pub cac_min_customers: u32,
     /// Max age in days of the newest import, per import kind.
     pub freshness_max_days: Vec<(String, u32)>,
 }
@@ -131,6 +150,10 @@ pub struct Kpi {
     /// How far past target, as a fraction of target, still counts as warn.
     pub tolerance: f64,
     pub source: KpiSource,
+    /// The stretch a derived KPI is computed over when its definition states one
+    /// ("13 weeks": the 13 complete weeks ending with the period's last); None: the
+    /// period itself.
+    pub window: Option<Window>,
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +255,16 @@ impl Charter {
 
     pub fn channel(&self, id: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// Whether channel `id` is "a marketing channel" in the KPI definitions
+    /// (`[definitions] marketing_channels`). A channel the charter does not list counts
+    /// as paid.
+    pub fn is_marketing_channel(&self, id: &str) -> bool {
+        match self.definitions.marketing_channels {
+            MarketingChannels::All => true,
+            MarketingChannels::Paid => self.channel(id).is_none_or(|c| c.paid),
+        }
     }
 
     /// The stakeholder a BI user name belongs to (case-insensitive).

@@ -18,6 +18,8 @@ pub struct RawCharter {
     #[serde(default)]
     pub privacy: Option<S<RawPrivacy>>,
     #[serde(default)]
+    pub definitions: Option<S<RawDefinitions>>,
+    #[serde(default)]
     pub objective: Vec<S<RawObjective>>,
     #[serde(default)]
     pub kpi: Vec<S<RawKpi>>,
@@ -76,8 +78,25 @@ pub struct RawControls {
     pub anomaly_threshold: Option<S<f64>>,
     pub anomaly_min_change: Option<S<f64>>,
     pub forecast_variance_review: Option<S<f64>>,
+    pub sla_window: Option<S<String>>,
+    pub insight_to_action_window: Option<S<String>>,
+    pub adoption_window: Option<S<String>>,
+    pub reconciliation_window: Option<S<String>>,
+    pub cac_ltv_window: Option<S<String>>,
+    pub cac_min_customers: Option<S<i64>>,
     #[serde(default)]
     pub freshness_max_days: BTreeMap<S<String>, S<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefinitions {
+    pub marketing_channels: Option<S<String>>,
+    pub target_precedence: Option<S<String>>,
+    #[serde(default)]
+    pub holidays: Vec<S<Datetime>>,
+    pub nps_wave_days: Option<S<i64>>,
+    pub nps_wave_quarter: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +130,8 @@ pub struct RawKpi {
     pub target: S<f64>,
     pub tolerance: S<f64>,
     pub source: S<String>,
+    #[serde(default)]
+    pub window: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -194,3 +194,137 @@ fn the_time_zone_is_an_iana_name() {
     let c = Charter::parse(&text, Path::new("charter/partnership.toml")).unwrap();
     assert_eq!(c.partnership.timezone, chrono_tz::UTC);
 }
+
+#[test]
+fn the_shipped_charter_states_its_windows_and_definitions() {
+    let c = Charter::shipped();
+    assert_eq!(c.controls.sla_window, Window::Quarter);
+    assert_eq!(c.controls.insight_to_action_window, Window::Days(90));
+    assert_eq!(c.controls.adoption_window, Window::Weeks(4));
+    assert_eq!(c.controls.reconciliation_window, Window::Weeks(4));
+    assert_eq!(c.controls.cac_ltv_window, Window::Weeks(13));
+    assert_eq!(c.controls.cac_min_customers, 10);
+    assert_eq!(
+        c.kpi("marketing-roi").unwrap().window,
+        Some(Window::Weeks(13))
+    );
+    assert_eq!(c.kpi("pipeline").unwrap().window, None);
+    let d = &c.definitions;
+    assert_eq!(d.marketing_channels, MarketingChannels::All);
+    assert_eq!(d.target_precedence, TargetPrecedence::Plan);
+    assert_eq!(d.nps_wave_quarter, WaveQuarter::FirstResponse);
+    assert_eq!(d.nps_wave_days, 30);
+    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    assert!(d.holidays.contains(&new_year));
+    // The deliverables' business-day rules count in that calendar.
+    let review = c.deliverable("performance-review").unwrap();
+    assert!(
+        matches!(&review.due, DueRule::BusinessDay { holidays, .. } if holidays.contains(&new_year))
+    );
+}
+
+#[test]
+fn a_charter_without_the_new_fields_gets_the_documented_defaults() {
+    let start = SHIPPED.find("[definitions]").unwrap();
+    let end = start + SHIPPED[start..].find("# ── Shared objectives").unwrap();
+    let text = format!("{}{}", &SHIPPED[..start], &SHIPPED[end..]);
+    let text = text
+        .lines()
+        .filter(|l| !l.contains("_window = ") && !l.starts_with("cac_min_customers"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let c = Charter::parse(&text, Path::new("charter.toml")).expect("valid");
+    assert_eq!(c.controls.sla_window, Window::Quarter);
+    assert_eq!(c.controls.cac_ltv_window, Window::Weeks(13));
+    assert_eq!(c.controls.cac_min_customers, 10);
+    assert_eq!(c.definitions.marketing_channels, MarketingChannels::All);
+    assert!(c.definitions.holidays.is_empty());
+}
+
+#[test]
+fn bad_windows_and_definitions_are_rejected_with_their_place() {
+    let text = SHIPPED.replacen(
+        "reconciliation_window = \"4 weeks\"",
+        "reconciliation_window = \"quarter\"",
+        1,
+    );
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].message
+            .contains("reconciliation_window: window 'quarter' is not one of \"N weeks\""),
+        "{}",
+        p[0].message
+    );
+    assert_eq!(
+        (p[0].line, p[0].column),
+        (line_of(&text, "reconciliation_window = \"quarter\""), 25)
+    );
+
+    let text = SHIPPED.replacen(
+        "sla_window = \"quarter\"",
+        "sla_window = \"13 fortnights\"",
+        1,
+    );
+    assert!(problems(&text)[0].message.contains("sla_window"));
+
+    let text = SHIPPED.replacen(
+        "marketing_channels = \"all\"",
+        "marketing_channels = \"most\"",
+        1,
+    );
+    let p = problems(&text);
+    assert!(
+        p[0].message
+            .contains("marketing_channels = \"most\" must be \"all\" or \"paid\""),
+        "{}",
+        p[0].message
+    );
+    assert_eq!(p[0].line, line_of(&text, "marketing_channels = \"most\""));
+
+    let text = SHIPPED.replacen("2025-05-26, 2025-07-04", "2025-05-26, 2025-05-26", 1);
+    let p = problems(&text);
+    assert!(
+        p[0].message.contains("holiday 2025-05-26 is listed twice"),
+        "{}",
+        p[0].message
+    );
+
+    let text = SHIPPED.replacen(
+        "2025-01-01, 2025-05-26",
+        "2025-01-01T09:00:00, 2025-05-26",
+        1,
+    );
+    assert!(
+        problems(&text)[0]
+            .message
+            .contains("holidays must be a date")
+    );
+
+    let text = SHIPPED.replacen("nps_wave_days = 30", "nps_wave_days = 400", 1);
+    let p = problems(&text);
+    assert!(
+        p[0].message.contains("nps_wave_days = 400 is out of range"),
+        "{}",
+        p[0].message
+    );
+    assert_eq!(p[0].line, line_of(&text, "nps_wave_days = 400"));
+
+    // A window on an imported KPI: its value comes as imported.
+    let text = SHIPPED.replacen(
+        "source = \"imported\"",
+        "source = \"imported\"\nwindow = \"13 weeks\"",
+        1,
+    );
+    let p = problems(&text);
+    assert!(
+        p[0].message
+            .contains("only a derived KPI can state a window"),
+        "{}",
+        p[0].message
+    );
+    assert_eq!(
+        p[0].line,
+        line_of(&text, "window = \"13 weeks\"\n\n[[kpi]]\nid = \"spend-pct")
+    );
+}

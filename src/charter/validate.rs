@@ -30,13 +30,13 @@ const UNITS: [&str; 7] = [
 /// Fewer words than this cannot say what is counted, from which system, and when.
 const MIN_DEFINITION_WORDS: usize = 8;
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     text: &'a str,
     problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
-    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(super) fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
         let (line, column) = line_column(self.text, span.start);
         self.problems.push(Problem {
             line,
@@ -54,7 +54,7 @@ impl Ctx<'_> {
     }
 
     /// A number within `range`, or the default when absent.
-    fn number(
+    pub(super) fn number(
         &mut self,
         value: &Option<Spanned<f64>>,
         name: &str,
@@ -86,7 +86,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-fn to_date(value: &Spanned<Datetime>, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
+pub(super) fn to_date(value: &Spanned<Datetime>, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
     let dt = value.get_ref();
     let date = match (dt.date, dt.time) {
         (Some(d), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
@@ -202,8 +202,9 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
     unique_ids(ctx, "raci", &raw.raci, |r| &r.id);
 
     let partnership = convert_partnership(&raw.partnership, ctx, &stakeholder_ids);
-    let controls = convert_controls(raw.controls.as_ref(), ctx);
-    let privacy = convert_privacy(raw.privacy.as_ref(), ctx);
+    let controls = super::controls::convert_controls(raw.controls.as_ref(), ctx);
+    let privacy = super::controls::convert_privacy(raw.privacy.as_ref(), ctx);
+    let definitions = super::terms::convert_definitions(raw.definitions.as_ref(), ctx);
 
     let objectives = raw
         .objective
@@ -244,13 +245,16 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
             let id = d.id.get_ref().trim().to_string();
             let label = format!("deliverable '{id}'");
             let cadence = cadence(ctx, &d.cadence);
-            let due = DueRule::parse(d.due.get_ref(), cadence).unwrap_or_else(|e| {
-                ctx.at(d.due.span(), format!("{label}: {e}"));
-                DueRule::BusinessDay {
-                    n: 1,
-                    time: chrono::NaiveTime::MIN,
-                }
-            });
+            let due = DueRule::parse(d.due.get_ref(), cadence)
+                .map(|rule| rule.with_holidays(&definitions.holidays))
+                .unwrap_or_else(|e| {
+                    ctx.at(d.due.span(), format!("{label}: {e}"));
+                    DueRule::BusinessDay {
+                        n: 1,
+                        time: chrono::NaiveTime::MIN,
+                        holidays: Default::default(),
+                    }
+                });
             let grace = *d.grace_hours.get_ref();
             if !(0..=24 * 31).contains(&grace) {
                 ctx.at(
@@ -384,6 +388,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         partnership,
         controls,
         privacy,
+        definitions,
         objectives,
         kpis,
         deliverables,
@@ -499,187 +504,6 @@ fn convert_partnership(
     }
 }
 
-fn convert_controls(raw: Option<&Spanned<RawControls>>, ctx: &mut Ctx) -> Controls {
-    let empty = RawControls {
-        sla_on_time_target: None,
-        nps_target: None,
-        dashboard_adoption_target: None,
-        insight_to_action_max_days: None,
-        forecast_tolerance: None,
-        allocation_variance_max: None,
-        reconciliation_tolerance: None,
-        cac_ltv_max_share: None,
-        ltv: None,
-        roi_hurdle: None,
-        contingency_reserve: None,
-        anomaly_threshold: None,
-        anomaly_min_change: None,
-        forecast_variance_review: None,
-        freshness_max_days: Default::default(),
-    };
-    let c = raw.map_or(&empty, |c| c.get_ref());
-    const FRACTION: &str = " (a fraction: 0.15 means 15%)";
-    let mut freshness: Vec<(String, u32)> = vec![
-        ("channels".into(), 8),
-        ("kpis".into(), 35),
-        ("plan".into(), 40),
-        ("deliveries".into(), 8),
-        ("usage".into(), 3),
-        ("nps".into(), 100),
-        ("reconciliation".into(), 8),
-    ];
-    for (kind, days) in &c.freshness_max_days {
-        let name = kind.get_ref().as_str();
-        let d = *days.get_ref();
-        match freshness.iter_mut().find(|(k, _)| k == name) {
-            None => ctx.at(
-                kind.span(),
-                format!(
-                    "freshness_max_days: unknown import kind '{name}': use one of {}",
-                    IMPORT_KINDS.join(", ")
-                ),
-            ),
-            Some(slot) if (1..=3650).contains(&d) => slot.1 = d as u32,
-            Some(_) => ctx.at(
-                days.span(),
-                format!("freshness_max_days.{name} = {d} is out of range: expected 1 to 3650 days"),
-            ),
-        }
-    }
-    Controls {
-        sla_on_time_target: ctx.number(
-            &c.sla_on_time_target,
-            "sla_on_time_target",
-            0.90,
-            0.0..1.0,
-            FRACTION,
-        ),
-        nps_target: ctx.number(
-            &c.nps_target,
-            "nps_target",
-            50.0,
-            -100.0..100.0,
-            " (NPS points)",
-        ),
-        dashboard_adoption_target: ctx.number(
-            &c.dashboard_adoption_target,
-            "dashboard_adoption_target",
-            0.80,
-            0.0..1.0,
-            FRACTION,
-        ),
-        insight_to_action_max_days: ctx.number(
-            &c.insight_to_action_max_days,
-            "insight_to_action_max_days",
-            14.0,
-            0.0..365.0,
-            " days",
-        ),
-        forecast_tolerance: ctx.number(
-            &c.forecast_tolerance,
-            "forecast_tolerance",
-            0.15,
-            0.0..1.0,
-            FRACTION,
-        ),
-        allocation_variance_max: ctx.number(
-            &c.allocation_variance_max,
-            "allocation_variance_max",
-            0.15,
-            0.0..1.0,
-            FRACTION,
-        ),
-        reconciliation_tolerance: ctx.number(
-            &c.reconciliation_tolerance,
-            "reconciliation_tolerance",
-            0.02,
-            0.0..1.0,
-            FRACTION,
-        ),
-        cac_ltv_max_share: ctx.number(
-            &c.cac_ltv_max_share,
-            "cac_ltv_max_share",
-            0.30,
-            0.0..1.0,
-            FRACTION,
-        ),
-        ltv: c.ltv.as_ref().map(|v| {
-            let x = *v.get_ref();
-            if !(x.is_finite() && x > 0.0) {
-                ctx.at(
-                    v.span(),
-                    format!("ltv = {x} must be more than zero (currency per customer)"),
-                );
-            }
-            x
-        }),
-        roi_hurdle: ctx.number(
-            &c.roi_hurdle,
-            "roi_hurdle",
-            1.0,
-            0.0..100.0,
-            " (pipeline per unit of spend)",
-        ),
-        contingency_reserve: ctx.number(
-            &c.contingency_reserve,
-            "contingency_reserve",
-            0.10,
-            0.0..0.5,
-            FRACTION,
-        ),
-        anomaly_threshold: ctx.number(
-            &c.anomaly_threshold,
-            "anomaly_threshold",
-            3.5,
-            1.0..20.0,
-            " (robust z-score)",
-        ),
-        anomaly_min_change: ctx.number(
-            &c.anomaly_min_change,
-            "anomaly_min_change",
-            0.20,
-            0.0..1.0,
-            FRACTION,
-        ),
-        forecast_variance_review: ctx.number(
-            &c.forecast_variance_review,
-            "forecast_variance_review",
-            0.15,
-            0.0..1.0,
-            FRACTION,
-        ),
-        freshness_max_days: freshness,
-    }
-}
-
-fn convert_privacy(raw: Option<&Spanned<RawPrivacy>>, ctx: &mut Ctx) -> Privacy {
-    let Some(p) = raw.map(|p| p.get_ref()) else {
-        return Privacy {
-            retention_days: None,
-            pseudonymise_usage: false,
-            pseudonym_key_env: "RHYTHM_PSEUDONYM_KEY".into(),
-        };
-    };
-    let retention_days = p.retention_days.as_ref().map(|r| {
-        let d = *r.get_ref();
-        if !(30..=3650).contains(&d) {
-            ctx.at(
-                r.span(),
-                format!("retention_days = {d} is out of range: expected 30 to 3650"),
-            );
-        }
-        d.clamp(30, 3650) as u32
-    });
-    Privacy {
-        retention_days,
-        pseudonymise_usage: p.pseudonymise_usage,
-        pseudonym_key_env: p
-            .pseudonym_key_env
-            .as_ref()
-            .map_or("RHYTHM_PSEUDONYM_KEY".into(), |k| k.get_ref().clone()),
-    }
-}
-
 fn convert_kpi(k: &RawKpi, ctx: &mut Ctx) -> Kpi {
     let id = k.id.get_ref().trim().to_string();
     let definition = k.definition.get_ref().trim().to_string();
@@ -738,8 +562,24 @@ fn convert_kpi(k: &RawKpi, ctx: &mut Ctx) -> Kpi {
     if !(0.0..=1.0).contains(&tolerance) {
         ctx.at(k.tolerance.span(), format!("kpi '{id}': tolerance {tolerance} is out of range: expected 0 to 1 (a fraction of target)"));
     }
+    let window = k.window.as_ref().map(|w| {
+        super::terms::window(
+            ctx,
+            &Some(w.clone()),
+            &format!("kpi '{id}': window"),
+            super::terms::Forms::WEEKS,
+            super::terms::Window::Weeks(13),
+        )
+    });
+    if window.is_some() && source == KpiSource::Imported {
+        ctx.at(
+            k.window.as_ref().map_or(0..0, |w| w.span()),
+            format!("kpi '{id}': an imported KPI comes with its value; only a derived KPI can state a window"),
+        );
+    }
     Kpi {
         name: ctx.nonempty(&k.name, "kpi name"),
+        window,
         definition,
         unit,
         direction,

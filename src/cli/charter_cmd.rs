@@ -3,7 +3,9 @@
 use clap::Subcommand;
 
 use super::{Outcome, load_charter};
-use crate::charter::{Cadence, Charter, Direction, KpiSource};
+use crate::charter::{
+    Cadence, Charter, Direction, KpiSource, MarketingChannels, TargetPrecedence, WaveQuarter,
+};
 use crate::format;
 use crate::present::table;
 use crate::workspace::Workspace;
@@ -82,6 +84,10 @@ pub fn show(c: &Charter) -> String {
                 k.id.clone(),
                 k.name.clone(),
                 k.cadence.to_string(),
+                k.window.map_or_else(
+                    || format!("the {}", period_noun(k.cadence)),
+                    |w| w.describe(),
+                ),
                 format!(
                     "{} {}",
                     if k.direction == Direction::HigherIsBetter {
@@ -102,9 +108,9 @@ pub fn show(c: &Charter) -> String {
         })
         .collect();
     out.push_str(&indent(&table::render(
-        &["id", "name", "cadence", "target", "warn", "source"],
+        &["id", "name", "cadence", "over", "target", "warn", "source"],
         &rows,
-        &[false, false, false, true, true, false],
+        &[false, false, false, false, true, true, false],
     )));
 
     out.push_str("\nDeliverables\n");
@@ -170,6 +176,46 @@ pub fn show(c: &Charter) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     ));
+    out.push_str(&format!(
+        "  measured over — SLA on time: {} · insight to action: {} · adoption: {} · MAP vs CRM: every complete week of the last {} · CAC ceiling: {} (a channel with fewer than {} customers is not judged)\n",
+        crate::present::window::phrase(&k.sla_window),
+        crate::present::window::phrase(&k.insight_to_action_window),
+        crate::present::window::phrase(&k.adoption_window),
+        k.reconciliation_window.describe(),
+        crate::present::window::phrase(&k.cac_ltv_window),
+        k.cac_min_customers,
+    ));
+
+    let d = &c.definitions;
+    out.push_str(&format!(
+        "\nDefinitions\n  a marketing channel: {}\n  when the plan and a KPI both set a month's target: {}\n  business days: Monday to Friday except {}\n  an NPS wave: the responses within {} days of its first, in the fiscal quarter of its {} response\n",
+        match d.marketing_channels {
+            MarketingChannels::All => "every channel in the channel file (organic, referral, direct too)",
+            MarketingChannels::Paid => "paid channels only (and channels the charter does not list)",
+        },
+        match d.target_precedence {
+            TargetPrecedence::Plan => "the plan's governs (the KPI's where the plan has none)",
+            TargetPrecedence::Charter => "the KPI's in this charter governs",
+        },
+        if d.holidays.is_empty() {
+            "no holidays".to_string()
+        } else {
+            format!(
+                "{} holidays ({})",
+                d.holidays.len(),
+                d.holidays
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        d.nps_wave_days,
+        match d.nps_wave_quarter {
+            WaveQuarter::FirstResponse => "first",
+            WaveQuarter::LastResponse => "last",
+        },
+    ));
 
     out.push_str("\nChannels\n");
     let rows: Vec<Vec<String>> = c
@@ -198,6 +244,12 @@ pub fn show(c: &Charter) -> String {
     )));
 
     out.push_str("\nEscalation path (data disputes and SLA breaches)\n");
+    if let Some(first) = c.escalation.first().filter(|l| l.after_days > 0) {
+        out.push_str(&format!(
+            "  before day {}: not escalated yet (with whoever raised it)\n",
+            first.after_days
+        ));
+    }
     for l in &c.escalation {
         out.push_str(&format!(
             "  L{} from day {:>2}: {} — {}\n",
@@ -228,6 +280,16 @@ pub fn show(c: &Charter) -> String {
         &[false; 5],
     )));
     out
+}
+
+/// "month", "quarter" … for "the KPI's period".
+fn period_noun(cadence: Cadence) -> &'static str {
+    match cadence {
+        Cadence::Weekly => "week",
+        Cadence::Monthly => "month",
+        Cadence::Quarterly => "quarter",
+        Cadence::Annual => "year",
+    }
 }
 
 fn indent(text: &str) -> String {

@@ -62,6 +62,11 @@ pub fn run(ws: &Workspace, args: PurgeArgs) -> Outcome {
     {
         out.push_str("  usage aggregates rebuilt from the remaining events\n");
     }
+    if !args.dry_run {
+        out.push_str(&format!(
+            "  recorded: dashboard adoption and analytics NPS over days before {cutoff} now say \"purged\", not a figure from what is left\n"
+        ));
+    }
     print_out(&out);
     Ok(())
 }

@@ -253,13 +253,10 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                 week: None,
             };
             let id = store.open_dispute(&d, now())?;
-            let level = charter.escalation_for_age(0);
+            let level = crate::rhythm::sla::escalation_at(&charter, 0);
             println!(
-                "Dispute #{id} opened: {metric} for {period}, {source_a} {figure_a} vs {source_b} {figure_b}{}",
-                level.map_or(String::new(), |l| format!(
-                    " — escalation level {} ({}) owns it now",
-                    l.level, l.owner
-                ))
+                "Dispute #{id} opened: {metric} for {period}, {source_a} {figure_a} vs {source_b} {figure_b} — {}",
+                crate::present::sla::escalation(level.as_ref())
             );
         }
         DisputeCommand::Resolve { id, resolution } => {
@@ -285,7 +282,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
             if json {
                 let list: Vec<serde_json::Value> = disputes
                     .iter()
-                    .map(|(d, l)| serde_json::json!({ "dispute": d, "escalation": l }))
+                    .map(|(d, l)| serde_json::json!({ "dispute": d, "age_days": l.age_days, "escalation": l.escalation }))
                     .collect();
                 print_out(&(serde_json::to_string_pretty(&list)? + "\n"));
             } else if disputes.is_empty() {
@@ -303,11 +300,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                             ),
                             format!("{} days", l.age_days),
                             d.resolution.clone().unwrap_or_else(|| {
-                                format!(
-                                    "{} {}",
-                                    l.level.map_or("no level yet".into(), |l| format!("L{l}")),
-                                    l.owner.clone().unwrap_or_default()
-                                )
+                                crate::present::sla::escalation(l.escalation.as_ref())
                             }),
                         ]
                     })

@@ -93,7 +93,7 @@ fn delivery(
         Duration::seconds(rng.random_range(lo * 60..=hi * 60))
     };
     // Story (d): the review slips from the month three before the history's last.
-    let slip_from = calendar::add_months(dates.end(), -3);
+    let slip_from = calendar::month_start_plus(dates.end(), -3);
     if deliverable.id == "performance-review" && period >= slip_from {
         let at = due + minutes(rng, 48 * 60, 120 * 60);
         let note = review_slip_note(rng);

@@ -15,15 +15,17 @@ use crate::charter::Charter;
 /// history's weeks.
 fn survey_dates(dates: &DemoDates) -> Vec<NaiveDate> {
     let (first, end) = (dates.first_week(), dates.end());
-    let first_middle = calendar::add_months(calendar::quarter_start(first, 1), 1);
-    std::iter::successors(Some(first_middle), |m| Some(calendar::add_months(*m, 3)))
-        .take_while(|middle| *middle <= end)
-        .map(|middle| {
-            let offset = (7 + 2 - i64::from(middle.weekday().num_days_from_monday())) % 7;
-            middle + Duration::days(offset + 7)
-        })
-        .filter(|d| (first..=end).contains(d))
-        .collect()
+    let first_middle = calendar::month_start_plus(calendar::quarter_start(first, 1), 1);
+    std::iter::successors(Some(first_middle), |m| {
+        Some(calendar::month_start_plus(*m, 3))
+    })
+    .take_while(|middle| *middle <= end)
+    .map(|middle| {
+        let offset = (7 + 2 - i64::from(middle.weekday().num_days_from_monday())) % 7;
+        middle + Duration::days(offset + 7)
+    })
+    .filter(|d| (first..=end).contains(d))
+    .collect()
 }
 
 const TEAM_ROLES: [&str; 8] = [

@@ -26,10 +26,10 @@ fn plan_months(dates: &DemoDates) -> Vec<NaiveDate> {
     let first = if first_week.day() == 1 {
         first_week
     } else {
-        calendar::add_months(first_week, 1)
+        calendar::month_start_plus(first_week, 1)
     };
-    let last = calendar::add_months(dates.end(), 1);
-    std::iter::successors(Some(first), |m| Some(calendar::add_months(*m, 1)))
+    let last = calendar::month_start_plus(dates.end(), 1);
+    std::iter::successors(Some(first), |m| Some(calendar::month_start_plus(*m, 1)))
         .take_while(|m| *m <= last)
         .collect()
 }
@@ -83,7 +83,7 @@ fn month_budgets(
     month: NaiveDate,
     rng: &mut ChaCha8Rng,
 ) -> Vec<f64> {
-    let next = calendar::add_months(month, 1);
+    let next = calendar::month_start_plus(month, 1);
     let quarter = quarter_of_date(dates.fixed(month + Duration::days(14)));
     let raw: Vec<f64> = (0..PAID)
         .map(|c| {

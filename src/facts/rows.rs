@@ -114,6 +114,18 @@ pub struct Dataset {
     pub session: SessionRecords,
     /// Budget recommendations saved with `rhythm recommend --save`, oldest first.
     pub recommendations: Vec<SavedRecommendation>,
+    /// What the charter's retention rule (`rhythm purge`) deleted.
+    pub purged: Purged,
+}
+
+/// The purge horizon per kind of personal data: rows dated before the day were deleted
+/// by `rhythm purge`, so a figure over earlier days cannot be computed from what is left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Purged {
+    /// Usage events before this day (00:00 UTC) are gone.
+    pub usage_before: Option<NaiveDate>,
+    /// NPS answers dated before this day are gone.
+    pub nps_before: Option<NaiveDate>,
 }
 
 impl Dataset {

@@ -55,6 +55,11 @@ pub struct Backtest {
     pub followed: bool,
     /// The actual total spend in the old (run-rate) mix, forecast by the same model.
     pub forecast_status_quo: f64,
+    /// What the horizon would have brought had the old mix been kept: the actual
+    /// pipeline less the model's gain of the spend as it happened over the same spend in
+    /// the old mix (`gain_over_status_quo`). Actual minus this is that gain, so it reads
+    /// with the verdict: paid off exactly when the actual is above it.
+    pub old_mix_pipeline: f64,
     /// The recommended allocation (at its own total), forecast by the same model.
     pub forecast_recommended: f64,
     pub verdict: Verdict,
@@ -63,7 +68,7 @@ pub struct Backtest {
 
 impl Backtest {
     /// What the spend that happened brought over the same spend in the old mix, by the
-    /// model. The verdict rests on it.
+    /// model: the actual pipeline minus `old_mix_pipeline`. The verdict rests on it.
     pub fn gain_over_status_quo(&self) -> f64 {
         self.forecast_pipeline - self.forecast_status_quo
     }
@@ -233,6 +238,7 @@ pub fn judge(
         allocation_variance_max: controls.allocation_variance_max,
         followed,
         forecast_status_quo,
+        old_mix_pipeline: actual_pipeline - gain,
         forecast_recommended,
         verdict,
         channels,
@@ -380,6 +386,16 @@ mod tests {
         assert!((shares - 1.0).abs() < 1e-9);
         if !b.followed {
             assert_eq!(b.verdict, Verdict::NotFollowed);
+        }
+        // What the words compare — the actual against the old mix — has the verdict's
+        // sign: the old-mix figure is the actual less the model's forecast gain.
+        let forecast_gain = b.forecast_pipeline - b.forecast_status_quo;
+        assert!((b.actual_pipeline - b.old_mix_pipeline - forecast_gain).abs() < 1e-6);
+        if matches!(b.verdict, Verdict::PaidOff | Verdict::DidNotPayOff) {
+            assert_eq!(
+                b.verdict == Verdict::PaidOff,
+                b.actual_pipeline > b.old_mix_pipeline
+            );
         }
 
         let so_far = adherence(&saved, &data, &charter).unwrap();

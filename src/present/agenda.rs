@@ -48,11 +48,10 @@ pub fn evidence(item: &AgendaItem) -> Vec<String> {
         Subject::Flash(f) => vec![flash(f)],
         Subject::ActionPastDue { days_late, .. } => vec![format!("{days_late} days late")],
         Subject::Dispute { dispute, level } => vec![format!(
-            "raised by {} {} days ago; escalation level {} ({})",
+            "raised by {} {} days ago; {}",
             dispute.raised_by,
             level.age_days,
-            level.level.map_or("—".into(), |l| l.to_string()),
-            level.owner.clone().unwrap_or_default()
+            super::sla::escalation(level.escalation.as_ref())
         )],
     }
 }

@@ -13,10 +13,10 @@ fn suggested_action(kind: AlertKind, channel: &str, bad: bool) -> &'static str {
             "investigate technical SEO (indexing, site speed, tracking)"
         }
         (AlertKind::TrafficDrop, _) => "check budget caps, tracking and landing pages",
-        (AlertKind::CacSpike, true) => {
+        (AlertKind::CostPerSqlSpike, true) => {
             "recommend bid reduction on Tier 3 campaigns and an audience-overlap check"
         }
-        (AlertKind::CacSpike, false) => "efficiency improving: test more budget here",
+        (AlertKind::CostPerSqlSpike, false) => "efficiency improving: test more budget here",
         (AlertKind::ConversionShift, true) => {
             "review lead quality and the MQL scoring threshold with sales"
         }
@@ -42,7 +42,7 @@ pub fn none_line() -> String {
 /// a percentage for a rate or a share, a count for traffic.
 fn amount(a: &Alert, v: f64) -> String {
     match a.kind {
-        AlertKind::CacSpike | AlertKind::PipelineMove => money(v),
+        AlertKind::CostPerSqlSpike | AlertKind::PipelineMove => money(v),
         AlertKind::ConversionShift | AlertKind::CreativeFatigue | AlertKind::SpendPacing => {
             percent(v)
         }
@@ -149,7 +149,7 @@ pub fn sentence(a: &Alert) -> String {
             let bad = a.severity != Severity::Opportunity;
             let direction = if a.change > 0.0 { "up" } else { "down" };
             let pct = (a.change.abs() * 100.0).round();
-            let action = if a.strategic && bad && kind == AlertKind::CacSpike {
+            let action = if a.strategic && bad && kind == AlertKind::CostPerSqlSpike {
                 "a strategic channel: review its pipeline quality with sales before cutting"
             } else {
                 suggested_action(kind, &a.channel, bad)

@@ -24,13 +24,15 @@ pub fn detail(b: &Backtest) -> String {
             percent(b.forecast_tolerance)
         ),
         Verdict::PaidOff | Verdict::DidNotPayOff => format!(
-            "followed (mix within {} of the plan); actual pipeline {} vs forecast {} ({} off); the same spend in the old mix would have brought {} ({})",
+            "followed (mix within {} of the plan): actual pipeline {} vs {} had the old mix been kept: {}. The old-mix figure is the actual moved by the difference the model forecasts between the two mixes over the same weeks ({} for the spend as it happened, {} for the same spend in the old mix; its forecast was {} off, tolerance {})",
             percent(b.allocation_variance),
             money(b.actual_pipeline),
+            money(b.old_mix_pipeline),
+            signed_money(b.gain_over_status_quo()),
             money(b.forecast_pipeline),
-            percent(b.forecast_error),
             money(b.forecast_status_quo),
-            signed_money(b.gain_over_status_quo())
+            percent(b.forecast_error),
+            percent(b.forecast_tolerance)
         ),
     }
 }
@@ -136,4 +138,68 @@ pub fn text(entries: &[Entry]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    /// Followed, and the actual above what the model forecast for the old mix — yet the
+    /// model's own forecast of the new mix was below it: the case that read as a win
+    /// under "did not pay off".
+    fn judged(actual: f64, forecast: f64, status_quo: f64) -> Backtest {
+        let gain = forecast - status_quo;
+        let day = NaiveDate::from_ymd_opt(2026, 8, 17).unwrap();
+        Backtest {
+            id: 1,
+            as_of: day,
+            created_at: day.and_hms_opt(9, 0, 0).unwrap(),
+            model_version: "m".into(),
+            horizon_from: day,
+            horizon_to: NaiveDate::from_ymd_opt(2026, 11, 9).unwrap(),
+            horizon_weeks: 13,
+            forecast_pipeline: forecast,
+            actual_pipeline: actual,
+            forecast_error: (forecast - actual).abs() / actual,
+            forecast_tolerance: 0.15,
+            recommended_spend: 2.2e6,
+            actual_spend: 2.4e6,
+            allocation_variance: 0.05,
+            allocation_variance_max: 0.15,
+            followed: true,
+            forecast_status_quo: status_quo,
+            old_mix_pipeline: actual - gain,
+            forecast_recommended: forecast,
+            verdict: if gain > 0.0 {
+                Verdict::PaidOff
+            } else {
+                Verdict::DidNotPayOff
+            },
+            channels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_verdict_and_the_figures_it_shows_agree() {
+        // Actual $36.8M; the model forecast $36.3M for the spend as it happened and
+        // $36.5M for the old mix: the new mix lost $200K by the model, so had the old mix
+        // been kept the horizon would have brought $36.8M + $0.2M = $37.0M.
+        let b = judged(36.8e6, 36.3e6, 36.5e6);
+        let lost = text(&[Entry::Outcome(BacktestOutcome::Judged(b))]);
+        assert!(lost.contains("DID NOT PAY OFF"), "{lost}");
+        assert!(
+            lost.contains("actual pipeline $36.8M vs $37.0M had the old mix been kept: −$200K"),
+            "{lost}"
+        );
+        // And the other way round: a forecast gain of $222K is a win, said as one.
+        let b = judged(36.8e6, 36.722e6, 36.5e6);
+        let won = text(&[Entry::Outcome(BacktestOutcome::Judged(b))]);
+        assert!(won.contains(": PAID OFF"), "{won}");
+        assert!(
+            won.contains("actual pipeline $36.8M vs $36.6M had the old mix been kept: +$222K"),
+            "{won}"
+        );
+    }
 }

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
-use crate::format::{money, percent};
+use super::window::phrase;
+use crate::format::{in_unit, money, money_or_no_data, percent};
 use crate::present::sla::state_text;
+use crate::rhythm::cac::ChannelCac;
 
 use crate::format::value_or_no_data;
 use crate::rhythm::Status;
@@ -44,19 +46,37 @@ impl fmt::Display for NoDataText<'_> {
                 "no delivery recorded yet (rhythm import deliveries FILE.csv, or rhythm deliver ID)",
             ),
             NoData::NoDeliveryDue => f.write_str("no delivery fell due in the window"),
-            NoData::NoInsightActed { window_days } => write!(
+            NoData::NoInsightDelivered { window } => write!(
                 f,
-                "no insight shown in a review was acted on in the last {window_days} days (rhythm review records them)"
+                "no insight was shown in a review in {} (rhythm review records them)",
+                phrase(window)
             ),
             NoData::NoNpsResponses => f.write_str("no NPS responses imported"),
             NoData::NoUsage { weeks } => {
                 write!(f, "no dashboard usage in the last {weeks} weeks")
             }
-            NoData::NoReconciliation => f.write_str("no reconciliation counts imported"),
+            NoData::NoReconciliation { window } => write!(
+                f,
+                "no reconciliation counts for any week of {} (rhythm import reconciliation FILE.csv)",
+                phrase(window)
+            ),
             NoData::NoLtv => f.write_str("the charter sets no LTV ([controls] ltv)"),
-            NoData::NoClosedWon { weeks } => {
-                write!(f, "no closed-won customers in the last {weeks} weeks")
+            NoData::NoClosedWon { window } => {
+                write!(f, "no closed-won customers in {}", phrase(window))
             }
+            NoData::PartialWeeks {
+                weeks_with_data,
+                weeks,
+                from,
+                to,
+            } => write!(
+                f,
+                "only {weeks_with_data} of the {weeks} weeks from {from} to {to} have channel data, and a {weeks}-week figure needs all {weeks} (import the missing weeks)"
+            ),
+            NoData::Purged { before } => write!(
+                f,
+                "purged: the charter's retention rule (rhythm purge) deleted this data before {before}, and a figure from what is left would mislead"
+            ),
             NoData::NeverImported { kind } => write!(
                 f,
                 "`{kind}` was never imported (rhythm import {kind} FILE.csv)"
@@ -74,6 +94,11 @@ fn listed(items: &[(String, f64)], show: impl Fn(&str, f64) -> String) -> String
         .join(", ")
 }
 
+/// "a x, b y" with each item written by `show`.
+fn listed_with<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    items.iter().map(show).collect::<Vec<_>>().join(", ")
+}
+
 /// A check's detail in words.
 struct DetailText<'a>(&'a Detail);
 
@@ -83,11 +108,14 @@ impl fmt::Display for DetailText<'_> {
             Detail::NoData(why) => write!(f, "{}", NoDataText(why)),
             Detail::InsightToAction {
                 median_days,
-                window_days,
+                window,
+                delivered,
+                actioned,
                 max_days,
             } => write!(
                 f,
-                "median {median_days:.1} days from an insight shown in a review to its first action, last {window_days} days (limit {max_days:.0})"
+                "median {median_days:.1} days from an insight shown in a review to its first action, over the {delivered} delivered in {}: {actioned} of {delivered} actioned, the others counting their age so far (limit {max_days:.0})",
+                phrase(window)
             ),
             Detail::ForecastAccuracy {
                 horizon,
@@ -117,14 +145,16 @@ impl fmt::Display for DetailText<'_> {
             }
             Detail::Sla {
                 tally,
-                window_days,
+                window,
+                from,
                 worst,
             } => {
                 match tally {
                     None => write!(f, "{}", NoDataText(&NoData::NoDeliveryDue))?,
                     Some((on_time, expected, late, missing)) => write!(
                         f,
-                        "{on_time} of {expected} deliveries on time in the last {window_days} days; {late} late, {missing} missing"
+                        "{on_time} of {expected} deliveries on time in {} (from {from}); {late} late, {missing} missing",
+                        phrase(window)
                     )?,
                 }
                 if let Some((name, period, outcome)) = worst {
@@ -167,43 +197,80 @@ impl fmt::Display for DetailText<'_> {
                 Ok(())
             }
             Detail::Reconciliation {
-                week,
+                window,
                 tolerance,
-                over,
-            } if over.is_empty() => write!(
-                f,
-                "week of {week}: MAP and CRM agree within {} on every metric",
-                percent(*tolerance)
-            ),
-            Detail::Reconciliation {
-                week,
-                tolerance,
-                over,
-            } => write!(
-                f,
-                "week of {week}: {} (tolerance {}) — reconcile before the numbers are reported",
-                listed(over, |m, g| format!("{m} off by {}", percent(g))),
-                percent(*tolerance)
-            ),
+                weeks,
+            } => {
+                let (from, to) = (weeks.weeks.first(), weeks.last_day());
+                if let (Some(from), Some(to)) = (from, to) {
+                    write!(f, "{} ({from} to {to}): ", phrase(window))?;
+                }
+                if weeks.failing.is_empty() {
+                    write!(
+                        f,
+                        "MAP and CRM agree within {} on every metric in {} of {} weeks",
+                        percent(*tolerance),
+                        weeks.judged(),
+                        weeks.weeks.len()
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "{} of {} weeks off by more than {}: {} — reconcile before the numbers are reported",
+                        weeks.failing.len(),
+                        weeks.weeks.len(),
+                        percent(*tolerance),
+                        listed_with(&weeks.failing, |w| format!(
+                            "week of {} {}",
+                            w.week,
+                            listed(&w.over, |m, g| format!("{m} off by {}", percent(g)))
+                        ))
+                    )?;
+                }
+                if !weeks.without_counts.is_empty() {
+                    write!(
+                        f,
+                        "; no counts for the week of {}",
+                        listed_with(&weeks.without_counts, |w| w.to_string())
+                    )?;
+                }
+                Ok(())
+            }
             Detail::CacLtv {
                 cac,
-                weeks,
+                window,
+                from,
+                to,
                 ceiling,
                 share,
-                over,
+                channels,
             } => {
                 write!(
                     f,
-                    "blended CAC {} over {weeks} weeks vs ceiling {} ({} of LTV)",
+                    "blended CAC {} over {} ({from} to {to}) vs ceiling {} ({} of LTV)",
                     money(*cac),
+                    phrase(window),
                     money(*ceiling),
                     percent(*share)
                 )?;
-                if !over.is_empty() {
+                let cac_of = |c: &ChannelCac| format!("{} {}", c.channel, money_or_no_data(c.cac));
+                if !channels.over.is_empty() {
                     write!(
                         f,
                         "; pause candidates above the ceiling: {}",
-                        listed(over, |c, x| format!("{c} {}", money(x)))
+                        listed_with(&channels.over, cac_of)
+                    )?;
+                }
+                if !channels.not_judged.is_empty() {
+                    write!(
+                        f,
+                        "; not judged, fewer than {} customers: {}",
+                        channels.min_customers,
+                        listed_with(&channels.not_judged, |c| format!(
+                            "{} {}",
+                            c.channel,
+                            in_unit(c.customers, "count")
+                        ))
                     )?;
                 }
                 Ok(())
@@ -279,3 +346,7 @@ pub fn text(report: &CheckReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "checks_tests.rs"]
+mod tests;

@@ -212,7 +212,7 @@ pub fn allocation_sentence(plan: &Result<Allocation, ModelError>) -> String {
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
-/// those whose CAC spiked. One week does not move budget by itself; the model weighs it.
+/// those whose cost per SQL spiked. One week does not move budget by itself; the model weighs it.
 pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
     let signals = r.signals(charter)?;
     let name = |id: &str| {
@@ -233,13 +233,13 @@ pub fn signals_sentence(charter: &Charter, r: &WeeklyReview) -> Option<String> {
             .collect()
     };
     let up = named(&signals.pipeline_up);
-    let costly = named(&signals.cac_up);
+    let costly = named(&signals.cost_per_sql_up);
     let mut parts = Vec::new();
     if !up.is_empty() {
         parts.push(format!("pipeline up in {}", up.join(", ")));
     }
     if !costly.is_empty() {
-        parts.push(format!("CAC up in {}", costly.join(", ")));
+        parts.push(format!("cost per SQL up in {}", costly.join(", ")));
     }
     (!parts.is_empty()).then(|| {
         format!(
@@ -346,6 +346,9 @@ pub fn monthly(
     }
     for s in &r.suggestions {
         let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
+    }
+    if let Some(line) = super::suggestions::not_judged(charter, r) {
+        let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
 
@@ -454,12 +457,14 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         .map(|l| {
             vec![
                 l.name.clone(),
-                value_or_no_data(l.value, &l.unit),
+                super::scorecard::line_value(l),
                 value_or_no_data(l.target, &l.unit),
                 l.status.to_string(),
                 l.trend
                     .iter()
-                    .map(|(_, v)| v.map_or("·".into(), |v| format::in_unit(v, &l.unit)))
+                    .map(|(q, v)| {
+                        super::scorecard::trend_point(l, *q, *v, |v| format::in_unit(v, &l.unit))
+                    })
                     .collect::<Vec<_>>()
                     .join(" → "),
                 super::scorecard::line_note(&l.detail),
@@ -594,8 +599,14 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
         .map(|l| {
             vec![
                 l.name.clone(),
-                value_or_no_data(l.this_year, &l.unit),
-                value_or_no_data(l.last_year, &l.unit),
+                super::scorecard::purged_or(
+                    l.this_year_purged,
+                    value_or_no_data(l.this_year, &l.unit),
+                ),
+                super::scorecard::purged_or(
+                    l.last_year_purged,
+                    value_or_no_data(l.last_year, &l.unit),
+                ),
                 signed_change(l.change),
                 value_or_no_data(l.target, &l.unit),
                 l.status.to_string(),

@@ -101,7 +101,7 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
     if m.disputes.is_empty() {
         out.push_str("None open.\n");
     }
-    for (d, level, who) in &m.disputes {
+    for (d, level) in &m.disputes {
         let _ = writeln!(
             out,
             "- #{} {} for {}: {} {} vs {} {} (raised by {}) — {}",
@@ -113,13 +113,14 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
             d.source_b,
             d.figure_b,
             owner(charter, &d.raised_by),
-            match (&d.resolution, level) {
+            match (&d.resolution, &level.escalation) {
                 (Some(r), _) => format!("resolved: {r}"),
-                (None, Some(l)) => format!(
-                    "open, escalation level {l} ({})",
-                    who.as_deref().map_or(String::new(), |w| owner(charter, w))
+                (None, Some(e)) => format!(
+                    "open, escalation level {} ({})",
+                    e.level,
+                    owner(charter, &e.owner)
                 ),
-                (None, None) => "open".into(),
+                (None, None) => "open, not escalated yet".into(),
             }
         );
     }

@@ -18,3 +18,4 @@ pub mod scorecard;
 pub mod sla;
 pub mod suggestions;
 pub mod table;
+pub mod window;

@@ -4,9 +4,11 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use crate::format::percent;
 use crate::rhythm::annual::ModelNote;
-use crate::rhythm::quarterly::LineNote;
+use crate::rhythm::quarterly::{LineNote, ScoreLine};
 
 struct LineNoteText<'a>(&'a LineNote);
 
@@ -35,12 +37,16 @@ impl fmt::Display for LineNoteText<'_> {
             LineNote::Adoption => {
                 f.write_str("mean share of leaders with a dashboard view per complete week")
             }
-            LineNote::NoInsightActed => {
-                f.write_str("no data: no insight shown in a review was acted on this quarter")
+            LineNote::NoInsightDelivered => {
+                f.write_str("no data: no insight was shown in a review this quarter")
             }
-            LineNote::InsightToAction => {
-                f.write_str("median days from an insight shown in a review to its first action")
-            }
+            LineNote::InsightToAction {
+                delivered,
+                actioned,
+            } => write!(
+                f,
+                "{actioned} of {delivered} actioned: median days from an insight shown in a review to its first action, one not acted on counting its age so far"
+            ),
             LineNote::NoForecastEnded => {
                 f.write_str("no data: no saved forecast whose horizon ended this quarter")
             }
@@ -51,6 +57,10 @@ impl fmt::Display for LineNoteText<'_> {
                 f.write_str("the newest saved recommendation whose horizon ended in the quarter")
             }
             LineNote::NotImported => f.write_str("no data: not imported for this quarter"),
+            LineNote::Purged { before } => write!(
+                f,
+                "purged: the charter's retention rule (rhythm purge) deleted this data before {before}, so the quarter has no figure"
+            ),
         }
     }
 }
@@ -156,4 +166,31 @@ pub fn saturation_cell(spend: f64, weekly: Option<f64>) -> String {
             "none (below the hurdle)".into()
         }
     })
+}
+/// A figure's cell: "purged" when the charter's retention rule deleted the data of its
+/// period (`rhythm::purged`), else `cell` (its value, or "no data").
+pub fn purged_or(purged: bool, cell: String) -> String {
+    if purged { "purged".into() } else { cell }
+}
+
+/// A scorecard line's value cell: "purged" when its quarter's data was purged.
+pub fn line_value(l: &ScoreLine) -> String {
+    purged_or(
+        matches!(l.detail, LineNote::Purged { .. }),
+        crate::format::value_or_no_data(l.value, &l.unit),
+    )
+}
+
+/// A trend point's cell, `show` writing a value: "purged", the value, or "·".
+pub fn trend_point(
+    l: &ScoreLine,
+    quarter: NaiveDate,
+    value: Option<f64>,
+    show: impl Fn(f64) -> String,
+) -> String {
+    if l.purged.contains(&quarter) {
+        "purged".into()
+    } else {
+        value.map_or("·".into(), show)
+    }
 }

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use crate::format::{money, percent};
-use crate::rhythm::monthly::{Suggested, Suggestion};
+use crate::charter::Charter;
+use crate::format::{in_unit, money, percent};
+use crate::rhythm::monthly::{MonthlyReview, Suggested, Suggestion};
 
 struct SuggestionText<'a>(&'a Suggestion);
 
@@ -57,4 +58,28 @@ pub fn none_line() -> &'static str {
 /// A suggestion's sentence.
 pub fn sentence(s: &Suggestion) -> String {
     SuggestionText(s).to_string()
+}
+
+/// The channels the CAC ceiling does not judge this month, in one sentence; None when
+/// it judges every spending channel (or the charter sets no LTV).
+pub fn not_judged(charter: &Charter, r: &MonthlyReview) -> Option<String> {
+    let c = r.cac_ceiling.as_ref()?;
+    if c.not_judged.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = c
+        .not_judged
+        .iter()
+        .map(|x| {
+            let name = charter
+                .channel(&x.channel)
+                .map_or(x.channel.as_str(), |ch| ch.name.as_str());
+            format!("{name} {}", in_unit(x.customers, "count"))
+        })
+        .collect();
+    Some(format!(
+        "Not judged against the CAC ceiling — fewer than the charter's {} closed-won customers over 3 months: {}",
+        c.min_customers,
+        names.join(", ")
+    ))
 }

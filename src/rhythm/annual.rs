@@ -23,6 +23,9 @@ pub struct YoyLine {
     pub this_year: Option<f64>,
     /// The same stretch of the year before.
     pub last_year: Option<f64>,
+    /// The stretch reads personal data `rhythm purge` deleted: no value, "purged".
+    pub this_year_purged: bool,
+    pub last_year_purged: bool,
     pub change: Option<f64>,
     /// This year against the target scaled to the stretch (for sums) or as is (rates).
     pub target: Option<f64>,
@@ -143,7 +146,8 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
             } else {
                 (
                     kpis::value(charter, data, &k.id, this),
-                    kpis::value(charter, data, &k.id, last).filter(|_| last_year_complete),
+                    kpis::value(charter, data, &k.id, last)
+                        .filter(|_| last_year_complete || !kpis::from_channel_data(&k.id)),
                 )
             };
             let target = if kpis::is_sum(&k.id) {
@@ -158,6 +162,8 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
                 change: now.zip(before).and_then(|(a, b)| change(a, b)),
                 this_year: now,
                 last_year: before,
+                this_year_purged: super::purged::kpi_reaches(data, &k.id, this.from),
+                last_year_purged: super::purged::kpi_reaches(data, &k.id, last.from),
                 target: Some(target),
                 status: judge(now, target, k.direction, k.tolerance),
             }
@@ -270,6 +276,8 @@ pub fn with_model(
 fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {
     let p = &charter.partnership;
     let since = p.last_reviewed.unwrap_or(p.effective_date);
+    // The same day one cadence later (a day the month lacks clamps to its end), not
+    // the first of a month: a charter reviewed on 15 December is due on 15 December.
     let due = match p.review_cadence {
         Cadence::Weekly => since + Duration::days(7),
         Cadence::Monthly => calendar::add_months(since, 1),
@@ -298,5 +306,101 @@ fn charter_review(charter: &Charter, today: NaiveDate) -> CharterReview {
         due: Some(due),
         overdue: due <= today,
         items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn reviewed(on: NaiveDate, cadence: Cadence) -> Charter {
+        let mut c = Charter::shipped();
+        c.partnership.last_reviewed = Some(on);
+        c.partnership.review_cadence = cadence;
+        c
+    }
+
+    #[test]
+    fn after_a_purge_last_years_adoption_and_nps_say_purged_not_what_is_left() {
+        use crate::facts::{NpsResponse, Purged, UsageWeek};
+        let c = Charter::shipped();
+        let answer = |date, respondent: &str, score| NpsResponse {
+            date,
+            respondent: respondent.into(),
+            score,
+            role: None,
+        };
+        // What survived a purge of everything before 24 October 2025: last year's
+        // November wave, and this year's two waves.
+        let data = Dataset {
+            nps: vec![
+                answer(d(2025, 11, 12), "dana", 9),
+                answer(d(2026, 5, 13), "dana", 10),
+                answer(d(2026, 5, 13), "sam", 9),
+                answer(d(2026, 11, 11), "dana", 6),
+                answer(d(2026, 11, 11), "sam", 8),
+            ],
+            usage_weeks: vec![UsageWeek {
+                user: "dana.whitfield@atlas-eor.com".into(),
+                week: d(2025, 11, 3),
+                views: 3,
+            }],
+            purged: Purged {
+                usage_before: Some(d(2025, 10, 24)),
+                nps_before: Some(d(2025, 10, 24)),
+            },
+            ..Dataset::default()
+        };
+        let (p, k) = Period::on(
+            crate::rhythm::clock::Review::Annual,
+            &c,
+            d(2026, 11, 23),
+            d(2026, 11, 23),
+        );
+        let r = review(&c, &data, &p, &k);
+        let line = |id: &str| r.kpis.iter().find(|l| l.kpi == id).unwrap().clone();
+        for id in ["analytics-nps", "dashboard-adoption"] {
+            let l = line(id);
+            assert!(l.last_year_purged, "{id}");
+            assert_eq!(l.last_year, None, "{id}: not a figure from what is left");
+            assert_eq!(l.change, None, "{id}");
+            assert!(!l.this_year_purged, "{id}");
+        }
+        // This year by hand: 2 promoters, 1 passive, 1 detractor: (2 - 1) / 4 = 25.
+        assert_eq!(line("analytics-nps").this_year, Some(25.0));
+        // Without the horizon, last year would be the one November answer: 100.
+        let unpurged = Dataset {
+            purged: Purged::default(),
+            ..data
+        };
+        let (p, k) = Period::on(
+            crate::rhythm::clock::Review::Annual,
+            &c,
+            d(2026, 11, 23),
+            d(2026, 11, 23),
+        );
+        let r = review(&c, &unpurged, &p, &k);
+        let nps = r.kpis.iter().find(|l| l.kpi == "analytics-nps").unwrap();
+        assert_eq!((nps.last_year, nps.last_year_purged), (Some(100.0), false));
+    }
+
+    #[test]
+    fn the_charter_is_next_due_one_cadence_after_its_last_review_on_the_same_day() {
+        // Reviewed 15 December 2025, annually: due 15 December 2026, not the 1st.
+        let c = reviewed(d(2025, 12, 15), Cadence::Annual);
+        let r = charter_review(&c, d(2026, 12, 14));
+        assert_eq!(r.due, Some(d(2026, 12, 15)));
+        assert!(!r.overdue, "a day before it is due");
+        assert!(charter_review(&c, d(2026, 12, 15)).overdue);
+        // Monthly from 31 January: February has no 31st, so its last day.
+        let c = reviewed(d(2026, 1, 31), Cadence::Monthly);
+        assert_eq!(charter_review(&c, d(2026, 2, 1)).due, Some(d(2026, 2, 28)));
+        // Quarterly from 30 November 2025: 28 February 2026.
+        let c = reviewed(d(2025, 11, 30), Cadence::Quarterly);
+        assert_eq!(charter_review(&c, d(2026, 1, 1)).due, Some(d(2026, 2, 28)));
     }
 }

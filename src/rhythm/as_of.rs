@@ -39,6 +39,8 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
         usage_weeks: keep(&data.usage_weeks, |u| week_over(u.week)),
         dashboards: keep(&data.dashboards, |d| d.last_viewed <= today),
         freshness: Vec::new(),
+        // What a purge deleted is gone whenever the report is as of: it says "purged".
+        purged: data.purged,
         session: session(&data.session, clock),
         // A recommendation is dated by the day it is made as of (it sees only the data
         // through then), whenever it was saved.

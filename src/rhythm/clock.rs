@@ -6,7 +6,8 @@
 //! The rule, written once:
 //! - `--at D` is the end of day D in the charter's time zone; no `--at` is now, read in
 //!   that zone. `today` is the zone's calendar date of that moment.
-//! - A period is complete once the day after its last day has begun (its end ≤ today).
+//! - A period is complete once its last day is over: at the end of day D a week ending
+//!   on D is complete; on a live clock it is complete from midnight.
 //! - Weekly: the last complete week. Monthly, quarterly, annual: the last complete
 //!   month, fiscal quarter, fiscal year; `to_date` gives the one in progress instead,
 //!   covered up to the end of today and labelled as such.
@@ -25,6 +26,8 @@ pub struct Clock {
     pub today: NaiveDate,
     /// The moment, UTC.
     pub now: NaiveDateTime,
+    /// True at the end of `today` (`--at`): the day itself is over.
+    pub day_over: bool,
 }
 
 impl Clock {
@@ -34,6 +37,7 @@ impl Clock {
         Clock {
             today: day,
             now: local_to_utc(charter, local),
+            day_over: true,
         }
     }
 
@@ -44,6 +48,7 @@ impl Clock {
                 .with_timezone(&charter.partnership.timezone)
                 .date_naive(),
             now: instant.naive_utc(),
+            day_over: false,
         }
     }
 
@@ -55,9 +60,23 @@ impl Clock {
         )
     }
 
-    /// True when a period ending (exclusive) on `end` is complete by this clock.
+    /// The first day not yet over: tomorrow at the end of a day, today while it runs.
+    pub fn first_day_not_over(&self) -> NaiveDate {
+        if self.day_over {
+            self.today + Duration::days(1)
+        } else {
+            self.today
+        }
+    }
+
+    /// The last day that is over: `today` at its end, yesterday while it runs.
+    pub fn last_day_over(&self) -> NaiveDate {
+        self.first_day_not_over() - Duration::days(1)
+    }
+
+    /// True when a period ending (exclusive) on `end` is over by this clock.
     pub fn is_complete(&self, end: NaiveDate) -> bool {
-        end <= self.today
+        end <= self.first_day_not_over()
     }
 }
 
@@ -116,7 +135,7 @@ impl Review {
 
     /// The period this review shows by default: the last complete one.
     pub fn period(self, charter: &Charter, clock: &Clock) -> Period {
-        let current = self.current_start(charter, clock.today);
+        let current = self.current_start(charter, clock.first_day_not_over());
         let start = self.cadence().previous_period(current);
         Period::new(self, start, current, clock)
     }
@@ -178,6 +197,13 @@ impl Period {
 
     pub fn is_complete(&self) -> bool {
         self.through == self.end
+    }
+
+    /// The period of `review` holding `day` and the clock at the end of `at`: a period
+    /// named by a day in it, for tests and for tools that ask for one period.
+    pub fn on(review: Review, charter: &Charter, day: NaiveDate, at: NaiveDate) -> (Period, Clock) {
+        let clock = Clock::end_of(charter, at);
+        (Period::holding(review, charter, day, &clock), clock)
     }
 
     /// The period's last day.
@@ -244,13 +270,25 @@ mod tests {
     }
 
     #[test]
-    fn a_sunday_week_completes_at_midnight() {
+    fn a_sunday_week_completes_at_the_end_of_sunday() {
         let c = Charter::shipped();
-        // End of Sunday 2026-11-29: the week of the 23rd is not over until midnight.
+        // The end of Sunday 2026-11-29 ends the week of the 23rd.
         let w = Review::Weekly.period(&c, &Clock::end_of(&c, d(2026, 11, 29)));
-        assert_eq!(w.start, d(2026, 11, 16));
-        let w = Review::Weekly.period(&c, &Clock::end_of(&c, d(2026, 11, 30)));
         assert_eq!(w.start, d(2026, 11, 23));
+        // On Sunday afternoon it is still running.
+        let afternoon = DateTime::parse_from_rfc3339("2026-11-29T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let w = Review::Weekly.period(&c, &Clock::at_instant(&c, afternoon));
+        assert_eq!(w.start, d(2026, 11, 16));
+        // The end of Saturday: the week of the 16th is the last one over.
+        let w = Review::Weekly.period(&c, &Clock::end_of(&c, d(2026, 11, 28)));
+        assert_eq!(w.start, d(2026, 11, 16));
+        // The end of 30 November ends November.
+        let m = Review::Monthly.period(&c, &Clock::end_of(&c, d(2026, 11, 30)));
+        assert_eq!(m.start, d(2026, 11, 1));
+        let m = Review::Monthly.to_date(&c, &Clock::end_of(&c, d(2026, 11, 30)));
+        assert_eq!((m.start, m.is_complete()), (d(2026, 11, 1), true));
     }
 
     fn new_york() -> Charter {

@@ -4,8 +4,8 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+pub use super::check_detail::{BacktestCheck, Detail, Horizon, NoData};
 use super::clock::{Clock, Review};
-use super::kpis::{Span, totals};
 use super::{Status, adoption, judge, nps, sla};
 use crate::charter::{Charter, Direction};
 use crate::facts::Dataset;
@@ -68,133 +68,17 @@ impl CheckReport {
     }
 }
 
-/// Why a check has no data.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NoData {
-    /// No saved recommendation whose horizon has data, for this back-test check.
-    NoBacktest(BacktestCheck),
-    NoDeliveryRecorded,
-    NoDeliveryDue,
-    NoInsightActed {
-        window_days: i64,
-    },
-    NoNpsResponses,
-    NoUsage {
-        weeks: i64,
-    },
-    NoReconciliation,
-    NoLtv,
-    NoClosedWon {
-        weeks: i64,
-    },
-    NeverImported {
-        kind: &'static str,
-    },
-}
-
-/// The three checks that read a back-test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BacktestCheck {
-    ForecastAccuracy,
-    AllocationVariance,
-    Verdict,
-}
-
-/// The saved recommendation a back-test check judged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Horizon {
-    pub id: i64,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-/// What a check measured, as data; `present::checks` words it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Detail {
-    NoData(NoData),
-    /// Median days from an insight shown in a session to its first action.
-    InsightToAction {
-        median_days: f64,
-        window_days: i64,
-        max_days: f64,
-    },
-    /// Forecast under the actual spend vs actual pipeline, currency.
-    ForecastAccuracy {
-        horizon: Horizon,
-        forecast: f64,
-        actual: f64,
-    },
-    AllocationVariance {
-        horizon: Horizon,
-    },
-    /// The back-test behind the verdict.
-    Backtest {
-        horizon: Horizon,
-        backtest: Box<crate::model::Backtest>,
-    },
-    Sla {
-        /// (on time, expected, late, missing); None when no delivery fell due.
-        tally: Option<(u32, u32, u32, u32)>,
-        window_days: i64,
-        /// The most escalated breach: deliverable name, period start, its outcome.
-        worst: Option<(String, NaiveDate, sla::Outcome)>,
-    },
-    Nps {
-        quarter: NaiveDate,
-        wave: nps::Nps,
-    },
-    Adoption {
-        rate: f64,
-        weeks: i64,
-        last_week: NaiveDate,
-        /// Stakeholders not seen in the last week, sorted.
-        inactive: Vec<String>,
-    },
-    Reconciliation {
-        week: NaiveDate,
-        tolerance: f64,
-        /// Metrics off by more than the tolerance, with their gap (fraction).
-        over: Vec<(String, f64)>,
-    },
-    CacLtv {
-        cac: f64,
-        weeks: i64,
-        ceiling: f64,
-        share: f64,
-        /// Channels whose reliable CAC is above the ceiling.
-        over: Vec<(String, f64)>,
-    },
-    Freshness {
-        kind: &'static str,
-        age_days: f64,
-        newest: NaiveDate,
-        limit_days: u32,
-        /// Days past the limit; None within it.
-        over_limit_days: Option<f64>,
-    },
-}
-
-/// Window of the SLA compliance control, in days.
-pub const SLA_WINDOW_DAYS: i64 = 90;
-/// Weeks averaged by the dashboard-adoption check.
-pub const ADOPTION_WEEKS: i64 = 4;
-
-/// The first day of the last complete week on `at`'s clock: the end of the windows that
-/// count in whole weeks.
-fn last_week(charter: &Charter, at: NaiveDate) -> NaiveDate {
-    Review::Weekly
-        .period(charter, &Clock::end_of(charter, at))
-        .start
-}
-
-/// Every control and success metric as of the clock.
+/// Every control and success metric as of the clock. The windows count back from the
+/// last day that is over on the clock (`at`: the `--at` day, or yesterday on a live
+/// clock), as `Review::period` does; states are judged at the clock's moment.
 pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
-    let at = clock.today;
+    let at = clock.last_day_over();
+    let now = clock.now;
     let mut checks = vec![
-        sla_check(charter, data, at, clock.now),
+        sla_check(charter, data, at, now),
         nps_check(charter, data, at),
         adoption_check(charter, data, at),
-        insight_to_action_check(charter, data, at),
+        insight_to_action_check(charter, data, at, now),
         // The three budget-model checks read the back-test of the newest saved
         // recommendation whose horizon has data.
     ];
@@ -204,7 +88,10 @@ pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
         cac_ltv_check(charter, data, at),
     ]);
     checks.extend(freshness_checks(charter, data, at));
-    CheckReport { at, checks }
+    CheckReport {
+        at: clock.today,
+        checks,
+    }
 }
 
 fn pending(id: &str, name: &str, kpi: &str, why: NoData) -> Check {
@@ -229,10 +116,19 @@ fn pending_check(
     }
 }
 
-fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
+fn insight_to_action_check(
+    charter: &Charter,
+    data: &Dataset,
+    at: NaiveDate,
+    now: NaiveDateTime,
+) -> Check {
     let max = charter.controls.insight_to_action_max_days;
-    let span = Span::new(at - Duration::days(SLA_WINDOW_DAYS), at + Duration::days(1));
-    let value = super::kpis::value(charter, data, "insight-to-action", span);
+    let window = charter.controls.insight_to_action_window;
+    let span = super::window::span(charter, window, at);
+    let r = &data.session;
+    let measured =
+        super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, now);
+    let value = measured.median_days;
     let tolerance = charter
         .kpi("insight-to-action")
         .map_or(0.15, |k| k.tolerance);
@@ -243,12 +139,12 @@ fn insight_to_action_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> 
         value,
         target: Some(max),
         detail: match value {
-            None => Detail::NoData(NoData::NoInsightActed {
-                window_days: SLA_WINDOW_DAYS,
-            }),
+            None => Detail::NoData(NoData::NoInsightDelivered { window }),
             Some(v) => Detail::InsightToAction {
                 median_days: v,
-                window_days: SLA_WINDOW_DAYS,
+                window,
+                delivered: measured.delivered,
+                actioned: measured.actioned,
                 max_days: max,
             },
         },
@@ -330,7 +226,8 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
             id: "budget-backtest".into(),
             name: "Budget recommendation back-test".into(),
             status: verdict,
-            value: Some(b.forecast_recommended - b.forecast_status_quo),
+            // The gain the verdict rests on: actual pipeline minus the old mix's.
+            value: Some(b.gain_over_status_quo()),
             target: None,
             detail: Detail::Backtest {
                 horizon,
@@ -342,12 +239,9 @@ pub fn backtest_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<
 }
 
 fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate, now: NaiveDateTime) -> Check {
-    let report = sla::evaluate(
-        charter,
-        &data.deliveries,
-        at - Duration::days(SLA_WINDOW_DAYS),
-        now,
-    );
+    let window = charter.controls.sla_window;
+    let from = super::window::span(charter, window, at).from;
+    let report = sla::evaluate(charter, &data.deliveries, from, now);
     let o = &report.overall;
     if data.deliveries.is_empty() {
         return pending_check(
@@ -372,7 +266,8 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate, now: NaiveDateTim
         tally: o
             .on_time_rate
             .map(|_| (o.on_time, o.expected, o.late, o.missing)),
-        window_days: SLA_WINDOW_DAYS,
+        window,
+        from,
         worst,
     };
     Check {
@@ -388,16 +283,26 @@ fn sla_check(charter: &Charter, data: &Dataset, at: NaiveDate, now: NaiveDateTim
 
 fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let target = charter.controls.nps_target;
-    let fy = charter.partnership.fiscal_year_start_month;
     let upto: Vec<_> = data.nps.iter().filter(|r| r.date <= at).cloned().collect();
-    let latest = nps::by_quarter(&upto, fy)
+    let latest = nps::by_quarter(&upto, charter)
         .into_iter()
         .rev()
         .find(|(_, n)| n.respondents > 0);
     let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
-    let (value, status, detail) = match &latest {
-        None => (None, Status::NoData, Detail::NoData(NoData::NoNpsResponses)),
-        Some((quarter, n)) => (
+    // The newest wave's quarter began before the purge horizon: what is left of it is
+    // not the wave.
+    let purged = latest
+        .as_ref()
+        .filter(|(q, _)| super::purged::reaches(data, super::purged::Personal::Nps, *q))
+        .and(data.purged.nps_before);
+    let (value, status, detail) = match (&latest, purged) {
+        (None, _) => (None, Status::NoData, Detail::NoData(NoData::NoNpsResponses)),
+        (Some(_), Some(before)) => (
+            None,
+            Status::NoData,
+            Detail::NoData(NoData::Purged { before }),
+        ),
+        (Some((quarter, n)), None) => (
             n.score,
             judge(n.score, target, Direction::HigherIsBetter, tolerance),
             Detail::Nps {
@@ -418,26 +323,30 @@ fn nps_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
 }
 
 fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
-    let last = last_week(charter, at);
-    let weeks: Vec<NaiveDate> = (0..ADOPTION_WEEKS)
-        .rev()
-        .map(|i| last - Duration::days(7 * i))
-        .collect();
+    let last = Review::Weekly
+        .period(charter, &Clock::end_of(charter, at))
+        .start;
+    // The complete weeks of the charter's `adoption_window`, averaged.
+    let weeks = super::window::weeks(charter, charter.controls.adoption_window, at);
+    let n = weeks.len() as i64;
+    let purged = weeks
+        .first()
+        .filter(|w| super::purged::reaches(data, super::purged::Personal::Usage, **w))
+        .and(data.purged.usage_before);
     let trend = adoption::adoption_trend(charter, &data.usage_weeks, &weeks);
-    let rate = adoption::average_rate(&trend);
+    let rate = adoption::average_rate(&trend).filter(|_| purged.is_none());
     let target = charter.controls.dashboard_adoption_target;
     let tolerance = charter
         .kpi("dashboard-adoption")
         .map_or(0.1, |k| k.tolerance);
     let mut inactive: Vec<String> = trend.last().map(|a| a.inactive.clone()).unwrap_or_default();
     inactive.sort();
-    let detail = match rate {
-        None => Detail::NoData(NoData::NoUsage {
-            weeks: ADOPTION_WEEKS,
-        }),
-        Some(rate) => Detail::Adoption {
+    let detail = match (purged, rate) {
+        (Some(before), _) => Detail::NoData(NoData::Purged { before }),
+        (None, None) => Detail::NoData(NoData::NoUsage { weeks: n }),
+        (None, Some(rate)) => Detail::Adoption {
             rate,
-            weeks: ADOPTION_WEEKS,
+            weeks: n,
             last_week: last,
             inactive,
         },
@@ -453,53 +362,39 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     }
 }
 
+/// Every complete week of the charter's window: fail when any week has a metric off by
+/// more than the tolerance; warn when none does but some weeks have no counts (the
+/// weekly control did not run for them); pass when every week was judged and agrees.
 fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let tolerance = charter.controls.reconciliation_tolerance;
-    let latest = data
-        .reconciliation
-        .iter()
-        .filter(|r| r.week <= at)
-        .map(|r| r.week)
-        .max();
     let base = Check {
         id: "map-crm-reconciliation".into(),
         name: "MAP vs CRM reconciliation".into(),
         status: Status::NoData,
         value: None,
         target: Some(tolerance),
-        detail: Detail::NoData(NoData::NoReconciliation),
+        detail: Detail::NoData(NoData::NoReconciliation {
+            window: charter.controls.reconciliation_window,
+        }),
         kpi: None,
     };
-    let Some(week) = latest else { return base };
-    let gaps: Vec<(String, f64)> = data
-        .reconciliation
-        .iter()
-        .filter(|r| r.week == week)
-        .map(|r| {
-            (
-                r.metric.clone(),
-                super::stats::ratio((r.map_count - r.crm_count).abs(), r.crm_count)
-                    .unwrap_or(if r.map_count == r.crm_count { 0.0 } else { 1.0 }),
-            )
-        })
-        .collect();
-    let worst = gaps.iter().map(|(_, g)| *g).fold(0.0, f64::max);
-    let over: Vec<(String, f64)> = gaps
-        .iter()
-        .filter(|(_, g)| *g > tolerance)
-        .cloned()
-        .collect();
+    let weeks = super::reconciliation::judge(charter, data, at);
+    if weeks.judged() == 0 {
+        return base;
+    }
     Check {
-        status: if over.is_empty() {
-            Status::Pass
-        } else {
+        status: if !weeks.failing.is_empty() {
             Status::Fail
+        } else if !weeks.without_counts.is_empty() {
+            Status::Warn
+        } else {
+            Status::Pass
         },
-        value: Some(worst),
+        value: weeks.worst,
         detail: Detail::Reconciliation {
-            week,
+            window: charter.controls.reconciliation_window,
             tolerance,
-            over,
+            weeks,
         },
         ..base
     }
@@ -518,44 +413,52 @@ fn cac_ltv_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
     let Some(ltv) = charter.controls.ltv else {
         return base;
     };
-    let ceiling = ltv * charter.controls.cac_ltv_max_share;
-    let end = last_week(charter, at) + Duration::days(7);
-    let span = Span::new(end - Duration::days(91), end);
-    let cac = totals(data, span, None).cac();
-    let mut over: Vec<(String, f64)> = Vec::new();
-    let mut channels: Vec<&str> = data
-        .channel_weeks
-        .iter()
-        .map(|r| r.channel.as_str())
-        .collect();
-    channels.sort_unstable();
-    channels.dedup();
-    for c in channels {
-        if let Some(x) = totals(data, span, Some(c))
-            .reliable_cac()
-            .filter(|x| *x > ceiling)
-        {
-            over.push((c.to_string(), x));
-        }
+    let share = charter.controls.cac_ltv_max_share;
+    let ceiling = ltv * share;
+    let window = charter.controls.cac_ltv_window;
+    let span = super::window::span(charter, window, at);
+    let (from, to) = (span.from, span.to - Duration::days(1));
+    let t = super::kpis::marketing_totals(charter, data, span);
+    let weeks = super::window::weeks(charter, window, at).len() as u32;
+    // "13 weeks" means 13: a window the channel data covers only in part is not judged.
+    if t.weeks < weeks {
+        return Check {
+            target: Some(ceiling),
+            detail: Detail::NoData(NoData::PartialWeeks {
+                weeks_with_data: t.weeks,
+                weeks,
+                from,
+                to,
+            }),
+            ..base
+        };
     }
+    let Some(cac) = t.cac() else {
+        return Check {
+            target: Some(ceiling),
+            detail: Detail::NoData(NoData::NoClosedWon { window }),
+            ..base
+        };
+    };
+    let channels = super::cac::by_channel(charter, data, span, ceiling);
     Check {
-        status: match cac {
-            None => Status::NoData,
-            Some(x) if x > ceiling => Status::Fail,
-            Some(_) if !over.is_empty() => Status::Warn,
-            Some(_) => Status::Pass,
+        status: if cac > ceiling {
+            Status::Fail
+        } else if !channels.over.is_empty() {
+            Status::Warn
+        } else {
+            Status::Pass
         },
-        value: cac,
+        value: Some(cac),
         target: Some(ceiling),
-        detail: match cac {
-            None => Detail::NoData(NoData::NoClosedWon { weeks: 13 }),
-            Some(cac) => Detail::CacLtv {
-                cac,
-                weeks: 13,
-                ceiling,
-                share: charter.controls.cac_ltv_max_share,
-                over,
-            },
+        detail: Detail::CacLtv {
+            cac,
+            window,
+            from,
+            to,
+            ceiling,
+            share,
+            channels,
         },
         ..base
     }
@@ -614,80 +517,5 @@ fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Che
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::facts::Reconciliation;
-
-    fn charter() -> Charter {
-        Charter::shipped()
-    }
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn rec(week: NaiveDate, metric: &str, map: f64, crm: f64) -> Reconciliation {
-        Reconciliation {
-            week,
-            metric: metric.into(),
-            map_count: map,
-            crm_count: crm,
-        }
-    }
-
-    #[test]
-    fn reconciliation_tolerance_by_hand() {
-        let c = charter(); // tolerance 2%
-        let ok = Dataset {
-            reconciliation: vec![rec(d(2026, 11, 16), "mqls", 102.0, 100.0)],
-            ..Dataset::default()
-        };
-        let check = reconciliation_check(&c, &ok, d(2026, 11, 23));
-        assert_eq!(check.status, Status::Pass);
-        assert!((check.value.unwrap() - 0.02).abs() < 1e-12);
-
-        let off = Dataset {
-            reconciliation: vec![
-                rec(d(2026, 11, 16), "mqls", 103.0, 100.0),
-                rec(d(2026, 11, 16), "sqls", 30.0, 30.0),
-                rec(d(2026, 11, 9), "mqls", 150.0, 100.0),
-            ],
-            ..Dataset::default()
-        };
-        let check = reconciliation_check(&c, &off, d(2026, 11, 23));
-        assert_eq!(check.status, Status::Fail);
-        assert!(
-            (check.value.unwrap() - 0.03).abs() < 1e-12,
-            "only the latest week counts"
-        );
-        match &check.detail {
-            Detail::Reconciliation { over, .. } => {
-                assert_eq!(over.len(), 1, "{over:?}");
-                assert_eq!(over[0].0, "mqls");
-                assert!((over[0].1 - 0.03).abs() < 1e-12, "{over:?}");
-            }
-            other => panic!("a reconciliation detail, not {other:?}"),
-        }
-
-        let none = reconciliation_check(&c, &Dataset::default(), d(2026, 11, 23));
-        assert_eq!((none.status, none.value), (Status::NoData, None));
-    }
-
-    #[test]
-    fn an_empty_store_fails_nothing_and_says_no_data() {
-        let report = run(
-            &charter(),
-            &Dataset::default(),
-            &Clock::end_of(&charter(), d(2026, 11, 23)),
-        );
-        assert!(!report.failed());
-        assert!(
-            report
-                .checks
-                .iter()
-                .all(|c| c.status == Status::NoData && c.value.is_none()),
-            "{:?}",
-            report.checks
-        );
-    }
-}
+#[path = "controls_tests.rs"]
+mod tests;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::adoption;
 use super::nps;
 use super::stats::{mean, ratio};
-use crate::charter::{Cadence, Charter, KpiSource};
+use crate::charter::{Cadence, Charter, Kpi, KpiSource, TargetPrecedence, Window};
 use crate::facts::{ChannelWeek, Dataset};
 use crate::model::{Backtest, BacktestOutcome, backtest};
 
@@ -46,11 +46,6 @@ pub fn weeks_in(data: &Dataset, span: Span) -> impl Iterator<Item = &ChannelWeek
     rows[lo..hi.max(lo)].iter()
 }
 
-/// Fewer closed-won customers than this in a window make a channel's CAC noise, not a
-/// figure (a count of n is uncertain by about 1/√n: 10 gives ±30%), so the pause rule
-/// does not act on it.
-pub const MIN_CUSTOMERS_FOR_CAC: f64 = 10.0;
-
 /// Sums of the funnel over a span (all channels, or one).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Totals {
@@ -74,9 +69,20 @@ fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 /// Funnel totals over `span`, for one channel or (None) all.
 pub fn totals(data: &Dataset, span: Span, channel: Option<&str>) -> Totals {
+    totals_of(data, span, |c| channel.is_none_or(|one| c == one))
+}
+
+/// Funnel totals over `span` of the marketing channels, as the charter's
+/// `[definitions] marketing_channels` says: what the KPI definitions sum.
+pub fn marketing_totals(charter: &Charter, data: &Dataset, span: Span) -> Totals {
+    totals_of(data, span, |c| charter.is_marketing_channel(c))
+}
+
+/// Funnel totals over `span` of the channels `keep` accepts.
+fn totals_of(data: &Dataset, span: Span, keep: impl Fn(&str) -> bool) -> Totals {
     let mut t = Totals::default();
     let mut weeks: Vec<NaiveDate> = Vec::new();
-    for r in weeks_in(data, span).filter(|r| channel.is_none_or(|c| r.channel == c)) {
+    for r in weeks_in(data, span).filter(|r| keep(&r.channel)) {
         let w = span.share_of_week(r.week);
         if weeks.last() != Some(&r.week) {
             weeks.push(r.week);
@@ -148,22 +154,23 @@ impl Totals {
         ratio(self.spend, self.closed_won?).filter(|_| self.spend > 0.0)
     }
 
-    /// CAC when enough customers closed for it to mean something (`MIN_CUSTOMERS_FOR_CAC`).
-    pub fn reliable_cac(&self) -> Option<f64> {
-        self.cac()
-            .filter(|_| self.closed_won.unwrap_or(0.0) >= MIN_CUSTOMERS_FOR_CAC)
-    }
     /// Attributed ROAS: CRM-attributed pipeline per unit of spend.
     pub fn roas(&self) -> Option<f64> {
         ratio(self.pipeline, self.spend)
     }
 }
 
-/// The value of KPI `id` over `span`, or None when the data does not hold it.
+/// The value of KPI `id` over `span`, or None when the data does not hold it (or held
+/// it before `rhythm purge`).
 /// Derived KPIs are computed from the dataset; imported ones are the mean of the values
 /// whose period starts in the span (one value when the span is one period).
 pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<f64> {
     let kpi = charter.kpi(id)?;
+    // A period that starts before the purge horizon of the personal data it reads would
+    // be computed from what is left: it has no value (`purged::kpi_reaches` says why).
+    if super::purged::kpi_reaches(data, id, span.from) {
+        return None;
+    }
     if kpi.source == KpiSource::Imported {
         let values: Vec<f64> = data
             .kpi_values
@@ -173,7 +180,17 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
             .collect();
         return mean(&values);
     }
-    let t = totals(data, span, None);
+    // A KPI whose definition states a window ("13 weeks") is computed over it, as of
+    // the period's end, and only when every week of it has channel data.
+    let (span, full) = match kpi.window {
+        Some(w @ Window::Weeks(n)) => (super::window::for_period(charter, w, span), Some(n)),
+        // The charter accepts only "N weeks" for a KPI.
+        _ => (span, None),
+    };
+    let t = marketing_totals(charter, data, span);
+    if full.is_some_and(|n| t.weeks != n) {
+        return None;
+    }
     let has_weeks = t.weeks > 0;
     match id {
         "pipeline" => has_weeks.then_some(t.pipeline),
@@ -191,17 +208,15 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
                 &weeks,
             ))
         }
-        "analytics-nps" => {
-            let scores = data
-                .nps
-                .iter()
-                .filter(|r| span.contains(r.date))
-                .map(|r| r.score);
-            nps::nps(scores).score
-        }
+        // The survey waves the charter assigns to the quarters of the span.
+        "analytics-nps" => nps::of_quarters_in(&data.nps, charter, span.from, span.to).score,
+        // Every insight delivered in the period, as of the period's end: one not acted on
+        // by then counts with its age then.
         "insight-to-action" => {
             let r = &data.session;
-            super::session::insight_to_action_days(&r.insights, &r.actions, span.from, span.to)
+            let as_of = span.to.and_time(chrono::NaiveTime::MIN);
+            super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, as_of)
+                .median_days
         }
         // The back-test KPIs: the newest saved recommendation whose horizon ends in the span.
         "forecast-accuracy" => backtest_ending_in(charter, data, span).map(|b| b.forecast_error),
@@ -275,6 +290,22 @@ pub fn periods(cadence: Cadence, days: i64) -> f64 {
     }
 }
 
+/// The target a month's figure of `kpi` is judged against when the imported plan may set
+/// one too (`planned`): the plan's or the KPI's, as the charter's `[definitions]
+/// target_precedence` says; the KPI's whenever the plan sets none.
+pub fn month_target(charter: &Charter, kpi: &Kpi, planned: Option<f64>) -> f64 {
+    match (charter.definitions.target_precedence, planned) {
+        (TargetPrecedence::Plan, Some(plan)) => plan,
+        _ => kpi.target,
+    }
+}
+
+/// True for the derived KPIs computed from the weekly channel data (so the days that data
+/// covers say how much of a period they stand for).
+pub fn from_channel_data(id: &str) -> bool {
+    is_sum(id) || matches!(id, "blended-cac" | "marketing-roi")
+}
+
 /// True for KPIs that are sums over their period (so a target for a longer span scales).
 pub fn is_sum(id: &str) -> bool {
     matches!(
@@ -330,3 +361,7 @@ pub fn weekly_totals(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "kpis_tests.rs"]
+mod tests;

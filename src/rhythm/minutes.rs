@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::session::dispute_level;
+use super::session::{DisputeLevel, dispute_level};
 use crate::charter::Charter;
 use crate::facts::{ActionItem, Decision, Dispute, Insight, Note, SessionDelivery, SessionRecords};
 
@@ -20,8 +20,9 @@ pub struct Minutes {
     pub notes: Vec<Note>,
     /// Deliveries marked delivered in the session.
     pub deliveries: Vec<SessionDelivery>,
-    /// Disputes opened in the session, and any still open, with their escalation owner.
-    pub disputes: Vec<(Dispute, Option<u32>, Option<String>)>,
+    /// Disputes opened in the session, and any still open, with where they stand on the
+    /// charter's escalation path.
+    pub disputes: Vec<(Dispute, DisputeLevel)>,
     /// Actions from earlier weeks still open when the session closed (or now).
     pub carried_over: Vec<ActionItem>,
 }
@@ -71,10 +72,7 @@ pub fn minutes(
             .filter(|d| {
                 this_week(d.week) || (d.opened_at <= end && d.resolved_at.is_none_or(|t| t > end))
             })
-            .map(|d| {
-                let l = dispute_level(charter, d, end);
-                (d.clone(), l.level, l.owner)
-            })
+            .map(|d| (d.clone(), dispute_level(charter, d, end)))
             .collect(),
         carried_over: r
             .actions

@@ -31,13 +31,19 @@ pub struct MonthlyReview {
     /// Worded by `present::suggestions`; their JSON is added by `present::json`.
     #[serde(skip)]
     pub suggestions: Vec<Suggestion>,
+    /// Every channel that spent in the 3 months to this month's end against the CAC
+    /// ceiling — its pause candidates are in `suggestions`, and the channels it does not
+    /// judge (fewer customers than the charter's `cac_min_customers`) are listed here;
+    /// None when the charter sets no LTV.
+    pub cac_ceiling: Option<super::cac::ByChannel>,
 }
 
 /// Seed 000's executive dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Executive {
-    /// Pipeline vs the plan's goal (or the KPI target); while the month runs, the status
-    /// is judged against the goal pro rata to the days the data covers.
+    /// Pipeline vs the plan's goal or the KPI target (`[definitions] target_precedence`);
+    /// while the month runs, the status is judged against the goal pro rata to the days
+    /// the data covers.
     pub pipeline: Figure,
     /// Goal minus actual, currency.
     pub pipeline_gap: Option<f64>,
@@ -166,7 +172,7 @@ impl Suggested {
 pub const OVER_BUDGET: f64 = 1.10;
 
 fn month_span(month: NaiveDate) -> Span {
-    Span::new(month, calendar::add_months(month, 1))
+    Span::new(month, calendar::month_start_plus(month, 1))
 }
 
 /// Stage volumes over a span: leads, MQLs, SQLs, opportunities, closed-won.
@@ -198,9 +204,13 @@ fn conversions(t: &Totals) -> Vec<Option<f64>> {
 pub fn review(charter: &Charter, data: &Dataset, period: &Period) -> MonthlyReview {
     let month = period.start;
     let span = month_span(month);
-    let t = totals(data, span, None);
+    let t = kpis::marketing_totals(charter, data, span);
     let days_in_month = (span.to - span.from).num_days() as u32;
     let days_with_data = kpis::covered_days(data, span);
+    let cac_ceiling = charter.controls.ltv.map(|ltv| {
+        let ceiling = ltv * charter.controls.cac_ltv_max_share;
+        super::cac::by_channel(charter, data, trailing_3_months(month), ceiling)
+    });
     MonthlyReview {
         month,
         complete: period.is_complete(),
@@ -214,16 +224,20 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period) -> MonthlyRevi
             &t,
             days_with_data as f64 / days_in_month as f64,
         ),
-        funnel: funnel(data, month, &t),
+        funnel: funnel(charter, data, month, &t),
         budget_vs_actual: budget_vs_actual(data, month),
         cac_trend: (0..12)
             .rev()
             .map(|i| {
-                let m = calendar::add_months(month, -i);
-                (m, totals(data, month_span(m), None).cac())
+                let m = calendar::month_start_plus(month, -i);
+                (
+                    m,
+                    kpis::marketing_totals(charter, data, month_span(m)).cac(),
+                )
             })
             .collect(),
-        suggestions: suggestions(charter, data, month),
+        suggestions: suggestions(charter, data, month, cac_ceiling.as_ref()),
+        cac_ceiling,
     }
 }
 
@@ -247,7 +261,7 @@ fn executive(
         let k = charter.kpi(id);
         match k {
             Some(k) => {
-                let goal = planned.unwrap_or(k.target);
+                let goal = kpis::month_target(charter, k, planned);
                 let pace = if kpis::is_sum(id) {
                     elapsed.max(f64::MIN_POSITIVE)
                 } else {
@@ -322,9 +336,13 @@ fn executive(
     }
 }
 
-fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
+/// The funnel of the marketing channels (`t`, and the 3 months before), and by channel.
+fn funnel(charter: &Charter, data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
     let prior: Vec<Totals> = (1..=3)
-        .map(|i| totals(data, month_span(calendar::add_months(month, -i)), None))
+        .map(|i| {
+            let m = calendar::month_start_plus(month, -i);
+            kpis::marketing_totals(charter, data, month_span(m))
+        })
         .collect();
     let now = conversions(t);
     let stages = stage_volumes(t)
@@ -353,7 +371,11 @@ fn funnel(data: &Dataset, month: NaiveDate, t: &Totals) -> Funnel {
             let ct = totals(data, month_span(month), Some(c));
             let before: Vec<f64> = (1..=3)
                 .filter_map(|i| {
-                    let p = totals(data, month_span(calendar::add_months(month, -i)), Some(c));
+                    let p = totals(
+                        data,
+                        month_span(calendar::month_start_plus(month, -i)),
+                        Some(c),
+                    );
                     ratio(p.sqls, p.mqls)
                 })
                 .collect();
@@ -417,38 +439,43 @@ fn budget_vs_actual(data: &Dataset, month: NaiveDate) -> Vec<BudgetLine> {
         .collect()
 }
 
+/// The 3 calendar months ending with `month`, over which the pause rule reads CAC.
+fn trailing_3_months(month: NaiveDate) -> Span {
+    Span::new(
+        calendar::month_start_plus(month, -2),
+        calendar::month_start_plus(month, 1),
+    )
+}
+
 /// Suggestions from the data: channels whose CAC over the trailing 3 months exceeds the
-/// charter's share of LTV (seed 001: pause) — only where at least `MIN_CUSTOMERS_FOR_CAC`
-/// customers closed — and channels far off their budget.
-fn suggestions(charter: &Charter, data: &Dataset, month: NaiveDate) -> Vec<Suggestion> {
+/// charter's share of LTV (seed 001: pause) — those the ceiling judges, `cac_ceiling` —
+/// and channels far off their budget.
+fn suggestions(
+    charter: &Charter,
+    data: &Dataset,
+    month: NaiveDate,
+    cac_ceiling: Option<&super::cac::ByChannel>,
+) -> Vec<Suggestion> {
     let mut out = Vec::new();
-    let trailing = Span::new(
-        calendar::add_months(month, -2),
-        calendar::add_months(month, 1),
-    );
-    if let Some(ltv) = charter.controls.ltv {
+    if let (Some(ltv), Some(by_channel)) = (charter.controls.ltv, cac_ceiling) {
         let ceiling = ltv * charter.controls.cac_ltv_max_share;
-        let mut channels: Vec<&str> = kpis::weeks_in(data, trailing)
-            .map(|r| r.channel.as_str())
-            .collect();
-        channels.sort_unstable();
-        channels.dedup();
-        for c in channels {
-            let t = totals(data, trailing, Some(c));
-            if let Some(cac) = t.reliable_cac().filter(|cac| *cac > ceiling) {
-                let name = charter.channel(c).map_or(c, |ch| ch.name.as_str());
-                let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
-                out.push(Suggestion {
-                    channel: c.to_string(),
-                    name: name.to_string(),
-                    what: Suggested::PauseCandidate {
-                        cac,
-                        ceiling,
-                        share: charter.controls.cac_ltv_max_share,
-                        strategic,
-                    },
-                });
-            }
+        let mut over = by_channel.over.clone();
+        over.sort_by(|a, b| a.channel.cmp(&b.channel));
+        for line in over {
+            let Some(cac) = line.cac else { continue };
+            let c = line.channel.as_str();
+            let name = charter.channel(c).map_or(c, |ch| ch.name.as_str());
+            let strategic = charter.channel(c).is_some_and(|ch| ch.strategic);
+            out.push(Suggestion {
+                channel: c.to_string(),
+                name: name.to_string(),
+                what: Suggested::PauseCandidate {
+                    cac,
+                    ceiling,
+                    share: charter.controls.cac_ltv_max_share,
+                    strategic,
+                },
+            });
         }
     }
     for line in budget_vs_actual(data, month) {

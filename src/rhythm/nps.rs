@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar;
+use crate::charter::{Charter, WaveQuarter};
 use crate::facts::NpsResponse;
 
 /// z for a two-sided 95% interval.
@@ -73,18 +74,64 @@ fn adjusted_wald(n: u32, promoters: u32, detractors: u32) -> (f64, f64) {
     (bound(centre - half), bound(centre + half))
 }
 
-/// NPS per survey wave: responses grouped by the fiscal quarter of their date (fiscal
-/// year starting in `fy_start_month`, 1–12), keyed by the quarter's first day, oldest first.
-pub fn by_quarter(responses: &[NpsResponse], fy_start_month: u32) -> Vec<(NaiveDate, Nps)> {
-    let mut waves: BTreeMap<NaiveDate, Vec<u8>> = BTreeMap::new();
-    for r in responses {
-        let quarter = calendar::quarter_start(r.date, fy_start_month);
-        waves.entry(quarter).or_default().push(r.score);
+/// The survey waves' scores, keyed by the fiscal quarter each wave belongs to, oldest
+/// first. A wave opens with a response and holds every response dated within the
+/// charter's `nps_wave_days` of that first one; it belongs to the fiscal quarter of its
+/// first or last response (`nps_wave_quarter`). Waves of one quarter are pooled.
+fn waves(responses: &[NpsResponse], charter: &Charter) -> BTreeMap<NaiveDate, Vec<u8>> {
+    let d = &charter.definitions;
+    let fy = charter.partnership.fiscal_year_start_month;
+    let mut sorted: Vec<&NpsResponse> = responses.iter().collect();
+    sorted.sort_by_key(|r| r.date);
+    let mut quarters: BTreeMap<NaiveDate, Vec<u8>> = BTreeMap::new();
+    let mut wave: Vec<&NpsResponse> = Vec::new();
+    let mut close = |wave: &mut Vec<&NpsResponse>| {
+        let (Some(first), Some(last)) = (wave.first(), wave.last()) else {
+            return;
+        };
+        let day = match d.nps_wave_quarter {
+            WaveQuarter::FirstResponse => first.date,
+            WaveQuarter::LastResponse => last.date,
+        };
+        quarters
+            .entry(calendar::quarter_start(day, fy))
+            .or_default()
+            .extend(wave.iter().map(|r| r.score));
+        wave.clear();
+    };
+    for r in sorted {
+        if wave
+            .first()
+            .is_some_and(|first| (r.date - first.date).num_days() > i64::from(d.nps_wave_days))
+        {
+            close(&mut wave);
+        }
+        wave.push(r);
     }
-    waves
+    close(&mut wave);
+    quarters
+}
+
+/// NPS per fiscal quarter, of the survey waves the charter assigns to it (`waves`),
+/// keyed by the quarter's first day, oldest first.
+pub fn by_quarter(responses: &[NpsResponse], charter: &Charter) -> Vec<(NaiveDate, Nps)> {
+    waves(responses, charter)
         .into_iter()
         .map(|(quarter, scores)| (quarter, nps(scores)))
         .collect()
+}
+
+/// The NPS of the waves whose quarter starts on a day in [from, to).
+pub fn of_quarters_in(
+    responses: &[NpsResponse],
+    charter: &Charter,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Nps {
+    nps(waves(responses, charter)
+        .into_iter()
+        .filter(|(q, _)| from <= *q && *q < to)
+        .flat_map(|(_, scores)| scores))
 }
 
 #[cfg(test)]
@@ -130,25 +177,63 @@ mod tests {
         assert!(close(r.low, 47.503010944174), "{:?}", r.low);
     }
 
-    #[test]
-    fn waves_are_fiscal_quarters_in_order() {
-        let resp = |y, m, day, score| NpsResponse {
+    fn resp(y: i32, m: u32, day: u32, score: u8) -> NpsResponse {
+        NpsResponse {
             date: NaiveDate::from_ymd_opt(y, m, day).unwrap(),
             respondent: "r".into(),
             score,
             role: None,
-        };
+        }
+    }
+
+    #[test]
+    fn waves_are_fiscal_quarters_in_order() {
+        let mut c = Charter::shipped();
         // Fiscal year from February: quarters start Feb, May, Aug, Nov.
+        c.partnership.fiscal_year_start_month = 2;
         let list = [
             resp(2025, 6, 10, 10), // Q from 2025-05-01
             resp(2025, 1, 20, 3),  // Q from 2024-11-01
             resp(2025, 5, 2, 9),   // Q from 2025-05-01
         ];
-        let waves = by_quarter(&list, 2);
+        let waves = by_quarter(&list, &c);
         assert_eq!(waves.len(), 2);
         assert_eq!(waves[0].0, NaiveDate::from_ymd_opt(2024, 11, 1).unwrap());
         assert!(close(waves[0].1.score, -100.0));
         assert_eq!(waves[1].0, NaiveDate::from_ymd_opt(2025, 5, 1).unwrap());
         assert_eq!(waves[1].1.promoters, 2);
+    }
+
+    #[test]
+    fn a_wave_that_straddles_a_quarter_belongs_to_the_quarter_the_charter_says() {
+        let mut c = Charter::shipped(); // waves of 30 days, the first response's quarter
+        // A wave sent 26 March 2026: answers on 26 and 30 March and 8 April (13 days
+        // after the first); a later answer on 20 May (55 days after) opens a new wave.
+        let list = [
+            resp(2026, 3, 26, 10),
+            resp(2026, 3, 30, 9),
+            resp(2026, 4, 8, 3),
+            resp(2026, 5, 20, 6),
+        ];
+        let q1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let q2 = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let waves = by_quarter(&list, &c);
+        // By hand: Q1 holds the whole first wave, 2 promoters and 1 detractor of 3:
+        // (2 - 1) / 3 = 33.3; Q2 the May answer alone, a detractor: -100. (Grouped by
+        // each answer's own date, the quarters would hold 2 and 2.)
+        assert_eq!(waves.len(), 2);
+        assert_eq!((waves[0].0, waves[0].1.respondents), (q1, 3));
+        assert!(close(waves[0].1.score, 100.0 / 3.0));
+        assert_eq!((waves[1].0, waves[1].1.respondents), (q2, 1));
+        assert!(close(waves[1].1.score, -100.0));
+        c.definitions.nps_wave_quarter = WaveQuarter::LastResponse;
+        let waves = by_quarter(&list, &c);
+        // The first wave's last answer is in April: all four answers are Q2's.
+        assert_eq!(waves.len(), 1);
+        assert_eq!((waves[0].0, waves[0].1.respondents), (q2, 4));
+        // The quarters of a span: the annual review's year pools both.
+        c.definitions.nps_wave_quarter = WaveQuarter::FirstResponse;
+        let year = of_quarters_in(&list, &c, q1, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(year.respondents, 4);
     }
 }

@@ -1,7 +1,7 @@
 //! The quarterly review: the partnership scorecard, dashboards nobody opens, lead quality
 //! by channel, and the back-test of last quarter's recommendation.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::adoption::{self, Drift};
@@ -28,6 +28,9 @@ pub struct ScoreLine {
     pub status: Status,
     /// The value in each of the last four quarters, oldest first.
     pub trend: Vec<(NaiveDate, Option<f64>)>,
+    /// The quarters (of the line's and its trend's) whose personal data `rhythm purge`
+    /// deleted before they ended: they have no value and say "purged".
+    pub purged: Vec<NaiveDate>,
     /// What the line counts, or why it has no data; `present::scorecard` words it.
     #[serde(skip)]
     pub detail: LineNote,
@@ -50,13 +53,23 @@ pub enum LineNote {
         high: f64,
     },
     Adoption,
-    NoInsightActed,
-    InsightToAction,
+    /// No insight was shown in a review this quarter.
+    NoInsightDelivered,
+    /// The insights delivered this quarter and how many of them were acted on.
+    InsightToAction {
+        delivered: u32,
+        actioned: u32,
+    },
     NoForecastEnded,
     NoRecommendationEnded,
     /// The back-test KPIs' value: the newest saved recommendation ending in the quarter.
     NewestRecommendationEnded,
     NotImported,
+    /// The quarter reads personal data the charter's retention rule deleted: rows
+    /// dated before `before` are gone.
+    Purged {
+        before: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,8 +107,13 @@ pub struct QuarterlyReview {
     pub backtest_detail: super::controls::Detail,
 }
 
+/// The first day of the charter's SLA window as of `until`.
+fn sla_from(charter: &Charter, until: NaiveDateTime) -> NaiveDate {
+    super::window::span(charter, charter.controls.sla_window, until.date()).from
+}
+
 fn quarter_span(q: NaiveDate) -> Span {
-    Span::new(q, calendar::add_months(q, 3))
+    Span::new(q, calendar::month_start_plus(q, 3))
 }
 
 /// The quarterly review of `period` (a fiscal quarter, complete or to date), as of the
@@ -106,25 +124,25 @@ pub fn review(
     period: &Period,
     clock: &Clock,
 ) -> QuarterlyReview {
-    let fy = charter.partnership.fiscal_year_start_month;
     let now = clock.now;
     let quarter = period.start;
     let span = quarter_span(quarter);
     let until = now.min(span.to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1));
-    let sla = sla::evaluate(charter, &data.deliveries, quarter, until);
-    let waves = nps::by_quarter(&data.nps, fy);
+    // SLA on-time over the charter's `sla_window` as of `until`, as `rhythm check` reads it.
+    let sla = sla::evaluate(charter, &data.deliveries, sla_from(charter, until), until);
+    let waves = nps::by_quarter(&data.nps, charter);
     let wave = waves
         .iter()
         .find(|(q, _)| *q == quarter)
         .map(|(_, n)| n.clone());
     let last_quarters: Vec<NaiveDate> = (0..4)
         .rev()
-        .map(|i| calendar::add_months(quarter, -3 * i))
+        .map(|i| calendar::month_start_plus(quarter, -3 * i))
         .collect();
 
     let mut scorecard = vec![
         sla_line(charter, data, &sla, &last_quarters),
-        nps_line(charter, wave.as_ref(), &waves, &last_quarters),
+        nps_line(charter, data, wave.as_ref(), &waves, &last_quarters),
     ];
     scorecard.push(adoption_line(
         charter,
@@ -134,16 +152,7 @@ pub fn review(
         &last_quarters,
     ));
     if let Some(k) = charter.kpi("insight-to-action") {
-        let target = charter.controls.insight_to_action_max_days;
-        let line = kpi_line(charter, data, k, span, target, &last_quarters);
-        scorecard.push(ScoreLine {
-            detail: if line.value.is_none() {
-                LineNote::NoInsightActed
-            } else {
-                LineNote::InsightToAction
-            },
-            ..line
-        });
+        scorecard.push(insight_line(charter, data, k, span, until, &last_quarters));
     }
     // The back-test KPIs, computed once in `kpis` (the same figures `rhythm check` judges).
     for (id, why) in [
@@ -223,6 +232,42 @@ fn kpi_line(
             .map(|q| (*q, kpis::value(charter, data, &k.id, quarter_span(*q))))
             .collect(),
         detail: LineNote::None,
+        purged: Vec::new(),
+    }
+}
+
+/// Insight-to-action over every insight delivered in the quarter, as of `until` (the
+/// quarter's end, or now while it runs): the counts behind the median in its note.
+fn insight_line(
+    charter: &Charter,
+    data: &Dataset,
+    k: &Kpi,
+    span: Span,
+    until: NaiveDateTime,
+    quarters: &[NaiveDate],
+) -> ScoreLine {
+    let target = charter.controls.insight_to_action_max_days;
+    let r = &data.session;
+    let m = super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, until);
+    let line = kpi_line(charter, data, k, span, target, quarters);
+    ScoreLine {
+        value: m.median_days,
+        status: judge(m.median_days, target, k.direction, k.tolerance),
+        // The quarter under review as of `until`; the quarters before as of their end.
+        trend: line
+            .trend
+            .iter()
+            .map(|(q, v)| (*q, if *q == span.from { m.median_days } else { *v }))
+            .collect(),
+        detail: if m.delivered == 0 {
+            LineNote::NoInsightDelivered
+        } else {
+            LineNote::InsightToAction {
+                delivered: m.delivered,
+                actioned: m.actioned,
+            }
+        },
+        ..line
     }
 }
 
@@ -246,9 +291,10 @@ fn sla_line(
             .map(|q| {
                 let end =
                     quarter_span(*q).to.and_time(chrono::NaiveTime::MIN) - Duration::seconds(1);
+                let end = end.min(sla.now);
                 (
                     *q,
-                    sla::evaluate(charter, &data.deliveries, *q, end.min(sla.now))
+                    sla::evaluate(charter, &data.deliveries, sla_from(charter, end), end)
                         .overall
                         .on_time_rate,
                 )
@@ -260,15 +306,26 @@ fn sla_line(
             missing: o.missing,
             pending: o.pending,
         },
+        purged: Vec::new(),
     }
 }
 
 fn nps_line(
     charter: &Charter,
+    data: &Dataset,
     wave: Option<&Nps>,
     waves: &[(NaiveDate, Nps)],
     quarters: &[NaiveDate],
 ) -> ScoreLine {
+    let kind = super::purged::Personal::Nps;
+    let purged: Vec<NaiveDate> = quarters
+        .iter()
+        .copied()
+        .filter(|q| super::purged::reaches(data, kind, *q))
+        .collect();
+    let quarter = quarters.last().copied();
+    let this_purged = quarter.is_some_and(|q| purged.contains(&q));
+    let wave = wave.filter(|_| !this_purged);
     let value = wave.and_then(|n| n.score);
     let tolerance = charter.kpi("analytics-nps").map_or(0.2, |k| k.tolerance);
     ScoreLine {
@@ -291,16 +348,21 @@ fn nps_line(
                     *q,
                     waves
                         .iter()
-                        .find(|(w, _)| w == q)
+                        .find(|(w, _)| w == q && !purged.contains(q))
                         .and_then(|(_, n)| n.score),
                 )
             })
             .collect(),
-        detail: wave.map_or(LineNote::NoNpsWave, |n| LineNote::NpsWave {
-            respondents: n.respondents,
-            low: n.low.unwrap_or(0.0),
-            high: n.high.unwrap_or(0.0),
-        }),
+        detail: match (super::purged::horizon(data, kind), wave) {
+            (Some(before), _) if this_purged => LineNote::Purged { before },
+            (_, None) => LineNote::NoNpsWave,
+            (_, Some(n)) => LineNote::NpsWave {
+                respondents: n.respondents,
+                low: n.low.unwrap_or(0.0),
+                high: n.high.unwrap_or(0.0),
+            },
+        },
+        purged,
     }
 }
 
@@ -311,7 +373,16 @@ fn adoption_line(
     until: NaiveDate,
     quarters: &[NaiveDate],
 ) -> ScoreLine {
+    let kind = super::purged::Personal::Usage;
+    let purged: Vec<NaiveDate> = quarters
+        .iter()
+        .copied()
+        .filter(|q| super::purged::reaches(data, kind, *q))
+        .collect();
     let rate_in = |s: Span| {
+        if super::purged::reaches(data, kind, s.from) {
+            return None;
+        }
         let weeks: Vec<NaiveDate> = kpis::week_starts(charter, s)
             .into_iter()
             .filter(|w| *w + Duration::days(7) <= until + Duration::days(1))
@@ -341,13 +412,19 @@ fn adoption_line(
             .iter()
             .map(|q| (*q, rate_in(quarter_span(*q))))
             .collect(),
-        detail: LineNote::Adoption,
+        detail: match super::purged::horizon(data, kind) {
+            Some(before) if super::purged::reaches(data, kind, span.from) => {
+                LineNote::Purged { before }
+            }
+            _ => LineNote::Adoption,
+        },
+        purged,
     }
 }
 
 fn lead_quality(data: &Dataset, quarter: NaiveDate) -> Vec<LeadQuality> {
     let now = quarter_span(quarter);
-    let before = quarter_span(calendar::add_months(quarter, -3));
+    let before = quarter_span(calendar::month_start_plus(quarter, -3));
     let mut channels: Vec<&str> = kpis::weeks_in(data, now)
         .map(|r| r.channel.as_str())
         .collect();

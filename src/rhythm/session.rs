@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::alerts::Alert;
-use super::sla::Outcome;
+use super::sla::{EscalationRef, Outcome, escalation_at};
 use super::stats::median;
 use super::weekly::{PipelineFlash, WeeklyReview};
 use crate::charter::Charter;
@@ -17,19 +17,18 @@ use crate::facts::{ActionItem, Dispute, Insight};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisputeLevel {
     pub age_days: i64,
-    pub level: Option<u32>,
-    /// Stakeholder id of the level's owner.
-    pub owner: Option<String>,
+    /// The charter's `[[escalation]]` level that owns it by its age; None before the
+    /// first level's `after_days` have passed: not escalated yet.
+    pub escalation: Option<EscalationRef>,
 }
 
-/// The escalation level that owns `dispute` at `now`, by its age in whole days.
+/// The escalation level that owns `dispute` at `now`, by its age in whole days (a
+/// resolved dispute stops climbing when it is resolved).
 pub fn dispute_level(charter: &Charter, dispute: &Dispute, now: NaiveDateTime) -> DisputeLevel {
     let age_days = (dispute.resolved_at.unwrap_or(now) - dispute.opened_at).num_days();
-    let level = charter.escalation_for_age(age_days);
     DisputeLevel {
         age_days,
-        level: level.map(|l| l.level),
-        owner: level.map(|l| l.owner.clone()),
+        escalation: escalation_at(charter, age_days),
     }
 }
 
@@ -109,7 +108,7 @@ pub fn agenda(
         });
     }
     for a in weekly.alerts.iter().take(AGENDA_ALERTS) {
-        let key = format!("alert:{:?}:{}", a.kind, a.channel).to_lowercase();
+        let key = format!("alert:{}:{}", a.kind.as_str(), a.channel).to_lowercase();
         items.push(AgendaItem {
             key: key.clone(),
             kind: AgendaKind::Alert,
@@ -154,27 +153,50 @@ pub fn agenda(
     items
 }
 
-/// Median days from an insight's delivery to the first action referencing it, over the
-/// insights acted on whose first action falls in [from, to). None when none was.
-pub fn insight_to_action_days(
+/// Insight-to-action time over the insights delivered in a window, as of a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InsightToAction {
+    /// Median days from an insight's delivery to the first action referencing it; an
+    /// insight not acted on by the as-of moment counts with its age then (it is still
+    /// waiting). None when no insight was delivered in the window.
+    pub median_days: Option<f64>,
+    /// Insights delivered in the window by the as-of moment.
+    pub delivered: u32,
+    /// Of those, the ones with an action by the as-of moment.
+    pub actioned: u32,
+}
+
+/// Insight-to-action over every insight delivered on a day in [from, to) by `as_of`,
+/// counting only the actions created by `as_of`.
+pub fn insight_to_action(
     insights: &[Insight],
     actions: &[ActionItem],
     from: NaiveDate,
     to: NaiveDate,
-) -> Option<f64> {
-    let days: Vec<f64> = insights
-        .iter()
-        .filter_map(|i| {
-            let first = actions
-                .iter()
-                .filter(|a| a.insight_id == Some(i.id))
-                .map(|a| a.created_at)
-                .min()?;
-            (from <= first.date() && first.date() < to)
-                .then(|| (first - i.delivered_at).num_seconds() as f64 / 86_400.0)
-        })
-        .collect();
-    median(&days)
+    as_of: NaiveDateTime,
+) -> InsightToAction {
+    let mut days = Vec::new();
+    let mut actioned = 0;
+    for i in insights.iter().filter(|i| {
+        let day = i.delivered_at.date();
+        from <= day && day < to && i.delivered_at <= as_of
+    }) {
+        let first = actions
+            .iter()
+            .filter(|a| a.insight_id == Some(i.id) && a.created_at <= as_of)
+            .map(|a| a.created_at)
+            .min();
+        if first.is_some() {
+            actioned += 1;
+        }
+        let until = first.unwrap_or(as_of).max(i.delivered_at);
+        days.push((until - i.delivered_at).num_seconds() as f64 / 86_400.0);
+    }
+    InsightToAction {
+        median_days: median(&days),
+        delivered: days.len() as u32,
+        actioned,
+    }
 }
 
 #[cfg(test)]
@@ -213,26 +235,55 @@ mod tests {
     fn disputes_climb_the_escalation_path_by_age() {
         let c = charter(); // levels from day 0, 3, 7, 14
         let d = dispute(t(1, 9));
-        assert_eq!(dispute_level(&c, &d, t(3, 8)).level, Some(1));
-        assert_eq!(dispute_level(&c, &d, t(4, 9)).level, Some(2));
+        let level = |now| dispute_level(&c, &d, now).escalation.map(|e| e.level);
+        assert_eq!(level(t(3, 8)), Some(1));
+        assert_eq!(level(t(4, 9)), Some(2));
         assert_eq!(
-            dispute_level(&c, &d, t(8, 9)).owner.as_deref(),
-            Some("dana")
+            dispute_level(&c, &d, t(8, 9)).escalation.map(|e| e.owner),
+            Some("dana".into())
         );
-        assert_eq!(dispute_level(&c, &d, t(20, 9)).level, Some(4));
+        assert_eq!(level(t(20, 9)), Some(4));
         let resolved = Dispute {
             resolved_at: Some(t(2, 9)),
             ..d
         };
         assert_eq!(
-            dispute_level(&c, &resolved, t(20, 9)).level,
+            dispute_level(&c, &resolved, t(20, 9))
+                .escalation
+                .map(|e| e.level),
             Some(1),
             "a resolved dispute stops climbing"
         );
     }
 
     #[test]
-    fn insight_to_action_is_the_median_of_first_actions() {
+    fn before_the_first_level_a_dispute_is_not_escalated_and_never_level_0() {
+        let mut c = charter();
+        // A charter whose first level takes over after 2 days.
+        c.escalation[0].after_days = 2;
+        let d = dispute(t(1, 9));
+        let at = |now| dispute_level(&c, &d, now);
+        assert_eq!(at(t(2, 9)).age_days, 1);
+        assert_eq!(at(t(2, 9)).escalation, None, "not escalated yet");
+        let first = at(t(3, 9)).escalation.expect("day 2: the first level");
+        assert_eq!(
+            (first.level, first.id.as_str(), first.owner.as_str()),
+            (1, "working-level", "alex")
+        );
+        // Every level it can reach is one of the charter's.
+        for day in 1..=30 {
+            if let Some(e) = at(t(1, 9) + chrono::Duration::days(day)).escalation {
+                assert!(
+                    c.escalation
+                        .iter()
+                        .any(|l| l.level == e.level && l.id == e.id)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn insight_to_action_counts_every_insight_delivered_and_ages_the_unactioned() {
         let insight = |id, d| Insight {
             id,
             week: t(2, 0).date(),
@@ -252,21 +303,34 @@ mod tests {
             created_at: t(d, 9),
             done_at: None,
         };
-        let insights = [insight(1, 2), insight(2, 2), insight(3, 2), insight(4, 2)];
-        // 1 acted on after 2 days (and again later), 2 after 10, 3 after 4, 4 never.
+        // Six insights delivered on the 2nd at 09:00; only #1 is acted on, on the 4th
+        // (and again later). As of the 20th at 09:00 the other five are 18 days old.
+        let insights: Vec<Insight> = (1..=6).map(|id| insight(id, 2)).collect();
+        let actions = [action(1, 1, 4), action(2, 1, 12)];
+        let (from, to) = (t(1, 0).date(), t(21, 0).date());
+        let r = insight_to_action(&insights, &actions, from, to, t(20, 9));
+        // By hand: days [2, 18, 18, 18, 18, 18]: the median is 18, not the 2 days of
+        // the one insight acted on.
+        assert_eq!((r.delivered, r.actioned), (6, 1));
+        assert_eq!(r.median_days, Some(18.0));
+        // An action made after the as-of moment is not known then.
+        let early = insight_to_action(&insights, &actions, from, to, t(3, 9));
+        assert_eq!((early.delivered, early.actioned), (6, 0));
+        assert_eq!(early.median_days, Some(1.0));
+        // Three of four acted on after 2, 10 and 4 days, one waiting 28 days by the 30th.
+        let insights: Vec<Insight> = (1..=4).map(|id| insight(id, 2)).collect();
         let actions = [
             action(1, 1, 4),
             action(2, 1, 20),
             action(3, 2, 12),
             action(4, 3, 6),
         ];
-        let from = t(1, 0).date();
-        let to = t(30, 0).date();
-        assert_eq!(
-            insight_to_action_days(&insights, &actions, from, to),
-            Some(4.0)
-        );
-        assert_eq!(insight_to_action_days(&insights, &[], from, to), None);
+        let r = insight_to_action(&insights, &actions, from, t(30, 0).date(), t(30, 9));
+        // Days [2, 10, 4, 28]: the median of four is (4 + 10) / 2.
+        assert_eq!((r.delivered, r.actioned, r.median_days), (4, 3, Some(7.0)));
+        // No insight delivered: no data, not zero.
+        let none = insight_to_action(&[], &actions, from, to, t(20, 9));
+        assert_eq!((none.delivered, none.median_days), (0, None));
     }
 
     #[test]

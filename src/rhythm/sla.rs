@@ -256,6 +256,14 @@ fn escalation_of(
     now: NaiveDateTime,
 ) -> Option<EscalationRef> {
     let age_days = (delivered_at.unwrap_or(now) - expected.deadline()).num_days();
+    escalation_at(charter, age_days)
+}
+
+/// The charter's escalation level that owns an issue `age_days` old: the highest whose
+/// `after_days` have passed. None before the first level's `after_days`: the issue is
+/// not escalated yet (it stays with whoever raised it and the figure's owners); the
+/// shipped charter's first level starts on day 0, so it always has an owner.
+pub fn escalation_at(charter: &Charter, age_days: i64) -> Option<EscalationRef> {
     charter.escalation_for_age(age_days).map(|l| EscalationRef {
         level: l.level,
         owner: l.owner.clone(),

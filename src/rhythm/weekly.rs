@@ -113,11 +113,11 @@ impl Measures {
 }
 
 /// The week's signals behind a reallocation: paid channels whose pipeline jumped, and
-/// channels whose CAC spiked (one alert per channel each).
+/// channels whose cost per SQL spiked (one alert per channel each).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signals<'a> {
     pub pipeline_up: Vec<&'a Alert>,
-    pub cac_up: Vec<&'a Alert>,
+    pub cost_per_sql_up: Vec<&'a Alert>,
 }
 
 impl WeeklyReview {
@@ -134,16 +134,16 @@ impl WeeklyReview {
                     && paid(&a.channel)
             })
             .collect();
-        let mut cac_up: Vec<&Alert> = self
+        let mut cost_per_sql_up: Vec<&Alert> = self
             .alerts
             .iter()
-            .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CacSpike)
+            .filter(|a| a.severity != Severity::Opportunity && a.kind == AlertKind::CostPerSqlSpike)
             .collect();
         pipeline_up.dedup_by(|a, b| a.channel == b.channel);
-        cac_up.dedup_by(|a, b| a.channel == b.channel);
-        (!pipeline_up.is_empty() || !cac_up.is_empty()).then_some(Signals {
+        cost_per_sql_up.dedup_by(|a, b| a.channel == b.channel);
+        (!pipeline_up.is_empty() || !cost_per_sql_up.is_empty()).then_some(Signals {
             pipeline_up,
-            cac_up,
+            cost_per_sql_up,
         })
     }
 }
@@ -155,7 +155,8 @@ pub struct PipelineFlash {
     pub month: NaiveDate,
     /// Pipeline of the month so far (through the reviewed week), currency.
     pub month_to_date: Figure,
-    /// The month's goal: the plan's pipeline targets, or the KPI target without a plan.
+    /// The month's goal: the plan's pipeline targets or the KPI target, as the charter's
+    /// `[definitions] target_precedence` says (the KPI's without a plan).
     pub goal: Option<f64>,
     /// Month-to-date as a fraction of the goal pro rata to the days gone (1.0 = on pace).
     pub pacing: Option<f64>,
@@ -255,7 +256,7 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
     let month = calendar::month_start(week + Duration::days(6));
     let next = calendar::add_months(month, 1);
     let span = Span::new(month, (week + Duration::days(7)).min(next));
-    let mtd = totals(data, span, None);
+    let mtd = super::kpis::marketing_totals(charter, data, span);
     let days_with_data = kpis::covered_days(data, span);
     let days_gone = (span.to - month).num_days().max(0) as u32;
     let days_in_month = (next - month).num_days() as u32;
@@ -266,10 +267,10 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
         .filter(|p| p.month == month)
         .filter_map(|p| p.pipeline_target)
         .collect();
-    let goal = if planned.is_empty() {
-        kpi.map(|k| k.target)
-    } else {
-        Some(planned.iter().sum())
+    let planned = (!planned.is_empty()).then(|| planned.iter().sum::<f64>());
+    let goal = match kpi {
+        Some(k) => Some(super::kpis::month_target(charter, k, planned)),
+        None => planned,
     };
     let value = (mtd.weeks > 0).then_some(mtd.pipeline);
     let covered = f64::from(days_with_data) / f64::from(days_in_month);
@@ -379,6 +380,7 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
 mod tests {
     use super::*;
     use crate::facts::{ChannelWeek, PlanMonth};
+    use crate::rhythm::clock::Period;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -456,6 +458,60 @@ mod tests {
         assert_eq!(f.goal_to_date, Some(140_000.0));
         assert!((f.pacing.unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(f.month_to_date.status, Status::Pass);
+    }
+
+    #[test]
+    fn the_charter_says_whether_the_plan_or_the_kpi_target_governs() {
+        let data = Dataset {
+            channel_weeks: vec![week(d(2026, 6, 1), 70_000.0)],
+            plan: vec![PlanMonth {
+                month: d(2026, 6, 1),
+                channel: "webinars".into(),
+                budget: 5000.0,
+                pipeline_target: Some(300_000.0),
+                mql_target: None,
+            }],
+            ..Dataset::default()
+        };
+        let mut c = charter();
+        assert_eq!(
+            pipeline_flash(&c, &data, d(2026, 6, 1)).goal,
+            Some(300_000.0)
+        );
+        let monthly = crate::rhythm::monthly::review(
+            &c,
+            &data,
+            &Period::on(
+                crate::rhythm::clock::Review::Monthly,
+                &c,
+                d(2026, 6, 1),
+                d(2026, 6, 1),
+            )
+            .0,
+        );
+        assert_eq!(monthly.executive.pipeline.target, Some(300_000.0));
+        c.definitions.target_precedence = crate::charter::TargetPrecedence::Charter;
+        // The pipeline KPI's own target in the shipped charter: $12M a month.
+        let kpi_target = c.kpi("pipeline").unwrap().target;
+        assert_eq!(kpi_target, 12_000_000.0);
+        assert_eq!(
+            pipeline_flash(&c, &data, d(2026, 6, 1)).goal,
+            Some(kpi_target)
+        );
+        let monthly = crate::rhythm::monthly::review(
+            &c,
+            &data,
+            &Period::on(
+                crate::rhythm::clock::Review::Monthly,
+                &c,
+                d(2026, 6, 1),
+                d(2026, 6, 1),
+            )
+            .0,
+        );
+        assert_eq!(monthly.executive.pipeline.target, Some(kpi_target));
+        // Spend against the KPI's $720K, not the plan's $5,000 budget.
+        assert_eq!(monthly.executive.spend.target, Some(720_000.0));
     }
 
     #[test]

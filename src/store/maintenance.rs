@@ -36,8 +36,8 @@ const BUSY_WAIT: Duration = Duration::from_secs(10);
 
 impl Store {
     /// Deletes the usage events and NPS answers dated before `cutoff` (usage: before
-    /// its 00:00 UTC) and rebuilds the usage aggregates from what is left, in one
-    /// transaction. With `dry_run` nothing changes: the counts say what would go.
+    /// its 00:00 UTC), rebuilds the usage aggregates from what is left and records the
+    /// horizon in `purge_log` (the Dataset's `purged`), in one transaction. With `dry_run` nothing changes: the counts say what would go.
     /// Deleted personal data is overwritten on disk (`secure_delete`), not just
     /// unlinked from the B-tree.
     pub fn purge_before(
@@ -50,9 +50,9 @@ impl Store {
             .and_utc()
             .timestamp();
         let day = cutoff.to_string();
-        let tables: [(&'static str, &str, &dyn rusqlite::ToSql); 2] = [
-            ("usage_event", "timestamp < ?1", &epoch),
-            ("nps_response", "date < ?1", &day),
+        let tables: [(&'static str, &str, &str, &dyn rusqlite::ToSql); 2] = [
+            ("usage_event", "usage", "timestamp < ?1", &epoch),
+            ("nps_response", "nps", "date < ?1", &day),
         ];
         if !dry_run {
             self.conn.pragma_update(None, "secure_delete", true)?;
@@ -63,7 +63,7 @@ impl Store {
             rusqlite::TransactionBehavior::Immediate
         })?;
         let mut out = Vec::new();
-        for (table, older_than, param) in tables {
+        for (table, kind, older_than, param) in tables {
             // Table names are the constants above, never input.
             let older: i64 = tx.query_row(
                 &format!("SELECT COUNT(*) FROM {table} WHERE {older_than}"),
@@ -77,6 +77,15 @@ impl Store {
                 if table == "usage_event" {
                     super::usage::rebuild(&tx)?;
                 }
+            }
+            if !dry_run {
+                // The horizon, even when nothing was old enough: by the charter's rule
+                // the store holds nothing of this kind before `cutoff` from now on.
+                tx.execute(
+                    "INSERT INTO purge_log (kind, before, rows, purged_at)
+                     VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%S', 'now'))",
+                    rusqlite::params![kind, day, older],
+                )?;
             }
             out.push(PurgedTable {
                 table,
@@ -229,6 +238,16 @@ mod tests {
         // Nothing left to purge: a second run deletes nothing.
         let again = s.purge_before(cutoff, false).unwrap();
         assert!(again.iter().all(|t| t.older == 0));
+        // The horizon is on record for the figures; the dry run left none.
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM purge_log"), 4);
+        assert_eq!(
+            count(&s, "SELECT SUM(rows) FROM purge_log WHERE kind = 'usage'"),
+            1
+        );
+        let charter = crate::charter::Charter::shipped();
+        let purged = s.load_dataset(&charter).unwrap().purged;
+        assert_eq!(purged.usage_before, Some(cutoff));
+        assert_eq!(purged.nps_before, Some(cutoff));
     }
 
     #[test]

@@ -115,7 +115,20 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut purged = Purged::default();
+        let horizons = c
+            .prepare("SELECT kind, MAX(before) FROM purge_log GROUP BY kind")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, date(r, 1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (kind, before) in horizons {
+            match kind.as_str() {
+                "usage" => purged.usage_before = Some(before),
+                "nps" => purged.nps_before = Some(before),
+                _ => {}
+            }
+        }
         Ok(Dataset {
+            purged,
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
             freshness: self.freshness()?,

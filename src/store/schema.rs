@@ -124,7 +124,7 @@ pub const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         week TEXT NOT NULL,
         kind TEXT NOT NULL,             -- alert | recommendation | flash | …
-        source_key TEXT NOT NULL,       -- stable key of what was shown, e.g. alert:cac_spike:linkedin
+        source_key TEXT NOT NULL,       -- stable key of what was shown, e.g. alert:cost_per_sql_spike:linkedin
         text TEXT NOT NULL,
         delivered_at TEXT NOT NULL,     -- UTC: when it was first shown in a review
         UNIQUE (week, source_key)
@@ -215,5 +215,15 @@ pub const MIGRATIONS: &[&str] = &[
     // 6: the weekly review a delivery was marked in, so its minutes can list it.
     r#"
     ALTER TABLE delivery ADD COLUMN review_week TEXT;   -- first day of the reviewed week
+    "#,
+    // 7: what `rhythm purge` deleted, so the figures over purged days say "purged".
+    r#"
+    CREATE TABLE purge_log (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,             -- import kind: usage | nps
+        before TEXT NOT NULL,           -- YYYY-MM-DD: its rows dated before this day are gone
+        rows INTEGER NOT NULL,          -- rows deleted by this purge
+        purged_at TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SS
+    );
     "#,
 ];

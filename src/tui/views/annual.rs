@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::{TableData, WhatToDo, budget, kpi_lines, or_no_data, render_detail, render_pane};
 use crate::format;
-use crate::present::scorecard::{model_cell, saturation_cell};
+use crate::present::scorecard::{model_cell, purged_or, saturation_cell};
 use crate::rhythm::annual::{self, AnnualReview, ChannelYear};
 use crate::tui::app::{App, RowId, TableId};
 use crate::tui::budget::ModelState;
@@ -39,8 +39,8 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
             .map(|l| {
                 vec![
                     l.name.clone(),
-                    or_no_data(l.this_year, &l.unit),
-                    or_no_data(l.last_year, &l.unit),
+                    purged_or(l.this_year_purged, or_no_data(l.this_year, &l.unit)),
+                    purged_or(l.last_year_purged, or_no_data(l.last_year, &l.unit)),
                     crate::format::signed_change(l.change),
                     status_mark(l.status).into(),
                 ]

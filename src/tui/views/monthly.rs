@@ -87,16 +87,20 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     let tall = area.height > 30;
     // The month's suggestions, then the budget model's plan: the report's
     // recommendations, with the plan last as the line the view ends in.
+    let mut before: Vec<String> = if s.monthly.suggestions.is_empty() {
+        vec![crate::present::suggestions::none_line().into()]
+    } else {
+        s.monthly
+            .suggestions
+            .iter()
+            .map(crate::present::suggestions::sentence)
+            .collect()
+    };
+    before.extend(crate::present::suggestions::not_judged(
+        &s.charter, &s.monthly,
+    ));
     let todo = WhatToDo {
-        before: if s.monthly.suggestions.is_empty() {
-            vec![crate::present::suggestions::none_line().into()]
-        } else {
-            s.monthly
-                .suggestions
-                .iter()
-                .map(crate::present::suggestions::sentence)
-                .collect()
-        },
+        before,
         line: plan_line(app),
     };
     // Tall, every channel of the mix and the budget, and the budget's header when wide.

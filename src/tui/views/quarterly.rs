@@ -10,6 +10,8 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::channels::short_name;
 use super::{TableData, WhatToDo, kpi_lines, or_no_data, render_detail, render_pane};
 use crate::format;
+use crate::present::scorecard;
+use crate::rhythm::quarterly::LineNote;
 use crate::tui::app::{App, RowId, TableId};
 use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
@@ -38,7 +40,10 @@ pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
             .map(|l| {
                 let mut row = vec![
                     l.name.clone(),
-                    or_no_data(l.value, &l.unit),
+                    scorecard::purged_or(
+                        matches!(l.detail, LineNote::Purged { .. }),
+                        or_no_data(l.value, &l.unit),
+                    ),
                     or_no_data(l.target, &l.unit),
                     status_mark(l.status).into(),
                 ];
@@ -46,7 +51,9 @@ pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
                     row.push(
                         l.trend
                             .iter()
-                            .map(|(_, v)| v.map_or("·".into(), |v| format::compact(v, &l.unit)))
+                            .map(|(q, v)| {
+                                scorecard::trend_point(l, *q, *v, |v| format::compact(v, &l.unit))
+                            })
                             .collect::<Vec<_>>()
                             .join(" "),
                     );
@@ -166,7 +173,8 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         )));
         detail.push(Line::styled("Last four quarters", theme.accent()));
         for (q, v) in &line.trend {
-            detail.push(Line::raw(format!("  {q}  {}", or_no_data(*v, &line.unit))));
+            let cell = scorecard::purged_or(line.purged.contains(q), or_no_data(*v, &line.unit));
+            detail.push(Line::raw(format!("  {q}  {cell}")));
         }
         render_detail(&line.name, detail, theme, area, buf);
     }

@@ -106,17 +106,16 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             Span::raw(format!("{} — {}, due {}", a.text, a.owner, a.due)),
         ]));
     }
-    for (d, level, owner) in &m.disputes {
+    for (d, level) in &m.disputes {
         lines.push(Line::from(vec![
             Span::styled(format!("dispute #{} ", d.id), theme.warn()),
             Span::raw(format!(
-                "{} {}: {} vs {} — L{} {}",
+                "{} {}: {} vs {} — {}",
                 d.metric,
                 d.period,
                 d.figure_a,
                 d.figure_b,
-                level.unwrap_or(0),
-                owner.clone().unwrap_or_default()
+                crate::present::sla::escalation(level.escalation.as_ref())
             )),
         ]));
     }
