@@ -278,3 +278,26 @@ fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
     app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
     assert_eq!(shown(&app).0, d(2026, 10, 1));
 }
+
+#[test]
+fn the_cockpits_annual_model_is_the_reports() {
+    // The cockpit's fitter fits `allocation::for_week` for the reviewed week; the annual
+    // view adds that model to the snapshot's review. The report does the same fit.
+    let charter = common::charter();
+    let (_dir, data) = common::demo_dataset(&charter);
+    let at = d(2026, 11, 23);
+    let clock = Clock::end_of(&charter, at);
+    let snap = compute(&std::sync::Arc::new(charter.clone()), &data, &clock);
+    let seen = as_of(&charter, &data, &clock);
+    let plan =
+        rhythm::rhythm::allocation::for_week(&charter, &seen, snap.weekly.week, &mut |_| true)
+            .unwrap();
+    let cockpit =
+        rhythm::rhythm::annual::with_model(&charter, snap.annual.clone(), Ok(&plan.overview));
+    let report = json(&charter, &data, Review::Annual, at);
+    assert_eq!(
+        as_read(rhythm::present::json::annual(&cockpit).unwrap()),
+        review_of(&report)
+    );
+    assert_eq!(report["review"]["model_status"], "pass");
+}

@@ -22,7 +22,7 @@ pub fn run(ws: &Workspace, action: CharterAction) -> Outcome {
     let charter = load_charter(ws)?;
     match action {
         CharterAction::Check => {
-            println!(
+            super::say!(
                 "{}: valid — {} objectives, {} KPIs, {} deliverables, {} stakeholders, {} channels, {} escalation levels, {} RACI workstreams",
                 ws.charter.display(),
                 charter.objectives.len(),

@@ -60,7 +60,7 @@ pub fn run(ws: &Workspace, args: DeliverArgs) -> Outcome {
     )
     .into_iter()
     .find(|o| o.expected.deliverable == d.id);
-    println!(
+    super::say!(
         "{} {} for the {} period starting {period}, delivered {}{}",
         if existed { "Corrected" } else { "Recorded" },
         d.name,

@@ -47,7 +47,7 @@ pub fn run(args: DemoArgs) -> Outcome {
     prepare(&ws, &files, &marker_text(args.seed, history_end))?;
     let charter = load_charter(&ws)?;
     let mut store = open_store(&ws)?;
-    println!(
+    super::say!(
         "Building the demo workspace in {} (seed {}, history through {history_end})",
         ws.root.display(),
         args.seed
@@ -59,7 +59,7 @@ pub fn run(args: DemoArgs) -> Outcome {
         let summary = ingest::import_file(&mut store, &charter, kind, &path)?;
         import_cmd::print_summary(&summary);
     }
-    println!(
+    super::say!(
         "\nThe demo workspace is ready. Try:\n  rhythm --workspace {0} charter show\n  rhythm --workspace {0} import channels {0}/data/sample/channels.csv   (re-import: nothing changes)",
         ws.root.display()
     );
@@ -67,7 +67,7 @@ pub fn run(args: DemoArgs) -> Outcome {
         if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
             crate::tui::run(&ws).map_err(super::Failure::BadInput)?;
         } else {
-            println!(
+            super::say!(
                 "(stdout is not a terminal: not opening the cockpit; run `rhythm --workspace {}` in one)",
                 ws.root.display()
             );

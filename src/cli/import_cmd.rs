@@ -39,11 +39,11 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
 
 /// One line per import: what came in, and anything the user should know.
 pub fn print_summary(s: &ImportSummary) {
-    println!(
+    super::say!(
         "{}: {} rows of {} — {} new, {} updated, {} unchanged",
         s.file_name, s.rows, s.kind, s.new, s.updated, s.unchanged
     );
     for notice in &s.notices {
-        println!("  note: {notice}");
+        super::say!("  note: {notice}");
     }
 }

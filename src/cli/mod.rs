@@ -144,6 +144,15 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead
 /// of a panic.
+/// `println!` through [`print_out`]: a closed pipe (`rhythm … | head`) ends the command
+/// quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
 pub fn print_out(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();

@@ -122,7 +122,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
                 )));
             }
             let id = store.add_action(text.trim(), &owner, due, insight, None, None, now())?;
-            println!(
+            super::say!(
                 "Action #{id} recorded: {} — {owner}, due {due}",
                 text.trim()
             );
@@ -133,7 +133,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
                     "no open action #{id}: `rhythm action list` shows the open ones"
                 )));
             }
-            println!("Action #{id} done.");
+            super::say!("Action #{id} done.");
         }
         ActionCommand::List { all, json } => {
             let actions: Vec<_> = store
@@ -145,7 +145,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
             if json {
                 print_out(&(serde_json::to_string_pretty(&actions)? + "\n"));
             } else if actions.is_empty() {
-                println!("No {}action items.", if all { "" } else { "open " });
+                super::say!("No {}action items.", if all { "" } else { "open " });
             } else {
                 let today = clock(&charter, None).today;
                 let rows: Vec<Vec<String>> = actions
@@ -254,7 +254,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
             };
             let id = store.open_dispute(&d, now())?;
             let level = crate::rhythm::sla::escalation_at(&charter, 0);
-            println!(
+            super::say!(
                 "Dispute #{id} opened: {metric} for {period}, {source_a} {figure_a} vs {source_b} {figure_b} — {}",
                 crate::present::sla::escalation(level.as_ref())
             );
@@ -265,7 +265,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                     "no open dispute #{id}: `rhythm dispute list` shows the open ones"
                 )));
             }
-            println!("Dispute #{id} resolved.");
+            super::say!("Dispute #{id} resolved.");
         }
         DisputeCommand::List { all, json } => {
             let now = now();
@@ -286,7 +286,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                     .collect();
                 print_out(&(serde_json::to_string_pretty(&list)? + "\n"));
             } else if disputes.is_empty() {
-                println!("No {}data disputes.", if all { "" } else { "open " });
+                super::say!("No {}data disputes.", if all { "" } else { "open " });
             } else {
                 let rows: Vec<Vec<String>> = disputes
                     .iter()

@@ -51,32 +51,32 @@ pub fn for_week(
     let (fitted, planner, recommendation) =
         model::recommend_with_progress(charter, data, &options, progress)?;
     let history = History::from_dataset(data, week)?;
+    // The holdout (a fit on the weeks before the last 13, judged on them): what the
+    // annual review judges the model by, in the cockpit as in the report.
+    let holdout = validate(&history, model::DEFAULT_HORIZON_WEEKS as usize, 1);
     Ok(Allocation {
         week,
-        overview: overview(&fitted, &history, charter.controls.roi_hurdle, None, None),
+        overview: overview(
+            &fitted,
+            &history,
+            charter.controls.roi_hurdle,
+            None,
+            Some(holdout),
+        ),
         goal: pipeline_goal(charter, planner.horizon_weeks),
         planner,
         recommendation,
     })
 }
 
-/// The fitted model as people read it, with its holdout: the last horizon's weeks
-/// forecast by a fit on the weeks before — what the annual review judges the model by.
+/// The fitted model with its holdout, as the annual review reads it: the overview of
+/// `for_week`'s allocation, so the report and the cockpit judge the same fit.
 pub fn validated_overview(
     charter: &Charter,
     data: &Dataset,
     week: NaiveDate,
 ) -> Result<ModelOverview, ModelError> {
-    let history = History::from_dataset(data, week)?;
-    let fitted = model::fit(&history)?;
-    let holdout = validate(&history, model::DEFAULT_HORIZON_WEEKS as usize, 1);
-    Ok(overview(
-        &fitted,
-        &history,
-        charter.controls.roi_hurdle,
-        None,
-        Some(holdout),
-    ))
+    for_week(charter, data, week, &mut |_| true).map(|a| a.overview)
 }
 
 /// The charter's pipeline goal over `weeks` weeks: the pipeline KPI's per-period target
