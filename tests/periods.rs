@@ -301,3 +301,89 @@ fn the_cockpits_annual_model_is_the_reports() {
     );
     assert_eq!(report["review"]["model_status"], "pass");
 }
+
+/// A channel column of the sample's rows, summed over `from..to` with each week split by
+/// its days inside: the report's figure recomputed from the CSV.
+fn by_hand(column: usize, from: NaiveDate, to: NaiveDate, channel: Option<&str>) -> f64 {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/channels.csv"),
+    )
+    .unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| channel.is_none_or(|ch| c[1] == ch))
+        .map(|c| {
+            let week = NaiveDate::parse_from_str(c[0], "%Y-%m-%d").unwrap();
+            let end = week + chrono::Duration::days(7);
+            let days = (end.min(to) - week.max(from)).num_days().max(0) as f64;
+            c[column].parse::<f64>().unwrap() * days / 7.0
+        })
+        .sum()
+}
+
+#[test]
+fn channel_mix_shares_add_to_one_hundred_percent() {
+    let charter = common::charter();
+    let (_dir, data) = common::demo_dataset(&charter);
+    // November 2026 starts on a Sunday and October 2026 ends on a Saturday: both months
+    // have weeks that straddle them.
+    for at in [d(2026, 12, 1), d(2026, 11, 1), d(2026, 3, 1)] {
+        let r = json(&charter, &data, Review::Monthly, at);
+        let mix = r["review"]["executive"]["channel_mix"].as_array().unwrap();
+        let total: f64 = mix
+            .iter()
+            .map(|m| m["actual_share"].as_f64().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{at}: shares add to {total}");
+        // Each share by hand: the channel's day-split spend over the month's.
+        let from =
+            NaiveDate::parse_from_str(r["period"]["first_day"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+        let to = NaiveDate::parse_from_str(r["period"]["last_day"].as_str().unwrap(), "%Y-%m-%d")
+            .unwrap()
+            + chrono::Duration::days(1);
+        let month = by_hand(2, from, to, None);
+        for m in mix {
+            let share = by_hand(2, from, to, Some(m["channel"].as_str().unwrap())) / month;
+            assert!(
+                (m["actual_share"].as_f64().unwrap() - share).abs() < 1e-9,
+                "{m}"
+            );
+        }
+    }
+}
+
+#[test]
+fn year_over_year_compares_the_same_days_of_both_years() {
+    let charter = common::charter();
+    let dir = tempfile::tempdir().unwrap();
+    // The week of 2026-11-16 has not come in: this year's data stops on the 15th.
+    let data = sample(&charter, dir.path(), |l| l.starts_with("2026-11-16,"));
+    let clock = Clock::end_of(&charter, d(2026, 11, 23));
+    let r: Value = serde_json::from_str(
+        &render(&charter, &data, Review::Annual, &clock, true, Format::Json).unwrap(),
+    )
+    .unwrap();
+    let review = &r["review"];
+    assert_eq!(review["until"], "2026-11-16");
+    assert_eq!(review["days"], 319);
+    let pipeline = review["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kpi"] == "pipeline")
+        .unwrap()
+        .clone();
+    let this = by_hand(6, d(2026, 1, 1), d(2026, 11, 16), None);
+    let last = by_hand(6, d(2025, 1, 1), d(2025, 11, 16), None);
+    assert!(
+        (pipeline["this_year"].as_f64().unwrap() - this).abs() < 0.01,
+        "{pipeline}"
+    );
+    assert!(
+        (pipeline["last_year"].as_f64().unwrap() - last).abs() < 0.01,
+        "{pipeline}"
+    );
+    assert!((pipeline["change"].as_f64().unwrap() - (this / last - 1.0)).abs() < 1e-9);
+}

@@ -41,7 +41,12 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
 pub fn print_summary(s: &ImportSummary) {
     super::say!(
         "{}: {} rows of {} — {} new, {} updated, {} unchanged",
-        s.file_name, s.rows, s.kind, s.new, s.updated, s.unchanged
+        s.file_name,
+        s.rows,
+        s.kind,
+        s.new,
+        s.updated,
+        s.unchanged
     );
     for notice in &s.notices {
         super::say!("  note: {notice}");
