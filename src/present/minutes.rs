@@ -12,6 +12,22 @@ fn owner(charter: &Charter, id: &str) -> String {
         .map_or(id.to_string(), |s| s.name.clone())
 }
 
+/// A delivery recorded in the session: "Funnel analysis for the period starting
+/// 2026-11-01, delivered 2026-12-02 09:14 UTC".
+pub fn delivery(charter: &Charter, d: &crate::facts::SessionDelivery) -> String {
+    let name = charter
+        .deliverables
+        .iter()
+        .find(|x| x.id == d.deliverable)
+        .map_or(d.deliverable.as_str(), |x| x.name.as_str());
+    format!(
+        "{} for the period starting {}, delivered {} UTC",
+        name,
+        d.period_start,
+        d.delivered_at.format("%Y-%m-%d %H:%M")
+    )
+}
+
 pub fn markdown(charter: &Charter, m: &Minutes) -> String {
     let mut out = format!(
         "# Weekly review minutes — week of {}\n\n_{}",
@@ -84,18 +100,7 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
         out.push_str("None.\n");
     }
     for d in &m.deliveries {
-        let name = charter
-            .deliverables
-            .iter()
-            .find(|x| x.id == d.deliverable)
-            .map_or(d.deliverable.as_str(), |x| x.name.as_str());
-        let _ = writeln!(
-            out,
-            "- {} for the period starting {}, delivered {} UTC",
-            name,
-            d.period_start,
-            d.delivered_at.format("%Y-%m-%d %H:%M")
-        );
+        let _ = writeln!(out, "- {}", delivery(charter, d));
     }
     out.push_str("\n## Data disputes\n\n");
     if m.disputes.is_empty() {

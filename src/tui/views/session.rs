@@ -106,6 +106,12 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             Span::raw(format!("{} — {}, due {}", a.text, a.owner, a.due)),
         ]));
     }
+    for d in &m.deliveries {
+        lines.push(Line::from(vec![
+            Span::styled("delivered ", theme.accent()),
+            Span::raw(crate::present::minutes::delivery(&s.charter, d)),
+        ]));
+    }
     for (d, level) in &m.disputes {
         lines.push(Line::from(vec![
             Span::styled(format!("dispute #{} ", d.id), theme.warn()),
