@@ -100,6 +100,9 @@ pub struct Freshness {
 /// Everything the reviews read, loaded once per refresh.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
+    /// The moment (UTC) the data is as of, when `rhythm::as_of` cut it to a clock: what
+    /// is still open ages to then, not past it.
+    pub as_of: Option<NaiveDateTime>,
     /// Sorted by week, then channel.
     pub channel_weeks: Vec<ChannelWeek>,
     pub plan: Vec<PlanMonth>,

@@ -30,6 +30,7 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
             .is_some_and(|k| clock.is_complete(k.cadence.next_period(start)))
     };
     let mut out = Dataset {
+        as_of: Some(now),
         channel_weeks: keep(&data.channel_weeks, |r| week_over(r.week)),
         plan: keep(&data.plan, |p| p.month <= today),
         kpi_values: keep(&data.kpi_values, |v| period_over(&v.kpi, v.period_start)),
@@ -122,4 +123,45 @@ fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Insight;
+    use crate::rhythm::kpis::{Span, value};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn an_unactioned_insight_ages_to_the_clock_not_to_the_end_of_its_quarter() {
+        let c = Charter::shipped();
+        let shown = d(2026, 10, 5).and_hms_opt(9, 0, 0).unwrap();
+        let data = Dataset {
+            session: SessionRecords {
+                insights: vec![Insight {
+                    id: 1,
+                    week: d(2026, 9, 28),
+                    kind: "alert".into(),
+                    source_key: "alert:x".into(),
+                    text: "x".into(),
+                    delivered_at: shown,
+                }],
+                ..SessionRecords::default()
+            },
+            ..Dataset::default()
+        };
+        let clock = Clock::end_of(&c, d(2026, 10, 15));
+        let quarter = Span::new(d(2026, 10, 1), d(2027, 1, 1));
+        let days = value(&c, &as_of(&c, &data, &clock), "insight-to-action", quarter).unwrap();
+        // By hand: from 09:00 on the 5th to 23:59:59 on the 15th.
+        let by_hand = (clock.now - shown).num_seconds() as f64 / 86_400.0;
+        assert!((days - by_hand).abs() < 1e-9, "{days} vs {by_hand}");
+        // Seen as of a later day it is older; the quarter's end is never reached early.
+        let later = Clock::end_of(&c, d(2026, 11, 15));
+        let days = value(&c, &as_of(&c, &data, &later), "insight-to-action", quarter).unwrap();
+        assert!((days - (later.now - shown).num_seconds() as f64 / 86_400.0).abs() < 1e-9);
+    }
 }

@@ -214,7 +214,9 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
         // by then counts with its age then.
         "insight-to-action" => {
             let r = &data.session;
-            let as_of = span.to.and_time(chrono::NaiveTime::MIN);
+            // A period still running ages its unactioned insights to the data's moment.
+            let end = span.to.and_time(chrono::NaiveTime::MIN);
+            let as_of = data.as_of.map_or(end, |now| now.min(end));
             super::session::insight_to_action(&r.insights, &r.actions, span.from, span.to, as_of)
                 .median_days
         }

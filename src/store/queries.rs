@@ -128,6 +128,7 @@ impl Store {
             }
         }
         Ok(Dataset {
+            as_of: None,
             purged,
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
