@@ -14,7 +14,7 @@ use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::{Clock, Review};
 use rhythm::rhythm::controls;
 use rhythm::store::Store;
-use rhythm::tui::snapshot::compute;
+use rhythm::tui::snapshot::{compute, compute_on};
 use serde_json::Value;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -256,13 +256,18 @@ fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
         shown(&app),
         (d(2026, 10, 1), d(2026, 7, 1), d(2025, 1, 1), true)
     );
-    app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    // T asks the loader for the periods to date, which computes them so.
+    let clock = Clock::end_of(&charter, at);
+    let request = app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    assert!(matches!(request, Some(rhythm::tui::app::Request::ToDate(true, day)) if day == at));
+    app.loaded(std::sync::Arc::new(compute_on(
+        &shared, &data, &clock, true,
+    )));
     assert_eq!(
         shown(&app),
         (d(2026, 11, 1), d(2026, 10, 1), d(2026, 1, 1), false)
     );
     // The month to date is the report's `--to-date`, figure for figure.
-    let clock = Clock::end_of(&charter, at);
     let report: Value = serde_json::from_str(
         &render(&charter, &data, Review::Monthly, &clock, true, Format::Json).unwrap(),
     )
@@ -272,11 +277,12 @@ fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
         as_read(rhythm::present::json::monthly(&s.monthly).unwrap()),
         review_of(&report)
     );
-    // A new snapshot (a reload, another date) keeps the choice; T again goes back.
-    app.loaded(std::sync::Arc::new(compute(&shared, &data, &clock)));
-    assert!(!shown(&app).3);
-    app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
-    assert_eq!(shown(&app).0, d(2026, 10, 1));
+    // T again goes back.
+    let request = app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    assert!(matches!(
+        request,
+        Some(rhythm::tui::app::Request::ToDate(false, _))
+    ));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Request, Write};
 use super::fitter;
-use super::snapshot::{Snapshot, compute};
+use super::snapshot::{Snapshot, compute_on};
 use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
@@ -222,6 +222,8 @@ fn run(
     let mut version = data_version(&store);
     let mut at = None;
     let mut last_computed = None;
+    // The month, quarter and year to date (`T`) rather than the last complete ones.
+    let mut to_date = false;
     loop {
         let first = match requests.recv_timeout(POLL) {
             Ok(r) => Some(r),
@@ -258,8 +260,16 @@ fn run(
         }
         let request = pending.pop();
         let changed = data_version(&store) != version;
-        if let Some(Request::Compute(d) | Request::Reload(d) | Request::Write(_, d)) = &request {
+        if let Some(
+            Request::Compute(d) | Request::Reload(d) | Request::Write(_, d) | Request::ToDate(_, d),
+        ) = &request
+        {
             at = Some(*d);
+        }
+        for r in pending.iter().chain(request.iter()) {
+            if let Request::ToDate(t, _) = r {
+                to_date = *t;
+            }
         }
         let Some(date) = at else { continue };
         // On today's clock the figures move with time (a delivery falls due, an action
@@ -296,7 +306,7 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
-        let snapshot = compute(&charter, d, &clock_on(&charter, date));
+        let snapshot = compute_on(&charter, d, &clock_on(&charter, date), to_date);
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()

@@ -24,7 +24,7 @@ pub type Series = Vec<(NaiveDate, Option<f64>)>;
 /// Weekly funnel totals, oldest first; None for a week without data.
 pub type Weeks = Vec<(NaiveDate, Option<Totals>)>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Snapshot {
     pub at: NaiveDate,
     /// The clock's moment, UTC: what the snapshot judged deliveries and actions at.
@@ -35,9 +35,8 @@ pub struct Snapshot {
     pub quarterly: QuarterlyReview,
     pub annual: AnnualReview,
     /// True when `monthly`, `quarterly` and `annual` are the periods in progress, to
-    /// date; `other` then holds the last complete ones (and the other way round).
+    /// date, rather than the last complete ones (`T`).
     pub to_date: bool,
-    pub other: Box<(MonthlyReview, QuarterlyReview, AnnualReview)>,
     pub checks: CheckReport,
     pub freshness: Vec<Freshness>,
     /// No import of any kind has been loaded.
@@ -55,20 +54,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The same snapshot showing the other periods: to date instead of the last complete
-    /// ones, or back.
-    pub fn flipped(&self) -> Snapshot {
-        let mut s = self.clone();
-        let (m, q, a) = *s.other;
-        s.other = Box::new((
-            std::mem::replace(&mut s.monthly, m),
-            std::mem::replace(&mut s.quarterly, q),
-            std::mem::replace(&mut s.annual, a),
-        ));
-        s.to_date = !s.to_date;
-        s
-    }
-
     pub fn history(&self, kpi: &str) -> Option<&Series> {
         self.kpi_history
             .iter()
@@ -80,11 +65,21 @@ impl Snapshot {
 /// All views on `clock`, each of its review's default period (`Review::period`, the
 /// rule `rhythm report` follows), from the data as it stood then.
 pub fn compute(charter: &Arc<Charter>, data: &Dataset, clock: &Clock) -> Snapshot {
+    compute_on(charter, data, clock, false)
+}
+
+/// The same, with the month, quarter and year to date when `to_date` (`rhythm report
+/// --to-date`).
+pub fn compute_on(
+    charter: &Arc<Charter>,
+    data: &Dataset,
+    clock: &Clock,
+    to_date: bool,
+) -> Snapshot {
     let data = &as_of(charter, data, clock);
     let at = clock.today;
     let now = clock.now;
-    let period = |r: Review| r.period(charter, clock);
-    let to_date = |r: Review| r.to_date(charter, clock);
+    let period = |r: Review| r.period_on(charter, clock, to_date && r != Review::Weekly);
     let week_period = period(Review::Weekly);
     let week = week_period.start;
     let weekly = weekly::review(charter, data, &week_period, clock);
@@ -105,12 +100,7 @@ pub fn compute(charter: &Arc<Charter>, data: &Dataset, clock: &Clock) -> Snapsho
         at,
         now,
         charter: Arc::clone(charter),
-        to_date: false,
-        other: Box::new((
-            monthly::review(charter, data, &to_date(Review::Monthly)),
-            quarterly::review(charter, data, &to_date(Review::Quarterly), clock),
-            annual::review(charter, data, &to_date(Review::Annual), clock),
-        )),
+        to_date,
         monthly: monthly::review(charter, data, &period(Review::Monthly)),
         quarterly: quarterly::review(charter, data, &period(Review::Quarterly), clock),
         annual: annual::review(charter, data, &period(Review::Annual), clock),

@@ -41,6 +41,9 @@ pub enum Request {
     Reload(NaiveDate),
     /// Write a review record (committed at once), then reload and compute for the date.
     Write(Write, NaiveDate),
+    /// Show the month, quarter and year to date (true) or the last complete ones, then
+    /// compute for the date.
+    ToDate(bool, NaiveDate),
 }
 
 #[derive(Debug, Clone)]
@@ -138,12 +141,6 @@ impl App {
         if snapshot.at == self.at {
             self.loading = false;
         }
-        // A snapshot comes with the last complete periods; `T` asked for them to date.
-        let snapshot = if snapshot.to_date == self.to_date {
-            snapshot
-        } else {
-            Arc::new(snapshot.flipped())
-        };
         self.snapshot = Some(snapshot);
         self.model_pending();
         self.clamp_selection();
@@ -204,10 +201,7 @@ impl App {
             Action::NextPeriod => return self.shift(true),
             Action::ToDate => {
                 self.to_date = !self.to_date;
-                if let Some(s) = self.snapshot.take() {
-                    self.snapshot = Some(Arc::new(s.flipped()));
-                }
-                self.clamp_selection();
+                self.loading = true;
                 self.status = Some(
                     if self.to_date {
                         "month, quarter and year to date (T: the last complete ones)"
@@ -216,6 +210,7 @@ impl App {
                     }
                     .into(),
                 );
+                return Some(Request::ToDate(self.to_date, self.at));
             }
             Action::Today => {
                 self.at = self.home;
