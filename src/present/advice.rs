@@ -119,6 +119,17 @@ pub fn annual(r: &AnnualReview) -> String {
     format!("{budget}; {review}.")
 }
 
+/// When the charter is due for review and when it last was: "Charter review due
+/// 2026-12-01 (last reviewed 2025-12-15)." — or "overdue since" once the date has passed.
+pub fn charter_review(c: &crate::rhythm::annual::CharterReview) -> String {
+    format!(
+        "Charter review {} {} (last reviewed {}).",
+        if c.overdue { "overdue since" } else { "due" },
+        c.due.map_or("—".into(), |d| d.to_string()),
+        c.last_reviewed.map_or("never".into(), |d| d.to_string())
+    )
+}
+
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or(String::new(), |first| {

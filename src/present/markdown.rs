@@ -69,25 +69,13 @@ pub fn weekly(
         out.push_str(&format!("{line}\n\n"));
     }
     out.push_str("## The numbers that matter\n\n");
-    let line = |name: &str, m: Measure, unit: &str| match &r.total {
-        None => vec![name.to_string(), "no data".into(), "—".into(), "—".into()],
-        Some(t) => vec![
-            name.to_string(),
-            format::in_unit(t.this_week.get(m), unit),
-            signed_change(t.vs_previous_week(m)),
-            signed_change(t.vs_baseline(m)),
-        ],
-    };
-    table(
-        &mut out,
-        &["", "this week", "vs last week", "vs 8-week median"],
-        &[
-            line("Pipeline", Measure::Pipeline, "usd"),
-            line("Spend", Measure::Spend, "usd"),
-            line("MQLs", Measure::Mqls, "count"),
-            line("SQLs", Measure::Sqls, "count"),
-        ],
-    );
+    let mut header = vec![""];
+    header.extend(super::weekly::NUMBERS_HEADER);
+    let rows: Vec<Vec<String>> = super::weekly::numbers(r.total.as_ref())
+        .into_iter()
+        .map(Vec::from)
+        .collect();
+    table(&mut out, &header, &rows);
     let f = &r.flash;
     let _ = writeln!(
         out,
@@ -128,20 +116,12 @@ pub fn weekly(
     let rows: Vec<Vec<String>> = r
         .due
         .iter()
-        .map(|o| {
-            vec![
-                charter
-                    .deliverable(&o.expected.deliverable)
-                    .map_or(o.expected.deliverable.clone(), |d| d.name.clone()),
-                o.expected.due_at.format("%a %Y-%m-%d %H:%M").to_string(),
-                crate::present::sla::state_text(o),
-            ]
-        })
+        .map(|o| Vec::from(super::weekly::due_row(charter, o)))
         .collect();
     if rows.is_empty() {
-        out.push_str("Nothing falls due.\n\n");
+        out.push_str(&format!("{}\n\n", super::weekly::nothing_due()));
     } else {
-        table(&mut out, &["deliverable", "due", "state"], &rows);
+        table(&mut out, &super::weekly::DUE_HEADER, &rows);
     }
     out.push_str("## Action items\n\n");
     if r.open_actions.is_empty() {
@@ -514,42 +494,18 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
 
     let _ = writeln!(
         out,
-        "## Budget recommendation back-test\n\nStatus {}. {}\n",
-        r.backtest_status,
-        super::checks::detail(&r.backtest_detail)
+        "## {}\n\n{}\n",
+        super::quarterly::BACKTEST_TITLE,
+        super::quarterly::backtest(r)
     );
 
     out.push_str("## SLA by deliverable\n\n");
     let rows: Vec<Vec<String>> = r
         .sla
         .deliverables_due()
-        .map(|d| {
-            vec![
-                d.name.clone(),
-                d.cadence.to_string(),
-                d.tally.expected.to_string(),
-                d.tally.on_time.to_string(),
-                d.tally.late.to_string(),
-                d.tally.missing.to_string(),
-                d.tally
-                    .on_time_rate
-                    .map_or("no data".into(), format::percent),
-            ]
-        })
+        .map(|d| Vec::from(super::quarterly::sla_row(d)))
         .collect();
-    table(
-        &mut out,
-        &[
-            "deliverable",
-            "cadence",
-            "due",
-            "on time",
-            "late",
-            "missing",
-            "on-time %",
-        ],
-        &rows,
-    );
+    table(&mut out, &super::quarterly::SLA_HEADER, &rows);
 
     out.push_str("## Lead quality by channel\n\n");
     let rows: Vec<Vec<String>> = r
@@ -571,16 +527,12 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         &rows,
     );
 
-    out.push_str("## Dashboards nobody opened in 30 days\n\n");
+    let _ = writeln!(out, "## {}\n", super::quarterly::UNUSED_TITLE);
     if r.unused_dashboards.is_empty() {
         out.push_str("None.\n");
     }
     for d in &r.unused_dashboards {
-        let _ = writeln!(
-            out,
-            "- {} — last opened {} ({} views in all)",
-            d.dashboard, d.last_viewed, d.views
-        );
+        let _ = writeln!(out, "- {}", super::quarterly::unused_dashboard(d));
     }
     out
 }
@@ -646,13 +598,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
         out.push_str("- No spend recorded this year: nothing to reallocate.\n");
     }
     let c = &r.charter_review;
-    let _ = writeln!(
-        out,
-        "- Charter review {} {} (last reviewed {}).\n",
-        if c.overdue { "overdue since" } else { "due" },
-        c.due.map_or("—".into(), |d| d.to_string()),
-        c.last_reviewed.map_or("never".into(), |d| d.to_string())
-    );
+    let _ = writeln!(out, "- {}\n", super::advice::charter_review(c));
 
     out.push_str("## Channel ROI: attributed and modelled\n\n");
     let rows: Vec<Vec<String>> = r

@@ -82,3 +82,30 @@ pub fn screen(app: &App, width: u16, height: u16) -> String {
 pub fn press(app: &mut App, code: KeyCode) -> Option<Request> {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
 }
+
+/// The lines inside the detail popup on `screen`, each trimmed.
+pub fn popup_lines(screen: &str) -> Vec<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let top = lines
+        .iter()
+        .position(|l| l.iter().collect::<String>().contains("Enter or Esc closes"))
+        .expect("a detail popup");
+    // The popup's corners are the ones nearest its title (it sits over the panes).
+    let title = lines[top].iter().position(|c| *c == '—').unwrap();
+    let left = lines[top][..title].iter().rposition(|c| *c == '┌').unwrap();
+    let right = title + lines[top][title..].iter().position(|c| *c == '┐').unwrap();
+    let mut out = Vec::new();
+    for line in &lines[top + 1..] {
+        if line.get(left) == Some(&'└') {
+            break;
+        }
+        let inner: String = line[left + 1..right.min(line.len())].iter().collect();
+        out.push(inner.trim().to_string());
+    }
+    out
+}
+
+/// The text inside the detail popup on `screen`, its lines joined with spaces.
+pub fn popup_text(screen: &str) -> String {
+    popup_lines(screen).join(" ")
+}

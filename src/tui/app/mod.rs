@@ -7,6 +7,7 @@
 //! review session's keys and forms). This file keeps the rest: periods, views, the
 //! focus among a view's tables, what Esc closes, and the dispatch of a key to them.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -66,6 +67,12 @@ pub struct App {
     pub filter: ByTable<String>,
     pub editing_filter: bool,
     pub detail: bool,
+    /// How far the open detail popup is scrolled, in rows (PgUp/PgDn while it is open).
+    pub detail_scroll: u16,
+    /// The open detail as the last frame drew it: (rows below its height, rows it
+    /// shows). Only the draw knows the popup's size, so it leaves it here for PgUp/PgDn
+    /// to scroll by a page and stop at the end (gitui's scroll state does the same).
+    pub detail_rows: Cell<(u16, u16)>,
     pub help: bool,
     pub quit: bool,
     /// A review entry being typed (action item, decision, note, dispute).
@@ -97,6 +104,8 @@ impl App {
             filter: ByTable::default(),
             editing_filter: false,
             detail: false,
+            detail_scroll: 0,
+            detail_rows: Cell::new((0, 0)),
             help: false,
             quit: false,
             form: None,
@@ -238,6 +247,9 @@ impl App {
             | Action::SpendDown
             | Action::WhatIfMode
             | Action::WhatIfReset => return self.on_budget_action(action),
+            // An open detail scrolls; else the selection moves a page.
+            Action::PageUp if self.detail => self.scroll_detail(false),
+            Action::PageDown if self.detail => self.scroll_detail(true),
             Action::PageUp => self.move_selection(-(PAGE as isize)),
             Action::PageDown => self.move_selection(PAGE as isize),
             Action::Top => self.move_selection(isize::MIN / 2),
@@ -245,6 +257,7 @@ impl App {
             // The budget panes show their detail beside the table already.
             Action::Detail => {
                 self.detail = !self.detail && self.row_count() > 0 && !self.budget_shown();
+                self.detail_scroll = 0;
             }
             Action::Filter => {
                 self.editing_filter = true;
@@ -284,6 +297,18 @@ impl App {
         }
         self.clamp_selection();
         true
+    }
+
+    /// PgDn/PgUp on an open detail: a page of it (less a row, kept for context) down
+    /// or up, within what it has.
+    fn scroll_detail(&mut self, down: bool) {
+        let (hidden, shown) = self.detail_rows.get();
+        let page = shown.saturating_sub(1).max(1);
+        self.detail_scroll = if down {
+            (self.detail_scroll + page).min(hidden)
+        } else {
+            self.detail_scroll.min(hidden).saturating_sub(page)
+        };
     }
 
     /// `h`/`l`: the focus to the view's previous or next table, round the end.

@@ -43,10 +43,18 @@ pub enum TableId {
     LeadQuality,
     /// Annual: each channel's year, attributed ROAS next to modelled ROI.
     ChannelYear,
+    /// Weekly: the deliverables due this week and next.
+    Due,
+    /// Quarterly: SLA by deliverable.
+    SlaDeliverables,
+    /// Quarterly: the dashboards nobody opened in 30 days.
+    UnusedDashboards,
+    /// Annual: what the charter review covers.
+    CharterReview,
 }
 
 impl TableId {
-    pub const ALL: [TableId; 14] = [
+    pub const ALL: [TableId; 18] = [
         TableId::Campaign,
         TableId::Executive,
         TableId::Scorecard,
@@ -61,21 +69,34 @@ impl TableId {
         TableId::Funnel,
         TableId::LeadQuality,
         TableId::ChannelYear,
+        TableId::Due,
+        TableId::SlaDeliverables,
+        TableId::UnusedDashboards,
+        TableId::CharterReview,
     ];
 
     /// The tables a view shows without its budget pane, in the order `h`/`l` move the
     /// focus through them; the first has it when the view opens.
     pub fn in_view(tab: Tab) -> &'static [TableId] {
         match tab {
-            Tab::Weekly => &[TableId::Campaign, TableId::Alerts],
+            Tab::Weekly => &[TableId::Campaign, TableId::Alerts, TableId::Due],
             Tab::Monthly => &[
                 TableId::Executive,
                 TableId::Mix,
                 TableId::BudgetVsActual,
                 TableId::Funnel,
             ],
-            Tab::Quarterly => &[TableId::Scorecard, TableId::LeadQuality],
-            Tab::Annual => &[TableId::YearOverYear, TableId::ChannelYear],
+            Tab::Quarterly => &[
+                TableId::Scorecard,
+                TableId::LeadQuality,
+                TableId::SlaDeliverables,
+                TableId::UnusedDashboards,
+            ],
+            Tab::Annual => &[
+                TableId::YearOverYear,
+                TableId::ChannelYear,
+                TableId::CharterReview,
+            ],
             Tab::Charter => &[TableId::KpiDictionary],
             Tab::Session => &[TableId::Agenda],
         }
@@ -154,6 +175,14 @@ pub enum RowId {
     LeadQuality(usize),
     /// A channel's year: `annual.channels[i]`.
     ChannelYear(usize),
+    /// A deliverable due: `weekly.due[i]`.
+    Due(usize),
+    /// A deliverable's SLA: the i-th of `quarterly.sla.deliverables_due()`.
+    SlaDeliverable(usize),
+    /// A dashboard nobody opened: `quarterly.unused_dashboards[i]`.
+    UnusedDashboard(usize),
+    /// An item of the charter review: `annual.charter_review.items[i]`.
+    CharterItem(usize),
 }
 
 /// The executive summary's lines, in the order the Monthly view draws them.
@@ -219,6 +248,16 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
             .collect(),
         TableId::ChannelYear => (0..snap.annual.channels.len())
             .map(RowId::ChannelYear)
+            .collect(),
+        TableId::Due => (0..snap.weekly.due.len()).map(RowId::Due).collect(),
+        TableId::SlaDeliverables => (0..snap.quarterly.sla.deliverables_due().count())
+            .map(RowId::SlaDeliverable)
+            .collect(),
+        TableId::UnusedDashboards => (0..snap.quarterly.unused_dashboards.len())
+            .map(RowId::UnusedDashboard)
+            .collect(),
+        TableId::CharterReview => (0..snap.annual.charter_review.items.len())
+            .map(RowId::CharterItem)
             .collect(),
     }
 }
@@ -291,6 +330,8 @@ impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         let n = self.row_count();
         let table = self.table();
+        // The detail follows the selection, from its top.
+        self.detail_scroll = 0;
         if n == 0 {
             self.selected[table] = 0;
             return;

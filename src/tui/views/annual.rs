@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::{TableData, WhatToDo, budget, kpi_lines, or_no_data, render_detail, render_pane};
 use crate::format;
+use crate::present::advice;
 use crate::present::scorecard::{model_cell, purged_or, saturation_cell};
 use crate::rhythm::annual::{self, AnnualReview, ChannelYear};
 use crate::tui::app::{App, RowId, TableId};
@@ -46,6 +47,19 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
                 ]
             })
             .collect(),
+    }
+}
+
+/// What the annual charter review covers, under when it is due and when it last was
+/// (the annual report's words).
+pub fn review_table(s: &Snapshot) -> TableData {
+    let c = &s.annual.charter_review;
+    TableData {
+        title: advice::charter_review(c),
+        header: Vec::new(),
+        widths: vec![Constraint::Fill(1)],
+        styles: Vec::new(),
+        rows: c.items.iter().map(|i| vec![i.clone()]).collect(),
     }
 }
 
@@ -135,7 +149,13 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         let [t, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(body);
         [t, b]
     };
-    render_pane(app, s, theme, TableId::YearOverYear, left, buf);
+    // The charter review's items take the year's place while they have the focus.
+    let left_table = if app.table() == TableId::CharterReview {
+        TableId::CharterReview
+    } else {
+        TableId::YearOverYear
+    };
+    render_pane(app, s, theme, left_table, left, buf);
     render_pane(app, s, theme, TableId::ChannelYear, right, buf);
     todo.render(theme, end, buf);
 
@@ -149,6 +169,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 && let Some(kpi) = s.charter.kpi(&line.kpi)
             {
                 render_detail(
+                    app,
                     &line.name,
                     kpi_lines(kpi, s.history(&kpi.id), theme),
                     theme,
@@ -157,9 +178,21 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 );
             }
         }
+        Some(RowId::CharterItem(i)) => {
+            if let Some(item) = a.charter_review.items.get(i) {
+                let lines = vec![
+                    Line::raw(advice::charter_review(&a.charter_review)),
+                    Line::from(vec![
+                        Span::styled("Covers  ", theme.accent()),
+                        Span::raw(item.clone()),
+                    ]),
+                ];
+                render_detail(app, "Charter review", lines, theme, area, buf);
+            }
+        }
         Some(RowId::ChannelYear(i)) => {
             if let Some(c) = a.channels.get(i) {
-                render_channel_detail(&a, c, theme, area, buf);
+                render_channel_detail(app, &a, c, theme, area, buf);
             }
         }
         _ => {}
@@ -168,6 +201,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
 
 /// A channel's year in full, with what the annual review says of the budget model.
 fn render_channel_detail(
+    app: &App,
     a: &AnnualReview,
     c: &ChannelYear,
     theme: Theme,
@@ -208,5 +242,5 @@ fn render_channel_detail(
             ),
         ]),
     ];
-    render_detail(&c.channel, lines, theme, area, buf);
+    render_detail(app, &c.channel, lines, theme, area, buf);
 }

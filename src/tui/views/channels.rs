@@ -233,7 +233,14 @@ pub fn render_funnel(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mu
 /// The detail of a channel row of Monthly: its mix, budget and funnel lines, whichever
 /// table it is selected in, and the funnel of all channels. (What an MQL and an SQL are
 /// is the executive summary's detail, and the Charter's.)
-pub fn render_detail_of(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf: &mut Buffer) {
+pub fn render_detail_of(
+    app: &App,
+    s: &Snapshot,
+    row: RowId,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let m = &s.monthly;
     let channel = match row {
         RowId::MixChannel(i) => m.executive.channel_mix.get(i).map(|x| &x.channel),
@@ -300,5 +307,5 @@ pub fn render_detail_of(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf:
         ]));
     }
     lines.push(Line::styled(stages_line(&m.funnel.stages), theme.dim()));
-    render_detail(&name(s, channel), lines, theme, area, buf);
+    render_detail(app, &name(s, channel), lines, theme, area, buf);
 }

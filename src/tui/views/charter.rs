@@ -116,6 +116,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         && let Some(kpi) = c.kpis.get(i)
     {
         render_detail(
+            app,
             &kpi.name,
             kpi_lines(kpi, s.history(&kpi.id), theme),
             theme,

@@ -7,12 +7,14 @@ mod annual;
 mod budget;
 mod channels;
 mod charter;
+mod detail;
 mod monthly;
 mod quarterly;
 mod session;
 mod todo;
 mod weekly;
 
+pub use detail::{ellipsis, labelled_lines, render_detail};
 pub use todo::{WhatToDo, plan_line, wrapped_lines};
 
 use ratatui::buffer::Buffer;
@@ -20,7 +22,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Cell, Clear, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget, Wrap,
+    Block, Cell, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget, Wrap,
 };
 
 use super::app::{App, RowId, Tab, TableId};
@@ -56,6 +58,10 @@ fn table_of(app: &App, snap: &Snapshot, theme: Theme, table: TableId, width: u16
         TableId::Agenda => session::table(snap),
         TableId::Allocation => budget::allocation_table(app, theme, width >= WIDE),
         TableId::ChannelRoi => budget::model_table(app, theme),
+        TableId::Due => weekly::due_table(snap, theme),
+        TableId::SlaDeliverables => quarterly::sla_table(snap, theme),
+        TableId::UnusedDashboards => quarterly::unused_table(snap, width),
+        TableId::CharterReview => annual::review_table(snap),
     }
 }
 
@@ -204,36 +210,6 @@ pub fn render_pane_with(
     }
     block.render(area, buf);
     rows.get(selected).map(|(id, _, _)| *id)
-}
-
-/// A popup over `area` with a title and lines (the detail pane), as tall as its lines
-/// wrapped, up to the area's height.
-pub fn render_detail(title: &str, lines: Vec<Line>, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let width = (area.width.saturating_sub(4)).min(100);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrapped_lines(&text, inner)
-        })
-        .sum();
-    let height = (rows as u16 + 2).clamp(5, area.height.saturating_sub(2));
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(popup, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(
-            Block::bordered()
-                .title(format!(" {title} — Enter or Esc closes "))
-                .border_style(theme.accent()),
-        )
-        .render(popup, buf);
 }
 
 /// The lines a KPI's detail shows: its charter definition, target and history.

@@ -174,6 +174,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 && let Some(kpi) = s.charter.kpi(&f.kpi)
             {
                 render_detail(
+                    app,
                     name,
                     kpi_lines(kpi, s.history(&kpi.id), theme),
                     theme,
@@ -182,7 +183,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 );
             }
         }
-        Some(row) => channels::render_detail_of(s, row, theme, area, buf),
+        Some(row) => channels::render_detail_of(app, s, row, theme, area, buf),
         None => {}
     }
 }

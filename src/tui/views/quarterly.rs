@@ -8,8 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::channels::short_name;
-use super::{TableData, WhatToDo, kpi_lines, or_no_data, render_detail, render_pane};
+use super::{
+    TableData, WhatToDo, kpi_lines, labelled_lines, or_no_data, render_detail, render_pane,
+    render_pane_with,
+};
 use crate::format;
+use crate::present::quarterly::{
+    BACKTEST_TITLE, SLA_HEADER, UNUSED_TITLE, backtest, sla_row, unused_dashboard,
+};
 use crate::present::scorecard;
 use crate::rhythm::quarterly::LineNote;
 use crate::tui::app::{App, RowId, TableId};
@@ -82,7 +88,36 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         Constraint::Length(todo.height(area.width)),
     ])
     .areas(area);
-    render_pane(app, s, theme, TableId::Scorecard, top, buf);
+    // SLA by deliverable and the dashboards to retire take the scorecard's place while
+    // they have the focus.
+    match app.table() {
+        TableId::SlaDeliverables => {
+            let footer = Line::from(vec![
+                Span::styled(format!("{BACKTEST_TITLE}: "), theme.accent()),
+                Span::raw(backtest(q)),
+            ]);
+            render_pane_with(
+                app,
+                s,
+                theme,
+                TableId::SlaDeliverables,
+                top,
+                buf,
+                Some(footer),
+            );
+        }
+        TableId::UnusedDashboards if q.unused_dashboards.is_empty() => {
+            Paragraph::new(Line::styled("None.", theme.dim()))
+                .block(Block::bordered().title(format!(" {UNUSED_TITLE} ")))
+                .render(top, buf);
+        }
+        TableId::UnusedDashboards => {
+            render_pane(app, s, theme, TableId::UnusedDashboards, top, buf);
+        }
+        _ => {
+            render_pane(app, s, theme, TableId::Scorecard, top, buf);
+        }
+    }
     let [sla, people, quality] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Fill(1),
@@ -135,6 +170,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     for d in &q.unused_dashboards {
         lines.push(Line::from(vec![
             Span::styled("retire? ", theme.dim()),
+            // Short, so the box keeps every dashboard; their table has the report's words.
             Span::raw(format!("{} ({})", d.dashboard, d.last_viewed)),
         ]));
     }
@@ -155,7 +191,22 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     if app.detail
         && let Some(RowId::LeadQuality(i)) = app.focused_row()
     {
-        render_quality_detail(s, i, theme, area, buf);
+        render_quality_detail(app, s, i, theme, area, buf);
+    }
+    if app.detail
+        && let Some(RowId::SlaDeliverable(i)) = app.focused_row()
+        && let Some(d) = q.sla.deliverables_due().nth(i)
+    {
+        let cells = sla_row(d);
+        let lines = labelled_lines(&SLA_HEADER, &cells, theme);
+        render_detail(app, &d.name, lines, theme, area, buf);
+    }
+    if app.detail
+        && let Some(RowId::UnusedDashboard(i)) = app.focused_row()
+        && let Some(d) = q.unused_dashboards.get(i)
+    {
+        let lines = vec![Line::raw(unused_dashboard(d))];
+        render_detail(app, UNUSED_TITLE, lines, theme, area, buf);
     }
     if app.detail
         && let Some(RowId::Scorecard(i)) = app.focused_row()
@@ -176,7 +227,66 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             let cell = scorecard::purged_or(line.purged.contains(q), or_no_data(*v, &line.unit));
             detail.push(Line::raw(format!("  {q}  {cell}")));
         }
-        render_detail(&line.name, detail, theme, area, buf);
+        render_detail(app, &line.name, detail, theme, area, buf);
+    }
+}
+
+/// SLA by deliverable over the quarter, as the quarterly report's table has it (Enter
+/// shows a row whole); the back-test's status goes under it.
+pub fn sla_table(s: &Snapshot, theme: Theme) -> TableData {
+    let sla = &s.quarterly.sla;
+    TableData {
+        title: "SLA by deliverable".into(),
+        header: SLA_HEADER.to_vec(),
+        widths: vec![
+            Constraint::Fill(1),
+            Constraint::Length(9),
+            Constraint::Length(3),
+            Constraint::Length(7),
+            Constraint::Length(4),
+            Constraint::Length(7),
+            Constraint::Length(9),
+        ],
+        styles: sla
+            .deliverables_due()
+            .map(|d| {
+                if d.tally.late + d.tally.missing > 0 {
+                    theme.bad()
+                } else {
+                    theme.dim()
+                }
+            })
+            .collect(),
+        rows: sla
+            .deliverables_due()
+            .map(|d| sla_row(d).to_vec())
+            .collect(),
+    }
+}
+
+/// The dashboards nobody opened in 30 days, each in the report's words (cut to the
+/// width; Enter shows it whole).
+pub fn unused_table(s: &Snapshot, width: u16) -> TableData {
+    // Width 0 is the filter's: it searches the whole line.
+    let room = usize::from(width).saturating_sub(2);
+    TableData {
+        title: UNUSED_TITLE.into(),
+        header: Vec::new(),
+        widths: vec![Constraint::Fill(1)],
+        styles: Vec::new(),
+        rows: s
+            .quarterly
+            .unused_dashboards
+            .iter()
+            .map(|d| {
+                let line = unused_dashboard(d);
+                vec![if width == 0 {
+                    line
+                } else {
+                    super::ellipsis(&line, room)
+                }]
+            })
+            .collect(),
     }
 }
 
@@ -244,7 +354,14 @@ pub fn quality_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
 }
 
 /// A channel's lead quality in full, and what to do when it slips.
-fn render_quality_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_quality_detail(
+    app: &App,
+    s: &Snapshot,
+    i: usize,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let Some(l) = s.quarterly.lead_quality.get(i) else {
         return;
     };
@@ -272,5 +389,5 @@ fn render_quality_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: 
         .charter
         .channel(&l.channel)
         .map_or(l.channel.as_str(), |c| c.name.as_str());
-    render_detail(name, lines, theme, area, buf);
+    render_detail(app, name, lines, theme, area, buf);
 }

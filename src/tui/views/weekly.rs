@@ -6,9 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
 
-use super::{TableData, WhatToDo, or_no_data, plan_line, render_detail, render_pane, sparkline};
+use super::{
+    TableData, WhatToDo, labelled_lines, or_no_data, plan_line, render_detail, render_pane,
+    sparkline,
+};
 use crate::format;
 use crate::present::flash;
+use crate::present::weekly::{DUE_HEADER, NUMBERS_HEADER, due_row, nothing_due, numbers};
 use crate::rhythm::alerts::Severity;
 use crate::rhythm::weekly::Measure;
 use crate::tui::app::{App, RowId, TableId};
@@ -97,21 +101,29 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     } else {
         render_pane(app, s, theme, TableId::Alerts, alerts, buf);
     }
-    let (table_area, due_area) = if bottom.width >= 140 {
+    // Wide, what is due stands beside the campaign snapshot; narrow, it takes the
+    // snapshot's place while it has the focus.
+    if bottom.width >= 140 {
         let [t, d] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(bottom);
-        (t, Some(d))
+        render_pane(app, s, theme, TableId::Campaign, t, buf);
+        render_due(app, s, theme, d, buf);
+    } else if app.table() == TableId::Due {
+        render_due(app, s, theme, bottom, buf);
     } else {
-        (bottom, None)
-    };
-    render_pane(app, s, theme, TableId::Campaign, table_area, buf);
-    if let Some(d) = due_area {
-        render_due(s, theme, d, buf);
+        render_pane(app, s, theme, TableId::Campaign, bottom, buf);
     }
     todo.render(theme, end, buf);
     if app.detail {
         match app.focused_row() {
-            Some(RowId::Alert(i)) => render_alert_detail(s, i, theme, area, buf),
-            Some(row) => render_channel_detail(s, row, theme, area, buf),
+            Some(RowId::Alert(i)) => render_alert_detail(app, s, i, theme, area, buf),
+            Some(RowId::Due(i)) => {
+                if let Some(o) = s.weekly.due.get(i) {
+                    let cells = due_row(&s.charter, o);
+                    let lines = labelled_lines(&DUE_HEADER, &cells, theme);
+                    render_detail(app, &cells[0], lines, theme, area, buf);
+                }
+            }
+            Some(row) => render_channel_detail(app, s, row, theme, area, buf),
             None => {}
         }
     }
@@ -142,7 +154,7 @@ pub fn alerts_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
                     if width == 0 {
                         sentence
                     } else {
-                        ellipsis(&sentence, room)
+                        super::ellipsis(&sentence, room)
                     },
                 ]
             })
@@ -151,7 +163,14 @@ pub fn alerts_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
 }
 
 /// An alert in full: its sentence, its figures and the charter's definition of its KPI.
-fn render_alert_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_alert_detail(
+    app: &App,
+    s: &Snapshot,
+    i: usize,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let Some(a) = s.weekly.alerts.get(i) else {
         return;
     };
@@ -172,6 +191,7 @@ fn render_alert_detail(s: &Snapshot, i: usize, theme: Theme, area: Rect, buf: &m
         ]));
     }
     render_detail(
+        app,
         &format!("{} — {}", a.channel_name, a.metric),
         lines,
         theme,
@@ -232,46 +252,76 @@ fn render_flash(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     );
 }
 
-/// `text` cut to `width` characters, ending in "…" when cut.
-fn ellipsis(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
+/// The deliverables due this week and next, as the weekly report lists them (Enter
+/// shows a row whole); or that nothing falls due.
+pub fn due_table(s: &Snapshot, theme: Theme) -> TableData {
+    let due = &s.weekly.due;
+    TableData {
+        title: "Deliverables due".into(),
+        header: DUE_HEADER.to_vec(),
+        widths: vec![
+            Constraint::Fill(3),
+            Constraint::Length(20),
+            Constraint::Fill(2),
+        ],
+        styles: due
+            .iter()
+            .map(|o| {
+                if o.state.is_breach() {
+                    theme.bad()
+                } else {
+                    theme.dim()
+                }
+            })
+            .collect(),
+        rows: due
+            .iter()
+            .map(|o| due_row(&s.charter, o).to_vec())
+            .collect(),
     }
 }
 
-fn render_due(s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let lines: Vec<Line> = s
-        .weekly
-        .due
-        .iter()
-        .map(|o| {
-            let name = s
-                .charter
-                .deliverable(&o.expected.deliverable)
-                .map_or(o.expected.deliverable.as_str(), |d| d.name.as_str());
-            let style = if o.state.is_breach() {
-                theme.bad()
-            } else {
-                theme.dim()
-            };
-            Line::from(vec![
-                Span::raw(format!("{} ", o.expected.due_at.format("%a %d %H:%M"))),
-                Span::raw(format!("{name}: ")),
-                Span::styled(crate::present::sla::state_text(o), style),
-            ])
-        })
-        .collect();
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Deliverables due "))
-        .render(area, buf);
+/// What is due: the table while it has the focus; else, wide, every row whole, wrapped.
+fn render_due(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    if s.weekly.due.is_empty() {
+        Paragraph::new(Line::styled(nothing_due(), theme.dim()))
+            .block(Block::bordered().title(" Deliverables due "))
+            .render(area, buf);
+    } else if app.table() == TableId::Due {
+        render_pane(app, s, theme, TableId::Due, area, buf);
+    } else {
+        let lines: Vec<Line> = s
+            .weekly
+            .due
+            .iter()
+            .map(|o| {
+                let [name, due, state] = due_row(&s.charter, o);
+                let style = if o.state.is_breach() {
+                    theme.bad()
+                } else {
+                    theme.dim()
+                };
+                Line::from(vec![
+                    Span::raw(format!("{due} {name}: ")),
+                    Span::styled(state, style),
+                ])
+            })
+            .collect();
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Deliverables due "))
+            .render(area, buf);
+    }
 }
 
-fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_channel_detail(
+    app: &App,
+    s: &Snapshot,
+    row: RowId,
+    theme: Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let w = &s.weekly;
     let Some(c) = (match row {
         RowId::Channel(i) => w.snapshot.get(i),
@@ -299,11 +349,26 @@ fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf
             format::thousands(c.this_week.sqls.round() as i64),
             format::money(c.this_week.pipeline)
         )),
-        Line::styled("week        spend     MQLs  SQLs  pipeline", theme.accent()),
     ];
-    // Newest weeks first to go in, so a short terminal still shows the latest ones.
-    let room = (area.height as usize).saturating_sub(lines.len() + 4);
-    for (week, t) in history.iter().skip(history.len().saturating_sub(room)) {
+    // The numbers that matter, as the weekly report's table has them.
+    lines.push(Line::styled(
+        format!(
+            "{:<9}{:>10}{:>14}{:>18}",
+            "", NUMBERS_HEADER[0], NUMBERS_HEADER[1], NUMBERS_HEADER[2]
+        ),
+        theme.accent(),
+    ));
+    for [name, this, last, median] in numbers(Some(c)) {
+        lines.push(Line::raw(format!(
+            "{name:<9}{this:>10}{last:>14}{median:>18}"
+        )));
+    }
+    // Newest week first: a short popup opens on the latest ones and scrolls to the rest.
+    lines.push(Line::styled(
+        "week        spend     MQLs  SQLs  pipeline",
+        theme.accent(),
+    ));
+    for (week, t) in history.iter().rev() {
         lines.push(Line::raw(match t {
             Some(t) => format!(
                 "{week}  {:>8}  {:>5}  {:>4}  {:>8}",
@@ -315,5 +380,5 @@ fn render_channel_detail(s: &Snapshot, row: RowId, theme: Theme, area: Rect, buf
             None => format!("{week}  no data"),
         }));
     }
-    render_detail(&c.name, lines, theme, area, buf);
+    render_detail(app, &c.name, lines, theme, area, buf);
 }
