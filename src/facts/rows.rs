@@ -77,8 +77,16 @@ pub struct UsageWeek {
     pub views: u64,
 }
 
-/// One dashboard's use on one day (UTC), or — in `adoption::unused_dashboards` — over
-/// all the days seen.
+/// One dashboard's views per day (UTC), oldest first: so its use can be read as of any
+/// day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardDays {
+    pub dashboard: String,
+    /// (UTC day, views that day), ascending.
+    pub days: Vec<(NaiveDate, u64)>,
+}
+
+/// One dashboard's use over the days seen: its latest view and all its views.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DashboardUse {
     pub dashboard: String,
@@ -111,7 +119,7 @@ pub struct Dataset {
     pub nps: Vec<NpsResponse>,
     pub reconciliation: Vec<Reconciliation>,
     pub usage_weeks: Vec<UsageWeek>,
-    pub dashboards: Vec<DashboardUse>,
+    pub dashboards: Vec<DashboardDays>,
     pub freshness: Vec<Freshness>,
     /// The weekly sessions' records.
     pub session: SessionRecords,

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::calendar;
 use crate::charter::{Charter, Stakeholder};
-use crate::facts::{DashboardUse, UsageWeek};
+use crate::facts::{DashboardDays, DashboardUse, UsageWeek};
 
 /// Weeks that make up "recently" for drift.
 const RECENT_WEEKS: i64 = 4;
@@ -165,24 +165,23 @@ fn last_seen(
 /// Dashboards not viewed in the last `days` days up to and including `today` (last view
 /// on or before `today − days`): candidates to retire. Oldest last view first.
 pub fn unused_dashboards(
-    dashboards: &[DashboardUse],
+    dashboards: &[DashboardDays],
     today: NaiveDate,
     days: i64,
 ) -> Vec<DashboardUse> {
     let cutoff = today - Duration::days(days);
-    // Rows are per dashboard per day: each dashboard's latest day and all its views.
-    let mut all: Vec<DashboardUse> = Vec::new();
-    for d in dashboards.iter().filter(|d| d.last_viewed <= today) {
-        match all.iter_mut().find(|a| a.dashboard == d.dashboard) {
-            Some(a) => {
-                a.last_viewed = a.last_viewed.max(d.last_viewed);
-                a.views += d.views;
-            }
-            None => all.push(d.clone()),
-        }
-    }
-    let mut list: Vec<DashboardUse> = all
-        .into_iter()
+    // Each dashboard's days up to `today`: its latest view and all its views.
+    let mut list: Vec<DashboardUse> = dashboards
+        .iter()
+        .filter_map(|d| {
+            let seen = d.days.partition_point(|(day, _)| *day <= today);
+            let (last, _) = *d.days[..seen].last()?;
+            Some(DashboardUse {
+                dashboard: d.dashboard.clone(),
+                last_viewed: last,
+                views: d.days[..seen].iter().map(|(_, v)| v).sum(),
+            })
+        })
         .filter(|d| d.last_viewed <= cutoff)
         .collect();
     list.sort_by(|a, b| {
@@ -323,19 +322,27 @@ mod tests {
 
     #[test]
     fn unused_dashboards_oldest_first() {
-        let dash = |name: &str, last: NaiveDate| DashboardUse {
+        let dash = |name: &str, days: &[NaiveDate]| DashboardDays {
             dashboard: name.into(),
-            last_viewed: last,
-            views: 10,
+            days: days.iter().map(|d| (*d, 5)).collect(),
         };
         let list = [
-            dash("exec-summary", d(2025, 3, 30)),
-            dash("funnel-deep-dive", d(2025, 3, 1)), // exactly 30 days before: unused
-            dash("30-page-everything", d(2025, 1, 15)),
-            dash("channel-detail", d(2025, 3, 2)), // 29 days: still used
+            dash("exec-summary", &[d(2025, 3, 2), d(2025, 3, 30)]),
+            // exactly 30 days before: unused
+            dash("funnel-deep-dive", &[d(2025, 2, 1), d(2025, 3, 1)]),
+            dash("30-page-everything", &[d(2025, 1, 15)]),
+            dash("channel-detail", &[d(2025, 3, 2)]), // 29 days: still used
+            // Viewed only after the day the list is as of: as of then it was unused.
+            dash("late", &[d(2025, 1, 20), d(2025, 4, 2)]),
         ];
         let unused = unused_dashboards(&list, d(2025, 3, 31), 30);
         let names: Vec<_> = unused.iter().map(|x| x.dashboard.as_str()).collect();
-        assert_eq!(names, vec!["30-page-everything", "funnel-deep-dive"]);
+        assert_eq!(
+            names,
+            vec!["30-page-everything", "late", "funnel-deep-dive"]
+        );
+        // Its views up to that day: two days of 5.
+        assert_eq!(unused[2].views, 10);
+        assert_eq!(unused[1].last_viewed, d(2025, 1, 20));
     }
 }

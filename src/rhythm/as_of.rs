@@ -17,7 +17,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::clock::Clock;
 use crate::charter::Charter;
-use crate::facts::{Dataset, Freshness, SessionRecords};
+use crate::facts::{DashboardDays, Dataset, Freshness, SessionRecords};
 
 /// The part of `data` that existed at `clock`.
 pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
@@ -38,7 +38,20 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
         nps: keep(&data.nps, |r| r.date <= today),
         reconciliation: keep(&data.reconciliation, |r| week_over(r.week)),
         usage_weeks: keep(&data.usage_weeks, |u| week_over(u.week)),
-        dashboards: keep(&data.dashboards, |d| d.last_viewed <= today),
+        dashboards: data
+            .dashboards
+            .iter()
+            .map(|d| DashboardDays {
+                dashboard: d.dashboard.clone(),
+                days: d
+                    .days
+                    .iter()
+                    .copied()
+                    .filter(|(day, _)| *day <= today)
+                    .collect(),
+            })
+            .filter(|d| !d.days.is_empty())
+            .collect(),
         freshness: Vec::new(),
         // What a purge deleted is gone whenever the report is as of: it says "purged".
         purged: data.purged,
@@ -112,7 +125,11 @@ fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
                     .map(|p| crate::calendar::add_months(p.month, 1) - Duration::days(1))
                     .max(),
                 "deliveries" => seen.deliveries.iter().map(|d| d.delivered_at.date()).max(),
-                "usage" => seen.dashboards.iter().map(|d| d.last_viewed).max(),
+                "usage" => seen
+                    .dashboards
+                    .iter()
+                    .filter_map(|d| d.days.last().map(|(day, _)| *day))
+                    .max(),
                 "nps" => seen.nps.iter().map(|r| r.date).max(),
                 _ => f.data_until,
             };

@@ -195,21 +195,25 @@ impl Store {
             .collect())
     }
 
-    fn dashboards(&self) -> Result<Vec<DashboardUse>, StoreError> {
-        let rows = self
+    fn dashboards(&self) -> Result<Vec<DashboardDays>, StoreError> {
+        let mut out: Vec<DashboardDays> = Vec::new();
+        let mut stmt = self
             .conn
-            .prepare(
-                "SELECT dashboard, last_viewed, views FROM dashboard_day ORDER BY dashboard, day",
-            )?
-            .query_map([], |r| {
-                Ok(DashboardUse {
-                    dashboard: r.get(0)?,
-                    last_viewed: epoch_date(r.get(1)?),
-                    views: r.get::<_, i64>(2)? as u64,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            .prepare("SELECT dashboard, day, views FROM dashboard_day ORDER BY dashboard, day")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            let day = epoch_date(r.get::<_, i64>(1)? * 86_400);
+            let views = r.get::<_, i64>(2)? as u64;
+            match out.last_mut() {
+                Some(d) if d.dashboard == name => d.days.push((day, views)),
+                _ => out.push(DashboardDays {
+                    dashboard: name,
+                    days: vec![(day, views)],
+                }),
+            }
+        }
+        Ok(out)
     }
 
     /// The newest import per kind, and how far the kind's own data reaches.
