@@ -29,6 +29,8 @@ pub(super) fn convert_controls(raw: Option<&Spanned<RawControls>>, ctx: &mut Ctx
         reconciliation_window: None,
         cac_ltv_window: None,
         cac_min_customers: None,
+        alert_min_mqls: None,
+        alert_min_leads: None,
         freshness_max_days: Default::default(),
     };
     let c = raw.map_or(&empty, |c| c.get_ref());
@@ -169,6 +171,8 @@ pub(super) fn convert_controls(raw: Option<&Spanned<RawControls>>, ctx: &mut Ctx
         reconciliation_window: windows.reconciliation,
         cac_ltv_window: windows.cac_ltv,
         cac_min_customers: windows.cac_min_customers,
+        alert_min_mqls: windows.alert_min_mqls,
+        alert_min_leads: windows.alert_min_leads,
         freshness_max_days: freshness,
     }
 }

@@ -91,6 +91,12 @@ pub struct Controls {
     /// A channel with fewer closed-won customers than this in the CAC window is not
     /// judged against the ceiling (and is listed as not judged).
     pub cac_min_customers: u32,
+    /// A channel-week with fewer MQLs than this is not judged for an MQL→SQL conversion
+    /// shift (and is listed as not judged).
+    pub alert_min_mqls: u32,
+    /// A channel-week with fewer leads than this is not judged for creative fatigue
+    /// (leads per session).
+    pub alert_min_leads: u32,
     /// Max age in days of the newest import, per import kind.
     pub freshness_max_days: Vec<(String, u32)>,
 }

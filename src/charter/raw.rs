@@ -84,6 +84,8 @@ pub struct RawControls {
     pub reconciliation_window: Option<S<String>>,
     pub cac_ltv_window: Option<S<String>>,
     pub cac_min_customers: Option<S<i64>>,
+    pub alert_min_mqls: Option<S<i64>>,
+    pub alert_min_leads: Option<S<i64>>,
     #[serde(default)]
     pub freshness_max_days: BTreeMap<S<String>, S<i64>>,
 }

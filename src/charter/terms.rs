@@ -279,22 +279,31 @@ pub struct ControlWindows {
     pub reconciliation: Window,
     pub cac_ltv: Window,
     pub cac_min_customers: u32,
+    pub alert_min_mqls: u32,
+    pub alert_min_leads: u32,
 }
 
-pub(super) fn control_windows(c: &RawControls, ctx: &mut Ctx) -> ControlWindows {
-    let cac_min_customers = match &c.cac_min_customers {
-        None => 10,
+/// A minimum count of `[controls]`: 0 to 10000, `default` when absent.
+fn minimum(ctx: &mut Ctx, v: &Option<Spanned<i64>>, name: &str, default: u32) -> u32 {
+    match v {
+        None => default,
         Some(v) => {
             let n = *v.get_ref();
             if !(0..=10_000).contains(&n) {
                 ctx.at(
                     v.span(),
-                    format!("cac_min_customers = {n} is out of range: expected 0 to 10000"),
+                    format!("{name} = {n} is out of range: expected 0 to 10000"),
                 );
             }
             n.clamp(0, 10_000) as u32
         }
-    };
+    }
+}
+
+pub(super) fn control_windows(c: &RawControls, ctx: &mut Ctx) -> ControlWindows {
+    let cac_min_customers = minimum(ctx, &c.cac_min_customers, "cac_min_customers", 10);
+    let alert_min_mqls = minimum(ctx, &c.alert_min_mqls, "alert_min_mqls", 5);
+    let alert_min_leads = minimum(ctx, &c.alert_min_leads, "alert_min_leads", 10);
     ControlWindows {
         sla: window(
             ctx,
@@ -337,6 +346,8 @@ pub(super) fn control_windows(c: &RawControls, ctx: &mut Ctx) -> ControlWindows 
             Window::Weeks(13),
         ),
         cac_min_customers,
+        alert_min_mqls,
+        alert_min_leads,
     }
 }
 

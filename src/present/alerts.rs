@@ -171,6 +171,35 @@ pub fn sentence(a: &Alert) -> String {
     }
 }
 
+/// The channels the week's alert rules did not judge, in one line: "Not judged this week
+/// (under the charter's minimums): ABM MQL→SQL conversion (3 MQLs, minimum 5); …".
+pub fn not_judged(r: &crate::rhythm::weekly::WeeklyReview) -> Option<String> {
+    use crate::rhythm::alerts::AlertKind;
+    if r.not_judged.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = r
+        .not_judged
+        .iter()
+        .map(|n| {
+            let (what, unit) = match n.kind {
+                AlertKind::CreativeFatigue => ("creative fatigue", "leads"),
+                _ => ("MQL→SQL conversion", "MQLs"),
+            };
+            format!(
+                "{} {what} ({} {unit}, minimum {})",
+                n.channel_name,
+                crate::format::in_unit(n.volume, "count"),
+                n.minimum
+            )
+        })
+        .collect();
+    Some(format!(
+        "Not judged this week, under the charter's minimum volumes: {}.",
+        parts.join("; ")
+    ))
+}
+
 /// A week short of channels seen in the weeks before: "Data for 9 of 10 channels: none
 /// this week for Webinars — its totals are not counted as zero." None when none is short.
 pub fn missing_channels(r: &crate::rhythm::weekly::WeeklyReview) -> Option<String> {

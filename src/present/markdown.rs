@@ -103,6 +103,9 @@ pub fn weekly(
             r.alerts.len() - MAX_ALERTS
         );
     }
+    if let Some(line) = super::alerts::not_judged(r) {
+        let _ = writeln!(out, "- {line}");
+    }
     out.push('\n');
 
     out.push_str("## Recommendations\n\n");

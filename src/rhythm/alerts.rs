@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::kpis::{Span, Totals, totals};
 use super::stats::{mad, median, ratio};
-use crate::charter::Charter;
+use crate::charter::{Charter, Controls};
 use crate::facts::Dataset;
 
 /// Weeks in the baseline.
@@ -123,7 +123,8 @@ pub fn detect(
 }
 
 /// A measure of a channel's week (or weeks): None where it is undefined.
-type Measure = fn(&Totals) -> Option<f64>;
+/// A rule's weekly measure; the charter's controls set its minimum volumes.
+type Measure = fn(&Totals, &Controls) -> Option<f64>;
 
 struct Rule {
     kind: AlertKind,
@@ -139,7 +140,7 @@ const RULES: &[Rule] = &[
         kind: AlertKind::TrafficDrop,
         metric: "traffic",
         kpi: Some("organic-traffic"),
-        measure: |t| t.sessions.filter(|s| *s > 0.0),
+        measure: |t, _| t.sessions.filter(|s| *s > 0.0),
         bad: -1,
     },
     // Spend per SQL: not blended CAC (spend per closed-won customer, a charter KPI),
@@ -148,24 +149,65 @@ const RULES: &[Rule] = &[
         kind: AlertKind::CostPerSqlSpike,
         metric: "cost per SQL",
         kpi: None,
-        measure: Totals::cost_per_sql,
+        measure: |t, _| t.cost_per_sql(),
         bad: 1,
     },
     Rule {
         kind: AlertKind::ConversionShift,
         metric: "MQL→SQL conversion",
         kpi: Some("sqls"),
-        measure: |t| ratio(t.sqls, t.mqls).filter(|_| t.mqls >= 5.0),
+        measure: |t, c| ratio(t.sqls, t.mqls).filter(|_| t.mqls >= f64::from(c.alert_min_mqls)),
         bad: -1,
     },
     Rule {
         kind: AlertKind::PipelineMove,
         metric: "pipeline",
         kpi: Some("pipeline"),
-        measure: |t| Some(t.pipeline).filter(|p| *p > 0.0),
+        measure: |t, _| Some(t.pipeline).filter(|p| *p > 0.0),
         bad: -1,
     },
 ];
+
+/// A channel the week's alert rules could not judge: its volume is under the charter's
+/// minimum (`alert_min_mqls`, `alert_min_leads`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotJudged {
+    pub channel: String,
+    pub channel_name: String,
+    /// What was not judged: `conversion_shift` or `creative_fatigue`.
+    pub kind: AlertKind,
+    /// The week's MQLs or leads.
+    pub volume: f64,
+    pub minimum: u32,
+}
+
+/// The channels of the week starting `week` too small for a rule to judge, by channel.
+pub fn not_judged(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<NotJudged> {
+    let c = &charter.controls;
+    let mut out = Vec::new();
+    for r in data.channel_weeks.iter().filter(|r| r.week == week) {
+        let name = charter
+            .channel(&r.channel)
+            .map_or(r.channel.as_str(), |ch| ch.name.as_str());
+        let mut push = |kind, volume: f64, minimum: u32| {
+            if volume < f64::from(minimum) {
+                out.push(NotJudged {
+                    channel: r.channel.clone(),
+                    channel_name: name.to_string(),
+                    kind,
+                    volume,
+                    minimum,
+                });
+            }
+        };
+        push(AlertKind::ConversionShift, r.mqls, c.alert_min_mqls);
+        // Creative fatigue reads paid channels with sessions only.
+        if r.spend > 0.0 && r.sessions.is_some() {
+            push(AlertKind::CreativeFatigue, r.leads, c.alert_min_leads);
+        }
+    }
+    out
+}
 
 /// All alerts for the week starting `week`, most urgent first.
 pub fn weekly_alerts(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<Alert> {
@@ -192,7 +234,7 @@ pub fn weekly_alerts(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<
                 alerts.push(alert);
             }
         }
-        alerts.extend(creative_fatigue(data, week, channel, name));
+        alerts.extend(creative_fatigue(charter, data, week, channel, name));
     }
     alerts.extend(spend_pacing(charter, data, week));
     alerts.sort_by(|a, b| {
@@ -204,6 +246,7 @@ pub fn weekly_alerts(charter: &Charter, data: &Dataset, week: NaiveDate) -> Vec<
 }
 
 fn weekly_values(
+    controls: &Controls,
     data: &Dataset,
     channel: &str,
     from: NaiveDate,
@@ -218,7 +261,7 @@ fn weekly_values(
                 Span::new(start, start + Duration::days(7)),
                 Some(channel),
             );
-            (t.weeks > 0).then(|| measure(&t)).flatten()
+            (t.weeks > 0).then(|| measure(&t, controls)).flatten()
         })
         .collect()
 }
@@ -254,10 +297,11 @@ fn rule_alert(
         if t.weeks as i64 != len {
             continue;
         }
-        let Some(value) = (rule.measure)(&t.per_week(len as f64)) else {
+        let Some(value) = (rule.measure)(&t.per_week(len as f64), &charter.controls) else {
             continue;
         };
         let baseline = weekly_values(
+            &charter.controls,
             data,
             channel,
             start - Duration::days(7 * BASELINE_WEEKS),
@@ -302,7 +346,13 @@ fn rule_alert(
 
 /// Lead rate per session down more than 20% over two weeks (seed 001's creative-fatigue
 /// trigger, with leads per session standing in for CTR, which the channel file lacks).
-fn creative_fatigue(data: &Dataset, week: NaiveDate, channel: &str, name: &str) -> Option<Alert> {
+fn creative_fatigue(
+    charter: &Charter,
+    data: &Dataset,
+    week: NaiveDate,
+    channel: &str,
+    name: &str,
+) -> Option<Alert> {
     let rate = |start: NaiveDate| {
         let t = totals(
             data,
@@ -312,7 +362,8 @@ fn creative_fatigue(data: &Dataset, week: NaiveDate, channel: &str, name: &str) 
         if t.spend <= 0.0 {
             return None;
         }
-        ratio(t.leads, t.sessions?).filter(|_| t.leads >= 10.0)
+        ratio(t.leads, t.sessions?)
+            .filter(|_| t.leads >= f64::from(charter.controls.alert_min_leads))
     };
     let now = rate(week)?;
     let before = rate(week - Duration::days(14))?;
@@ -439,5 +490,50 @@ mod pacing_tests {
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert!((alerts[0].value - 0.6).abs() < 1e-12);
         assert!((alerts[0].baseline - 14.0 / 30.0).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod minimum_tests {
+    use super::*;
+    use crate::facts::ChannelWeek;
+
+    #[test]
+    fn a_channel_under_the_charters_minimums_is_listed_as_not_judged() {
+        let mut c = Charter::shipped();
+        let week = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+        let row = |channel: &str, leads: f64, mqls: f64| ChannelWeek {
+            week,
+            channel: channel.into(),
+            spend: 1000.0,
+            leads,
+            mqls,
+            sqls: 1.0,
+            pipeline: 10_000.0,
+            sessions: Some(500.0),
+            opportunities: None,
+            closed_won: None,
+        };
+        let data = Dataset {
+            channel_weeks: vec![row("abm", 9.0, 3.0), row("webinars", 30.0, 12.0)],
+            ..Dataset::default()
+        };
+        // Shipped minimums: 5 MQLs, 10 leads. ABM has 3 MQLs and 9 leads.
+        let n = not_judged(&c, &data, week);
+        let got: Vec<(&str, AlertKind, f64)> = n
+            .iter()
+            .map(|x| (x.channel.as_str(), x.kind, x.volume))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("abm", AlertKind::ConversionShift, 3.0),
+                ("abm", AlertKind::CreativeFatigue, 9.0)
+            ]
+        );
+        // The charter decides: with minimums of 0 every channel is judged.
+        c.controls.alert_min_mqls = 0;
+        c.controls.alert_min_leads = 0;
+        assert!(not_judged(&c, &data, week).is_empty());
     }
 }

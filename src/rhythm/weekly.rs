@@ -198,6 +198,8 @@ pub struct WeeklyReview {
     /// Channels with data in any of the `EXPECTED_FROM_WEEKS` weeks before but none this
     /// week: the week is short of them, which is not the same as a drop to zero.
     pub missing_channels: Vec<String>,
+    /// Channels too small this week for an alert rule to judge (the charter's minimums).
+    pub not_judged: Vec<alerts::NotJudged>,
     /// Channels with data this week, and those expected (this week's and the missing).
     pub channels_present: usize,
     pub channels_expected: usize,
@@ -351,6 +353,7 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
         total: (!channels.is_empty()).then(|| snapshot(charter, data, week, None, &channels)),
         flash: pipeline_flash(charter, data, week),
         alerts: alerts::weekly_alerts(charter, data, week),
+        not_judged: alerts::not_judged(charter, data, week),
         due: sla::due_between(
             charter,
             &data.deliveries,

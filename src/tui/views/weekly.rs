@@ -67,6 +67,10 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
             .then(|| crate::present::markdown::signals_sentence(&s.charter, &s.weekly))
             .flatten()
             .into_iter()
+            .chain(
+                tall.then(|| crate::present::alerts::not_judged(&s.weekly))
+                    .flatten(),
+            )
             .collect(),
         line: plan_line(app),
     };
