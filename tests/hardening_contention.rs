@@ -317,3 +317,44 @@ fn backup_during_an_import_holds_the_last_commit() {
     );
     assert!(state.consistent(), "{state:?}");
 }
+
+/// Issue 13, point 1: `rhythm deliver` while another connection holds the write lock
+/// waits for it and records the delivery, where a deferred transaction failed at once
+/// with "database is locked" (exit 2).
+#[test]
+fn deliver_waits_for_a_writer_and_records() {
+    let _heavy = heavy();
+    let ws = charter_workspace();
+    // Create the store first.
+    let o = run_without_key(ws.path(), &["check", "--at", "2026-11-23"]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", describe(&o));
+    let writer = open_db(&db_path(ws.path()));
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let child = command_without_key(
+        ws.path(),
+        &[
+            "deliver",
+            "campaign-snapshot",
+            "--period",
+            "2026-11-16",
+            "--at",
+            "2026-11-16T09:00:00",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    writer.execute_batch("COMMIT").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let n: i64 = writer
+        .query_row(
+            "SELECT COUNT(*) FROM delivery WHERE deliverable = 'campaign-snapshot'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -135,11 +135,33 @@ pub fn run(cli: Cli) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Breach) => ExitCode::from(1),
+        Err(Failure::BadInput(e)) if store_busy(&e) => {
+            eprintln!(
+                "error: {e:#}\nthe store stayed busy past its timeout (another rhythm is writing to it): nothing was written — run the command again"
+            );
+            ExitCode::from(3)
+        }
         Err(Failure::BadInput(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// True when `e` comes from SQLite's lock held by another connection past the busy
+/// timeout: contention, not bad input (exit 3).
+fn store_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error_code)
+            .is_some_and(|code| {
+                matches!(
+                    code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                )
+            })
+    })
 }
 
 /// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead

@@ -16,7 +16,12 @@ impl Store {
         recommendation: &NewRecommendation,
         created_at: NaiveDateTime,
     ) -> Result<i64, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
+        // IMMEDIATE: take the write lock first (waiting out the busy timeout), so a read
+        // inside the transaction never has to upgrade and fail at once under contention.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         tx.execute(
             "INSERT INTO recommendation (created_at, as_of, horizon_weeks, total_budget, model_version,
                  expected_pipeline_current, expected_pipeline_recommended, body)

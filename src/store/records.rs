@@ -15,7 +15,12 @@ impl Store {
         link: Option<&str>,
         review_week: Option<NaiveDate>,
     ) -> Result<bool, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
+        // IMMEDIATE: take the write lock first (waiting out the busy timeout), so a read
+        // inside the transaction never has to upgrade and fail at once under contention.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         let existed: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM delivery WHERE deliverable = ?1 AND period_start = ?2)",
             rusqlite::params![deliverable, period_start.to_string()],
