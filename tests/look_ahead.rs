@@ -17,7 +17,6 @@ use std::path::Path;
 use chrono::{Datelike, Duration, NaiveDate};
 use rhythm::charter::{Cadence, Charter};
 use rhythm::cli::report_cmd::{Format, render};
-use rhythm::ingest::{Kind, import_reader};
 use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::{Clock, Review};
 use rhythm::rhythm::controls;
@@ -61,38 +60,10 @@ fn existed(charter: &Charter, kind: &str, cells: &[&str], d: NaiveDate) -> bool 
 
 /// A store of the sample as it stood at the end of `d` (`None`: all of it).
 fn store(charter: &Charter, dir: &Path, d: Option<NaiveDate>) -> Store {
-    let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    for kind in [
-        "channels",
-        "kpis",
-        "plan",
-        "deliveries",
-        "usage",
-        "nps",
-        "reconciliation",
-    ] {
-        let text = std::fs::read_to_string(sample.join(format!("{kind}.csv"))).unwrap();
-        let mut lines = text.lines();
-        let mut cut = vec![lines.next().unwrap().to_string()];
-        // The sample has no quoted commas before the date columns the rules read.
-        cut.extend(
-            lines
-                .filter(|l| {
-                    d.is_none_or(|d| existed(charter, kind, &l.split(',').collect::<Vec<_>>(), d))
-                })
-                .map(str::to_string),
-        );
-        let cut = cut.join("\n") + "\n";
-        import_reader(
-            &mut store,
-            charter,
-            Kind::parse(kind).unwrap(),
-            cut.as_bytes(),
-            kind,
-        )
-        .unwrap();
-    }
+    // The sample has no quoted commas before the date columns the rules read.
+    let store = common::sample_store_where(charter, dir, |kind, line| {
+        d.is_none_or(|d| existed(charter, kind, &line.split(',').collect::<Vec<_>>(), d))
+    });
     session(&store, d);
     store
 }

@@ -9,11 +9,9 @@ use chrono::NaiveDate;
 use rhythm::charter::Charter;
 use rhythm::cli::report_cmd::{Format, render};
 use rhythm::facts::Dataset;
-use rhythm::ingest::{Kind, import_reader};
 use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::{Clock, Review};
 use rhythm::rhythm::controls;
-use rhythm::store::Store;
 use rhythm::tui::snapshot::{compute, compute_on};
 use serde_json::Value;
 
@@ -21,36 +19,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-/// The sample, with the channel rows `drop` refuses left out.
+/// The sample, with the channel rows `drop` picks left out.
 fn sample(charter: &Charter, dir: &Path, drop: impl Fn(&str) -> bool) -> Dataset {
-    let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-    for kind in [
-        "channels",
-        "kpis",
-        "plan",
-        "deliveries",
-        "usage",
-        "nps",
-        "reconciliation",
-    ] {
-        let text = std::fs::read_to_string(root.join(format!("{kind}.csv"))).unwrap();
-        let kept: String = text
-            .lines()
-            .enumerate()
-            .filter(|(i, l)| *i == 0 || kind != "channels" || !drop(l))
-            .map(|(_, l)| format!("{l}\n"))
-            .collect();
-        import_reader(
-            &mut store,
-            charter,
-            Kind::parse(kind).unwrap(),
-            kept.as_bytes(),
-            kind,
-        )
-        .unwrap();
-    }
-    store.load_dataset(charter).unwrap()
+    common::sample_store_where(charter, dir, |kind, line| kind != "channels" || !drop(line))
+        .load_dataset(charter)
+        .unwrap()
 }
 
 fn json(charter: &Charter, data: &Dataset, review: Review, at: NaiveDate) -> Value {

@@ -112,13 +112,12 @@ pub fn model_note(n: &ModelNote) -> String {
 /// 2026-01-01 to 2026-11-22, 326 of 365 days".
 pub fn annual_stretch(r: &crate::rhythm::annual::AnnualReview) -> String {
     let last = r.until - chrono::Duration::days(1);
-    if r.complete && r.until == crate::calendar::add_months(r.year, 12) {
+    if r.complete && r.days == r.year_days {
         format!("complete: {} to {}", r.year, last)
     } else {
-        let year_days = (crate::calendar::add_months(r.year, 12) - r.year).num_days();
         format!(
             "to date: {} to {}, {} of {} days",
-            r.year, last, r.days, year_days
+            r.year, last, r.days, r.year_days
         )
     }
 }

@@ -69,6 +69,8 @@ pub struct AnnualReview {
     pub until: NaiveDate,
     /// Days from the year's start to `until`: the compared stretch.
     pub days: u32,
+    /// Days in the fiscal year.
+    pub year_days: u32,
     /// Days of the same stretch a year earlier that the channel data covers; below
     /// `days`, the KPIs derived from channel data have no last-year figure.
     pub last_year_days_with_data: u32,
@@ -179,6 +181,7 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
         complete: period.is_complete(),
         until,
         days: days as u32,
+        year_days: period.days(),
         last_year_days_with_data,
         kpis: lines,
         channels: channels

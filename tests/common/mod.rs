@@ -48,6 +48,37 @@ pub fn demo_store_on(dir: &Path, today: NaiveDate) -> Store {
     store
 }
 
+/// A store in `dir` of the shipped sample (`data/sample/`), every kind imported through
+/// the importer, with only the data lines `keep(kind, line)` accepts (headers always).
+pub fn sample_store_where(
+    charter: &Charter,
+    dir: &Path,
+    keep: impl Fn(&str, &str) -> bool,
+) -> Store {
+    let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+    for kind in [
+        "channels",
+        "kpis",
+        "plan",
+        "deliveries",
+        "usage",
+        "nps",
+        "reconciliation",
+    ] {
+        let text = std::fs::read_to_string(sample.join(format!("{kind}.csv"))).unwrap();
+        let kept: String = text
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || keep(kind, l))
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let kind_of = Kind::parse(kind).unwrap();
+        import_reader(&mut store, charter, kind_of, kept.as_bytes(), kind).unwrap();
+    }
+    store
+}
+
 /// The demo history's dataset under `charter`, loaded from a [`demo_store`] in a fresh
 /// temporary directory (returned too: the store lives as long as it does).
 pub fn demo_dataset(charter: &Charter) -> (tempfile::TempDir, Dataset) {
