@@ -53,7 +53,8 @@ impl Session {
     }
 
     fn key(&mut self, code: KeyCode) {
-        if let Some(Request::Write(w, _)) = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+        if let Some(Request::Write(id, w, _)) =
+            self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
         {
             self.clock += 1;
             let message = apply(
@@ -64,7 +65,7 @@ impl Session {
                 now(self.clock),
             )
             .unwrap();
-            self.app.status = message;
+            self.app.written(id, Ok(message));
             self.refresh();
         }
     }
@@ -404,4 +405,111 @@ fn the_cli_peers_write_the_same_records() {
     ]);
     let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(m["week"], "2026-11-16");
+}
+
+/// Issue 13, point 1: a note typed while another process holds the store's write lock
+/// is not lost. The form stays open with its text and says "saving…" while the loader
+/// retries; a refusal keeps the text for another Enter; quitting waits for the save.
+#[test]
+fn an_entry_typed_while_the_store_is_busy_is_kept_until_it_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let charter = charter();
+    let store = demo_store(dir.path());
+    let mut app = App::new("demo".into(), at());
+    let data = store.load_dataset(&charter).unwrap();
+    app.loaded(Arc::new(compute(
+        &charter,
+        &data,
+        &Clock::end_of(&charter, at()),
+    )));
+    let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('w'));
+    for c in "Budget call moved to Thursday".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let Some(Request::Write(id, write, _)) = press(&mut app, KeyCode::Enter) else {
+        panic!("Enter asks for the write");
+    };
+    let form = app
+        .form
+        .as_ref()
+        .expect("the form stays until the write is saved");
+    assert_eq!(form.saving, Some(id));
+    assert_eq!(form.fields[0].value, "Budget call moved to Thursday");
+    // While it saves, the form takes no edits: what is saved is what is shown.
+    assert!(press(&mut app, KeyCode::Char('x')).is_none());
+    assert_eq!(
+        app.form.as_ref().unwrap().fields[0].value,
+        "Budget call moved to Thursday"
+    );
+    app.saving(id, "the store is busy".into());
+    assert_eq!(
+        app.form.as_ref().unwrap().waiting.as_deref(),
+        Some("the store is busy")
+    );
+    // Quitting now waits for the save and says so; the save done, the cockpit quits.
+    // (q would be text in a form; while saving the form ignores keys but Ctrl-C.)
+    app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.quit);
+    assert!(!app.may_quit(), "an unsaved entry holds the quit");
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("saving 1 entry before quitting")
+    );
+    // Refused (not busy: some other failure), the text stays for another try.
+    app.written(id, Err("disk I/O error".into()));
+    let form = app.form.as_ref().expect("a refused entry keeps its form");
+    assert_eq!(form.saving, None);
+    assert!(form.error.as_deref().unwrap().contains("your text is kept"));
+    assert_eq!(form.fields[0].value, "Budget call moved to Thursday");
+    assert!(
+        app.quit,
+        "nothing unsaved is left with the loader: the quit goes ahead"
+    );
+
+    // The loader for real: another connection holds the write lock for two seconds.
+    use rhythm::tui::loader::{Loaded, spawn};
+    let db = dir.path().join("rhythm.db");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = spawn(
+        store,
+        Arc::clone(&charter),
+        dir.path().join("minutes"),
+        rx,
+        out,
+    );
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    tx.send(Request::Write(7, write, at())).unwrap();
+    let mut saving = false;
+    let outcome = loop {
+        match results.blocking_recv().expect("the loader answers") {
+            Loaded::Saving { id, why } => {
+                assert_eq!(id, 7);
+                assert!(why.contains("busy"), "{why}");
+                saving = true;
+                if started.elapsed() < std::time::Duration::from_secs(2) {
+                    std::thread::sleep(std::time::Duration::from_secs(2) - started.elapsed());
+                }
+                blocker.execute_batch("COMMIT").unwrap();
+            }
+            Loaded::Written { id, outcome } => {
+                assert_eq!(id, 7);
+                break outcome;
+            }
+            _ => {}
+        }
+    };
+    assert!(saving, "the UI heard the write was waiting");
+    assert!(outcome.is_ok(), "{outcome:?}");
+    drop(tx);
+    handle.join().unwrap();
+    let notes = Store::open(&db).unwrap().session_records().unwrap().notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].text, "Budget call moved to Thursday");
 }

@@ -3,6 +3,7 @@
 //! week of each, commits the review session's records, and notices when another process commits to the store (SQLite's
 //! `data_version` changes) so the cockpit refreshes.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::app::{Request, Write};
+use super::app::{Request, Write, WriteId};
 use super::fitter;
 use super::snapshot::{Snapshot, compute_on};
 use crate::charter::Charter;
@@ -27,8 +28,16 @@ use crate::store::{NewDispute, Store};
 pub enum Loaded {
     Snapshot(Arc<Snapshot>),
     Failed(String),
-    /// A message for the footer (a write's outcome).
-    Notice(String),
+    /// Write `id` is committed (with a message for the footer), or was refused (why).
+    Written {
+        id: WriteId,
+        outcome: Result<Option<String>, String>,
+    },
+    /// Write `id` waits: another process holds the store. It is kept and retried.
+    Saving {
+        id: WriteId,
+        why: String,
+    },
     /// The budget model for the week starting `week` is being fitted: done fraction.
     Fitting {
         week: NaiveDate,
@@ -41,8 +50,47 @@ pub enum Loaded {
     },
 }
 
-/// How often the loader looks for commits by other processes.
+/// How often the loader looks for commits by other processes, and retries a write that
+/// found the store busy.
 const POLL: Duration = Duration::from_millis(500);
+
+/// How long one attempt at a review write waits for another process's write to end
+/// before the cockpit says "saving…" and tries again (the CLI waits 10 s, then fails).
+const WRITE_WAIT: Duration = Duration::from_secs(1);
+
+/// Why a review record was not committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsaved {
+    /// Another process holds the store's write lock: try again.
+    Busy(String),
+    /// Anything else: the entry cannot be saved as it is.
+    Failed(String),
+}
+
+impl Unsaved {
+    fn of(e: crate::store::StoreError) -> Unsaved {
+        let busy = match &e {
+            crate::store::StoreError::Sql(s) | crate::store::StoreError::Open { source: s, .. } => {
+                matches!(
+                    s.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                )
+            }
+            _ => false,
+        };
+        if busy {
+            Unsaved::Busy("the store is busy (another rhythm is writing to it); your entry is kept and retried".into())
+        } else {
+            Unsaved::Failed(e.to_string())
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Unsaved::Busy(m) | Unsaved::Failed(m) => m,
+        }
+    }
+}
 
 /// Starts the loader; closing sessions writes minutes into `minutes_dir`.
 pub fn spawn(
@@ -86,8 +134,8 @@ pub fn apply(
     minutes_dir: &Path,
     write: &Write,
     now: NaiveDateTime,
-) -> Result<Option<String>, String> {
-    let e = |e: crate::store::StoreError| e.to_string();
+) -> Result<Option<String>, Unsaved> {
+    let e = Unsaved::of;
     let week = week_of(write);
     store.open_session(week, now).map_err(e)?;
     Ok(match write {
@@ -185,7 +233,7 @@ pub fn apply(
             let path = minutes_dir.join(format!("{week}.md"));
             std::fs::create_dir_all(minutes_dir)
                 .and_then(|()| std::fs::write(&path, text))
-                .map_err(|err| format!("{}: {err}", path.display()))?;
+                .map_err(|err| Unsaved::Failed(format!("{}: {err}", path.display())))?;
             Some(format!(
                 "session closed; minutes written to {}",
                 path.display()
@@ -216,6 +264,11 @@ fn run(
     out: UnboundedSender<Loaded>,
 ) {
     let mut data: Option<Arc<Dataset>> = None;
+    // A review write waits a little for another process's write, then says "saving…"
+    // and is retried each round; the cockpit never blocks on it.
+    if let Err(e) = store.conn.busy_timeout(WRITE_WAIT) {
+        tracing::warn!("could not shorten the store's busy timeout: {e}");
+    }
     // Each load of the dataset gets a number, so the fitter knows when its models are old.
     let mut generation = 0u64;
     let (fits, _fitter) = fitter::spawn(Arc::clone(&charter), out.clone());
@@ -224,6 +277,11 @@ fn run(
     let mut last_computed = None;
     // The month, quarter and year to date (`T`) rather than the last complete ones.
     let mut to_date = false;
+    // Review writes not committed yet, in the order asked: one that finds the store busy
+    // stays at the front (with those after it) and is tried again next round.
+    let mut queue: VecDeque<(WriteId, Write)> = VecDeque::new();
+    // The write the UI was last told is waiting, so it is told once.
+    let mut told_busy: Option<WriteId> = None;
     loop {
         let first = match requests.recv_timeout(POLL) {
             Ok(r) => Some(r),
@@ -234,34 +292,49 @@ fn run(
         // older ones are cancelled by skipping them.
         let mut pending: Vec<Request> = first.into_iter().collect();
         pending.extend(requests.try_iter());
-        let mut wrote = false;
         for r in &pending {
-            if let Request::Write(w, _) = r {
-                wrote = true;
-                let message = match apply(
-                    &store,
-                    &charter,
-                    &minutes_dir,
-                    w,
-                    chrono::Utc::now().naive_utc(),
-                ) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        tracing::error!("a review entry was not saved: {e}");
-                        Some(format!("not saved: {e}"))
+            if let Request::Write(id, w, _) = r {
+                queue.push_back((*id, w.clone()));
+            }
+        }
+        let mut wrote = false;
+        while let Some((id, w)) = queue.front() {
+            let id = *id;
+            let outcome = match apply(
+                &store,
+                &charter,
+                &minutes_dir,
+                w,
+                chrono::Utc::now().naive_utc(),
+            ) {
+                Ok(m) => Ok(m),
+                Err(Unsaved::Busy(why)) => {
+                    if told_busy != Some(id) {
+                        told_busy = Some(id);
+                        if out.send(Loaded::Saving { id, why }).is_err() {
+                            return;
+                        }
                     }
-                };
-                if let Some(m) = message
-                    && out.send(Loaded::Notice(m)).is_err()
-                {
-                    return;
+                    break;
                 }
+                Err(Unsaved::Failed(why)) => {
+                    tracing::error!("a review entry was not saved: {why}");
+                    Err(why)
+                }
+            };
+            wrote |= outcome.is_ok();
+            queue.pop_front();
+            if out.send(Loaded::Written { id, outcome }).is_err() {
+                return;
             }
         }
         let request = pending.pop();
         let changed = data_version(&store) != version;
         if let Some(
-            Request::Compute(d) | Request::Reload(d) | Request::Write(_, d) | Request::ToDate(_, d),
+            Request::Compute(d)
+            | Request::Reload(d)
+            | Request::Write(_, _, d)
+            | Request::ToDate(_, d),
         ) = &request
         {
             at = Some(*d);
@@ -277,7 +350,7 @@ fn run(
         let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
             t.elapsed() >= LIVE_REFRESH && clock_on(&charter, date).today == date
         });
-        if request.is_none() && !changed && !clock_moved {
+        if request.is_none() && !changed && !clock_moved && !wrote {
             continue;
         }
         if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {

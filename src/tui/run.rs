@@ -183,7 +183,7 @@ async fn event_loop(
             }
             _ = tick.tick() => {}
         }
-        if app.quit {
+        if app.quit && app.may_quit() {
             break;
         }
     }
@@ -236,7 +236,8 @@ fn on_loaded(app: &mut App, loaded: Option<Loaded>) -> bool {
     match loaded {
         Loaded::Snapshot(s) => app.loaded(s),
         Loaded::Failed(e) => app.problem = Some(Problem::Store(e)),
-        Loaded::Notice(m) => app.status = Some(m),
+        Loaded::Written { id, outcome } => app.written(id, outcome),
+        Loaded::Saving { id, why } => app.saving(id, why),
         Loaded::Fitting { week, progress } => app.fitting(week, progress),
         Loaded::Model { week, outcome } => app.model_loaded(week, outcome),
     }

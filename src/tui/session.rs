@@ -225,6 +225,11 @@ pub struct Form {
     pub error: Option<String>,
     /// The agenda item the entry is made against.
     pub item: Option<AgendaItem>,
+    /// Enter was pressed and the entry is with the loader under this id: the form shows
+    /// it until the write commits.
+    pub saving: Option<crate::tui::app::WriteId>,
+    /// Why the save is taking a while (the store is busy), in words.
+    pub waiting: Option<String>,
 }
 
 impl Form {
@@ -247,6 +252,8 @@ impl Form {
             focus: 0,
             error: None,
             item,
+            saving: None,
+            waiting: None,
         }
     }
 

@@ -40,12 +40,17 @@ pub enum Request {
     Compute(NaiveDate),
     /// Reload the dataset from the store, then compute.
     Reload(NaiveDate),
-    /// Write a review record (committed at once), then reload and compute for the date.
-    Write(Write, NaiveDate),
+    /// Write a review record (committed at once, or retried while another process
+    /// holds the store), then reload and compute for the date. The id comes back with
+    /// the outcome ([`App::written`]).
+    Write(WriteId, Write, NaiveDate),
     /// Show the month, quarter and year to date (true) or the last complete ones, then
     /// compute for the date.
     ToDate(bool, NaiveDate),
 }
+
+/// Names one requested write, so its outcome finds the form that asked for it.
+pub type WriteId = u64;
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -77,6 +82,13 @@ pub struct App {
     pub quit: bool,
     /// A review entry being typed (action item, decision, note, dispute).
     pub form: Option<Form>,
+    /// Writes asked of the loader and not yet committed or refused.
+    pub unsaved: std::collections::BTreeSet<WriteId>,
+    /// The id the next write gets.
+    next_write: WriteId,
+    /// Quit was asked while writes were unsaved: the cockpit quits once they are saved,
+    /// or at once on a second quit.
+    pub leaving: bool,
     /// A one-line message for the footer (a write that failed, a session closed …).
     pub status: Option<String>,
     /// Per view: it shows the budget model's pane (`b`; Monthly and Annual have one).
@@ -109,6 +121,9 @@ impl App {
             help: false,
             quit: false,
             form: None,
+            unsaved: std::collections::BTreeSet::new(),
+            next_write: 0,
+            leaving: false,
             status: None,
             budget_pane: ByTab::default(),
             focus: ByTab::default(),

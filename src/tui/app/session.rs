@@ -2,9 +2,9 @@
 //! that open an entry's form or ask for a write, and the keys while a form is open.
 
 use chrono::{Duration, NaiveDate};
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Request, RowId, Tab};
+use super::{App, Request, RowId, Tab, WriteId};
 use crate::rhythm::clock;
 use crate::rhythm::session::{AgendaItem, AgendaKind};
 use crate::tui::keys::Action;
@@ -25,7 +25,7 @@ impl App {
     }
 
     /// The agenda item now in focus was shown: record its insight (once per week).
-    pub(super) fn insight_shown(&self) -> Option<Request> {
+    pub(super) fn insight_shown(&mut self) -> Option<Request> {
         if self.tab != Tab::Session {
             return None;
         }
@@ -36,15 +36,78 @@ impl App {
         } else {
             "alert"
         };
-        Some(Request::Write(
-            Write::Insight {
-                week: self.session_week()?,
-                kind: kind.into(),
-                key,
-                text,
+        let week = self.session_week()?;
+        Some(self.write(Write::Insight {
+            week,
+            kind: kind.into(),
+            key,
+            text,
+        }))
+    }
+
+    /// Asks the loader for `write`, under a new id, and remembers it as unsaved.
+    fn write(&mut self, write: Write) -> Request {
+        let id = self.next_write;
+        self.next_write += 1;
+        self.unsaved.insert(id);
+        Request::Write(id, write, self.at)
+    }
+
+    /// The loader committed write `id` (with its message for the footer), or could not.
+    /// The form that asked for it closes only once it is saved; refused, it stays open
+    /// with its text and says why, so Enter can try again.
+    pub fn written(&mut self, id: WriteId, outcome: Result<Option<String>, String>) {
+        self.unsaved.remove(&id);
+        let from_form = self.form.as_ref().is_some_and(|f| f.saving == Some(id));
+        match outcome {
+            Ok(message) => {
+                if from_form {
+                    self.form = None;
+                }
+                if message.is_some() || from_form {
+                    self.status = Some(message.unwrap_or_else(|| "saved".into()));
+                }
+            }
+            Err(e) => match self.form.as_mut().filter(|_| from_form) {
+                Some(form) => {
+                    form.saving = None;
+                    form.waiting = None;
+                    form.error = Some(format!(
+                        "not saved: {e} — your text is kept: Enter tries again, Esc discards it"
+                    ));
+                }
+                None => self.status = Some(format!("not saved: {e}")),
             },
-            self.at,
-        ))
+        }
+        if self.leaving && self.unsaved.is_empty() {
+            self.quit = true;
+        }
+    }
+
+    /// Write `id` waits for the store, which another process is writing to: it is kept
+    /// and retried.
+    pub fn saving(&mut self, id: WriteId, why: String) {
+        match self.form.as_mut().filter(|f| f.saving == Some(id)) {
+            Some(form) => form.waiting = Some(why),
+            None => self.status = Some(format!("saving… {why}")),
+        }
+    }
+
+    /// Whether the cockpit may quit now that quit was asked: not while writes are
+    /// unsaved, unless quit is asked a second time.
+    pub fn may_quit(&mut self) -> bool {
+        if self.unsaved.is_empty() || self.leaving {
+            return true;
+        }
+        self.quit = false;
+        self.leaving = true;
+        let n = self.unsaved.len();
+        self.status = Some(format!(
+            "saving {n} {} before quitting — q again quits without {}",
+            if n == 1 { "entry" } else { "entries" },
+            if n == 1 { "it" } else { "them" }
+        ));
+        false
     }
 
     /// A session key: opens an entry's form, or asks for a write.
@@ -77,15 +140,23 @@ impl App {
                         .into(),
                 ),
             },
-            Action::CloseSession => return Some(Request::Write(Write::Close { week }, self.at)),
+            Action::CloseSession => return Some(self.write(Write::Close { week })),
             _ => {}
         }
         None
     }
 
-    /// A key while an entry's form is open.
+    /// A key while an entry's form is open. While its entry is being saved the form
+    /// takes no edits (what is saved is what is shown); Ctrl-C still quits.
     pub(super) fn on_form_key(&mut self, key: KeyEvent) -> Option<Request> {
-        match self.form.as_mut()?.on_key(key) {
+        let form = self.form.as_mut()?;
+        if form.saving.is_some() {
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                self.quit = true;
+            }
+            return None;
+        }
+        match form.on_key(key) {
             FormKey::Edited => {}
             FormKey::Cancel => {
                 self.form = None;
@@ -103,8 +174,13 @@ impl App {
         let form = self.form.as_mut()?;
         match form.write(&snapshot) {
             Ok(write) => {
-                self.form = None;
-                Some(Request::Write(write, self.at))
+                // The form stays, its text with it, until the loader says it is saved.
+                let request = self.write(write);
+                if let (Some(form), Request::Write(id, ..)) = (self.form.as_mut(), &request) {
+                    form.saving = Some(*id);
+                    form.error = None;
+                }
+                Some(request)
             }
             Err(e) => {
                 form.error = Some(e);

@@ -150,7 +150,8 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
 /// The entry being typed, with a visible cursor.
 fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     let width = area.width.saturating_sub(6).min(90);
-    let height = (form.fields.len() as u16 * 2 + 5).min(area.height);
+    let height =
+        (form.fields.len() as u16 * 2 + 5 + u16::from(form.saving.is_some())).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -192,15 +193,25 @@ fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     if let Some(e) = &form.error {
         lines.push(Line::styled(e.clone(), theme.bad()));
     }
+    if form.saving.is_some() {
+        lines.push(Line::styled(
+            match &form.waiting {
+                Some(why) => format!("saving… {why}"),
+                None => "saving…".into(),
+            },
+            theme.warn(),
+        ));
+    }
+    let title = if form.saving.is_some() {
+        format!(" {} — saving; kept until the store takes it ", form.title())
+    } else {
+        format!(
+            " {} — Enter saves · Esc cancels · Tab next field ",
+            form.title()
+        )
+    };
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(
-            Block::bordered()
-                .title(format!(
-                    " {} — Enter saves · Esc cancels · Tab next field ",
-                    form.title()
-                ))
-                .border_style(theme.accent()),
-        )
+        .block(Block::bordered().title(title).border_style(theme.accent()))
         .render(popup, buf);
 }
