@@ -358,3 +358,129 @@ fn deliver_waits_for_a_writer_and_records() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+/// Issue 13, points 1 and 8: every command that writes to the store, started while
+/// another connection holds the write lock, waits for it and then does its work: exit
+/// 0, its record there. (`backup` only reads the store; it is here because it must not
+/// fail either.)
+#[test]
+fn every_write_command_waits_for_a_writer_and_lands() {
+    let _heavy = heavy();
+    let (_tmp, ws) = common::workspace::demo_workspace();
+    let usage = ws.join("more-usage.csv");
+    std::fs::write(
+        &usage,
+        "timestamp,user,dashboard\n2026-11-20T10:00:00Z,late@example.com,Pipeline\n",
+    )
+    .unwrap();
+    let backup = ws.join("copy.db");
+    let usage_arg = usage.to_str().unwrap();
+    let backup_arg = backup.to_str().unwrap();
+    // Each command, and the query whose count it must raise by one (or, for backup, a
+    // file it must write).
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["import", "usage", usage_arg],
+            "SELECT COUNT(*) FROM usage_event",
+        ),
+        (
+            vec![
+                "deliver",
+                "campaign-snapshot",
+                "--period",
+                "2026-11-16",
+                "--at",
+                "2026-11-16T09:00:00",
+            ],
+            // The demo has this delivery already, at another moment: it is replaced.
+            "SELECT COUNT(*) FROM delivery WHERE delivered_at = '2026-11-16T09:00:00'",
+        ),
+        (
+            vec![
+                "action",
+                "add",
+                "Cut Tier 3 bids",
+                "--owner",
+                "priya",
+                "--due",
+                "2026-12-01",
+            ],
+            "SELECT COUNT(*) FROM action_item",
+        ),
+        (
+            vec!["action", "done", "1"],
+            "SELECT COUNT(*) FROM action_item WHERE done_at IS NOT NULL",
+        ),
+        (
+            vec![
+                "dispute",
+                "open",
+                "--metric",
+                "mqls",
+                "--period",
+                "2026-11-16",
+                "--figure-a",
+                "118",
+                "--source-a",
+                "HubSpot",
+                "--figure-b",
+                "109",
+                "--source-b",
+                "Salesforce",
+                "--raised-by",
+                "priya",
+            ],
+            "SELECT COUNT(*) FROM dispute",
+        ),
+        (
+            vec![
+                "dispute",
+                "resolve",
+                "1",
+                "--resolution",
+                "Salesforce governs",
+            ],
+            "SELECT COUNT(*) FROM dispute WHERE resolved_at IS NOT NULL",
+        ),
+        (
+            vec!["recommend", "--as-of", "2026-11-23", "--save"],
+            "SELECT COUNT(*) FROM recommendation",
+        ),
+        (
+            vec!["purge", "--at", "2026-11-23"],
+            "SELECT COUNT(*) > 0 FROM purge_log",
+        ),
+        (vec!["backup", backup_arg], ""),
+    ];
+    let db = db_path(&ws);
+    for (args, count) in cases {
+        let reader = open_db(&db);
+        let before: i64 = if count.is_empty() {
+            0
+        } else {
+            reader.query_row(count, [], |r| r.get(0)).unwrap()
+        };
+        let writer = open_db(&db);
+        writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let mut child = command_without_key(&ws, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1200));
+        let waited = child.try_wait().unwrap().is_none();
+        writer.execute_batch("COMMIT").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", describe(&out));
+        if count.is_empty() {
+            assert!(backup.exists(), "{args:?} wrote its file");
+        } else {
+            assert!(
+                waited,
+                "{args:?} waited for the lock instead of ending at once"
+            );
+            let after: i64 = reader.query_row(count, [], |r| r.get(0)).unwrap();
+            assert_eq!(after, before + 1, "{args:?} wrote exactly its record");
+        }
+    }
+}
