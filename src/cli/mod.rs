@@ -1,5 +1,6 @@
 //! The command line: one file per command. Each parses, calls the core, prints.
-//! Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written).
+//! Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written), 3 the
+//! store stayed busy past its timeout (nothing written; run it again).
 
 mod backtest_cmd;
 mod backup_cmd;
@@ -32,7 +33,9 @@ use crate::workspace::Workspace;
     long_about = "rhythm keeps the marketing-analytics partnership honest: the charter in \
 charter/partnership.toml says what analytics delivers, when, and against which KPI \
 definitions; the store in data/rhythm.db holds the data the reviews are run on.\n\n\
-Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written)."
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input (nothing written), 3 the \
+store stayed busy past its timeout because another rhythm was writing (nothing written; \
+run it again)."
 )]
 pub struct Cli {
     /// The workspace folder (holds charter/ and data/) [default: current directory]
