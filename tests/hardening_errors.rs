@@ -1,0 +1,181 @@
+//! Issue 13, items 6 and 7: nothing left behind, keys checked, and errors that say where
+//! and what to do — the charter read only from a regular file of bounded size, in UTF-8;
+//! a reset schema version, an unwritable store and a foreign pseudonym key refused in
+//! words; each SQLite message said once; stale backup copies removed; rhythm's files
+//! and folders owner-only whatever the umask.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::CHARTER;
+use common::cli::{BIN, describe, text};
+use common::workspace::charter_workspace;
+use proptest::prelude::*;
+use rhythm::charter::{Charter, CharterError, MAX_CHARTER_BYTES};
+
+/// Runs `cmd` and kills it if it has not ended within `limit`: a hang fails the test
+/// instead of stalling the suite.
+fn output_within(cmd: &mut Command, limit: Duration) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{:?} did not end within {limit:?}", cmd.get_args());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn with_charter(ws: &Path, charter: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--workspace")
+        .arg(ws)
+        .arg("--charter")
+        .arg(charter)
+        .args(args);
+    output_within(&mut cmd, Duration::from_secs(20))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_the_charter_is_refused_at_once() {
+    let ws = charter_workspace();
+    let fifo = ws.path().join("charter.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut cases = vec![(Path::new("/dev/zero").to_path_buf(), "a device")];
+    if made.is_ok_and(|s| s.success()) {
+        cases.push((fifo, "a named pipe (FIFO)"));
+    } else {
+        eprintln!("skipping the FIFO case: mkfifo is not available here");
+    }
+    cases.push((ws.path().join("charter"), "a folder"));
+    for (path, kind) in cases {
+        let o = with_charter(ws.path(), &path, &["charter", "check"]);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+        let (_, err) = text(&o);
+        assert!(
+            err.contains(&format!("{}: the charter is {kind}", path.display()))
+                && err.contains("not a regular file")
+                && err.contains("--charter"),
+            "{}",
+            describe(&o)
+        );
+    }
+}
+
+#[test]
+fn a_charter_over_the_size_limit_is_refused() {
+    let ws = charter_workspace();
+    let big = ws.path().join("big.toml");
+    let mut text = CHARTER.to_string();
+    while text.len() as u64 <= MAX_CHARTER_BYTES {
+        text.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let err = Charter::load(&big).unwrap_err();
+    assert!(matches!(err, CharterError::TooBig { .. }), "{err:?}");
+    assert!(err.to_string().contains("1024 KiB"), "{err}");
+    // At the limit exactly, the charter is read.
+    text.truncate(MAX_CHARTER_BYTES as usize - 1);
+    let end = text.rfind('\n').unwrap() + 1;
+    text.truncate(end);
+    std::fs::write(&big, &text).unwrap();
+    Charter::load(&big).expect("a charter under the limit loads");
+}
+
+#[test]
+fn a_charter_not_in_utf8_is_refused_at_the_line_and_column_of_the_first_bad_byte() {
+    let ws = charter_workspace();
+    let path = ws.path().join("latin1.toml");
+    // "Atlas EOR" → "Atlas EÖR" in Latin-1 (0xD6) on the company line.
+    let (line_no, line) = CHARTER
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("company"))
+        .expect("the shipped charter names its company");
+    let column = line.find('"').unwrap() + 2 + 1;
+    let mut bytes = Vec::new();
+    for (i, l) in CHARTER.lines().enumerate() {
+        if i == line_no {
+            let (head, tail) = l.split_at(column - 1);
+            bytes.extend_from_slice(head.as_bytes());
+            bytes.push(0xD6);
+            bytes.extend_from_slice(tail.as_bytes());
+        } else {
+            bytes.extend_from_slice(l.as_bytes());
+        }
+        bytes.push(b'\n');
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let o = with_charter(ws.path(), &path, &["charter", "check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+    let (_, err) = text(&o);
+    let place = format!("{}:{}:{column}: byte 0xD6", path.display(), line_no + 1);
+    assert!(err.contains(&place), "want {place}\n{}", describe(&o));
+    assert!(err.contains("save it as UTF-8"), "{}", describe(&o));
+}
+
+/// What every refused charter must be: one or more problems, each at a 1-based line
+/// and column, and the message naming the file at that place.
+fn located(result: Result<Charter, CharterError>) -> Result<(), String> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(CharterError::Invalid { problems, .. }) if !problems.is_empty() => {
+            for p in &problems {
+                if p.line == 0 || p.column == 0 || p.message.is_empty() {
+                    return Err(format!("unlocated problem {p:?}"));
+                }
+            }
+            Ok(())
+        }
+        Err(other) => Err(format!("an error without a location: {other:?}")),
+    }
+}
+
+/// A mutation of the shipped charter's bytes: at a position, insert, replace or delete.
+fn mutated() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8).prop_map(
+        |edits| {
+            let mut bytes = CHARTER.as_bytes().to_vec();
+            for (at, byte, op) in edits {
+                let i = at.index(bytes.len().max(1));
+                match op {
+                    0 => bytes.insert(i, byte),
+                    1 if !bytes.is_empty() => bytes[i] = byte,
+                    _ if !bytes.is_empty() => {
+                        bytes.remove(i);
+                    }
+                    _ => {}
+                }
+            }
+            bytes
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn any_bytes_load_or_fail_at_a_place(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let path = Path::new("charter/partnership.toml");
+        located(Charter::from_bytes(&bytes, path)).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn a_mutated_shipped_charter_loads_or_fails_at_a_place(bytes in mutated()) {
+        let path = Path::new("charter/partnership.toml");
+        located(Charter::from_bytes(&bytes, path)).map_err(TestCaseError::fail)?;
+    }
+}
