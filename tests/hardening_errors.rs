@@ -335,3 +335,77 @@ fn a_different_pseudonym_key_is_refused_on_import_and_on_check() {
     let o = run(KEY, &["check"]);
     assert_ne!(o.status.code(), Some(2), "{}", describe(&o));
 }
+
+/// Issue 13: a killed backup left `.FILE.partial-PID`, a full copy of personal data,
+/// that no later run removed. The next backup to that name removes it and says so.
+#[test]
+fn a_backup_removes_the_partial_copy_a_killed_backup_left() {
+    let ws = charter_workspace();
+    let o = rhythm_in(ws.path(), &["action", "list"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let out = ws.path().join("backups");
+    std::fs::create_dir(&out).unwrap();
+    // A PID above the kernel's maximum: no process has it.
+    let stale = out.join(".copy.db.partial-99999999");
+    let journal = out.join(".copy.db.partial-99999999-journal");
+    let other = out.join(".other.db.partial-99999999");
+    for f in [&stale, &journal, &other] {
+        std::fs::write(f, "personal data").unwrap();
+    }
+    let dest = out.join("copy.db");
+    let o = rhythm_in(ws.path(), &["backup", dest.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let (stdout, _) = text(&o);
+    if !Path::new("/proc/self").exists() {
+        eprintln!("skipping the removal check: no /proc to tell a live backup from a dead one");
+        return;
+    }
+    for f in [&stale, &journal] {
+        assert!(!f.exists(), "{} left", f.display());
+        assert!(
+            stdout.contains(&format!("removed {}", f.display())),
+            "{}",
+            describe(&o)
+        );
+    }
+    assert!(
+        other.exists(),
+        "another backup's partial copy is not this one's"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".copy.db"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 13: `data/` and the files in it followed the umask (666 under umask 000).
+/// Under umask 000 the demo workspace's folders rhythm creates are 0700, its store and
+/// a backup 0600.
+#[cfg(unix)]
+#[test]
+fn folders_and_files_rhythm_creates_are_owner_only_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("demo");
+    let at = rhythm::demo::generate::SAMPLE_TODAY.to_string();
+    let script = format!(
+        "umask 000 && \"$0\" demo --dir \"$1\" --no-open --at {at} >/dev/null && \"$0\" --workspace \"$1\" backup \"$1/backups/copy.db\""
+    );
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .arg(&ws)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", describe(&o));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for dir in ["", "data", "charter", "data/sample", "backups"] {
+        assert_eq!(mode(&ws.join(dir)), 0o700, "{dir}/");
+    }
+    for file in ["data/rhythm.db", "backups/copy.db"] {
+        assert_eq!(mode(&ws.join(file)), 0o600, "{file}");
+    }
+}
