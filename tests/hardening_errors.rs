@@ -235,35 +235,86 @@ fn a_sqlite_message_is_said_once() {
     );
 }
 
+/// The binary, run as a user file permissions hold: this one, or — when this one writes
+/// into a read-only folder anyway (root) — `nobody` through `setpriv`. None when neither
+/// is possible here.
+#[cfg(unix)]
+fn unprivileged(probe_dir: &Path) -> Option<Command> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(probe_dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let probe = probe_dir.join("probe");
+    let held = std::fs::write(&probe, "x").is_err();
+    let _ = std::fs::remove_file(&probe);
+    std::fs::set_permissions(probe_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    if held {
+        return Some(Command::new(BIN));
+    }
+    let setpriv = Command::new("setpriv").arg("--version").output();
+    if !setpriv.is_ok_and(|o| o.status.success()) {
+        return None;
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+    Some(cmd)
+}
+
 /// A read-only store folder gave "attempt to write a readonly database" three times and
-/// no hint. Root is not held by permissions: there the test says so and stops.
+/// no hint; now one line says which — the folder or the file — and what to do.
 #[cfg(unix)]
 #[test]
-fn a_read_only_store_folder_says_what_to_fix() {
+fn a_read_only_store_folder_or_file_says_what_to_fix() {
     use std::os::unix::fs::PermissionsExt;
+    let chmod = |p: &Path, mode| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
     let ws = charter_workspace();
+    let o = rhythm_in(ws.path(), &["action", "list"]);
+    assert!(o.status.success(), "{}", describe(&o));
     let data = ws.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o500)).unwrap();
-    let probe = data.join("probe");
-    if std::fs::write(&probe, "x").is_ok() {
+    let db = db_path(ws.path());
+    let Some(mut cmd) = unprivileged(&data) else {
         eprintln!(
-            "skipping: this user writes into a read-only folder anyway (root?), so the case cannot arise here"
+            "skipping: this user writes into read-only folders (root) and setpriv is not here to run as another"
         );
-        let _ = std::fs::remove_file(&probe);
-        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
         return;
+    };
+    // Another user (setpriv) must reach the workspace and read the charter.
+    chmod(ws.path(), 0o755);
+    chmod(&ws.path().join("charter"), 0o755);
+    chmod(&ws.path().join("charter/partnership.toml"), 0o644);
+    cmd.arg("--workspace").arg(ws.path()).arg("check");
+    for (dir_mode, file_mode, says) in [
+        (
+            0o555,
+            0o666,
+            format!(
+                "{}: the folder is not writable by this user",
+                data.display()
+            ),
+        ),
+        (
+            0o777,
+            0o444,
+            format!(
+                "{}: the store file is read-only for this user",
+                db.display()
+            ),
+        ),
+    ] {
+        chmod(&data, dir_mode);
+        chmod(&db, file_mode);
+        let o = output_within(&mut cmd, Duration::from_secs(20));
+        chmod(&data, 0o700);
+        chmod(&db, 0o600);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+        let (_, err) = text(&o);
+        assert_eq!(err.lines().count(), 1, "{}", describe(&o));
+        assert!(
+            err.contains(&says) && err.contains("-wal") && err.contains("--db"),
+            "want {says}\n{}",
+            describe(&o)
+        );
     }
-    let o = rhythm_in(ws.path(), &["check"]);
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
-    let (_, err) = text(&o);
-    assert_eq!(err.lines().count(), 1, "{}", describe(&o));
-    assert!(
-        err.contains("not writable by this user") && err.contains("-wal") && err.contains("--db"),
-        "{}",
-        describe(&o)
-    );
 }
 
 const KEY: &str = "correct horse battery staple";

@@ -44,13 +44,13 @@ pub enum StoreError {
         detected: Option<i64>,
     },
     /// The store or its folder cannot be written by this user.
-    #[error(
-        "{}: the store's folder (or the store file {}) is not writable by this user: rhythm needs to write {} and its -wal and -shm files there; fix the folder's and the file's permissions (chmod u+w), or pass --db PATH to a store in a writable folder",
-        dir.display(),
-        path.display(),
-        path.display()
-    )]
-    NotWritable { path: PathBuf, dir: PathBuf },
+    #[error("{}", not_writable_text(path, dir, *file_read_only))]
+    NotWritable {
+        path: PathBuf,
+        dir: PathBuf,
+        /// The store file itself refused writing (else its folder did).
+        file_read_only: bool,
+    },
     /// The pseudonym key given is not the one the store's usage was pseudonymised with.
     #[error(
         "the pseudonym key in ${var} is not the one this store's usage was pseudonymised with (the store's key has fingerprint {stored}, this one {given}): under it every BI user would get a new pseudonym and adoption would read 0%. Set {var} to the original key; if the key was changed on purpose, start a new store (--db PATH) and import the usage again under the new key"
@@ -94,6 +94,11 @@ impl Store {
         let not_writable = || StoreError::NotWritable {
             path: path.to_path_buf(),
             dir: dir.to_path_buf(),
+            // Opening for writing changes nothing (no create, no truncate).
+            file_read_only: std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .is_err_and(|e| is_permission(&e)),
         };
         create_private(path).map_err(|source| {
             if is_permission(&source) {
@@ -234,6 +239,28 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+fn not_writable_text(path: &Path, dir: &Path, file_read_only: bool) -> String {
+    let (what, fix) = if file_read_only {
+        (
+            format!(
+                "{}: the store file is read-only for this user",
+                path.display()
+            ),
+            "the file's permissions",
+        )
+    } else {
+        (
+            format!("{}: the folder is not writable by this user", dir.display()),
+            "the folder's permissions",
+        )
+    };
+    format!(
+        "{what}: rhythm needs to write {} and its -wal and -shm files in {}; fix {fix} (e.g. chmod u+w), or pass --db PATH to a store in a writable folder",
+        path.display(),
+        dir.display()
+    )
 }
 
 fn reset_schema_text(path: &Path, detected: Option<i64>) -> String {
@@ -420,14 +447,28 @@ mod tests {
             None,
         );
         assert!(!is_read_only(&busy));
-        let text = StoreError::NotWritable {
-            path: PathBuf::from("data/rhythm.db"),
-            dir: PathBuf::from("data"),
-        }
-        .to_string();
-        assert!(text.starts_with("data: "), "{text}");
-        assert!(text.contains("not writable by this user"), "{text}");
-        assert!(text.contains("-wal") && text.contains("--db"), "{text}");
+        let text = |file_read_only| {
+            StoreError::NotWritable {
+                path: PathBuf::from("data/rhythm.db"),
+                dir: PathBuf::from("data"),
+                file_read_only,
+            }
+            .to_string()
+        };
+        let folder = text(false);
+        assert!(
+            folder.starts_with("data: the folder is not writable by this user"),
+            "{folder}"
+        );
+        assert!(
+            folder.contains("-wal") && folder.contains("--db"),
+            "{folder}"
+        );
+        let file = text(true);
+        assert!(
+            file.starts_with("data/rhythm.db: the store file is read-only"),
+            "{file}"
+        );
     }
 
     #[cfg(unix)]
