@@ -230,13 +230,24 @@ impl Charter {
             .expect("the shipped charter is valid")
     }
 
-    /// Reads and validates a charter file.
+    /// Reads and validates a charter file: a regular file (never a FIFO, a device or a
+    /// folder, which could block or stream forever) of at most [`MAX_CHARTER_BYTES`],
+    /// in UTF-8.
     pub fn load(path: &Path) -> Result<Charter, CharterError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CharterError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(&text, path)
+        let bytes = read_limited(path)?;
+        Self::from_bytes(&bytes, path)
+    }
+
+    /// Validates charter bytes: text that is not UTF-8 is refused at the line and
+    /// column of its first invalid byte; `path` is only used in error messages.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Charter, CharterError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::parse(text, path),
+            Err(e) => Err(CharterError::Invalid {
+                path: path.to_path_buf(),
+                problems: vec![not_utf8(bytes, e.valid_up_to())],
+            }),
+        }
     }
 
     /// Validates charter text; `path` is only used in error messages.
@@ -289,6 +300,85 @@ impl Charter {
     }
 }
 
+/// The largest charter file rhythm reads (1 MiB; the shipped one is about 20 KiB).
+pub const MAX_CHARTER_BYTES: u64 = 1 << 20;
+
+/// The file's bytes, if it is a regular file of at most [`MAX_CHARTER_BYTES`]. The kind
+/// is checked before opening (opening a FIFO blocks until a writer comes) and again on
+/// the open file; the read stops one byte past the limit whatever the size claims.
+fn read_limited(path: &Path) -> Result<Vec<u8>, CharterError> {
+    use std::io::Read;
+    let io = |source| CharterError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let not_regular = |meta: &std::fs::Metadata| CharterError::NotRegular {
+        path: path.to_path_buf(),
+        kind: file_kind(meta),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let too_big = || CharterError::TooBig {
+        path: path.to_path_buf(),
+        limit: MAX_CHARTER_BYTES,
+    };
+    if meta.len() > MAX_CHARTER_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_CHARTER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_CHARTER_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// What a path that is not a regular file is, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// The problem of bytes that are valid UTF-8 up to `valid` only: the line and column
+/// (in characters) of the first bad byte, and its value.
+fn not_utf8(bytes: &[u8], valid: usize) -> Problem {
+    let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Problem {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        message: format!(
+            "byte 0x{:02X} (file offset {valid}) is not UTF-8 — the charter was saved in another encoding (Latin-1, Windows-1252, UTF-16 …): save it as UTF-8 and run again",
+            bytes[valid]
+        ),
+    }
+}
+
 /// One thing wrong with a charter, at a place in the file (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -304,6 +394,17 @@ pub enum CharterError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{}: the charter is {kind}, not a regular file: rhythm reads the charter only from a regular file — pass --charter PATH to the charter's .toml file",
+        path.display()
+    )]
+    NotRegular { path: PathBuf, kind: &'static str },
+    #[error(
+        "{}: the charter is larger than {} KiB, the most rhythm reads: is this the charter? pass --charter PATH to the partnership's .toml file",
+        path.display(),
+        limit / 1024
+    )]
+    TooBig { path: PathBuf, limit: u64 },
     #[error("{}", render_problems(path, problems))]
     Invalid {
         path: PathBuf,

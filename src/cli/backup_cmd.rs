@@ -59,10 +59,23 @@ pub fn run(ws: &Workspace, args: BackupArgs) -> Outcome {
         || "rhythm-backup".to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let partial = dir.join(format!(".{name}.partial-{}", std::process::id()));
-    create_private(&partial).map_err(|e| {
+    crate::store::create_private_dir_all(&dir).map_err(|e| {
         bad(format!(
-            "{}: cannot write the backup here: {e}",
+            "{}: cannot create the backup's folder: {e}; create it, or name a file in another folder",
+            dir.display()
+        ))
+    })?;
+    // What a killed backup left (a full copy of the store, outside any retention).
+    for stale in remove_stale_partials(&dir, &name) {
+        print_out(&format!(
+            "removed {}, left by an earlier backup that did not finish\n",
+            stale.display()
+        ));
+    }
+    let partial = dir.join(format!("{}{}", partial_prefix(&name), std::process::id()));
+    crate::store::create_private_file(&partial).map_err(|e| {
+        bad(format!(
+            "{}: cannot write the backup here: {e}; fix the folder's permissions, or name a file in another folder",
             dir.display()
         ))
     })?;
@@ -110,15 +123,86 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Creates `path` empty and readable by its owner only: the copy holds what the store
-/// holds, personal data included.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// The start of the partial copy's name for a backup named `name`; the process id follows.
+fn partial_prefix(name: &str) -> String {
+    format!(".{name}.partial-")
+}
+
+/// Removes the partial copies (and their `-journal`) in `dir` that a backup to `name`
+/// left when it was killed: files named exactly as [`run`] names them, whose process is
+/// gone. Where the system cannot say whether a process lives (no `/proc`), nothing is
+/// removed. Returns what was removed.
+fn remove_stale_partials(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return Vec::new();
     }
-    options.open(path).map(drop)
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let prefix = partial_prefix(name);
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .map(|rest| rest.strip_suffix("-journal").unwrap_or(rest))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !is_file || pid == std::process::id() || proc.join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = entry.path();
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_partials_of_this_backup_whose_process_is_gone_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // PIDs above the kernel's maximum (4194304) never name a live process.
+        let dead = [
+            ".copy.db.partial-99999999",
+            ".copy.db.partial-99999999-journal",
+        ];
+        let kept = [
+            format!(".copy.db.partial-{}", std::process::id()),
+            ".copy.db.partial-1".to_string(), // init: alive
+            ".copy.db.partial-99999999x".into(),
+            ".copy.db.partial-".into(),
+            ".other.db.partial-99999999".into(),
+            "copy.db.partial-99999999".into(),
+            "copy.db".into(),
+        ];
+        for f in dead
+            .iter()
+            .map(|s| s.to_string())
+            .chain(kept.iter().cloned())
+        {
+            std::fs::write(d.join(f), "x").unwrap();
+        }
+        let removed = remove_stale_partials(d, "copy.db");
+        if !Path::new("/proc/self").exists() {
+            assert!(removed.is_empty());
+            return;
+        }
+        assert_eq!(removed, dead.map(|f| d.join(f)).to_vec());
+        for f in &kept {
+            assert!(d.join(f).exists(), "{f} was removed");
+        }
+    }
 }

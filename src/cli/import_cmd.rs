@@ -31,8 +31,17 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     // The pseudonymisation key first: without it nothing is opened or written.
     let options = ImportOptions::from_charter(&charter, args.kind)?;
     let mut store = open_store(ws)?;
+    // A key other than the one the store's usage was pseudonymised with would give
+    // everyone new pseudonyms: refused before anything is read; the first key is kept.
+    let var = &charter.privacy.pseudonym_key_env;
+    if let Some(key) = &options.pseudonym_key {
+        store.check_pseudonym_key(key, var)?;
+    }
     let summary = ingest::import_file_with(&mut store, &charter, args.kind, &args.file, &options)
         .map_err(Failure::from)?;
+    if let Some(key) = &options.pseudonym_key {
+        store.record_pseudonym_key(key, var)?;
+    }
     print_summary(&summary);
     Ok(())
 }

@@ -140,15 +140,45 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(Failure::Breach) => ExitCode::from(1),
         Err(Failure::BadInput(e)) if store_busy(&e) => {
             eprintln!(
-                "error: {e:#}\nthe store stayed busy past its timeout (another rhythm is writing to it): nothing was written — run the command again"
+                "error: {}\nthe store stayed busy past its timeout (another rhythm is writing to it): nothing was written — run the command again",
+                error_text(&e)
             );
             ExitCode::from(3)
         }
         Err(Failure::BadInput(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_text(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes on one line, each said once: an error whose message already
+/// quotes its cause (`…: cannot open the store: {source}`) is not followed by the cause
+/// again, which for a SQLite error would repeat its message three times (the store's
+/// error, rusqlite's, SQLite's own). Context added with `anyhow` (`backing up A to B`)
+/// leads, as with `{:#}`.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let mut text = cause.to_string();
+        // SQLite's own error under rusqlite's says "Error code 14: unable to open
+        // database file", the words rusqlite's message already quoted: only the code
+        // is new.
+        if let Some(sqlite) = cause.downcast_ref::<rusqlite::ffi::Error>() {
+            let words = text.split_once(": ").map_or(text.as_str(), |(_, w)| w);
+            if out.contains(words) {
+                text = format!("SQLite error code {}", sqlite.extended_code);
+            }
+        }
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// True when `e` comes from SQLite's lock held by another connection past the busy

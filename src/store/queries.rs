@@ -170,6 +170,9 @@ impl Store {
         // not empty data, which would read as a false 0% adoption.
         let key = super::privacy::pseudonym_key(charter)
             .map_err(|e| StoreError::Privacy(e.to_string()))?;
+        if let Some(k) = &key {
+            self.check_pseudonym_key(k, &charter.privacy.pseudonym_key_env)?;
+        }
         for (i, user) in users.iter().enumerate().skip(1) {
             let stored = match &key {
                 Some(k) => super::privacy::pseudonym(k, user),

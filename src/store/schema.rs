@@ -226,4 +226,27 @@ pub const MIGRATIONS: &[&str] = &[
         purged_at TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SS
     );
     "#,
+    // 8: facts about the store itself: the fingerprint of the key its usage was
+    // pseudonymised with (`pseudonym_key`), so an import or a read under another key is
+    // refused instead of giving everyone new pseudonyms.
+    r#"
+    CREATE TABLE store_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// One query per migration, in the same order, counting what that migration left behind
+/// (a table it created, a column it added): how a store whose `user_version` was reset
+/// tells which version its tables are. Appended with each migration.
+pub const MARKERS: &[&str] = &[
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'channel_week'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'usage_day'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'review_session'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'recommendation'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'dashboard_day'",
+    "SELECT COUNT(*) FROM pragma_table_info('delivery') WHERE name = 'review_week'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'purge_log'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
 ];

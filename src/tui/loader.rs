@@ -231,7 +231,7 @@ pub fn apply(
             let records = store.session_records().map_err(e)?;
             let text = minutes::markdown(charter, &session_minutes(charter, &records, week, now));
             let path = minutes_dir.join(format!("{week}.md"));
-            std::fs::create_dir_all(minutes_dir)
+            crate::store::create_private_dir_all(minutes_dir)
                 .and_then(|()| std::fs::write(&path, text))
                 .map_err(|err| Unsaved::Failed(format!("{}: {err}", path.display())))?;
             Some(format!(

@@ -59,22 +59,36 @@ fn refuse_without_terminal_or_charter(ws: &Workspace) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Logs go to `data/rhythm.log` in the workspace — never to the screen.
+/// Logs go to `data/rhythm.log` in the workspace — never to the screen. The log and a
+/// `data/` folder it creates are its owner's only, whatever the umask.
 fn init_logging(ws: &Workspace) {
-    let path = ws.root.join("data/rhythm.log");
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    if let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-    {
+    if let Ok(file) = open_log(&ws.root.join("data/rhythm.log")) {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::sync::Mutex::new(file))
             .with_ansi(false)
             .with_max_level(tracing::Level::INFO)
             .try_init();
+    }
+}
+
+/// Opens the log for appending, creating it (and its folder) owner-only; a log already
+/// there is rhythm's, so it is made owner-only too.
+fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        crate::store::create_private_dir_all(dir)?;
+    }
+    match crate::store::create_private_file(path) {
+        Ok(file) => Ok(file),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let file = std::fs::OpenOptions::new().append(true).open(path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            }
+            Ok(file)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -271,5 +285,26 @@ impl Painter {
             ui::render(app, self.theme, frame);
         })?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn the_log_and_its_folder_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let log = dir.path().join("data/rhythm.log");
+        super::open_log(&log).unwrap();
+        assert_eq!(mode(&dir.path().join("data")), 0o700);
+        assert_eq!(mode(&log), 0o600);
+        // A log an older rhythm left world-readable is rhythm's: made owner-only.
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o666)).unwrap();
+        use std::io::Write;
+        writeln!(super::open_log(&log).unwrap(), "appended").unwrap();
+        assert_eq!(mode(&log), 0o600);
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "appended\n");
     }
 }
