@@ -51,8 +51,8 @@ fn bench(c: &mut Criterion) {
         // charter takes them as its own, as `accept_new_channels` lets it.
         Charter::parse(
             &include_str!("../charter/partnership.toml").replacen(
-                "[definitions]",
-                "[definitions]\naccept_new_channels = true",
+                "accept_new_channels = false",
+                "accept_new_channels = true",
                 1,
             ),
             Path::new("partnership.toml"),

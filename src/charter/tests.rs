@@ -396,8 +396,8 @@ fn channel_aliases_may_name_one_channel_only() {
 #[test]
 fn accepting_new_channels_is_a_stated_choice() {
     let text = SHIPPED.replacen(
-        "[definitions]",
-        "[definitions]\naccept_new_channels = true",
+        "accept_new_channels = false",
+        "accept_new_channels = true",
         1,
     );
     let c = Charter::parse(&text, Path::new("c.toml")).unwrap();
@@ -406,8 +406,8 @@ fn accepting_new_channels_is_a_stated_choice() {
     assert!(!Charter::shipped().covers_channel("tiktok"));
     assert!(Charter::shipped().covers_channel("abm"));
     let text = SHIPPED.replacen(
-        "[definitions]",
-        "[definitions]\naccept_new_channels = \"yes\"",
+        "accept_new_channels = false",
+        "accept_new_channels = \"yes\"",
         1,
     );
     let p = problems(&text);

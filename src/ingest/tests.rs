@@ -646,8 +646,8 @@ fn an_unknown_channel_is_a_bad_row_naming_the_known_ids_and_the_closest() {
 fn with_the_opt_in_new_channels_are_imported_and_named() {
     let c = charter_with(|t| {
         t.replacen(
-            "[definitions]",
-            "[definitions]\naccept_new_channels = true",
+            "accept_new_channels = false",
+            "accept_new_channels = true",
             1,
         )
     });
