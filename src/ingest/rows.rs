@@ -84,7 +84,7 @@ impl Channels {
         } else {
             format!("the charter lists {}", listed.join(", "))
         };
-        let fix = "add it to that channel's aliases in the charter's [[channel]] list, fix the file, or set [definitions] accept_new_channels = true to import new channels";
+        let fix = "add the name to the aliases of the charter's [[channel]] it means, fix the file, or set [definitions] accept_new_channels = true to import new channels";
         Err(match self.closest(&key) {
             Some(id) => format!("unknown channel: {known}; closest: {id} ({fix})"),
             None => format!("unknown channel: {known} ({fix})"),
@@ -105,7 +105,7 @@ impl Channels {
             .map(|(_, _, id)| id.as_str())
     }
 
-    /// "imported 2 channels the charter does not list: foo, bar", when any were.
+    /// "added 2 channels the charter does not list (…): bar, foo", when any were.
     pub fn added_notice(&self) -> Option<String> {
         let n = self.added.len();
         (n > 0).then(|| {
