@@ -1,9 +1,24 @@
 //! How numbers are written for people: the one place, so the cockpit, the reports, the
 //! command line and the sentences the core attaches to its figures write the same number
 //! the same way. A leaf: it uses nothing else of the crate, so every floor may use it.
+//!
+//! No function here writes `inf` or `NaN`: a number that is not finite (a store written
+//! before imports capped their numbers) is written [`NOT_A_NUMBER`], and the `…_or_no_data`
+//! functions write "no data" for it, as for no value.
+
+/// What a number that is not finite is written as.
+pub const NOT_A_NUMBER: &str = "—";
+
+/// `Some(x)` only for a finite `x`.
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
 
 /// Money in the charter's currency, shortened: $12.0M, $680K, $4,200.
 pub fn money(x: f64) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
     if a >= 1e6 {
@@ -30,21 +45,33 @@ pub fn thousands(n: i64) -> String {
 
 /// A fraction as a percentage: 0.943 -> "94.3%".
 pub fn percent(fraction: f64) -> String {
+    if finite(fraction).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     format!("{:.1}%", fraction * 100.0)
 }
 
 /// A ratio of returns: 3.42 -> "3.4x" (ROAS, ROI, marginal ROI).
 pub fn ratio(x: f64) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     format!("{x:.1}x")
 }
 
 /// A fraction as a whole percentage: 0.943 -> "94%".
 pub fn whole_percent(fraction: f64) -> String {
+    if finite(fraction).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     format!("{:.0}%", fraction * 100.0)
 }
 
 /// A span of hours, in days from two days on: "5 h", "3.2 days".
 pub fn hours(h: f64) -> String {
+    if finite(h).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     if h >= 48.0 {
         format!("{:.1} days", h / 24.0)
     } else {
@@ -54,11 +81,17 @@ pub fn hours(h: f64) -> String {
 
 /// Whole days, short, for a header: "12d".
 pub fn days_short(days: f64) -> String {
+    if finite(days).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     format!("{days:.0}d")
 }
 
 /// A value in a charter KPI unit.
 pub fn in_unit(x: f64, unit: &str) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     match unit {
         "usd" => money(x),
         "count" => thousands(x.round() as i64),
@@ -73,6 +106,9 @@ pub fn in_unit(x: f64, unit: &str) -> String {
 
 /// Like `in_unit`, shorter, for table cells: "18.0 mo", "14.0 d".
 pub fn compact(x: f64, unit: &str) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     match unit {
         "days" => format!("{x:.1} d"),
         "months" => format!("{x:.1} mo"),
@@ -82,6 +118,9 @@ pub fn compact(x: f64, unit: &str) -> String {
 
 /// "+$1.2M" / "−$300K".
 pub fn signed_money(x: f64) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
     if x < 0.0 {
         format!("\u{2212}{}", money(-x))
     } else {
@@ -91,12 +130,16 @@ pub fn signed_money(x: f64) -> String {
 
 /// A figure's value in a KPI unit, or "no data".
 pub fn value_or_no_data(value: Option<f64>, unit: &str) -> String {
-    value.map_or_else(|| "no data".to_string(), |v| in_unit(v, unit))
+    value
+        .and_then(finite)
+        .map_or_else(|| "no data".to_string(), |v| in_unit(v, unit))
 }
 
 /// A relative change as a signed percentage, or "—" when undefined.
 pub fn signed_change(change: Option<f64>) -> String {
-    change.map_or_else(|| "—".to_string(), |c| format!("{:+.0}%", c * 100.0))
+    change
+        .and_then(finite)
+        .map_or_else(|| "—".to_string(), |c| format!("{:+.0}%", c * 100.0))
 }
 
 /// Money, or "no data".
@@ -106,7 +149,9 @@ pub fn money_or_no_data(value: Option<f64>) -> String {
 
 /// A value in a KPI unit written short for table cells (`compact`), or "no data".
 pub fn compact_or_no_data(value: Option<f64>, unit: &str) -> String {
-    value.map_or_else(|| "no data".to_string(), |v| compact(v, unit))
+    value
+        .and_then(finite)
+        .map_or_else(|| "no data".to_string(), |v| compact(v, unit))
 }
 
 #[cfg(test)]
@@ -119,6 +164,34 @@ mod tests {
         assert_eq!(money(680_000.0), "$680K");
         assert_eq!(money(4_200.0), "$4,200");
         assert_eq!(money(-2_200_000.0), "-$2.2M");
+    }
+
+    #[test]
+    fn numbers_that_are_not_finite_are_never_written_as_inf_or_nan() {
+        for x in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            let written = [
+                money(x),
+                percent(x),
+                ratio(x),
+                whole_percent(x),
+                hours(x),
+                days_short(x),
+                signed_money(x),
+                compact(x, "days"),
+                signed_change(Some(x)),
+            ];
+            for unit in [
+                "usd", "count", "ratio", "fraction", "days", "months", "score", "x",
+            ] {
+                assert_eq!(in_unit(x, unit), NOT_A_NUMBER, "{unit}");
+            }
+            for w in &written {
+                assert_eq!(w, NOT_A_NUMBER);
+            }
+            assert_eq!(value_or_no_data(Some(x), "usd"), "no data");
+            assert_eq!(money_or_no_data(Some(x)), "no data");
+            assert_eq!(compact_or_no_data(Some(x), "months"), "no data");
+        }
     }
 
     #[test]

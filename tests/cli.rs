@@ -7,7 +7,9 @@ use std::process::Output;
 
 use common::cli::{rhythm, text};
 use common::store::{db_path, open_db};
-use common::workspace::{charter_workspace, demo_workspace, install_charter, run_demo};
+use common::workspace::{
+    charter_workspace, demo_workspace, install_charter, install_edited_charter, run_demo,
+};
 
 fn counts(db: &Path) -> (i64, i64, i64) {
     let conn = open_db(db);
@@ -313,4 +315,58 @@ fn a_saved_recommendation_feeds_the_budget_checks_once_its_horizon_has_data() {
     )
     .unwrap();
     assert!(md.contains("recommendation #1"), "{md}");
+}
+
+#[test]
+fn imports_refuse_unknown_channels_and_numbers_past_the_cap() {
+    let tmp = charter_workspace();
+    let ws = tmp.path();
+    let bad = ws.join("channels.csv");
+    std::fs::write(
+        &bad,
+        "week,channel,spend,leads,mqls,sqls,pipeline\n\
+         2030-01-06,linkedin,100,1,1,1,1\n\
+         2030-01-06,Paid Serch,100,1,1,1,1\n\
+         2030-01-06,events,1.7976931348623157e308,1,1,1,1\n",
+    )
+    .unwrap();
+    let out = common::cli::rhythm_in(ws, &["import", "channels", bad.to_str().unwrap()]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("2 bad rows; nothing was imported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "line 3, column 2 (channel): \"Paid Serch\": unknown channel: the charter lists paid-search, linkedin,"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("closest: paid-search"), "{stderr}");
+    assert!(
+        stderr.contains("line 4, column 3 (spend): \"1.7976931348623157e308\": is out of range: money is from 0 to 1e15"),
+        "{stderr}"
+    );
+
+    // With the charter's opt-in the new channel is imported, and the summary names it.
+    install_edited_charter(ws, |c| {
+        c.replacen(
+            "accept_new_channels = false",
+            "accept_new_channels = true",
+            1,
+        )
+    });
+    std::fs::write(
+        &bad,
+        "week,channel,spend,leads,mqls,sqls,pipeline\n2030-01-06,Podcasts,100,1,1,1,1\n",
+    )
+    .unwrap();
+    let out = common::cli::rhythm_in(ws, &["import", "channels", bad.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("added 1 channel the charter does not list ([definitions] accept_new_channels = true): Podcasts"),
+        "{stdout}"
+    );
 }

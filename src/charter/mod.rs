@@ -198,6 +198,9 @@ pub struct Channel {
     pub cap: Option<f64>,
     /// Never cut below the current run-rate.
     pub strategic: bool,
+    /// Other names of this channel in `channels` and `plan` files, matched like the id
+    /// (ignoring case and surrounding spaces); rows are stored under the id.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +285,13 @@ impl Charter {
             MarketingChannels::All => true,
             MarketingChannels::Paid => self.channel(id).is_none_or(|c| c.paid),
         }
+    }
+
+    /// Whether rows of channel `id` count as the charter's channels: it lists the channel,
+    /// or `[definitions] accept_new_channels` takes any. Rows an older import stored
+    /// under a name the charter does not list are not coverage of a week.
+    pub fn covers_channel(&self, id: &str) -> bool {
+        self.definitions.accept_new_channels || self.channel(id).is_some()
     }
 
     /// The stakeholder a BI user name belongs to (case-insensitive).

@@ -99,6 +99,7 @@ pub struct RawDefinitions {
     pub holidays: Vec<S<Datetime>>,
     pub nps_wave_days: Option<S<i64>>,
     pub nps_wave_quarter: Option<S<String>>,
+    pub accept_new_channels: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +181,9 @@ pub struct RawChannel {
     pub cap: Option<S<f64>>,
     #[serde(default)]
     pub strategic: bool,
+    /// Other spellings of the id the source systems use ("Paid Search", "PAID_SEARCH").
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
 }
 
 fn yes() -> bool {

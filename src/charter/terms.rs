@@ -150,6 +150,9 @@ pub struct Definitions {
     /// (the first day counts as day 0).
     pub nps_wave_days: u32,
     pub nps_wave_quarter: WaveQuarter,
+    /// Whether `channels` and `plan` imports take a channel the charter does not list
+    /// (by id or alias) as a new channel; if not, such a row is a bad row.
+    pub accept_new_channels: bool,
 }
 
 impl Default for Definitions {
@@ -160,6 +163,7 @@ impl Default for Definitions {
             holidays: Arc::from(Vec::new()),
             nps_wave_days: 30,
             nps_wave_quarter: WaveQuarter::FirstResponse,
+            accept_new_channels: false,
         }
     }
 }
@@ -252,6 +256,10 @@ pub(super) fn convert_definitions(
             ],
             default.nps_wave_quarter,
         ),
+        accept_new_channels: d
+            .accept_new_channels
+            .as_ref()
+            .map_or(default.accept_new_channels, |v| *v.get_ref()),
     }
 }
 

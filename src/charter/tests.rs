@@ -328,3 +328,89 @@ fn bad_windows_and_definitions_are_rejected_with_their_place() {
         line_of(&text, "window = \"13 weeks\"\n\n[[kpi]]\nid = \"spend-pct")
     );
 }
+
+#[test]
+fn channel_aliases_may_name_one_channel_only() {
+    let with_aliases = |paid_search: &str, linkedin: &str| {
+        SHIPPED
+            .replacen(
+                "id = \"paid-search\"\n",
+                &format!("id = \"paid-search\"\naliases = {paid_search}\n"),
+                1,
+            )
+            .replacen(
+                "id = \"linkedin\"\n",
+                &format!("id = \"linkedin\"\naliases = {linkedin}\n"),
+                1,
+            )
+    };
+    let c = Charter::parse(
+        &with_aliases(r#"["Paid Search", " PAID_SEARCH "]"#, r#"["LinkedIn Ads"]"#),
+        Path::new("c.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        c.channel("paid-search").unwrap().aliases,
+        vec!["Paid Search", "PAID_SEARCH"]
+    );
+    assert!(!c.definitions.accept_new_channels);
+
+    // Another channel's alias, ignoring case: reported at the second one.
+    let text = with_aliases(r#"["Paid Search"]"#, r#"["paid search"]"#);
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].message.contains(
+            "channel 'linkedin': alias 'paid search' already names channel 'paid-search'"
+        ),
+        "{}",
+        p[0].message
+    );
+    assert_eq!(p[0].line, line_of(&text, "aliases = [\"paid search\"]"));
+    assert_eq!(p[0].column, 12);
+
+    // Another channel's id, and an empty alias.
+    let text = with_aliases(r#"["LINKEDIN"]"#, r#"[""]"#);
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].message
+            .contains("alias 'LINKEDIN' already names channel 'linkedin'")
+    );
+    assert!(
+        p[1].message
+            .contains("channel 'linkedin': an alias is empty")
+    );
+
+    // Ids that differ only in case.
+    let text = SHIPPED.replacen("id = \"direct\"", "id = \"Organic\"", 1);
+    let p = problems(&text);
+    assert!(
+        p.iter().any(|p| p
+            .message
+            .contains("channel id 'Organic' differs from channel 'organic' only in case")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn accepting_new_channels_is_a_stated_choice() {
+    let text = SHIPPED.replacen(
+        "accept_new_channels = false",
+        "accept_new_channels = true",
+        1,
+    );
+    let c = Charter::parse(&text, Path::new("c.toml")).unwrap();
+    assert!(c.definitions.accept_new_channels);
+    assert!(c.covers_channel("tiktok"));
+    assert!(!Charter::shipped().covers_channel("tiktok"));
+    assert!(Charter::shipped().covers_channel("abm"));
+    let text = SHIPPED.replacen(
+        "accept_new_channels = false",
+        "accept_new_channels = \"yes\"",
+        1,
+    );
+    let p = problems(&text);
+    assert_eq!(p[0].line, line_of(&text, "accept_new_channels"));
+    assert!(p[0].message.contains("bool"), "{}", p[0].message);
+}

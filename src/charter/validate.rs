@@ -277,10 +277,12 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
 
     let stakeholders = convert_stakeholders(&raw.stakeholder, ctx);
 
+    let aliases = channel_aliases(ctx, &raw.channel);
     let channels = raw
         .channel
         .iter()
-        .map(|c| {
+        .zip(aliases)
+        .map(|(c, aliases)| {
             let c = c.get_ref();
             let id = c.id.get_ref().trim().to_string();
             let label = format!("channel '{id}'");
@@ -307,6 +309,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
                 floor,
                 cap,
                 strategic: c.strategic,
+                aliases,
                 id,
             }
         })
@@ -397,6 +400,58 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         escalation,
         raci,
     }
+}
+
+/// Each channel's aliases, checked: not empty, and no name (id or alias, ignoring case and
+/// surrounding spaces) may belong to two channels, so every name in a `channels` or
+/// `plan` file maps to one channel.
+fn channel_aliases(ctx: &mut Ctx, channels: &[Spanned<RawChannel>]) -> Vec<Vec<String>> {
+    // lowercased name -> the channel it names
+    let mut owner: std::collections::HashMap<String, String> = Default::default();
+    for c in channels {
+        let id = c.get_ref().id.get_ref().trim();
+        let key = id.to_lowercase();
+        match owner.get(&key) {
+            Some(other) if other != id => ctx.at(
+                c.get_ref().id.span(),
+                format!(
+                    "channel id '{id}' differs from channel '{other}' only in case: channel names are matched ignoring case, so rename one"
+                ),
+            ),
+            _ => {
+                owner.entry(key).or_insert_with(|| id.to_string());
+            }
+        }
+    }
+    channels
+        .iter()
+        .map(|c| {
+            let c = c.get_ref();
+            let id = c.id.get_ref().trim();
+            let mut aliases = Vec::new();
+            for a in &c.aliases {
+                let alias = a.get_ref().trim();
+                if alias.is_empty() {
+                    ctx.at(a.span(), format!("channel '{id}': an alias is empty"));
+                    continue;
+                }
+                let key = alias.to_lowercase();
+                match owner.get(&key) {
+                    Some(other) if other != id => ctx.at(
+                        a.span(),
+                        format!(
+                            "channel '{id}': alias '{alias}' already names channel '{other}' (ids and aliases are matched ignoring case): remove it from one of them"
+                        ),
+                    ),
+                    _ => {
+                        owner.insert(key, id.to_string());
+                    }
+                }
+                aliases.push(alias.to_string());
+            }
+            aliases
+        })
+        .collect()
 }
 
 fn nonnegative(ctx: &mut Ctx, value: &Spanned<f64>, label: &str, name: &str) -> f64 {

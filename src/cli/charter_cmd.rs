@@ -216,6 +216,14 @@ pub fn show(c: &Charter) -> String {
             WaveQuarter::LastResponse => "last",
         },
     ));
+    out.push_str(&format!(
+        "  a channel an import names that is not listed below: {}\n",
+        if d.accept_new_channels {
+            "imported as a new channel (the import's summary names it)"
+        } else {
+            "a bad row (add the spelling to the channel's aliases)"
+        }
+    ));
 
     out.push_str("\nChannels\n");
     let rows: Vec<Vec<String>> = c
@@ -242,6 +250,13 @@ pub fn show(c: &Charter) -> String {
         &rows,
         &[false, false, false, true, true, false],
     )));
+    for ch in c.channels.iter().filter(|ch| !ch.aliases.is_empty()) {
+        out.push_str(&format!(
+            "  {} is also written: {}\n",
+            ch.id,
+            ch.aliases.join(", ")
+        ));
+    }
 
     out.push_str("\nEscalation path (data disputes and SLA breaches)\n");
     if let Some(first) = c.escalation.first().filter(|l| l.after_days > 0) {

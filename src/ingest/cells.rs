@@ -108,7 +108,24 @@ pub fn timestamp_text(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
-/// A plain decimal amount of money, zero or more.
+/// The largest amount of money a file may hold, in the charter's currency: the cap the
+/// charter puts on its own amounts. Anything larger is a unit mistake or a corrupt cell,
+/// and sums of it would overflow the reports to `inf`.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// The largest count a file may hold (leads, MQLs, sessions, MAP and CRM counts …).
+pub const MAX_COUNT: i64 = 1_000_000_000_000_000;
+
+/// A finite decimal, or why not ("not a number", "not a finite number").
+fn decimal(text: &str) -> Result<f64, &'static str> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err("not a finite number"),
+        Err(_) => Err("not a number"),
+    }
+}
+
+/// A plain decimal amount of money, from 0 to [`MAX_AMOUNT`].
 pub fn money(text: &str) -> Result<f64, String> {
     if text.contains(['$', '€', '£', '¥']) {
         return Err("money is a plain decimal: drop the currency sign".into());
@@ -116,42 +133,78 @@ pub fn money(text: &str) -> Result<f64, String> {
     if text.contains(',') {
         return Err("money is a plain decimal: drop the thousands separators".into());
     }
-    let x: f64 = text
-        .parse()
-        .map_err(|_| "not a number: money is a plain decimal like 1250.50".to_string())?;
-    if !x.is_finite() {
-        return Err("not a finite number".into());
-    }
+    let x = decimal(text)
+        .map_err(|e| format!("{e}: money is a plain decimal from 0 to 1e15, like 1250.50"))?;
     if x < 0.0 {
-        return Err("must not be negative".into());
+        return Err("must not be negative: money is from 0 to 1e15".into());
     }
-    Ok(x)
+    if x > MAX_AMOUNT {
+        return Err(
+            "is out of range: money is from 0 to 1e15 (check the unit, or a shifted column)".into(),
+        );
+    }
+    Ok(x + 0.0) // -0 is 0
 }
 
-/// A decimal number (may be negative).
-pub fn number(text: &str) -> Result<f64, String> {
-    let x: f64 = text
-        .parse()
-        .map_err(|_| "not a number: write a plain decimal like 0.42".to_string())?;
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err("not a finite number".into())
+/// The range a value in a charter KPI unit may take: the one the charter allows the
+/// unit's targets in (`fraction` -1 to 1, `score` -100 to 100, the rest 0 to 1e15).
+/// An unknown unit (or no KPI) allows ±1e15.
+pub fn unit_range(unit: Option<&str>) -> (f64, f64) {
+    match unit {
+        Some("fraction") => (-1.0, 1.0),
+        Some("score") => (-100.0, 100.0),
+        Some("usd" | "count" | "ratio" | "days" | "months") => (0.0, MAX_AMOUNT),
+        _ => (-MAX_AMOUNT, MAX_AMOUNT),
     }
 }
 
-/// A whole count, zero or more.
+/// A KPI value: a finite decimal in [`unit_range`] of the KPI's `unit`.
+pub fn kpi_value(text: &str, unit: Option<&str>) -> Result<f64, String> {
+    let (lo, hi) = unit_range(unit);
+    let x = match decimal(text) {
+        Ok(x) if (lo..=hi).contains(&x) => return Ok(x + 0.0),
+        Ok(x) => x,
+        Err(e) => return Err(format!("{e}: write a plain decimal like 0.42")),
+    };
+    let show = |v: f64| {
+        if v.abs() >= 1e6 {
+            format!("{v:e}")
+        } else {
+            v.to_string()
+        }
+    };
+    let mut reason = match unit {
+        Some(u) => format!(
+            "is out of range: a KPI in {u} takes values from {} to {}",
+            show(lo),
+            show(hi)
+        ),
+        None => format!(
+            "is out of range: a KPI value is from {} to {}",
+            show(lo),
+            show(hi)
+        ),
+    };
+    if unit == Some("fraction") && x.abs() <= 100.0 {
+        reason.push_str(" (a fraction, not a percentage: write 25% as 0.25)");
+    }
+    Err(reason)
+}
+
+/// A whole count, from 0 to [`MAX_COUNT`].
 pub fn count(text: &str) -> Result<i64, String> {
+    const RANGE: &str = "counts are whole numbers from 0 to 1e15";
     match text.parse::<i64>() {
-        Ok(n) if n < 0 => Err("must not be negative".into()),
+        Ok(n) if n < 0 => Err(format!("must not be negative: {RANGE}")),
+        Ok(n) if n > MAX_COUNT => Err(format!("is too large for a count: {RANGE}")),
         Ok(n) => Ok(n),
         Err(_) => match text.parse::<f64>() {
-            Ok(x) if x.fract() == 0.0 && (0.0..9.0e15).contains(&x) => Ok(x as i64),
-            Ok(x) if x < 0.0 => Err("must not be negative".into()),
-            Ok(x) if x.is_nan() => Err("not a whole number".into()),
-            Ok(x) if x >= 9.0e15 => Err("is too large for a count".into()),
-            Ok(_) => Err("must be a whole number".into()),
-            Err(_) => Err("not a whole number".into()),
+            Ok(x) if x.is_nan() => Err(format!("not a whole number: {RANGE}")),
+            Ok(x) if x < 0.0 => Err(format!("must not be negative: {RANGE}")),
+            Ok(x) if x > MAX_COUNT as f64 => Err(format!("is too large for a count: {RANGE}")),
+            Ok(x) if x.fract() == 0.0 => Ok(x as i64),
+            Ok(_) => Err(format!("must be a whole number: {RANGE}")),
+            Err(_) => Err(format!("not a whole number: {RANGE}")),
         },
     }
 }
@@ -211,6 +264,68 @@ mod tests {
         );
         assert!(count("1e308").unwrap_err().contains("too large"));
         assert!(count("NaN").is_err());
+    }
+
+    #[test]
+    fn money_is_finite_and_at_most_the_cap() {
+        assert_eq!(money("0"), Ok(0.0));
+        assert_eq!(money("-0"), Ok(0.0));
+        assert_eq!(money("1e15"), Ok(MAX_AMOUNT));
+        assert_eq!(money("1000000000000000"), Ok(MAX_AMOUNT));
+        for big in ["1000000000000000.5", "1.7976931348623157e308", "1e16"] {
+            let e = money(big).unwrap_err();
+            assert!(
+                e.contains("out of range") && e.contains("0 to 1e15"),
+                "{big}: {e}"
+            );
+        }
+        for text in ["inf", "-inf", "NaN", "infinity", "1e400"] {
+            assert!(
+                money(text).unwrap_err().contains("not a finite number"),
+                "{text}"
+            );
+        }
+        assert!(money("1e").unwrap_err().contains("not a number"));
+        assert!(money("-0.01").unwrap_err().contains("0 to 1e15"));
+    }
+
+    #[test]
+    fn counts_stop_at_the_cap() {
+        assert_eq!(count("1000000000000000"), Ok(MAX_COUNT));
+        assert_eq!(count("1e15"), Ok(MAX_COUNT));
+        assert_eq!(count("+5"), Ok(5));
+        for big in ["1000000000000001", "1.1e15", "inf"] {
+            let e = count(big).unwrap_err();
+            assert!(
+                e.contains("too large") && e.contains("0 to 1e15"),
+                "{big}: {e}"
+            );
+        }
+        assert!(count("-inf").unwrap_err().contains("negative"));
+        assert!(count("1e").unwrap_err().contains("not a whole number"));
+    }
+
+    #[test]
+    fn kpi_values_take_their_units_range() {
+        assert_eq!(kpi_value("-1", Some("fraction")), Ok(-1.0));
+        assert_eq!(kpi_value("1", Some("fraction")), Ok(1.0));
+        let e = kpi_value("25", Some("fraction")).unwrap_err();
+        assert!(
+            e.contains("-1 to 1") && e.contains("write 25% as 0.25"),
+            "{e}"
+        );
+        assert_eq!(kpi_value("-100", Some("score")), Ok(-100.0));
+        assert!(kpi_value("100.5", Some("score")).is_err());
+        assert_eq!(kpi_value("1e15", Some("ratio")), Ok(1e15));
+        let e = kpi_value("-0.5", Some("months")).unwrap_err();
+        assert!(
+            e.contains("a KPI in months takes values from 0 to 1e15"),
+            "{e}"
+        );
+        assert!(kpi_value("1.7976931348623157e308", Some("usd")).is_err());
+        assert_eq!(kpi_value("-1e15", None), Ok(-1e15));
+        assert!(kpi_value("2e15", None).is_err());
+        assert!(kpi_value("NaN", None).unwrap_err().contains("finite"));
     }
 
     #[test]

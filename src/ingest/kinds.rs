@@ -14,11 +14,18 @@ pub enum Ty {
     Epoch,
     /// A timestamp stored as UTC text.
     Timestamp,
+    /// Money: a plain decimal from 0 to [`cells::MAX_AMOUNT`](super::cells::MAX_AMOUNT).
     Money,
-    Number,
+    /// The value of the row's KPI (the first column), in the range the charter allows
+    /// that KPI's unit ([`cells::kpi_value`](super::cells::kpi_value)).
+    KpiValue,
+    /// A whole count from 0 to [`cells::MAX_COUNT`](super::cells::MAX_COUNT).
     Count,
+    /// An NPS answer, 0 to 10.
     Score,
     Text,
+    /// A channel of the charter, by id or alias (ignoring case); stored as the id.
+    Channel,
     /// A KPI id of the charter.
     KpiId,
     /// A deliverable id of the charter.
@@ -62,7 +69,7 @@ const CHANNELS: KindDef = KindDef {
     table: "channel_week",
     columns: &[
         req("week", Ty::Week),
-        req("channel", Ty::Text),
+        req("channel", Ty::Channel),
         opt("geo", Ty::Text),
         req("spend", Ty::Money),
         req("leads", Ty::Count),
@@ -81,7 +88,7 @@ const KPIS: KindDef = KindDef {
     columns: &[
         req("kpi", Ty::KpiId),
         req("period_start", Ty::Period),
-        req("value", Ty::Number),
+        req("value", Ty::KpiValue),
         opt("note", Ty::Text),
     ],
     key_len: 2,
@@ -91,7 +98,7 @@ const PLAN: KindDef = KindDef {
     table: "plan",
     columns: &[
         req("month", Ty::Month),
-        req("channel", Ty::Text),
+        req("channel", Ty::Channel),
         req("budget", Ty::Money),
         opt("pipeline_target", Ty::Money),
         opt("mql_target", Ty::Count),

@@ -178,6 +178,7 @@ pub fn import_reader_with<R: Read>(
         layout: &layout,
         pseudonym_key: options.pseudonym_key.as_deref(),
         pseudonyms: FxHashMap::default(),
+        channels: rows::Channels::of(charter),
     };
     let mut errors: Vec<RowError> = Vec::new();
     let mut bad_rows = 0usize;
@@ -293,6 +294,7 @@ pub fn import_reader_with<R: Read>(
     if !skipped.is_empty() {
         summary.notices.push(skipped_notice(&skipped));
     }
+    summary.notices.extend(rows.channels.added_notice());
     if options.pseudonym_key.is_some() && kind == Kind::Usage {
         summary.notices.push(
             "user names stored pseudonymised (keyed hash, as the charter's [privacy] section asks)"

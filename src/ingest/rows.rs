@@ -3,6 +3,7 @@
 //! when the charter asks.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
@@ -13,9 +14,131 @@ use super::layout::Layout;
 use super::{Column, KindDef, RowError, Ty, is_pseudonym, pseudonym};
 use crate::charter::Charter;
 
+/// The charter's channel names, for the channel columns of an import: every id and alias,
+/// lowercased, mapped to the id. Built once per import.
+pub(super) struct Channels {
+    names: FxHashMap<String, String>,
+    /// The ids, in the charter's order, for messages.
+    ids: Vec<String>,
+    accept_new: bool,
+    /// Names the charter does not list that rows were imported under (only with
+    /// `[definitions] accept_new_channels = true`).
+    added: BTreeSet<String>,
+}
+
+/// At most this many of the charter's channel ids are listed in an error.
+const LISTED_IDS: usize = 12;
+
+impl Channels {
+    pub fn of(charter: &Charter) -> Channels {
+        let mut names = FxHashMap::default();
+        for c in &charter.channels {
+            for name in std::iter::once(&c.id).chain(&c.aliases) {
+                names.insert(name.trim().to_lowercase(), c.id.clone());
+            }
+        }
+        Channels {
+            names,
+            ids: charter.channels.iter().map(|c| c.id.clone()).collect(),
+            accept_new: charter.definitions.accept_new_channels,
+            added: BTreeSet::new(),
+        }
+    }
+
+    /// The channel `text` names (already trimmed): stored under the charter's id; an
+    /// unknown name is refused with the known ids and the closest one, unless the charter
+    /// accepts new channels.
+    fn resolve<'a>(&mut self, text: &'a str) -> Result<Cell<'a>, String> {
+        if let Some(id) = self.names.get(text) {
+            // A lowercase id or alias, as written.
+            return Ok(if id == text {
+                Cell::Text(text)
+            } else {
+                Cell::Owned(id.clone())
+            });
+        }
+        let key = text.to_lowercase();
+        if let Some(id) = self.names.get(&key) {
+            return Ok(Cell::Owned(id.clone()));
+        }
+        if self.accept_new {
+            if !text.chars().any(char::is_alphabetic) {
+                return Err("is not a channel name: a channel has at least one letter (check for a shifted column)".into());
+            }
+            if !self.added.contains(text) {
+                self.added.insert(text.to_string());
+            }
+            return Ok(Cell::Text(text));
+        }
+        let mut listed: Vec<&str> = self
+            .ids
+            .iter()
+            .take(LISTED_IDS)
+            .map(String::as_str)
+            .collect();
+        if self.ids.len() > LISTED_IDS {
+            listed.push("…");
+        }
+        let known = if listed.is_empty() {
+            "the charter lists no channels".to_string()
+        } else {
+            format!("the charter lists {}", listed.join(", "))
+        };
+        let fix = "add the name to the aliases of the charter's [[channel]] it means, fix the file, or set [definitions] accept_new_channels = true to import new channels";
+        Err(match self.closest(&key) {
+            Some(id) => format!("unknown channel: {known}; closest: {id} ({fix})"),
+            None => format!("unknown channel: {known} ({fix})"),
+        })
+    }
+
+    /// The id whose id or alias is nearest to `key` (lowercased) by edit distance, if it
+    /// is near enough to be a misspelling: at most a third of the longer name, and 3.
+    fn closest(&self, key: &str) -> Option<&str> {
+        self.names
+            .iter()
+            .map(|(name, id)| (edit_distance(key, name), name, id))
+            .filter(|(d, name, _)| {
+                let longer = key.chars().count().max(name.chars().count());
+                *d <= (longer / 3).clamp(1, 3)
+            })
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map(|(_, _, id)| id.as_str())
+    }
+
+    /// "added 2 channels the charter does not list (…): bar, foo", when any were.
+    pub fn added_notice(&self) -> Option<String> {
+        let n = self.added.len();
+        (n > 0).then(|| {
+            let names: Vec<&str> = self.added.iter().map(String::as_str).collect();
+            format!(
+                "added {n} channel{} the charter does not list ([definitions] accept_new_channels = true): {}",
+                if n == 1 { "" } else { "s" },
+                names.join(", ")
+            )
+        })
+    }
+}
+
+/// Levenshtein distance between two strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// Parses one field of `column`; `first` is the row's already-parsed first cell.
 fn parse_field<'a>(
     charter: &Charter,
+    channels: &mut Channels,
     column: &Column,
     text: &'a str,
     first: Option<&Cell<'_>>,
@@ -39,10 +162,17 @@ fn parse_field<'a>(
         Ty::Epoch => Cell::Int(cells::timestamp(text)?.and_utc().timestamp()),
         Ty::Timestamp => Cell::Owned(cells::timestamp_text(cells::timestamp(text)?)),
         Ty::Money => Cell::Real(cells::money(text)?),
-        Ty::Number => Cell::Real(cells::number(text)?),
+        Ty::KpiValue => {
+            let unit = first
+                .and_then(Cell::as_str)
+                .and_then(|id| charter.kpi(id))
+                .map(|k| k.unit.as_str());
+            Cell::Real(cells::kpi_value(text, unit)?)
+        }
         Ty::Count => Cell::Int(cells::count(text)?),
         Ty::Score => Cell::Int(cells::score(text)?),
         Ty::Text => Cell::Text(text),
+        Ty::Channel => channels.resolve(text)?,
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
@@ -84,6 +214,8 @@ pub(super) struct Rows<'a> {
     pub pseudonym_key: Option<&'a [u8]>,
     /// user -> pseudonym: a usage file has few users and many rows.
     pub pseudonyms: FxHashMap<String, String>,
+    /// The vocabulary of the channel columns.
+    pub channels: Channels,
 }
 
 impl Rows<'_> {
@@ -137,7 +269,7 @@ impl Rows<'_> {
 
     /// A file with the kind's own columns.
     fn parse_native<'r>(
-        &self,
+        &mut self,
         record: &'r csv::ByteRecord,
         line: u64,
         row: &mut Vec<Cell<'r>>,
@@ -159,7 +291,13 @@ impl Rows<'_> {
                 row.push(Cell::Null);
                 continue;
             };
-            match parse_field(self.charter, column, text.trim(), row.first()) {
+            match parse_field(
+                self.charter,
+                &mut self.channels,
+                column,
+                text.trim(),
+                row.first(),
+            ) {
                 Ok(cell) => row.push(cell),
                 Err(reason) => {
                     errors.push(located(truncate(text), reason));

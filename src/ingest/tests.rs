@@ -465,3 +465,221 @@ fn a_charter_that_pseudonymises_needs_its_key() {
     // Other kinds need no key.
     assert!(ImportOptions::from_charter(&charter, Kind::Nps).is_ok());
 }
+
+// ── Sane numbers and the charter's channels (issue 13) ───────────────────────────────
+
+/// The errors of one bad channels row `fields` (after the week and channel).
+fn channel_row_errors(fields: &str) -> Vec<RowError> {
+    let (_d, mut s) = store();
+    let text =
+        format!("week,channel,spend,leads,mqls,sqls,pipeline\n2026-11-16,linkedin,{fields}\n");
+    let errors = row_errors(import(&mut s, Kind::Channels, text.as_bytes()));
+    assert_eq!(footprint(&s), (0, 0));
+    errors
+}
+
+#[test]
+fn numbers_out_of_range_are_bad_rows_with_their_place() {
+    for (fields, column, name) in [
+        ("1.7976931348623157e308,1,1,1,1", 3, "spend"),
+        ("inf,1,1,1,1", 3, "spend"),
+        ("NaN,1,1,1,1", 3, "spend"),
+        ("1000000000000001,1,1,1,1", 3, "spend"),
+        ("1,-1,1,1,1", 4, "leads"),
+        ("1,1,1e308,1,1", 5, "mqls"),
+        ("1,1,1,1e,1", 6, "sqls"),
+        ("1,1,1,1,-0.5", 7, "pipeline"),
+    ] {
+        let errors = channel_row_errors(fields);
+        assert_eq!(errors.len(), 1, "{fields}: {errors:?}");
+        let e = &errors[0];
+        assert_eq!(e.line, 2, "{fields}");
+        assert_eq!(e.column, Some((column, name.to_string())), "{fields}");
+        assert!(e.reason.contains("1e15"), "{fields}: {}", e.reason);
+    }
+    // The edges are in range.
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,linkedin,1e15,1000000000000000,0,0,0\n";
+    import(&mut s, Kind::Channels, text.as_bytes()).unwrap();
+}
+
+#[test]
+fn plan_kpi_and_reconciliation_numbers_have_ranges_too() {
+    let (_d, mut s) = store();
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Plan,
+        b"month,channel,budget,pipeline_target,mql_target\n\
+2026-12,linkedin,1e300,,\n2026-12,events,1,-1,\n2026-12,abm,1,1,2e15\n",
+    ));
+    let places: Vec<(u64, usize)> = errors
+        .iter()
+        .map(|e| (e.line, e.column.as_ref().unwrap().0))
+        .collect();
+    assert_eq!(places, vec![(2, 3), (3, 4), (4, 5)], "{errors:?}");
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Kpis,
+        b"kpi,period_start,value\nspend-pct-revenue,2026-07-01,22\nltv-cac,2026-07-01,-3\n\
+pipeline-coverage,2026-10-01,1.7976931348623157e308\n",
+    ));
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].reason.contains("write 25% as 0.25"),
+        "{}",
+        errors[0].reason
+    );
+    assert!(
+        errors[1]
+            .reason
+            .contains("a KPI in ratio takes values from 0 to 1e15")
+    );
+    assert_eq!(errors[2].column, Some((3, "value".to_string())));
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Reconciliation,
+        b"week,metric,map_count,crm_count\n2026-11-16,mqls,1e16,1\n",
+    ));
+    assert!(errors[0].reason.contains("too large for a count"));
+    assert_eq!(s.count("plan").unwrap() + s.count("kpi_value").unwrap(), 0);
+}
+
+/// The channel ids stored in `table`, sorted.
+fn stored_channels(s: &Store, table: &str) -> Vec<String> {
+    s.conn
+        .prepare(&format!(
+            "SELECT DISTINCT channel FROM {table} ORDER BY channel"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn charter_with(edit: impl Fn(String) -> String) -> Charter {
+    Charter::parse(
+        &edit(crate::charter::SHIPPED.to_string()),
+        Path::new("c.toml"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn channel_names_and_aliases_map_to_the_charters_id() {
+    let c = charter_with(|t| {
+        t.replacen(
+            "id = \"paid-search\"\n",
+            "id = \"paid-search\"\naliases = [\"Paid Search\", \"PAID_SEARCH\"]\n",
+            1,
+        )
+    });
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16, LinkedIn ,1,1,1,1,1\n\
+2026-11-23,paid search,1,1,1,1,1\n\
+2026-11-30,PAID_SEARCH,1,1,1,1,1\n\
+2026-12-07,Paid-Search,1,1,1,1,1\n";
+    let r = import_reader(&mut s, &c, Kind::Channels, text.as_bytes(), "t.csv").unwrap();
+    assert_eq!((r.rows, r.new), (4, 4));
+    assert!(r.notices.is_empty(), "{:?}", r.notices);
+    assert_eq!(
+        stored_channels(&s, "channel_week"),
+        vec!["linkedin", "paid-search"]
+    );
+    // The same week under two spellings of one channel is one key twice.
+    let twice = "month,channel,budget\n2026-12,paid-search,1\n2026-12,Paid Search,2\n";
+    let errors = row_errors(import_reader(
+        &mut s,
+        &c,
+        Kind::Plan,
+        twice.as_bytes(),
+        "p.csv",
+    ));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 3);
+}
+
+#[test]
+fn an_unknown_channel_is_a_bad_row_naming_the_known_ids_and_the_closest() {
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,Paid Serch,1,1,1,1,1\n\
+2026-11-16,+5,1,1,1,1,1\n\
+2026-11-16,1e,1,1,1,1,1\n";
+    let errors = row_errors(import(&mut s, Kind::Channels, text.as_bytes()));
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    let e = &errors[0];
+    assert_eq!((e.line, e.value.as_str()), (2, "Paid Serch"));
+    assert_eq!(e.column, Some((2, "channel".to_string())));
+    assert!(
+        e.reason
+            .starts_with("unknown channel: the charter lists paid-search, linkedin, paid-social"),
+        "{}",
+        e.reason
+    );
+    assert!(
+        e.reason.contains("; closest: paid-search ("),
+        "{}",
+        e.reason
+    );
+    assert!(e.reason.contains("aliases"), "{}", e.reason);
+    // Nothing is near `+5`: no closest is guessed.
+    assert!(
+        !errors[1].reason.contains("closest"),
+        "{}",
+        errors[1].reason
+    );
+    assert_eq!(errors[2].line, 4);
+    let plan = "month,channel,budget\n2026-12,linkdin,1\n";
+    let errors = row_errors(import(&mut s, Kind::Plan, plan.as_bytes()));
+    assert!(
+        errors[0].reason.contains("closest: linkedin"),
+        "{}",
+        errors[0].reason
+    );
+    assert_eq!(footprint(&s), (0, 0));
+}
+
+#[test]
+fn with_the_opt_in_new_channels_are_imported_and_named() {
+    let c = charter_with(|t| {
+        t.replacen(
+            "accept_new_channels = false",
+            "accept_new_channels = true",
+            1,
+        )
+    });
+    let (_d, mut s) = store();
+    let text = "week,channel,spend,leads,mqls,sqls,pipeline\n\
+2026-11-16,tiktok,1,1,1,1,1\n\
+2026-11-23,tiktok,1,1,1,1,1\n\
+2026-11-16,Podcasts,1,1,1,1,1\n\
+2026-11-16,LINKEDIN,1,1,1,1,1\n";
+    let r = import_reader(&mut s, &c, Kind::Channels, text.as_bytes(), "t.csv").unwrap();
+    assert_eq!(
+        r.notices,
+        vec![
+            "added 2 channels the charter does not list ([definitions] accept_new_channels = true): Podcasts, tiktok"
+                .to_string()
+        ]
+    );
+    assert_eq!(
+        stored_channels(&s, "channel_week"),
+        vec!["Podcasts", "linkedin", "tiktok"]
+    );
+    // A name without a letter is still a shifted column, not a channel.
+    let errors = row_errors(import_reader(
+        &mut s,
+        &c,
+        Kind::Plan,
+        b"month,channel,budget\n2026-12,+5,1\n".as_slice(),
+        "p.csv",
+    ));
+    assert!(
+        errors[0].reason.contains("at least one letter"),
+        "{}",
+        errors[0].reason
+    );
+}

@@ -326,10 +326,13 @@ pub fn pipeline_flash(charter: &Charter, data: &Dataset, week: NaiveDate) -> Pip
 pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock) -> WeeklyReview {
     let week = period.start;
     let now = clock.now;
+    // Only the charter's channels are the week's coverage: rows an older import stored
+    // under a name the charter does not list (before imports checked the names) neither
+    // make a week "have data" nor make a channel expected.
     let mut channels: Vec<&str> = data
         .channel_weeks
         .iter()
-        .filter(|r| r.week == week)
+        .filter(|r| r.week == week && charter.covers_channel(&r.channel))
         .map(|r| r.channel.as_str())
         .collect();
     channels.sort_unstable();
@@ -338,7 +341,11 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
         data,
         Span::new(week - Duration::days(7 * EXPECTED_FROM_WEEKS), week),
     )
-    .filter(|r| r.week < week && !channels.contains(&r.channel.as_str()))
+    .filter(|r| {
+        r.week < week
+            && !channels.contains(&r.channel.as_str())
+            && charter.covers_channel(&r.channel)
+    })
     .map(|r| r.channel.clone())
     .collect();
     missing_channels.sort_unstable();
@@ -529,6 +536,38 @@ mod tests {
         assert_eq!(f.month, d(2026, 7, 1));
         assert_eq!(f.month_to_date.value, Some(50_000.0));
         assert_eq!((f.days_gone, f.days_with_data), (5, 5));
+    }
+
+    #[test]
+    fn rows_of_channels_the_charter_does_not_list_are_not_coverage() {
+        // An older import stored "Paid Search" beside the charter's ids: a week with only
+        // such rows has no data, and the name is not a channel the week is short of.
+        let mut c = charter();
+        let stray = |w: NaiveDate| ChannelWeek {
+            channel: "Paid Search".into(),
+            ..week(w, 1000.0)
+        };
+        let data = Dataset {
+            channel_weeks: vec![
+                stray(d(2026, 6, 1)),
+                week(d(2026, 6, 1), 1000.0),
+                stray(d(2026, 6, 8)),
+            ],
+            ..Dataset::default()
+        };
+        let at = d(2026, 6, 15);
+        let (period, clock) =
+            Period::on(crate::rhythm::clock::Review::Weekly, &c, d(2026, 6, 8), at);
+        let r = review(&c, &data, &period, &clock);
+        assert!(!r.has_data);
+        assert!(r.total.is_none() && r.snapshot.is_empty());
+        assert_eq!(r.missing_channels, vec!["webinars".to_string()]);
+        assert_eq!((r.channels_present, r.channels_expected), (0, 1));
+        // With the charter's opt-in, such a channel is one of its channels.
+        c.definitions.accept_new_channels = true;
+        let r = review(&c, &data, &period, &clock);
+        assert!(r.has_data);
+        assert_eq!((r.channels_present, r.channels_expected), (1, 2));
     }
 
     #[test]
