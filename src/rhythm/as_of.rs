@@ -12,6 +12,11 @@
 //! - plan months once they have begun (a plan for a month not yet started is not yet
 //!   the month's plan);
 //! - dashboard use through the end of the clock's day.
+//!
+//! Channel and plan rows are the charter's channels only (unless the charter accepts new
+//! ones): a row an older import stored under a name the charter does not list counts in
+//! no figure, so the flash, the reviews, the alerts and the model agree on what a week
+//! holds.
 
 use chrono::{Duration, NaiveDate};
 
@@ -31,8 +36,12 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
     };
     let mut out = Dataset {
         as_of: Some(now),
-        channel_weeks: keep(&data.channel_weeks, |r| week_over(r.week)),
-        plan: keep(&data.plan, |p| p.month <= today),
+        channel_weeks: keep(&data.channel_weeks, |r| {
+            week_over(r.week) && charter.covers_channel(&r.channel)
+        }),
+        plan: keep(&data.plan, |p| {
+            p.month <= today && charter.covers_channel(&p.channel)
+        }),
         kpi_values: keep(&data.kpi_values, |v| period_over(&v.kpi, v.period_start)),
         deliveries: keep(&data.deliveries, |d| d.delivered_at <= now),
         nps: keep(&data.nps, |r| r.date <= today),
@@ -180,5 +189,48 @@ mod tests {
         let later = Clock::end_of(&c, d(2026, 11, 15));
         let days = value(&c, &as_of(&c, &data, &later), "insight-to-action", quarter).unwrap();
         assert!((days - (later.now - shown).num_seconds() as f64 / 86_400.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn rows_of_channels_the_charter_does_not_list_count_in_no_figure() {
+        use crate::facts::{ChannelWeek, PlanMonth};
+        let mut c = Charter::shipped();
+        let known = c.channels[0].id.clone();
+        let row = |channel: &str| ChannelWeek {
+            week: d(2026, 11, 9),
+            channel: channel.into(),
+            spend: 100.0,
+            leads: 1.0,
+            mqls: 1.0,
+            sqls: 0.0,
+            pipeline: 500.0,
+            sessions: None,
+            opportunities: None,
+            closed_won: None,
+        };
+        let plan = |channel: &str| PlanMonth {
+            month: d(2026, 11, 1),
+            channel: channel.into(),
+            budget: 1000.0,
+            pipeline_target: None,
+            mql_target: None,
+        };
+        let data = Dataset {
+            channel_weeks: vec![row(&known), row("Paid Search")],
+            plan: vec![plan(&known), plan("Paid Search")],
+            ..Dataset::default()
+        };
+        let clock = Clock::end_of(&c, d(2026, 11, 23));
+        let seen = as_of(&c, &data, &clock);
+        let channels = |s: &Dataset| -> Vec<String> {
+            s.channel_weeks.iter().map(|r| r.channel.clone()).collect()
+        };
+        assert_eq!(channels(&seen), vec![known.clone()]);
+        assert_eq!(seen.plan.len(), 1);
+        // The charter's opt-in makes such a name one of its channels.
+        c.definitions.accept_new_channels = true;
+        let seen = as_of(&c, &data, &clock);
+        assert_eq!(channels(&seen), vec![known, "Paid Search".to_string()]);
+        assert_eq!(seen.plan.len(), 2);
     }
 }
