@@ -8,6 +8,7 @@ use super::{Failure, Outcome, load_charter, open_store};
 use crate::model::overview::overview;
 use crate::model::validate::{BOOTSTRAP_REPLICATES, DEFAULT_ORIGINS, roi_intervals, validate};
 use crate::model::{self, History};
+use crate::rhythm::as_of::as_of;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -18,15 +19,21 @@ pub struct ModelArgs {
     /// "saturation_spend", "curve", …}], "excluded"}
     #[arg(long)]
     pub json: bool,
+    /// Fit as of the end of this day (YYYY-MM-DD) in the charter's time zone [default:
+    /// now]: the data through the last complete week by then, as `recommend --as-of`
+    #[arg(long, value_name = "DATE", value_parser = super::dates::parse_date)]
+    pub at: Option<chrono::NaiveDate>,
 }
 
 pub fn run(ws: &Workspace, args: ModelArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
-    let data = store.load_dataset(&charter)?;
+    let clock = super::dates::clock(&charter, args.at);
+    let data = as_of(&charter, &store.load_dataset(&charter)?, &clock);
     let Some(last) = data.last_channel_week() else {
         return Err(Failure::BadInput(anyhow::anyhow!(
-            "no channel data yet: import channels first (rhythm import channels FILE.csv)"
+            "no channel data for a complete week by {}: import channels first (rhythm import channels FILE.csv)",
+            clock.today
         )));
     };
     let bad = |e: model::ModelError| Failure::BadInput(e.into());

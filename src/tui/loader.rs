@@ -19,6 +19,7 @@ use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
 use crate::rhythm::allocation::Allocation;
+use crate::rhythm::as_of::as_of;
 use crate::rhythm::clock::Clock;
 use crate::rhythm::minutes::minutes as session_minutes;
 use crate::store::{NewDispute, Store};
@@ -379,7 +380,8 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
-        let snapshot = compute_on(&charter, d, &clock_on(&charter, date), to_date);
+        let clock = clock_on(&charter, date);
+        let snapshot = compute_on(&charter, d, &clock, to_date);
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()
@@ -389,9 +391,10 @@ fn run(
             return;
         }
         // The budget model comes after the reviews, which never wait for it.
+        // It reads the data as of the same clock as the reviews (and `rhythm recommend`).
         let _ = fits.send(fitter::Job {
             week,
-            data: Arc::clone(d),
+            data: Arc::new(as_of(&charter, d, &clock)),
             generation,
         });
     }
