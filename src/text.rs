@@ -110,18 +110,33 @@ pub fn field(text: &str) -> String {
     one_line(&cut(text, MAX_CHARS)).into_owned()
 }
 
-/// A value placed in Markdown text: cut to [`MAX_CHARS`], on one line, `<` escaped (no
-/// raw HTML), and a leading block marker (`#`, `>`, `-`, `+`, `*`, `=`, `|`, `~`, a
-/// backtick fence, `1.`) escaped, so the value cannot start a heading, a quote, a list,
-/// a code block or a table, wherever it is placed.
-pub fn md_inline(text: &str) -> String {
-    let line = field(text.trim_start());
-    let mut out = String::with_capacity(line.len() + 2);
+/// A line of Markdown text the crate wrote around others' values (a sentence naming a
+/// channel or a dashboard): on one line, and a leading block marker (`#`, `>`, `|`, a
+/// list bullet `- `, `1.`, a rule `---`, a fence ```` ``` ````, `~~~`) escaped, so it
+/// cannot start a heading, a quote, a list, a code block or a table. Not cut: the crate's
+/// own words are kept whole.
+pub fn md_line(text: &str) -> String {
+    let line = one_line(text.trim_start());
+    let mut chars = line.chars();
+    let first = chars.next();
+    let second = chars.next();
+    let ends_marker = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let marker = match first {
+        Some('#' | '>' | '|') => true,
+        Some(c @ ('-' | '*' | '+' | '_' | '=')) => ends_marker(second) || second == Some(c),
+        Some(c @ ('`' | '~')) => second == Some(c),
+        _ => false,
+    };
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0
+        && matches!(line[digits..].chars().next(), Some('.' | ')'))
+        && ends_marker(line[digits + 1..].chars().next());
+    let mut out = String::with_capacity(line.len() + 2);
+    if marker {
+        out.push('\\');
+    }
     for (i, c) in line.char_indices() {
-        let leading_marker = i == 0 && "#>-+*=|~`_".contains(c);
-        let list_number = digits > 0 && i == digits && (c == '.' || c == ')');
-        if leading_marker || list_number || c == '<' {
+        if numbered && i == digits {
             out.push('\\');
         }
         out.push(c);
@@ -129,17 +144,29 @@ pub fn md_inline(text: &str) -> String {
     out
 }
 
-/// A value placed in a Markdown table cell: [`md_inline`] with `|` escaped, so it stays
-/// one cell of one row.
-pub fn md_cell(text: &str) -> String {
-    let inline = md_inline(text);
-    if !inline.contains('|') {
-        return inline;
+/// A value placed in Markdown text: cut to [`MAX_CHARS`], then [`md_line`], with `<`
+/// escaped too (no raw HTML), so the value cannot start a block wherever it is placed.
+pub fn md_inline(text: &str) -> String {
+    let line = md_line(&cut(text.trim_start(), MAX_CHARS));
+    if line.contains('<') {
+        line.replace('<', "\\<")
+    } else {
+        line
     }
-    let mut out = String::with_capacity(inline.len() + 4);
+}
+
+/// A value placed in a Markdown table cell: cut to [`MAX_CHARS`], on one line, `<` and
+/// `|` escaped, so it stays one cell of one row. (A cell cannot start a block: the row
+/// starts with `|`.)
+pub fn md_cell(text: &str) -> String {
+    let line = field(text);
+    if !line.contains(['|', '<']) {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 4);
     let mut escaped = false;
-    for c in inline.chars() {
-        if c == '|' && !escaped {
+    for c in line.chars() {
+        if (c == '|' || c == '<') && !escaped {
             out.push('\\');
         }
         escaped = c == '\\' && !escaped;
@@ -217,8 +244,17 @@ mod tests {
         assert_eq!(md_inline("  > quote"), "\\> quote");
         assert_eq!(md_inline("12. item"), "12\\. item");
         assert_eq!(md_inline("<img src=x>"), "\\<img src=x>");
+        assert_eq!(md_line("- not a list <b>"), "\\- not a list <b>");
         assert_eq!(md_cell("already \\| escaped"), "already \\| escaped");
         assert_eq!(md_cell("Paid search"), "Paid search");
+        assert_eq!(md_cell("-2% 16.1x"), "-2% 16.1x");
+        assert_eq!(
+            md_line("16.1x, -2%, **bold**, 3) ok"),
+            "16.1x, -2%, **bold**, 3) ok"
+        );
+        assert_eq!(md_line("---"), "\\---");
+        assert_eq!(md_line("* item"), "\\* item");
+        assert_eq!(md_line("```rust"), "\\```rust");
     }
 
     #[test]
