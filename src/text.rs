@@ -91,6 +91,17 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     escape_where(text, is_hidden)
 }
 
+/// `text` without its hidden characters (newline and tab kept): for the cockpit, which
+/// lays text out cell by cell, so an escape would not fit where the character sat.
+pub fn strip_hidden(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c != '\n' && c != '\t' && is_hidden(c);
+    if text.chars().any(hidden) {
+        Cow::Owned(text.chars().filter(|&c| !hidden(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `text` cut to its first `max` characters followed by "… (12,345 chars)" when longer;
 /// cuts on a character boundary.
 pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
@@ -226,6 +237,7 @@ mod tests {
         );
         assert_eq!(one_line("a\r\nb\tc"), "a\\r\\nb\\tc");
         assert!(matches!(visible("plain — ✓ 🔴"), Cow::Borrowed(_)));
+        assert_eq!(strip_hidden("a\x1b[2Jb\u{202e}c\u{9b}"), "a[2Jbc");
     }
 
     #[test]
@@ -271,6 +283,7 @@ mod tests {
         fn no_hidden_character_survives(s in any::<String>()) {
             prop_assert!(!visible(&s).chars().any(|c| c != '\n' && c != '\t' && is_hidden(c)));
             prop_assert!(!one_line(&s).chars().any(is_hidden));
+            prop_assert!(!strip_hidden(&s).chars().any(|c| c != '\n' && c != '\t' && is_hidden(c)));
             prop_assert!(!md_cell(&s).chars().any(is_hidden));
             let safe = json_safe(&serde_json::to_string(&s).unwrap()).into_owned();
             prop_assert!(!safe.chars().any(is_hidden));
