@@ -13,5 +13,6 @@ pub mod model;
 pub mod present;
 pub mod rhythm;
 pub mod store;
+pub mod text;
 pub mod tui;
 pub mod workspace;

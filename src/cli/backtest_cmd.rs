@@ -43,7 +43,7 @@ pub fn run(ws: &Workspace, args: BacktestArgs) -> Outcome {
         })
         .collect();
     if args.json {
-        super::print_out(&(serde_json::to_string_pretty(&backtests::json(&entries)?)? + "\n"));
+        super::print_json(&(serde_json::to_string_pretty(&backtests::json(&entries)?)? + "\n"));
     } else {
         super::print_out(&backtests::text(&entries));
     }

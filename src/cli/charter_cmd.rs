@@ -1,5 +1,6 @@
 //! `rhythm charter check` / `rhythm charter show`.
 
+use crate::text::field;
 use clap::Subcommand;
 
 use super::{Outcome, load_charter};
@@ -39,19 +40,24 @@ pub fn run(ws: &Workspace, action: CharterAction) -> Outcome {
     Ok(())
 }
 
+/// A stakeholder as the listing shows them, on one line (`text::field`).
 fn name_of(charter: &Charter, id: &str) -> String {
-    charter
-        .stakeholder(id)
-        .map_or_else(|| id.to_string(), |s| format!("{} ({})", s.name, s.role))
+    field(
+        &charter
+            .stakeholder(id)
+            .map_or_else(|| id.to_string(), |s| format!("{} ({})", s.name, s.role)),
+    )
 }
 
 /// The charter as a document a person reads top to bottom.
 pub fn show(c: &Charter) -> String {
     let p = &c.partnership;
+    // Charter text is shown on its lines (`text::field`): a name cannot add lines.
+    let name = field(&p.name);
     let mut out = format!(
         "{}\n{}\nAnalytics lead: {}\nMarketing lead: {}\nEffective {} · charter reviewed {} (last {}) · weeks start {} · fiscal year starts month {} · days and due times in {}\n",
-        p.name,
-        "=".repeat(p.name.chars().count()),
+        name,
+        "=".repeat(name.chars().count()),
         name_of(c, &p.analytics_lead),
         name_of(c, &p.marketing_lead),
         p.effective_date,
@@ -62,16 +68,16 @@ pub fn show(c: &Charter) -> String {
         p.timezone,
     );
     if let Some(method) = &p.attribution_method {
-        out.push_str(&format!("Attribution method: {method}\n"));
+        out.push_str(&format!("Attribution method: {}\n", field(method)));
     }
 
     out.push_str("\nShared objectives\n");
     for o in &c.objectives {
         out.push_str(&format!(
             "  • {} — {}  [KPIs: {}]\n",
-            o.id,
-            o.statement,
-            o.kpis.join(", ")
+            field(&o.id),
+            field(&o.statement),
+            field(&o.kpis.join(", "))
         ));
     }
 
@@ -271,7 +277,7 @@ pub fn show(c: &Charter) -> String {
             l.level,
             l.after_days,
             name_of(c, &l.owner),
-            l.action
+            field(&l.action)
         ));
     }
 

@@ -26,7 +26,7 @@ pub fn run(ws: &Workspace, args: CheckArgs) -> Outcome {
     let clock = clock(&charter, args.at);
     let report = controls::run(&charter, &as_of(&charter, &data, &clock), &clock);
     if args.json {
-        super::print_out(
+        super::print_json(
             &(serde_json::to_string_pretty(&crate::present::json::checks(&report)?)? + "\n"),
         );
     } else {

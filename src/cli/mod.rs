@@ -141,12 +141,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(Failure::BadInput(e)) if store_busy(&e) => {
             eprintln!(
                 "error: {}\nthe store stayed busy past its timeout (another rhythm is writing to it): nothing was written — run the command again",
-                error_text(&e)
+                crate::text::visible(&error_text(&e))
             );
             ExitCode::from(3)
         }
         Err(Failure::BadInput(e)) => {
-            eprintln!("error: {}", error_text(&e));
+            eprintln!("error: {}", crate::text::visible(&error_text(&e)));
             ExitCode::from(2)
         }
     }
@@ -197,8 +197,6 @@ fn store_busy(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead
-/// of a panic.
 /// `println!` through [`print_out`]: a closed pipe (`rhythm … | head`) ends the command
 /// quietly instead of panicking.
 macro_rules! say {
@@ -208,7 +206,22 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// Prints human text (listings, feedback, Markdown) to stdout. Every control or
+/// invisible format character but newline and tab is written as a visible escape
+/// (`text::visible`): the last line of defence after the cell-level escaping in
+/// present/, so no value from a CSV or the charter reaches the terminal raw.
 pub fn print_out(text: &str) {
+    write_out(&crate::text::visible(text));
+}
+
+/// Prints JSON to stdout exactly: the characters serde leaves raw become `\u` escapes
+/// (`text::json_safe`), so the value read back is the original string.
+pub fn print_json(json: &str) {
+    write_out(&crate::text::json_safe(json));
+}
+
+/// A reader that went away (`| head`) ends the output quietly instead of a panic.
+fn write_out(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

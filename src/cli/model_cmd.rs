@@ -53,7 +53,7 @@ pub fn run(ws: &Workspace, args: ModelArgs) -> Outcome {
         Some(validation),
     );
     if args.json {
-        super::print_out(&(serde_json::to_string_pretty(&view)? + "\n"));
+        super::print_json(&(serde_json::to_string_pretty(&view)? + "\n"));
     } else {
         super::print_out(&crate::present::model::text(
             &view,

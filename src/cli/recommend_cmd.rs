@@ -80,7 +80,7 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
         None
     };
     if args.json {
-        super::print_out(&(serde_json::to_string_pretty(&rec)? + "\n"));
+        super::print_json(&(serde_json::to_string_pretty(&rec)? + "\n"));
         if let Some(id) = saved {
             eprintln!("saved as recommendation {id} (model {})", rec.model_version);
         }

@@ -60,7 +60,11 @@ pub fn run(ws: &Workspace, args: ReportArgs) -> Outcome {
     let data = store.load_dataset(&charter)?;
     let clock = clock(&charter, args.at);
     let review = args.review.review();
-    super::print_out(&(render(&charter, &data, review, &clock, args.to_date, args.format)? + "\n"));
+    let text = render(&charter, &data, review, &clock, args.to_date, args.format)? + "\n";
+    match args.format {
+        Format::Md => super::print_out(&text),
+        Format::Json => super::print_json(&text),
+    }
     Ok(())
 }
 

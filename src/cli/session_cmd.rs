@@ -14,6 +14,7 @@ use crate::rhythm::entries;
 use crate::rhythm::minutes::minutes as session_minutes;
 use crate::rhythm::session::dispute_level;
 use crate::store::NewDispute;
+use crate::text::field;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -67,7 +68,7 @@ pub fn run(ws: &Workspace, args: ReviewArgs) -> Outcome {
             let m = session_minutes(&charter, &records, week_of(&charter, week), now());
             match format {
                 Format::Md => print_out(&minutes::markdown(&charter, &m)),
-                Format::Json => print_out(&(serde_json::to_string_pretty(&m)? + "\n")),
+                Format::Json => super::print_json(&(serde_json::to_string_pretty(&m)? + "\n")),
             }
             Ok(())
         }
@@ -123,8 +124,9 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
             }
             let id = store.add_action(text.trim(), &owner, due, insight, None, None, now())?;
             super::say!(
-                "Action #{id} recorded: {} — {owner}, due {due}",
-                text.trim()
+                "Action #{id} recorded: {} — {}, due {due}",
+                field(text.trim()),
+                field(&owner)
             );
         }
         ActionCommand::Done { id } => {
@@ -143,7 +145,7 @@ pub fn action(ws: &Workspace, command: ActionCommand) -> Outcome {
                 .filter(|a| all || a.is_open())
                 .collect();
             if json {
-                print_out(&(serde_json::to_string_pretty(&actions)? + "\n"));
+                super::print_json(&(serde_json::to_string_pretty(&actions)? + "\n"));
             } else if actions.is_empty() {
                 super::say!("No {}action items.", if all { "" } else { "open " });
             } else {
@@ -255,7 +257,10 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
             let id = store.open_dispute(&d, now())?;
             let level = crate::rhythm::sla::escalation_at(&charter, 0);
             super::say!(
-                "Dispute #{id} opened: {metric} for {period}, {source_a} {figure_a} vs {source_b} {figure_b} — {}",
+                "Dispute #{id} opened: {} for {period}, {} {figure_a} vs {} {figure_b} — {}",
+                field(&metric),
+                field(&source_a),
+                field(&source_b),
                 crate::present::sla::escalation(level.as_ref())
             );
         }
@@ -284,7 +289,7 @@ pub fn dispute(ws: &Workspace, command: DisputeCommand) -> Outcome {
                     .iter()
                     .map(|(d, l)| serde_json::json!({ "dispute": d, "age_days": l.age_days, "escalation": l.escalation }))
                     .collect();
-                print_out(&(serde_json::to_string_pretty(&list)? + "\n"));
+                super::print_json(&(serde_json::to_string_pretty(&list)? + "\n"));
             } else if disputes.is_empty() {
                 super::say!("No {}data disputes.", if all { "" } else { "open " });
             } else {

@@ -1,8 +1,21 @@
 //! What a refused import tells the user: the file, and for bad rows every line, column,
-//! value and reason (up to a cap).
+//! value and reason (up to a cap). Every value from the file (a cell, a header name, the
+//! file's name) is shown on one line, its hidden characters escaped and long ones cut
+//! (`text`): an error never echoes a file raw or at full length.
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::text;
+
+/// Values and header names longer than this many characters are cut in error messages.
+pub const MAX_SHOWN: usize = 80;
+
+/// A value from the file as an error shows it: cut to [`MAX_SHOWN`] with its length,
+/// on one line, hidden characters escaped.
+pub(crate) fn shown(value: &str) -> String {
+    text::one_line(&text::cut(value, MAX_SHOWN)).into_owned()
+}
 
 /// At most this many bad rows are listed; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 100;
@@ -22,10 +35,10 @@ impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}", self.line)?;
         if let Some((n, name)) = &self.column {
-            write!(f, ", column {n} ({name})")?;
+            write!(f, ", column {n} ({})", shown(name))?;
         }
         if !self.value.is_empty() {
-            write!(f, ": {:?}", self.value)?;
+            write!(f, ": \"{}\"", shown(&self.value))?;
         }
         write!(f, ": {}", self.reason)
     }
@@ -39,7 +52,7 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The file as a whole cannot be read as this kind (header, delimiter, encoding).
-    #[error("{file}: {message}; nothing was imported")]
+    #[error("{}: {message}; nothing was imported", text::one_line(file))]
     Format { file: String, message: String },
     #[error("{}", render_rows(file, errors, *total))]
     Rows {
@@ -48,7 +61,10 @@ pub enum ImportError {
         /// Bad rows in all, listed or not.
         total: usize,
     },
-    #[error("{file}: the store refused the import: {source}; nothing was imported")]
+    #[error(
+        "{}: the store refused the import: {source}; nothing was imported",
+        text::one_line(file)
+    )]
     Store {
         file: String,
         source: rusqlite::Error,
@@ -60,6 +76,7 @@ pub enum ImportError {
 }
 
 fn render_rows(file: &str, errors: &[RowError], total: usize) -> String {
+    let file = text::one_line(file);
     let mut out = format!(
         "{file}: {total} bad row{}; nothing was imported. Fix these and import again:",
         if total == 1 { "" } else { "s" }
@@ -73,13 +90,8 @@ fn render_rows(file: &str, errors: &[RowError], total: usize) -> String {
     out
 }
 
-/// Long values are cut in error messages so one huge field does not flood the terminal.
+/// Long values are cut where a row error keeps them, so one huge field does not flood the
+/// terminal: their first [`MAX_SHOWN`] characters, an ellipsis and their length.
 pub(crate) fn truncate(text: &str) -> String {
-    const MAX: usize = 80;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
+    text::cut(text, MAX_SHOWN).into_owned()
 }

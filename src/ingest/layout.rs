@@ -2,7 +2,25 @@
 //! tool's export this is.
 
 use super::bi_exports::{self, Export};
+use super::error::shown;
 use super::{ImportError, Kind};
+
+/// At most this many header names are listed in a message; the rest are counted.
+const MAX_LISTED_NAMES: usize = 30;
+
+/// Header names for a message: each cut and made visible (`error::shown`), at most
+/// [`MAX_LISTED_NAMES`] of them, so a huge or hostile header gives a short message.
+fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    let mut out: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED_NAMES)
+        .map(|n| shown(n.as_ref()))
+        .collect();
+    if names.len() > MAX_LISTED_NAMES {
+        out.push(format!("… and {} more", names.len() - MAX_LISTED_NAMES));
+    }
+    out.join(", ")
+}
 
 /// Where each of the kind's columns sits in the file.
 pub(super) struct Layout {
@@ -52,8 +70,9 @@ pub(super) fn layout(
         let name = text.to_ascii_lowercase();
         if !name.is_empty() && names.contains(&name) {
             return Err(format(format!(
-                "line {line}, column {}: column '{name}' appears twice",
-                i + 1
+                "line {line}, column {}: column '{}' appears twice",
+                i + 1,
+                shown(&name)
             )));
         }
         written.push(text.to_string());
@@ -101,7 +120,7 @@ pub(super) fn layout(
             if missing.len() == 1 { "" } else { "s" },
             missing.join(", "),
             required.join(", "),
-            names.join(", ")
+            listed(&names)
         )));
     }
     let extra: Vec<&str> = names
@@ -114,7 +133,7 @@ pub(super) fn layout(
         notices.push(format!(
             "ignored column{} not used by `{kind}`: {}",
             if extra.len() == 1 { "" } else { "s" },
-            extra.join(", ")
+            listed(&extra)
         ));
     }
     Ok(Layout {

@@ -327,13 +327,15 @@ pub fn text(report: &CheckReport) -> String {
             } else {
                 "WARN"
             },
-            c.name,
+            crate::text::field(&c.name),
             value_or_no_data(c.value, unit),
             c.target.map_or(String::new(), |t| format!(
                 " (target {})",
                 crate::format::in_unit(t, unit)
             )),
-            detail(&c.detail)
+            // One line per check: a metric or a name from a CSV or the charter cannot
+            // break it (`text::one_line`).
+            crate::text::one_line(&detail(&c.detail))
         ));
     }
     let missing: Vec<&str> = checks
@@ -342,7 +344,10 @@ pub fn text(report: &CheckReport) -> String {
         .map(|c| c.id.as_str())
         .collect();
     if !missing.is_empty() {
-        out.push_str(&format!("no data: {}\n", missing.join(", ")));
+        out.push_str(&format!(
+            "no data: {}\n",
+            crate::text::field(&missing.join(", "))
+        ));
     }
     out
 }

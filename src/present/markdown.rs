@@ -12,12 +12,15 @@ use crate::rhythm::alerts::Severity;
 use crate::rhythm::allocation::Allocation;
 use crate::rhythm::monthly::MonthlyReview;
 use crate::rhythm::weekly::{Measure, WeeklyReview};
+use crate::text;
 
 use super::scorecard::model_cell;
 
 /// A CMO reads the top of the list: more alerts than this is a report nobody acts on.
 pub const MAX_ALERTS: usize = 8;
 
+/// A Markdown table. Each cell is escaped for its place (`text::md_cell`): a value with
+/// `|` or a newline stays one cell of one row.
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(
@@ -26,7 +29,8 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
         header.iter().map(|_| "---|").collect::<String>()
     );
     for row in rows {
-        let _ = writeln!(out, "| {} |", row.join(" | "));
+        let cells: Vec<String> = row.iter().map(|c| text::md_cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
 }
@@ -58,7 +62,8 @@ pub fn weekly(
 ) -> String {
     let mut out = format!(
         "# Weekly review — week of {}\n\n_{}_\n\n",
-        r.week, charter.partnership.name
+        r.week,
+        text::md_inline(&charter.partnership.name)
     );
     if !r.has_data {
         out.push_str(
@@ -66,7 +71,7 @@ pub fn weekly(
         );
     }
     if let Some(line) = super::alerts::missing_channels(r) {
-        out.push_str(&format!("{line}\n\n"));
+        out.push_str(&format!("{}\n\n", text::md_line(&line)));
     }
     out.push_str("## The numbers that matter\n\n");
     let mut header = vec![""];
@@ -93,7 +98,7 @@ pub fn weekly(
             out,
             "- {} {}",
             severity_mark(a.severity),
-            super::alerts::sentence(a)
+            text::md_line(&super::alerts::sentence(a))
         );
     }
     if r.alerts.len() > MAX_ALERTS {
@@ -104,14 +109,14 @@ pub fn weekly(
         );
     }
     if let Some(line) = super::alerts::not_judged(r) {
-        let _ = writeln!(out, "- {line}");
+        let _ = writeln!(out, "- {}", text::md_line(&line));
     }
     out.push('\n');
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", allocation_sentence(plan));
+    let _ = writeln!(out, "- {}", text::md_line(&allocation_sentence(plan)));
     if let Some(s) = signals_sentence(charter, r) {
-        let _ = writeln!(out, "- {s}");
+        let _ = writeln!(out, "- {}", text::md_line(&s));
     }
     out.push('\n');
 
@@ -242,7 +247,7 @@ pub fn monthly(
         "# Monthly marketing performance review — {}{}\n\n_{} · data covers {} of {} days{}_\n\n",
         r.month.format("%B %Y"),
         if r.complete { "" } else { ", month to date" },
-        charter.partnership.name,
+        text::md_inline(&charter.partnership.name),
         r.days_with_data,
         r.days_in_month,
         if r.complete {
@@ -318,20 +323,20 @@ pub fn monthly(
         if mix.is_empty() {
             "no data".into()
         } else {
-            mix.join(" · ")
+            text::md_line(&mix.join(" · "))
         }
     );
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", allocation_sentence(plan));
+    let _ = writeln!(out, "- {}", text::md_line(&allocation_sentence(plan)));
     if r.suggestions.is_empty() {
-        let _ = writeln!(out, "- {}", super::suggestions::none_line());
+        let _ = writeln!(out, "- {}", text::md_line(super::suggestions::none_line()));
     }
     for s in &r.suggestions {
-        let _ = writeln!(out, "- {}", super::suggestions::sentence(s));
+        let _ = writeln!(out, "- {}", text::md_line(&super::suggestions::sentence(s)));
     }
     if let Some(line) = super::suggestions::not_judged(charter, r) {
-        let _ = writeln!(out, "- {line}");
+        let _ = writeln!(out, "- {}", text::md_line(&line));
     }
     out.push('\n');
 
@@ -432,7 +437,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         } else {
             format!(", quarter to date ({} of {} days)", r.days_gone, r.days)
         },
-        charter.partnership.name
+        text::md_inline(&charter.partnership.name)
     );
     let rows: Vec<Vec<String>> = r
         .scorecard
@@ -468,21 +473,25 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
     );
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", super::advice::quarterly(charter, r));
+    let _ = writeln!(
+        out,
+        "- {}",
+        text::md_line(&super::advice::quarterly(charter, r))
+    );
     for d in &r.drifting_leaders {
         let _ = writeln!(
             out,
             "- {} has stopped opening the dashboards (last seen {}) — ask what they need instead.",
-            d.name,
+            text::md_inline(&d.name),
             d.last_seen
                 .map_or("never".into(), |w| format!("week of {w}"))
         );
     }
     if !r.unused_dashboards.is_empty() {
-        let names: Vec<&str> = r
+        let names: Vec<String> = r
             .unused_dashboards
             .iter()
-            .map(|d| d.dashboard.as_str())
+            .map(|d| text::md_inline(&d.dashboard))
             .collect();
         let _ = writeln!(
             out,
@@ -491,7 +500,11 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         );
     }
     for l in r.lead_quality.iter().filter(|l| l.slipping) {
-        let _ = writeln!(out, "- {}", super::advice::slipping(charter, l));
+        let _ = writeln!(
+            out,
+            "- {}",
+            text::md_line(&super::advice::slipping(charter, l))
+        );
     }
     out.push('\n');
 
@@ -499,7 +512,7 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         out,
         "## {}\n\n{}\n",
         super::quarterly::BACKTEST_TITLE,
-        super::quarterly::backtest(r)
+        text::md_line(&super::quarterly::backtest(r))
     );
 
     out.push_str("## SLA by deliverable\n\n");
@@ -535,7 +548,11 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         out.push_str("None.\n");
     }
     for d in &r.unused_dashboards {
-        let _ = writeln!(out, "- {}", super::quarterly::unused_dashboard(d));
+        let _ = writeln!(
+            out,
+            "- {}",
+            text::md_line(&super::quarterly::unused_dashboard(d))
+        );
     }
     out
 }
@@ -545,8 +562,8 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
         "# Annual review — fiscal year starting {} ({})\n\n_{}_\n\n## Year over year\n\n{}\n\n",
         r.year,
         super::scorecard::annual_stretch(r),
-        charter.partnership.name,
-        super::scorecard::annual_comparison(r)
+        text::md_inline(&charter.partnership.name),
+        text::md_line(&super::scorecard::annual_comparison(r))
     );
     let rows: Vec<Vec<String>> = r
         .kpis
@@ -582,26 +599,30 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
     );
 
     out.push_str("## Recommendations\n\n");
-    let _ = writeln!(out, "- {}", super::advice::annual(r));
+    let _ = writeln!(out, "- {}", text::md_line(&super::advice::annual(r)));
     if let Some((best, worst)) = r.roas_extremes() {
         let _ = writeln!(
             out,
             "- By attributed (last-touch) ROAS, {} returns the most ({}) and {} the least ({}). Attribution misleads budget decisions: the reallocation and its expected pipeline impact come from the budget model (`rhythm recommend`). Budget model: {} — {}.",
-            best.channel,
+            text::md_inline(&best.channel),
             best.attributed_roas
                 .map_or("—".into(), crate::format::ratio),
-            worst.channel,
+            text::md_inline(&worst.channel),
             worst
                 .attributed_roas
                 .map_or("—".into(), crate::format::ratio),
-            super::scorecard::model_note(&r.model_note),
+            text::md_line(&super::scorecard::model_note(&r.model_note)),
             r.model_status
         );
     } else {
         out.push_str("- No spend recorded this year: nothing to reallocate.\n");
     }
     let c = &r.charter_review;
-    let _ = writeln!(out, "- {}\n", super::advice::charter_review(c));
+    let _ = writeln!(
+        out,
+        "- {}\n",
+        text::md_line(&super::advice::charter_review(c))
+    );
 
     out.push_str("## Channel ROI: attributed and modelled\n\n");
     let rows: Vec<Vec<String>> = r
@@ -639,7 +660,7 @@ pub fn annual(charter: &Charter, r: &crate::rhythm::annual::AnnualReview) -> Str
 
     out.push_str("## Due for the annual charter review\n\n");
     for item in &c.items {
-        let _ = writeln!(out, "- {item}");
+        let _ = writeln!(out, "- {}", text::md_line(&item.to_string()));
     }
     out
 }

@@ -5,15 +5,16 @@ use std::fmt::Write;
 
 use crate::charter::Charter;
 use crate::rhythm::minutes::Minutes;
+use crate::text::md_inline;
 
+/// A stakeholder's name, or the id recorded, as Markdown text (`text::md_inline`).
 fn owner(charter: &Charter, id: &str) -> String {
-    charter
-        .stakeholder(id)
-        .map_or(id.to_string(), |s| s.name.clone())
+    md_inline(charter.stakeholder(id).map_or(id, |s| s.name.as_str()))
 }
 
 /// A delivery recorded in the session: "Funnel analysis for the period starting
-/// 2026-11-01, delivered 2026-12-02 09:14 UTC".
+/// 2026-11-01, delivered 2026-12-02 09:14 UTC", the name on one line and cut
+/// (`text::field`); the cockpit shows the same words.
 pub fn delivery(charter: &Charter, d: &crate::facts::SessionDelivery) -> String {
     let name = charter
         .deliverables
@@ -22,7 +23,7 @@ pub fn delivery(charter: &Charter, d: &crate::facts::SessionDelivery) -> String 
         .map_or(d.deliverable.as_str(), |x| x.name.as_str());
     format!(
         "{} for the period starting {}, delivered {} UTC",
-        name,
+        crate::text::field(name),
         d.period_start,
         d.delivered_at.format("%Y-%m-%d %H:%M")
     )
@@ -31,7 +32,8 @@ pub fn delivery(charter: &Charter, d: &crate::facts::SessionDelivery) -> String 
 pub fn markdown(charter: &Charter, m: &Minutes) -> String {
     let mut out = format!(
         "# Weekly review minutes — week of {}\n\n_{}",
-        m.week, charter.partnership.name
+        m.week,
+        md_inline(&charter.partnership.name)
     );
     match (m.started_at, m.closed_at) {
         (None, _) => out.push_str(" · no session was held_\n\n"),
@@ -59,10 +61,10 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
         let _ = writeln!(
             out,
             "- {}{}",
-            d.text,
+            md_inline(&d.text),
             d.agenda_item
                 .as_ref()
-                .map_or(String::new(), |a| format!(" _(on {a})_"))
+                .map_or(String::new(), |a| format!(" _(on {})_", md_inline(a)))
         );
     }
     out.push_str("\n## Action items\n\n");
@@ -75,7 +77,7 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
             "- [{}] #{} {} — {}, due {}{}",
             if a.done_at.is_some() { "x" } else { " " },
             a.id,
-            a.text,
+            md_inline(&a.text),
             owner(charter, &a.owner),
             a.due,
             a.insight_id
@@ -89,7 +91,7 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
                 out,
                 "- #{} {} — {}, due {}",
                 a.id,
-                a.text,
+                md_inline(&a.text),
                 owner(charter, &a.owner),
                 a.due
             );
@@ -100,7 +102,7 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
         out.push_str("None.\n");
     }
     for d in &m.deliveries {
-        let _ = writeln!(out, "- {}", delivery(charter, d));
+        let _ = writeln!(out, "- {}", crate::text::md_line(&delivery(charter, d)));
     }
     out.push_str("\n## Data disputes\n\n");
     if m.disputes.is_empty() {
@@ -111,15 +113,15 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
             out,
             "- #{} {} for {}: {} {} vs {} {} (raised by {}) — {}",
             d.id,
-            d.metric,
+            md_inline(&d.metric),
             d.period,
-            d.source_a,
+            md_inline(&d.source_a),
             d.figure_a,
-            d.source_b,
+            md_inline(&d.source_b),
             d.figure_b,
             owner(charter, &d.raised_by),
             match (&d.resolution, &level.escalation) {
-                (Some(r), _) => format!("resolved: {r}"),
+                (Some(r), _) => format!("resolved: {}", md_inline(r)),
                 (None, Some(e)) => format!(
                     "open, escalation level {} ({})",
                     e.level,
@@ -134,14 +136,14 @@ pub fn markdown(charter: &Charter, m: &Minutes) -> String {
         out.push_str("None.\n");
     }
     for n in &m.notes {
-        let _ = writeln!(out, "- {}", n.text);
+        let _ = writeln!(out, "- {}", md_inline(&n.text));
     }
     out.push_str("\n## Insights shown\n\n");
     if m.insights.is_empty() {
         out.push_str("None.\n");
     }
     for i in &m.insights {
-        let _ = writeln!(out, "- #{} {}", i.id, i.text);
+        let _ = writeln!(out, "- #{} {}", i.id, md_inline(&i.text));
     }
     out
 }

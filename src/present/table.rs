@@ -1,9 +1,19 @@
 //! Plain aligned text tables for human output.
 
+use crate::text;
+
 /// Renders rows as left-aligned columns (right-aligned where `right[i]`), two spaces apart.
+/// Every cell is one line, cut and with its hidden characters escaped (`text::field`), so
+/// a value cannot break the table or reach the terminal raw.
 pub fn render(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let header: Vec<String> = header.iter().map(|h| text::field(h)).collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| text::field(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.chars().count());
         }
@@ -29,7 +39,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
         out
     };
     let mut out = line(header.to_vec());
-    for row in rows {
+    for row in &rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     out

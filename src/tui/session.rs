@@ -138,7 +138,11 @@ impl Field {
 
     fn insert(&mut self, text: &str) {
         let at = self.byte(self.cursor);
-        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        // One line of visible text: what `text` hides never enters a field.
+        let clean: String = crate::text::strip_hidden(text)
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
         self.value.insert_str(at, &clean);
         self.cursor += clean.chars().count();
     }

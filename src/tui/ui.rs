@@ -74,6 +74,18 @@ pub fn draw(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     if app.help {
         render_help(app, theme, area, buf);
     }
+    strip_hidden(buf);
+}
+
+/// Drops what `text::is_hidden` names from every cell drawn: ratatui already drops C0
+/// and C1 controls, but bidi overrides, zero-width spaces and tags from a CSV or the
+/// charter would reach the terminal and reorder or hide what the cockpit shows.
+fn strip_hidden(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        if let std::borrow::Cow::Owned(clean) = crate::text::strip_hidden(cell.symbol()) {
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }
 
 fn too_small(area: Rect, buf: &mut Buffer) {
