@@ -15,16 +15,25 @@ pub struct UsageTally {
     dashboards: HashMap<(String, i64), (i64, i64)>,
     /// epoch day -> views by everyone
     totals: HashMap<i64, i64>,
+    /// Entries in the three maps (users count with their days).
+    entries: usize,
 }
 
 impl UsageTally {
     /// Counts one new event (UTC seconds since the epoch).
     pub fn add(&mut self, timestamp: i64, user: &str, dashboard: &str) {
         let day = timestamp.div_euclid(86_400);
-        *self.totals.entry(day).or_insert(0) += 1;
+        let total = self.totals.entry(day).or_insert(0);
+        self.entries += usize::from(*total == 0);
+        *total += 1;
         match self.days.get_mut(user) {
-            Some(days) => *days.entry(day).or_insert(0) += 1,
+            Some(days) => {
+                let views = days.entry(day).or_insert(0);
+                self.entries += usize::from(*views == 0);
+                *views += 1;
+            }
             None => {
+                self.entries += 2;
                 self.days
                     .insert(user.to_string(), HashMap::from_iter([(day, 1)]));
             }
@@ -35,13 +44,22 @@ impl UsageTally {
                 *views += 1;
             }
             None => {
+                self.entries += 1;
                 self.dashboards
                     .insert((dashboard.to_string(), day), (timestamp, 1));
             }
         }
     }
 
-    /// Adds the counts to the aggregates, inside the import's transaction.
+    /// How much the tally holds: an import adds it to the store (see [`UsageTally::flush`])
+    /// and starts afresh once this passes its bound, so memory does not grow with the
+    /// number of users, dashboards and days in one file.
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    /// Adds the counts to the aggregates, inside the import's transaction. The counts add
+    /// up, so a tally may be flushed in parts.
     pub fn flush(self, tx: &Transaction) -> rusqlite::Result<()> {
         let mut day = tx.prepare(
             "INSERT INTO usage_day (user, day, views) VALUES (?1, ?2, ?3)
