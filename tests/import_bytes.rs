@@ -246,3 +246,39 @@ fn a_field_over_the_limit_is_a_bad_row_with_line_column_and_a_prefix() {
     assert!(err.contains("name.csv: line 4, column 2 (user)"), "{err}");
     assert!(err.len() < 2_000, "the value is cut: {} bytes", err.len());
 }
+
+#[test]
+fn the_field_limit_spares_the_columns_a_bi_export_is_not_read_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    let charter = common::charter();
+    let long = "SELECT 1 ".repeat(MAX_FIELD_BYTES / 4);
+    let file = |title: &str| {
+        format!(
+            "History Created Time,User Email,Dashboard Title,History Source,Query Text\n\
+2026-11-16 09:12:04,dana@example.com,{title},Dashboard,{long}\n"
+        )
+    };
+    let ok = import_reader(
+        &mut store,
+        &charter,
+        Kind::Usage,
+        file("Pipeline").as_bytes(),
+        "looker.csv",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok.new, 1);
+    let refused = import_reader(
+        &mut store,
+        &charter,
+        Kind::Usage,
+        file(&long).as_bytes(),
+        "looker.csv",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("looker.csv: line 2, column 3 (Dashboard Title): \"SELECT 1 SELECT"),
+        "{refused}"
+    );
+}

@@ -210,6 +210,12 @@ pub fn import_reader_with<R: Read>(
     let mut bad_rows = 0usize;
     // (key hash, line) of every good row, for the duplicate check at the end.
     let mut keys = sql::Keys::new(&spill_dir);
+    // The columns rows are read from: only their fields have a length limit, so a BI
+    // export's long columns that rhythm ignores (a query's text) do not refuse a file.
+    let used: Vec<usize> = match &layout.export {
+        Some(export) => export.columns().collect(),
+        None => layout.index.iter().flatten().copied().collect(),
+    };
     let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
         file: file_name.to_string(),
         message: format!(
@@ -268,7 +274,7 @@ pub fn import_reader_with<R: Read>(
             }
             row_errors.clear();
             if record.as_slice().len() > MAX_FIELD_BYTES
-                && let Some(e) = oversize_field(&record, &layout.names, line)
+                && let Some(e) = oversize_field(&record, &used, &layout.names, line)
             {
                 summary.rows += 1;
                 bad_rows += 1;
@@ -400,12 +406,19 @@ pub fn import_reader_with<R: Read>(
     Ok(summary)
 }
 
-/// The first field of `record` longer than [`MAX_FIELD_BYTES`], as a bad row.
-fn oversize_field(record: &csv::ByteRecord, names: &[String], line: u64) -> Option<RowError> {
-    let (i, field) = record
+/// The first field of the `used` columns of `record` longer than [`MAX_FIELD_BYTES`],
+/// as a bad row.
+fn oversize_field(
+    record: &csv::ByteRecord,
+    used: &[usize],
+    names: &[String],
+    line: u64,
+) -> Option<RowError> {
+    let (i, field) = used
         .iter()
-        .enumerate()
-        .find(|(_, f)| f.len() > MAX_FIELD_BYTES)?;
+        .filter_map(|&i| record.get(i).map(|f| (i, f)))
+        .filter(|(_, f)| f.len() > MAX_FIELD_BYTES)
+        .min_by_key(|&(i, _)| i)?;
     // A short prefix is enough to find it; 400 bytes hold the 80 characters shown.
     let prefix = String::from_utf8_lossy(&field[..field.len().min(400)]);
     Some(RowError {
