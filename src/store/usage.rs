@@ -105,3 +105,63 @@ pub fn rebuild(tx: &Transaction) -> rusqlite::Result<()> {
          INSERT INTO usage_total (day, views) SELECT timestamp / 86400, COUNT(*) FROM usage_event GROUP BY 1;",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// The three aggregates, in key order.
+    fn aggregates(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT user || ' ' || day || ' ' || views FROM usage_day ORDER BY 1",
+            "SELECT dashboard || ' ' || day || ' ' || last_viewed || ' ' || views FROM dashboard_day ORDER BY 1",
+            "SELECT day || ' ' || views FROM usage_total ORDER BY 1",
+        ] {
+            let mut stmt = store.conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    }
+
+    #[test]
+    fn a_tally_flushed_in_parts_adds_up_to_one_flush() {
+        let events: Vec<(i64, String, String)> = (0..500i64)
+            .map(|i| {
+                (
+                    1_700_000_000 + i * 7_919 % 400_000,
+                    format!("user{}", i % 7),
+                    format!("dash{}", i % 5),
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut once = Store::open(&dir.path().join("once.db")).unwrap();
+        let mut parts = Store::open(&dir.path().join("parts.db")).unwrap();
+
+        let tx = once.conn.transaction().unwrap();
+        let mut tally = UsageTally::default();
+        for (t, u, d) in &events {
+            tally.add(*t, u, d);
+        }
+        assert!(tally.entries() > 0);
+        tally.flush(&tx).unwrap();
+        tx.commit().unwrap();
+
+        let tx = parts.conn.transaction().unwrap();
+        let mut tally = UsageTally::default();
+        for (t, u, d) in &events {
+            tally.add(*t, u, d);
+            if tally.entries() > 20 {
+                std::mem::take(&mut tally).flush(&tx).unwrap();
+            }
+        }
+        tally.flush(&tx).unwrap();
+        tx.commit().unwrap();
+
+        assert_eq!(aggregates(&parts), aggregates(&once));
+        assert!(!aggregates(&once).is_empty());
+    }
+}
