@@ -282,3 +282,30 @@ fn the_field_limit_spares_the_columns_a_bi_export_is_not_read_from() {
         "{refused}"
     );
 }
+
+#[test]
+fn skipped_bi_rows_with_ever_new_labels_are_counted_under_a_bounded_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    let mut file = String::from("CreationTime,UserId,Activity,DashboardName,ReportName\n");
+    file.push_str("2026-11-16T09:12:04Z,dana@example.com,ViewDashboard,Pipeline,\n");
+    for i in 0..1_000 {
+        file.push_str(&format!("2026-11-16T09:12:05Z,dana@example.com,Odd{i},,\n"));
+    }
+    let summary = import_reader(
+        &mut store,
+        &common::charter(),
+        Kind::Usage,
+        file.as_bytes(),
+        "powerbi.csv",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(summary.new, 1);
+    let notice = summary
+        .notices
+        .iter()
+        .find(|n| n.starts_with("skipped 1000 rows"))
+        .unwrap_or_else(|| panic!("{:?}", summary.notices));
+    assert!(notice.contains("other values (936)"), "{notice}");
+    assert!(notice.len() < 400, "{notice}");
+}
