@@ -3,6 +3,10 @@
 //! and reason. Rows are upserted by natural key, so re-importing changes nothing.
 //! Usage files may also be a BI tool's own export (`bi_exports`), and usage user names
 //! are pseudonymised when the charter says so (`privacy`).
+//!
+//! Memory does not grow with the file: records are read one at a time, at most
+//! [`MAX_RECORD_BYTES`] each, fields at most [`MAX_FIELD_BYTES`], and the natural-key
+//! check spills to a temporary file beside the store (`sql::Keys`).
 
 pub mod bi_exports;
 pub mod cells;
@@ -16,6 +20,17 @@ mod sql;
 pub use crate::store::privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 pub use error::{ImportError, MAX_LISTED_ERRORS, RowError};
 pub use kinds::{Column, Kind, KindDef, Ty};
+pub use source::MAX_RECORD_BYTES;
+
+/// The most bytes one field may hold; a row with a longer one is a bad row.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// Usage aggregate entries held before they are added to the store mid-import.
+const TALLY_ENTRIES: usize = 1 << 18;
+/// Pseudonyms remembered before the cache starts afresh.
+const PSEUDONYM_CACHE: usize = 1 << 16;
+/// Distinct labels of skipped BI export rows kept apart; the rest are counted together.
+const SKIPPED_LABELS: usize = 64;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -133,7 +148,14 @@ pub fn import_reader_with<R: Read>(
         .from_reader(&mut source);
     let read_err = |e: csv::Error| ImportError::Format {
         file: file_name.to_string(),
-        message: format!("line 1: cannot be read as CSV: {e}"),
+        message: if source::too_long(&e) {
+            format!(
+                "line 1: the header row runs past {MAX_RECORD_BYTES} bytes, the most one row \
+                 may take: this is not a `{kind}` CSV file"
+            )
+        } else {
+            format!("line 1: cannot be read as CSV: {e}")
+        },
     };
     let mut header = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut header).map_err(read_err)? {
@@ -152,6 +174,7 @@ pub fn import_reader_with<R: Read>(
         });
     }
     let header_line = lines.start(&header, csv.position());
+    lines.ended(csv.position());
     let layout = layout(kind, &header, header_line, file_name)?;
     let def = kinds::def(kind);
     let store_err = |source| ImportError::Store {
@@ -159,6 +182,10 @@ pub fn import_reader_with<R: Read>(
         source,
     };
 
+    let spill_dir = match store.path().parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let tx = store
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -182,10 +209,22 @@ pub fn import_reader_with<R: Read>(
     };
     let mut errors: Vec<RowError> = Vec::new();
     let mut bad_rows = 0usize;
-    // (key hash, line) of every good row. Duplicates are found by sorting once at the end
-    // rather than with a hash set per row: a million-entry set thrashes the CPU cache that
-    // SQLite needs, and any duplicate rolls the whole file back anyway.
-    let mut keys: Vec<(u128, u64)> = Vec::new();
+    // (key hash, line) of every good row, for the duplicate check at the end.
+    let mut keys = sql::Keys::new(&spill_dir);
+    // The columns rows are read from: only their fields have a length limit, so a BI
+    // export's long columns that rhythm ignores (a query's text) do not refuse a file.
+    let used: Vec<usize> = match &layout.export {
+        Some(export) => export.columns().collect(),
+        None => layout.index.iter().flatten().copied().collect(),
+    };
+    let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
+        file: file_name.to_string(),
+        message: format!(
+            "cannot write the temporary file of the duplicate-key check in {}: {e} \
+             (it takes 24 bytes a row; free some space there)",
+            dir.display()
+        ),
+    };
     let mut tally = (kind == Kind::Usage).then(crate::store::usage::UsageTally::default);
     // BI export rows that are not views, by what they were.
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
@@ -201,29 +240,62 @@ pub fn import_reader_with<R: Read>(
                 Ok(false) => break,
                 Err(e) => {
                     // Only reading the file itself can fail here (flexible byte records).
-                    let line = e.position().map_or(last_line + 1, |p| p.line().max(1));
+                    let (line, reason) = if source::too_long(&e) {
+                        (
+                            lines.next(),
+                            format!(
+                                "the row starting here runs past {MAX_RECORD_BYTES} bytes, the \
+                                 most one row may take (a quote left open runs to the end of the \
+                                 file): shorten or split it; the rest of the file was not read"
+                            ),
+                        )
+                    } else {
+                        (
+                            e.position().map_or(last_line + 1, |p| p.line().max(1)),
+                            format!("cannot be read as CSV: {e}"),
+                        )
+                    };
                     bad_rows += 1;
                     if errors.len() < MAX_LISTED_ERRORS {
                         errors.push(RowError {
                             line,
                             column: None,
                             value: String::new(),
-                            reason: format!("cannot be read as CSV: {e}"),
+                            reason,
                         });
                     }
                     break;
                 }
             }
             let line = lines.start(&record, csv.position());
+            lines.ended(csv.position());
             last_line = line;
             if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                 continue; // a blank line
             }
             row_errors.clear();
+            if record.as_slice().len() > MAX_FIELD_BYTES
+                && let Some(e) = oversize_field(&record, &used, &layout.names, line)
+            {
+                summary.rows += 1;
+                bad_rows += 1;
+                if errors.len() < MAX_LISTED_ERRORS {
+                    errors.push(e);
+                }
+                continue;
+            }
             let mut row: Vec<Cell> = Vec::with_capacity(def.columns.len());
             if let Some(label) = rows.parse(&record, line, &mut row, &mut row_errors) {
+                let label = if skipped.len() < SKIPPED_LABELS || skipped.contains_key(&label) {
+                    label
+                } else {
+                    "other values".to_string()
+                };
                 *skipped.entry(label).or_insert(0) += 1;
                 continue;
+            }
+            if rows.pseudonyms.len() > PSEUDONYM_CACHE {
+                rows.pseudonyms.clear();
             }
             summary.rows += 1;
             if !row_errors.is_empty() {
@@ -232,7 +304,8 @@ pub fn import_reader_with<R: Read>(
                 errors.extend(row_errors.drain(..).take(room));
                 continue;
             }
-            keys.push((sql::key_hash(&row[..def.key_len]), line));
+            keys.push(sql::key_hash(&row[..def.key_len]), line)
+                .map_err(|e| spill_err(&spill_dir, e))?;
             if bad_rows > 0 {
                 continue; // nothing will be written; keep validating
             }
@@ -250,6 +323,10 @@ pub fn import_reader_with<R: Read>(
                         user.as_str().unwrap_or(""),
                         dashboard.as_str().unwrap_or(""),
                     );
+                    if t.entries() > TALLY_ENTRIES {
+                        // The aggregates add up, so a part now and the rest later is the same.
+                        std::mem::take(t).flush(&tx).map_err(store_err)?;
+                    }
                 }
             } else if update
                 .execute(rusqlite::params_from_iter(row.iter()))
@@ -263,13 +340,15 @@ pub fn import_reader_with<R: Read>(
         }
     }
     drop(csv);
-    let duplicates = sql::duplicate_keys(kind, keys);
+    let duplicates = keys
+        .duplicates(kind)
+        .map_err(|e| spill_err(&spill_dir, e))?;
     if layout.export.is_some() {
         // A BI tool logs one dashboard load as several events in the same second (a
         // query per tile): the same view, counted once. The repeat found its row
         // already written, so it was counted unchanged.
-        if !duplicates.is_empty() {
-            let n = duplicates.len() as u64;
+        if duplicates.count > 0 {
+            let n = duplicates.count;
             summary.rows -= n;
             summary.unchanged = summary.unchanged.saturating_sub(n);
             summary.notices.push(format!(
@@ -277,9 +356,9 @@ pub fn import_reader_with<R: Read>(
                 if n == 1 { "" } else { "s" }
             ));
         }
-    } else if !duplicates.is_empty() {
-        bad_rows += duplicates.len();
-        errors.extend(duplicates);
+    } else if duplicates.count > 0 {
+        bad_rows += duplicates.count as usize;
+        errors.extend(duplicates.listed);
         errors.sort_by_key(|e| e.line);
         errors.truncate(MAX_LISTED_ERRORS);
     }
@@ -302,6 +381,7 @@ pub fn import_reader_with<R: Read>(
         );
     }
     // Read whatever follows the last record so the hash covers the whole file.
+    lines.unlimit();
     std::io::copy(&mut source, &mut std::io::sink()).map_err(|e| ImportError::Io {
         path: PathBuf::from(file_name),
         source: e,
@@ -326,6 +406,33 @@ pub fn import_reader_with<R: Read>(
     .map_err(store_err)?;
     tx.commit().map_err(store_err)?;
     Ok(summary)
+}
+
+/// The first field of the `used` columns of `record` longer than [`MAX_FIELD_BYTES`],
+/// as a bad row.
+fn oversize_field(
+    record: &csv::ByteRecord,
+    used: &[usize],
+    names: &[String],
+    line: u64,
+) -> Option<RowError> {
+    let (i, field) = used
+        .iter()
+        .filter_map(|&i| record.get(i).map(|f| (i, f)))
+        .filter(|(_, f)| f.len() > MAX_FIELD_BYTES)
+        .min_by_key(|&(i, _)| i)?;
+    // A short prefix is enough to find it; 400 bytes hold the 80 characters shown.
+    let prefix = String::from_utf8_lossy(&field[..field.len().min(400)]);
+    Some(RowError {
+        line,
+        column: Some((i + 1, names.get(i).cloned().unwrap_or_default())),
+        value: error::truncate(&prefix),
+        reason: format!(
+            "is {} bytes long, over the limit of {MAX_FIELD_BYTES} bytes for one field: \
+             shorten it (a quote left open can swallow the following lines)",
+            field.len()
+        ),
+    })
 }
 
 /// "skipped 12 rows that are not dashboard views: Activity = ExportReport (9), …"

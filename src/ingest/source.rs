@@ -6,12 +6,39 @@
 //! previous line break, one line early. So the line is worked out from where the record
 //! ends instead: the reader's line after it, less the line breaks inside its fields and
 //! its own LF when the file's lines end in one.
+//!
+//! It also bounds how much of the file one record may hold in memory: once the reader is
+//! more than [`MAX_RECORD_BYTES`] past where the last record ended, it fails with
+//! [`RecordTooLong`], so a 300 MB line or `/dev/zero` never grows the CSV reader's buffer
+//! beyond that.
 
 use std::cell::Cell;
+use std::fmt;
 use std::io::Read;
 use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
+
+/// The most bytes one record (a row, with any blank lines before it) may take.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
+/// The read error of a record over [`MAX_RECORD_BYTES`].
+#[derive(Debug)]
+pub(super) struct RecordTooLong;
+
+impl fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a record runs past {} bytes", MAX_RECORD_BYTES)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// Whether the CSV reader failed because a record ran past [`MAX_RECORD_BYTES`].
+pub(super) fn too_long(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io)
+        if io.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>()))
+}
 
 /// What the reader has seen so far, shared with the import loop while the CSV reader
 /// owns the reader.
@@ -23,6 +50,10 @@ struct Seen {
     last: u8,
     /// The first line-break byte of the file: `\n`, or `\r` for CRLF (and CR) files.
     first_break: Option<u8>,
+    /// Where the last record read ended (a byte offset); `u64::MAX` lifts the limit.
+    mark: u64,
+    /// The line the record after it starts on (blank lines before it aside).
+    next_line: u64,
 }
 
 /// A reader that hashes what passes through it and notes how its lines end.
@@ -56,6 +87,10 @@ impl<R: Read> Source<R> {
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let seen = self.seen.get();
+        if seen.total.saturating_sub(seen.mark) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
         let n = self.inner.read(buf)?;
         let read = &buf[..n];
         self.hash.update(read);
@@ -78,6 +113,30 @@ pub(super) struct Lines {
 }
 
 impl Lines {
+    /// Notes that a record ended at `after` (the reader's position once it has read the
+    /// record), which restarts the record size limit.
+    pub fn ended(&self, after: &csv::Position) {
+        let mut seen = self.seen.get();
+        seen.mark = after.byte();
+        // A CRLF record leaves its LF, and so its line break, to the next record.
+        let crlf = seen.first_break == Some(b'\r');
+        seen.next_line = after.line().max(1) + u64::from(crlf && after.byte() > 0);
+        self.seen.set(seen);
+    }
+
+    /// Lifts the record size limit, to read whatever follows the last record.
+    pub fn unlimit(&self) {
+        let mut seen = self.seen.get();
+        seen.mark = u64::MAX;
+        self.seen.set(seen);
+    }
+
+    /// The line the record after the last one ended starts on (blank lines before it
+    /// aside): where a record that could not be read begins.
+    pub fn next(&self) -> u64 {
+        self.seen.get().next_line.max(1)
+    }
+
     /// The 1-based line on which `record` starts; `after` is the reader's position
     /// once it has read the record.
     pub fn start(&self, record: &csv::ByteRecord, after: &csv::Position) -> u64 {
