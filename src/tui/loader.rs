@@ -85,12 +85,6 @@ impl Unsaved {
             Unsaved::Failed(e.to_string())
         }
     }
-
-    pub fn message(&self) -> &str {
-        match self {
-            Unsaved::Busy(m) | Unsaved::Failed(m) => m,
-        }
-    }
 }
 
 /// Starts the loader; closing sessions writes minutes into `minutes_dir`.
