@@ -38,7 +38,7 @@ pub fn run(ws: &Workspace, args: ModelArgs) -> Outcome {
     };
     let bad = |e: model::ModelError| Failure::BadInput(e.into());
     let history = History::from_dataset(&data, last).map_err(bad)?;
-    let fitted = model::fit(&history).map_err(bad)?;
+    let fitted = model::fit_calibrated(&history, &data.experiments, &mut |_| true).map_err(bad)?;
     let validation = validate(
         &history,
         model::DEFAULT_HORIZON_WEEKS as usize,

@@ -127,6 +127,39 @@ pub struct Dataset {
     pub recommendations: Vec<SavedRecommendation>,
     /// What the charter's retention rule (`rhythm purge`) deleted.
     pub purged: Purged,
+    /// Incrementality experiments (`rhythm import experiments`), by end day then channel.
+    pub experiments: Vec<Experiment>,
+}
+
+/// How an incrementality experiment was run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExperimentMethod {
+    /// Test and control regions (matched markets, synthetic control).
+    GeoLift,
+    /// The channel withheld from a random holdout audience or turned off for a period.
+    Holdout,
+    /// The platform's own randomised exposed-versus-control study.
+    ConversionLift,
+}
+
+/// One incrementality experiment on one paid channel: the pipeline the channel's spend
+/// caused in the tested weeks, as the experiment measured it, scaled to the whole market.
+/// The model uses it as evidence on that channel's curve (`model::fit_calibrated`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Experiment {
+    /// The name the analytics team gave it (unique).
+    pub name: String,
+    pub channel: String,
+    pub method: ExperimentMethod,
+    /// First and last day tested (inclusive); a history week counts as tested when it
+    /// overlaps these days.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Measured incremental pipeline over the tested weeks, currency.
+    pub incremental_pipeline: f64,
+    /// Its standard error, currency (> 0).
+    pub std_error: f64,
 }
 
 /// The purge horizon per kind of personal data: rows dated before the day were deleted

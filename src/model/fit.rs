@@ -20,6 +20,8 @@ use super::history::{HOLIDAY_WEEKS, History, holiday_week, seasonality, years_si
 use super::search::{
     BASELINE_COLUMNS, Candidates, Choice, Search, baseline_columns, neutral_start,
 };
+use crate::facts::Experiment;
+
 use super::{MIN_SPEND_WEEKS, MIN_WEEKS, MODEL_NAME, ModelError};
 
 /// Coordinate sweeps at most; the search usually settles in two to four.
@@ -83,6 +85,39 @@ pub struct ChannelModel {
     pub grid: Choice,
 }
 
+impl ChannelModel {
+    /// Pipeline the channel causes each week of a spend series starting at the fit's
+    /// first week (the warm start reads its first four weeks, as in the fit), currency.
+    pub fn contributions(&self, spend: &[f64]) -> Vec<f64> {
+        geometric_adstock(spend, self.curve.decay)
+            .into_iter()
+            .map(|x| self.curve.at_adstock(x))
+            .collect()
+    }
+
+    /// Pipeline per week of `future` spend (currency per week) following `past`, the
+    /// spend series from the fit's first week to the last week before `future`: the
+    /// carry-over from weeks already spent is included, so the first weeks of a plan
+    /// feel what was spent before it.
+    pub fn forecast(&self, past: &[f64], future: &[f64]) -> Vec<f64> {
+        let all: Vec<f64> = past.iter().chain(future).copied().collect();
+        self.contributions(&all)[past.len()..].to_vec()
+    }
+}
+
+/// Indices of `history`'s weeks that overlap `experiment`'s tested days.
+pub fn tested_weeks(history: &History, experiment: &Experiment) -> Vec<usize> {
+    history
+        .weeks
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| {
+            **w <= experiment.end && **w + chrono::Duration::days(6) >= experiment.start
+        })
+        .map(|(t, _)| t)
+        .collect()
+}
+
 /// A channel left out of the media model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Excluded {
@@ -118,11 +153,26 @@ impl ResponseModel {
             .map(|w| self.baseline.at(self.fit_start, *w))
             .collect();
         for (c, s) in self.channels.iter().zip(spend) {
-            for (t, x) in geometric_adstock(s, c.curve.decay).into_iter().enumerate() {
-                out[t] += c.curve.at_adstock(x);
+            for (t, p) in c.contributions(s).into_iter().enumerate() {
+                out[t] += p;
             }
         }
         out
+    }
+
+    /// The pipeline the model says `experiment`'s channel caused in the tested weeks of
+    /// `history` (the fit's window or one holding it), currency: what the experiment
+    /// measured, as the model sees it. None when the channel is not modelled or no
+    /// tested week is in `history`.
+    pub fn implied_incremental(&self, history: &History, experiment: &Experiment) -> Option<f64> {
+        let c = self.channel(&experiment.channel)?;
+        let spend = history.channel(&c.channel)?;
+        let tested = tested_weeks(history, experiment);
+        if tested.is_empty() {
+            return None;
+        }
+        let weekly = c.contributions(&spend.spend);
+        Some(tested.iter().map(|&t| weekly[t]).sum())
     }
 
     /// The spend series of the modelled channels in `history` (zeros for a channel it
@@ -142,6 +192,19 @@ impl ResponseModel {
 /// Fits the model to every week of `history`.
 pub fn fit(history: &History) -> Result<ResponseModel, ModelError> {
     fit_from(history, None, MAX_SWEEPS, &mut |_| true)
+}
+
+/// `fit_with_progress`, with incrementality experiments as evidence on their channels'
+/// curves. An experiment on a channel the model does not treat as media, or whose tested
+/// weeks are outside `history`, is not used.
+// Issue 14: the evidence term is being built; until then the experiments are not used.
+pub fn fit_calibrated(
+    history: &History,
+    experiments: &[Experiment],
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<ResponseModel, ModelError> {
+    let _ = experiments;
+    fit_with_progress(history, progress)
 }
 
 /// `fit`, telling `progress` how far the search is (0..1, then 1 at the end): for a

@@ -38,7 +38,9 @@ pub mod validate;
 
 pub use backtest::{Adherence, Backtest, BacktestOutcome, Verdict, adherence, backtest};
 pub use curve::{HillCurve, Response};
-pub use fit::{Baseline, ChannelModel, Excluded, ResponseModel, fit, fit_with_progress};
+pub use fit::{
+    Baseline, ChannelModel, Excluded, ResponseModel, fit, fit_calibrated, fit_with_progress,
+};
 pub use history::History;
 pub use optimize::Bounds;
 pub use planner::{

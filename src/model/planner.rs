@@ -12,7 +12,7 @@ use super::fit::{Excluded, ResponseModel};
 use super::history::History;
 use super::optimize::{self, Bounds};
 use super::recommendation::{ChannelRecommendation, MAX_RESERVE, Recommendation, channel_bounds};
-use super::{ModelError, fit_with_progress};
+use super::{ModelError, fit_calibrated};
 use crate::charter::Charter;
 use crate::facts::Dataset;
 
@@ -101,7 +101,7 @@ pub fn recommend_with_progress(
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
     let history = History::from_dataset(data, options.as_of)?;
-    let model = fit_with_progress(&history, progress)?;
+    let model = fit_calibrated(&history, &data.experiments, progress)?;
     let planner = Planner::new(
         &model,
         &history,

@@ -165,35 +165,17 @@ pub fn roi_intervals(
     history: &History,
     replicates: usize,
 ) -> Vec<RoiInterval> {
-    let fitted = model.predict(&history.weeks, &model.spend_of(history));
-    let residuals: Vec<f64> = history
-        .pipeline
+    let refits = bootstrap(model, history, replicates);
+    let draws: Vec<Vec<f64>> = model
+        .channels
         .iter()
-        .zip(&fitted)
-        .map(|(a, f)| a - f)
+        .map(|c| {
+            refits
+                .iter()
+                .filter_map(|r| r.channel(&c.channel).map(|r| r.roi))
+                .collect()
+        })
         .collect();
-    let n = history.len();
-    let mut rng = ChaCha8Rng::seed_from_u64(0x005e_ed0f_2026);
-    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); model.channels.len()];
-    let mut resampled = history.clone();
-    for _ in 0..replicates {
-        let mut t = 0;
-        while t < n {
-            let start = rng.random_range(0..n);
-            for k in 0..BLOCK_WEEKS.min(n - t) {
-                resampled.pipeline[t + k] = fitted[t + k] + residuals[(start + k) % n];
-            }
-            t += BLOCK_WEEKS;
-        }
-        let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| true) else {
-            continue;
-        };
-        for (c, d) in model.channels.iter().zip(draws.iter_mut()) {
-            if let Some(r) = refit.channel(&c.channel) {
-                d.push(r.roi);
-            }
-        }
-    }
     model
         .channels
         .iter()
@@ -235,6 +217,43 @@ fn widen(roi: f64, low: f64, high: f64) -> (f64, f64) {
         low.max(0.0)
     };
     (low, roi * side(high).exp())
+}
+
+/// The refits behind the intervals: the residuals of `model`'s fit to `history` (its
+/// window) resampled in circular blocks of `BLOCK_WEEKS` weeks, the model refitted to
+/// each resampled history, curves included, starting from the fit's own and for at most
+/// two sweeps. Seeded: the same model and history give the same refits. A refit that
+/// fails is left out, so there may be fewer than `replicates`.
+pub fn bootstrap(
+    model: &ResponseModel,
+    history: &History,
+    replicates: usize,
+) -> Vec<ResponseModel> {
+    let fitted = model.predict(&history.weeks, &model.spend_of(history));
+    let residuals: Vec<f64> = history
+        .pipeline
+        .iter()
+        .zip(&fitted)
+        .map(|(a, f)| a - f)
+        .collect();
+    let n = history.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(0x005e_ed0f_2026);
+    let mut refits = Vec::with_capacity(replicates);
+    let mut resampled = history.clone();
+    for _ in 0..replicates {
+        let mut t = 0;
+        while t < n {
+            let start = rng.random_range(0..n);
+            for k in 0..BLOCK_WEEKS.min(n - t) {
+                resampled.pipeline[t + k] = fitted[t + k] + residuals[(start + k) % n];
+            }
+            t += BLOCK_WEEKS;
+        }
+        if let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| true) {
+            refits.push(refit);
+        }
+    }
+    refits
 }
 
 /// The q-quantile of sorted values, interpolated.

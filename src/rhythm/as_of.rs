@@ -68,6 +68,10 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
         // A recommendation is dated by the day it is made as of (it sees only the data
         // through then), whenever it was saved.
         recommendations: keep(&data.recommendations, |r| r.as_of <= today),
+        // An experiment's result exists once its last tested day is over.
+        experiments: keep(&data.experiments, |e| {
+            e.end < today && charter.covers_channel(&e.channel)
+        }),
     };
     out.freshness = freshness(data, &out);
     out

@@ -141,6 +141,8 @@ impl Store {
             deliveries,
             nps,
             reconciliation,
+            // Issue 14: the experiments table comes with `rhythm import experiments`.
+            experiments: Vec::new(),
         })
     }
 
