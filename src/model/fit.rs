@@ -89,10 +89,17 @@ impl ChannelModel {
     /// Pipeline the channel causes each week of a spend series starting at the fit's
     /// first week (the warm start reads its first four weeks, as in the fit), currency.
     pub fn contributions(&self, spend: &[f64]) -> Vec<f64> {
-        geometric_adstock(spend, self.curve.decay)
+        self.adstock(spend)
             .into_iter()
             .map(|x| self.curve.at_adstock(x))
             .collect()
+    }
+
+    /// The channel's adstock each week of a spend series starting at the fit's first
+    /// week, from the warm start (`adstock::warm_start`), currency. Linear in the spend
+    /// once started: a series starting with four zero weeks starts cold.
+    pub fn adstock(&self, spend: &[f64]) -> Vec<f64> {
+        geometric_adstock(spend, self.curve.decay)
     }
 
     /// Pipeline per week of `future` spend (currency per week) following `past`, the
