@@ -228,7 +228,9 @@ fn calibrate_spreads() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let spreads = [0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6];
+    let spreads = [
+        0.0, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2,
+    ];
     let mut roi_held = vec![0usize; spreads.len()];
     let mut marginal_held = vec![0usize; spreads.len()];
     let mut total = 0;

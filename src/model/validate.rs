@@ -22,17 +22,20 @@ pub const BLOCK_WEEKS: usize = 8;
 pub const INTERVAL: (f64, f64) = (0.05, 0.95);
 /// The standard normal's 95th percentile: a 90% interval is ±this many deviations.
 const Z90: f64 = 1.645;
-/// The model's own uncertainty about an ROI, as a standard deviation of its logarithm
-/// (0.15: about ±15%), added in quadrature to the bootstrap's. Resampling the residuals
-/// of the fit reproduces the noise but not the error of the model's structure — the
-/// priors' pull toward the pooled ROI, a curve family the market may not follow, a
-/// channel that never went dark — so the bootstrap alone held the true ROI in only 68%
-/// of its nominal 90% intervals on simulated histories. 0.15 is the smallest value that
-/// brings that to about 90% on seeds 101–130 of both simulated worlds (held out from
-/// the seeds the accuracy sweep reports).
-pub const MODEL_SPREAD: f64 = 0.15;
-/// The same for a marginal ROI at the run-rate.
-pub const MARGINAL_SPREAD: f64 = 0.15;
+/// The model's own uncertainty about an ROI, as a standard deviation of its logarithm,
+/// added in quadrature to the bootstrap's. Resampling the residuals of the fit
+/// reproduces the noise but not the error of the model's structure — the priors' pull
+/// toward the pooled ROI, a curve family or carry-over the market does not follow, a
+/// channel that never went dark — so the bootstrap alone held the true ROI in about half
+/// of its nominal 90% intervals in the seeded worlds of `simulate::random_world`. 0.8 is
+/// the smallest value on the grid of `calibrate_spreads` (tests/model_heldout.rs) that
+/// brings that to 90% on development seeds 1–20 of both families (90.7% of 258 channel
+/// fits); held-out coverage is reported by `heldout_table`. Wide because the fit is often
+/// far off in those worlds: recalibrate when the fit improves.
+pub const MODEL_SPREAD: f64 = 0.8;
+/// The same for a marginal ROI at the run-rate: 0.65 held the true marginal ROI in
+/// about 90% of the same development fits (88.0% at 0.6, 91.9% at 0.7).
+pub const MARGINAL_SPREAD: f64 = 0.65;
 
 /// Forecast accuracy over weeks the fit did not see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -354,6 +357,7 @@ mod tests {
 
     #[test]
     fn the_model_spread_widens_each_side_in_quadrature() {
+        const MODEL_SPREAD: f64 = 0.15;
         // A bootstrap with no spread: the model's alone, ±1.645 × 0.15 on the log scale.
         let (low, high) = widen(10.0, 10.0, 10.0, MODEL_SPREAD);
         assert!((low - 10.0 * (-Z90 * MODEL_SPREAD).exp()).abs() < 1e-9);
