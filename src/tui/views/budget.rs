@@ -217,21 +217,23 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
     }) else {
         return;
     };
+    // The next experiment first when it is on this channel and not shown above: it
+    // names the same uncertainty a hold-back does, and what would settle it.
     let note = rec
-        .held_back
-        .iter()
-        .find(|h| h.channel == c.channel)
-        .map(|h| {
-            format!(
-                "Held back: {}.",
-                crate::present::recommendation::held_back(h)
-            )
-        })
+        .next_experiment
+        .as_ref()
+        .filter(|e| e.channel == c.channel && !wide)
+        .map(|e| crate::present::recommendation::experiment(e, rec.horizon_weeks))
         .or_else(|| {
-            rec.next_experiment
-                .as_ref()
-                .filter(|e| e.channel == c.channel && !wide)
-                .map(|e| crate::present::recommendation::experiment(e, rec.horizon_weeks))
+            rec.held_back
+                .iter()
+                .find(|h| h.channel == c.channel)
+                .map(|h| {
+                    format!(
+                        "Held back: {}.",
+                        crate::present::recommendation::held_back(h)
+                    )
+                })
         });
     let mut text = vec![
         Line::from(vec![
