@@ -1,5 +1,5 @@
 //! `rhythm recommend [--as-of DATE] [--weeks N] [--budget TOTAL | --target PIPELINE]
-//! [--reserve FRACTION] [--json] [--save]`: where the next N weeks' budget should go.
+//! [--reserve FRACTION] [--json | --markdown] [--save]`: where the next N weeks' budget should go.
 
 use chrono::NaiveDate;
 use clap::Args;
@@ -37,9 +37,17 @@ pub struct RecommendArgs {
     /// Print JSON: {"as_of", "horizon_weeks", "total_budget", "expected_pipeline_current",
     /// "expected_pipeline_recommended", "channels": [{"channel", "current_spend",
     /// "recommended_spend", "min_spend", "max_spend", "roi", "marginal_roi",
-    /// "saturation_spend", "expected_pipeline_current", "expected_pipeline_recommended", …}], …}
-    #[arg(long)]
+    /// "saturation_spend", "expected_pipeline_current", "expected_pipeline_recommended",
+    /// "roi_low", "roi_high", "marginal_roi_low", "marginal_roi_high",
+    /// "carried_in_pipeline", …}], "held_back": [{"channel", "point_estimate_spend",
+    /// "recommended_spend", "current_spend", "roi_low", "roi_high", "near_run_rate"}],
+    /// "value_of_information": [{"channel", "value"}], "next_experiment": {"channel",
+    /// "kind", "weeks", "spend_change", "roi_low", "roi_high", "value"} or null, …}
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print Markdown, for a document or a ticket
+    #[arg(long)]
+    pub markdown: bool,
     /// Save the recommendation with its model version, for `rhythm backtest`
     #[arg(long)]
     pub save: bool,
@@ -85,7 +93,11 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
             eprintln!("saved as recommendation {id} (model {})", rec.model_version);
         }
     } else {
-        let mut out = crate::present::recommendation::text(&rec);
+        let mut out = if args.markdown {
+            crate::present::recommendation::markdown(&rec)
+        } else {
+            crate::present::recommendation::text(&rec)
+        };
         if let Some(id) = saved {
             out.push_str(&format!(
                 "\nSaved as recommendation {id} (model {}); `rhythm backtest` judges it once its {} weeks have data.\n",

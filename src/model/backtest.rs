@@ -2,6 +2,9 @@
 //! right (under the spend that actually happened), was the advice followed (the charter's
 //! allocation variance between the actual and the recommended mix), and did following it
 //! pay off (the same spend in the old mix, forecast by the same model over the same weeks).
+//! Every forecast runs the model over the whole series from its fit's first week, so the
+//! horizon weeks feel the carry-over of the weeks before them — the forecast the planner
+//! showed when it recommended (`outlook`).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -364,6 +367,7 @@ mod tests {
             reserve: 0.0,
         };
         let (model, _, rec) = fit_and_recommend(&charter, &data, &options).unwrap();
+        let promised = rec.expected_pipeline_recommended;
         let saved = RestoredRecommendation {
             id: 7,
             created_at: as_of.and_hms_opt(12, 0, 0).unwrap(),
@@ -377,6 +381,13 @@ mod tests {
         assert_eq!(b.horizon_from, sim.history.weeks[117]);
         assert_eq!(b.horizon_to, sim.history.weeks[129]);
         assert!(b.forecast_error < 0.10, "{b:?}");
+        // The back-test forecasts the plan as the planner did: the same carry-over from
+        // the weeks before the horizon, the same weeks.
+        assert!(
+            (b.forecast_recommended - promised).abs() < 1e-6 * promised,
+            "{} vs {promised}",
+            b.forecast_recommended
+        );
         assert!((0.0..=1.0).contains(&b.allocation_variance));
         assert_eq!(
             b.followed,

@@ -12,6 +12,8 @@
 //!   saturation point, points for a chart.
 //! - `validate`: time-ordered holdout, rolling-origin back-test, bootstrap ROI intervals.
 //! - `optimize`: allocating a budget for equal marginal ROI within bounds.
+//! - `outlook`: a channel's carry-over into the horizon and the optimiser's objective.
+//! - `experiment_design`: what pinning each channel down is worth; the next experiment.
 //! - `planner`: the recommendation for the next N weeks and its what-if scenarios.
 //! - `recommendation`: what a recommendation holds, and each channel's bounds.
 //! - `overview`: the fitted model as people read it (`rhythm model`, the Annual view).
@@ -24,10 +26,12 @@
 pub mod adstock;
 pub mod backtest;
 pub mod curve;
+pub mod experiment_design;
 pub mod fit;
 pub mod history;
 pub mod nnls;
 pub mod optimize;
+pub mod outlook;
 pub mod overview;
 pub mod planner;
 pub mod recommendation;
@@ -47,7 +51,10 @@ pub use planner::{
     Planner, PlannerChannel, RecommendOptions, Scenario, WhatIf, fit_and_recommend,
     recommend_with_progress,
 };
-pub use recommendation::{ChannelRecommendation, Recommendation, channel_bounds};
+pub use recommendation::{
+    ChannelRecommendation, HeldBack, NextExperiment, Recommendation, ValueOfInformation,
+    channel_bounds,
+};
 pub use saved::RestoredRecommendation;
 pub use validate::{RoiInterval, Validation};
 

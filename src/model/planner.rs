@@ -1,20 +1,40 @@
 //! The budget recommendation for the next N weeks, and the what-if scenarios the cockpit
-//! plays with it. A channel's expected pipeline over the horizon is N times its weekly
-//! pipeline at the sustained weekly spend (the response once carryover has built up), so
-//! a long-memory channel is not penalised for effects that land after the horizon; the
-//! baseline's forecast for the horizon weeks comes on top.
+//! plays with it.
+//!
+//! Carry-over: a channel's expected pipeline over the horizon is the model's forecast for
+//! those weeks (`outlook::Outlook`), so it includes what the weeks already spent still
+//! bring; the baseline's forecast comes on top. The optimiser's objective also counts what
+//! the horizon's spend brings in the weeks after it, so a long-memory channel is not
+//! penalised for effects that land after the horizon.
+//!
+//! Uncertainty: with the bootstrap's refits (`Planner::with_ensemble`), the optimiser
+//! maximises the pipeline expected over the refits' curves, not the point estimate's: a
+//! channel the data cannot pin down moves less, and the recommendation says which it held
+//! back and why. It also values what pinning each channel down would be worth, and names
+//! the experiment that would (`experiment_design`).
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::curve::{HillCurve, Response};
+use super::experiment_design;
 use super::fit::{Excluded, ResponseModel};
 use super::history::History;
 use super::optimize::{self, Bounds};
-use super::recommendation::{ChannelRecommendation, MAX_RESERVE, Recommendation, channel_bounds};
+use super::outlook::{Outlook, Tabulated};
+use super::recommendation::{
+    ChannelRecommendation, HeldBack, MAX_RESERVE, NOTABLE_MOVE, Recommendation, channel_bounds,
+};
+use super::validate::{INTERVAL, bootstrap};
 use super::{ModelError, fit_calibrated};
 use crate::charter::Charter;
 use crate::facts::Dataset;
+
+/// Bootstrap refits behind a recommendation's uncertainty: few enough that fit + refits +
+/// optimise stay under a second for 156 weeks × 9 channels on one core (a refit costs
+/// about half a fit), enough to tell a channel the data pins down from one it does not.
+/// With so few, the interval the recommendation shows is the refits' range.
+pub const PLAN_REPLICATES: usize = 5;
 
 /// What to recommend, and for when.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +78,53 @@ pub struct PlannerChannel {
     /// Allowed weekly spend.
     pub bounds: Bounds,
     pub bounds_reason: String,
+    /// The fitted model's carry-over into the horizon: what the shown pipeline is.
+    pub outlook: Outlook,
+    /// The same under each bootstrap refit that models the channel (empty without an
+    /// ensemble), with the refit's average ROI over the fit window.
+    pub draws: Vec<(Outlook, f64)>,
+    /// What the optimiser maximises: the fit's objective alone, and averaged over the
+    /// fit and its refits (the same without an ensemble).
+    pub point_objective: Tabulated,
+    pub objective: Tabulated,
+    /// Weeks until 90% of a week's spend has been felt (`Outlook::carry_over_weeks`).
+    pub carry_over_weeks: u32,
+}
+
+impl PlannerChannel {
+    /// The refits' spread of the channel's average ROI: the `validate::INTERVAL`
+    /// percentiles, the fit's own ROI at both ends without an ensemble.
+    pub fn roi_interval(&self) -> (f64, f64) {
+        spread(self.roi, self.draws.iter().map(|(_, r)| *r).collect())
+    }
+
+    /// The refits' spread of the marginal ROI (full effect, tail included) at a weekly
+    /// spend.
+    pub fn marginal_roi_interval(&self, weekly_spend: f64) -> (f64, f64) {
+        let at = |o: &Outlook| {
+            let h = 1e-3 * weekly_spend.max(1.0);
+            let lo = (weekly_spend - h).max(0.0);
+            (o.value(weekly_spend + h) - o.value(lo)) / (weekly_spend + h - lo)
+        };
+        spread(
+            at(&self.outlook),
+            self.draws.iter().map(|(o, _)| at(o)).collect(),
+        )
+    }
+}
+
+/// The `INTERVAL` percentiles of `draws`, always holding `point`.
+fn spread(point: f64, mut draws: Vec<f64>) -> (f64, f64) {
+    if draws.is_empty() {
+        return (point, point);
+    }
+    draws.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let pos = p * (draws.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        draws[lo] + (pos - lo as f64) * (draws[hi] - draws[lo])
+    };
+    (q(INTERVAL.0).min(point), q(INTERVAL.1).max(point))
 }
 
 /// A scenario: spends and what they are expected to bring over the horizon.
@@ -65,9 +132,11 @@ pub struct PlannerChannel {
 pub struct Scenario {
     /// Per channel, in the planner's order: horizon spend, currency.
     pub spend: Vec<f64>,
-    /// Per channel: expected pipeline over the horizon, currency.
+    /// Per channel: expected pipeline over the horizon, carry-over from the weeks
+    /// already spent included, currency.
     pub pipeline: Vec<f64>,
-    /// Per channel: marginal ROI at its spend.
+    /// Per channel: marginal ROI at its spend — what the next dollar is expected to
+    /// bring, wherever it lands (the weeks after the horizon included).
     pub marginal_roi: Vec<f64>,
     pub total_spend: f64,
     /// Baseline included.
@@ -93,7 +162,8 @@ pub fn fit_and_recommend(
 }
 
 /// `fit_and_recommend`, with the fit's progress (see `fit_with_progress`; false from `progress`
-/// stops it with `ModelError::Cancelled`).
+/// stops it with `ModelError::Cancelled`). The plan is made under the fit's bootstrap
+/// refits (`PLAN_REPLICATES`).
 pub fn recommend_with_progress(
     charter: &Charter,
     data: &Dataset,
@@ -102,9 +172,14 @@ pub fn recommend_with_progress(
 ) -> Result<(ResponseModel, Planner, Recommendation), ModelError> {
     let history = History::from_dataset(data, options.as_of)?;
     let model = fit_calibrated(&history, &data.experiments, progress)?;
-    let planner = Planner::new(
+    let window = history
+        .index_of(model.fit_start)
+        .map_or(history.clone(), |i| history.slice(i, history.len()));
+    let refits = bootstrap(&model, &window, PLAN_REPLICATES);
+    let planner = Planner::with_ensemble(
         &model,
-        &history,
+        &refits,
+        &window,
         charter,
         options.as_of,
         options.horizon_weeks,
@@ -114,9 +189,23 @@ pub fn recommend_with_progress(
 }
 
 impl Planner {
-    /// `history` must end with the as-of week (the fit's window).
+    /// The planner of the fitted model alone (no ensemble: no hold-back, no value of
+    /// information). `history` must end with the as-of week (the fit's window).
     pub fn new(
         model: &ResponseModel,
+        history: &History,
+        charter: &Charter,
+        as_of: NaiveDate,
+        horizon_weeks: u32,
+    ) -> Result<Planner, ModelError> {
+        Planner::with_ensemble(model, &[], history, charter, as_of, horizon_weeks)
+    }
+
+    /// The planner under the fitted model and its bootstrap refits (`validate::bootstrap`
+    /// on `history`, the fit's window, which must end with the as-of week).
+    pub fn with_ensemble(
+        model: &ResponseModel,
+        refits: &[ResponseModel],
         history: &History,
         charter: &Charter,
         as_of: NaiveDate,
@@ -135,16 +224,36 @@ impl Planner {
             .map(|w| model.baseline.at(model.fit_start, *w))
             .sum();
         let recent = history.len().saturating_sub(n);
+        // The spend since the fit's first week: what carries into the horizon.
+        let start = history.index_of(model.fit_start).unwrap_or(0);
         let channels = model
             .channels
             .iter()
             .map(|c| {
-                let spend = history
+                let series = history
                     .channel(&c.channel)
-                    .map_or(&[][..], |s| &s.spend[recent..]);
+                    .map_or_else(|| vec![0.0; history.len()], |s| s.spend.clone());
+                let spend = &series[recent..];
                 let current_weekly = spend.iter().sum::<f64>() / n.min(spend.len()).max(1) as f64;
                 let (bounds, bounds_reason) =
                     channel_bounds(c, current_weekly, charter.channel(&c.channel));
+                let past = &series[start..];
+                let outlook = Outlook::new(c, past, n);
+                let draws: Vec<(Outlook, f64)> = refits
+                    .iter()
+                    .filter_map(|r| r.channel(&c.channel))
+                    .map(|rc| (Outlook::new(rc, past, n), rc.roi))
+                    .collect();
+                let top = bounds.max.max(current_weekly);
+                let point_objective = Tabulated::mean_value(&[&outlook], top);
+                let objective = if draws.is_empty() {
+                    point_objective.clone()
+                } else {
+                    let all: Vec<&Outlook> = std::iter::once(&outlook)
+                        .chain(draws.iter().map(|(o, _)| o))
+                        .collect();
+                    Tabulated::mean_value(&all, top)
+                };
                 PlannerChannel {
                     channel: c.channel.clone(),
                     curve: c.curve,
@@ -152,6 +261,11 @@ impl Planner {
                     current_weekly,
                     bounds,
                     bounds_reason,
+                    outlook,
+                    draws,
+                    point_objective,
+                    objective,
+                    carry_over_weeks: Outlook::carry_over_weeks(c),
                 }
             })
             .collect();
@@ -176,8 +290,18 @@ impl Planner {
         f64::from(self.horizon_weeks)
     }
 
-    fn curves(&self) -> Vec<HillCurve> {
-        self.channels.iter().map(|c| c.curve).collect()
+    /// What the optimiser maximises, per channel.
+    pub fn objectives(&self) -> Vec<Tabulated> {
+        self.channels.iter().map(|c| c.objective.clone()).collect()
+    }
+
+    pub(crate) fn bounds(&self) -> Vec<Bounds> {
+        self.channels.iter().map(|c| c.bounds).collect()
+    }
+
+    /// True when the plan is made under the bootstrap's refits.
+    pub fn has_ensemble(&self) -> bool {
+        self.channels.iter().any(|c| !c.draws.is_empty())
     }
 
     /// The current run-rate mix, as horizon spends.
@@ -188,7 +312,8 @@ impl Planner {
             .collect()
     }
 
-    /// Expected pipeline and marginal ROIs of horizon spends `spend` (one per channel).
+    /// Expected pipeline (the fitted model's forecast for the horizon weeks, carry-over
+    /// included) and marginal ROIs of horizon spends `spend` (one per channel).
     /// Microseconds: the cockpit calls it on every key press.
     pub fn scenario(&self, spend: &[f64]) -> Scenario {
         let n = self.weeks();
@@ -196,14 +321,14 @@ impl Planner {
             .channels
             .iter()
             .zip(spend)
-            .map(|(c, s)| n * c.curve.weekly_pipeline(s / n))
+            .map(|(c, s)| c.outlook.horizon_pipeline(s / n))
             .collect();
         Scenario {
             marginal_roi: self
                 .channels
                 .iter()
                 .zip(spend)
-                .map(|(c, s)| c.curve.marginal_roi(s / n))
+                .map(|(c, s)| c.objective.marginal_roi(s / n))
                 .collect(),
             total_spend: spend.iter().sum(),
             expected_pipeline: self.baseline_pipeline + pipeline.iter().sum::<f64>(),
@@ -222,7 +347,7 @@ impl Planner {
         if mode == WhatIf::Rebalance && self.channels.len() > 1 {
             let n = self.weeks();
             let total: f64 = spend.iter().sum();
-            let mut bounds: Vec<Bounds> = self.channels.iter().map(|c| c.bounds).collect();
+            let mut bounds = self.bounds();
             bounds[channel] = Bounds {
                 min: next[channel] / n,
                 max: next[channel] / n,
@@ -230,7 +355,7 @@ impl Planner {
             let lo: f64 = bounds.iter().map(|b| b.min).sum();
             let hi: f64 = bounds.iter().map(|b| b.max).sum();
             let weekly = (total / n).clamp(lo, hi);
-            if let Ok(x) = optimize::allocate(&self.curves(), &bounds, weekly) {
+            if let Ok(x) = optimize::allocate(&self.objectives(), &bounds, weekly) {
                 next = x.iter().map(|w| w * n).collect();
                 next[channel] = new_spend.max(0.0);
             }
@@ -263,51 +388,64 @@ impl Planner {
             ));
         }
         let n = self.weeks();
-        let curves = self.curves();
-        let bounds: Vec<Bounds> = self.channels.iter().map(|c| c.bounds).collect();
+        let objectives = self.objectives();
+        let bounds = self.bounds();
         let current = self.current();
         let (weekly, total_budget) = if let Some(target) = target {
-            let media = (target - self.baseline_pipeline) / n;
-            let x = optimize::least_spend_for(&curves, &bounds, media).map_err(|most| {
-                ModelError::TargetUnreachable {
-                    target,
-                    max: self.baseline_pipeline + n * most,
-                }
-            })?;
+            // The target is on the shown pipeline; the objective counts the tail too,
+            // so search the least objective level whose plan's horizon forecast reaches it.
+            let x = self.least_spend_for(target, &objectives, &bounds)?;
             let spend: f64 = x.iter().sum::<f64>() * n;
             (x, spend / (1.0 - reserve))
         } else {
             let total = budget.unwrap_or_else(|| current.iter().sum());
-            let x =
-                optimize::allocate(&curves, &bounds, total * (1.0 - reserve) / n).map_err(|e| {
-                    ModelError::BudgetOutOfBounds {
-                        budget: total * (1.0 - reserve),
-                        min: e.min * n,
-                        max: e.max * n,
-                    }
-                })?;
+            let x = optimize::allocate(&objectives, &bounds, total * (1.0 - reserve) / n).map_err(
+                |e| ModelError::BudgetOutOfBounds {
+                    budget: total * (1.0 - reserve),
+                    min: e.min * n,
+                    max: e.max * n,
+                },
+            )?;
             (x, total)
         };
         let recommended: Vec<f64> = weekly.iter().map(|w| w * n).collect();
         let now = self.scenario(&current);
         let next = self.scenario(&recommended);
+        let held_back = self.held_back(&weekly, &bounds, total_budget);
+        let value_of_information = if self.has_ensemble() {
+            experiment_design::value_of_information(self, &weekly)
+        } else {
+            Vec::new()
+        };
+        let next_experiment =
+            experiment_design::propose(self, &weekly, &value_of_information, total_budget);
         let channels = self
             .channels
             .iter()
             .enumerate()
-            .map(|(i, c)| ChannelRecommendation {
-                channel: c.channel.clone(),
-                current_spend: current[i],
-                recommended_spend: recommended[i],
-                min_spend: c.bounds.min * n,
-                max_spend: c.bounds.max * n,
-                roi: c.roi,
-                marginal_roi: now.marginal_roi[i],
-                saturation_spend: c.curve.saturation_spend(self.hurdle) * n,
-                expected_pipeline_current: now.pipeline[i],
-                expected_pipeline_recommended: next.pipeline[i],
-                marginal_roi_recommended: next.marginal_roi[i],
-                bounds: c.bounds_reason.clone(),
+            .map(|(i, c)| {
+                let (roi_low, roi_high) = c.roi_interval();
+                let (marginal_roi_low, marginal_roi_high) =
+                    c.marginal_roi_interval(c.current_weekly);
+                ChannelRecommendation {
+                    channel: c.channel.clone(),
+                    current_spend: current[i],
+                    recommended_spend: recommended[i],
+                    min_spend: c.bounds.min * n,
+                    max_spend: c.bounds.max * n,
+                    roi: c.roi,
+                    marginal_roi: now.marginal_roi[i],
+                    saturation_spend: c.curve.saturation_spend(self.hurdle) * n,
+                    expected_pipeline_current: now.pipeline[i],
+                    expected_pipeline_recommended: next.pipeline[i],
+                    marginal_roi_recommended: next.marginal_roi[i],
+                    bounds: c.bounds_reason.clone(),
+                    roi_low,
+                    roi_high,
+                    marginal_roi_low,
+                    marginal_roi_high,
+                    carried_in_pipeline: c.outlook.horizon_pipeline(0.0),
+                }
             })
             .collect();
         Ok(Recommendation {
@@ -322,7 +460,91 @@ impl Planner {
             expected_pipeline_baseline: self.baseline_pipeline,
             model_version: self.model_version.clone(),
             excluded: self.excluded.clone(),
+            held_back,
+            value_of_information,
+            next_experiment,
         })
+    }
+
+    /// The least weekly spend, allocated for the objective, whose horizon forecast
+    /// (baseline included) reaches `target`.
+    fn least_spend_for(
+        &self,
+        target: f64,
+        objectives: &[Tabulated],
+        bounds: &[Bounds],
+    ) -> Result<Vec<f64>, ModelError> {
+        let n = self.weeks();
+        let lo: f64 = bounds.iter().map(|b| b.min).sum();
+        let hi: f64 = bounds.iter().map(|b| b.max).sum();
+        let at = |weekly: f64| {
+            let x = optimize::allocate(objectives, bounds, weekly).expect("within the bounds");
+            let spend: Vec<f64> = x.iter().map(|w| w * n).collect();
+            (self.scenario(&spend).expected_pipeline, x)
+        };
+        let (most, ceiling) = at(hi);
+        if most < target {
+            return Err(ModelError::TargetUnreachable { target, max: most });
+        }
+        let (least, floor) = at(lo);
+        if least >= target {
+            return Ok(floor);
+        }
+        let (mut a, mut b, mut best) = (lo, hi, ceiling);
+        for _ in 0..60 {
+            let mid = 0.5 * (a + b);
+            let (p, x) = at(mid);
+            if p >= target {
+                b = mid;
+                best = x;
+            } else {
+                a = mid;
+            }
+            if b - a < 1e-9 * hi {
+                break;
+            }
+        }
+        Ok(best)
+    }
+
+    /// The channels the ensemble moved notably less than the point estimate alone would
+    /// have, at the same total: where the data's uncertainty held the plan back.
+    fn held_back(&self, weekly: &[f64], bounds: &[Bounds], total_budget: f64) -> Vec<HeldBack> {
+        if !self.has_ensemble() {
+            return Vec::new();
+        }
+        let n = self.weeks();
+        let point: Vec<Tabulated> = self
+            .channels
+            .iter()
+            .map(|c| c.point_objective.clone())
+            .collect();
+        let Ok(bold) = optimize::allocate(&point, bounds, weekly.iter().sum()) else {
+            return Vec::new();
+        };
+        let notable = NOTABLE_MOVE * total_budget.abs().max(1.0);
+        self.channels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let wanted = (bold[i] - c.current_weekly) * n;
+                let made = (weekly[i] - c.current_weekly) * n;
+                let held = wanted.abs() >= notable
+                    && (made.signum() != wanted.signum() || made.abs() <= 0.75 * wanted.abs());
+                held.then(|| {
+                    let (roi_low, roi_high) = c.roi_interval();
+                    HeldBack {
+                        channel: c.channel.clone(),
+                        point_estimate_spend: bold[i] * n,
+                        recommended_spend: weekly[i] * n,
+                        current_spend: c.current_weekly * n,
+                        roi_low,
+                        roi_high,
+                        near_run_rate: made.abs() <= 0.25 * wanted.abs(),
+                    }
+                })
+            })
+            .collect()
     }
 }
 
@@ -431,5 +653,89 @@ mod tests {
         // Moving away from the optimum at the same total costs pipeline.
         assert!(rebalanced.expected_pipeline <= base.expected_pipeline + 1e-6 * total);
         assert_eq!(p.curve_points(0, 10).len(), 11);
+    }
+
+    #[test]
+    fn spend_just_before_the_horizon_carries_into_its_first_week() {
+        let sim = simulate::simulate(simulate::hill_truth(), 104, 6);
+        let model = crate::model::fit(&sim.history).unwrap();
+        let as_of = *sim.history.weeks.last().unwrap();
+        let quiet = Planner::new(&model, &sim.history, &charter(), as_of, 13).unwrap();
+        let mut burst = sim.history.clone();
+        let name = model.channels[0].channel.clone();
+        let i = burst
+            .channels
+            .iter()
+            .position(|c| c.channel == name)
+            .unwrap();
+        let last = burst.len() - 1;
+        burst.channels[i].spend[last] *= 20.0;
+        let loud = Planner::new(&model, &burst, &charter(), as_of, 13).unwrap();
+        let zero = vec![0.0; loud.channels.len()];
+        // At zero plan spend the burst still brings pipeline in the first horizon week.
+        let week1 = |p: &Planner| p.channels[0].outlook.weekly(0.0)[0];
+        assert!(
+            week1(&loud) > 1.5 * week1(&quiet),
+            "{} vs {}",
+            week1(&loud),
+            week1(&quiet)
+        );
+        assert!(loud.scenario(&zero).pipeline[0] > quiet.scenario(&zero).pipeline[0]);
+        // A second path: the channel's forecast of the whole series, horizon weeks summed.
+        let w = loud.channels[0].current_weekly;
+        let mut spend = zero.clone();
+        spend[0] = 13.0 * w;
+        let by_forecast: f64 = model.channels[0]
+            .forecast(&burst.channels[i].spend, &[w; 13])
+            .iter()
+            .sum();
+        let shown = loud.scenario(&spend).pipeline[0];
+        assert!(
+            (shown - by_forecast).abs() < 1e-9 * by_forecast,
+            "{shown} vs {by_forecast}"
+        );
+    }
+
+    #[test]
+    fn under_the_ensemble_uncertain_channels_are_held_back_and_a_test_is_named() {
+        let sim = simulate::simulate(simulate::hill_truth(), 104, 6);
+        let model = crate::model::fit(&sim.history).unwrap();
+        let as_of = *sim.history.weeks.last().unwrap();
+        let refits = crate::model::validate::bootstrap(&model, &sim.history, 4);
+        let p =
+            Planner::with_ensemble(&model, &refits, &sim.history, &charter(), as_of, 13).unwrap();
+        assert!(p.has_ensemble());
+        let rec = p.recommend(None, None, 0.0).unwrap();
+        let again = p.recommend(None, None, 0.0).unwrap();
+        assert_eq!(rec, again, "deterministic");
+        for c in &rec.channels {
+            assert!(c.roi_low <= c.roi && c.roi <= c.roi_high, "{c:?}");
+            assert!(c.marginal_roi_low <= c.marginal_roi_high, "{c:?}");
+        }
+        assert_eq!(rec.value_of_information.len(), rec.channels.len());
+        assert!(
+            rec.value_of_information
+                .windows(2)
+                .all(|w| w[0].value >= w[1].value)
+        );
+        assert!(rec.value_of_information.iter().all(|v| v.value >= 0.0));
+        if let Some(e) = &rec.next_experiment {
+            assert_eq!(e.channel, rec.value_of_information[0].channel);
+            assert!((6..=12).contains(&e.weeks));
+            assert!(e.value > 0.0);
+        }
+        for h in &rec.held_back {
+            // Held back: the plan moved less than the point estimate wanted.
+            assert!(
+                (h.recommended_spend - h.current_spend).abs()
+                    < (h.point_estimate_spend - h.current_spend).abs()
+                    || (h.recommended_spend - h.current_spend).signum()
+                        != (h.point_estimate_spend - h.current_spend).signum()
+            );
+        }
+        // The point estimate alone holds nothing back and names no test.
+        let alone = planner().recommend(None, None, 0.0).unwrap();
+        assert!(alone.held_back.is_empty() && alone.next_experiment.is_none());
+        assert!(alone.value_of_information.is_empty());
     }
 }

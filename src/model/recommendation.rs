@@ -36,6 +36,59 @@ pub struct Recommendation {
     pub model_version: String,
     /// Channels with spend that the model could not judge, with the reason.
     pub excluded: Vec<Excluded>,
+    /// Channels the plan moved less than the point estimate alone would have, because
+    /// the data cannot pin their response down (empty without the bootstrap ensemble).
+    #[serde(default)]
+    pub held_back: Vec<HeldBack>,
+    /// Per channel, the expected pipeline over the horizon that knowing its curve would
+    /// add to the plan (currency), largest first; empty without the ensemble.
+    #[serde(default)]
+    pub value_of_information: Vec<ValueOfInformation>,
+    /// The experiment that would improve the next plan most; None when none is worth
+    /// anything material (or without the ensemble).
+    #[serde(default)]
+    pub next_experiment: Option<NextExperiment>,
+}
+
+/// A channel the plan held back: spends over the horizon, currency; ROIs are the
+/// bootstrap's 5th–95th percentile of the channel's average ROI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldBack {
+    pub channel: String,
+    /// What the fitted model alone would have spent.
+    pub point_estimate_spend: f64,
+    pub recommended_spend: f64,
+    pub current_spend: f64,
+    pub roi_low: f64,
+    pub roi_high: f64,
+    /// The plan kept the channel within a quarter of the move the point estimate wanted.
+    pub near_run_rate: bool,
+}
+
+/// What knowing one channel's curve would be worth to the plan: the mean over the
+/// bootstrap's refits of the pipeline the plan re-optimised under that refit's curve for
+/// the channel gains over the current plan under it, over the horizon (currency).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueOfInformation {
+    pub channel: String,
+    pub value: f64,
+}
+
+/// A test the CMO can approve: on which channel, for how long, with which spend change,
+/// and what it would settle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextExperiment {
+    pub channel: String,
+    /// "geo holdout" (spend cut in test regions) or "geo lift" (spend raised there).
+    pub kind: String,
+    pub weeks: u32,
+    /// The spend change in the test regions (fraction: −0.5 halves it).
+    pub spend_change: f64,
+    /// The range of the channel's ROI it would settle (bootstrap 5th–95th percentile).
+    pub roi_low: f64,
+    pub roi_high: f64,
+    /// Its value of information: expected pipeline over the horizon (currency).
+    pub value: f64,
 }
 
 impl Recommendation {
@@ -168,6 +221,20 @@ pub struct ChannelRecommendation {
     pub marginal_roi_recommended: f64,
     /// Where the bounds come from, in words.
     pub bounds: String,
+    /// The bootstrap's 5th–95th percentile of the average ROI (both `roi` without it).
+    #[serde(default)]
+    pub roi_low: f64,
+    #[serde(default)]
+    pub roi_high: f64,
+    /// The same for the marginal ROI at the current spend.
+    #[serde(default)]
+    pub marginal_roi_low: f64,
+    #[serde(default)]
+    pub marginal_roi_high: f64,
+    /// Pipeline over the horizon from the weeks already spent alone (at no horizon
+    /// spend): the carry-over in `expected_pipeline_*`, currency.
+    #[serde(default)]
+    pub carried_in_pipeline: f64,
 }
 
 impl ChannelRecommendation {

@@ -114,6 +114,37 @@ mod tests {
     }
 
     #[test]
+    fn a_recommendation_saved_before_issue_14_still_loads() {
+        let sim = simulate::simulate(simulate::hill_truth(), 60, 3);
+        let model = fit(&sim.history).unwrap();
+        let charter = crate::charter::Charter::shipped();
+        let as_of = *sim.history.weeks.last().unwrap();
+        let planner = Planner::new(&model, &sim.history, &charter, as_of, 13).unwrap();
+        let rec = planner.recommend(None, None, 0.0).unwrap();
+        // The body as an older rhythm wrote it: none of the uncertainty or carry-over
+        // fields.
+        let mut old = serde_json::to_value(&rec).unwrap();
+        for key in ["held_back", "value_of_information", "next_experiment"] {
+            old.as_object_mut().unwrap().remove(key);
+        }
+        for c in old["channels"].as_array_mut().unwrap() {
+            for key in [
+                "roi_low",
+                "roi_high",
+                "marginal_roi_low",
+                "marginal_roi_high",
+                "carried_in_pipeline",
+            ] {
+                c.as_object_mut().unwrap().remove(key);
+            }
+        }
+        let back: crate::model::Recommendation = serde_json::from_value(old).unwrap();
+        assert!(back.held_back.is_empty() && back.next_experiment.is_none());
+        assert_eq!(back.channels[0].carried_in_pipeline, 0.0);
+        assert_eq!(back.channels.len(), rec.channels.len());
+    }
+
+    #[test]
     fn an_unreadable_body_says_which_recommendation() {
         let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
             .unwrap()

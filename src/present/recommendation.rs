@@ -3,7 +3,7 @@
 //! thing. The figures are the model's (`model::Recommendation`); the words are here.
 
 use crate::format::{money, percent, signed_money};
-use crate::model::Recommendation;
+use crate::model::{HeldBack, NextExperiment, Recommendation};
 
 /// "a", "a and b", "a, b and c".
 pub(super) fn list(items: &[String]) -> String {
@@ -104,10 +104,85 @@ pub fn summary(rec: &Recommendation) -> Vec<String> {
     lines
 }
 
-/// `rhythm recommend` for people: The three lines, then a table per channel.
+/// An ROI as people read it: "4.2×".
+fn times(roi: f64) -> String {
+    format!("{roi:.1}\u{d7}")
+}
+
+/// Why the plan held a channel back, in a CMO's words: "linkedin: the data cannot tell
+/// 4.0× from 8.0× ROI; held near run-rate".
+pub fn held_back(h: &HeldBack) -> String {
+    let moved = if h.near_run_rate {
+        "held near run-rate".to_string()
+    } else {
+        format!(
+            "moved {} instead of {}",
+            signed_money(h.recommended_spend - h.current_spend),
+            signed_money(h.point_estimate_spend - h.current_spend)
+        )
+    };
+    format!(
+        "{}: the data cannot tell {} from {} ROI; {moved}",
+        h.channel,
+        times(h.roi_low),
+        times(h.roi_high)
+    )
+}
+
+/// The line naming the channels the plan held back, or None when it held none.
+pub fn held_back_line(rec: &Recommendation) -> Option<String> {
+    (!rec.held_back.is_empty()).then(|| {
+        let items: Vec<String> = rec.held_back.iter().map(held_back).collect();
+        format!("Held back where the data is unsure — {}.", items.join("; "))
+    })
+}
+
+/// The test a CMO can approve: "Run a 8-week geo holdout on linkedin (cut spend by half
+/// in test regions): it would tell whether linkedin returns nearer 4.0× or 8.0×, worth
+/// about $120K of pipeline over the next 13 weeks."
+pub fn experiment(e: &NextExperiment, horizon_weeks: u32) -> String {
+    let change = if e.spend_change < 0.0 { "cut" } else { "raise" };
+    let by = match (e.spend_change.abs() * 100.0).round() as i64 {
+        50 => "by half".to_string(),
+        p => format!("by {p}%"),
+    };
+    format!(
+        "Run a {}-week {} on {} ({change} spend {by} in test regions): it would tell whether {} returns nearer {} or {}, worth about {} of pipeline over the next {horizon_weeks} weeks.",
+        e.weeks,
+        e.kind,
+        e.channel,
+        e.channel,
+        times(e.roi_low),
+        times(e.roi_high),
+        money(e.value)
+    )
+}
+
+/// The next-experiment line: the test to run, or that none is worth running; None when
+/// the plan was made without the bootstrap (nothing to say).
+pub fn experiment_line(rec: &Recommendation) -> Option<String> {
+    match &rec.next_experiment {
+        Some(e) => Some(format!(
+            "Next experiment: {}",
+            experiment(e, rec.horizon_weeks)
+        )),
+        None if !rec.value_of_information.is_empty() => Some(
+            "Next experiment: none worth running now — the data pins every channel down well enough that no test would change the plan by much."
+                .into(),
+        ),
+        None => None,
+    }
+}
+
+/// `rhythm recommend` for people: The three lines, what the plan held back and the next
+/// experiment, then a table per channel.
 pub fn text(rec: &Recommendation) -> String {
     let mut out = String::new();
-    for line in summary(rec) {
+    for line in summary(rec)
+        .into_iter()
+        .chain(held_back_line(rec))
+        .chain(experiment_line(rec))
+    {
         out.push_str(&line);
         out.push('\n');
     }
@@ -125,7 +200,7 @@ pub fn text(rec: &Recommendation) -> String {
                 money(c.recommended_spend),
                 crate::format::signed_money(c.spend_change()),
                 format!("{}–{}", money(c.min_spend), money(c.max_spend)),
-                format!("{:.1}", c.roi),
+                roi_range(c.roi, c.roi_low, c.roi_high),
                 format!("{:.1} → {:.1}", c.marginal_roi, c.marginal_roi_recommended),
                 money(c.saturation_spend),
                 format!(
@@ -155,6 +230,16 @@ pub fn text(rec: &Recommendation) -> String {
         "baseline (unpaid demand, trend, season): {} of the expected pipeline\n",
         money(rec.expected_pipeline_baseline)
     ));
+    let carried: f64 = rec.channels.iter().map(|c| c.carried_in_pipeline).sum();
+    if carried > 0.0 {
+        out.push_str(&format!(
+            "carry-over: {} of the expected pipeline comes from spend already made\n",
+            money(carried)
+        ));
+    }
+    if rec.channels.iter().any(|c| c.roi_high > c.roi_low) {
+        out.push_str("ROI: the fitted figure (in brackets, the range of the bootstrap's refits, 5th–95th percentile)\n");
+    }
     out.push_str("bounds: ");
     let reasons: Vec<String> = rec
         .channels
@@ -164,6 +249,46 @@ pub fn text(rec: &Recommendation) -> String {
     out.push_str(&reasons.join(" | "));
     out.push('\n');
     out
+}
+
+/// `rhythm recommend --markdown`: the same lines as bullets, then the channel table.
+pub fn markdown(rec: &Recommendation) -> String {
+    use crate::text::md_line;
+    let mut out = format!(
+        "## Budget recommendation: next {} weeks after {}\n\n",
+        rec.horizon_weeks, rec.as_of
+    );
+    for line in summary(rec)
+        .into_iter()
+        .chain(held_back_line(rec))
+        .chain(experiment_line(rec))
+    {
+        out.push_str(&format!("- {}\n", md_line(&line)));
+    }
+    out.push_str("\n| channel | current | recommended | ROI | marginal ROI | pipeline |\n|---|---:|---:|---:|---:|---:|\n");
+    for c in &rec.channels {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} → {:.1} | {} → {} |\n",
+            md_line(&c.channel),
+            money(c.current_spend),
+            money(c.recommended_spend),
+            roi_range(c.roi, c.roi_low, c.roi_high),
+            c.marginal_roi,
+            c.marginal_roi_recommended,
+            money(c.expected_pipeline_current),
+            money(c.expected_pipeline_recommended)
+        ));
+    }
+    out
+}
+
+/// "4.2" or, with an interval, "4.2 (3.1–6.0)".
+fn roi_range(roi: f64, low: f64, high: f64) -> String {
+    if high > low {
+        format!("{roi:.1} ({low:.1}–{high:.1})")
+    } else {
+        format!("{roi:.1}")
+    }
 }
 
 #[cfg(test)]

@@ -179,13 +179,31 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
         ]),
         None => Line::styled("Goal  no pipeline KPI in the charter", theme.dim()),
     };
+    // Wide terminals name the next experiment under the goal; narrow ones beside the
+    // channel it is on.
+    let experiment = crate::present::recommendation::experiment_line(rec);
+    let mut top_lines = vec![scenario_line, goal_line];
+    let wide = area.width >= 100;
+    if wide && let Some(line) = &experiment {
+        top_lines.push(Line::styled(line.clone(), theme.dim()));
+    }
     let [top, table, foot] = Layout::vertical([
-        Constraint::Length(if area.width < 100 { 5 } else { 4 }),
+        Constraint::Length(if wide {
+            // Each line as many rows as it wraps to, and the borders.
+            let inner = area.width.saturating_sub(2).max(1) as usize;
+            top_lines
+                .iter()
+                .map(|l| l.width().div_ceil(inner).max(1) as u16)
+                .sum::<u16>()
+                + 2
+        } else {
+            5
+        }),
         Constraint::Length(rec.channels.len() as u16 + 3),
         Constraint::Fill(1),
     ])
     .areas(area);
-    Paragraph::new(vec![scenario_line, goal_line])
+    Paragraph::new(top_lines)
         .wrap(Wrap { trim: true })
         .block(Block::bordered().title(format!(
             " Budget plan — the next {} weeks after {} ",
@@ -199,15 +217,38 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
     }) else {
         return;
     };
-    let text = vec![
+    // The next experiment first when it is on this channel and not shown above: it
+    // names the same uncertainty a hold-back does, and what would settle it.
+    let note = rec
+        .next_experiment
+        .as_ref()
+        .filter(|e| e.channel == c.channel && !wide)
+        .map(|e| crate::present::recommendation::experiment(e, rec.horizon_weeks))
+        .or_else(|| {
+            rec.held_back
+                .iter()
+                .find(|h| h.channel == c.channel)
+                .map(|h| {
+                    format!(
+                        "Held back: {}.",
+                        crate::present::recommendation::held_back(h)
+                    )
+                })
+        });
+    let mut text = vec![
         Line::from(vec![
             Span::styled(format!("{}  ", c.channel), theme.accent()),
             Span::raw(format!(
-                "bounds {}–{} ({}); ROI {:.1} over the fit window, marginal ROI {:.1} now, {:.1} recommended; saturation {}",
+                "bounds {}–{} ({}); ROI {:.1}{} over the fit window, marginal ROI {:.1} now, {:.1} recommended; saturation {}",
                 money(c.min_spend),
                 money(c.max_spend),
                 c.bounds,
                 c.roi,
+                if c.roi_high > c.roi_low {
+                    format!(" ({:.1}–{:.1})", c.roi_low, c.roi_high)
+                } else {
+                    String::new()
+                },
                 c.marginal_roi,
                 c.marginal_roi_recommended,
                 money(c.saturation_spend)
@@ -218,9 +259,13 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
             theme.dim(),
         ),
     ];
+    let words_height = if note.is_some() { 6 } else { 4 };
+    if let Some(note) = note {
+        text.insert(1, Line::styled(note, theme.warn()));
+    }
     // Tall terminals draw the channel's curve with the plan on it.
     let [words, chart] = if foot.height >= 16 {
-        Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(foot)
+        Layout::vertical([Constraint::Length(words_height), Constraint::Fill(1)]).areas(foot)
     } else {
         [foot, Rect::default()]
     };

@@ -113,9 +113,10 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         + u16::from(area.width / 2 >= channels::BUDGET_WIDE);
     // Short, the funnel takes the channels' place while it has the focus.
     let funnel_focused = app.table() == TableId::Funnel;
-    // Every line of the summary, its header and borders, always; the suggestions give way.
+    // Every line of the summary, its header and borders, always; the suggestions give way
+    // to at least one row of the table below (its borders, header and a row: 4).
     let summary_rows = ExecutiveLine::ALL.len() as u16 + 3 + u16::from(tall);
-    let todo = todo.fit(area.width, area.height.saturating_sub(summary_rows + 3));
+    let todo = todo.fit(area.width, area.height.saturating_sub(summary_rows + 4));
     let [top, middle, funnel, end] = Layout::vertical([
         Constraint::Length(summary_rows),
         match (tall, funnel_focused) {
