@@ -224,6 +224,12 @@ fn good_file(kind: Kind) -> &'static str {
              2026-11-16,sqls,30,30\n\
              2026-11-23,mqls,0,1\n"
         }
+        Kind::Experiments => {
+            "name,channel,method,start,end,incremental_pipeline,std_error,low,high\n\
+             linkedin-geo,linkedin,geo-lift,2026-04-06,2026-05-03,1150000,180000,,\n\
+             search-holdout,paid-search,Holdout,2026-06-01,2026-06-28,1650000,,1200000,2100000\n\
+             \"social, lift\",paid-social,conversion-lift,2026-09-07,2026-10-04,-20000,40000,,\n"
+        }
     }
 }
 

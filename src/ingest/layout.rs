@@ -123,6 +123,11 @@ pub(super) fn layout(
             listed(&names)
         )));
     }
+    if kind == Kind::Experiments
+        && let Some(reason) = super::experiments::header_reason(&index)
+    {
+        return Err(format(format!("line {line}: {reason}")));
+    }
     let extra: Vec<&str> = names
         .iter()
         .filter(|n| !def.columns.iter().any(|c| c.name == n.as_str()))

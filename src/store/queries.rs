@@ -141,8 +141,7 @@ impl Store {
             deliveries,
             nps,
             reconciliation,
-            // Issue 14: the experiments table comes with `rhythm import experiments`.
-            experiments: Vec::new(),
+            experiments: self.experiments()?,
         })
     }
 
@@ -198,6 +197,35 @@ impl Store {
                 views,
             })
             .collect())
+    }
+
+    /// The imported experiments, by end day then channel (then name).
+    fn experiments(&self) -> Result<Vec<Experiment>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT name, channel, method, start, \"end\", incremental_pipeline, std_error
+             FROM experiment ORDER BY \"end\", channel, name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let method: String = r.get(2)?;
+                Ok(Experiment {
+                    name: r.get(0)?,
+                    channel: r.get(1)?,
+                    method: ExperimentMethod::parse(&method).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            2,
+                            rusqlite::types::Type::Text,
+                            format!("unknown experiment method {method}").into(),
+                        )
+                    })?,
+                    start: date(r, 3)?,
+                    end: date(r, 4)?,
+                    incremental_pipeline: r.get(5)?,
+                    std_error: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     fn dashboards(&self) -> Result<Vec<DashboardDays>, StoreError> {

@@ -235,6 +235,20 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 9: incrementality experiments (`rhythm import experiments`), the model's evidence.
+    r#"
+    CREATE TABLE experiment (
+        name TEXT PRIMARY KEY,          -- the team's name for it; a re-import replaces it
+        channel TEXT NOT NULL,          -- charter channel id
+        method TEXT NOT NULL,           -- geo-lift | holdout | conversion-lift
+        start TEXT NOT NULL,            -- YYYY-MM-DD, first day tested
+        "end" TEXT NOT NULL,            -- YYYY-MM-DD, last day tested (inclusive)
+        incremental_pipeline REAL NOT NULL, -- measured over the tested days, currency
+        std_error REAL NOT NULL CHECK (std_error > 0), -- currency; from low/high when given
+        low REAL,                       -- the 90% interval, when the file gave one
+        high REAL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -249,4 +263,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM pragma_table_info('delivery') WHERE name = 'review_week'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'purge_log'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiment'",
 ];
