@@ -11,8 +11,8 @@ use crate::workspace::Workspace;
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// What the file holds: channels, kpis, plan, deliveries, usage, nps, reconciliation or
-    /// experiments (name, channel, method, start, end, incremental_pipeline, and std_error
-    /// or the 90% interval low, high; see the README)
+    /// experiments (channel, start, end, incremental_pipeline, and std_error or the 90%
+    /// interval low, high; optional kind, note, name; see the README)
     #[arg(value_parser = parse_kind)]
     pub kind: Kind,
     /// The CSV file (comma-separated, UTF-8, header row first)

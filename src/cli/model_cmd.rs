@@ -17,8 +17,9 @@ pub struct ModelArgs {
     /// "baseline", "validation", "channels": [{"channel", "decay", "half_saturation",
     /// "shape", "roi", "roi_low", "roi_high", "attributed_roas", "marginal_roi",
     /// "saturation_spend", "curve", …}], "excluded", "experiments": [{"name", "channel",
-    /// "method", "start", "end", "weeks", "tested_weeks", "incremental_pipeline",
-    /// "std_error", "implied_incremental", "disagrees", "not_used"}]}
+    /// "method" (null: unknown), "start", "end", "weeks", "tested_weeks",
+    /// "incremental_pipeline", "std_error", "implied_incremental", "disagrees", "not_used",
+    /// "note"}]}
     #[arg(long)]
     pub json: bool,
     /// Fit as of the end of this day (YYYY-MM-DD) in the charter's time zone [default:

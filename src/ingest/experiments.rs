@@ -16,23 +16,12 @@ pub const Z90: f64 = 1.645;
 pub const MIN_DAYS: i64 = 7;
 
 // The store order of `kinds::EXPERIMENTS`.
-const START: usize = 3;
-const END: usize = 4;
-const MEASURED: usize = 5;
-const STD_ERROR: usize = 6;
-const LOW: usize = 7;
-const HIGH: usize = 8;
-const NAMES: [&str; 9] = [
-    "name",
-    "channel",
-    "method",
-    "start",
-    "end",
-    "incremental_pipeline",
-    "std_error",
-    "low",
-    "high",
-];
+const START: usize = 1;
+const END: usize = 2;
+const MEASURED: usize = 3;
+const STD_ERROR: usize = 4;
+const LOW: usize = 5;
+const HIGH: usize = 6;
 
 /// The header names the uncertainty: `std_error`, or both `low` and `high`.
 pub(super) fn header_reason(index: &[Option<usize>]) -> Option<String> {
@@ -51,7 +40,15 @@ pub(super) fn header_reason(index: &[Option<usize>]) -> Option<String> {
 pub(super) fn check(row: &mut [Cell], layout: &Layout, line: u64, errors: &mut Vec<RowError>) {
     let located = |i: usize, reason: String| RowError {
         line,
-        column: Some((layout.index[i].map_or(0, |c| c + 1), NAMES[i].to_string())),
+        // A column the header lacks (`low` beside `std_error`) has no place to name.
+        column: layout.index[i].map(|c| {
+            (
+                c + 1,
+                super::kinds::def(super::Kind::Experiments).columns[i]
+                    .name
+                    .to_string(),
+            )
+        }),
         value: match &row[i] {
             Cell::Null => String::new(),
             Cell::Real(x) => x.to_string(),

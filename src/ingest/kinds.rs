@@ -159,24 +159,31 @@ const RECONCILIATION: KindDef = KindDef {
     key_len: 2,
 };
 
-/// One row per experiment, by its unique name: a re-import with the same name replaces
-/// it. Each row gives `std_error` or the 90% interval `low`, `high` (`experiments`
-/// checks the row as a whole; the store keeps the standard error either way).
+/// One row per experiment, keyed by channel + start + end (SPEC.md): a re-import of the
+/// same channel and days replaces it. Each row gives `std_error` or the 90% interval
+/// `low`, `high` (`experiments` checks the row as a whole; the store keeps the standard
+/// error either way). `kind` is the method (the header may say `method`), unknown when
+/// empty; `name`, when empty, is made from the channel and days on load.
 const EXPERIMENTS: KindDef = KindDef {
     table: "experiment",
     columns: &[
-        req("name", Ty::Text),
         req("channel", Ty::Channel),
-        req("method", Ty::Method),
         req("start", Ty::Date),
         req("end", Ty::Date),
         req("incremental_pipeline", Ty::Lift),
         opt("std_error", Ty::StdError),
         opt("low", Ty::Lift),
         opt("high", Ty::Lift),
+        opt("kind", Ty::Method),
+        opt("note", Ty::Text),
+        opt("name", Ty::Text),
     ],
-    key_len: 1,
+    key_len: 3,
 };
+
+/// Other header names a column of a kind is read from: (kind, column, synonym). A header
+/// with both names is refused.
+pub const SYNONYMS: &[(Kind, &str, &str)] = &[(Kind::Experiments, "kind", "method")];
 
 /// What `kind`'s file holds: its table, columns and natural key.
 pub fn def(kind: Kind) -> &'static KindDef {

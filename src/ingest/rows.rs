@@ -177,7 +177,7 @@ fn parse_field<'a>(
             Some(m) => Cell::Text(m.as_str()),
             None => {
                 return Err(
-                    "is not an experiment method: write geo-lift, holdout or conversion-lift"
+                    "is not an experiment kind: write geo-lift, holdout or conversion-lift, or leave it empty"
                         .into(),
                 );
             }

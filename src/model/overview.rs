@@ -42,7 +42,8 @@ pub struct ModelOverview {
 pub struct ExperimentCheck {
     pub name: String,
     pub channel: String,
-    pub method: ExperimentMethod,
+    /// The method (the file's `kind`); null when the file did not say.
+    pub method: Option<ExperimentMethod>,
     pub start: NaiveDate,
     pub end: NaiveDate,
     /// Weeks the test overlaps, and how many of them are in the fit's window.
@@ -57,6 +58,8 @@ pub struct ExperimentCheck {
     pub disagrees: bool,
     /// Why the model could not use it; None when it did.
     pub not_used: Option<NotUsed>,
+    /// The file's note, as written; null when none.
+    pub note: Option<String>,
 }
 
 /// Why an experiment is not evidence for the fit.
@@ -113,6 +116,7 @@ pub fn experiment_checks(
                     (i - e.incremental_pipeline).abs() > DISAGREE_STD_ERRORS * e.std_error
                 }),
                 not_used,
+                note: e.note.clone(),
             }
         })
         .collect()

@@ -105,7 +105,7 @@ fn experiments_text(experiments: &[ExperimentCheck]) -> String {
             vec![
                 e.name.clone(),
                 e.channel.clone(),
-                e.method.as_str().to_string(),
+                e.method.map_or("—", |m| m.as_str()).to_string(),
                 format!("{} to {}", e.start, e.end),
                 if e.tested_weeks == e.weeks {
                     e.weeks.to_string()
@@ -132,6 +132,15 @@ fn experiments_text(experiments: &[ExperimentCheck]) -> String {
         &rows,
         &[false, false, false, false, true, true, true, false],
     ));
+    for e in experiments {
+        if let Some(note) = e.note.as_deref().filter(|n| !n.trim().is_empty()) {
+            out.push_str(&format!(
+                "note on {}: {}\n",
+                crate::text::field(&e.name),
+                crate::text::field(note.trim())
+            ));
+        }
+    }
     out
 }
 

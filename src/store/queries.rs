@@ -199,29 +199,37 @@ impl Store {
             .collect())
     }
 
-    /// The imported experiments, by end day then channel (then name).
+    /// The imported experiments, by end day then channel (then start).
     fn experiments(&self) -> Result<Vec<Experiment>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT name, channel, method, start, \"end\", incremental_pipeline, std_error
-             FROM experiment ORDER BY \"end\", channel, name",
+            "SELECT channel, start, \"end\", incremental_pipeline, std_error, kind, note, name
+             FROM experiment ORDER BY \"end\", channel, start",
         )?;
         let rows = stmt
             .query_map([], |r| {
-                let method: String = r.get(2)?;
-                Ok(Experiment {
-                    name: r.get(0)?,
-                    channel: r.get(1)?,
-                    method: ExperimentMethod::parse(&method).ok_or_else(|| {
+                let channel: String = r.get(0)?;
+                let start = date(r, 1)?;
+                let end = date(r, 2)?;
+                let method = match r.get::<_, Option<String>>(5)? {
+                    None => None,
+                    Some(kind) => Some(ExperimentMethod::parse(&kind).ok_or_else(|| {
                         rusqlite::Error::FromSqlConversionFailure(
-                            2,
+                            5,
                             rusqlite::types::Type::Text,
-                            format!("unknown experiment method {method}").into(),
+                            format!("unknown experiment kind {kind}").into(),
                         )
-                    })?,
-                    start: date(r, 3)?,
-                    end: date(r, 4)?,
-                    incremental_pipeline: r.get(5)?,
-                    std_error: r.get(6)?,
+                    })?),
+                };
+                let name: Option<String> = r.get(7)?;
+                Ok(Experiment {
+                    name: name.unwrap_or_else(|| Experiment::default_name(&channel, start, end)),
+                    channel,
+                    method,
+                    start,
+                    end,
+                    incremental_pipeline: r.get(3)?,
+                    std_error: r.get(4)?,
+                    note: r.get(6)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

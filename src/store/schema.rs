@@ -238,15 +238,17 @@ pub const MIGRATIONS: &[&str] = &[
     // 9: incrementality experiments (`rhythm import experiments`), the model's evidence.
     r#"
     CREATE TABLE experiment (
-        name TEXT PRIMARY KEY,          -- the team's name for it; a re-import replaces it
         channel TEXT NOT NULL,          -- charter channel id
-        method TEXT NOT NULL,           -- geo-lift | holdout | conversion-lift
         start TEXT NOT NULL,            -- YYYY-MM-DD, first day tested
         "end" TEXT NOT NULL,            -- YYYY-MM-DD, last day tested (inclusive)
         incremental_pipeline REAL NOT NULL, -- measured over the tested days, currency
         std_error REAL NOT NULL CHECK (std_error > 0), -- currency; from low/high when given
         low REAL,                       -- the 90% interval, when the file gave one
-        high REAL
+        high REAL,
+        kind TEXT CHECK (kind IN ('geo-lift', 'holdout', 'conversion-lift')), -- the method; NULL: unknown
+        note TEXT,
+        name TEXT,                      -- NULL: named from channel and days on load
+        PRIMARY KEY (channel, start, "end") -- a re-import of the same test replaces it
     ) WITHOUT ROWID;
     "#,
 ];
