@@ -224,6 +224,12 @@ fn good_file(kind: Kind) -> &'static str {
              2026-11-16,sqls,30,30\n\
              2026-11-23,mqls,0,1\n"
         }
+        Kind::Experiments => {
+            "channel,start,end,incremental_pipeline,std_error,low,high,kind,note,name\n\
+             linkedin,2026-04-06,2026-05-03,1150000,180000,,,geo-lift,,linkedin-geo\n\
+             paid-search,2026-06-01,2026-06-28,1650000,,1200000,2100000,Holdout,\"spring, EMEA\",\n\
+             paid-social,2026-09-07,2026-10-04,-20000,40000,,,,a note,\"social, lift\"\n"
+        }
     }
 }
 
@@ -433,6 +439,7 @@ fn footprint(store: &Store) -> Vec<i64> {
         "SELECT COALESCE(SUM(views), 0) FROM usage_total",
         "SELECT COALESCE(SUM(views), 0) FROM dashboard_day",
         "SELECT COALESCE(SUM(spend), 0) + COALESCE(SUM(pipeline), 0) FROM channel_week",
+        "SELECT COUNT(*) FROM experiment",
     ]
     .iter()
     .map(|sql| {
@@ -574,6 +581,11 @@ fn the_nps_importer_survives_hostile_files() {
 #[test]
 fn the_reconciliation_importer_survives_hostile_files() {
     importer_survives_hostile_files(Kind::Reconciliation);
+}
+
+#[test]
+fn the_experiments_importer_survives_hostile_files() {
+    importer_survives_hostile_files(Kind::Experiments);
 }
 
 /// Arbitrary bytes, for every kind: no panic, and a refusal writes nothing.

@@ -10,7 +10,9 @@ use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// What the file holds: channels, kpis, plan, deliveries, usage, nps or reconciliation
+    /// What the file holds: channels, kpis, plan, deliveries, usage, nps, reconciliation or
+    /// experiments (channel, start, end, incremental_pipeline, and std_error or the 90%
+    /// interval low, high; optional kind, note, name; see the README)
     #[arg(value_parser = parse_kind)]
     pub kind: Kind,
     /// The CSV file (comma-separated, UTF-8, header row first)

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::{Failure, Outcome, load_charter, open_store};
-use crate::model::overview::overview;
+use crate::model::overview::{experiment_checks, overview};
 use crate::model::validate::{BOOTSTRAP_REPLICATES, DEFAULT_ORIGINS, roi_intervals, validate};
 use crate::model::{self, History};
 use crate::rhythm::as_of::as_of;
@@ -16,7 +16,10 @@ pub struct ModelArgs {
     /// Print JSON: {"version", "fit_start", "fit_end", "weeks", "r_squared", "mape",
     /// "baseline", "validation", "channels": [{"channel", "decay", "half_saturation",
     /// "shape", "roi", "roi_low", "roi_high", "attributed_roas", "marginal_roi",
-    /// "saturation_spend", "curve", …}], "excluded"}
+    /// "saturation_spend", "curve", …}], "excluded", "experiments": [{"name", "channel",
+    /// "method" (null: unknown), "start", "end", "weeks", "tested_weeks",
+    /// "incremental_pipeline", "std_error", "implied_incremental", "disagrees", "not_used",
+    /// "note"}]}
     #[arg(long)]
     pub json: bool,
     /// Fit as of the end of this day (YYYY-MM-DD) in the charter's time zone [default:
@@ -45,13 +48,14 @@ pub fn run(ws: &Workspace, args: ModelArgs) -> Outcome {
         DEFAULT_ORIGINS,
     );
     let intervals = roi_intervals(&fitted, &history, BOOTSTRAP_REPLICATES);
-    let view = overview(
+    let mut view = overview(
         &fitted,
         &history,
         charter.controls.roi_hurdle,
         Some(&intervals),
         Some(validation),
     );
+    view.experiments = Some(experiment_checks(&fitted, &history, &data.experiments));
     if args.json {
         super::print_json(&(serde_json::to_string_pretty(&view)? + "\n"));
     } else {

@@ -10,10 +10,26 @@ pub enum Kind {
     Usage,
     Nps,
     Reconciliation,
+    /// Incrementality experiments (geo-lift, holdout, conversion-lift): evidence for the
+    /// budget model, not a recurring feed.
+    Experiments,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
+        Kind::Channels,
+        Kind::Kpis,
+        Kind::Plan,
+        Kind::Deliveries,
+        Kind::Usage,
+        Kind::Nps,
+        Kind::Reconciliation,
+        Kind::Experiments,
+    ];
+
+    /// The kinds that arrive on a schedule, whose age the data freshness control judges.
+    /// Experiments come when a test ends, so an old one is not stale data.
+    pub const FEEDS: [Kind; 7] = [
         Kind::Channels,
         Kind::Kpis,
         Kind::Plan,
@@ -36,6 +52,7 @@ impl Kind {
             Kind::Usage => "usage",
             Kind::Nps => "nps",
             Kind::Reconciliation => "reconciliation",
+            Kind::Experiments => "experiments",
         }
     }
 }
@@ -43,5 +60,28 @@ impl Kind {
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl super::ExperimentMethod {
+    pub const ALL: [super::ExperimentMethod; 3] = [
+        super::ExperimentMethod::GeoLift,
+        super::ExperimentMethod::Holdout,
+        super::ExperimentMethod::ConversionLift,
+    ];
+
+    /// The method `text` names: `geo-lift`, `holdout` or `conversion-lift`, ignoring case,
+    /// with `_` or a space for the hyphen.
+    pub fn parse(text: &str) -> Option<super::ExperimentMethod> {
+        let text = text.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            super::ExperimentMethod::GeoLift => "geo-lift",
+            super::ExperimentMethod::Holdout => "holdout",
+            super::ExperimentMethod::ConversionLift => "conversion-lift",
+        }
     }
 }

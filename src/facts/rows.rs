@@ -148,10 +148,13 @@ pub enum ExperimentMethod {
 /// The model uses it as evidence on that channel's curve (`model::fit_calibrated`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Experiment {
-    /// The name the analytics team gave it (unique).
+    /// The name the analytics team gave it, or, when the file gave none, one made from
+    /// the channel and days ([`Experiment::default_name`]). Channel, start and end are
+    /// the key; the name is not.
     pub name: String,
     pub channel: String,
-    pub method: ExperimentMethod,
+    /// The file's `kind`: None when it did not say.
+    pub method: Option<ExperimentMethod>,
     /// First and last day tested (inclusive); a history week counts as tested when it
     /// overlaps these days.
     pub start: NaiveDate,
@@ -160,6 +163,15 @@ pub struct Experiment {
     pub incremental_pipeline: f64,
     /// Its standard error, currency (> 0).
     pub std_error: f64,
+    /// The file's free-text note, as written (sanitise it where shown).
+    pub note: Option<String>,
+}
+
+impl Experiment {
+    /// The name of an experiment the file did not name: `linkedin 2026-03-02..2026-04-26`.
+    pub fn default_name(channel: &str, start: NaiveDate, end: NaiveDate) -> String {
+        format!("{channel} {start}..{end}")
+    }
 }
 
 /// The purge horizon per kind of personal data: rows dated before the day were deleted

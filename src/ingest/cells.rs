@@ -209,6 +209,25 @@ pub fn count(text: &str) -> Result<i64, String> {
     }
 }
 
+/// A measured lift in money: a plain decimal from -[`MAX_AMOUNT`] to [`MAX_AMOUNT`].
+pub fn lift(text: &str) -> Result<f64, String> {
+    match text.strip_prefix('-') {
+        Some(rest) if !rest.starts_with(['-', '+']) => money(rest)
+            .map(|x| -x + 0.0)
+            .map_err(|e| e.replace("from 0 to 1e15", "from -1e15 to 1e15")),
+        _ => money(text).map_err(|e| e.replace("from 0 to 1e15", "from -1e15 to 1e15")),
+    }
+}
+
+/// A standard error in money: above 0, at most [`MAX_AMOUNT`].
+pub fn std_error(text: &str) -> Result<f64, String> {
+    let x = money(text)?;
+    if x == 0.0 {
+        return Err("must be above 0: a measurement without error is not an experiment (write its standard error, or low and high)".into());
+    }
+    Ok(x)
+}
+
 /// An NPS answer, 0 to 10.
 pub fn score(text: &str) -> Result<i64, String> {
     match text.parse::<i64>() {
@@ -326,6 +345,19 @@ mod tests {
         assert_eq!(kpi_value("-1e15", None), Ok(-1e15));
         assert!(kpi_value("2e15", None).is_err());
         assert!(kpi_value("NaN", None).unwrap_err().contains("finite"));
+    }
+
+    #[test]
+    fn lifts_may_be_negative_and_errors_must_be_positive() {
+        assert_eq!(lift("-1200.5"), Ok(-1200.5));
+        assert_eq!(lift("-0"), Ok(0.0));
+        assert_eq!(lift("1e15"), Ok(MAX_AMOUNT));
+        assert!(lift("--3").is_err());
+        assert!(lift("-2e15").unwrap_err().contains("-1e15 to 1e15"));
+        assert!(lift("$5").unwrap_err().contains("currency sign"));
+        assert_eq!(std_error("10"), Ok(10.0));
+        assert!(std_error("0").unwrap_err().contains("above 0"));
+        assert!(std_error("-1").unwrap_err().contains("negative"));
     }
 
     #[test]

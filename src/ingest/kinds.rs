@@ -33,6 +33,13 @@ pub enum Ty {
     /// A date normalised to the start of the period of the row's KPI or deliverable
     /// (the row's first column).
     Period,
+    /// An experiment's method: geo-lift, holdout or conversion-lift; stored in that form.
+    Method,
+    /// A measured lift, currency: a plain decimal from -1e15 to 1e15 (a test can measure
+    /// a loss).
+    Lift,
+    /// A standard error, currency: a plain decimal above 0, at most 1e15.
+    StdError,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +159,32 @@ const RECONCILIATION: KindDef = KindDef {
     key_len: 2,
 };
 
+/// One row per experiment, keyed by channel + start + end (SPEC.md): a re-import of the
+/// same channel and days replaces it. Each row gives `std_error` or the 90% interval
+/// `low`, `high` (`experiments` checks the row as a whole; the store keeps the standard
+/// error either way). `kind` is the method (the header may say `method`), unknown when
+/// empty; `name`, when empty, is made from the channel and days on load.
+const EXPERIMENTS: KindDef = KindDef {
+    table: "experiment",
+    columns: &[
+        req("channel", Ty::Channel),
+        req("start", Ty::Date),
+        req("end", Ty::Date),
+        req("incremental_pipeline", Ty::Lift),
+        opt("std_error", Ty::StdError),
+        opt("low", Ty::Lift),
+        opt("high", Ty::Lift),
+        opt("kind", Ty::Method),
+        opt("note", Ty::Text),
+        opt("name", Ty::Text),
+    ],
+    key_len: 3,
+};
+
+/// Other header names a column of a kind is read from: (kind, column, synonym). A header
+/// with both names is refused.
+pub const SYNONYMS: &[(Kind, &str, &str)] = &[(Kind::Experiments, "kind", "method")];
+
 /// What `kind`'s file holds: its table, columns and natural key.
 pub fn def(kind: Kind) -> &'static KindDef {
     match kind {
@@ -162,6 +195,7 @@ pub fn def(kind: Kind) -> &'static KindDef {
         Kind::Usage => &USAGE,
         Kind::Nps => &NPS,
         Kind::Reconciliation => &RECONCILIATION,
+        Kind::Experiments => &EXPERIMENTS,
     }
 }
 

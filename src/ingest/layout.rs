@@ -79,11 +79,25 @@ pub(super) fn layout(
         names.push(name);
     }
     let def = super::kinds::def(kind);
-    let index: Vec<Option<usize>> = def
-        .columns
-        .iter()
-        .map(|c| names.iter().position(|n| n == c.name))
-        .collect();
+    let synonym = |column: &str| {
+        super::kinds::SYNONYMS
+            .iter()
+            .find(|(k, c, _)| *k == kind && *c == column)
+            .map(|(_, _, s)| *s)
+    };
+    let mut index: Vec<Option<usize>> = Vec::with_capacity(def.columns.len());
+    for c in def.columns {
+        let own = names.iter().position(|n| n == c.name);
+        let other = synonym(c.name).and_then(|s| names.iter().position(|n| n == s).map(|i| (s, i)));
+        if let (Some(_), Some((s, i))) = (own, other) {
+            return Err(format(format!(
+                "line {line}, column {}: columns '{}' and '{s}' are the same column: keep one",
+                i + 1,
+                c.name
+            )));
+        }
+        index.push(own.or(other.map(|(_, i)| i)));
+    }
     let missing: Vec<&str> = def
         .columns
         .iter()
@@ -123,9 +137,18 @@ pub(super) fn layout(
             listed(&names)
         )));
     }
+    if kind == Kind::Experiments
+        && let Some(reason) = super::experiments::header_reason(&index)
+    {
+        return Err(format(format!("line {line}: {reason}")));
+    }
     let extra: Vec<&str> = names
         .iter()
-        .filter(|n| !def.columns.iter().any(|c| c.name == n.as_str()))
+        .filter(|n| {
+            !def.columns
+                .iter()
+                .any(|c| c.name == n.as_str() || synonym(c.name) == Some(n.as_str()))
+        })
         .map(|n| n.as_str())
         .collect();
     let mut notices = Vec::new();

@@ -11,6 +11,7 @@
 pub mod bi_exports;
 pub mod cells;
 mod error;
+mod experiments;
 pub mod kinds;
 mod layout;
 mod rows;
@@ -200,6 +201,7 @@ pub fn import_reader_with<R: Read>(
         notices: layout.notices.clone(),
     };
     let mut rows = Rows {
+        kind,
         charter,
         def,
         layout: &layout,

@@ -173,6 +173,17 @@ fn parse_field<'a>(
         Ty::Score => Cell::Int(cells::score(text)?),
         Ty::Text => Cell::Text(text),
         Ty::Channel => channels.resolve(text)?,
+        Ty::Method => match crate::facts::ExperimentMethod::parse(text) {
+            Some(m) => Cell::Text(m.as_str()),
+            None => {
+                return Err(
+                    "is not an experiment kind: write geo-lift, holdout or conversion-lift, or leave it empty"
+                        .into(),
+                );
+            }
+        },
+        Ty::Lift => Cell::Real(cells::lift(text)?),
+        Ty::StdError => Cell::Real(cells::std_error(text)?),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
@@ -208,6 +219,7 @@ fn parse_field<'a>(
 
 /// Turns records into rows of the kind: the file's layout, the charter and the options.
 pub(super) struct Rows<'a> {
+    pub kind: super::Kind,
     pub charter: &'a Charter,
     pub def: &'static KindDef,
     pub layout: &'a Layout,
@@ -304,6 +316,9 @@ impl Rows<'_> {
                     row.push(Cell::Null);
                 }
             }
+        }
+        if self.kind == super::Kind::Experiments && errors.is_empty() {
+            super::experiments::check(row, self.layout, line, errors);
         }
     }
 

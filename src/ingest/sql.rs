@@ -26,7 +26,12 @@ pub(super) fn key_hash(cells: &[Cell]) -> u128 {
 }
 
 pub(super) fn insert_sql(def: &KindDef) -> String {
-    let names: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
+    // Quoted: `end` (experiments) is an SQL keyword.
+    let names: Vec<String> = def
+        .columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.name))
+        .collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
@@ -43,17 +48,17 @@ pub(super) fn update_sql(def: &KindDef) -> String {
     let sets: Vec<String> = def.columns[def.key_len..]
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} = {}", c.name, at(def.key_len + i)))
+        .map(|(i, c)| format!("\"{}\" = {}", c.name, at(def.key_len + i)))
         .collect();
     let keys: Vec<String> = def.columns[..def.key_len]
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} = {}", c.name, at(i)))
+        .map(|(i, c)| format!("\"{}\" = {}", c.name, at(i)))
         .collect();
     let differs: Vec<String> = def.columns[def.key_len..]
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{} IS NOT {}", c.name, at(def.key_len + i)))
+        .map(|(i, c)| format!("\"{}\" IS NOT {}", c.name, at(def.key_len + i)))
         .collect();
     format!(
         "UPDATE {} SET {} WHERE {} AND ({})",

@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::facts::{Experiment, ExperimentMethod};
+
 use super::curve::Response;
 use super::fit::{Baseline, Excluded, ResponseModel};
 use super::history::History;
@@ -28,6 +30,96 @@ pub struct ModelOverview {
     pub validation: Option<Validation>,
     pub channels: Vec<ChannelOverview>,
     pub excluded: Vec<Excluded>,
+    /// The incrementality experiments beside what the model implies for the same weeks;
+    /// None when not computed (the reports), empty when none is imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiments: Option<Vec<ExperimentCheck>>,
+}
+
+/// One experiment beside the model: what it measured, and what the fitted curve says the
+/// channel's spend caused in the same weeks. Money in currency over the tested weeks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExperimentCheck {
+    pub name: String,
+    pub channel: String,
+    /// The method (the file's `kind`); null when the file did not say.
+    pub method: Option<ExperimentMethod>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Weeks the test overlaps, and how many of them are in the fit's window.
+    pub weeks: usize,
+    pub tested_weeks: usize,
+    pub incremental_pipeline: f64,
+    pub std_error: f64,
+    /// What the model implies for the tested weeks in the fit window; None when unused.
+    pub implied_incremental: Option<f64>,
+    /// The implied figure lies outside the measured ± [`DISAGREE_STD_ERRORS`] standard
+    /// errors.
+    pub disagrees: bool,
+    /// Why the model could not use it; None when it did.
+    pub not_used: Option<NotUsed>,
+    /// The file's note, as written; null when none.
+    pub note: Option<String>,
+}
+
+/// Why an experiment is not evidence for the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotUsed {
+    /// Its channel is not among the modelled media channels.
+    ChannelNotModelled,
+    /// None of its weeks is in the fit's window.
+    OutsideFitWindow,
+}
+
+/// How far, in standard errors, the model may sit from a measurement before they
+/// disagree (about 95% two-sided).
+pub const DISAGREE_STD_ERRORS: f64 = 2.0;
+
+/// Each of `experiments` beside what `model`, fitted on `history`, implies for its weeks.
+pub fn experiment_checks(
+    model: &ResponseModel,
+    history: &History,
+    experiments: &[Experiment],
+) -> Vec<ExperimentCheck> {
+    experiments
+        .iter()
+        .map(|e| {
+            let tested = super::fit::tested_weeks(history, e).len();
+            let weeks = history.weeks.first().map_or(0, |&first| {
+                let index = |d: NaiveDate| (d - first).num_days().div_euclid(7);
+                (index(e.end) - index(e.start) + 1).max(0) as usize
+            });
+            let not_used = if model.channel(&e.channel).is_none() {
+                Some(NotUsed::ChannelNotModelled)
+            } else if tested == 0 {
+                Some(NotUsed::OutsideFitWindow)
+            } else {
+                None
+            };
+            let implied = not_used
+                .is_none()
+                .then(|| model.implied_incremental(history, e))
+                .flatten();
+            ExperimentCheck {
+                name: e.name.clone(),
+                channel: e.channel.clone(),
+                method: e.method,
+                start: e.start,
+                end: e.end,
+                weeks,
+                tested_weeks: tested,
+                incremental_pipeline: e.incremental_pipeline,
+                std_error: e.std_error,
+                implied_incremental: implied,
+                disagrees: implied.is_some_and(|i| {
+                    (i - e.incremental_pipeline).abs() > DISAGREE_STD_ERRORS * e.std_error
+                }),
+                not_used,
+                note: e.note.clone(),
+            }
+        })
+        .collect()
 }
 
 impl ChannelOverview {
@@ -120,5 +212,6 @@ pub fn overview(
         validation,
         channels,
         excluded: model.excluded.clone(),
+        experiments: None,
     }
 }

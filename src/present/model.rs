@@ -1,7 +1,7 @@
 //! The fitted response model in words and tables, as `rhythm model` prints it.
 
 use crate::format::{money, percent};
-use crate::model::overview::ModelOverview;
+use crate::model::overview::{ExperimentCheck, ModelOverview, NotUsed};
 
 /// `rhythm model` for people: the fit, its validation, each channel's curve.
 pub fn text(view: &ModelOverview, hurdle: f64) -> String {
@@ -81,5 +81,81 @@ pub fn text(view: &ModelOverview, hurdle: f64) -> String {
     for e in &view.excluded {
         out.push_str(&format!("not modelled: {} — {}\n", e.channel, e.reason));
     }
+    if let Some(experiments) = &view.experiments {
+        out.push_str(&experiments_text(experiments));
+    }
     out
+}
+
+/// Each experiment beside what the model implies for the same weeks, and whether they
+/// agree.
+fn experiments_text(experiments: &[ExperimentCheck]) -> String {
+    let mut out = String::from(
+        "\nExperiments (incremental pipeline over the tested weeks: measured ± its standard error, beside what the model implies for the same weeks and spend):\n",
+    );
+    if experiments.is_empty() {
+        out.push_str(
+            "no data: no experiment ended by this date (rhythm import experiments FILE.csv)\n",
+        );
+        return out;
+    }
+    let rows: Vec<Vec<String>> = experiments
+        .iter()
+        .map(|e| {
+            vec![
+                e.name.clone(),
+                e.channel.clone(),
+                e.method.map_or("—", |m| m.as_str()).to_string(),
+                format!("{} to {}", e.start, e.end),
+                if e.tested_weeks == e.weeks {
+                    e.weeks.to_string()
+                } else {
+                    format!("{} of {}", e.tested_weeks, e.weeks)
+                },
+                format!("{} ± {}", money(e.incremental_pipeline), money(e.std_error)),
+                e.implied_incremental.map_or("—".into(), money),
+                verdict(e),
+            ]
+        })
+        .collect();
+    out.push_str(&super::table::render(
+        &[
+            "experiment",
+            "channel",
+            "method",
+            "tested",
+            "weeks",
+            "measured",
+            "model",
+            "",
+        ],
+        &rows,
+        &[false, false, false, false, true, true, true, false],
+    ));
+    for e in experiments {
+        if let Some(note) = e.note.as_deref().filter(|n| !n.trim().is_empty()) {
+            out.push_str(&format!(
+                "note on {}: {}\n",
+                crate::text::field(&e.name),
+                crate::text::field(note.trim())
+            ));
+        }
+    }
+    out
+}
+
+/// "agrees", "disagrees: the model says X, the test measured Y±Z", or why it is not used.
+fn verdict(e: &ExperimentCheck) -> String {
+    match (e.not_used, e.implied_incremental) {
+        (Some(NotUsed::ChannelNotModelled), _) => "not used: the channel is not modelled".into(),
+        (Some(NotUsed::OutsideFitWindow), _) => "not used: outside the fit window".into(),
+        (None, None) => "not used: no data for the tested weeks".into(),
+        (None, Some(implied)) if e.disagrees => format!(
+            "disagrees: the model says {}, the test measured {}±{}",
+            money(implied),
+            money(e.incremental_pipeline),
+            money(e.std_error)
+        ),
+        (None, Some(_)) => "agrees (within 2 standard errors)".into(),
+    }
 }

@@ -476,7 +476,7 @@ fn kpi_data_until(charter: &Charter, data: &Dataset) -> Option<NaiveDate> {
 }
 
 fn freshness_checks(charter: &Charter, data: &Dataset, at: NaiveDate) -> Vec<Check> {
-    crate::facts::Kind::ALL
+    crate::facts::Kind::FEEDS
         .iter()
         .map(|kind| {
             let kind = kind.as_str();

@@ -220,6 +220,7 @@ impl Store {
             "usage_event",
             "nps_response",
             "reconciliation",
+            "experiment",
             "import_log",
         ];
         assert!(known.contains(&table), "unknown table {table}");

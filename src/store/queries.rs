@@ -141,8 +141,7 @@ impl Store {
             deliveries,
             nps,
             reconciliation,
-            // Issue 14: the experiments table comes with `rhythm import experiments`.
-            experiments: Vec::new(),
+            experiments: self.experiments()?,
         })
     }
 
@@ -198,6 +197,43 @@ impl Store {
                 views,
             })
             .collect())
+    }
+
+    /// The imported experiments, by end day then channel (then start).
+    fn experiments(&self) -> Result<Vec<Experiment>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT channel, start, \"end\", incremental_pipeline, std_error, kind, note, name
+             FROM experiment ORDER BY \"end\", channel, start",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let channel: String = r.get(0)?;
+                let start = date(r, 1)?;
+                let end = date(r, 2)?;
+                let method = match r.get::<_, Option<String>>(5)? {
+                    None => None,
+                    Some(kind) => Some(ExperimentMethod::parse(&kind).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            5,
+                            rusqlite::types::Type::Text,
+                            format!("unknown experiment kind {kind}").into(),
+                        )
+                    })?),
+                };
+                let name: Option<String> = r.get(7)?;
+                Ok(Experiment {
+                    name: name.unwrap_or_else(|| Experiment::default_name(&channel, start, end)),
+                    channel,
+                    method,
+                    start,
+                    end,
+                    incremental_pipeline: r.get(3)?,
+                    std_error: r.get(4)?,
+                    note: r.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     fn dashboards(&self) -> Result<Vec<DashboardDays>, StoreError> {

@@ -235,6 +235,22 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 9: incrementality experiments (`rhythm import experiments`), the model's evidence.
+    r#"
+    CREATE TABLE experiment (
+        channel TEXT NOT NULL,          -- charter channel id
+        start TEXT NOT NULL,            -- YYYY-MM-DD, first day tested
+        "end" TEXT NOT NULL,            -- YYYY-MM-DD, last day tested (inclusive)
+        incremental_pipeline REAL NOT NULL, -- measured over the tested days, currency
+        std_error REAL NOT NULL CHECK (std_error > 0), -- currency; from low/high when given
+        low REAL,                       -- the 90% interval, when the file gave one
+        high REAL,
+        kind TEXT CHECK (kind IN ('geo-lift', 'holdout', 'conversion-lift')), -- the method; NULL: unknown
+        note TEXT,
+        name TEXT,                      -- NULL: named from channel and days on load
+        PRIMARY KEY (channel, start, "end") -- a re-import of the same test replaces it
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -249,4 +265,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM pragma_table_info('delivery') WHERE name = 'review_week'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'purge_log'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiment'",
 ];
