@@ -147,8 +147,10 @@ pub struct ChannelOverview {
     pub attributed_roas: f64,
     /// Average weekly spend of the last 13 weeks.
     pub current_weekly_spend: f64,
-    /// Marginal ROI at the current weekly spend.
+    /// Marginal ROI at the current weekly spend, and its 90% interval when computed.
     pub marginal_roi: f64,
+    pub marginal_roi_low: Option<f64>,
+    pub marginal_roi_high: Option<f64>,
     /// The weekly spend beyond which marginal ROI is below the hurdle.
     pub saturation_spend: f64,
     /// The highest level the data shows the response at.
@@ -193,6 +195,8 @@ pub fn overview(
                 attributed_roas: c.attributed_roas,
                 current_weekly_spend: current,
                 marginal_roi: c.curve.marginal_roi(current),
+                marginal_roi_low: interval.map(|r| r.marginal_low),
+                marginal_roi_high: interval.map(|r| r.marginal_high),
                 saturation_spend: saturation,
                 seen_weekly_max: c.seen_weekly_max,
                 spend: c.spend,

@@ -41,7 +41,7 @@ pub fn text(view: &ModelOverview, hurdle: f64) -> String {
         None => out.push_str("validation: not computed\n"),
     }
     out.push_str(&format!(
-        "\nPer channel (money per week; ROI = pipeline per $; modelled ROI with its 90% bootstrap interval, beside what last-touch attribution says; saturation = the spend where the next $ returns less than {hurdle:.1}):\n"
+        "\nPer channel (money per week; ROI = pipeline per $; modelled ROI and marginal ROI with their 90% intervals, beside what last-touch attribution says; saturation = the spend where the next $ returns less than {hurdle:.1}):\n"
     ));
     let rows: Vec<Vec<String>> = view
         .channels
@@ -52,13 +52,10 @@ pub fn text(view: &ModelOverview, hurdle: f64) -> String {
                 format!("{:.1}", c.decay),
                 money(c.half_saturation),
                 format!("{:.2}", c.shape),
-                match (c.roi_low, c.roi_high) {
-                    (Some(lo), Some(hi)) => format!("{:.1} [{lo:.1}–{hi:.1}]", c.roi),
-                    _ => format!("{:.1}", c.roi),
-                },
+                with_interval(c.roi, c.roi_low, c.roi_high),
                 format!("{:.1}", c.attributed_roas),
                 money(c.current_weekly_spend),
-                format!("{:.1}", c.marginal_roi),
+                with_interval(c.marginal_roi, c.marginal_roi_low, c.marginal_roi_high),
                 money(c.saturation_spend),
             ]
         })
@@ -72,7 +69,7 @@ pub fn text(view: &ModelOverview, hurdle: f64) -> String {
             "ROI [90%]",
             "attributed ROAS",
             "spend now",
-            "marginal ROI",
+            "marginal ROI [90%]",
             "saturation",
         ],
         &rows,
@@ -85,6 +82,14 @@ pub fn text(view: &ModelOverview, hurdle: f64) -> String {
         out.push_str(&experiments_text(experiments));
     }
     out
+}
+
+/// "3.1 [2.0–4.4]": a figure with its interval when there is one.
+fn with_interval(value: f64, low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(lo), Some(hi)) => format!("{value:.1} [{lo:.1}–{hi:.1}]"),
+        _ => format!("{value:.1}"),
+    }
 }
 
 /// Each experiment beside what the model implies for the same weeks, and whether they

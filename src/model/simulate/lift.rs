@@ -44,11 +44,12 @@ impl Simulation {
                 Some(Experiment {
                     name: format!("{} geo-lift", c.channel),
                     channel: c.channel.clone(),
-                    method: ExperimentMethod::GeoLift,
+                    method: Some(ExperimentMethod::GeoLift),
                     start: self.history.weeks[start],
                     end: self.history.weeks[start + len - 1] + Duration::days(6),
                     incremental_pipeline: truth * (1.0 + LIFT_STD_ERROR * z),
                     std_error: LIFT_STD_ERROR * truth,
+                    note: None,
                 })
             })
             .collect()
