@@ -1,18 +1,28 @@
 //! Histories with known truth, for the accuracy tests and the benchmark: weekly spend that
 //! moves like real media plans (always-on lines with quarterly budget shifts, flights,
-//! event bursts, monthly webinar pulses, a holiday pause), true responses per channel, a
-//! trending seasonal baseline with a year-end dip, 3% noise, and last-touch attribution
-//! that moves credit between channels the way a CRM does. Seeded (ChaCha8): the same
-//! seed gives the same history.
+//! event bursts, monthly webinar pulses, quarterly programmes, lines with dark weeks, a
+//! holiday pause), true responses per channel (geometric, normalised or delayed
+//! carry-over; Hill or logistic saturation), a trending seasonal baseline with a year-end
+//! dip, noise, and last-touch attribution that moves credit between channels the way a
+//! CRM does. The hand-built worlds (`worlds`) and worlds drawn from a seed
+//! (`random_world`); lift tests a team could have run on each (`Simulation::lift_tests`).
+//! Seeded (ChaCha8): the same seed gives the same history.
 
 use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
+mod flighting;
+mod lift;
+mod random;
 mod worlds;
 
+pub use flighting::{Flighting, flight_levels, monthly_levels};
+pub use random::{Family, random_world};
 pub use worlds::{hill_truth, logistic_truth, nine_channel_truth};
+
+use flighting::schedule;
 
 use super::curve::Response;
 use super::history::{ChannelSeries, History, holiday_week, seasonality, years_since};
@@ -24,6 +34,26 @@ pub enum Carryover {
     Geometric,
     /// x_t = (1 − d)·s_t + d·x_{t−1}: a weighted average of past spend.
     Normalised,
+    /// x_t = Σ_l w_l·s_{t−l} over `DELAYED_LAGS` lags, w_l ∝ d^((l − peak)²), the weights
+    /// summing to 1: the effect peaks `peak` weeks after the spend (PyMC-Marketing's
+    /// delayed adstock). A sustained spend settles at adstock = spend.
+    Delayed { peak: f64 },
+}
+
+/// Lags of the delayed adstock, weeks (this week and the twelve before).
+pub const DELAYED_LAGS: usize = 13;
+
+impl Carryover {
+    /// The weights of the delayed adstock for retention `decay` (0..1) and `peak` weeks,
+    /// lag 0 first, summing to 1.
+    pub fn delayed_weights(decay: f64, peak: f64) -> [f64; DELAYED_LAGS] {
+        let mut w = [0.0; DELAYED_LAGS];
+        for (l, x) in w.iter_mut().enumerate() {
+            *x = decay.powf((l as f64 - peak).powi(2));
+        }
+        let total: f64 = w.iter().sum();
+        w.map(|x| x / total)
+    }
 }
 
 /// How a channel saturates, as a share (0..1) of its maximum at adstock x.
@@ -40,57 +70,6 @@ pub enum Saturation {
     },
 }
 
-/// `weeks` spend levels in alternating runs of on weeks (1.0, `on` long) and off weeks
-/// (`off_level`, `off` long), starting somewhere inside a run: a media flight plan. The
-/// demo generator schedules its flighted channels with it too.
-pub fn flight_levels(
-    weeks: usize,
-    on: (usize, usize),
-    off: (usize, usize),
-    off_level: f64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<f64> {
-    let mut levels = Vec::with_capacity(weeks + on.1 + off.1);
-    let mut running = rng.random_bool(0.7);
-    while levels.len() < weeks {
-        let (len, level) = if running {
-            (rng.random_range(on.0..=on.1), 1.0)
-        } else {
-            (rng.random_range(off.0..=off.1), off_level)
-        };
-        levels.extend(std::iter::repeat_n(level, len));
-        running = !running;
-    }
-    levels.truncate(weeks);
-    levels
-}
-
-/// `weeks` spend levels in a four-week cycle, two weeks at `promoted` then two at
-/// `quiet`, starting at a random point of the cycle: a monthly webinar or newsletter
-/// pulse. The demo generator schedules its webinars with it too.
-pub fn monthly_levels(weeks: usize, promoted: f64, quiet: f64, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    let phase = rng.random_range(0..4);
-    (0..weeks)
-        .map(|w| if (w + phase) % 4 < 2 { promoted } else { quiet })
-        .collect()
-}
-
-/// How spend is scheduled week to week.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Flighting {
-    AlwaysOn,
-    /// Runs of on weeks (full level) and off weeks (at `off_level`).
-    Flights {
-        on: (usize, usize),
-        off: (usize, usize),
-        off_level: f64,
-    },
-    /// A field budget at 0.15× with two to four bursts of 2–3.5× a quarter.
-    Events,
-    /// Two promotion weeks at 1.7×, two quiet weeks at 0.3×.
-    Monthly,
-}
-
 /// One paid channel's truth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrueChannel {
@@ -98,6 +77,8 @@ pub struct TrueChannel {
     /// Weekly spend at full level, currency per week.
     pub base_spend: f64,
     pub flighting: Flighting,
+    /// Share of last week's adstock carried over (geometric, normalised), or the
+    /// retention of the delayed weights (0..1).
     pub decay: f64,
     pub carryover: Carryover,
     pub saturation: Saturation,
@@ -132,6 +113,9 @@ pub struct Simulation {
     pub truth: Truth,
     /// Per paid channel: true pipeline caused over the history / spend over the history.
     pub true_roi: Vec<f64>,
+    /// Per paid channel (in `truth.channels` order), per history week: the pipeline its
+    /// spend truly caused that week, currency per week.
+    pub caused: Vec<Vec<f64>>,
 }
 
 impl TrueChannel {
@@ -152,10 +136,21 @@ impl TrueChannel {
         }
     }
 
+    /// Adstock each week of `spend` (currency), starting cold.
     fn adstock(&self, spend: &[f64]) -> Vec<f64> {
         let w = match self.carryover {
             Carryover::Geometric => 1.0,
             Carryover::Normalised => 1.0 - self.decay,
+            Carryover::Delayed { peak } => {
+                let w = Carryover::delayed_weights(self.decay, peak);
+                return (0..spend.len())
+                    .map(|t| {
+                        (0..DELAYED_LAGS.min(t + 1))
+                            .map(|l| w[l] * spend[t - l])
+                            .sum()
+                    })
+                    .collect();
+            }
         };
         let mut carry = 0.0;
         spend
@@ -172,7 +167,7 @@ impl Response for TrueChannel {
     fn weekly_pipeline(&self, weekly_spend: f64) -> f64 {
         let x = match self.carryover {
             Carryover::Geometric => weekly_spend / (1.0 - self.decay),
-            Carryover::Normalised => weekly_spend,
+            Carryover::Normalised | Carryover::Delayed { .. } => weekly_spend,
         };
         self.max_pipeline * self.share(x)
     }
@@ -302,6 +297,7 @@ pub fn simulate(truth: Truth, weeks: usize, seed: u64) -> Simulation {
         },
         truth,
         true_roi,
+        caused: caused.into_iter().map(|c| c[BURN_IN..].to_vec()).collect(),
     }
 }
 
@@ -314,37 +310,6 @@ pub fn round_cents(x: f64) -> f64 {
 /// The demo generator draws its noise with it too.
 pub fn wobble(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
     (sigma * rng.sample::<f64, _>(StandardNormal)).exp()
-}
-
-/// Spend level per week, as a multiple of the base.
-fn schedule(flighting: Flighting, weeks: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
-    match flighting {
-        Flighting::AlwaysOn => {
-            // Always on, but dark for a fortnight once a year: the incrementality test
-            // every analytics team runs on its biggest line.
-            let mut levels = vec![1.0; weeks];
-            for year in 0..weeks.div_ceil(52) {
-                let w = year * 52 + rng.random_range(4..46);
-                let end = (w + 2).min(weeks);
-                levels[w.min(end)..end].fill(0.1);
-            }
-            levels
-        }
-        Flighting::Flights { on, off, off_level } => flight_levels(weeks, on, off, off_level, rng),
-        Flighting::Events => {
-            let mut levels = vec![0.15; weeks];
-            for q in 0..weeks.div_ceil(13) {
-                for _ in 0..rng.random_range(2..=4) {
-                    let w = q * 13 + rng.random_range(0..13);
-                    if w < weeks {
-                        levels[w] = rng.random_range(2.0..3.5);
-                    }
-                }
-            }
-            levels
-        }
-        Flighting::Monthly => monthly_levels(weeks, 1.7, 0.3, rng),
-    }
 }
 
 /// The history as the store would hand it over: one row per channel per week (spend and
