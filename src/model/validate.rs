@@ -8,7 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use super::fit::{ResponseModel, fit, fit_from};
+use super::curve::Response;
+use super::fit::{ChannelModel, ResponseModel, fit, fit_from};
 use super::history::History;
 use super::{MIN_WEEKS, ModelError};
 
@@ -31,6 +32,8 @@ const Z90: f64 = 1.645;
 /// brings that to about 90% on seeds 101–130 of both simulated worlds (held out from
 /// the seeds the accuracy sweep reports).
 pub const MODEL_SPREAD: f64 = 0.15;
+/// The same for a marginal ROI at the run-rate.
+pub const MARGINAL_SPREAD: f64 = 0.15;
 
 /// Forecast accuracy over weeks the fit did not see.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,13 +61,23 @@ pub struct Validation {
     pub note: Option<String>,
 }
 
-/// A channel's ROI with its bootstrap interval (pipeline per unit of spend).
+/// Weeks whose mean spend is a channel's run-rate, the spend its marginal ROI is read at.
+pub const RUN_RATE_WEEKS: usize = 13;
+
+/// A channel's ROI over the fit window and its marginal ROI at the run-rate, each with
+/// its bootstrap interval (pipeline per unit of spend).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoiInterval {
     pub channel: String,
     pub roi: f64,
     pub low: f64,
     pub high: f64,
+    /// Mean weekly spend of the last `RUN_RATE_WEEKS` weeks, currency per week.
+    pub run_rate: f64,
+    /// Extra pipeline per extra unit of spend at `run_rate`, sustained.
+    pub marginal: f64,
+    pub marginal_low: f64,
+    pub marginal_high: f64,
 }
 
 /// Mean absolute percentage error over weeks with positive actuals (fraction); None when
@@ -154,50 +167,80 @@ pub fn forecast_score(
     })
 }
 
-/// ROI intervals by a block bootstrap: the residuals of the fit resampled in circular
-/// blocks of `BLOCK_WEEKS` weeks (keeping a month of autocorrelation), the model refitted
-/// to each resampled history — curves included, starting from the fit's own and for at
-/// most two sweeps — and the 5th to 95th percentile of each channel's ROI taken, each
-/// side then widened by the model's own uncertainty (`MODEL_SPREAD`). Nominal 90%:
-/// on simulated histories they hold the true ROI about 85–95% of the time. Seeded: the
-/// same model and history give the same intervals. `history` is the fit's window.
+/// ROI and marginal-ROI intervals by a block bootstrap: the residuals of the fit
+/// resampled in circular blocks of `BLOCK_WEEKS` weeks (keeping a month of
+/// autocorrelation), the model refitted to each resampled history (`bootstrap`), and the
+/// 5th to 95th percentile of each channel's ROI and of its marginal ROI at the run-rate
+/// (`run_rate`) taken, each side then widened by the model's own uncertainty
+/// (`MODEL_SPREAD`, `MARGINAL_SPREAD`). Nominal 90%; the coverage measured on simulated
+/// worlds is in `tests/model_heldout.rs`. Seeded: the same model and history give the
+/// same intervals. `history` is the fit's window.
 pub fn roi_intervals(
     model: &ResponseModel,
     history: &History,
     replicates: usize,
 ) -> Vec<RoiInterval> {
     let refits = bootstrap(model, history, replicates);
-    let draws: Vec<Vec<f64>> = model
-        .channels
-        .iter()
-        .map(|c| {
-            refits
-                .iter()
-                .filter_map(|r| r.channel(&c.channel).map(|r| r.roi))
-                .collect()
-        })
-        .collect();
     model
         .channels
         .iter()
-        .zip(draws)
-        .map(|(c, mut d)| {
-            d.sort_by(f64::total_cmp);
-            let (low, high) = widen(c.roi, quantile(&d, INTERVAL.0), quantile(&d, INTERVAL.1));
+        .map(|c| {
+            let rate = history
+                .channel(&c.channel)
+                .map_or(0.0, |s| run_rate(&s.spend));
+            let draws = |f: &dyn Fn(&ChannelModel) -> f64| -> Vec<f64> {
+                refits
+                    .iter()
+                    .filter_map(|r| r.channel(&c.channel).map(f))
+                    .collect()
+            };
+            let roi_draws = draws(&|r| r.roi);
+            let marginal_draws = draws(&|r| r.curve.marginal_roi(rate));
+            let marginal = c.curve.marginal_roi(rate);
+            let (low, high) = interval(c.roi, roi_draws, MODEL_SPREAD);
+            let (marginal_low, marginal_high) = interval(marginal, marginal_draws, MARGINAL_SPREAD);
             RoiInterval {
                 channel: c.channel.clone(),
                 roi: c.roi,
                 low,
                 high,
+                run_rate: rate,
+                marginal,
+                marginal_low,
+                marginal_high,
             }
         })
         .collect()
 }
 
-/// The interval around `roi` whose each side adds `MODEL_SPREAD` in quadrature (on the
-/// log scale) to the bootstrap's percentile on that side (`low`, `high`; NaN when no
-/// refit succeeded: the model's spread alone).
-fn widen(roi: f64, low: f64, high: f64) -> (f64, f64) {
+/// Mean weekly spend of the last `RUN_RATE_WEEKS` weeks of `spend` (all of it when
+/// shorter), currency per week; 0 for no weeks.
+pub fn run_rate(spend: &[f64]) -> f64 {
+    let recent = &spend[spend.len().saturating_sub(RUN_RATE_WEEKS)..];
+    if recent.is_empty() {
+        return 0.0;
+    }
+    recent.iter().sum::<f64>() / recent.len() as f64
+}
+
+/// The interval around `estimate` from bootstrap `draws` of it: their 5th and 95th
+/// percentiles, each side widened by `spread` (a standard deviation of the logarithm)
+/// in quadrature. Public so the held-out harness can calibrate the spreads.
+pub fn interval(estimate: f64, mut draws: Vec<f64>, spread: f64) -> (f64, f64) {
+    draws.retain(|d| d.is_finite());
+    draws.sort_by(f64::total_cmp);
+    widen(
+        estimate,
+        quantile(&draws, INTERVAL.0),
+        quantile(&draws, INTERVAL.1),
+        spread,
+    )
+}
+
+/// The interval around `roi` whose each side adds `spread` in quadrature (on the log
+/// scale) to the bootstrap's percentile on that side (`low`, `high`; NaN when no refit
+/// succeeded: the model's spread alone).
+fn widen(roi: f64, low: f64, high: f64, spread: f64) -> (f64, f64) {
     if roi <= 0.0 {
         return (low.min(roi).max(0.0), high.max(roi));
     }
@@ -207,7 +250,7 @@ fn widen(roi: f64, low: f64, high: f64) -> (f64, f64) {
         } else {
             0.0
         };
-        Z90 * (s * s + MODEL_SPREAD * MODEL_SPREAD).sqrt()
+        Z90 * (s * s + spread * spread).sqrt()
     };
     let low = if low.is_nan() { roi } else { low.min(roi) };
     let high = if high.is_nan() { roi } else { high.max(roi) };
@@ -311,21 +354,35 @@ mod tests {
         assert_eq!(a, b, "seeded: the same intervals every run");
         for r in &a {
             assert!(r.low <= r.roi && r.roi <= r.high, "{r:?}");
+            assert!(
+                r.marginal_low <= r.marginal && r.marginal <= r.marginal_high,
+                "{r:?}"
+            );
+            let spend = &sim.history.channel(&r.channel).unwrap().spend;
+            assert_eq!(r.run_rate, run_rate(spend));
         }
     }
 
     #[test]
     fn the_model_spread_widens_each_side_in_quadrature() {
         // A bootstrap with no spread: the model's alone, ±1.645 × 0.15 on the log scale.
-        let (low, high) = widen(10.0, 10.0, 10.0);
+        let (low, high) = widen(10.0, 10.0, 10.0, MODEL_SPREAD);
         assert!((low - 10.0 * (-Z90 * MODEL_SPREAD).exp()).abs() < 1e-9);
         assert!((high - 10.0 * (Z90 * MODEL_SPREAD).exp()).abs() < 1e-9);
         // A wide bootstrap side stays about as wide; a narrow one grows.
-        let (low, high) = widen(10.0, 5.0, 10.5);
+        let (low, high) = widen(10.0, 5.0, 10.5, MODEL_SPREAD);
         assert!(low < 5.0 && low > 4.5, "{low}");
         assert!(high > 12.5, "{high}");
-        let (low, _) = widen(10.0, f64::NAN, f64::NAN);
+        let (low, _) = widen(10.0, f64::NAN, f64::NAN, MODEL_SPREAD);
         assert!(low < 10.0);
+    }
+
+    #[test]
+    fn the_run_rate_is_the_mean_of_the_last_thirteen_weeks() {
+        let spend: Vec<f64> = (0..20).map(f64::from).collect();
+        assert_eq!(run_rate(&spend), (7..20).sum::<i32>() as f64 / 13.0);
+        assert_eq!(run_rate(&[4.0, 6.0]), 5.0);
+        assert_eq!(run_rate(&[]), 0.0);
     }
 
     #[test]
