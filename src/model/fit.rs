@@ -8,7 +8,8 @@
 //! channel at a time, every candidate tried, the best kept, until a sweep changes
 //! nothing); for each candidate the linear effects are fitted exactly by least squares
 //! with non-negative channel effects, under weak priors on the curve and on the ROI
-//! (`search`). No random start, no iteration order from a hash map, no threads: the same
+//! (`search`). Incrementality experiments, when given, are a further likelihood term on
+//! their channel's effect in the tested weeks (`fit_calibrated`). No random start, no iteration order from a hash map, no threads: the same
 //! data gives the same model, bit for bit.
 
 use chrono::NaiveDate;
@@ -18,7 +19,7 @@ use super::adstock::geometric_adstock;
 use super::curve::HillCurve;
 use super::history::{HOLIDAY_WEEKS, History, holiday_week, seasonality, years_since};
 use super::search::{
-    BASELINE_COLUMNS, Candidates, Choice, Search, baseline_columns, neutral_start,
+    BASELINE_COLUMNS, Candidates, Choice, Search, Trial, baseline_columns, neutral_start,
 };
 use crate::facts::Experiment;
 
@@ -45,6 +46,36 @@ pub struct ResponseModel {
     pub r_squared: f64,
     /// In-sample mean absolute percentage error (fraction).
     pub mape: Option<f64>,
+    /// The experiments the fit used as evidence (those on modelled channels with a
+    /// tested week in the window), so a refit of the same window can use them too.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// An incrementality experiment as the fit used it: what the channel's spend caused
+/// between two days, as measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub channel: String,
+    /// First and last day tested (inclusive).
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Measured incremental pipeline over the tested weeks, currency.
+    pub incremental_pipeline: f64,
+    /// Its standard error, currency (> 0).
+    pub std_error: f64,
+}
+
+impl Evidence {
+    pub fn from_experiment(e: &Experiment) -> Evidence {
+        Evidence {
+            channel: e.channel.clone(),
+            start: e.start,
+            end: e.end,
+            incremental_pipeline: e.incremental_pipeline,
+            std_error: e.std_error,
+        }
+    }
 }
 
 /// Pipeline nobody paid for this week, currency per week.
@@ -114,13 +145,16 @@ impl ChannelModel {
 
 /// Indices of `history`'s weeks that overlap `experiment`'s tested days.
 pub fn tested_weeks(history: &History, experiment: &Experiment) -> Vec<usize> {
+    weeks_between(history, experiment.start, experiment.end)
+}
+
+/// Indices of `history`'s weeks that overlap the days `start..=end`.
+fn weeks_between(history: &History, start: NaiveDate, end: NaiveDate) -> Vec<usize> {
     history
         .weeks
         .iter()
         .enumerate()
-        .filter(|(_, w)| {
-            **w <= experiment.end && **w + chrono::Duration::days(6) >= experiment.start
-        })
+        .filter(|(_, w)| **w <= end && **w + chrono::Duration::days(6) >= start)
         .map(|(t, _)| t)
         .collect()
 }
@@ -198,20 +232,24 @@ impl ResponseModel {
 
 /// Fits the model to every week of `history`.
 pub fn fit(history: &History) -> Result<ResponseModel, ModelError> {
-    fit_from(history, None, MAX_SWEEPS, &mut |_| true)
+    fit_from(history, None, MAX_SWEEPS, &[], &mut |_| true)
 }
 
 /// `fit_with_progress`, with incrementality experiments as evidence on their channels'
-/// curves. An experiment on a channel the model does not treat as media, or whose tested
+/// curves: each adds (β·m_e − L)²/σ_L², in units of the fit's noise variance, to the
+/// search's objective, where β·m_e is the pipeline the candidate curve says the channel
+/// caused in the tested weeks, L the measured incremental pipeline and σ_L its standard
+/// error. An experiment on a channel the model does not treat as media, or whose tested
 /// weeks are outside `history`, is not used.
-// Issue 14: the evidence term is being built; until then the experiments are not used.
 pub fn fit_calibrated(
     history: &History,
     experiments: &[Experiment],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<ResponseModel, ModelError> {
-    let _ = experiments;
-    fit_with_progress(history, progress)
+    let evidence: Vec<Evidence> = experiments.iter().map(Evidence::from_experiment).collect();
+    let model = fit_from(history, None, MAX_SWEEPS, &evidence, progress)?;
+    progress(1.0);
+    Ok(model)
 }
 
 /// `fit`, telling `progress` how far the search is (0..1, then 1 at the end): for a
@@ -221,17 +259,19 @@ pub fn fit_with_progress(
     history: &History,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<ResponseModel, ModelError> {
-    let model = fit_from(history, None, MAX_SWEEPS, progress)?;
+    let model = fit_from(history, None, MAX_SWEEPS, &[], progress)?;
     progress(1.0);
     Ok(model)
 }
 
-/// Fits with the search started from `start`'s curves (None: a neutral start) and at
-/// most `max_sweeps` sweeps; the bootstrap refits this way, from the fit it resamples.
+/// Fits with the search started from `start`'s curves (None: a neutral start), at most
+/// `max_sweeps` sweeps, and `evidence` (experiments; those that do not apply to this
+/// window are dropped); the bootstrap refits this way, from the fit it resamples.
 pub(crate) fn fit_from(
     history: &History,
     start: Option<&ResponseModel>,
     max_sweeps: usize,
+    evidence: &[Evidence],
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<ResponseModel, ModelError> {
     let n = history.len();
@@ -272,13 +312,21 @@ pub(crate) fn fit_from(
             .collect(),
         None => neutral_start(media.len()),
     };
-    let mut search = Search::new(baseline_columns(history), &y, &candidates, spend, choices);
+    let (trials, used) = trials(history, &media, evidence, y_scale);
+    let mut search = Search::new(
+        baseline_columns(history),
+        &y,
+        &candidates,
+        spend,
+        choices,
+        trials,
+    );
     if !search.run(max_sweeps, progress) {
         return Err(ModelError::Cancelled);
     }
     let beta = search.solve_current();
     let fitted: Vec<f64> = search.fitted(&beta).iter().map(|f| f * y_scale).collect();
-    Ok(assemble(
+    let mut model = assemble(
         history,
         &media,
         excluded,
@@ -287,7 +335,45 @@ pub(crate) fn fit_from(
         &beta,
         y_scale,
         &fitted,
-    ))
+    );
+    model.evidence = used;
+    model.version = version(&model);
+    Ok(model)
+}
+
+/// The experiments that apply to this window as the search's trials (scaled by
+/// `y_scale`), with the evidence they came from: on a modelled channel, with a tested
+/// week in `history` and a positive, finite standard error.
+fn trials(
+    history: &History,
+    media: &[usize],
+    evidence: &[Evidence],
+    y_scale: f64,
+) -> (Vec<Trial>, Vec<Evidence>) {
+    let mut trials = Vec::new();
+    let mut used = Vec::new();
+    for e in evidence {
+        let Some(channel) = media
+            .iter()
+            .position(|&i| history.channels[i].channel == e.channel)
+        else {
+            continue;
+        };
+        let weeks = weeks_between(history, e.start, e.end);
+        let usable =
+            e.std_error > 0.0 && e.std_error.is_finite() && e.incremental_pipeline.is_finite();
+        if weeks.is_empty() || !usable {
+            continue;
+        }
+        trials.push(Trial {
+            channel,
+            weeks,
+            lift: e.incremental_pipeline / y_scale,
+            std_error: e.std_error / y_scale,
+        });
+        used.push(e.clone());
+    }
+    (trials, used)
 }
 
 /// Channels with spend in enough weeks are media; the rest are baseline or excluded.
@@ -390,6 +476,7 @@ fn assemble(
         excluded,
         r_squared: 1.0 - ss_res / ss_tot.max(1e-300),
         mape: super::validate::mape(&history.pipeline, fitted),
+        evidence: Vec::new(),
     };
     model.version = version(&model);
     model
@@ -411,6 +498,10 @@ fn version(model: &ResponseModel) -> String {
             c.curve.shape,
             c.curve.max_pipeline,
         ]);
+    }
+    for e in &model.evidence {
+        text.push_str(&format!("|{}:{}:{}", e.channel, e.start, e.end));
+        numbers.extend([e.incremental_pipeline, e.std_error]);
     }
     for x in numbers {
         text.push_str(&format!("|{x:.5e}"));
@@ -503,5 +594,100 @@ mod tests {
             assert!(c.roi > 0.0 && c.roi.is_finite(), "{}: {}", c.channel, c.roi);
             assert!((c.contribution / c.spend - c.roi).abs() < 1e-9);
         }
+    }
+
+    /// An experiment on `channel` over weeks `from..to` of `history` measuring `lift` ± `se`.
+    fn experiment(
+        history: &History,
+        channel: &str,
+        weeks: (usize, usize),
+        lift: f64,
+        se: f64,
+    ) -> Experiment {
+        Experiment {
+            name: format!("{channel} test"),
+            channel: channel.into(),
+            method: crate::facts::ExperimentMethod::Holdout,
+            start: history.weeks[weeks.0],
+            end: history.weeks[weeks.1 - 1] + chrono::Duration::days(6),
+            incremental_pipeline: lift,
+            std_error: se,
+        }
+    }
+
+    #[test]
+    fn an_experiment_pulls_a_channel_by_its_precision() {
+        let sim = simulate::simulate(simulate::hill_truth(), 104, 3);
+        let h = &sim.history;
+        let plain = fit(h).unwrap();
+        // abm is always on: the data can hardly tell its effect from the intercept.
+        let probe = experiment(h, "abm", (40, 48), 1.0, 1.0);
+        let before = plain.implied_incremental(h, &probe).unwrap();
+        let target = 1.6 * before;
+        let roi = |e: &Experiment| {
+            let m = fit_calibrated(h, std::slice::from_ref(e), &mut |_| true).unwrap();
+            let implied = m.implied_incremental(h, e).unwrap();
+            (m.channel("abm").unwrap().roi, implied)
+        };
+        let base_roi = plain.channel("abm").unwrap().roi;
+        let (precise_roi, precise) = roi(&experiment(h, "abm", (40, 48), target, 0.02 * target));
+        assert!(
+            (precise / target - 1.0).abs() < 0.06,
+            "{precise} vs {target}"
+        );
+        assert!(precise_roi > 1.3 * base_roi, "{precise_roi} vs {base_roi}");
+        let (vague_roi, vague) = roi(&experiment(h, "abm", (40, 48), target, 10.0 * target));
+        assert!((vague / before - 1.0).abs() < 0.05, "{vague} vs {before}");
+        assert!(
+            (vague_roi / base_roi - 1.0).abs() < 0.05,
+            "{vague_roi} vs {base_roi}"
+        );
+    }
+
+    #[test]
+    fn the_true_lift_over_the_window_brings_the_roi_to_the_truth() {
+        let sim = simulate::simulate(simulate::hill_truth(), 104, 8);
+        let h = &sim.history;
+        let n = h.len();
+        let c = sim
+            .truth
+            .channels
+            .iter()
+            .position(|c| c.channel == "abm")
+            .unwrap();
+        let spend: f64 = h.channel("abm").unwrap().spend.iter().sum();
+        let lift = sim.true_roi[c] * spend;
+        let e = experiment(h, "abm", (0, n), lift, 0.03 * lift);
+        let plain = fit(h).unwrap().channel("abm").unwrap().roi;
+        let m = fit_calibrated(h, &[e], &mut |_| true).unwrap();
+        let calibrated = m.channel("abm").unwrap().roi;
+        let truth = sim.true_roi[c];
+        assert!(
+            (calibrated / truth - 1.0).abs() < 0.05,
+            "calibrated {calibrated}, truth {truth}, uncalibrated {plain}"
+        );
+    }
+
+    #[test]
+    fn experiments_that_do_not_apply_change_nothing_and_evidence_is_deterministic() {
+        let sim = simulate::simulate(simulate::hill_truth(), 104, 5);
+        let h = &sim.history;
+        let plain = fit(h).unwrap();
+        let mut late = experiment(h, "linkedin", (0, 4), 5e5, 1e4);
+        late.start = h.weeks[h.len() - 1] + chrono::Duration::days(30);
+        late.end = late.start + chrono::Duration::days(27);
+        let unpaid = experiment(h, "organic", (10, 14), 5e5, 1e4);
+        let ignored = fit_calibrated(h, &[late, unpaid], &mut |_| true).unwrap();
+        assert_eq!(ignored, plain);
+        let used = [experiment(h, "linkedin", (30, 36), 4e5, 5e4)];
+        let a = fit_calibrated(h, &used, &mut |_| true).unwrap();
+        let b = fit_calibrated(h, &used, &mut |_| true).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.evidence.len(), 1);
+        assert_ne!(a.version, plain.version);
+        // The bootstrap's refits keep the evidence.
+        let refits = crate::model::validate::bootstrap(&a, h, 2);
+        assert!(!refits.is_empty());
+        assert!(refits.iter().all(|r| r.evidence.len() == 1));
     }
 }

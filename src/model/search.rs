@@ -4,15 +4,26 @@
 //!
 //! - on the curve: half-saturation near the channel's mean adstock, shape near 1.2 (but
 //!   free to reach the steep S-curves of 3–3.5 that logistic-like responses need when the
-//!   data show them), decay near 0.4 — wide enough that data which can tell wins, firm
-//!   enough that a flat likelihood (a channel that never went dark) does not pick an
-//!   extreme curve;
+//!   data show them), decay near 0.4 ± 0.2 — wide enough that data which can tell wins,
+//!   firm enough that a flat likelihood (a channel that never went dark) does not pick an
+//!   extreme curve. The decay's width matters most: a long carry-over turns a channel's
+//!   column into a slow drift that can stand in for the baseline, so the weekly data
+//!   rarely pin a high decay down; at ±0.4 channels drifted to 0.8 and soaked up
+//!   baseline (on development seeds 1–80 of `simulate::random_world`, ±0.2 lowered the
+//!   median ROI error in both the Hill and the logistic worlds);
 //! - on the ROI: each channel's ROI near the pooled ROI of all paid media (factor-of-two
 //!   spread), so a channel whose spend barely moved borrows strength from the portfolio
 //!   instead of taking the intercept's share. The pooled ROI is itself re-estimated each
 //!   sweep (empirical Bayes).
 //!
 //! Both priors enter in units of the noise variance, so they weigh like −2·log density.
+//!
+//! Experiments (`Trial`) enter the same way, as a Gaussian likelihood on what the
+//! channel caused in the tested weeks: σ²·(β·m_e − L)²/σ_L², where m_e is the sum of the
+//! channel's column over the tested weeks. It is quadratic in β, so it joins the ROI
+//! prior in `Penalty`; its constant part σ²·L²/σ_L² stays in the objective, so that
+//! candidates whose curves put different mass m_e in the tested weeks (including none)
+//! compare on the same footing.
 
 use super::adstock::geometric_adstock;
 use super::history::{HOLIDAY_WEEKS, History, holiday_week, seasonality, years_since};
@@ -32,12 +43,52 @@ pub const BASELINE_COLUMNS: usize = 6 + HOLIDAY_WEEKS;
 /// The curve prior: centres and widths (log scale for the half-saturation multiple).
 const PRIOR_KAPPA: (f64, f64) = (1.0, 0.9);
 const PRIOR_SHAPE: (f64, f64) = (1.2, 0.75);
-const PRIOR_DECAY: (f64, f64) = (0.4, 0.4);
+const PRIOR_DECAY: (f64, f64) = (0.4, 0.2);
 /// The ROI prior's relative width.
 const ROI_SPREAD: f64 = 0.5;
 /// A token ridge, for numerical safety only.
 const CHANNEL_RIDGE: f64 = 1e-6;
 const BASELINE_RIDGE: f64 = 1e-7;
+
+/// An incrementality experiment as the search sees it: the channel, the weeks it tested
+/// and what it measured, in scaled pipeline (pipeline / the fit's mean weekly pipeline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    /// Index of the channel among the modelled ones.
+    pub channel: usize,
+    /// Indices of the tested weeks in the fit window.
+    pub weeks: Vec<usize>,
+    /// Measured incremental pipeline over the tested weeks (scaled).
+    pub lift: f64,
+    /// Its standard error (scaled, > 0).
+    pub std_error: f64,
+}
+
+/// A sum of quadratic penalties on one coefficient, Σ κ_i·(β − t_i)², kept as its three
+/// moments: κ = Σκ_i, linear = Σκ_i·t_i, constant = Σκ_i·t_i². Adding quadratics adds
+/// moments, so the ROI prior and any number of experiments combine exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Penalty {
+    kappa: f64,
+    linear: f64,
+    constant: f64,
+}
+
+impl Penalty {
+    /// Adds κ·(β − target)².
+    fn add(&mut self, kappa: f64, target: f64) {
+        self.kappa += kappa;
+        self.linear += kappa * target;
+        self.constant += kappa * target * target;
+    }
+
+    /// Adds w·(β·m − lift)² (= w·m²·(β − lift/m)², written so m = 0 is no special case).
+    fn add_scaled(&mut self, w: f64, m: f64, lift: f64) {
+        self.kappa += w * m * m;
+        self.linear += w * m * lift;
+        self.constant += w * lift * lift;
+    }
+}
 
 /// Grid indices (decay, half-saturation multiple, shape).
 pub type Choice = (usize, usize, usize);
@@ -140,6 +191,9 @@ pub struct Search<'a> {
     mass: Vec<f64>,
     /// (pooled ROI in scaled pipeline per unit of spend, noise variance).
     roi_prior: Option<(f64, f64)>,
+    trials: Vec<Trial>,
+    /// Σ over each trial's tested weeks of its channel's current column.
+    trial_mass: Vec<f64>,
 }
 
 impl<'a> Search<'a> {
@@ -150,6 +204,7 @@ impl<'a> Search<'a> {
         candidates: &'a [Candidates],
         spend: Vec<f64>,
         choices: Vec<Choice>,
+        trials: Vec<Trial>,
     ) -> Self {
         let mut col = Vec::new();
         for (c, choice) in candidates.iter().zip(&choices) {
@@ -169,6 +224,10 @@ impl<'a> Search<'a> {
         let mass = columns[BASELINE_COLUMNS..]
             .iter()
             .map(|c| c.iter().sum())
+            .collect();
+        let trial_mass = trials
+            .iter()
+            .map(|e| tested_mass(&columns[BASELINE_COLUMNS + e.channel], &e.weeks))
             .collect();
         Search {
             y,
@@ -191,6 +250,8 @@ impl<'a> Search<'a> {
             spend,
             mass,
             roi_prior: None,
+            trials,
+            trial_mass,
             columns,
         }
     }
@@ -263,10 +324,17 @@ impl<'a> Search<'a> {
         }
         b[j] = dot(z, self.y);
         let mut mass = self.mass.clone();
+        let mut trial_mass = self.trial_mass.clone();
         if j >= BASELINE_COLUMNS {
-            mass[j - BASELINE_COLUMNS] = z.iter().sum();
+            let c = j - BASELINE_COLUMNS;
+            mass[c] = z.iter().sum();
+            for (m, e) in trial_mass.iter_mut().zip(&self.trials) {
+                if e.channel == c {
+                    *m = tested_mass(z, &e.weeks);
+                }
+            }
         }
-        let shrink = self.shrink(&mass);
+        let shrink = self.penalties(&mass, &trial_mass);
         let (beta, obj) = solve_scaled(
             &a,
             &b,
@@ -282,17 +350,28 @@ impl<'a> Search<'a> {
         (obj, beta)
     }
 
-    /// The ROI prior as (κ, target) per column: ½κ(β − target)² is added to the
-    /// objective, target being the effect that gives the channel the pooled ROI.
-    fn shrink(&self, mass: &[f64]) -> Vec<(f64, f64)> {
-        let mut out = vec![(0.0, 0.0); self.columns.len()];
-        if let Some((pooled, sigma2)) = self.roi_prior {
-            for (c, m) in mass.iter().enumerate() {
-                if *m > 0.0 && pooled > 0.0 {
-                    let target = pooled * self.spend[c] / m;
-                    out[BASELINE_COLUMNS + c] = (sigma2 / (ROI_SPREAD * target).powi(2), target);
-                }
+    /// The penalties per column, in units of the noise variance: the ROI prior
+    /// σ²·((β − target)/(ROI_SPREAD·target))², target being the effect that gives the
+    /// channel the pooled ROI, plus each experiment's σ²·(β·m_e − L)²/σ_L². `mass` and
+    /// `trial_mass` are the channels' column sums over the window and over each trial's
+    /// tested weeks. None before the first sweep sets the noise variance.
+    fn penalties(&self, mass: &[f64], trial_mass: &[f64]) -> Vec<Penalty> {
+        let mut out = vec![Penalty::default(); self.columns.len()];
+        let Some((pooled, sigma2)) = self.roi_prior else {
+            return out;
+        };
+        for (c, m) in mass.iter().enumerate() {
+            if *m > 0.0 && pooled > 0.0 {
+                let target = pooled * self.spend[c] / m;
+                out[BASELINE_COLUMNS + c].add(sigma2 / (ROI_SPREAD * target).powi(2), target);
             }
+        }
+        for (e, m) in self.trials.iter().zip(trial_mass) {
+            out[BASELINE_COLUMNS + e.channel].add_scaled(
+                sigma2 / (e.std_error * e.std_error),
+                *m,
+                e.lift,
+            );
         }
         out
     }
@@ -329,13 +408,19 @@ impl<'a> Search<'a> {
         self.xty[j] = dot(z, self.y);
         self.columns[j] = z.to_vec();
         if j >= BASELINE_COLUMNS {
-            self.mass[j - BASELINE_COLUMNS] = z.iter().sum();
+            let c = j - BASELINE_COLUMNS;
+            self.mass[c] = z.iter().sum();
+            for (m, e) in self.trial_mass.iter_mut().zip(&self.trials) {
+                if e.channel == c {
+                    *m = tested_mass(z, &e.weeks);
+                }
+            }
         }
     }
 
     /// Coefficients of the current columns (in units of the scaled pipeline).
     pub fn solve_current(&self) -> Vec<f64> {
-        let shrink = self.shrink(&self.mass);
+        let shrink = self.penalties(&self.mass, &self.trial_mass);
         solve_scaled(
             &self.gram,
             &self.xty,
@@ -356,10 +441,10 @@ impl<'a> Search<'a> {
     }
 }
 
-/// Solves the normal equations `a`·β = `b` on unit-norm columns with the ridge, the ROI
-/// prior (`shrink`: κ and target per column, in raw units) and the sign constraints;
-/// returns the coefficients of the original columns and the penalised residual sum of
-/// squares (`yy` is yᵀy; constants of the prior left out).
+/// Solves the normal equations `a`·β = `b` on unit-norm columns with the ridge, the
+/// penalties (`shrink`, per column, in raw units) and the sign constraints; returns the
+/// coefficients of the original columns and the penalised residual sum of squares
+/// (`yy` is yᵀy), constants of the penalties included.
 fn solve_scaled(
     a: &[f64],
     b: &[f64],
@@ -367,7 +452,7 @@ fn solve_scaled(
     ridge: &[f64],
     start: &[bool],
     yy: f64,
-    shrink: &[(f64, f64)],
+    shrink: &[Penalty],
 ) -> (Vec<f64>, f64) {
     let p = b.len();
     let norm: Vec<f64> = (0..p)
@@ -385,15 +470,20 @@ fn solve_scaled(
         scaled[i * p + i] += if a[i * p + i] > 0.0 { ridge[i] } else { 1e6 };
     }
     let mut bs: Vec<f64> = (0..p).map(|k| b[k] / norm[k]).collect();
-    for (k, &(kappa, target)) in shrink.iter().enumerate() {
-        if kappa > 0.0 {
-            scaled[k * p + k] += kappa / (norm[k] * norm[k]);
-            bs[k] += kappa * target / norm[k];
-        }
+    let mut constant = 0.0;
+    for (k, q) in shrink.iter().enumerate() {
+        scaled[k * p + k] += q.kappa / (norm[k] * norm[k]);
+        bs[k] += q.linear / norm[k];
+        constant += q.constant;
     }
     let beta = nnls::solve(&scaled, &bs, nonneg, start);
-    let obj = yy + 2.0 * nnls::objective(&scaled, &bs, &beta);
+    let obj = yy + 2.0 * nnls::objective(&scaled, &bs, &beta) + constant;
     ((0..p).map(|k| beta[k] / norm[k]).collect(), obj)
+}
+
+/// Σ of `column` over `weeks`.
+fn tested_mass(column: &[f64], weeks: &[usize]) -> f64 {
+    weeks.iter().map(|&t| column[t]).sum()
 }
 
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {

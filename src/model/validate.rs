@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
 use super::curve::Response;
@@ -268,8 +269,11 @@ fn widen(roi: f64, low: f64, high: f64, spread: f64) -> (f64, f64) {
 /// The refits behind the intervals: the residuals of `model`'s fit to `history` (its
 /// window) resampled in circular blocks of `BLOCK_WEEKS` weeks, the model refitted to
 /// each resampled history, curves included, starting from the fit's own and for at most
-/// two sweeps. Seeded: the same model and history give the same refits. A refit that
-/// fails is left out, so there may be fewer than `replicates`.
+/// two sweeps. The experiments the fit used are kept as evidence, each replicate drawing
+/// its measured lift afresh from its standard error (the experiment's own noise belongs
+/// in the interval as much as the history's). Seeded: the same model and history give
+/// the same refits. A refit that fails is left out, so there may be fewer than
+/// `replicates`.
 pub fn bootstrap(
     model: &ResponseModel,
     history: &History,
@@ -284,9 +288,16 @@ pub fn bootstrap(
         .collect();
     let n = history.len();
     let mut rng = ChaCha8Rng::seed_from_u64(0x005e_ed0f_2026);
+    // Its own stream, so a fit without experiments resamples exactly as before.
+    let mut lift_rng = ChaCha8Rng::seed_from_u64(0x11f7_7e57_2026);
     let mut refits = Vec::with_capacity(replicates);
     let mut resampled = history.clone();
+    let mut evidence = model.evidence.clone();
     for _ in 0..replicates {
+        for (e, measured) in evidence.iter_mut().zip(&model.evidence) {
+            let z: f64 = lift_rng.sample(StandardNormal);
+            e.incremental_pipeline = measured.incremental_pipeline + measured.std_error * z;
+        }
         let mut t = 0;
         while t < n {
             let start = rng.random_range(0..n);
@@ -295,7 +306,7 @@ pub fn bootstrap(
             }
             t += BLOCK_WEEKS;
         }
-        if let Ok(refit) = fit_from(&resampled, Some(model), 2, &mut |_| true) {
+        if let Ok(refit) = fit_from(&resampled, Some(model), 2, &evidence, &mut |_| true) {
             refits.push(refit);
         }
     }
