@@ -607,7 +607,8 @@ mod tests {
         Experiment {
             name: format!("{channel} test"),
             channel: channel.into(),
-            method: crate::facts::ExperimentMethod::Holdout,
+            method: Some(crate::facts::ExperimentMethod::Holdout),
+            note: None,
             start: history.weeks[weeks.0],
             end: history.weeks[weeks.1 - 1] + chrono::Duration::days(6),
             incremental_pipeline: lift,
