@@ -186,12 +186,21 @@ pub fn least_spend_for<R: Response>(
     if most < weekly_target {
         return Err(most);
     }
-    let (mut a, mut b) = (lo, hi);
-    let mut best = ceiling;
+    Ok(bisect_least(lo, hi, ceiling, |budget| {
+        let x = at(budget);
+        (total_pipeline(curves, &x) >= weekly_target, x)
+    }))
+}
+
+/// The allocation at the least budget between `lo` and `hi` that reaches a target, by
+/// bisection: `at(budget)` says whether its allocation reaches it, and gives the
+/// allocation; `ceiling` is the allocation at `hi`, which must reach it.
+pub fn bisect_least<T>(lo: f64, hi: f64, ceiling: T, mut at: impl FnMut(f64) -> (bool, T)) -> T {
+    let (mut a, mut b, mut best) = (lo, hi, ceiling);
     for _ in 0..60 {
         let mid = 0.5 * (a + b);
-        let x = at(mid);
-        if total_pipeline(curves, &x) >= weekly_target {
+        let (reaches, x) = at(mid);
+        if reaches {
             b = mid;
             best = x;
         } else {
@@ -201,7 +210,7 @@ pub fn least_spend_for<R: Response>(
             break;
         }
     }
-    Ok(best)
+    best
 }
 
 #[cfg(test)]

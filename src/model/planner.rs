@@ -490,21 +490,10 @@ impl Planner {
         if least >= target {
             return Ok(floor);
         }
-        let (mut a, mut b, mut best) = (lo, hi, ceiling);
-        for _ in 0..60 {
-            let mid = 0.5 * (a + b);
-            let (p, x) = at(mid);
-            if p >= target {
-                b = mid;
-                best = x;
-            } else {
-                a = mid;
-            }
-            if b - a < 1e-9 * hi {
-                break;
-            }
-        }
-        Ok(best)
+        Ok(optimize::bisect_least(lo, hi, ceiling, |weekly| {
+            let (p, x) = at(weekly);
+            (p >= target, x)
+        }))
     }
 
     /// The channels the ensemble moved notably less than the point estimate alone would
