@@ -83,15 +83,18 @@ pub struct Export {
     event: Option<usize>,
     /// Metabase: `model_id`, to name an item when the export has no name column.
     item_id: Option<usize>,
+    /// Power BI, the Microsoft 365 audit log: `AuditData`, each record as JSON.
+    audit_data: Option<usize>,
 }
 
 /// One row of an export.
 #[derive(Debug, PartialEq)]
 pub enum Mapped<'r> {
     View {
-        /// Column index and text of the timestamp (parse it with [`timestamp`]).
-        timestamp: (usize, &'r str),
-        user: &'r str,
+        /// Column index and text of the timestamp (parse it with [`timestamp`]); owned
+        /// when it comes from inside a field (Power BI's `AuditData` JSON).
+        timestamp: (usize, Cow<'r, str>),
+        user: Cow<'r, str>,
         dashboard: Cow<'r, str>,
     },
     /// Not a dashboard view; counted under this label, e.g. `Activity = ExportReport`.
@@ -122,6 +125,7 @@ pub fn recognise(names: &[String]) -> Option<Export> {
         reports: Vec::new(),
         event,
         item_id: None,
+        audit_data: None,
     };
 
     // Looker System Activity, History explore (labels or field names).
@@ -188,21 +192,17 @@ pub fn recognise(names: &[String]) -> Option<Export> {
         return Some(export(Tool::Tableau, ts, users, vec![item], Some(event)));
     }
 
-    // Power BI activity log (Get-PowerBIActivityEvent / the admin API, as CSV).
-    let items = all(&["itemname", "item name"]);
-    let mut dashboards = all(&["dashboardname", "dashboard name"]);
-    let mut reports = all(&["reportname", "report name"]);
-    let users = all(&["userid", "user id"]);
-    if let (Some(ts), Some(activity)) = (
-        find(&["creationtime", "creation time"]),
-        find(&["activity", "operation"]),
-    ) && !users.is_empty()
-        && !(dashboards.is_empty() && reports.is_empty() && items.is_empty())
-    {
-        dashboards.extend(&items);
-        reports.extend(&items);
-        let mut e = export(Tool::PowerBi, ts, users, dashboards, Some(activity));
-        e.reports = reports;
+    // Power BI: the activity log from any PowerShell, or the Microsoft 365 audit log.
+    if let Some(p) = super::powerbi::recognise(names) {
+        let mut e = export(
+            Tool::PowerBi,
+            p.timestamp,
+            p.users,
+            p.dashboards,
+            Some(p.activity),
+        );
+        e.reports = p.reports;
+        e.audit_data = p.audit_data;
         return Some(e);
     }
     None
@@ -229,7 +229,21 @@ fn tableau_view(event: &str) -> bool {
 }
 
 impl Export {
-    /// The columns a row's mapping may read (for encoding checks).
+    /// The Power BI columns, for [`super::powerbi`].
+    fn power_bi(&self) -> super::powerbi::Columns<'_> {
+        super::powerbi::Columns {
+            timestamp: self.timestamp,
+            users: &self.users,
+            dashboards: &self.dashboards,
+            reports: &self.reports,
+            activity: self.event,
+            audit_data: self.audit_data,
+        }
+    }
+
+    /// The columns a row's mapping may read (for encoding checks). Power BI's
+    /// `AuditData` is not among them: the audit log's records of other workloads can be
+    /// long, and only a Power BI record's few fields are read from it.
     pub fn columns(&self) -> impl Iterator<Item = usize> + '_ {
         std::iter::once(self.timestamp)
             .chain(self.users.iter().copied())
@@ -242,6 +256,9 @@ impl Export {
     /// The import notice that says which export was recognised and how it maps;
     /// `header` holds the file's own column names.
     pub fn describe(&self, header: &[String]) -> String {
+        if self.tool == Tool::PowerBi {
+            return super::powerbi::describe(&self.power_bi(), header);
+        }
         let names = |cols: &[usize]| -> String {
             let mut seen: Vec<&str> = Vec::new();
             for &c in cols {
@@ -252,11 +269,6 @@ impl Export {
             seen.join(" / ")
         };
         let dashboards = match self.tool {
-            Tool::PowerBi => format!(
-                "{} (ViewDashboard), {} (ViewReport)",
-                names(&self.dashboards),
-                names(&self.reports)
-            ),
             Tool::Metabase if self.dashboards.is_empty() => {
                 "model and model_id (the export has no name column)".to_string()
             }
@@ -360,16 +372,12 @@ impl Export {
                 }
                 Cow::Borrowed(named(&self.dashboards, "the viewed item's name")?)
             }
-            Tool::PowerBi => match event.to_ascii_lowercase().as_str() {
-                "viewdashboard" => Cow::Borrowed(named(&self.dashboards, "the dashboard's name")?),
-                "viewreport" => Cow::Borrowed(named(&self.reports, "the report's name")?),
-                _ => return skipped(event),
-            },
+            Tool::PowerBi => return super::powerbi::map(&self.power_bi(), field),
         };
         let user = named(&self.users, "the user who viewed it")?;
         Ok(Mapped::View {
-            timestamp: (self.timestamp, field(self.timestamp)?),
-            user,
+            timestamp: (self.timestamp, Cow::Borrowed(field(self.timestamp)?)),
+            user: Cow::Borrowed(user),
             dashboard,
         })
     }
@@ -540,7 +548,10 @@ mod tests {
         ]) {
             Mapped::View {
                 user, dashboard, ..
-            } => assert_eq!((user, dashboard.as_ref()), ("dana@x.com", "Pipeline")),
+            } => assert_eq!(
+                (user.as_ref(), dashboard.as_ref()),
+                ("dana@x.com", "Pipeline")
+            ),
             other => panic!("{other:?}"),
         }
         match row([

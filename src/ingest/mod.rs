@@ -14,6 +14,7 @@ mod error;
 mod experiments;
 pub mod kinds;
 mod layout;
+mod powerbi;
 mod rows;
 mod source;
 mod sql;
