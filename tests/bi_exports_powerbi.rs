@@ -93,6 +93,10 @@ const BRAND: &str = "Überblick Markenwahrnehmung";
 fn powershell_7_en_us_export_of_every_property() {
     let (said, rows) = import_fixture("ps7_en_us.csv", &[]);
     assert_activity_summary(&said);
+    assert!(
+        said.contains("dates read month-first (MM/DD/YYYY): line 7's 11/16/2026 9:12:03 AM"),
+        "{said}"
+    );
     // The header is the first event's (a ViewReport): there is no DashboardName column,
     // so the ViewDashboard row is named by its ItemName.
     assert!(
@@ -100,6 +104,18 @@ fn powershell_7_en_us_export_of_every_property() {
         "{said}"
     );
     assert_eq!(rows, activity_views(BRAND));
+}
+
+#[test]
+fn power_bi_times_stay_utc_whatever_zone_the_import_is_given() {
+    // CreationTime is UTC in every Power BI export; --tz is for files written in local time.
+    let (_, rows) = import_fixture("ps7_en_us.csv", &["--tz", "Europe/Berlin"]);
+    assert_eq!(rows, activity_views(BRAND));
+    let (_, rows) = import_fixture("search_unifiedauditlog.csv", &["--tz", "America/New_York"]);
+    assert_eq!(
+        rows[0],
+        row("2026-11-16T09:12:03", "lee.brennan@atlas-eor.com", BRAND)
+    );
 }
 
 #[test]
@@ -114,29 +130,37 @@ fn powershell_7_export_of_a_select_object_subset_in_the_users_order() {
 }
 
 #[test]
-#[ignore = "needs the lead's dates work (day-first dates decided from the file)"]
 fn powershell_7_en_gb_export_is_read_day_first_because_a_day_is_above_12() {
     let (said, rows) = import_fixture("ps7_en_gb.csv", &[]);
     assert_activity_summary(&said);
+    // Line 7 is the first that can only be read one way: the file is read again, knowing.
+    assert!(
+        said.contains("dates read day-first (DD/MM/YYYY): line 7's 16/11/2026 09:12:03"),
+        "{said}"
+    );
     // 03/11/2026 is the 3rd of November and 12/11/2026 the 12th, not March or December.
     assert_eq!(rows, activity_views(BRAND));
 }
 
 #[test]
-#[ignore = "needs the lead's dates work (an undecidable day/month order is refused)"]
 fn powershell_7_en_gb_export_with_days_only_up_to_12_is_refused_unless_told_the_order() {
     let ws = charter_workspace();
     let file = fixture("powerbi/ps7_en_gb_days_to_12.csv");
     let o = run_without_key(ws.path(), &["import", "usage", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("--date-order"), "{stderr}");
+    assert!(
+        stderr.contains("line 2, column 3 (CreationTime)") && stderr.contains("is ambiguous"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--date-order dmy"), "{stderr}");
     let conn = open_db(&db_path(ws.path()));
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM usage_event"), 0);
     drop(conn);
 
     let (said, rows) = import(ws.path(), &file, &["--date-order", "dmy"]);
     assert!(said.contains("2 rows of usage — 2 new"), "{said}");
+    assert!(said.contains("as --date-order dmy says"), "{said}");
     assert!(
         said.contains("Activity = ViewTile (2), Activity = ExportReport (1)"),
         "{said}"

@@ -149,8 +149,11 @@ fn utc(text: Cow<'_, str>) -> Cow<'_, str> {
         || t.ends_with(" UTC")
         || t.ends_with(" GMT")
         || t.rfind('T').is_some_and(|at| t[at..].contains(['+', '-']));
+    let iso = t.len() > 10 && t.as_bytes()[..4].iter().all(u8::is_ascii_digit) && t.contains('T');
     if zoned || t.is_empty() {
         text
+    } else if iso {
+        Cow::Owned(format!("{t}Z"))
     } else {
         Cow::Owned(format!("{t} UTC"))
     }
@@ -323,7 +326,7 @@ mod tests {
         let marked = |t: &'static str| utc(Cow::Borrowed(t)).into_owned();
         assert_eq!(marked("11/16/2026 9:12:03 AM"), "11/16/2026 9:12:03 AM UTC");
         assert_eq!(marked("16/11/2026 09:12:03"), "16/11/2026 09:12:03 UTC");
-        assert_eq!(marked("2026-11-16T09:12:03"), "2026-11-16T09:12:03 UTC");
+        assert_eq!(marked("2026-11-16T09:12:03"), "2026-11-16T09:12:03Z");
         assert_eq!(marked("2026-11-16T09:12:03Z"), "2026-11-16T09:12:03Z");
         assert_eq!(
             marked("2026-11-16T09:12:03+01:00"),
@@ -399,7 +402,7 @@ mod tests {
                 user,
                 dashboard,
             } => {
-                assert_eq!(timestamp, (1, Cow::Borrowed("2026-11-16T09:12:03 UTC")));
+                assert_eq!(timestamp, (1, Cow::Borrowed("2026-11-16T09:12:03Z")));
                 assert_eq!((user.as_ref(), dashboard.as_ref()), ("dana@x.com", "Exec"));
             }
             other => panic!("{other:?}"),
