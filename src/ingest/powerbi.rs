@@ -176,26 +176,45 @@ pub(super) fn map<'r>(
         }
         Ok(None)
     };
-    let named = |cols: &[usize], what: &str| -> Result<&'r str, FieldError> {
-        first(cols)?.ok_or_else(|| {
-            let at = cols
-                .first()
-                .copied()
-                .or(columns.activity)
-                .unwrap_or(columns.timestamp);
-            (at, String::new(), format!("is empty: a view needs {what}"))
-        })
-    };
     let activity = match columns.activity {
         Some(i) => field(i)?,
         None => "",
     };
+    // `wanted` names the properties to export when the file has none of the columns.
+    let named = |cols: &[usize], what: &str, wanted: &str| -> Result<&'r str, FieldError> {
+        if cols.is_empty() {
+            let at = columns.activity.unwrap_or(columns.timestamp);
+            return Err((
+                at,
+                activity.to_string(),
+                format!(
+                    "is a view, but the file has no {wanted} column to name {what}: export \
+                     {wanted} too (add it to Select-Object)"
+                ),
+            ));
+        }
+        first(cols)?.ok_or_else(|| {
+            (
+                cols[0],
+                String::new(),
+                format!("is empty: a view needs {what}"),
+            )
+        })
+    };
     let dashboard = match viewed(activity) {
-        Some(Viewed::Dashboard) => named(columns.dashboards, "the dashboard's name")?,
-        Some(Viewed::Report) => named(columns.reports, "the report's name")?,
+        Some(Viewed::Dashboard) => named(
+            columns.dashboards,
+            "the dashboard viewed",
+            "DashboardName or ItemName",
+        )?,
+        Some(Viewed::Report) => named(
+            columns.reports,
+            "the report viewed",
+            "ReportName or ItemName",
+        )?,
         None => return Ok(skipped(activity)),
     };
-    let user = named(columns.users, "the user who viewed it")?;
+    let user = named(columns.users, "the user who viewed it", "UserId")?;
     Ok(Mapped::View {
         timestamp: (
             columns.timestamp,
@@ -337,6 +356,31 @@ mod tests {
             "2026-11-16T09:12:03-05:00"
         );
         assert_eq!(marked(""), "");
+    }
+
+    #[test]
+    fn a_view_the_file_cannot_name_says_which_column_to_export() {
+        let names = header(&["CreationTime", "UserId", "Activity", "ReportName"]);
+        let r = recognise(&names).unwrap();
+        let columns = Columns {
+            timestamp: r.timestamp,
+            users: &r.users,
+            dashboards: &r.dashboards,
+            reports: &r.reports,
+            activity: Some(r.activity),
+            audit_data: None,
+        };
+        let row = ["2026-11-16T09:12:03Z", "dana@x.com", "ViewDashboard", ""];
+        let e = map(&columns, &|i| Ok(row[i])).unwrap_err();
+        assert_eq!((e.0, e.1.as_str()), (2, "ViewDashboard"));
+        assert!(e.2.contains("no DashboardName or ItemName column"), "{e:?}");
+        let row = ["2026-11-16T09:12:03Z", "dana@x.com", "ViewReport", ""];
+        let e = map(&columns, &|i| Ok(row[i])).unwrap_err();
+        assert_eq!(e.0, 3);
+        assert!(
+            e.2.starts_with("is empty: a view needs the report viewed"),
+            "{e:?}"
+        );
     }
 
     #[test]
