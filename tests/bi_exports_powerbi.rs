@@ -190,10 +190,10 @@ fn windows_powershell_5_1_export_keeps_iso_times_and_loses_non_ascii_letters() {
 }
 
 #[test]
-#[ignore = "needs the lead's encoding work (the #TYPE first line skipped with a notice)"]
 fn windows_powershell_5_1_export_with_its_type_line() {
     let (said, rows) = import_fixture("ps51_type_ascii.csv", &[]);
-    assert!(said.contains("#TYPE"), "{said}");
+    assert!(said.contains("skipped line 1, the `#TYPE` line"), "{said}");
+    assert!(said.contains("-Encoding UTF8"), "{said}");
     assert_activity_summary(&said);
     assert_eq!(rows, activity_views("?berblick Markenwahrnehmung"));
 }
