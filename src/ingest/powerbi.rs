@@ -17,11 +17,13 @@
 //! open many times), and `ViewUsageMetrics`, which is someone reading the usage report
 //! about a report, not the report itself.
 //!
-//! `CreationTime` is UTC wherever it comes from: Power BI records activity in UTC, the
-//! audit log's JSON writes it without a zone, and PowerShell 7's `ConvertFrom-Json` turns
-//! the `…Z` text into a UTC `DateTime` that `Export-Csv` prints in the machine's culture
-//! but never converts. So a time without a zone is marked UTC before it is read, and a
-//! `--tz` given for other files does not shift it.
+//! `CreationTime` is UTC: Power BI records activity in UTC, and PowerShell 7's
+//! `ConvertFrom-Json` turns the `…Z` text into a UTC `DateTime` that `Export-Csv` prints
+//! in the machine's culture but never converts. An activity-log file is read as the
+//! import's dates say (UTC for BI logs unless `--tz` names another zone: the user's word
+//! wins, e.g. after `ConvertFrom-Json -DateKind Local`). The audit log's JSON is the
+//! service's own record, UTC by its schema, so its zone-less `CreationTime` is marked UTC
+//! before it is read and no `--tz` shifts it.
 
 use std::borrow::Cow;
 
@@ -216,10 +218,7 @@ pub(super) fn map<'r>(
     };
     let user = named(columns.users, "the user who viewed it", "UserId")?;
     Ok(Mapped::View {
-        timestamp: (
-            columns.timestamp,
-            utc(Cow::Borrowed(field(columns.timestamp)?)),
-        ),
+        timestamp: (columns.timestamp, Cow::Borrowed(field(columns.timestamp)?)),
         user: Cow::Borrowed(user),
         dashboard: Cow::Borrowed(dashboard),
     })
@@ -319,8 +318,8 @@ pub(super) fn describe(columns: &Columns<'_>, header: &[String]) -> String {
         );
     }
     format!(
-        "read as a Power BI activity log export: timestamp <- {} (UTC: Power BI records \
-         activity in UTC and PowerShell writes it unconverted), user <- {}, dashboard <- {} \
+        "read as a Power BI activity log export: timestamp <- {} (Power BI records it in \
+         UTC and PowerShell writes it unconverted), user <- {}, dashboard <- {} \
          (ViewDashboard), {} (ViewReport); source = powerbi",
         header[columns.timestamp],
         names(columns.users),
