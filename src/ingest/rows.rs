@@ -184,6 +184,8 @@ fn parse_field<'a>(
         },
         Ty::Lift => Cell::Real(cells::lift(text)?),
         Ty::StdError => Cell::Real(cells::std_error(text)?),
+        Ty::Flag => Cell::Int(i64::from(cells::flag(text)?)),
+        Ty::DealType => Cell::Text(cells::deal_type(text)?),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
