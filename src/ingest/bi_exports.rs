@@ -423,9 +423,12 @@ impl Export {
         let n = self.folded();
         (n > 0).then(|| {
             format!(
-                "{n} row{} {} further tiles of a dashboard open already read (same History Dashboard Session): folded into that open's view",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "was" } else { "were" }
+                "{n} {} of a dashboard open already read (same dashboard session): folded into that open's view",
+                if n == 1 {
+                    "row was a further tile"
+                } else {
+                    "rows were further tiles"
+                }
             )
         })
     }
@@ -557,7 +560,7 @@ impl Export {
                     && field(i)?.eq_ignore_ascii_case("dashboard")
                 {
                     return Ok(Mapped::Skipped(format!(
-                        "card loaded by a dashboard open ({} = dashboard): the dashboard's view counts",
+                        "card of a dashboard open ({} = dashboard)",
                         self.labels.context
                     )));
                 }
