@@ -844,4 +844,152 @@ mod tests {
         assert_eq!(missing.0, 1);
         assert!(missing.2.contains("user"), "{missing:?}");
     }
+
+    /// Maps a row of `names`-headed export `e` given as text fields.
+    fn map_row<'r>(e: &Export, fields: &'r [&'r str]) -> Mapped<'r> {
+        e.map(&|i| Ok(fields[i])).unwrap()
+    }
+
+    #[test]
+    fn the_new_headers_are_recognised_by_their_real_names() {
+        let name = |names: &[&str]| recognise(&header(names)).map(|e| e.name);
+        assert_eq!(
+            name(&[
+                "created_at",
+                "event_name",
+                "action_type",
+                "user_name",
+                "user_email",
+                "view_name"
+            ]),
+            Some("Tableau Server repository (historical_events)")
+        );
+        assert_eq!(
+            name(&[
+                "ID",
+                "Timestamp",
+                "User ID",
+                "Entity Type",
+                "Entity ID",
+                "Entity Qualified ID",
+                "Context"
+            ]),
+            Some("Metabase Usage analytics View log")
+        );
+        // Tableau's TS Events has no field called Event Type Name.
+        assert_eq!(
+            name(&[
+                "Event Date",
+                "Event Type Name",
+                "Actor User Name",
+                "Item Name"
+            ]),
+            None
+        );
+        let looker = recognise(&header(&[
+            "History Created Time",
+            "User Email",
+            "Dashboard Title",
+        ]))
+        .unwrap();
+        assert!(looker.refusal().unwrap().contains("history.source"));
+    }
+
+    #[test]
+    fn tableau_counts_access_view_on_a_view_only() {
+        let e = recognise(&header(&[
+            "Event Date",
+            "Event Name",
+            "Item Type",
+            "Item Name",
+            "Actor User Name",
+        ]))
+        .unwrap();
+        let t = "11/16/2026 9:12:03 AM";
+        assert!(matches!(
+            map_row(&e, &[t, "Access View", "View", "Exec", "a@x.com"]),
+            Mapped::View { .. }
+        ));
+        assert_eq!(
+            map_row(&e, &[t, "Access View", "Workbook", "Exec", "a@x.com"]),
+            Mapped::Skipped("Event Name = Access View on Item Type = Workbook".into())
+        );
+        assert_eq!(
+            map_row(
+                &e,
+                &[t, "Access Data Source", "Data Source", "Pipe", "a@x.com"]
+            ),
+            Mapped::Skipped("Event Name = Access Data Source".into())
+        );
+    }
+
+    #[test]
+    fn metabase_denials_read_in_each_spelling() {
+        let e = recognise(&header(&[
+            "timestamp",
+            "user_id",
+            "model",
+            "model_id",
+            "has_access",
+        ]))
+        .unwrap();
+        for denial in ["false", "f", "FALSE", "0"] {
+            assert_eq!(
+                map_row(
+                    &e,
+                    &["2026-11-16 09:12:04+00", "3", "dashboard", "12", denial]
+                ),
+                Mapped::Skipped(format!("has_access = {denial} (permission denied)"))
+            );
+        }
+        assert!(matches!(
+            map_row(
+                &e,
+                &["2026-11-16 09:12:04+00", "3", "dashboard", "12", "true"]
+            ),
+            Mapped::View { .. }
+        ));
+    }
+
+    #[test]
+    fn looker_rows_of_one_dashboard_session_take_its_first_rows_fields() {
+        let e = recognise(&header(&[
+            "history.created_time",
+            "user.email",
+            "dashboard.title",
+            "history.source",
+            "history.dashboard_session",
+        ]))
+        .unwrap();
+        let first = map_row(
+            &e,
+            &["2026-11-16 09:12:04", "a@x.com", "Exec", "Dashboard", "s1"],
+        );
+        let later = map_row(
+            &e,
+            &["2026-11-16 09:12:09", "a@x.com", "Exec", "Dashboard", "s1"],
+        );
+        assert_eq!(first, later);
+        let other = map_row(
+            &e,
+            &["2026-11-16 09:12:09", "a@x.com", "Exec", "Dashboard", "s2"],
+        );
+        assert_ne!(first, other);
+        assert_eq!(e.folded(), 1);
+        // A prefetch is not a view and does not open a session.
+        assert_eq!(
+            map_row(
+                &e,
+                &[
+                    "2026-11-16 09:20:00",
+                    "a@x.com",
+                    "Exec",
+                    "Dashboard Prefetch",
+                    "s3"
+                ]
+            ),
+            Mapped::Skipped("History Source = Dashboard Prefetch".into())
+        );
+        assert_eq!(e.folded(), 1);
+    }
 }
