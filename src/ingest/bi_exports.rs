@@ -21,7 +21,6 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rustc_hash::FxHashMap;
 
 /// A BI tool whose usage export rhythm reads.
@@ -150,7 +149,7 @@ pub struct Export {
 #[derive(Debug, PartialEq)]
 pub enum Mapped<'r> {
     View {
-        /// Column index and text of the timestamp (parse it with [`timestamp`]).
+        /// Column index and text of the timestamp (read it with `dates::Dates::timestamp`).
         timestamp: (usize, Cow<'r, str>),
         user: Cow<'r, str>,
         dashboard: Cow<'r, str>,
@@ -643,65 +642,12 @@ impl Export {
     }
 }
 
-/// A timestamp as BI tools export it, in UTC: ISO 8601 with or without an offset (an
-/// offset is converted; none means UTC), a trailing ` UTC`, Postgres' `+00`, or the
-/// US `M/D/YYYY h:mm:ss AM/PM` that Tableau and Power BI write through Excel.
-/// The year must be in [`super::cells::YEARS`].
-pub fn timestamp(text: &str) -> Result<NaiveDateTime, String> {
-    let t = any_timestamp(text)?;
-    super::cells::in_range(t.year())?;
-    Ok(t)
-}
-
-fn any_timestamp(text: &str) -> Result<NaiveDateTime, String> {
-    if let Ok(t) = super::cells::any_timestamp(text) {
-        return Ok(t);
-    }
-    let bare = text
-        .strip_suffix(" UTC")
-        .or_else(|| text.strip_suffix(" GMT"))
-        .unwrap_or(text)
-        .trim();
-    if bare != text
-        && let Ok(t) = super::cells::any_timestamp(bare)
-    {
-        return Ok(t);
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f%#z",
-        "%Y-%m-%d %H:%M:%S%.f %#z",
-        "%Y-%m-%dT%H:%M:%S%.f %#z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(bare, format) {
-            return Ok(t.with_timezone(&Utc).naive_utc());
-        }
-    }
-    for format in [
-        "%m/%d/%Y %I:%M:%S %p",
-        "%m/%d/%Y %I:%M %p",
-        "%m/%d/%Y %H:%M:%S",
-        "%m/%d/%Y %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(bare, format) {
-            return Ok(t);
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(bare, "%m/%d/%Y") {
-        return Ok(d.and_time(NaiveTime::MIN));
-    }
-    Err("not a timestamp rhythm reads: write YYYY-MM-DDTHH:MM:SS with Z or an offset (none means UTC), or M/D/YYYY h:mm:ss AM/PM".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn header(names: &[&str]) -> Vec<String> {
         names.iter().map(|n| normalise(n)).collect()
-    }
-
-    fn text(t: NaiveDateTime) -> String {
-        super::super::cells::timestamp_text(t)
     }
 
     #[test]
@@ -761,31 +707,6 @@ mod tests {
             Some(Tool::PowerBi)
         );
         assert_eq!(tool(&["timestamp", "user", "dashboard", "source"]), None);
-    }
-
-    #[test]
-    fn timestamps_in_the_tools_formats_become_utc() {
-        let cases = [
-            ("2026-03-02 10:15:00", "2026-03-02T10:15:00"),
-            ("2026-03-02 10:15:00 UTC", "2026-03-02T10:15:00"),
-            ("2026-03-02T10:15:00.1234567Z", "2026-03-02T10:15:00"),
-            ("2026-03-02 10:15:00.123456+00", "2026-03-02T10:15:00"),
-            ("2026-03-02T10:15:00.123+01", "2026-03-02T09:15:00"),
-            ("2026-03-02 10:15:00 -0500", "2026-03-02T15:15:00"),
-            ("3/2/2026 2:05:09 PM", "2026-03-02T14:05:09"),
-            ("03/02/2026 12:05 AM", "2026-03-02T00:05:00"),
-            ("3/2/2026 14:05", "2026-03-02T14:05:00"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(timestamp(input).map(text).as_deref(), Ok(want), "{input}");
-        }
-        assert!(timestamp("13/30/2026 1:00 PM").is_err());
-        assert!(timestamp("yesterday").is_err());
-        assert!(
-            timestamp("3/2/1066 2:05:09 PM")
-                .unwrap_err()
-                .contains("out of range")
-        );
     }
 
     #[test]
