@@ -380,6 +380,15 @@ fn looker_person_source(source: &str) -> bool {
     )
 }
 
+/// An id as a formatted download may write it, `1,204`, as the plain number `1204`.
+fn plain_id(id: &str) -> Cow<'_, str> {
+    if id.contains(',') && id.chars().all(|c| c.is_ascii_digit() || c == ',') {
+        Cow::Owned(id.replace(',', ""))
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
 /// A permission column's value for a denial: `false` as Metabase's API and CSV write it,
 /// `f` as psql writes a boolean, or `0`/`no`.
 fn denied(value: &str) -> bool {
@@ -579,7 +588,7 @@ impl Export {
                         } else {
                             "dashboard"
                         };
-                        Cow::Owned(format!("{what} {id}"))
+                        Cow::Owned(format!("{what} {}", plain_id(id)))
                     }
                 }
             }
@@ -607,6 +616,13 @@ impl Export {
             },
         };
         let user = named(&self.users, "the user who viewed it")?;
+        // A Metabase export without names keys users by id, which a formatted download
+        // may write as `1,204`.
+        let user = if self.tool == Tool::Metabase && self.users.len() == 1 {
+            plain_id(user)
+        } else {
+            Cow::Borrowed(user)
+        };
         let timestamp = field(self.timestamp)?;
         if let Some(i) = self.session {
             let session = field(i)?;
@@ -636,7 +652,7 @@ impl Export {
         }
         Ok(Mapped::View {
             timestamp: (self.timestamp, Cow::Borrowed(timestamp)),
-            user: Cow::Borrowed(user),
+            user,
             dashboard,
         })
     }
@@ -841,6 +857,25 @@ mod tests {
                 &[t, "Access Data Source", "Data Source", "Pipe", "a@x.com"]
             ),
             Mapped::Skipped("Event Name = Access Data Source".into())
+        );
+    }
+
+    #[test]
+    fn metabase_formatted_ids_are_plain_numbers() {
+        let e = recognise(&header(&[
+            "Timestamp",
+            "User ID",
+            "Entity Type",
+            "Entity ID",
+        ]))
+        .unwrap();
+        assert_eq!(
+            map_row(&e, &["2026-11-17T08:02:00Z", "1,024", "dashboard", "1,204"]),
+            Mapped::View {
+                timestamp: (0, Cow::Borrowed("2026-11-17T08:02:00Z")),
+                user: Cow::Borrowed("1024"),
+                dashboard: Cow::Borrowed("dashboard 1204"),
+            }
         );
     }
 
