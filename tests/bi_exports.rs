@@ -168,6 +168,31 @@ fn a_looker_export_without_history_source_is_refused_and_says_which_field_to_add
 }
 
 #[test]
+fn a_looker_export_without_dashboard_session_is_imported_with_a_warning() {
+    let ws = charter_workspace();
+    let file = ws.path().join("history.csv");
+    std::fs::write(
+        &file,
+        "History Created Time,User Email,Dashboard Title,History Source\n\
+         2026-11-16 09:12:04,dana@x.com,Executive Marketing Summary,Dashboard\n\
+         2026-11-16 09:12:04,dana@x.com,Executive Marketing Summary,Dashboard\n\
+         2026-11-16 09:12:06,dana@x.com,Executive Marketing Summary,Dashboard\n",
+    )
+    .unwrap();
+    let o = run_without_key(ws.path(), &["import", "usage", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("WARNING: this export has no History Dashboard Session column"),
+        "{said}"
+    );
+    assert!(said.contains("history.dashboard_session"), "{said}");
+    // Same-second tiles still count once; the one two seconds later cannot be told apart.
+    assert!(said.contains("2 rows of usage — 2 new"), "{said}");
+    assert!(said.contains("1 row repeated an earlier row"), "{said}");
+}
+
+#[test]
 fn metabase_raw_view_log_skips_anonymous_denied_and_dashboard_card_rows() {
     let (said, rows) = import_fixture("bi/metabase_view_log.csv");
     assert!(
