@@ -62,8 +62,9 @@ pub(super) fn layout(
     for (i, raw) in header.iter().enumerate() {
         let text = std::str::from_utf8(raw).map_err(|_| {
             format(format!(
-                "line {line}, column {}: the header is not UTF-8 text: re-save the file as UTF-8",
-                i + 1
+                "line {line}, column {}: the header {}",
+                i + 1,
+                super::decode::not_utf8(raw)
             ))
         })?;
         let text = text.trim_start_matches('\u{feff}').trim();

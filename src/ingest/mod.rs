@@ -11,6 +11,7 @@
 pub mod bi_exports;
 pub mod cells;
 pub mod dates;
+mod decode;
 mod error;
 mod experiments;
 pub mod kinds;
@@ -192,11 +193,17 @@ fn import_once<R: Read>(
     options: &ImportOptions,
     dates: dates::Dates,
 ) -> Result<Once, ImportError> {
-    let mut source = Source::new(reader);
+    let (decoded, sniffed) =
+        decode::decode(reader, MAX_RECORD_BYTES).map_err(|message| ImportError::Format {
+            file: file_name.to_string(),
+            message,
+        })?;
+    let mut source = Source::new(decoded);
     let lines = source.lines();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(sniffed.delimiter)
         .from_reader(&mut source);
     let read_err = |e: csv::Error| ImportError::Format {
         file: file_name.to_string(),
@@ -210,7 +217,12 @@ fn import_once<R: Read>(
         },
     };
     let mut header = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut header).map_err(read_err)? {
+    let mut any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    if any && sniffed.type_line && decode::is_type_line(&header) {
+        lines.ended(csv.position());
+        any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    }
+    if !any {
         let required: Vec<&str> = kinds::def(kind)
             .columns
             .iter()
@@ -249,7 +261,12 @@ fn import_once<R: Read>(
         new: 0,
         updated: 0,
         unchanged: 0,
-        notices: layout.notices.clone(),
+        notices: sniffed
+            .notices
+            .iter()
+            .chain(&layout.notices)
+            .cloned()
+            .collect(),
     };
     let mut rows = Rows {
         kind,

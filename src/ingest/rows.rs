@@ -300,7 +300,7 @@ impl Rows<'_> {
             let Ok(text) = std::str::from_utf8(raw) else {
                 errors.push(located(
                     truncate(&String::from_utf8_lossy(raw)),
-                    "is not UTF-8 text: re-save the file as UTF-8".into(),
+                    super::decode::not_utf8(raw),
                 ));
                 row.push(Cell::Null);
                 continue;
@@ -339,7 +339,7 @@ impl Rows<'_> {
                 (
                     i,
                     String::from_utf8_lossy(raw).into_owned(),
-                    "is not UTF-8 text: re-save the file as UTF-8".to_string(),
+                    super::decode::not_utf8(raw),
                 )
             })
         };

@@ -224,7 +224,7 @@ fn a_ragged_row_is_reported() {
 }
 
 #[test]
-fn semicolon_and_tab_separated_files_are_recognised() {
+fn semicolon_files_are_refused_and_tab_separated_files_read() {
     let (_d, mut s) = store();
     let msg = format_error(import(
         &mut s,
@@ -232,8 +232,75 @@ fn semicolon_and_tab_separated_files_are_recognised() {
         b"date;respondent;score\n2026-11-02;r1;9\n",
     ));
     assert!(msg.contains("semicolon-separated"), "{msg}");
-    let msg = format_error(import(&mut s, Kind::Nps, b"date\trespondent\tscore\n"));
-    assert!(msg.contains("tab-separated"), "{msg}");
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"date\trespondent\tscore\tcomment\n2026-11-02\tr1\t9\tfine, thanks\n",
+    )
+    .unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("tab-separated")),
+        "{:?}",
+        r.notices
+    );
+}
+
+#[test]
+fn utf16_files_are_decoded_and_the_powershell_type_line_skipped() {
+    let (_d, mut s) = store();
+    let text = "date\trespondent\tscore\tcomment\r\n2026-11-02\tr2\t10\tÜberblick\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let r = import(&mut s, Kind::Nps, &bytes).unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("UTF-16LE")),
+        "{:?}",
+        r.notices
+    );
+    let comment: String = s
+        .conn
+        .query_row(
+            "SELECT comment FROM nps_response WHERE respondent = 'r2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comment, "Überblick");
+
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"#TYPE System.Management.Automation.PSCustomObject\n\"date\",\"respondent\",\"score\"\n\"2026-11-02\",\"r3\",\"bad\"\n",
+    );
+    let errors = row_errors(r);
+    // The type line is line 1: the bad row is still line 3.
+    assert_eq!(errors[0].line, 3);
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"#TYPE System.Management.Automation.PSCustomObject\n\"date\",\"respondent\",\"score\"\n\"2026-11-02\",\"r3\",\"7\"\n",
+    )
+    .unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("#TYPE")),
+        "{:?}",
+        r.notices
+    );
+
+    let mut no_mark = Vec::new();
+    for u in "date,respondent,score\n".encode_utf16() {
+        no_mark.extend(u.to_le_bytes());
+    }
+    let msg = format_error(import(&mut s, Kind::Nps, &no_mark));
+    assert!(
+        msg.contains("UTF-16 (little-endian) without a byte-order mark"),
+        "{msg}"
+    );
 }
 
 #[test]
