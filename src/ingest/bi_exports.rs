@@ -469,7 +469,7 @@ impl Export {
             _ => names(&self.dashboards),
         };
         let mut text = format!(
-            "read as a {} export: timestamp <- {} (UTC unless it carries an offset), user <- {}, dashboard <- {}; source = {}",
+            "read as a {} export: timestamp <- {} (its own offset if written, else the --tz zone, else UTC), user <- {}, dashboard <- {}; source = {}",
             self.name,
             header[self.timestamp],
             names(&self.users),
