@@ -359,18 +359,19 @@ impl Rows<'_> {
                 user,
                 dashboard,
             }) => {
-                match self.dates.timestamp(text, line, at) {
+                match self.dates.timestamp(&text, line, at) {
                     Ok(t) => row.push(Cell::Int(t.and_utc().timestamp())),
                     Err(reason) => {
-                        errors.push(located((at, text.to_string(), reason)));
+                        errors.push(located((at, text.into_owned(), reason)));
                         row.push(Cell::Null);
                     }
                 }
-                row.push(Cell::Text(user));
-                row.push(match dashboard {
-                    Cow::Borrowed(d) => Cell::Text(d),
-                    Cow::Owned(d) => Cell::Owned(d),
-                });
+                for text in [user, dashboard] {
+                    row.push(match text {
+                        Cow::Borrowed(t) => Cell::Text(t),
+                        Cow::Owned(t) => Cell::Owned(t),
+                    });
+                }
                 row.push(Cell::Text(export.tool.source()));
             }
         }
