@@ -109,6 +109,9 @@ pub(super) fn layout(
     if kind == Kind::Usage && !missing.is_empty() {
         let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
         if let Some(export) = bi_exports::recognise(&normalised) {
+            if let Some(why) = export.refusal() {
+                return Err(format(format!("line {line}: {why}")));
+            }
             return Ok(Layout {
                 index,
                 width: header.len(),
@@ -126,7 +129,7 @@ pub(super) fn layout(
             .map(|c| c.name)
             .collect();
         let also = if kind == Kind::Usage {
-            " — or a Looker System Activity (History), Metabase view_log, Tableau Admin Insights (TS Events) or Power BI activity log export with its own header"
+            " — or a Looker System Activity (History), Metabase view_log or Usage analytics View log, Tableau Admin Insights (TS Events) or Tableau Server repository (historical_events), or Power BI activity log export with its own header"
         } else {
             ""
         };

@@ -415,19 +415,25 @@ fn import_once<R: Read>(
     let duplicates = keys
         .duplicates(kind)
         .map_err(|e| spill_err(&spill_dir, e))?;
-    if layout.export.is_some() {
+    if let Some(export) = &layout.export {
         // A BI tool logs one dashboard load as several events in the same second (a
         // query per tile): the same view, counted once. The repeat found its row
-        // already written, so it was counted unchanged.
+        // already written, so it was counted unchanged. Rows folded into their
+        // dashboard session (Looker) are such repeats too, and said apart.
+        let folded = export.folded();
         if duplicates.count > 0 {
             let n = duplicates.count;
             summary.rows -= n;
             summary.unchanged = summary.unchanged.saturating_sub(n);
-            summary.notices.push(format!(
-                "{n} row{} repeated an earlier row's timestamp, user and dashboard: counted once",
-                if n == 1 { "" } else { "s" }
-            ));
+            let repeats = n.saturating_sub(folded);
+            if repeats > 0 {
+                summary.notices.push(format!(
+                    "{repeats} row{} repeated an earlier row's timestamp, user and dashboard: counted once",
+                    if repeats == 1 { "" } else { "s" }
+                ));
+            }
         }
+        summary.notices.extend(export.folded_notice());
     } else if duplicates.count > 0 {
         bad_rows += duplicates.count as usize;
         errors.extend(duplicates.listed);

@@ -184,6 +184,8 @@ fn parse_field<'a>(
         },
         Ty::Lift => Cell::Real(cells::lift(text)?),
         Ty::StdError => Cell::Real(cells::std_error(text)?),
+        Ty::Flag => Cell::Int(i64::from(cells::flag(text)?)),
+        Ty::DealType => Cell::Text(cells::deal_type(text)?),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
@@ -364,12 +366,12 @@ impl Rows<'_> {
                         row.push(Cell::Null);
                     }
                 }
-                let cell = |text: Cow<'r, str>| match text {
-                    Cow::Borrowed(t) => Cell::Text(t),
-                    Cow::Owned(t) => Cell::Owned(t),
-                };
-                row.push(cell(user));
-                row.push(cell(dashboard));
+                for text in [user, dashboard] {
+                    row.push(match text {
+                        Cow::Borrowed(t) => Cell::Text(t),
+                        Cow::Owned(t) => Cell::Owned(t),
+                    });
+                }
                 row.push(Cell::Text(export.tool.source()));
             }
         }

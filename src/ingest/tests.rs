@@ -751,3 +751,59 @@ fn with_the_opt_in_new_channels_are_imported_and_named() {
         errors[0].reason
     );
 }
+
+#[test]
+fn funnel_records_import_by_their_ids_and_reimport_unchanged() {
+    let (_d, mut s) = store();
+    let leads = b"id,created,source,mql_at,sql_at,geo,segment,first_response_at\n\
+        L1,2026-11-02T09:00:00Z,Paid Search,2026-11-04T10:00:00+01:00,,EMEA,SMB,2026-11-02T09:04:00Z\n\
+        L2,2026-11-03,Webinar,,,,,\n";
+    let r = import(&mut s, Kind::Leads, leads).unwrap();
+    assert_eq!((r.rows, r.new), (2, 2));
+    let again = import(&mut s, Kind::Leads, leads).unwrap();
+    assert_eq!((again.new, again.unchanged), (0, 2));
+    let mql: String = s
+        .conn
+        .query_row("SELECT mql_at FROM lead WHERE id = 'L1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mql, "2026-11-04T09:00:00");
+
+    let opps = b"id,created,amount,source,stage,close_date,won,type,geo\n\
+        O1,2026-11-05T12:00:00Z,48000,Paid Search,Closed Won,2026-12-01,true,New Business,EMEA\n\
+        O2,2026-11-06,12000,Webinar,Negotiation,,,Existing Business,\n";
+    let r = import(&mut s, Kind::Opportunities, opps).unwrap();
+    assert_eq!(r.new, 2);
+    let (won, ty): (Option<i64>, String) = s
+        .conn
+        .query_row(
+            "SELECT won, type FROM opportunity WHERE id = 'O2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((won, ty.as_str()), (None, "expansion"));
+
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Opportunities,
+        b"id,created,amount,source,stage,won,type\nO3,2026-11-06,10,Web,Open,maybe,partner\n",
+    ));
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].column, Some((6, "won".to_string())));
+    assert!(
+        errors[1]
+            .reason
+            .contains("new business, renewal or expansion")
+    );
+
+    let spend = b"week,platform,campaign,cost,impressions,clicks\n\
+        2026-11-04,google-ads,Brand,1038.34,12000,450\n";
+    let r = import(&mut s, Kind::Spend, spend).unwrap();
+    assert_eq!(r.new, 1);
+    let duplicate = row_errors(import(
+        &mut s,
+        Kind::Spend,
+        b"date,platform,campaign,cost\n2026-11-04,google-ads,Brand,1\n2026-11-04,google-ads,Brand,2\n",
+    ));
+    assert_eq!(duplicate[0].line, 3);
+}
