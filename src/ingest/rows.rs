@@ -253,6 +253,18 @@ impl Rows<'_> {
             });
             return None;
         }
+        if let Some(survey) = &self.layout.survey {
+            let tz = self.charter.partnership.timezone;
+            return survey.parse(
+                record,
+                line,
+                &self.layout.names,
+                &tz,
+                &|text, _at| bi_exports::timestamp(text),
+                row,
+                errors,
+            );
+        }
         match &self.layout.export {
             Some(export) => {
                 if let Some(skipped) = self.parse_export(export, record, line, row, errors) {
