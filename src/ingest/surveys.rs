@@ -488,7 +488,7 @@ impl Survey {
             _ => answer,
         };
         cells::score(number).map_err(|e| {
-            format!("{e}: is this the NPS question? The charter's [nps] question names the 0-10 question")
+            format!("{e} (an answer to another question? the charter's [nps] question names the 0-10 one)")
         })
     }
 }
