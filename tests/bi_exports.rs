@@ -180,7 +180,7 @@ fn a_bi_export_with_a_bad_timestamp_names_its_column_and_writes_nothing() {
     let file = ws.path().join("pbi.csv");
     std::fs::write(
         &file,
-        "CreationTime,UserId,Activity,ReportName\n2026-11-16T09:12:04Z,a@x.com,ViewReport,Pipeline\n16.11.2026 09:12,b@x.com,ViewReport,Pipeline\n",
+        "CreationTime,UserId,Activity,ReportName\n2026-11-16T09:12:04Z,a@x.com,ViewReport,Pipeline\nlast Monday 09:12,b@x.com,ViewReport,Pipeline\n",
     )
     .unwrap();
     let o = run_without_key(ws.path(), &["import", "usage", file.to_str().unwrap()]);

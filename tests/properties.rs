@@ -460,9 +460,11 @@ fn importer_survives_hostile_files(kind: Kind) {
     let options = ImportOptions {
         // Half the usage cases pseudonymise, so that path is fuzzed too.
         pseudonym_key: None,
+        ..ImportOptions::default()
     };
     let keyed = ImportOptions {
         pseudonym_key: Some(b"fuzz".to_vec()),
+        ..ImportOptions::default()
     };
     let bi_headers = [
         "History Created Time,User Email,Dashboard Title,Look Title,History Source",

@@ -15,8 +15,33 @@ pub struct ImportArgs {
     /// interval low, high; optional kind, note, name; see the README)
     #[arg(value_parser = parse_kind)]
     pub kind: Kind,
-    /// The CSV file (comma-separated, UTF-8, header row first)
+    /// The CSV file: comma- or tab-separated, UTF-8 (with or without a BOM) or UTF-16 with
+    /// a BOM, header row first
     pub file: PathBuf,
+    /// How an export writes numeric dates, when no date in the file has a day above 12 to
+    /// show it: dmy (16/11/2026) or mdy (11/16/2026)
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub date_order: Option<ingest::dates::DateOrder>,
+    /// The IANA time zone (e.g. Europe/London) of an export's timestamps that carry no
+    /// offset; without it they are read as UTC (survey exports: the charter's time zone)
+    #[arg(long, value_name = "ZONE", value_parser = parse_zone)]
+    pub tz: Option<chrono_tz::Tz>,
+}
+
+fn parse_order(text: &str) -> Result<ingest::dates::DateOrder, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "dmy" => Ok(ingest::dates::DateOrder::Dmy),
+        "mdy" => Ok(ingest::dates::DateOrder::Mdy),
+        _ => Err(format!(
+            "'{text}' is not a date order: use dmy (day first, 16/11/2026) or mdy (month first, 11/16/2026)"
+        )),
+    }
+}
+
+fn parse_zone(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.parse().map_err(|_| {
+        format!("'{text}' is not an IANA time zone name: write it like Europe/London or America/New_York")
+    })
 }
 
 fn parse_kind(text: &str) -> Result<Kind, String> {
@@ -31,7 +56,9 @@ fn parse_kind(text: &str) -> Result<Kind, String> {
 pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     let charter = load_charter(ws)?;
     // The pseudonymisation key first: without it nothing is opened or written.
-    let options = ImportOptions::from_charter(&charter, args.kind)?;
+    let mut options = ImportOptions::from_charter(&charter, args.kind)?;
+    options.date_order = args.date_order;
+    options.zone = args.tz;
     let mut store = open_store(ws)?;
     // A key other than the one the store's usage was pseudonymised with would give
     // everyone new pseudonyms: refused before anything is read; the first key is kept.

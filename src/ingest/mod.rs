@@ -10,6 +10,7 @@
 
 pub mod bi_exports;
 pub mod cells;
+pub mod dates;
 mod error;
 mod experiments;
 pub mod kinds;
@@ -68,6 +69,11 @@ pub struct ImportSummary {
 pub struct ImportOptions {
     /// The key usage user names are pseudonymised with; `None` stores them as they are.
     pub pseudonym_key: Option<Vec<u8>>,
+    /// `--date-order`: how the export's numeric dates are written, when the file cannot
+    /// show it (see [`dates`]).
+    pub date_order: Option<dates::DateOrder>,
+    /// `--tz`: the zone of an export's timestamps that carry no offset; `None`: UTC.
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 impl ImportOptions {
@@ -81,6 +87,7 @@ impl ImportOptions {
             } else {
                 None
             },
+            ..ImportOptions::default()
         })
     }
 }
@@ -105,19 +112,46 @@ pub fn import_file_with(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
-    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let open = || {
+        std::fs::File::open(path)
+            .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+            .map_err(|source| ImportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+    };
     let name = path.display().to_string();
-    import_reader_with(
-        store,
-        charter,
-        kind,
-        std::io::BufReader::with_capacity(1 << 16, file),
-        &name,
-        options,
-    )
+    let dates = dates::Dates::new(options.date_order, options.zone);
+    match import_once(store, charter, kind, open()?, &name, options, dates)? {
+        Once::Done(summary) => Ok(summary),
+        // The file showed its day-first dates only after rows read month-first: read it
+        // again, knowing.
+        Once::Again(order, seen) => {
+            let dates = dates::Dates::shown_by(order, seen, options.zone);
+            match import_once(store, charter, kind, open()?, &name, options, dates)? {
+                Once::Done(summary) => Ok(summary),
+                Once::Again(_, seen) => Err(date_order_late(&name, &seen)),
+            }
+        }
+    }
+}
+
+/// A file read once: done, or to be read again knowing its date order.
+enum Once {
+    Done(ImportSummary),
+    Again(dates::DateOrder, dates::Seen),
+}
+
+/// The refusal of a file that cannot be read twice whose date order showed late.
+fn date_order_late(file: &str, seen: &dates::Seen) -> ImportError {
+    ImportError::Format {
+        file: file.to_string(),
+        message: format!(
+            "line {}: {} shows the file's dates are day-first, but rows before it were read \
+             before that could be known: pass --date-order dmy (or import the file by its path)",
+            seen.line, seen.value
+        ),
+    }
 }
 
 /// Imports CSV text from `reader`, as the charter asks; `file_name` is what errors and
@@ -133,7 +167,8 @@ pub fn import_reader<R: Read>(
     import_reader_with(store, charter, kind, reader, file_name, &options)
 }
 
-/// Imports CSV text from `reader` with explicit options.
+/// Imports CSV text from `reader` with explicit options. A reader cannot be read twice,
+/// so a file whose day-first dates show only late is refused (see [`import_file_with`]).
 pub fn import_reader_with<R: Read>(
     store: &mut Store,
     charter: &Charter,
@@ -142,6 +177,22 @@ pub fn import_reader_with<R: Read>(
     file_name: &str,
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
+    let dates = dates::Dates::new(options.date_order, options.zone);
+    match import_once(store, charter, kind, reader, file_name, options, dates)? {
+        Once::Done(summary) => Ok(summary),
+        Once::Again(_, seen) => Err(date_order_late(file_name, &seen)),
+    }
+}
+
+fn import_once<R: Read>(
+    store: &mut Store,
+    charter: &Charter,
+    kind: Kind,
+    reader: R,
+    file_name: &str,
+    options: &ImportOptions,
+    dates: dates::Dates,
+) -> Result<Once, ImportError> {
     let mut source = Source::new(reader);
     let lines = source.lines();
     let mut csv = csv::ReaderBuilder::new()
@@ -209,6 +260,7 @@ pub fn import_reader_with<R: Read>(
         pseudonym_key: options.pseudonym_key.as_deref(),
         pseudonyms: FxHashMap::default(),
         channels: rows::Channels::of(charter),
+        dates,
     };
     let mut errors: Vec<RowError> = Vec::new();
     let mut bad_rows = 0usize;
@@ -371,6 +423,26 @@ pub fn import_reader_with<R: Read>(
         errors.sort_by_key(|e| e.line);
         errors.truncate(MAX_LISTED_ERRORS);
     }
+    match rows.dates.outcome() {
+        dates::Outcome::Read(notice) => summary.notices.extend(notice),
+        dates::Outcome::Again(order, seen) => return Ok(Once::Again(order, seen)),
+        dates::Outcome::Undecided(seen) => {
+            bad_rows += 1;
+            errors.insert(
+                0,
+                RowError {
+                    line: seen.line,
+                    column: Some((
+                        seen.column + 1,
+                        layout.names.get(seen.column).cloned().unwrap_or_default(),
+                    )),
+                    value: error::truncate(&seen.value),
+                    reason: dates::Dates::undecided_reason(&seen),
+                },
+            );
+            errors.truncate(MAX_LISTED_ERRORS);
+        }
+    }
     if bad_rows > 0 {
         // Dropping the transaction rolls it back: nothing of this file is written.
         return Err(ImportError::Rows {
@@ -414,7 +486,7 @@ pub fn import_reader_with<R: Read>(
     )
     .map_err(store_err)?;
     tx.commit().map_err(store_err)?;
-    Ok(summary)
+    Ok(Once::Done(summary))
 }
 
 /// The first field of the `used` columns of `record` longer than [`MAX_FIELD_BYTES`],

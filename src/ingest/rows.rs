@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
-use super::bi_exports::{self, Export, FieldError, Mapped};
+use super::bi_exports::{Export, FieldError, Mapped};
 use super::cells::{self, Cell};
 use super::error::truncate;
 use super::layout::Layout;
@@ -228,6 +228,8 @@ pub(super) struct Rows<'a> {
     pub pseudonyms: FxHashMap<String, String>,
     /// The vocabulary of the channel columns.
     pub channels: Channels,
+    /// How the file writes its dates (BI and survey exports).
+    pub dates: super::dates::Dates,
 }
 
 impl Rows<'_> {
@@ -336,7 +338,7 @@ impl Rows<'_> {
 
     /// A BI tool's usage export: (timestamp, user, dashboard, source), or a skip label.
     fn parse_export<'r>(
-        &self,
+        &mut self,
         export: &Export,
         record: &'r csv::ByteRecord,
         line: u64,
@@ -367,7 +369,7 @@ impl Rows<'_> {
                 user,
                 dashboard,
             }) => {
-                match bi_exports::timestamp(text) {
+                match self.dates.timestamp(text, line, at) {
                     Ok(t) => row.push(Cell::Int(t.and_utc().timestamp())),
                     Err(reason) => {
                         errors.push(located((at, text.to_string(), reason)));

@@ -411,6 +411,7 @@ fn pseudonymised_usage_stores_keyed_names() {
     let (_d, mut s) = store();
     let options = ImportOptions {
         pseudonym_key: Some(b"k".to_vec()),
+        ..ImportOptions::default()
     };
     let already = pseudonym(b"k", "b");
     let text = format!(
