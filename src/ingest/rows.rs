@@ -256,13 +256,14 @@ impl Rows<'_> {
             return None;
         }
         if let Some(survey) = &self.layout.survey {
-            let tz = self.charter.partnership.timezone;
+            let dates = &mut self.dates;
+            let zone = dates.zone();
             return survey.parse(
                 record,
                 line,
                 &self.layout.names,
-                &tz,
-                &|text, _at| bi_exports::timestamp(text),
+                (self.charter.partnership.timezone, zone),
+                &mut |text, at| dates.timestamp(text, line, at),
                 row,
                 errors,
             );

@@ -170,7 +170,7 @@ pub fn recognise(
     } else {
         &like_nps
     };
-    let named = |setting: &str, text: &str| -> Result<usize, String> {
+    let named = |setting: &str, text: &str, candidates: &[usize]| -> Result<usize, String> {
         let want = NpsSurvey::key(text);
         let found: Vec<usize> = (0..header.len())
             .filter(|&i| NpsSurvey::key(&header[i]) == want)
@@ -196,7 +196,7 @@ pub fn recognise(
     };
     let mut notices = Vec::new();
     let score = match &charter.nps.question {
-        Some(q) => named("question", q)?,
+        Some(q) => named("question", q, candidates)?,
         None => match like_nps.as_slice() {
             [one] => {
                 notices.push(format!(
@@ -227,14 +227,23 @@ pub fn recognise(
             }
         },
     };
-    let comment = match &charter.nps.comment_question {
-        Some(q) => Some(named("comment_question", q)?),
+    // The comment and the role are extras: an export without them is read without them,
+    // and the notice says why none were stored.
+    let mut extra = |setting: &str, question: &Option<String>| match question {
+        Some(q) => match named(setting, q, &questions) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                notices.push(format!(
+                    "{e}; no {setting} answers are stored",
+                    setting = &setting[..setting.len() - "_question".len()]
+                ));
+                None
+            }
+        },
         None => None,
     };
-    let role = match &charter.nps.role_question {
-        Some(q) => Some(named("role_question", q)?),
-        None => None,
-    };
+    let comment = extra("comment_question", &charter.nps.comment_question);
+    let role = extra("role_question", &charter.nps.role_question);
     let mut survey = Survey {
         tool,
         timestamp,
@@ -311,7 +320,7 @@ impl Survey {
                 name(self.timestamp)
             ),
             Tool::SurveyMonkey => format!(
-                "{}, the response's completion (not its start); it carries no time zone: SurveyMonkey writes the account's, taken to be the charter's ({tz}) — if the account is set to another zone, change one of them",
+                "{}, the response's completion (not its start); it carries no time zone: SurveyMonkey writes the account's, taken to be the charter's ({tz}) unless --tz names it — if the account is set to another zone, pass --tz with it",
                 name(self.timestamp)
             ),
         };
@@ -343,28 +352,30 @@ impl Survey {
         text
     }
 
-    /// The survey date of a timestamp: `utc` an instant in UTC, or, for a
-    /// [wall-clock](Self::wall_clock) export, the time as written.
-    pub fn date(&self, utc: NaiveDateTime, tz: &chrono_tz::Tz) -> NaiveDate {
-        if self.wall_clock() {
+    /// The survey date in the charter's zone `tz` of a timestamp: `utc` an instant in
+    /// UTC, or, for a [wall-clock](Self::wall_clock) export read without `--tz`
+    /// (`zone_given` false), the time as written, in the charter's zone.
+    pub fn date(&self, utc: NaiveDateTime, tz: chrono_tz::Tz, zone_given: bool) -> NaiveDate {
+        if self.wall_clock() && !zone_given {
             utc.date()
         } else {
-            utc.and_utc().with_timezone(tz).date_naive()
+            super::dates::local_date(utc, tz)
         }
     }
 
     /// Parses one record into `row` (date, respondent, score, role, comment), or says why
     /// not in `errors`; returns the label under which a response without an NPS answer
-    /// is skipped. `timestamp(text, column)` reads the timestamp (UTC, or the wall clock
-    /// as written).
+    /// is skipped. `zones` are the charter's zone and the one `--tz` gave, if any;
+    /// `timestamp(text, column)` reads the timestamp (in UTC; a value without an offset
+    /// is read in `--tz`'s zone, else as written).
     #[allow(clippy::too_many_arguments)]
     pub fn parse<'r>(
         &self,
         record: &'r csv::ByteRecord,
         line: u64,
         names: &[String],
-        tz: &chrono_tz::Tz,
-        timestamp: &dyn Fn(&str, usize) -> Result<NaiveDateTime, String>,
+        zones: (chrono_tz::Tz, Option<chrono_tz::Tz>),
+        timestamp: &mut dyn FnMut(&str, usize) -> Result<NaiveDateTime, String>,
         row: &mut Vec<Cell<'r>>,
         errors: &mut Vec<RowError>,
     ) -> Option<String> {
@@ -384,7 +395,7 @@ impl Survey {
                 )
             })
         };
-        match self.map(record, &field, timestamp, tz) {
+        match self.map(record, &field, timestamp, zones) {
             Err(e) => {
                 errors.push(located(e));
                 None
@@ -418,8 +429,8 @@ impl Survey {
         &self,
         record: &'r csv::ByteRecord,
         field: &dyn Fn(usize) -> Result<&'r str, FieldError>,
-        timestamp: &dyn Fn(&str, usize) -> Result<NaiveDateTime, String>,
-        tz: &chrono_tz::Tz,
+        timestamp: &mut dyn FnMut(&str, usize) -> Result<NaiveDateTime, String>,
+        (tz, given): (chrono_tz::Tz, Option<chrono_tz::Tz>),
     ) -> Result<Mapped<'r>, FieldError> {
         if let Some(s) = self.status {
             let status = field(s)?;
@@ -449,7 +460,7 @@ impl Survey {
             Cow::Borrowed(when)
         };
         let date = timestamp(&text, self.timestamp)
-            .map(|t| self.date(t, tz))
+            .map(|t| self.date(t, tz, given.is_some()))
             .map_err(|reason| (self.timestamp, when.to_string(), reason))?;
         let score = self
             .score(answer)
@@ -655,7 +666,7 @@ mod tests {
             .and_hms_opt(23, 30, 0)
             .unwrap();
         let google = recognised(&["Timestamp", NPS], &c).unwrap().unwrap();
-        assert_eq!(google.date(t, &berlin).to_string(), "2026-11-17");
+        assert_eq!(google.date(t, berlin, false).to_string(), "2026-11-17");
         let monkey = recognised(
             &[
                 "Respondent ID",
@@ -668,7 +679,9 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        assert_eq!(monkey.date(t, &berlin).to_string(), "2026-11-16");
+        assert_eq!(monkey.date(t, berlin, false).to_string(), "2026-11-16");
+        // With --tz the wall clock was read in that zone into UTC: cut in the charter's.
+        assert_eq!(monkey.date(t, berlin, true).to_string(), "2026-11-17");
     }
 
     #[test]
