@@ -341,3 +341,45 @@ fn collected_emails_are_pseudonymised_when_the_charter_says_so() {
         describe(&o)
     );
 }
+
+#[test]
+fn tz_names_the_zone_of_surveymonkey_dates_but_not_of_typeforms_utc_column() {
+    let ws = edited_charter_workspace(berlin);
+    let monkey = fixture("surveys/surveymonkey_responses.csv");
+    let o = run_without_key(
+        ws.path(),
+        &[
+            "import",
+            "nps",
+            "--tz",
+            "America/New_York",
+            monkey.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", describe(&o));
+    // 11:50 PM in New York on the 16th is 05:50 on the 17th in Berlin.
+    let dates: Vec<(String, String)> = stored(ws.path()).into_iter().map(|r| (r.1, r.0)).collect();
+    assert!(
+        dates.contains(&("118052219785".into(), "2026-11-17".into())),
+        "{dates:?}"
+    );
+    assert!(
+        dates.contains(&("118052219061".into(), "2026-11-16".into())),
+        "{dates:?}"
+    );
+    let ws = edited_charter_workspace(berlin);
+    let typeform = fixture("surveys/typeform_responses.csv");
+    let o = run_without_key(
+        ws.path(),
+        &[
+            "import",
+            "nps",
+            "--tz",
+            "America/New_York",
+            typeform.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", describe(&o));
+    let dates: Vec<String> = stored(ws.path()).into_iter().map(|r| r.0).collect();
+    assert_eq!(dates, vec!["2026-11-16", "2026-11-17", "2026-11-17"]);
+}
