@@ -177,7 +177,7 @@ fn pseudonymised_usage_needs_the_key_and_stores_no_names() {
         "nothing is written without the key"
     );
 
-    let looker = fixture("looker_history.csv");
+    let looker = fixture("bi/looker_history.csv");
     for file in [&usage, &looker] {
         let o = command_without_key(ws.path(), &["import", "usage", file.to_str().unwrap()])
             .env("RHYTHM_PSEUDONYM_KEY", KEY)
@@ -208,14 +208,15 @@ fn pseudonymised_usage_needs_the_key_and_stores_no_names() {
                 "SELECT COUNT(*) FROM usage_event WHERE user = '{dana}' AND source = 'looker'"
             )
         ),
-        1
+        // Dana opened the Looker dashboard in two sessions.
+        2
     );
     assert_eq!(
         count(
             &conn,
             &format!("SELECT SUM(views) FROM usage_day WHERE user = '{dana}'")
         ),
-        6
+        7
     );
     drop(conn);
     // Not a trace of a name in the store's files.

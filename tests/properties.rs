@@ -230,6 +230,24 @@ fn good_file(kind: Kind) -> &'static str {
              paid-search,2026-06-01,2026-06-28,1650000,,1200000,2100000,Holdout,\"spring, EMEA\",\n\
              paid-social,2026-09-07,2026-10-04,-20000,40000,,,,a note,\"social, lift\"\n"
         }
+        Kind::Leads => {
+            "id,created,source,mql_at,sql_at,geo,segment,first_response_at\n\
+             L1,2026-11-02T09:00:00Z,Paid Search,2026-11-04T10:00:00+01:00,,EMEA,SMB,2026-11-02T09:04:00Z\n\
+             L2,2026-11-03,Webinar,,,,,\n\
+             L3,2026-11-03 14:00,\"Events, EMEA\",2026-11-05,2026-11-09,,,\n"
+        }
+        Kind::Opportunities => {
+            "id,created,amount,source,stage,close_date,won,type,geo\n\
+             O1,2026-11-05T12:00:00Z,48000,Paid Search,Closed Won,2026-12-01,true,New Business,EMEA\n\
+             O2,2026-11-06,12000,Webinar,Negotiation,,,Existing Business,\n\
+             O3,2026-11-07,0,Events,Closed Lost,2026-11-30,no,renewal,NA\n"
+        }
+        Kind::Spend => {
+            "date,platform,campaign,cost,account,impressions,clicks\n\
+             2026-11-04,google-ads,Brand,1038.34,123-456-7890,12000,450\n\
+             2026-11-04,linkedin,\"ABM, Q4\",2500,,30000,\n\
+             2026-11-05,google-ads,Brand,990,,,\n"
+        }
     }
 }
 

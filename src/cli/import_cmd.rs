@@ -10,9 +10,10 @@ use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// What the file holds: channels, kpis, plan, deliveries, usage, nps, reconciliation or
+    /// What the file holds: channels, kpis, plan, deliveries, usage, nps, reconciliation,
     /// experiments (channel, start, end, incremental_pipeline, and std_error or the 90%
-    /// interval low, high; optional kind, note, name; see the README)
+    /// interval low, high; optional kind, note, name), or the funnel's records: leads,
+    /// opportunities, spend (see the README)
     #[arg(value_parser = parse_kind)]
     pub kind: Kind,
     /// The CSV file: comma- or tab-separated, UTF-8 (with or without a BOM) or UTF-16 with

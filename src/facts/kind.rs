@@ -13,10 +13,16 @@ pub enum Kind {
     /// Incrementality experiments (geo-lift, holdout, conversion-lift): evidence for the
     /// budget model, not a recurring feed.
     Experiments,
+    /// Leads or contacts as the MAP or CRM holds them, one row per record.
+    Leads,
+    /// CRM opportunities, one row per record.
+    Opportunities,
+    /// Ad platform cost by day (or week), platform and campaign.
+    Spend,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Channels,
         Kind::Kpis,
         Kind::Plan,
@@ -25,10 +31,15 @@ impl Kind {
         Kind::Nps,
         Kind::Reconciliation,
         Kind::Experiments,
+        Kind::Leads,
+        Kind::Opportunities,
+        Kind::Spend,
     ];
 
     /// The kinds that arrive on a schedule, whose age the data freshness control judges.
-    /// Experiments come when a test ends, so an old one is not stale data.
+    /// Experiments come when a test ends, so an old one is not stale data. The record-level
+    /// kinds (leads, opportunities, spend) are optional sources of the weekly channel
+    /// facts, so a workspace without them is not stale either.
     pub const FEEDS: [Kind; 7] = [
         Kind::Channels,
         Kind::Kpis,
@@ -53,6 +64,9 @@ impl Kind {
             Kind::Nps => "nps",
             Kind::Reconciliation => "reconciliation",
             Kind::Experiments => "experiments",
+            Kind::Leads => "leads",
+            Kind::Opportunities => "opportunities",
+            Kind::Spend => "spend",
         }
     }
 }

@@ -1,13 +1,27 @@
-//! The usage exports of the BI tools teams actually run — Looker System Activity
-//! (History explore), Metabase `view_log`, Tableau Admin Insights (TS Events) and the
-//! Power BI activity log — recognised from their headers and mapped to usage rows:
-//! (timestamp in UTC, user, dashboard, source). Rows that are not someone viewing a
-//! dashboard (a Tableau login, a Power BI export, a Looker schedule) are skipped and
-//! counted, so the import summary says what was left out.
+//! The usage exports of the BI tools teams actually run, recognised from their headers and
+//! mapped to usage rows: (timestamp in UTC, user, dashboard, source).
+//!
+//! - Looker System Activity, History explore (labels like `History Created Time` or field
+//!   names like `history.created_time`). Only `History Source` values that are a person
+//!   opening a dashboard or Look count; a dashboard open is one row per tile, so the rows of
+//!   one `History Dashboard Session` are folded into its first row. An export without
+//!   `History Source` is refused: it cannot tell schedules and API calls from people.
+//! - Metabase: the raw `view_log` table (or it joined to names) and the Usage analytics
+//!   collection's "View log" model download. Rows with no user (public links, embeds),
+//!   permission denials (`has_access` false) and the card rows a dashboard open logs
+//!   (`context = dashboard`) are skipped.
+//! - Tableau: Admin Insights' TS Events data source (Tableau Cloud) and the Tableau Server
+//!   repository's `historical_events` (the query is beside [`recognise`]). Only `Access View`
+//!   on a view counts.
+//! - The Power BI activity log.
+//!
+//! Rows that are not someone viewing a dashboard are skipped and counted by reason, so the
+//! import summary says what was left out.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use rustc_hash::FxHashMap;
 
 /// A BI tool whose usage export rhythm reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +58,7 @@ impl Tool {
         match self {
             Tool::Looker => "History Source",
             Tool::Metabase => "model",
-            Tool::Tableau => "Event Type Name",
+            Tool::Tableau => "Event Name",
             Tool::PowerBi => "Activity",
         }
     }
@@ -67,11 +81,40 @@ pub fn normalise(name: &str) -> String {
     out
 }
 
+/// Looker dashboard sessions remembered at once; past this the memory starts afresh (a
+/// later tile of a forgotten session then counts as a view of its own), so memory does not
+/// grow with the file.
+const SESSIONS_HELD: usize = 1 << 16;
+
+/// The first row of each Looker dashboard session: (timestamp text, user, dashboard).
+#[derive(Debug, Clone, Default)]
+struct Sessions {
+    first: FxHashMap<String, (String, String, String)>,
+    /// Rows given their session's first row's fields.
+    folded: u64,
+}
+
+/// How an export names the columns its skip labels quote.
+#[derive(Debug, Clone, Copy)]
+struct Labels {
+    /// The column that says what kind of event a row is.
+    event: &'static str,
+    /// Metabase: the user id column.
+    user_id: &'static str,
+    /// Metabase: the permission column.
+    has_access: &'static str,
+    /// Metabase: the context column.
+    context: &'static str,
+}
+
 /// Where a recognised export keeps the fields of a view. Column numbers are 0-based
 /// indexes into the file's header.
 #[derive(Debug, Clone)]
 pub struct Export {
     pub tool: Tool,
+    /// The export's name in notices, e.g. "Metabase Usage analytics View log".
+    name: &'static str,
+    labels: Labels,
     timestamp: usize,
     /// Columns naming the user, most useful first: the first non-empty one wins.
     users: Vec<usize>,
@@ -83,15 +126,32 @@ pub struct Export {
     event: Option<usize>,
     /// Metabase: `model_id`, to name an item when the export has no name column.
     item_id: Option<usize>,
+    /// Tableau: `Item Type` (View, Data Source, Workbook …).
+    item_type: Option<usize>,
+    /// Metabase: the user id, empty (raw table) or 0 (the View log model) for a public
+    /// link or an embed.
+    user_id: Option<usize>,
+    /// Metabase: `has_access`, false for a permission denial.
+    has_access: Option<usize>,
+    /// Metabase: `context`; `dashboard` on a card row means the card was loaded as part of
+    /// a dashboard open, which is logged as its own row.
+    context: Option<usize>,
+    /// Looker: `History Dashboard Session`, one id per dashboard open.
+    session: Option<usize>,
+    sessions: RefCell<Sessions>,
+    /// Why the file cannot be imported although its tool is recognised.
+    refusal: Option<String>,
+    /// Said in the import notice: what the export cannot tell.
+    warning: Option<&'static str>,
 }
 
 /// One row of an export.
 #[derive(Debug, PartialEq)]
 pub enum Mapped<'r> {
     View {
-        /// Column index and text of the timestamp (parse it with [`timestamp`]).
-        timestamp: (usize, &'r str),
-        user: &'r str,
+        /// Column index and text of the timestamp (read it with `dates::Dates::timestamp`).
+        timestamp: (usize, Cow<'r, str>),
+        user: Cow<'r, str>,
         dashboard: Cow<'r, str>,
     },
     /// Not a dashboard view; counted under this label, e.g. `Activity = ExportReport`.
@@ -102,6 +162,25 @@ pub enum Mapped<'r> {
 pub type FieldError = (usize, String, String);
 
 /// Recognises a BI tool's usage export from its header (names already `normalise`d).
+///
+/// The Tableau Server repository has no download of its own: an admin runs this query
+/// against the `workgroup` database (as the `readonly` user) and saves the result as CSV,
+/// e.g. with psql's `\copy (…) TO 'tableau_events.csv' CSV HEADER`. Table and column
+/// names are those of Tableau's workgroup data dictionary; `created_at` is UTC.
+///
+/// ```sql
+/// SELECT he.created_at, het.name AS event_name, het.action_type,
+///        hu.name AS user_name, hu.email AS user_email,
+///        hv.name AS view_name, hw.name AS workbook_name, hs.name AS site_name
+/// FROM historical_events he
+/// JOIN historical_event_types het ON het.type_id = he.historical_event_type_id
+/// LEFT JOIN hist_users hu ON hu.id = he.hist_actor_user_id
+/// LEFT JOIN hist_views hv ON hv.id = he.hist_view_id
+/// LEFT JOIN hist_workbooks hw ON hw.id = he.hist_workbook_id
+/// LEFT JOIN hist_sites hs ON hs.id = he.hist_actor_site_id
+/// WHERE he.created_at >= now() - interval '90 days'
+/// ORDER BY he.created_at
+/// ```
 pub fn recognise(names: &[String]) -> Option<Export> {
     let find = |candidates: &[&str]| -> Option<usize> {
         candidates
@@ -114,14 +193,29 @@ pub fn recognise(names: &[String]) -> Option<Export> {
             .filter_map(|c| names.iter().position(|n| n == c))
             .collect()
     };
-    let export = |tool, timestamp, users: Vec<usize>, dashboards, event| Export {
+    let export = |tool: Tool, timestamp, users: Vec<usize>, dashboards, event| Export {
         tool,
+        name: tool.export_name(),
+        labels: Labels {
+            event: tool.event_label(),
+            user_id: "user_id",
+            has_access: "has_access",
+            context: "context",
+        },
         timestamp,
         users,
         dashboards,
         reports: Vec::new(),
         event,
         item_id: None,
+        item_type: None,
+        user_id: None,
+        has_access: None,
+        context: None,
+        session: None,
+        sessions: RefCell::default(),
+        refusal: None,
+        warning: None,
     };
 
     // Looker System Activity, History explore (labels or field names).
@@ -136,18 +230,34 @@ pub fn recognise(names: &[String]) -> Option<Export> {
         && !users.is_empty()
         && !dashboards.is_empty()
     {
-        return Some(export(
-            Tool::Looker,
-            ts,
-            users,
-            dashboards,
-            find(&["history source"]),
-        ));
+        let source = find(&["history source"]);
+        let mut e = export(Tool::Looker, ts, users, dashboards, source);
+        e.session = find(&["history dashboard session"]);
+        // Refused rather than imported with a warning: without the source every
+        // scheduled delivery, alert, API call and dashboard prefetch would count as a
+        // person opening the dashboard, and the adoption figures would be silently high.
+        // Adding the field and downloading again takes a minute.
+        if source.is_none() {
+            e.refusal = Some(
+                "this Looker System Activity (History) export has no History Source column, so \
+                 schedules, alerts, API calls and dashboard prefetches cannot be told from people \
+                 opening dashboards: add History > Source (history.source) to the Explore's fields \
+                 (with History > Dashboard Session, history.dashboard_session) and download again"
+                    .into(),
+            );
+        } else if e.session.is_none() {
+            e.warning = Some(
+                "WARNING: this export has no History Dashboard Session column, so each tile of a \
+                 dashboard open that did not run in the same second counts as a view of its own: \
+                 add History > Dashboard Session (history.dashboard_session) to the Explore's fields",
+            );
+        }
+        return Some(e);
     }
 
-    // Metabase view_log (the application database table, possibly joined to core_user
-    // and report_dashboard for names).
-    if let (Some(ts), Some(_), Some(model), Some(model_id)) = (
+    // Metabase view_log: the application database table, possibly joined to core_user
+    // and report_dashboard for names.
+    if let (Some(ts), Some(user_id), Some(model), Some(model_id)) = (
         find(&["timestamp"]),
         find(&["user id"]),
         find(&["model"]),
@@ -173,19 +283,71 @@ pub fn recognise(names: &[String]) -> Option<Export> {
             "model name",
         ]);
         let mut e = export(Tool::Metabase, ts, users, dashboards, Some(model));
+        if !e.dashboards.is_empty() || e.users.len() > 1 {
+            e.name = "Metabase view_log (joined with names)";
+        }
         e.item_id = Some(model_id);
+        e.user_id = Some(user_id);
+        e.has_access = find(&["has access"]);
+        e.context = find(&["context"]);
         return Some(e);
     }
 
-    // Tableau Admin Insights, TS Events.
-    let users = all(&["actor user email", "actor email", "actor user name"]);
+    // Metabase Usage analytics collection, the "View log" model (v_view_log), downloaded
+    // with its display names.
+    if let (Some(ts), Some(user_id), Some(entity_type), Some(entity_id)) = (
+        find(&["timestamp"]),
+        find(&["user id"]),
+        find(&["entity type"]),
+        find(&["entity id"]),
+    ) {
+        let mut e = export(
+            Tool::Metabase,
+            ts,
+            vec![user_id],
+            Vec::new(),
+            Some(entity_type),
+        );
+        e.name = "Metabase Usage analytics View log";
+        e.labels = Labels {
+            event: "Entity Type",
+            user_id: "User ID",
+            has_access: "Has Access",
+            context: "Context",
+        };
+        e.item_id = Some(entity_id);
+        e.user_id = Some(user_id);
+        e.has_access = find(&["has access"]);
+        e.context = find(&["context"]);
+        return Some(e);
+    }
+
+    // Tableau Server repository: historical_events joined to historical_event_types and
+    // the hist_* tables (the query above).
+    let users = all(&["user email", "user name"]);
+    if let (Some(ts), Some(event), Some(view)) = (
+        find(&["created at"]),
+        find(&["event name"]),
+        find(&["view name"]),
+    ) && !users.is_empty()
+    {
+        let mut e = export(Tool::Tableau, ts, users, vec![view], Some(event));
+        e.name = "Tableau Server repository (historical_events)";
+        e.labels.event = "event_name";
+        return Some(e);
+    }
+
+    // Tableau Admin Insights, TS Events. Actor User Name holds the email address.
+    let users = all(&["actor user name", "actor user id"]);
     if let (Some(ts), Some(item), Some(event)) = (
         find(&["event date"]),
         find(&["item name"]),
-        find(&["event type name"]),
+        find(&["event name"]),
     ) && !users.is_empty()
     {
-        return Some(export(Tool::Tableau, ts, users, vec![item], Some(event)));
+        let mut e = export(Tool::Tableau, ts, users, vec![item], Some(event));
+        e.item_type = find(&["item type"]);
+        return Some(e);
     }
 
     // Power BI activity log (Get-PowerBIActivityEvent / the admin API, as CSV).
@@ -208,23 +370,31 @@ pub fn recognise(names: &[String]) -> Option<Export> {
     None
 }
 
-/// Looker History sources that are machines, not people, looking at a dashboard.
-fn automated_looker_source(source: &str) -> bool {
-    let s = source.to_ascii_lowercase();
-    s.starts_with("api")
-        || s.contains("schedul")
-        || s.contains("alert")
-        || s.contains("regenerator")
-        || s.contains("pdt")
-        || s == "suggest"
-        || s == "renderer"
+/// Looker History sources that are a person opening a dashboard or a Look. Everything
+/// else — Scheduled Task, Dashboard Prefetch, Suggest Filter, Renderer, API, Regenerator,
+/// SQL Runner, Explore, Public Embed, Other … — is skipped and counted.
+fn looker_person_source(source: &str) -> bool {
+    matches!(
+        source.to_ascii_lowercase().as_str(),
+        "dashboard" | "look" | "saved look" | "private embed"
+    )
 }
 
-/// Tableau event types that are someone opening a view.
-fn tableau_view(event: &str) -> bool {
+/// An id as a formatted download may write it, `1,204`, as the plain number `1204`.
+fn plain_id(id: &str) -> Cow<'_, str> {
+    if id.contains(',') && id.chars().all(|c| c.is_ascii_digit() || c == ',') {
+        Cow::Owned(id.replace(',', ""))
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
+/// A permission column's value for a denial: `false` as Metabase's API and CSV write it,
+/// `f` as psql writes a boolean, or `0`/`no`.
+fn denied(value: &str) -> bool {
     matches!(
-        event.to_ascii_lowercase().as_str(),
-        "access view" | "access authoring view" | "access" | "view"
+        value.to_ascii_lowercase().as_str(),
+        "false" | "f" | "0" | "no"
     )
 }
 
@@ -237,6 +407,38 @@ impl Export {
             .chain(self.reports.iter().copied())
             .chain(self.event)
             .chain(self.item_id)
+            .chain(self.item_type)
+            .chain(self.user_id)
+            .chain(self.has_access)
+            .chain(self.context)
+            .chain(self.session)
+    }
+
+    /// Why this file cannot be imported although its export is recognised (the header
+    /// lacks a column the count depends on); the message says which field to add.
+    pub fn refusal(&self) -> Option<&str> {
+        self.refusal.as_deref()
+    }
+
+    /// Looker: rows that were further tiles of a dashboard open already read, given that
+    /// open's timestamp, user and dashboard (so the import counts them once).
+    pub fn folded(&self) -> u64 {
+        self.sessions.borrow().folded
+    }
+
+    /// "12 rows were further tiles of a dashboard open …", when any were.
+    pub fn folded_notice(&self) -> Option<String> {
+        let n = self.folded();
+        (n > 0).then(|| {
+            format!(
+                "{n} {} of a dashboard open already read (same dashboard session): folded into that open's view",
+                if n == 1 {
+                    "row was a further tile"
+                } else {
+                    "rows were further tiles"
+                }
+            )
+        })
     }
 
     /// The import notice that says which export was recognised and how it maps;
@@ -258,13 +460,17 @@ impl Export {
                 names(&self.reports)
             ),
             Tool::Metabase if self.dashboards.is_empty() => {
-                "model and model_id (the export has no name column)".to_string()
+                let (kind, id) = (
+                    self.event.map_or("", |i| header[i].as_str()),
+                    self.item_id.map_or("", |i| header[i].as_str()),
+                );
+                format!("{kind} and {id} (the export has no name column)")
             }
             _ => names(&self.dashboards),
         };
         let mut text = format!(
-            "read as a {} export: timestamp <- {} (UTC unless it carries an offset), user <- {}, dashboard <- {}; source = {}",
-            self.tool.export_name(),
+            "read as a {} export: timestamp <- {} (its own offset if written, else the --tz zone, else UTC), user <- {}, dashboard <- {}; source = {}",
+            self.name,
             header[self.timestamp],
             names(&self.users),
             dashboards,
@@ -274,6 +480,13 @@ impl Export {
             text.push_str(
                 "; this export has no user email or name column, so users are Metabase user ids: list them in the charter's bi_users",
             );
+        }
+        if let Some(session) = self.session {
+            text.push_str(&format!("; rows of one {} are one view", header[session]));
+        }
+        if let Some(warning) = self.warning {
+            text.push_str("; ");
+            text.push_str(warning);
         }
         text
     }
@@ -296,12 +509,10 @@ impl Export {
             Some(i) => field(i)?,
             None => "",
         };
+        let shown = |what: &'r str| if what.is_empty() { "(empty)" } else { what };
         let skipped = |what: &str| {
             let value = if what.is_empty() { "(empty)" } else { what };
-            Ok(Mapped::Skipped(format!(
-                "{} = {value}",
-                self.tool.event_label()
-            )))
+            Ok(Mapped::Skipped(format!("{} = {value}", self.labels.event)))
         };
         let named = |cols: &[usize], what: &str| -> Result<&'r str, FieldError> {
             first(cols)?.ok_or_else(|| {
@@ -315,7 +526,7 @@ impl Export {
         };
         let dashboard: Cow<'r, str> = match self.tool {
             Tool::Looker => {
-                if automated_looker_source(event) {
+                if !looker_person_source(event) {
                     return skipped(event);
                 }
                 match first(&self.dashboards)? {
@@ -324,7 +535,7 @@ impl Export {
                     None => {
                         return Ok(Mapped::Skipped(format!(
                             "no dashboard or Look (History Source = {})",
-                            if event.is_empty() { "(empty)" } else { event }
+                            shown(event)
                         )));
                     }
                 }
@@ -333,6 +544,33 @@ impl Export {
                 let model = event.to_ascii_lowercase();
                 if model != "dashboard" && model != "card" {
                     return skipped(event);
+                }
+                if let Some(i) = self.user_id {
+                    let id = field(i)?;
+                    if id.is_empty() || id == "0" {
+                        return Ok(Mapped::Skipped(format!(
+                            "no {} (a public link or an embed)",
+                            self.labels.user_id
+                        )));
+                    }
+                }
+                if let Some(i) = self.has_access {
+                    let access = field(i)?;
+                    if denied(access) {
+                        return Ok(Mapped::Skipped(format!(
+                            "{} = {access} (permission denied)",
+                            self.labels.has_access
+                        )));
+                    }
+                }
+                if model == "card"
+                    && let Some(i) = self.context
+                    && field(i)?.eq_ignore_ascii_case("dashboard")
+                {
+                    return Ok(Mapped::Skipped(format!(
+                        "card of a dashboard open ({} = dashboard)",
+                        self.labels.context
+                    )));
                 }
                 match first(&self.dashboards)? {
                     Some(d) => Cow::Borrowed(d),
@@ -350,13 +588,24 @@ impl Export {
                         } else {
                             "dashboard"
                         };
-                        Cow::Owned(format!("{what} {id}"))
+                        Cow::Owned(format!("{what} {}", plain_id(id)))
                     }
                 }
             }
             Tool::Tableau => {
-                if !tableau_view(event) {
+                // Only opening a view: Access Data Source, Login, Publish Workbook … are
+                // not someone looking at a dashboard.
+                if !event.eq_ignore_ascii_case("access view") {
                     return skipped(event);
+                }
+                if let Some(i) = self.item_type {
+                    let kind = field(i)?;
+                    if !kind.is_empty() && !kind.eq_ignore_ascii_case("view") {
+                        return Ok(Mapped::Skipped(format!(
+                            "{} = {event} on Item Type = {kind}",
+                            self.labels.event
+                        )));
+                    }
                 }
                 Cow::Borrowed(named(&self.dashboards, "the viewed item's name")?)
             }
@@ -367,61 +616,46 @@ impl Export {
             },
         };
         let user = named(&self.users, "the user who viewed it")?;
+        // A Metabase export without names keys users by id, which a formatted download
+        // may write as `1,204`.
+        let user = if self.tool == Tool::Metabase && self.users.len() == 1 {
+            plain_id(user)
+        } else {
+            Cow::Borrowed(user)
+        };
+        let timestamp = field(self.timestamp)?;
+        if let Some(i) = self.session {
+            let session = field(i)?;
+            if !session.is_empty() {
+                let mut sessions = self.sessions.borrow_mut();
+                if let Some((t, u, d)) = sessions.first.get(session) {
+                    let view = Mapped::View {
+                        timestamp: (self.timestamp, Cow::Owned(t.clone())),
+                        user: Cow::Owned(u.clone()),
+                        dashboard: Cow::Owned(d.clone()),
+                    };
+                    sessions.folded += 1;
+                    return Ok(view);
+                }
+                if sessions.first.len() >= SESSIONS_HELD {
+                    sessions.first.clear();
+                }
+                sessions.first.insert(
+                    session.to_string(),
+                    (
+                        timestamp.to_string(),
+                        user.to_string(),
+                        dashboard.to_string(),
+                    ),
+                );
+            }
+        }
         Ok(Mapped::View {
-            timestamp: (self.timestamp, field(self.timestamp)?),
+            timestamp: (self.timestamp, Cow::Borrowed(timestamp)),
             user,
             dashboard,
         })
     }
-}
-
-/// A timestamp as BI tools export it, in UTC: ISO 8601 with or without an offset (an
-/// offset is converted; none means UTC), a trailing ` UTC`, Postgres' `+00`, or the
-/// US `M/D/YYYY h:mm:ss AM/PM` that Tableau and Power BI write through Excel.
-/// The year must be in [`super::cells::YEARS`].
-pub fn timestamp(text: &str) -> Result<NaiveDateTime, String> {
-    let t = any_timestamp(text)?;
-    super::cells::in_range(t.year())?;
-    Ok(t)
-}
-
-fn any_timestamp(text: &str) -> Result<NaiveDateTime, String> {
-    if let Ok(t) = super::cells::any_timestamp(text) {
-        return Ok(t);
-    }
-    let bare = text
-        .strip_suffix(" UTC")
-        .or_else(|| text.strip_suffix(" GMT"))
-        .unwrap_or(text)
-        .trim();
-    if bare != text
-        && let Ok(t) = super::cells::any_timestamp(bare)
-    {
-        return Ok(t);
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f%#z",
-        "%Y-%m-%d %H:%M:%S%.f %#z",
-        "%Y-%m-%dT%H:%M:%S%.f %#z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(bare, format) {
-            return Ok(t.with_timezone(&Utc).naive_utc());
-        }
-    }
-    for format in [
-        "%m/%d/%Y %I:%M:%S %p",
-        "%m/%d/%Y %I:%M %p",
-        "%m/%d/%Y %H:%M:%S",
-        "%m/%d/%Y %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(bare, format) {
-            return Ok(t);
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(bare, "%m/%d/%Y") {
-        return Ok(d.and_time(NaiveTime::MIN));
-    }
-    Err("not a timestamp rhythm reads: write YYYY-MM-DDTHH:MM:SS with Z or an offset (none means UTC), or M/D/YYYY h:mm:ss AM/PM".into())
 }
 
 #[cfg(test)]
@@ -430,10 +664,6 @@ mod tests {
 
     fn header(names: &[&str]) -> Vec<String> {
         names.iter().map(|n| normalise(n)).collect()
-    }
-
-    fn text(t: NaiveDateTime) -> String {
-        super::super::cells::timestamp_text(t)
     }
 
     #[test]
@@ -473,9 +703,11 @@ mod tests {
         assert_eq!(
             tool(&[
                 "Event Date",
+                "Event Name",
+                "Event Type",
                 "Actor User Name",
-                "Event Type Name",
-                "Item Name"
+                "Item Name",
+                "Item Type"
             ]),
             Some(Tool::Tableau)
         );
@@ -491,31 +723,6 @@ mod tests {
             Some(Tool::PowerBi)
         );
         assert_eq!(tool(&["timestamp", "user", "dashboard", "source"]), None);
-    }
-
-    #[test]
-    fn timestamps_in_the_tools_formats_become_utc() {
-        let cases = [
-            ("2026-03-02 10:15:00", "2026-03-02T10:15:00"),
-            ("2026-03-02 10:15:00 UTC", "2026-03-02T10:15:00"),
-            ("2026-03-02T10:15:00.1234567Z", "2026-03-02T10:15:00"),
-            ("2026-03-02 10:15:00.123456+00", "2026-03-02T10:15:00"),
-            ("2026-03-02T10:15:00.123+01", "2026-03-02T09:15:00"),
-            ("2026-03-02 10:15:00 -0500", "2026-03-02T15:15:00"),
-            ("3/2/2026 2:05:09 PM", "2026-03-02T14:05:09"),
-            ("03/02/2026 12:05 AM", "2026-03-02T00:05:00"),
-            ("3/2/2026 14:05", "2026-03-02T14:05:00"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(timestamp(input).map(text).as_deref(), Ok(want), "{input}");
-        }
-        assert!(timestamp("13/30/2026 1:00 PM").is_err());
-        assert!(timestamp("yesterday").is_err());
-        assert!(
-            timestamp("3/2/1066 2:05:09 PM")
-                .unwrap_err()
-                .contains("out of range")
-        );
     }
 
     #[test]
@@ -540,7 +747,10 @@ mod tests {
         ]) {
             Mapped::View {
                 user, dashboard, ..
-            } => assert_eq!((user, dashboard.as_ref()), ("dana@x.com", "Pipeline")),
+            } => assert_eq!(
+                (user.as_ref(), dashboard.as_ref()),
+                ("dana@x.com", "Pipeline")
+            ),
             other => panic!("{other:?}"),
         }
         match row([
@@ -570,5 +780,172 @@ mod tests {
             .unwrap_err();
         assert_eq!(missing.0, 1);
         assert!(missing.2.contains("user"), "{missing:?}");
+    }
+
+    /// Maps a row of `names`-headed export `e` given as text fields.
+    fn map_row<'r>(e: &Export, fields: &'r [&'r str]) -> Mapped<'r> {
+        e.map(&|i| Ok(fields[i])).unwrap()
+    }
+
+    #[test]
+    fn the_new_headers_are_recognised_by_their_real_names() {
+        let name = |names: &[&str]| recognise(&header(names)).map(|e| e.name);
+        assert_eq!(
+            name(&[
+                "created_at",
+                "event_name",
+                "action_type",
+                "user_name",
+                "user_email",
+                "view_name"
+            ]),
+            Some("Tableau Server repository (historical_events)")
+        );
+        assert_eq!(
+            name(&[
+                "ID",
+                "Timestamp",
+                "User ID",
+                "Entity Type",
+                "Entity ID",
+                "Entity Qualified ID",
+                "Context"
+            ]),
+            Some("Metabase Usage analytics View log")
+        );
+        // Tableau's TS Events has no field called Event Type Name.
+        assert_eq!(
+            name(&[
+                "Event Date",
+                "Event Type Name",
+                "Actor User Name",
+                "Item Name"
+            ]),
+            None
+        );
+        let looker = recognise(&header(&[
+            "History Created Time",
+            "User Email",
+            "Dashboard Title",
+        ]))
+        .unwrap();
+        assert!(looker.refusal().unwrap().contains("history.source"));
+    }
+
+    #[test]
+    fn tableau_counts_access_view_on_a_view_only() {
+        let e = recognise(&header(&[
+            "Event Date",
+            "Event Name",
+            "Item Type",
+            "Item Name",
+            "Actor User Name",
+        ]))
+        .unwrap();
+        let t = "11/16/2026 9:12:03 AM";
+        assert!(matches!(
+            map_row(&e, &[t, "Access View", "View", "Exec", "a@x.com"]),
+            Mapped::View { .. }
+        ));
+        assert_eq!(
+            map_row(&e, &[t, "Access View", "Workbook", "Exec", "a@x.com"]),
+            Mapped::Skipped("Event Name = Access View on Item Type = Workbook".into())
+        );
+        assert_eq!(
+            map_row(
+                &e,
+                &[t, "Access Data Source", "Data Source", "Pipe", "a@x.com"]
+            ),
+            Mapped::Skipped("Event Name = Access Data Source".into())
+        );
+    }
+
+    #[test]
+    fn metabase_formatted_ids_are_plain_numbers() {
+        let e = recognise(&header(&[
+            "Timestamp",
+            "User ID",
+            "Entity Type",
+            "Entity ID",
+        ]))
+        .unwrap();
+        assert_eq!(
+            map_row(&e, &["2026-11-17T08:02:00Z", "1,024", "dashboard", "1,204"]),
+            Mapped::View {
+                timestamp: (0, Cow::Borrowed("2026-11-17T08:02:00Z")),
+                user: Cow::Borrowed("1024"),
+                dashboard: Cow::Borrowed("dashboard 1204"),
+            }
+        );
+    }
+
+    #[test]
+    fn metabase_denials_read_in_each_spelling() {
+        let e = recognise(&header(&[
+            "timestamp",
+            "user_id",
+            "model",
+            "model_id",
+            "has_access",
+        ]))
+        .unwrap();
+        for denial in ["false", "f", "FALSE", "0"] {
+            assert_eq!(
+                map_row(
+                    &e,
+                    &["2026-11-16 09:12:04+00", "3", "dashboard", "12", denial]
+                ),
+                Mapped::Skipped(format!("has_access = {denial} (permission denied)"))
+            );
+        }
+        assert!(matches!(
+            map_row(
+                &e,
+                &["2026-11-16 09:12:04+00", "3", "dashboard", "12", "true"]
+            ),
+            Mapped::View { .. }
+        ));
+    }
+
+    #[test]
+    fn looker_rows_of_one_dashboard_session_take_its_first_rows_fields() {
+        let e = recognise(&header(&[
+            "history.created_time",
+            "user.email",
+            "dashboard.title",
+            "history.source",
+            "history.dashboard_session",
+        ]))
+        .unwrap();
+        let first = map_row(
+            &e,
+            &["2026-11-16 09:12:04", "a@x.com", "Exec", "Dashboard", "s1"],
+        );
+        let later = map_row(
+            &e,
+            &["2026-11-16 09:12:09", "a@x.com", "Exec", "Dashboard", "s1"],
+        );
+        assert_eq!(first, later);
+        let other = map_row(
+            &e,
+            &["2026-11-16 09:12:09", "a@x.com", "Exec", "Dashboard", "s2"],
+        );
+        assert_ne!(first, other);
+        assert_eq!(e.folded(), 1);
+        // A prefetch is not a view and does not open a session.
+        assert_eq!(
+            map_row(
+                &e,
+                &[
+                    "2026-11-16 09:20:00",
+                    "a@x.com",
+                    "Exec",
+                    "Dashboard Prefetch",
+                    "s3"
+                ]
+            ),
+            Mapped::Skipped("History Source = Dashboard Prefetch".into())
+        );
+        assert_eq!(e.folded(), 1);
     }
 }

@@ -103,6 +103,36 @@ pub(crate) fn any_timestamp(text: &str) -> Result<NaiveDateTime, String> {
     Err("not an ISO 8601 timestamp: write it as YYYY-MM-DDTHH:MM:SS with Z or an offset (no offset means UTC)".into())
 }
 
+/// Yes or no, as CRMs export it: `true`/`false`, `yes`/`no`, `1`/`0`, `won`/`lost`
+/// (any case).
+pub fn flag(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "won" => Ok(true),
+        "false" | "no" | "n" | "0" | "lost" => Ok(false),
+        _ => Err(
+            "is not yes or no: write true or false (yes/no, 1/0 and won/lost are read too)".into(),
+        ),
+    }
+}
+
+/// An opportunity's type in its stored form: `new business` (also `new`, `new logo`,
+/// `new customer`), `renewal`, or `expansion` (also `upsell`, `cross-sell`, `existing
+/// business`, as Salesforce's default picklist says), ignoring case, `_` and `-`.
+pub fn deal_type(text: &str) -> Result<&'static str, String> {
+    let t = text.to_ascii_lowercase().replace(['_', '-'], " ");
+    match t.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+        "new business" | "new" | "new logo" | "new customer" => Ok("new business"),
+        "renewal" | "renew" => Ok("renewal"),
+        "expansion" | "upsell" | "up sell" | "cross sell" | "existing business" => {
+            Ok("expansion")
+        }
+        _ => Err(
+            "is not an opportunity type: write new business, renewal or expansion (or leave it empty)"
+                .into(),
+        ),
+    }
+}
+
 /// The store's text form of a UTC timestamp.
 pub fn timestamp_text(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()

@@ -40,6 +40,11 @@ pub enum Ty {
     Lift,
     /// A standard error, currency: a plain decimal above 0, at most 1e15.
     StdError,
+    /// Yes or no: `true`/`false`, `yes`/`no`, `1`/`0`, `won`/`lost`; stored as 1 or 0.
+    Flag,
+    /// An opportunity's type: new business, renewal or expansion (see
+    /// [`cells::deal_type`](super::cells::deal_type)).
+    DealType,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -181,9 +186,63 @@ const EXPERIMENTS: KindDef = KindDef {
     key_len: 3,
 };
 
+/// One row per lead or contact, keyed by the source system's id. Timestamps are UTC
+/// (a bare date is midnight); `mql_at` and `sql_at` are when the lead crossed each stage,
+/// empty if it has not.
+const LEADS: KindDef = KindDef {
+    table: "lead",
+    columns: &[
+        req("id", Ty::Text),
+        req("created", Ty::Timestamp),
+        req("source", Ty::Text),
+        opt("mql_at", Ty::Timestamp),
+        opt("sql_at", Ty::Timestamp),
+        opt("geo", Ty::Text),
+        opt("segment", Ty::Text),
+        opt("first_response_at", Ty::Timestamp),
+    ],
+    key_len: 1,
+};
+
+/// One row per CRM opportunity, keyed by its id. `won` is empty while it is open.
+const OPPORTUNITIES: KindDef = KindDef {
+    table: "opportunity",
+    columns: &[
+        req("id", Ty::Text),
+        req("created", Ty::Timestamp),
+        req("amount", Ty::Money),
+        req("source", Ty::Text),
+        req("stage", Ty::Text),
+        opt("close_date", Ty::Date),
+        opt("won", Ty::Flag),
+        opt("type", Ty::DealType),
+        opt("geo", Ty::Text),
+    ],
+    key_len: 1,
+};
+
+/// Ad cost per day (the header may say `week`: a week's total, dated by any day in it),
+/// platform and campaign.
+const SPEND: KindDef = KindDef {
+    table: "spend",
+    columns: &[
+        req("date", Ty::Date),
+        req("platform", Ty::Text),
+        req("campaign", Ty::Text),
+        req("cost", Ty::Money),
+        opt("account", Ty::Text),
+        opt("impressions", Ty::Count),
+        opt("clicks", Ty::Count),
+    ],
+    key_len: 3,
+};
+
 /// Other header names a column of a kind is read from: (kind, column, synonym). A header
 /// with both names is refused.
-pub const SYNONYMS: &[(Kind, &str, &str)] = &[(Kind::Experiments, "kind", "method")];
+pub const SYNONYMS: &[(Kind, &str, &str)] = &[
+    (Kind::Experiments, "kind", "method"),
+    (Kind::Spend, "date", "week"),
+];
 
 /// What `kind`'s file holds: its table, columns and natural key.
 pub fn def(kind: Kind) -> &'static KindDef {
@@ -196,6 +255,9 @@ pub fn def(kind: Kind) -> &'static KindDef {
         Kind::Nps => &NPS,
         Kind::Reconciliation => &RECONCILIATION,
         Kind::Experiments => &EXPERIMENTS,
+        Kind::Leads => &LEADS,
+        Kind::Opportunities => &OPPORTUNITIES,
+        Kind::Spend => &SPEND,
     }
 }
 

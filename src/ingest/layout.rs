@@ -69,8 +69,9 @@ pub(super) fn layout(
     for (i, raw) in header.iter().enumerate() {
         let text = std::str::from_utf8(raw).map_err(|_| {
             format(format!(
-                "line {line}, column {}: the header is not UTF-8 text: re-save the file as UTF-8",
-                i + 1
+                "line {line}, column {}: the header {}",
+                i + 1,
+                super::decode::not_utf8(raw)
             ))
         })?;
         let text = text.trim_start_matches('\u{feff}').trim();
@@ -115,6 +116,9 @@ pub(super) fn layout(
     if kind == Kind::Usage && !missing.is_empty() {
         let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
         if let Some(export) = bi_exports::recognise(&normalised) {
+            if let Some(why) = export.refusal() {
+                return Err(format(format!("line {line}: {why}")));
+            }
             return Ok(Layout {
                 index,
                 width: header.len(),
@@ -156,7 +160,7 @@ pub(super) fn layout(
             .collect();
         let also = match kind {
             Kind::Usage => {
-                " — or a Looker System Activity (History), Metabase view_log, Tableau Admin Insights (TS Events) or Power BI activity log export with its own header"
+                " — or a Looker System Activity (History), Metabase view_log or Usage analytics View log, Tableau Admin Insights (TS Events) or Tableau Server repository (historical_events), or Power BI activity log export with its own header"
             }
             Kind::Nps => {
                 " — or a Google Forms, Typeform or SurveyMonkey responses export with its own header"

@@ -11,6 +11,7 @@
 pub mod bi_exports;
 pub mod cells;
 pub mod dates;
+mod decode;
 mod error;
 mod experiments;
 pub mod kinds;
@@ -193,11 +194,17 @@ fn import_once<R: Read>(
     options: &ImportOptions,
     dates: dates::Dates,
 ) -> Result<Once, ImportError> {
-    let mut source = Source::new(reader);
+    let (decoded, sniffed) =
+        decode::decode(reader, MAX_RECORD_BYTES).map_err(|message| ImportError::Format {
+            file: file_name.to_string(),
+            message,
+        })?;
+    let mut source = Source::new(decoded);
     let lines = source.lines();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(sniffed.delimiter)
         .from_reader(&mut source);
     let read_err = |e: csv::Error| ImportError::Format {
         file: file_name.to_string(),
@@ -211,7 +218,12 @@ fn import_once<R: Read>(
         },
     };
     let mut header = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut header).map_err(read_err)? {
+    let mut any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    if any && sniffed.type_line && decode::is_type_line(&header) {
+        lines.ended(csv.position());
+        any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    }
+    if !any {
         let required: Vec<&str> = kinds::def(kind)
             .columns
             .iter()
@@ -250,7 +262,12 @@ fn import_once<R: Read>(
         new: 0,
         updated: 0,
         unchanged: 0,
-        notices: layout.notices.clone(),
+        notices: sniffed
+            .notices
+            .iter()
+            .chain(&layout.notices)
+            .cloned()
+            .collect(),
     };
     let mut rows = Rows {
         kind,
@@ -404,19 +421,25 @@ fn import_once<R: Read>(
     let duplicates = keys
         .duplicates(kind)
         .map_err(|e| spill_err(&spill_dir, e))?;
-    if layout.export.is_some() {
+    if let Some(export) = &layout.export {
         // A BI tool logs one dashboard load as several events in the same second (a
         // query per tile): the same view, counted once. The repeat found its row
-        // already written, so it was counted unchanged.
+        // already written, so it was counted unchanged. Rows folded into their
+        // dashboard session (Looker) are such repeats too, and said apart.
+        let folded = export.folded();
         if duplicates.count > 0 {
             let n = duplicates.count;
             summary.rows -= n;
             summary.unchanged = summary.unchanged.saturating_sub(n);
-            summary.notices.push(format!(
-                "{n} row{} repeated an earlier row's timestamp, user and dashboard: counted once",
-                if n == 1 { "" } else { "s" }
-            ));
+            let repeats = n.saturating_sub(folded);
+            if repeats > 0 {
+                summary.notices.push(format!(
+                    "{repeats} row{} repeated an earlier row's timestamp, user and dashboard: counted once",
+                    if repeats == 1 { "" } else { "s" }
+                ));
+            }
         }
+        summary.notices.extend(export.folded_notice());
     } else if duplicates.count > 0 {
         bad_rows += duplicates.count as usize;
         errors.extend(duplicates.listed);

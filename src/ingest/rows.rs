@@ -184,6 +184,8 @@ fn parse_field<'a>(
         },
         Ty::Lift => Cell::Real(cells::lift(text)?),
         Ty::StdError => Cell::Real(cells::std_error(text)?),
+        Ty::Flag => Cell::Int(i64::from(cells::flag(text)?)),
+        Ty::DealType => Cell::Text(cells::deal_type(text)?),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
@@ -313,7 +315,7 @@ impl Rows<'_> {
             let Ok(text) = std::str::from_utf8(raw) else {
                 errors.push(located(
                     truncate(&String::from_utf8_lossy(raw)),
-                    "is not UTF-8 text: re-save the file as UTF-8".into(),
+                    super::decode::not_utf8(raw),
                 ));
                 row.push(Cell::Null);
                 continue;
@@ -352,7 +354,7 @@ impl Rows<'_> {
                 (
                     i,
                     String::from_utf8_lossy(raw).into_owned(),
-                    "is not UTF-8 text: re-save the file as UTF-8".to_string(),
+                    super::decode::not_utf8(raw),
                 )
             })
         };
@@ -370,18 +372,19 @@ impl Rows<'_> {
                 user,
                 dashboard,
             }) => {
-                match self.dates.timestamp(text, line, at) {
+                match self.dates.timestamp(&text, line, at) {
                     Ok(t) => row.push(Cell::Int(t.and_utc().timestamp())),
                     Err(reason) => {
-                        errors.push(located((at, text.to_string(), reason)));
+                        errors.push(located((at, text.into_owned(), reason)));
                         row.push(Cell::Null);
                     }
                 }
-                row.push(Cell::Text(user));
-                row.push(match dashboard {
-                    Cow::Borrowed(d) => Cell::Text(d),
-                    Cow::Owned(d) => Cell::Owned(d),
-                });
+                for text in [user, dashboard] {
+                    row.push(match text {
+                        Cow::Borrowed(t) => Cell::Text(t),
+                        Cow::Owned(t) => Cell::Owned(t),
+                    });
+                }
                 row.push(Cell::Text(export.tool.source()));
             }
         }

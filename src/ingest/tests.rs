@@ -224,7 +224,7 @@ fn a_ragged_row_is_reported() {
 }
 
 #[test]
-fn semicolon_and_tab_separated_files_are_recognised() {
+fn semicolon_files_are_refused_and_tab_separated_files_read() {
     let (_d, mut s) = store();
     let msg = format_error(import(
         &mut s,
@@ -232,8 +232,75 @@ fn semicolon_and_tab_separated_files_are_recognised() {
         b"date;respondent;score\n2026-11-02;r1;9\n",
     ));
     assert!(msg.contains("semicolon-separated"), "{msg}");
-    let msg = format_error(import(&mut s, Kind::Nps, b"date\trespondent\tscore\n"));
-    assert!(msg.contains("tab-separated"), "{msg}");
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"date\trespondent\tscore\tcomment\n2026-11-02\tr1\t9\tfine, thanks\n",
+    )
+    .unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("tab-separated")),
+        "{:?}",
+        r.notices
+    );
+}
+
+#[test]
+fn utf16_files_are_decoded_and_the_powershell_type_line_skipped() {
+    let (_d, mut s) = store();
+    let text = "date\trespondent\tscore\tcomment\r\n2026-11-02\tr2\t10\tÜberblick\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let r = import(&mut s, Kind::Nps, &bytes).unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("UTF-16LE")),
+        "{:?}",
+        r.notices
+    );
+    let comment: String = s
+        .conn
+        .query_row(
+            "SELECT comment FROM nps_response WHERE respondent = 'r2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comment, "Überblick");
+
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"#TYPE System.Management.Automation.PSCustomObject\n\"date\",\"respondent\",\"score\"\n\"2026-11-02\",\"r3\",\"bad\"\n",
+    );
+    let errors = row_errors(r);
+    // The type line is line 1: the bad row is still line 3.
+    assert_eq!(errors[0].line, 3);
+    let r = import(
+        &mut s,
+        Kind::Nps,
+        b"#TYPE System.Management.Automation.PSCustomObject\n\"date\",\"respondent\",\"score\"\n\"2026-11-02\",\"r3\",\"7\"\n",
+    )
+    .unwrap();
+    assert_eq!(r.new, 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("#TYPE")),
+        "{:?}",
+        r.notices
+    );
+
+    let mut no_mark = Vec::new();
+    for u in "date,respondent,score\n".encode_utf16() {
+        no_mark.extend(u.to_le_bytes());
+    }
+    let msg = format_error(import(&mut s, Kind::Nps, &no_mark));
+    assert!(
+        msg.contains("UTF-16 (little-endian) without a byte-order mark"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -683,4 +750,60 @@ fn with_the_opt_in_new_channels_are_imported_and_named() {
         "{}",
         errors[0].reason
     );
+}
+
+#[test]
+fn funnel_records_import_by_their_ids_and_reimport_unchanged() {
+    let (_d, mut s) = store();
+    let leads = b"id,created,source,mql_at,sql_at,geo,segment,first_response_at\n\
+        L1,2026-11-02T09:00:00Z,Paid Search,2026-11-04T10:00:00+01:00,,EMEA,SMB,2026-11-02T09:04:00Z\n\
+        L2,2026-11-03,Webinar,,,,,\n";
+    let r = import(&mut s, Kind::Leads, leads).unwrap();
+    assert_eq!((r.rows, r.new), (2, 2));
+    let again = import(&mut s, Kind::Leads, leads).unwrap();
+    assert_eq!((again.new, again.unchanged), (0, 2));
+    let mql: String = s
+        .conn
+        .query_row("SELECT mql_at FROM lead WHERE id = 'L1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mql, "2026-11-04T09:00:00");
+
+    let opps = b"id,created,amount,source,stage,close_date,won,type,geo\n\
+        O1,2026-11-05T12:00:00Z,48000,Paid Search,Closed Won,2026-12-01,true,New Business,EMEA\n\
+        O2,2026-11-06,12000,Webinar,Negotiation,,,Existing Business,\n";
+    let r = import(&mut s, Kind::Opportunities, opps).unwrap();
+    assert_eq!(r.new, 2);
+    let (won, ty): (Option<i64>, String) = s
+        .conn
+        .query_row(
+            "SELECT won, type FROM opportunity WHERE id = 'O2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((won, ty.as_str()), (None, "expansion"));
+
+    let errors = row_errors(import(
+        &mut s,
+        Kind::Opportunities,
+        b"id,created,amount,source,stage,won,type\nO3,2026-11-06,10,Web,Open,maybe,partner\n",
+    ));
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].column, Some((6, "won".to_string())));
+    assert!(
+        errors[1]
+            .reason
+            .contains("new business, renewal or expansion")
+    );
+
+    let spend = b"week,platform,campaign,cost,impressions,clicks\n\
+        2026-11-04,google-ads,Brand,1038.34,12000,450\n";
+    let r = import(&mut s, Kind::Spend, spend).unwrap();
+    assert_eq!(r.new, 1);
+    let duplicate = row_errors(import(
+        &mut s,
+        Kind::Spend,
+        b"date,platform,campaign,cost\n2026-11-04,google-ads,Brand,1\n2026-11-04,google-ads,Brand,2\n",
+    ));
+    assert_eq!(duplicate[0].line, 3);
 }

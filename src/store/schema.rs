@@ -251,6 +251,40 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (channel, start, "end") -- a re-import of the same test replaces it
     ) WITHOUT ROWID;
     "#,
+    // 10: the funnel's records as the MAP, CRM and ad platforms hold them.
+    r#"
+    CREATE TABLE lead (
+        id TEXT PRIMARY KEY,            -- the source system's id
+        created TEXT NOT NULL,          -- UTC, YYYY-MM-DDTHH:MM:SS
+        source TEXT NOT NULL,           -- the lead source as the system writes it
+        mql_at TEXT,                    -- UTC; NULL: not (yet) an MQL
+        sql_at TEXT,                    -- UTC; NULL: not (yet) an SQL
+        geo TEXT,
+        segment TEXT,
+        first_response_at TEXT          -- UTC: the first sales touch
+    ) WITHOUT ROWID;
+    CREATE TABLE opportunity (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,          -- UTC, YYYY-MM-DDTHH:MM:SS
+        amount REAL NOT NULL,
+        source TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        close_date TEXT,                -- YYYY-MM-DD
+        won INTEGER CHECK (won IN (0, 1)), -- NULL: open
+        "type" TEXT CHECK ("type" IN ('new business', 'renewal', 'expansion')),
+        geo TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE spend (
+        date TEXT NOT NULL,             -- YYYY-MM-DD (a week's total: a day in it)
+        platform TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        cost REAL NOT NULL,
+        account TEXT,
+        impressions INTEGER,
+        clicks INTEGER,
+        PRIMARY KEY (date, platform, campaign)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -266,4 +300,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'purge_log'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiment'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spend'",
 ];
