@@ -5,10 +5,12 @@
 mod controls;
 mod due;
 mod raw;
+mod survey;
 mod terms;
 mod validate;
 
 pub use due::{Cadence, DueRule};
+pub use survey::NpsSurvey;
 pub use terms::{Definitions, MarketingChannels, TargetPrecedence, WaveQuarter, Window};
 
 use std::fmt;
@@ -24,6 +26,8 @@ pub struct Charter {
     pub privacy: Privacy,
     /// What the KPI definitions and controls leave open, settled (`[definitions]`).
     pub definitions: Definitions,
+    /// Which questions of a survey tool's export hold the NPS answer (`[nps]`).
+    pub nps: NpsSurvey,
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub deliverables: Vec<Deliverable>,

@@ -20,6 +20,8 @@ pub struct RawCharter {
     #[serde(default)]
     pub definitions: Option<S<RawDefinitions>>,
     #[serde(default)]
+    pub nps: Option<S<RawNps>>,
+    #[serde(default)]
     pub objective: Vec<S<RawObjective>>,
     #[serde(default)]
     pub kpi: Vec<S<RawKpi>>,
@@ -109,6 +111,16 @@ pub struct RawPrivacy {
     #[serde(default)]
     pub pseudonymise_usage: bool,
     pub pseudonym_key_env: Option<S<String>>,
+}
+
+/// `[nps]`: which questions of a survey tool's export are the NPS question, the
+/// comment and the respondent's role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNps {
+    pub question: Option<S<String>>,
+    pub comment_question: Option<S<String>>,
+    pub role_question: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -205,6 +205,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
     let controls = super::controls::convert_controls(raw.controls.as_ref(), ctx);
     let privacy = super::controls::convert_privacy(raw.privacy.as_ref(), ctx);
     let definitions = super::terms::convert_definitions(raw.definitions.as_ref(), ctx);
+    let nps = super::survey::convert(raw.nps.as_ref(), ctx);
 
     let objectives = raw
         .objective
@@ -392,6 +393,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         controls,
         privacy,
         definitions,
+        nps,
         objectives,
         kpis,
         deliverables,

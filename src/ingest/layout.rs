@@ -1,9 +1,11 @@
 //! The header row: which of the kind's columns sit where, or — for usage — which BI
-//! tool's export this is.
+//! tool's export this is, or — for nps — which survey tool's.
 
 use super::bi_exports::{self, Export};
 use super::error::shown;
+use super::surveys::{self, Survey};
 use super::{ImportError, Kind};
+use crate::charter::Charter;
 
 /// At most this many header names are listed in a message; the rest are counted.
 const MAX_LISTED_NAMES: usize = 30;
@@ -33,6 +35,10 @@ pub(super) struct Layout {
     pub notices: Vec<String>,
     /// A BI tool's usage export, recognised from the header (usage only).
     pub export: Option<Export>,
+    /// A survey tool's responses export, recognised from the header (nps only).
+    pub survey: Option<Survey>,
+    /// The record after the header is a second header row (SurveyMonkey's): not a row.
+    pub skip_next_record: bool,
 }
 
 /// Reads the header row of a `kind` file; `line` is where it sits (1 but for blank lines
@@ -42,6 +48,7 @@ pub(super) fn layout(
     header: &csv::ByteRecord,
     line: u64,
     file: &str,
+    charter: &Charter,
 ) -> Result<Layout, ImportError> {
     let format = |message: String| ImportError::Format {
         file: file.to_string(),
@@ -118,6 +125,29 @@ pub(super) fn layout(
                 notices: vec![export.describe(&written)],
                 names: written,
                 export: Some(export),
+                survey: None,
+                skip_next_record: false,
+            });
+        }
+    }
+    if kind == Kind::Nps && !missing.is_empty() {
+        let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
+        if let Some(mut survey) = surveys::recognise(&written, &normalised, charter)
+            .map_err(|m| format(format!("line {line}: {m}")))?
+        {
+            if survey.keys_on_email()
+                && let Some(key) = super::pseudonym_key(charter)?
+            {
+                survey.pseudonymise_with(key);
+            }
+            return Ok(Layout {
+                index,
+                width: header.len(),
+                notices: survey.notices().to_vec(),
+                names: written,
+                export: None,
+                skip_next_record: survey.second_header,
+                survey: Some(survey),
             });
         }
     }
@@ -128,10 +158,14 @@ pub(super) fn layout(
             .filter(|c| c.required)
             .map(|c| c.name)
             .collect();
-        let also = if kind == Kind::Usage {
-            " — or a Looker System Activity (History), Metabase view_log or Usage analytics View log, Tableau Admin Insights (TS Events) or Tableau Server repository (historical_events), or Power BI activity log export with its own header"
-        } else {
-            ""
+        let also = match kind {
+            Kind::Usage => {
+                " — or a Looker System Activity (History), Metabase view_log or Usage analytics View log, Tableau Admin Insights (TS Events) or Tableau Server repository (historical_events), or Power BI activity log export with its own header"
+            }
+            Kind::Nps => {
+                " — or a Google Forms, Typeform or SurveyMonkey responses export with its own header"
+            }
+            _ => "",
         };
         return Err(format(format!(
             "line {line}: missing required column{} {} for `{kind}` (required: {}{also}; found: {})",
@@ -169,5 +203,7 @@ pub(super) fn layout(
         names: written,
         notices,
         export: None,
+        survey: None,
+        skip_next_record: false,
     })
 }

@@ -20,6 +20,7 @@ mod powerbi;
 mod rows;
 mod source;
 mod sql;
+pub mod surveys;
 
 pub use crate::store::privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 pub use error::{ImportError, MAX_LISTED_ERRORS, RowError};
@@ -240,7 +241,7 @@ fn import_once<R: Read>(
     }
     let header_line = lines.start(&header, csv.position());
     lines.ended(csv.position());
-    let layout = layout(kind, &header, header_line, file_name)?;
+    let layout = layout(kind, &header, header_line, file_name, charter)?;
     let def = kinds::def(kind);
     let store_err = |source| ImportError::Store {
         file: file_name.to_string(),
@@ -285,9 +286,10 @@ fn import_once<R: Read>(
     let mut keys = sql::Keys::new(&spill_dir);
     // The columns rows are read from: only their fields have a length limit, so a BI
     // export's long columns that rhythm ignores (a query's text) do not refuse a file.
-    let used: Vec<usize> = match &layout.export {
-        Some(export) => export.columns().collect(),
-        None => layout.index.iter().flatten().copied().collect(),
+    let used: Vec<usize> = match (&layout.export, &layout.survey) {
+        (Some(export), _) => export.columns().collect(),
+        (_, Some(survey)) => survey.columns().collect(),
+        _ => layout.index.iter().flatten().copied().collect(),
     };
     let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
         file: file_name.to_string(),
@@ -306,6 +308,8 @@ fn import_once<R: Read>(
         let mut record = csv::ByteRecord::new();
         let mut row_errors: Vec<RowError> = Vec::new();
         let mut last_line = header_line;
+        // A second header row (SurveyMonkey's) is read like a row, so lines still count.
+        let mut second_header = layout.skip_next_record;
         loop {
             match csv.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -344,6 +348,9 @@ fn import_once<R: Read>(
             last_line = line;
             if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
                 continue; // a blank line
+            }
+            if std::mem::take(&mut second_header) {
+                continue;
             }
             row_errors.clear();
             if record.as_slice().len() > MAX_FIELD_BYTES
@@ -469,7 +476,7 @@ fn import_once<R: Read>(
         });
     }
     if !skipped.is_empty() {
-        summary.notices.push(skipped_notice(&skipped));
+        summary.notices.push(skipped_notice(kind, &skipped));
     }
     summary.notices.extend(rows.channels.added_notice());
     if options.pseudonym_key.is_some() && kind == Kind::Usage {
@@ -533,8 +540,9 @@ fn oversize_field(
     })
 }
 
-/// "skipped 12 rows that are not dashboard views: Activity = ExportReport (9), …"
-fn skipped_notice(skipped: &BTreeMap<String, u64>) -> String {
+/// "skipped 12 rows that are not dashboard views: Activity = ExportReport (9), …" (nps:
+/// "responses that give no NPS answer").
+fn skipped_notice(kind: Kind, skipped: &BTreeMap<String, u64>) -> String {
     const SHOWN: usize = 6;
     let total: u64 = skipped.values().sum();
     let mut by_count: Vec<(&String, &u64)> = skipped.iter().collect();
@@ -547,13 +555,20 @@ fn skipped_notice(skipped: &BTreeMap<String, u64>) -> String {
     if by_count.len() > SHOWN {
         parts.push(format!("{} more kinds", by_count.len() - SHOWN));
     }
+    let (one, many) = if kind == Kind::Nps {
+        (
+            "response that gives no NPS answer",
+            "responses that give no NPS answer",
+        )
+    } else {
+        (
+            "row that is not a dashboard view",
+            "rows that are not dashboard views",
+        )
+    };
     format!(
         "skipped {total} {}: {}",
-        if total == 1 {
-            "row that is not a dashboard view"
-        } else {
-            "rows that are not dashboard views"
-        },
+        if total == 1 { one } else { many },
         parts.join(", ")
     )
 }

@@ -257,6 +257,19 @@ impl Rows<'_> {
             });
             return None;
         }
+        if let Some(survey) = &self.layout.survey {
+            let dates = &mut self.dates;
+            let zone = dates.zone();
+            return survey.parse(
+                record,
+                line,
+                &self.layout.names,
+                (self.charter.partnership.timezone, zone),
+                &mut |text, at| dates.timestamp(text, line, at),
+                row,
+                errors,
+            );
+        }
         match &self.layout.export {
             Some(export) => {
                 if let Some(skipped) = self.parse_export(export, record, line, row, errors) {
