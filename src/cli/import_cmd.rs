@@ -64,12 +64,23 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     // A key other than the one the store's usage was pseudonymised with would give
     // everyone new pseudonyms: refused before anything is read; the first key is kept.
     let var = &charter.privacy.pseudonym_key_env;
-    if let Some(key) = &options.pseudonym_key {
+    // A survey export that collects emails is pseudonymised with the same key (the
+    // import itself asks for it only when the file keys on emails).
+    let key = match args.kind {
+        Kind::Nps => ingest::pseudonym_key(&charter).ok().flatten(),
+        _ => options.pseudonym_key.clone(),
+    };
+    if let Some(key) = &key {
         store.check_pseudonym_key(key, var)?;
     }
     let summary = ingest::import_file_with(&mut store, &charter, args.kind, &args.file, &options)
         .map_err(Failure::from)?;
-    if let Some(key) = &options.pseudonym_key {
+    let pseudonymised = options.pseudonym_key.is_some()
+        || summary
+            .notices
+            .iter()
+            .any(|n| n.starts_with("respondent emails stored pseudonymised"));
+    if let Some(key) = key.as_ref().filter(|_| pseudonymised) {
         store.record_pseudonym_key(key, var)?;
     }
     print_summary(&summary);
