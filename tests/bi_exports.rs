@@ -18,16 +18,7 @@ fn import_fixture(name: &str) -> (String, Vec<(String, String, String, String)>)
     let o = run_without_key(ws.path(), &["import", "usage", file.to_str().unwrap()]);
     assert!(o.status.success(), "{}", describe(&o));
     let conn = open_db(&db_path(ws.path()));
-    let rows = conn
-        .prepare(
-            "SELECT strftime('%Y-%m-%dT%H:%M:%S', timestamp, 'unixepoch'), user, dashboard, source
-             FROM usage_event ORDER BY timestamp, user",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = common::store::usage_rows(&conn);
     let state = State::read(&mut open_db(&db_path(ws.path())));
     assert!(state.consistent(), "{state:?}");
     (String::from_utf8_lossy(&o.stdout).into_owned(), rows)

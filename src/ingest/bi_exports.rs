@@ -164,6 +164,21 @@ pub enum Mapped<'r> {
 /// A field that stops a row: (0-based column index, value, reason).
 pub type FieldError = (usize, String, String);
 
+/// The first non-empty field of `cols`, in order: where a view's user or name comes
+/// from when an export has several columns that may hold it.
+pub(super) fn first_filled<'r>(
+    cols: &[usize],
+    field: &dyn Fn(usize) -> Result<&'r str, FieldError>,
+) -> Result<Option<&'r str>, FieldError> {
+    for &c in cols {
+        let text = field(c)?;
+        if !text.is_empty() {
+            return Ok(Some(text));
+        }
+    }
+    Ok(None)
+}
+
 /// Recognises a BI tool's usage export from its header (names already `normalise`d).
 ///
 /// The Tableau Server repository has no download of its own: an admin runs this query
@@ -508,15 +523,7 @@ impl Export {
         &self,
         field: &dyn Fn(usize) -> Result<&'r str, FieldError>,
     ) -> Result<Mapped<'r>, FieldError> {
-        let first = |cols: &[usize]| -> Result<Option<&'r str>, FieldError> {
-            for &c in cols {
-                let text = field(c)?;
-                if !text.is_empty() {
-                    return Ok(Some(text));
-                }
-            }
-            Ok(None)
-        };
+        let first = |cols: &[usize]| first_filled(cols, field);
         let event = match self.event {
             Some(i) => field(i)?,
             None => "",

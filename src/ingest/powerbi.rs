@@ -169,15 +169,7 @@ pub(super) fn map<'r>(
     if let Some(audit) = columns.audit_data {
         return audit_record(audit, field(audit)?);
     }
-    let first = |cols: &[usize]| -> Result<Option<&'r str>, FieldError> {
-        for &c in cols {
-            let text = field(c)?;
-            if !text.is_empty() {
-                return Ok(Some(text));
-            }
-        }
-        Ok(None)
-    };
+    let first = |cols: &[usize]| super::bi_exports::first_filled(cols, field);
     let activity = match columns.activity {
         Some(i) => field(i)?,
         None => "",

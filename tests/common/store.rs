@@ -24,6 +24,20 @@ pub fn integrity(conn: &Connection) -> String {
 }
 
 /// The one integer `sql` selects; NULL reads as 0.
+/// Every usage row stored, as (UTC time, user, dashboard, source), in time order.
+#[allow(dead_code)] // not every test binary reads usage
+pub fn usage_rows(conn: &Connection) -> Vec<(String, String, String, String)> {
+    conn.prepare(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%S', timestamp, 'unixepoch'), user, dashboard, source
+         FROM usage_event ORDER BY timestamp, user",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
 pub fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
         .unwrap()
