@@ -175,7 +175,6 @@ impl Dates {
         let parts = parts(rest).ok_or_else(not_a_timestamp)?;
         let date = match parts.date {
             DatePart::Ymd(y, m, d) => ymd(y, m, d)?,
-            DatePart::Dmy(y, m, d) => ymd(y, m, d)?,
             DatePart::Numeric(a, b, y) => {
                 self.numeric = true;
                 let order = self.order_of(a, b, text, line, column)?;
@@ -346,9 +345,8 @@ fn offset_seconds(text: &str) -> Option<i32> {
 /// A date as written: its parts, and whether they still need the file's order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum DatePart {
+    /// Year, month, day, each known (year-first, a named month, or dotted day-first).
     Ymd(i32, u32, u32),
-    /// Known day and month (named month, or dotted day-first).
-    Dmy(i32, u32, u32),
     /// `a/b/year`: which of a and b is the month is the file's order.
     Numeric(u32, u32, i32),
 }
@@ -466,7 +464,7 @@ fn date_of(tokens: &[&str]) -> Option<DatePart> {
             _ => return None,
         };
         let day = day.trim_end_matches(|c: char| c.is_ascii_alphabetic()); // 17th
-        return Some(DatePart::Dmy(number(year)? as i32, month, number(day)?));
+        return Some(DatePart::Ymd(number(year)? as i32, month, number(day)?));
     }
     if p.len() == 4 {
         return Some(DatePart::Ymd(number(p)? as i32, number(q)?, number(r)?));
@@ -476,7 +474,7 @@ fn date_of(tokens: &[&str]) -> Option<DatePart> {
     }
     let (a, b, y) = (number(p)?, number(q)?, number(r)? as i32);
     if sep == Some('.') {
-        return Some(DatePart::Dmy(y, b, a));
+        return Some(DatePart::Ymd(y, b, a));
     }
     Some(DatePart::Numeric(a, b, y))
 }
