@@ -4,12 +4,14 @@
 
 mod controls;
 mod due;
+mod funnel;
 mod raw;
 mod survey;
 mod terms;
 mod validate;
 
 pub use due::{Cadence, DueRule};
+pub use funnel::{CampaignPattern, Funnel, Prefer, UNMAPPED, Unmapped};
 pub use survey::NpsSurvey;
 pub use terms::{Definitions, MarketingChannels, TargetPrecedence, WaveQuarter, Window};
 
@@ -28,6 +30,8 @@ pub struct Charter {
     pub definitions: Definitions,
     /// Which questions of a survey tool's export hold the NPS answer (`[nps]`).
     pub nps: NpsSurvey,
+    /// How the funnel's records are read (`[funnel]`).
+    pub funnel: Funnel,
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub deliverables: Vec<Deliverable>,
@@ -205,6 +209,12 @@ pub struct Channel {
     /// Other names of this channel in `channels` and `plan` files, matched like the id
     /// (ignoring case and surrounding spaces); rows are stored under the id.
     pub aliases: Vec<String>,
+    /// The CRM/MAP lead-source values that name this channel (see `funnel`).
+    pub lead_sources: Vec<String>,
+    /// UTM source/medium pairs that name this channel.
+    pub utm: Vec<String>,
+    /// The ad spend that belongs to this channel, by platform and campaign.
+    pub campaigns: Vec<CampaignPattern>,
 }
 
 #[derive(Debug, Clone)]
@@ -295,7 +305,9 @@ impl Charter {
     /// or `[definitions] accept_new_channels` takes any. Rows an older import stored
     /// under a name the charter does not list are not coverage of a week.
     pub fn covers_channel(&self, id: &str) -> bool {
-        self.definitions.accept_new_channels || self.channel(id).is_some()
+        self.definitions.accept_new_channels
+            || self.channel(id).is_some()
+            || (id == UNMAPPED && self.funnel.unmapped == Unmapped::Bucket)
     }
 
     /// The stakeholder a BI user name belongs to (case-insensitive).

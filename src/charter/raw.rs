@@ -22,6 +22,8 @@ pub struct RawCharter {
     #[serde(default)]
     pub nps: Option<S<RawNps>>,
     #[serde(default)]
+    pub funnel: Option<S<RawFunnel>>,
+    #[serde(default)]
     pub objective: Vec<S<RawObjective>>,
     #[serde(default)]
     pub kpi: Vec<S<RawKpi>>,
@@ -196,6 +198,28 @@ pub struct RawChannel {
     /// Other spellings of the id the source systems use ("Paid Search", "PAID_SEARCH").
     #[serde(default)]
     pub aliases: Vec<S<String>>,
+    /// The CRM/MAP lead-source values of this channel ("Paid Search", "Google Ads").
+    #[serde(default)]
+    pub lead_sources: Vec<S<String>>,
+    /// UTM source/medium pairs of this channel ("google / cpc").
+    #[serde(default)]
+    pub utm: Vec<S<String>>,
+    /// Ad spend of this channel: `platform` or `platform:campaign pattern` (`*` any text).
+    #[serde(default)]
+    pub campaigns: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunnel {
+    pub unmapped: Option<S<String>>,
+    pub prefer: Option<S<String>>,
+    pub response_minutes: Option<S<i64>>,
+    #[serde(default)]
+    pub response_channels: Vec<S<String>>,
+    pub quality_max_share: Option<S<f64>>,
+    pub map_system: Option<S<String>>,
+    pub crm_system: Option<S<String>>,
 }
 
 fn yes() -> bool {

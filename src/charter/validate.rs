@@ -279,11 +279,13 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
     let stakeholders = convert_stakeholders(&raw.stakeholder, ctx);
 
     let aliases = channel_aliases(ctx, &raw.channel);
-    let channels = raw
+    let vocabulary = super::funnel::channel_vocabulary(ctx, &raw.channel);
+    let channels: Vec<Channel> = raw
         .channel
         .iter()
         .zip(aliases)
-        .map(|(c, aliases)| {
+        .zip(vocabulary)
+        .map(|((c, aliases), (lead_sources, utm, campaigns))| {
             let c = c.get_ref();
             let id = c.id.get_ref().trim().to_string();
             let label = format!("channel '{id}'");
@@ -311,6 +313,9 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
                 cap,
                 strategic: c.strategic,
                 aliases,
+                lead_sources,
+                utm,
+                campaigns,
                 id,
             }
         })
@@ -398,6 +403,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         kpis,
         deliverables,
         stakeholders,
+        funnel: super::funnel::convert(raw.funnel.as_ref(), &channels, ctx),
         channels,
         escalation,
         raci,

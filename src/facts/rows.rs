@@ -129,6 +129,9 @@ pub struct Dataset {
     pub purged: Purged,
     /// Incrementality experiments (`rhythm import experiments`), by end day then channel.
     pub experiments: Vec<Experiment>,
+    /// Leads, opportunities and ad spend as the systems of record export them; `as_of`
+    /// derives channel weeks from them (`rhythm::derive`).
+    pub records: super::Records,
 }
 
 /// How an incrementality experiment was run.

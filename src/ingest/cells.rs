@@ -103,6 +103,16 @@ pub(crate) fn any_timestamp(text: &str) -> Result<NaiveDateTime, String> {
     Err("not an ISO 8601 timestamp: write it as YYYY-MM-DDTHH:MM:SS with Z or an offset (no offset means UTC)".into())
 }
 
+/// An e-mail address as records are matched by: trimmed and lower-cased. Empty is
+/// refused by the caller's optional-column rule; something without `@` is refused here.
+pub fn email(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    match t.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(t.to_lowercase()),
+        _ => Err("is not an e-mail address (name@domain): fix it or leave it empty".into()),
+    }
+}
+
 /// Yes or no, as CRMs export it: `true`/`false`, `yes`/`no`, `1`/`0`, `won`/`lost`
 /// (any case).
 pub fn flag(text: &str) -> Result<bool, String> {

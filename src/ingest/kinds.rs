@@ -45,6 +45,9 @@ pub enum Ty {
     /// An opportunity's type: new business, renewal or expansion (see
     /// [`cells::deal_type`](super::cells::deal_type)).
     DealType,
+    /// An e-mail address: trimmed and lower-cased, then pseudonymised under the store's
+    /// key when the charter pseudonymises personal data; only ever used to match records.
+    Email,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -188,7 +191,9 @@ const EXPERIMENTS: KindDef = KindDef {
 
 /// One row per lead or contact, keyed by the source system's id. Timestamps are UTC
 /// (a bare date is midnight); `mql_at` and `sql_at` are when the lead crossed each stage,
-/// empty if it has not.
+/// empty if it has not. `system` names where the record lives (`hubspot`, `salesforce`,
+/// `marketo`, or as a native file says): the MAP-vs-CRM reconciliation compares systems.
+/// A vendor export's ids are stored as `system:id`, so two systems' ids never collide.
 const LEADS: KindDef = KindDef {
     table: "lead",
     columns: &[
@@ -200,6 +205,8 @@ const LEADS: KindDef = KindDef {
         opt("geo", Ty::Text),
         opt("segment", Ty::Text),
         opt("first_response_at", Ty::Timestamp),
+        opt("system", Ty::Text),
+        opt("email", Ty::Email),
     ],
     key_len: 1,
 };
@@ -217,6 +224,7 @@ const OPPORTUNITIES: KindDef = KindDef {
         opt("won", Ty::Flag),
         opt("type", Ty::DealType),
         opt("geo", Ty::Text),
+        opt("system", Ty::Text),
     ],
     key_len: 1,
 };

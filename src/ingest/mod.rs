@@ -84,7 +84,7 @@ impl ImportOptions {
     /// names, and fails without it.
     pub fn from_charter(charter: &Charter, kind: Kind) -> Result<ImportOptions, ImportError> {
         Ok(ImportOptions {
-            pseudonym_key: if kind == Kind::Usage {
+            pseudonym_key: if matches!(kind, Kind::Usage | Kind::Leads) {
                 pseudonym_key(charter)?
             } else {
                 None

@@ -186,6 +186,7 @@ fn parse_field<'a>(
         Ty::StdError => Cell::Real(cells::std_error(text)?),
         Ty::Flag => Cell::Int(i64::from(cells::flag(text)?)),
         Ty::DealType => Cell::Text(cells::deal_type(text)?),
+        Ty::Email => Cell::Owned(cells::email(text)?),
         Ty::KpiId => {
             if charter.kpi(text).is_none() {
                 return Err(
@@ -278,9 +279,15 @@ impl Rows<'_> {
             }
             None => self.parse_native(record, line, row, errors),
         }
+        // The person a row names: usage's user, nps's respondent, a lead's e-mail.
+        let person = if self.kind == super::Kind::Leads {
+            9
+        } else {
+            1
+        };
         if errors.is_empty()
             && let Some(key) = self.pseudonym_key
-            && let Some(user) = row.get(1).and_then(Cell::as_str)
+            && let Some(user) = row.get(person).and_then(Cell::as_str)
             && !is_pseudonym(user)
         {
             let anon = match self.pseudonyms.get(user) {
@@ -291,7 +298,7 @@ impl Rows<'_> {
                     p
                 }
             };
-            row[1] = Cell::Owned(anon);
+            row[person] = Cell::Owned(anon);
         }
         None
     }

@@ -22,7 +22,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::clock::Clock;
 use crate::charter::Charter;
-use crate::facts::{DashboardDays, Dataset, Freshness, SessionRecords};
+use crate::facts::{DashboardDays, Dataset, Freshness, Lead, Opportunity, Records, SessionRecords};
 
 /// The part of `data` that existed at `clock`.
 pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
@@ -34,11 +34,15 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
             .kpi(kpi)
             .is_some_and(|k| clock.is_complete(k.cadence.next_period(start)))
     };
+    // The records as they stood: a stage crossed after the clock is not yet crossed.
+    let records = records(&data.records, clock);
+    let derived = super::derive::channel_weeks(charter, &records, &data.channel_weeks, week_over);
     let mut out = Dataset {
         as_of: Some(now),
-        channel_weeks: keep(&data.channel_weeks, |r| {
+        channel_weeks: keep(&derived.channel_weeks, |r| {
             week_over(r.week) && charter.covers_channel(&r.channel)
         }),
+        records,
         plan: keep(&data.plan, |p| {
             p.month <= today && charter.covers_channel(&p.channel)
         }),
@@ -75,6 +79,45 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
     };
     out.freshness = freshness(data, &out);
     out
+}
+
+/// The records that existed at `clock`: leads and opportunities created by then, with
+/// the stages they had crossed by then (an opportunity closing after it is still open),
+/// and spend of the days over.
+fn records(records: &Records, clock: &Clock) -> Records {
+    let now = clock.now;
+    let by = |t: Option<chrono::NaiveDateTime>| t.filter(|t| *t <= now);
+    Records {
+        names: records.names.clone(),
+        leads: records
+            .leads
+            .iter()
+            .filter(|l| l.created <= now)
+            .map(|l| Lead {
+                mql_at: by(l.mql_at),
+                sql_at: by(l.sql_at),
+                first_response_at: by(l.first_response_at),
+                ..l.clone()
+            })
+            .collect(),
+        opportunities: records
+            .opportunities
+            .iter()
+            .filter(|o| o.created <= now)
+            .map(|o| {
+                let closed = o
+                    .close_date
+                    .is_some_and(|d| clock.is_complete(d + Duration::days(1)));
+                Opportunity {
+                    won: o.won.filter(|_| closed),
+                    ..o.clone()
+                }
+            })
+            .collect(),
+        spend: keep(&records.spend, |s| {
+            clock.is_complete(s.date + Duration::days(1))
+        }),
+    }
 }
 
 fn keep<T: Clone>(rows: &[T], exists: impl Fn(&T) -> bool) -> Vec<T> {

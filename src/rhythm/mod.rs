@@ -14,6 +14,7 @@ pub mod cac;
 mod check_detail;
 pub mod clock;
 pub mod controls;
+pub mod derive;
 pub mod entries;
 pub mod kpis;
 pub mod minutes;

@@ -511,6 +511,7 @@ mod tests {
     }
 }
 
+mod funnel;
 pub mod import_log;
 pub mod privacy;
 mod queries;

@@ -142,6 +142,7 @@ impl Store {
             nps,
             reconciliation,
             experiments: self.experiments()?,
+            records: self.records()?,
         })
     }
 

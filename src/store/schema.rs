@@ -285,6 +285,13 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (date, platform, campaign)
     ) WITHOUT ROWID;
     "#,
+    // 11: which system a record lives in, and a lead's (pseudonymised) e-mail: what the
+    // MAP-vs-CRM reconciliation matches records by.
+    r#"
+    ALTER TABLE lead ADD COLUMN system TEXT;
+    ALTER TABLE lead ADD COLUMN email TEXT;     -- lower-cased; pseudonymised under [privacy]
+    ALTER TABLE opportunity ADD COLUMN system TEXT;
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -301,4 +308,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiment'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spend'",
+    "SELECT COUNT(*) FROM pragma_table_info('lead') WHERE name = 'email'",
 ];

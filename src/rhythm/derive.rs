@@ -1,0 +1,298 @@
+//! The weekly channel facts derived from the systems of record, by the charter's KPI
+//! definitions, so the definition on screen is the one applied:
+//! - leads: leads created in the week, by the channel their lead source names;
+//! - MQLs / SQLs: leads that crossed the stage in the week (`mql_at`, `sql_at`);
+//! - pipeline and opportunities: new-business opportunities by creation week and lead
+//!   source (renewals and expansions excluded; an opportunity without a type counts as
+//!   new business, the CRMs' default);
+//! - closed-won: new-business opportunities won, by the week of their close date;
+//! - spend: ad cost by day, by the channel whose `campaigns` entry names the platform and
+//!   campaign; a channel that is not paid spends 0.
+//!
+//! Days are the charter's time zone's. A record kind covers the weeks from its first
+//! record's week to its last's: inside them a channel without records had none (0);
+//! outside them the records say nothing. Where the `channels` file has the same week and
+//! channel, `[funnel] prefer` says which wins, measure group by measure group (spend;
+//! leads, MQLs and SQLs; pipeline, opportunities and closed-won). A derived row needs
+//! every group: a paid channel whose spend no record carries (no `campaigns` entry) gets
+//! no derived row without a `channels` row, and [`Derived::no_spend_source`] names it.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rustc_hash::FxHashMap;
+
+use crate::calendar::week_start;
+use crate::charter::{Charter, Prefer, UNMAPPED, Unmapped};
+use crate::facts::{ChannelWeek, DealType, Name, Records};
+
+/// The local day of a UTC instant in the charter's zone.
+pub fn local_day(charter: &Charter, utc: NaiveDateTime) -> NaiveDate {
+    use chrono::TimeZone;
+    charter
+        .partnership
+        .timezone
+        .from_utc_datetime(&utc)
+        .date_naive()
+}
+
+/// What the derivation found beside the rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Derived {
+    pub channel_weeks: Vec<ChannelWeek>,
+    /// Lead-source values (of leads and opportunities) no channel names, with their
+    /// record counts; kept under `unmapped` only when the charter says bucket.
+    pub unmapped_sources: BTreeMap<String, u64>,
+    /// (platform, campaign) of spend no channel's `campaigns` names, with its cost.
+    pub unmapped_spend: BTreeMap<(String, String), f64>,
+    /// Paid channels with lead or opportunity records but no spend source.
+    pub no_spend_source: Vec<String>,
+    /// The weeks where a `channels` row and the records both had a figure, and which won.
+    pub overlaps: u64,
+}
+
+/// The channel each distinct name maps to, looked up once per name.
+struct Mapper<'a> {
+    charter: &'a Charter,
+    records: &'a Records,
+    sources: FxHashMap<Name, Option<String>>,
+    spend: FxHashMap<(Name, Name), Option<String>>,
+}
+
+impl Mapper<'_> {
+    fn source(&mut self, name: Name) -> Option<String> {
+        let (charter, records) = (self.charter, self.records);
+        self.sources
+            .entry(name)
+            .or_insert_with(|| {
+                charter
+                    .channel_for_source(records.name(name))
+                    .map(str::to_string)
+                    .or_else(|| {
+                        (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
+                    })
+            })
+            .clone()
+    }
+
+    fn spend(&mut self, platform: Name, campaign: Name) -> Option<String> {
+        let (charter, records) = (self.charter, self.records);
+        self.spend
+            .entry((platform, campaign))
+            .or_insert_with(|| {
+                charter
+                    .channel_for_spend(records.name(platform), records.name(campaign))
+                    .map(str::to_string)
+                    .or_else(|| {
+                        (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
+                    })
+            })
+            .clone()
+    }
+}
+
+/// Sums of one week and channel.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    spend: f64,
+    leads: f64,
+    mqls: f64,
+    sqls: f64,
+    pipeline: f64,
+    opportunities: f64,
+    closed_won: f64,
+}
+
+/// The weeks a record kind covers: first..=last week start.
+type Span = Option<(NaiveDate, NaiveDate)>;
+
+fn widen(span: &mut Span, week: NaiveDate) {
+    *span = Some(match *span {
+        None => (week, week),
+        Some((a, b)) => (a.min(week), b.max(week)),
+    });
+}
+
+fn covers(span: Span, week: NaiveDate) -> bool {
+    span.is_some_and(|(a, b)| a <= week && week <= b)
+}
+
+/// The channel weeks of `file` (the `channels` rows) merged with those derived from
+/// `records`, for the weeks `complete` accepts. `records` must already be cut to the
+/// clock (`as_of`).
+pub fn channel_weeks(
+    charter: &Charter,
+    records: &Records,
+    file: &[ChannelWeek],
+    complete: impl Fn(NaiveDate) -> bool,
+) -> Derived {
+    let mut out = Derived::default();
+    if records.is_empty() {
+        out.channel_weeks = file.to_vec();
+        return out;
+    }
+    let ws = charter.partnership.week_start;
+    let week = |t: NaiveDateTime| week_start(local_day(charter, t), ws);
+    let mut map = Mapper {
+        charter,
+        records,
+        sources: FxHashMap::default(),
+        spend: FxHashMap::default(),
+    };
+    let mut sums: BTreeMap<(NaiveDate, String), Sums> = BTreeMap::new();
+    let (mut lead_span, mut opp_span, mut spend_span): (Span, Span, Span) = (None, None, None);
+    let unmapped = |out: &mut Derived, name: Name| {
+        *out.unmapped_sources
+            .entry(records.name(name).to_string())
+            .or_insert(0) += 1;
+    };
+    for lead in &records.leads {
+        let w = week(lead.created);
+        widen(&mut lead_span, w);
+        let Some(channel) = map.source(lead.source) else {
+            unmapped(&mut out, lead.source);
+            continue;
+        };
+        sums.entry((w, channel.clone())).or_default().leads += 1.0;
+        if let Some(t) = lead.mql_at {
+            sums.entry((week(t), channel.clone())).or_default().mqls += 1.0;
+        }
+        if let Some(t) = lead.sql_at {
+            sums.entry((week(t), channel)).or_default().sqls += 1.0;
+        }
+    }
+    for opp in &records.opportunities {
+        let w = week(opp.created);
+        widen(&mut opp_span, w);
+        if opp.deal_type.is_some_and(|t| t != DealType::NewBusiness) {
+            continue;
+        }
+        let Some(channel) = map.source(opp.source) else {
+            unmapped(&mut out, opp.source);
+            continue;
+        };
+        let s = sums.entry((w, channel.clone())).or_default();
+        s.pipeline += opp.amount;
+        s.opportunities += 1.0;
+        if opp.won == Some(true)
+            && let Some(day) = opp.close_date
+        {
+            sums.entry((week_start(day, ws), channel))
+                .or_default()
+                .closed_won += 1.0;
+        }
+    }
+    for row in &records.spend {
+        let w = week_start(row.date, ws);
+        widen(&mut spend_span, w);
+        match map.spend(row.platform, row.campaign) {
+            Some(channel) => sums.entry((w, channel)).or_default().spend += row.cost,
+            None => {
+                *out.unmapped_spend
+                    .entry((
+                        records.name(row.platform).to_string(),
+                        records.name(row.campaign).to_string(),
+                    ))
+                    .or_insert(0.0) += row.cost;
+            }
+        }
+    }
+    // Every channel the records name, in every covered week: none that week is 0.
+    let mut channels: Vec<String> = sums.keys().map(|(_, c)| c.clone()).collect();
+    channels.sort();
+    channels.dedup();
+    let spend_known = |channel: &str| match charter.channel(channel) {
+        Some(c) => !c.paid || !c.campaigns.is_empty(),
+        // The unmapped bucket's spend is the unmapped campaigns'.
+        None => channel == UNMAPPED,
+    };
+    out.no_spend_source = channels
+        .iter()
+        .filter(|c| !spend_known(c))
+        .cloned()
+        .collect();
+    let mut weeks: Vec<NaiveDate> = Vec::new();
+    for span in [lead_span, opp_span, spend_span].into_iter().flatten() {
+        let mut w = span.0;
+        while w <= span.1 {
+            weeks.push(w);
+            w += chrono::Duration::days(7);
+        }
+    }
+    weeks.sort();
+    weeks.dedup();
+    let by_key: FxHashMap<(NaiveDate, &str), &ChannelWeek> = file
+        .iter()
+        .map(|r| ((r.week, r.channel.as_str()), r))
+        .collect();
+    let mut rows: BTreeMap<(NaiveDate, String), ChannelWeek> = file
+        .iter()
+        .map(|r| ((r.week, r.channel.clone()), r.clone()))
+        .collect();
+    for &w in weeks.iter().filter(|&&w| complete(w)) {
+        for channel in &channels {
+            let s = sums.get(&(w, channel.clone())).copied().unwrap_or_default();
+            let groups = [
+                covers(spend_span, w),
+                covers(lead_span, w),
+                covers(opp_span, w),
+            ];
+            let unpaid = channel != UNMAPPED && !charter.channel(channel).is_some_and(|c| c.paid);
+            let spend = if unpaid {
+                Some(0.0)
+            } else if spend_known(channel) && groups[0] {
+                Some(s.spend)
+            } else {
+                None
+            };
+            let derived = (
+                spend,
+                groups[1].then_some((s.leads, s.mqls, s.sqls)),
+                groups[2].then_some((s.pipeline, s.opportunities, s.closed_won)),
+            );
+            match by_key.get(&(w, channel.as_str())) {
+                Some(f) => {
+                    out.overlaps += 1;
+                    if charter.funnel.prefer == Prefer::Channels {
+                        continue;
+                    }
+                    let mut r = (*f).clone();
+                    if let Some(x) = derived.0 {
+                        r.spend = x;
+                    }
+                    if let Some((l, m, q)) = derived.1 {
+                        (r.leads, r.mqls, r.sqls) = (l, m, q);
+                    }
+                    if let Some((p, o, c)) = derived.2 {
+                        r.pipeline = p;
+                        (r.opportunities, r.closed_won) = (Some(o), Some(c));
+                    }
+                    rows.insert((w, channel.clone()), r);
+                }
+                None => {
+                    let (Some(spend), Some((leads, mqls, sqls)), Some((pipeline, o, c))) = derived
+                    else {
+                        continue;
+                    };
+                    rows.insert(
+                        (w, channel.clone()),
+                        ChannelWeek {
+                            week: w,
+                            channel: channel.clone(),
+                            spend,
+                            leads,
+                            mqls,
+                            sqls,
+                            pipeline,
+                            sessions: None,
+                            opportunities: Some(o),
+                            closed_won: Some(c),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    out.channel_weeks = rows.into_values().collect();
+    out
+}
