@@ -353,39 +353,29 @@ mod tests {
     use super::*;
 
     fn charter(extra: &str) -> Result<Charter, String> {
-        let text = super::super::SHIPPED.replace(
-            "id = \"paid-search\"",
-            &format!("id = \"paid-search\"\n{extra}"),
-        );
+        let text = super::super::SHIPPED
+            .replace("id = \"referral\"", &format!("id = \"referral\"\n{extra}"));
         Charter::parse(&text, std::path::Path::new("c.toml")).map_err(|e| e.to_string())
     }
 
     #[test]
     fn source_values_map_ignoring_case_and_spaces() {
-        let c = charter("lead_sources = [\"Google Ads\"]\nutm = [\"google / cpc\"]").unwrap();
+        let c = Charter::shipped();
         assert_eq!(c.channel_for_source("  google   ADS "), Some("paid-search"));
         assert_eq!(c.channel_for_source("Google/CPC"), Some("paid-search"));
         assert_eq!(c.channel_for_source("paid-search"), Some("paid-search"));
         assert_eq!(c.channel_for_source("Organic"), Some("organic"));
-        assert_eq!(c.channel_for_source("Trade show"), None);
+        assert_eq!(c.channel_for_source("Trade show"), Some("events"));
+        assert_eq!(c.channel_for_source("Billboard"), None);
         assert_eq!(c.closest_channel("Googel Ads"), Some("paid-search"));
     }
 
     #[test]
     fn the_most_specific_campaign_entry_wins() {
-        let text = super::super::SHIPPED
-            .replace(
-                "id = \"linkedin\"",
-                "id = \"linkedin\"\ncampaigns = [\"linkedin\"]",
-            )
-            .replace(
-                "id = \"abm\"",
-                "id = \"abm\"\ncampaigns = [\"linkedin:*abm*\", \"google-ads:ABM brand\"]",
-            )
-            .replace(
-                "id = \"paid-search\"",
-                "id = \"paid-search\"\ncampaigns = [\"google-ads\"]",
-            );
+        let text = super::super::SHIPPED.replace(
+            "campaigns = [\"6sense\"]",
+            "campaigns = [\"6sense\", \"linkedin:*abm*\", \"google-ads:ABM brand\"]",
+        );
         let c = Charter::parse(&text, std::path::Path::new("c.toml")).unwrap();
         assert_eq!(
             c.channel_for_spend("LinkedIn", "Q4 Prospecting"),
@@ -400,14 +390,20 @@ mod tests {
             c.channel_for_spend("google-ads", "Brand US"),
             Some("paid-search")
         );
-        assert_eq!(c.channel_for_spend("meta", "Retargeting"), None);
+        assert_eq!(
+            c.channel_for_spend("meta", "Retargeting"),
+            Some("paid-social")
+        );
+        assert_eq!(c.channel_for_spend("tiktok", "Retargeting"), None);
     }
 
     #[test]
     fn a_value_naming_two_channels_is_refused_with_its_place() {
-        let err = charter("lead_sources = [\"Organic\"]").unwrap_err();
+        let err = charter("aliases = [\"Organic Search\"]").unwrap_err();
         assert!(
-            err.contains("lead_sources 'Organic' already names channel 'organic'"),
+            err.contains(
+                "channel 'organic': lead_sources 'Organic Search' already names channel 'referral'"
+            ),
             "{err}"
         );
         let err = charter("utm = [\"google\"]").unwrap_err();
@@ -421,10 +417,14 @@ mod tests {
 
     #[test]
     fn funnel_settings_are_checked() {
-        let text = format!(
-            "{}\n[funnel]\nunmapped = \"guess\"\nresponse_minutes = 0\nresponse_channels = [\"nope\"]\nquality_max_share = 2.0\n",
-            super::super::SHIPPED
-        );
+        let text = super::super::SHIPPED
+            .replace("unmapped = \"refuse\"", "unmapped = \"guess\"")
+            .replace("response_minutes = 5 ", "response_minutes = 0 ")
+            .replace(
+                "response_channels = [\"paid-search\"",
+                "response_channels = [\"nope\"",
+            )
+            .replace("quality_max_share = 0.02", "quality_max_share = 2.0");
         let err = Charter::parse(&text, std::path::Path::new("c.toml"))
             .unwrap_err()
             .to_string();

@@ -370,9 +370,14 @@ fn channel_aliases_may_name_one_channel_only() {
     assert_eq!(p[0].column, 12);
 
     // Another channel's id, and an empty alias.
+    // LINKEDIN is also linkedin's lead source: that is reported too.
     let text = with_aliases(r#"["LINKEDIN"]"#, r#"[""]"#);
     let p = problems(&text);
-    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(
+        p[2].message
+            .contains("lead_sources 'LinkedIn' already names channel 'paid-search'")
+    );
     assert!(
         p[0].message
             .contains("alias 'LINKEDIN' already names channel 'linkedin'")

@@ -21,6 +21,7 @@ mod rows;
 mod source;
 mod sql;
 pub mod surveys;
+mod vocabulary;
 
 pub use crate::store::privacy::{PSEUDONYM_PREFIX, is_pseudonym, pseudonym, pseudonym_key};
 pub use error::{ImportError, MAX_LISTED_ERRORS, RowError};
@@ -300,6 +301,7 @@ fn import_once<R: Read>(
         ),
     };
     let mut tally = (kind == Kind::Usage).then(crate::store::usage::UsageTally::default);
+    let mut vocabulary = vocabulary::Vocabulary::new(charter, kind);
     // BI export rows that are not views, by what they were.
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
     {
@@ -385,6 +387,9 @@ fn import_once<R: Read>(
             }
             keys.push(sql::key_hash(&row[..def.key_len]), line)
                 .map_err(|e| spill_err(&spill_dir, e))?;
+            if let Some(v) = vocabulary.as_mut() {
+                v.add(&row, line);
+            }
             if bad_rows > 0 {
                 continue; // nothing will be written; keep validating
             }
@@ -467,6 +472,17 @@ fn import_once<R: Read>(
             errors.truncate(MAX_LISTED_ERRORS);
         }
     }
+    if let Some(v) = &vocabulary {
+        let column = vocabulary_column(kind, &layout);
+        let refused = v.refusals(column);
+        if !refused.is_empty() {
+            bad_rows += refused.len();
+            errors.extend(refused);
+            errors.sort_by_key(|e| e.line);
+            errors.truncate(MAX_LISTED_ERRORS);
+        }
+        summary.notices.extend(v.notice());
+    }
     if bad_rows > 0 {
         // Dropping the transaction rolls it back: nothing of this file is written.
         return Err(ImportError::Rows {
@@ -484,6 +500,14 @@ fn import_once<R: Read>(
             "user names stored pseudonymised (keyed hash, as the charter's [privacy] section asks)"
                 .into(),
         );
+    }
+    if matches!(
+        kind,
+        Kind::Channels | Kind::Leads | Kind::Opportunities | Kind::Spend
+    ) {
+        summary
+            .notices
+            .extend(overlap_notice(&tx, charter).map_err(store_err)?);
     }
     // Read whatever follows the last record so the hash covers the whole file.
     lines.unlimit();
@@ -511,6 +535,56 @@ fn import_once<R: Read>(
     .map_err(store_err)?;
     tx.commit().map_err(store_err)?;
     Ok(Once::Done(summary))
+}
+
+/// When the `channels` file and the funnel records cover the same weeks, which wins
+/// there (`[funnel] prefer`), said at the import that makes them meet.
+fn overlap_notice(
+    tx: &rusqlite::Transaction,
+    charter: &Charter,
+) -> rusqlite::Result<Option<String>> {
+    let (weeks, first, last): (i64, Option<String>, Option<String>) = tx.query_row(
+        "WITH span AS (
+             SELECT MIN(d) AS a, MAX(d) AS b FROM (
+                 SELECT substr(created, 1, 10) AS d FROM lead
+                 UNION ALL SELECT substr(created, 1, 10) FROM opportunity
+                 UNION ALL SELECT date FROM spend))
+         SELECT COUNT(DISTINCT week), MIN(week), MAX(week) FROM channel_week, span
+         WHERE week >= date(span.a, '-6 days') AND week <= span.b",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(None);
+    };
+    let rule = match charter.funnel.prefer {
+        crate::charter::Prefer::Records => {
+            "the records win ([funnel] prefer = \"records\"): spend from spend records, leads, MQLs and SQLs from lead records, pipeline, opportunities and closed-won from opportunity records, each where its records cover the week"
+        }
+        crate::charter::Prefer::Channels => {
+            "the channels file wins ([funnel] prefer = \"channels\"): the records count only in weeks and channels it does not have"
+        }
+    };
+    Ok((weeks > 0).then(|| {
+        format!(
+            "the channels file and the funnel records both cover {weeks} week{} ({first} to {last}): where both have a week and channel, {rule}",
+            if weeks == 1 { "" } else { "s" }
+        )
+    }))
+}
+
+/// Where a funnel record's channel-naming value sits in the file, for an error: the
+/// lead source (leads, opportunities) or the campaign (spend), when the file has it under
+/// the kind's own name.
+fn vocabulary_column(kind: Kind, layout: &layout::Layout) -> Option<(usize, String)> {
+    let at = match kind {
+        Kind::Leads => 2,
+        Kind::Opportunities => 3,
+        Kind::Spend => 2,
+        _ => return None,
+    };
+    let index = (*layout.index.get(at)?)?;
+    Some((index + 1, layout.names.get(index)?.clone()))
 }
 
 /// The first field of the `used` columns of `record` longer than [`MAX_FIELD_BYTES`],

@@ -807,3 +807,50 @@ fn funnel_records_import_by_their_ids_and_reimport_unchanged() {
     ));
     assert_eq!(duplicate[0].line, 3);
 }
+
+#[test]
+fn an_unmapped_source_is_listed_with_its_count_and_the_closest_channel() {
+    let (_d, mut s) = store();
+    let leads = b"id,created,source\n\
+        L1,2026-11-02,Paid Search\n\
+        L2,2026-11-03,Googel Ads\n\
+        L3,2026-11-03,Billboard\n\
+        L4,2026-11-04,Googel Ads\n";
+    let errors = row_errors(import(&mut s, Kind::Leads, leads));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(
+        (errors[0].line, errors[0].value.as_str()),
+        (3, "Googel Ads")
+    );
+    assert_eq!(errors[0].column, Some((3, "source".to_string())));
+    assert!(
+        errors[0]
+            .reason
+            .contains("2 rows; the closest channel is 'paid-search'")
+    );
+    assert_eq!(errors[1].line, 4);
+    assert_eq!(s.count("lead").unwrap(), 0, "a refused file writes nothing");
+
+    let bucket = charter_with(|t| t.replace("unmapped = \"refuse\"", "unmapped = \"bucket\""));
+    let r = import_reader(&mut s, &bucket, Kind::Leads, &leads[..], "leads.csv").unwrap();
+    assert_eq!(r.new, 4);
+    let notice = r
+        .notices
+        .iter()
+        .find(|n| n.contains("kept under 'unmapped'"));
+    assert!(
+        notice.is_some_and(|n| n.starts_with("2 lead source values")
+            && n.contains("Googel Ads (2; the closest channel is 'paid-search')")),
+        "{:?}",
+        r.notices
+    );
+
+    let spend = b"date,platform,campaign,cost\n2026-11-04,tiktok,Launch,10\n";
+    let errors = row_errors(import(&mut s, Kind::Spend, spend));
+    assert_eq!(errors[0].value, "tiktok:Launch");
+    assert!(
+        errors[0].reason.contains("`campaigns`"),
+        "{}",
+        errors[0].reason
+    );
+}

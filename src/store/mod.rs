@@ -221,6 +221,9 @@ impl Store {
             "nps_response",
             "reconciliation",
             "experiment",
+            "lead",
+            "opportunity",
+            "spend",
             "import_log",
         ];
         assert!(known.contains(&table), "unknown table {table}");
