@@ -47,7 +47,7 @@
 use chrono::NaiveDate;
 
 use super::world::{demo_charter, stream};
-use super::{channels, deliveries, kpis, media, nps, plan, reconciliation, usage};
+use super::{channels, deliveries, kpis, media, nps, plan, reconciliation, records, spend, usage};
 
 pub use super::dates::{DemoDates, SAMPLE_TODAY};
 pub use super::world::DEMO_END;
@@ -66,7 +66,7 @@ pub fn demo_dates(today: NaiveDate) -> DemoDates {
     DemoDates::for_today(today, demo_charter().partnership.week_start)
 }
 
-/// The seven demo files for a demo built on `today`, in import order: (file name, CSV
+/// The demo files for a demo built on `today`, in import order: (file name, CSV
 /// text). Pure: the same seed and day give the same bytes; `today` = [`SAMPLE_TODAY`]
 /// gives data/sample/.
 pub fn generate(seed: u64, today: NaiveDate) -> Vec<(&'static str, String)> {
@@ -74,6 +74,8 @@ pub fn generate(seed: u64, today: NaiveDate) -> Vec<(&'static str, String)> {
     let dates = DemoDates::for_today(today, charter.partnership.week_start);
     let media = media::simulate_media(&charter, &dates, &mut stream(seed, 1));
     let recent_deliveries = |i: usize| stream(seed, RECENT_DELIVERIES + i as u64);
+    let (leads, opportunities) =
+        records::records_csv(&charter, &media.history, &dates, &mut stream(seed, 9));
     vec![
         (
             "channels.csv",
@@ -108,6 +110,12 @@ pub fn generate(seed: u64, today: NaiveDate) -> Vec<(&'static str, String)> {
             "reconciliation.csv",
             reconciliation::reconciliation_csv(&media.history, &dates, &mut stream(seed, 7)),
         ),
+        ("leads.csv", leads),
+        ("opportunities.csv", opportunities),
+        (
+            "spend.csv",
+            spend::spend_csv(&media.history, &dates, &mut stream(seed, 10)),
+        ),
     ]
 }
 
@@ -138,7 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn the_seven_files_come_in_import_order_with_their_headers() {
+    fn the_files_come_in_import_order_with_their_headers() {
         let expected = [
             (
                 "channels.csv",
@@ -156,6 +164,18 @@ mod tests {
             ("usage.csv", "timestamp,user,dashboard,source"),
             ("nps.csv", "date,respondent,score,role,comment"),
             ("reconciliation.csv", "week,metric,map_count,crm_count"),
+            (
+                "leads.csv",
+                "id,created,source,mql_at,sql_at,geo,segment,first_response_at,system,email",
+            ),
+            (
+                "opportunities.csv",
+                "id,created,amount,source,stage,close_date,won,type,geo,system",
+            ),
+            (
+                "spend.csv",
+                "date,platform,account,campaign,cost,impressions,clicks",
+            ),
         ];
         let got: Vec<(&str, &str)> = sample()
             .iter()
@@ -203,7 +223,20 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(summary.rows as usize, text.lines().count() - 1, "{name}");
             assert_eq!(summary.new, summary.rows, "{name}: every row is new");
-            assert!(summary.notices.is_empty(), "{name}: {:?}", summary.notices);
+            // The records cover channels.csv's weeks: the import says which wins.
+            let expected = usize::from(matches!(
+                kind,
+                Kind::Leads | Kind::Opportunities | Kind::Spend
+            ));
+            assert_eq!(
+                summary.notices.len(),
+                expected,
+                "{name}: {:?}",
+                summary.notices
+            );
+            if expected == 1 {
+                assert!(summary.notices[0].contains("the records win"), "{name}");
+            }
         }
     }
 

@@ -16,6 +16,8 @@ mod media;
 mod nps;
 mod plan;
 mod reconciliation;
+mod records;
+mod spend;
 #[cfg(test)]
 mod testing;
 mod truth;

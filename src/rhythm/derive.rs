@@ -1,6 +1,8 @@
 //! The weekly channel facts derived from the systems of record, by the charter's KPI
 //! definitions, so the definition on screen is the one applied:
-//! - leads: leads created in the week, by the channel their lead source names;
+//! - leads: leads created in the week, by the channel their lead source names; where
+//!   the MAP's records (`[funnel] map_system`) are there, only theirs (and those that
+//!   name no system): the CRM's copies of the same people would count them twice;
 //! - MQLs / SQLs: leads that crossed the stage in the week (`mql_at`, `sql_at`);
 //! - pipeline and opportunities: new-business opportunities by creation week and lead
 //!   source (renewals and expansions excluded; an opportunity without a type counts as
@@ -34,6 +36,20 @@ pub fn local_day(charter: &Charter, utc: NaiveDateTime) -> NaiveDate {
         .timezone
         .from_utc_datetime(&utc)
         .date_naive()
+}
+
+/// The MAP's name in `records`, when some lead carries it.
+fn records_map_system(charter: &Charter, records: &Records) -> Option<Name> {
+    let map = charter.funnel.map_system.as_deref()?;
+    let name = records
+        .names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(map))? as Name;
+    records
+        .leads
+        .iter()
+        .any(|l| l.system == Some(name))
+        .then_some(name)
 }
 
 /// What the derivation found beside the rows.
@@ -113,6 +129,10 @@ fn widen(span: &mut Span, week: NaiveDate) {
     });
 }
 
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
 fn covers(span: Span, week: NaiveDate) -> bool {
     span.is_some_and(|(a, b)| a <= week && week <= b)
 }
@@ -146,7 +166,11 @@ pub fn channel_weeks(
             .entry(records.name(name).to_string())
             .or_insert(0) += 1;
     };
+    let map_system = records_map_system(charter, records);
     for lead in &records.leads {
+        if map_system.is_some() && lead.system.is_some() && lead.system != map_system {
+            continue;
+        }
         let w = week(lead.created);
         widen(&mut lead_span, w);
         let Some(channel) = map.source(lead.source) else {
@@ -231,7 +255,9 @@ pub fn channel_weeks(
         .collect();
     for &w in weeks.iter().filter(|&&w| complete(w)) {
         for channel in &channels {
-            let s = sums.get(&(w, channel.clone())).copied().unwrap_or_default();
+            let mut s = sums.get(&(w, channel.clone())).copied().unwrap_or_default();
+            // Sums of amounts in cents, to the cent: the same number the CRM's report shows.
+            (s.spend, s.pipeline) = (cents(s.spend), cents(s.pipeline));
             let groups = [
                 covers(spend_span, w),
                 covers(lead_span, w),
