@@ -5,7 +5,9 @@
 //! "What existed by D" is cut here from the raw CSV lines, by a second, simple path that
 //! does not use `rhythm::as_of`: events (deliveries, usage, NPS) dated on or before D;
 //! weekly rows (channels, reconciliation) whose week ended by D; KPI values whose period
-//! ended by D; plan months begun by D. Both stores also hold a review session's records,
+//! ended by D; plan months begun by D; the funnel's records as they stood at D (a lead
+//! without the stages it crossed later, a deal that closed later still open, spend of
+//! the days over). Both stores also hold a review session's records,
 //! written the way the session writes them: an insight shown, an action on it done
 //! weeks later, a dispute resolved weeks later — in the second store only as far as
 //! they had got by D.
@@ -58,11 +60,67 @@ fn existed(charter: &Charter, kind: &str, cells: &[&str], d: NaiveDate) -> bool 
     }
 }
 
+/// A funnel record's line as it stood at the end of `d`, if it existed: a lead created
+/// by then, without the stages it crossed later; an opportunity created by then, open
+/// (no outcome, stage "open") if it closed later; a day of spend over by then.
+fn record_then(kind: &str, line: &str, d: NaiveDate) -> Option<String> {
+    let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+    let later = |cell: &str| !cell.is_empty() && date(cell) > d;
+    match kind {
+        "leads" => {
+            if later(&cells[1]) {
+                return None;
+            }
+            // mql_at, sql_at, first_response_at
+            for i in [3, 4, 7] {
+                if later(&cells[i]) {
+                    cells[i].clear();
+                }
+            }
+        }
+        "opportunities" => {
+            if later(&cells[1]) {
+                return None;
+            }
+            // close_date 5, won 6, stage 4
+            if later(&cells[5]) && !cells[6].is_empty() {
+                cells[6].clear();
+                cells[4] = "open".into();
+            }
+        }
+        "spend" => {
+            if later(&cells[0]) {
+                return None;
+            }
+        }
+        other => panic!("no record rule for {other}"),
+    }
+    Some(cells.join(","))
+}
+
+const KINDS: [&str; 10] = [
+    "channels",
+    "kpis",
+    "plan",
+    "deliveries",
+    "usage",
+    "nps",
+    "reconciliation",
+    "leads",
+    "opportunities",
+    "spend",
+];
+
 /// A store of the sample as it stood at the end of `d` (`None`: all of it).
 fn store(charter: &Charter, dir: &Path, d: Option<NaiveDate>) -> Store {
     // The sample has no quoted commas before the date columns the rules read.
-    let store = common::sample_store_where(charter, dir, |kind, line| {
-        d.is_none_or(|d| existed(charter, kind, &line.split(',').collect::<Vec<_>>(), d))
+    let store = common::sample_store_mapped(charter, dir, &KINDS, |kind, line| match d {
+        None => Some(line.to_string()),
+        Some(d) if matches!(kind, "leads" | "opportunities" | "spend") => {
+            record_then(kind, line, d)
+        }
+        Some(d) => existed(charter, kind, &line.split(',').collect::<Vec<_>>(), d)
+            .then(|| line.to_string()),
     });
     session(&store, d);
     store

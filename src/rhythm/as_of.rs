@@ -22,7 +22,9 @@ use chrono::{Duration, NaiveDate};
 
 use super::clock::Clock;
 use crate::charter::Charter;
-use crate::facts::{DashboardDays, Dataset, Freshness, Lead, Opportunity, Records, SessionRecords};
+use crate::facts::{
+    DashboardDays, Dataset, Freshness, Lead, Name, Opportunity, Records, SessionRecords,
+};
 
 /// The part of `data` that existed at `clock`.
 pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
@@ -87,8 +89,18 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
 fn records(records: &Records, clock: &Clock) -> Records {
     let now = clock.now;
     let by = |t: Option<chrono::NaiveDateTime>| t.filter(|t| *t <= now);
+    // A deal closed after the clock was still open: its stage then is not known, only
+    // that it was open.
+    let mut names = records.names.clone();
+    let open = match names.iter().position(|n| &**n == OPEN_STAGE) {
+        Some(i) => i as Name,
+        None => {
+            names.push(OPEN_STAGE.into());
+            (names.len() - 1) as Name
+        }
+    };
     Records {
-        names: records.names.clone(),
+        names,
         leads: records
             .leads
             .iter()
@@ -108,8 +120,10 @@ fn records(records: &Records, clock: &Clock) -> Records {
                 let closed = o
                     .close_date
                     .is_some_and(|d| clock.is_complete(d + Duration::days(1)));
+                let closes_later = o.won.is_some() && !closed;
                 Opportunity {
                     won: o.won.filter(|_| closed),
+                    stage: if closes_later { open } else { o.stage },
                     ..o.clone()
                 }
             })
@@ -119,6 +133,9 @@ fn records(records: &Records, clock: &Clock) -> Records {
         }),
     }
 }
+
+/// The stage of a deal that had not closed yet as of the clock.
+pub const OPEN_STAGE: &str = "open";
 
 fn keep<T: Clone>(rows: &[T], exists: impl Fn(&T) -> bool) -> Vec<T> {
     rows.iter().filter(|r| exists(r)).cloned().collect()
