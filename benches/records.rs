@@ -1,0 +1,218 @@
+//! The funnel's records at scale: 1M leads and 200k opportunities (native columns)
+//! imported through `rhythm::ingest::import_file` into a fresh store, then loaded and the
+//! weekly channel facts derived as of the day after the last record (`as_of`), side by
+//! side with the sqlite3 CLI's own `.import` of the same two files into tables keyed by
+//! id. Goal (issue 16): rhythm no worse than 1.5× sqlite3.
+//!
+//! Both sides are timed whole on a fresh database file, interleaved (rhythm, sqlite3,
+//! rhythm, …) so the ratio holds on a noisy machine; the medians and the ratio are what
+//! to record. The peak RSS of this process (rhythm's side: sqlite3 runs as a child) is
+//! printed at the end.
+//!
+//! Environment: `RHYTHM_BENCH_LEADS` (default 1,000,000; opportunities are a fifth of
+//! it), `RHYTHM_BENCH_ROUNDS` (default 3). Under `cargo test --benches`: 10,000 leads,
+//! one round, no comparison.
+//!
+//! Run: `cargo bench --bench records`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Days, NaiveDate};
+use rhythm::charter::Charter;
+use rhythm::ingest::{Kind, import_file};
+use rhythm::rhythm::as_of::as_of;
+use rhythm::rhythm::clock::Clock;
+use rhythm::store::Store;
+
+#[allow(dead_code)] // the usage benches use the rest
+mod common;
+use common::{Lcg, sqlite3_available, sqlite3_run};
+
+const SOURCES: [&str; 8] = [
+    "Paid Search",
+    "LinkedIn",
+    "Paid Social",
+    "Webinar",
+    "Content Syndication",
+    "Organic Search",
+    "Referrals",
+    "Direct Traffic",
+];
+const GEOS: [&str; 4] = ["NA", "EMEA", "APAC", "LATAM"];
+const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2024, 12, 2).unwrap();
+/// Two years of records.
+const DAYS: u64 = 728;
+
+fn write_files(dir: &Path, leads: u64) -> std::io::Result<()> {
+    let mut rng = Lcg(0x5EED_0016);
+    let stamp = |day: u64, second: u64| {
+        let t = (FIRST_DAY + Days::days(day as i64))
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + Days::seconds(second as i64);
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("leads.csv"))?);
+    writeln!(out, "id,created,source,mql_at,sql_at,geo,segment")?;
+    for i in 0..leads {
+        let day = i * DAYS / leads;
+        let second = rng.below(86_400);
+        let source = SOURCES[rng.below(8) as usize];
+        let geo = GEOS[rng.below(4) as usize];
+        let mql = rng.below(100) < 40;
+        let sql = mql && rng.below(100) < 30;
+        let later = |rng: &mut Lcg, after: u64| {
+            stamp(
+                (day + after + rng.below(10)).min(DAYS - 1),
+                rng.below(86_400),
+            )
+        };
+        let mql_at = if mql {
+            later(&mut rng, 0)
+        } else {
+            String::new()
+        };
+        let sql_at = if sql {
+            later(&mut rng, 10)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "L{i},{},{source},{mql_at},{sql_at},{geo},SMB",
+            stamp(day, second)
+        )?;
+    }
+    out.flush()?;
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(dir.join("opportunities.csv"))?);
+    writeln!(
+        out,
+        "id,created,amount,source,stage,close_date,won,type,geo"
+    )?;
+    let opps = leads / 5;
+    for i in 0..opps {
+        let day = i * DAYS / opps;
+        let source = SOURCES[rng.below(8) as usize];
+        let amount = 5_000 + rng.below(95_000);
+        let (stage, close, won) = match rng.below(3) {
+            0 => ("Closed Won", (day + 30).min(DAYS - 1), "true"),
+            1 => ("Closed Lost", (day + 45).min(DAYS - 1), "false"),
+            _ => ("Proposal", DAYS, ""),
+        };
+        let close = if close < DAYS {
+            (FIRST_DAY + Days::days(close as i64)).to_string()
+        } else {
+            String::new()
+        };
+        let ty = ["New Business", "Renewal", "Expansion", "New Business"][rng.below(4) as usize];
+        writeln!(
+            out,
+            "O{i},{},{amount}.00,{source},{stage},{close},{won},{ty},{}",
+            stamp(day, rng.below(86_400)),
+            GEOS[rng.below(4) as usize]
+        )?;
+    }
+    out.flush()
+}
+
+/// Open a fresh store, import both files, load and derive: (time, derived channel weeks).
+fn rhythm_once(charter: &Charter, dir: &Path) -> (Duration, usize) {
+    let db = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
+    let mut store = Store::open(&db.path().join("rhythm.db")).expect("open store");
+    for (kind, file) in [
+        (Kind::Leads, "leads.csv"),
+        (Kind::Opportunities, "opportunities.csv"),
+    ] {
+        import_file(&mut store, charter, kind, &dir.join(file)).expect("import");
+    }
+    let data = store.load_dataset(charter).expect("load");
+    let clock = Clock::end_of(charter, FIRST_DAY + Days::days(DAYS as i64));
+    let weeks = as_of(charter, &data, &clock).channel_weeks.len();
+    (started.elapsed(), weeks)
+}
+
+fn sqlite_script(dir: &Path) -> String {
+    let file = |name: &str| dir.join(name).display().to_string().replace('"', "\\\"");
+    format!(
+        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n\
+         CREATE TABLE lead (id TEXT PRIMARY KEY, created TEXT NOT NULL, source TEXT NOT NULL, mql_at TEXT, sql_at TEXT, geo TEXT, segment TEXT) WITHOUT ROWID;\n\
+         CREATE TABLE opportunity (id TEXT PRIMARY KEY, created TEXT NOT NULL, amount REAL NOT NULL, source TEXT NOT NULL, stage TEXT NOT NULL, close_date TEXT, won TEXT, type TEXT, geo TEXT) WITHOUT ROWID;\n\
+         BEGIN;\n.mode csv\n.import --skip 1 \"{}\" lead\n.import --skip 1 \"{}\" opportunity\nCOMMIT;\n",
+        file("leads.csv"),
+        file("opportunities.csv")
+    )
+}
+
+fn median(mut xs: Vec<Duration>) -> f64 {
+    xs.sort();
+    xs[xs.len() / 2].as_secs_f64()
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    Some(
+        text.trim()
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text:?} is not a whole number")),
+    )
+}
+
+/// This process's peak resident set, from /proc (Linux), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+    let leads =
+        env_number("RHYTHM_BENCH_LEADS").unwrap_or(if bench_mode { 1_000_000 } else { 10_000 });
+    let rounds = if bench_mode {
+        env_number("RHYTHM_BENCH_ROUNDS").unwrap_or(3).max(1) as usize
+    } else {
+        1
+    };
+    let charter = Charter::shipped();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
+    write_files(dir.path(), leads).expect("write the record files");
+    eprintln!(
+        "generated {leads} leads and {} opportunities in {:.2?}",
+        leads / 5,
+        started.elapsed()
+    );
+    let compare = bench_mode && sqlite3_available();
+    let script = sqlite_script(dir.path());
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (t, weeks) = rhythm_once(&charter, dir.path());
+        assert!(weeks > 0, "the derivation produced no channel weeks");
+        ours.push(t);
+        if compare {
+            let db = tempfile::tempdir().expect("temp dir");
+            theirs.push(sqlite3_run(&script, &db.path().join("sqlite3.db")));
+        }
+    }
+    let r = median(ours);
+    let rss = peak_rss_mb().map_or(String::new(), |mb| format!("; peak RSS {mb:.0} MB"));
+    if theirs.is_empty() {
+        println!(
+            "records {leads} leads + {} opportunities: rhythm import + derive {r:.2} s (sqlite3 not compared){rss}",
+            leads / 5
+        );
+    } else {
+        let s = median(theirs);
+        println!(
+            "records {leads} leads + {} opportunities: rhythm import + derive {r:.2} s, sqlite3 .import {s:.2} s, ratio {:.2} (medians of {rounds} interleaved runs; goal ≤ 1.5){rss}",
+            leads / 5,
+            r / s
+        );
+    }
+}
