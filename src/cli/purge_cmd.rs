@@ -48,11 +48,27 @@ pub fn run(ws: &Workspace, args: PurgeArgs) -> Outcome {
         }
     );
     for t in &tables {
+        let (table, what) = if t.table == "lead" {
+            (
+                "lead",
+                if args.dry_run {
+                    "would erase the email of"
+                } else {
+                    "erased the email of"
+                },
+            )
+        } else {
+            (t.table, verb)
+        };
         out.push_str(&format!(
-            "  {:<13} {verb} {} of {} rows\n",
-            t.table,
+            "  {table:<13} {what} {} of {} rows{}\n",
             thousands(t.older as i64),
-            thousands(t.total as i64)
+            thousands(t.total as i64),
+            if t.table == "lead" {
+                " (the leads stay: the funnel counts them)"
+            } else {
+                ""
+            }
         ));
     }
     if !args.dry_run

@@ -185,6 +185,9 @@ pub struct Purged {
     pub usage_before: Option<NaiveDate>,
     /// NPS answers dated before this day are gone.
     pub nps_before: Option<NaiveDate>,
+    /// Leads created before this day have lost their email (the leads stay: the funnel
+    /// counts them; only matching a record by email is gone).
+    pub lead_emails_before: Option<NaiveDate>,
 }
 
 impl Dataset {

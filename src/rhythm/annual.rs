@@ -355,6 +355,7 @@ mod tests {
             purged: Purged {
                 usage_before: Some(d(2025, 10, 24)),
                 nps_before: Some(d(2025, 10, 24)),
+                ..Purged::default()
             },
             ..Dataset::default()
         };

@@ -355,6 +355,7 @@ fn checks_over_purged_days_say_purged_instead_of_reading_what_is_left() {
         purged: Purged {
             usage_before: Some(d(2026, 5, 15)),
             nps_before: Some(d(2026, 5, 15)),
+            ..Purged::default()
         },
         ..Dataset::default()
     };

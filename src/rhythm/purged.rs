@@ -75,6 +75,7 @@ mod tests {
             purged: Purged {
                 usage_before: Some(d(2026, 8, 1)),
                 nps_before: Some(d(2026, 8, 1)),
+                ..Purged::default()
             },
             ..Dataset::default()
         };

@@ -36,7 +36,8 @@ const BUSY_WAIT: Duration = Duration::from_secs(10);
 
 impl Store {
     /// Deletes the usage events and NPS answers dated before `cutoff` (usage: before
-    /// its 00:00 UTC), rebuilds the usage aggregates from what is left and records the
+    /// its 00:00 UTC), erases the email of leads created before it (table `lead`: the
+    /// lead stays, its personal data goes), rebuilds the usage aggregates from what is left and records the
     /// horizon in `purge_log` (the Dataset's `purged`), in one transaction. With `dry_run` nothing changes: the counts say what would go.
     /// Deleted personal data is overwritten on disk (`secure_delete`), not just
     /// unlinked from the B-tree.
@@ -50,9 +51,15 @@ impl Store {
             .and_utc()
             .timestamp();
         let day = cutoff.to_string();
-        let tables: [(&'static str, &str, &str, &dyn rusqlite::ToSql); 2] = [
+        let tables: [(&'static str, &str, &str, &dyn rusqlite::ToSql); 3] = [
             ("usage_event", "usage", "timestamp < ?1", &epoch),
             ("nps_response", "nps", "date < ?1", &day),
+            (
+                "lead",
+                "lead_email",
+                "created < ?1 AND email IS NOT NULL",
+                &day,
+            ),
         ];
         if !dry_run {
             self.conn.pragma_update(None, "secure_delete", true)?;
@@ -72,7 +79,12 @@ impl Store {
             )?;
             let total: i64 =
                 tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
-            if !dry_run && older > 0 {
+            if !dry_run && older > 0 && table == "lead" {
+                tx.execute(
+                    &format!("UPDATE lead SET email = NULL WHERE {older_than}"),
+                    [param],
+                )?;
+            } else if !dry_run && older > 0 {
                 tx.execute(&format!("DELETE FROM {table} WHERE {older_than}"), [param])?;
                 if table == "usage_event" {
                     super::usage::rebuild(&tx)?;
@@ -211,6 +223,13 @@ mod tests {
             ],
             &["2025-01-09", "2025-01-10"],
         );
+        s.conn
+            .execute_batch(
+                "INSERT INTO lead (id, created, source, email) VALUES
+                 ('L1', '2025-01-09T23:59:59', 'Webinar', 'a@example.com'),
+                 ('L2', '2025-01-10T00:00:00', 'Webinar', 'b@example.com');",
+            )
+            .unwrap();
         let cutoff = NaiveDate::from_ymd_opt(2025, 1, 10).unwrap();
         let dry = s.purge_before(cutoff, true).unwrap();
         assert_eq!(
@@ -226,12 +245,27 @@ mod tests {
                     older: 1,
                     total: 2
                 },
+                PurgedTable {
+                    table: "lead",
+                    older: 1,
+                    total: 2
+                },
             ]
         );
         assert_eq!(count(&s, "SELECT COUNT(*) FROM usage_event"), 3);
         s.purge_before(cutoff, false).unwrap();
         assert_eq!(count(&s, "SELECT COUNT(*) FROM usage_event"), 2);
         assert_eq!(count(&s, "SELECT COUNT(*) FROM nps_response"), 1);
+        // The lead stays; its email goes.
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM lead"), 2);
+        assert_eq!(count(&s, "SELECT COUNT(email) FROM lead"), 1);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT COUNT(*) FROM lead WHERE id = 'L2' AND email IS NOT NULL"
+            ),
+            1
+        );
         assert_eq!(count(&s, "SELECT SUM(views) FROM usage_day"), 2);
         assert_eq!(count(&s, "SELECT SUM(views) FROM usage_total"), 2);
         assert_eq!(count(&s, "SELECT SUM(views) FROM dashboard_day"), 2);
@@ -239,7 +273,7 @@ mod tests {
         let again = s.purge_before(cutoff, false).unwrap();
         assert!(again.iter().all(|t| t.older == 0));
         // The horizon is on record for the figures; the dry run left none.
-        assert_eq!(count(&s, "SELECT COUNT(*) FROM purge_log"), 4);
+        assert_eq!(count(&s, "SELECT COUNT(*) FROM purge_log"), 6);
         assert_eq!(
             count(&s, "SELECT SUM(rows) FROM purge_log WHERE kind = 'usage'"),
             1
@@ -248,6 +282,7 @@ mod tests {
         let purged = s.load_dataset(&charter).unwrap().purged;
         assert_eq!(purged.usage_before, Some(cutoff));
         assert_eq!(purged.nps_before, Some(cutoff));
+        assert_eq!(purged.lead_emails_before, Some(cutoff));
     }
 
     #[test]

@@ -124,6 +124,7 @@ impl Store {
             match kind.as_str() {
                 "usage" => purged.usage_before = Some(before),
                 "nps" => purged.nps_before = Some(before),
+                "lead_email" => purged.lead_emails_before = Some(before),
                 _ => {}
             }
         }
