@@ -209,3 +209,51 @@ pub fn revenue_rows(r: &Revenue) -> Vec<(String, String, String)> {
         ),
     ]
 }
+
+/// The quarterly report's sections on the records: data quality and the revenue metrics
+/// (only when the workspace has records).
+pub fn quarterly_markdown(out: &mut String, r: &crate::rhythm::quarterly::QuarterlyReview) {
+    use crate::text::{md_inline, md_line};
+    if let Some(q) = &r.data_quality {
+        out.push_str("## Data quality of the records\n\n");
+        out.push_str(&format!(
+            "{}: {}\n\n",
+            q.status().as_str(),
+            md_line(&quality(q))
+        ));
+        let rows: Vec<Vec<String>> = problems(q)
+            .into_iter()
+            .map(|(label, p)| {
+                vec![
+                    label.to_string(),
+                    p.count.to_string(),
+                    md_inline(&capped(&p.examples, p.count)),
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            super::markdown::table(out, &["problem", "records", "ids"], &rows);
+        }
+    }
+    if let Some(rev) = &r.revenue {
+        out.push_str(&format!(
+            "## Revenue metrics from the records ({} to {})\n\n",
+            rev.from, rev.to
+        ));
+        let rows: Vec<Vec<String>> = revenue_rows(rev)
+            .into_iter()
+            .map(|(a, b, c)| vec![a, b, md_inline(&c)])
+            .collect();
+        super::markdown::table(out, &["metric", "value", "how"], &rows);
+    }
+}
+
+/// The Quarterly view's data-quality line: status, then the sentence.
+pub fn view_line(q: &Quality) -> String {
+    let status = match q.status() {
+        crate::rhythm::Status::Fail => "FAIL",
+        crate::rhythm::Status::Pass => "pass",
+        _ => "no data",
+    };
+    format!("Data quality {status}: {}", quality(q))
+}
