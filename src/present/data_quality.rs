@@ -257,3 +257,15 @@ pub fn view_line(q: &Quality) -> String {
     };
     format!("Data quality {status}: {}", quality(q))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_names_the_first_ids_and_how_many_more() {
+        let ids: Vec<String> = (0..8).map(|i| format!("id{i}")).collect();
+        assert_eq!(capped(&ids, 120), "id0, id1, id2, id3, id4 and 115 more");
+        assert_eq!(capped(&ids[..2], 2), "id0, id1");
+    }
+}

@@ -200,3 +200,25 @@ fn a_stage_crossed_after_the_clock_is_not_an_impossible_order_yet() {
         0
     );
 }
+
+#[test]
+fn the_reviews_unmapped_line_counts_records_and_values() {
+    let charter = Charter::shipped();
+    let data = Dataset {
+        records: Records {
+            names: names(),
+            leads: vec![
+                lead("hubspot:1", 2, "", t(3, 9)),
+                lead("hubspot:2", 2, "", t(4, 9)),
+                lead("hubspot:3", 1, "", t(4, 9)),
+            ],
+            ..Records::default()
+        },
+        ..Dataset::default()
+    };
+    assert_eq!(unmapped_line(&charter, &data, span()), Some((2, 1)));
+    let clean = Span::new(day(4), day(5));
+    let mut only_mapped = data.clone();
+    only_mapped.records.leads.retain(|l| l.source == 1);
+    assert_eq!(unmapped_line(&charter, &only_mapped, clean), None);
+}
