@@ -101,8 +101,14 @@ pub fn bare_id(id: &str) -> &str {
     id.split_once(':').map_or(id, |(_, rest)| rest)
 }
 
-fn system_is(records: &Records, lead: &Lead, system: &str) -> bool {
-    lead.system.is_some_and(|s| key(records.name(s)) == system)
+/// Which of the records' names are `system` (a key), by index: looked up once per name,
+/// not once per lead.
+fn names_of(records: &Records, system: &str) -> Vec<bool> {
+    records.names.iter().map(|n| key(n) == system).collect()
+}
+
+fn system_is(names: &[bool], lead: &Lead) -> bool {
+    lead.system.is_some_and(|s| names[s as usize])
 }
 
 /// The charter's MAP and CRM names as matched (keys), when the charter names both.
@@ -117,7 +123,10 @@ pub fn applies(charter: &Charter, records: &Records) -> bool {
     let Some((map, crm)) = systems(charter) else {
         return false;
     };
-    let has = |s: &str| records.leads.iter().any(|l| system_is(records, l, s));
+    let has = |s: &str| {
+        let names = names_of(records, s);
+        records.leads.iter().any(|l| system_is(&names, l))
+    };
     has(&map) && has(&crm)
 }
 
@@ -130,10 +139,11 @@ struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn of(records: &'a Records, system: &str) -> Side<'a> {
+        let names = names_of(records, system);
         let leads: Vec<&Lead> = records
             .leads
             .iter()
-            .filter(|l| system_is(records, l, system))
+            .filter(|l| system_is(&names, l))
             .collect();
         let mut by_id = FxHashMap::default();
         let mut by_email = FxHashMap::default();
