@@ -11,7 +11,7 @@ mod terms;
 mod validate;
 
 pub use due::{Cadence, DueRule};
-pub use funnel::{CampaignPattern, Funnel, Prefer, UNMAPPED, Unmapped};
+pub use funnel::{CampaignPattern, Funnel, Prefer, UNMAPPED, Unmapped, key};
 pub use survey::NpsSurvey;
 pub use terms::{Definitions, MarketingChannels, TargetPrecedence, WaveQuarter, Window};
 

@@ -60,6 +60,17 @@ impl fmt::Display for NoDataText<'_> {
                 "no reconciliation counts for any week of {} (rhythm import reconciliation FILE.csv)",
                 phrase(window)
             ),
+            NoData::NoRecordsOfSystems { window, map, crm } => write!(
+                f,
+                "no {} or {} lead created in {} (rhythm import leads FILE.csv with a system column)",
+                crate::text::one_line(map),
+                crate::text::one_line(crm),
+                phrase(window)
+            ),
+            NoData::NoRecords { from, to } => write!(
+                f,
+                "no lead or opportunity record created {from} to {to} (rhythm import leads / opportunities FILE.csv)"
+            ),
             NoData::NoLtv => f.write_str("the charter sets no LTV ([controls] ltv)"),
             NoData::NoClosedWon { window } => {
                 write!(f, "no closed-won customers in {}", phrase(window))
@@ -205,6 +216,8 @@ impl fmt::Display for DetailText<'_> {
                 if let (Some(from), Some(to)) = (from, to) {
                     write!(f, "{} ({from} to {to}): ", phrase(window))?;
                 }
+                // Which comparison this is: the records carry one system or none.
+                f.write_str("typed weekly counts: ")?;
                 if weeks.failing.is_empty() {
                     write!(
                         f,
@@ -236,6 +249,17 @@ impl fmt::Display for DetailText<'_> {
                 }
                 Ok(())
             }
+            Detail::RecordReconciliation {
+                window,
+                tolerance,
+                recon,
+            } => write!(
+                f,
+                "{}: {}",
+                phrase(window),
+                super::data_quality::record_recon(recon, *tolerance)
+            ),
+            Detail::Quality(q) => f.write_str(&super::data_quality::quality(q)),
             Detail::CacLtv {
                 cac,
                 window,

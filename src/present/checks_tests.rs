@@ -54,6 +54,6 @@ fn a_reconciliation_lists_its_failing_weeks_and_the_weeks_without_counts() {
     };
     assert_eq!(
         super::detail(&detail),
-        "the last 4 complete weeks (2026-10-26 to 2026-11-22): 2 of 4 weeks off by more than 2.0%: week of 2026-10-26 mqls off by 3.0%, week of 2026-11-16 mqls off by 5.0%, sqls off by 2.5% — reconcile before the numbers are reported; no counts for the week of 2026-11-09"
+        "the last 4 complete weeks (2026-10-26 to 2026-11-22): typed weekly counts: 2 of 4 weeks off by more than 2.0%: week of 2026-10-26 mqls off by 3.0%, week of 2026-11-16 mqls off by 5.0%, sqls off by 2.5% — reconcile before the numbers are reported; no counts for the week of 2026-11-09"
     );
 }

@@ -72,6 +72,10 @@ pub fn quarterly(r: &QuarterlyReview) -> serde_json::Result<Value> {
         out["detail"] = super::scorecard::line_note(&line.detail).into();
     }
     v["backtest_detail"] = super::checks::detail(&r.backtest_detail).into();
+    if let Some(q) = &r.data_quality {
+        v["data_quality"]["sentence"] = super::data_quality::quality(q).into();
+        v["data_quality"]["status"] = q.status().as_str().into();
+    }
     Ok(v)
 }
 

@@ -21,7 +21,7 @@ pub const MAX_ALERTS: usize = 8;
 
 /// A Markdown table. Each cell is escaped for its place (`text::md_cell`): a value with
 /// `|` or a newline stays one cell of one row.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(
         out,
@@ -71,6 +71,10 @@ pub fn weekly(
         );
     }
     if let Some(line) = super::alerts::missing_channels(r) {
+        out.push_str(&format!("{}\n\n", text::md_line(&line)));
+    }
+    if let Some((records, values)) = r.unmapped {
+        let line = super::data_quality::unmapped_line(records, values);
         out.push_str(&format!("{}\n\n", text::md_line(&line)));
     }
     out.push_str("## The numbers that matter\n\n");
@@ -259,6 +263,10 @@ pub fn monthly(
             )
         }
     );
+    if let Some((records, values)) = r.unmapped {
+        let line = super::data_quality::unmapped_line(records, values);
+        out.push_str(&format!("{}\n\n", text::md_line(&line)));
+    }
     out.push_str("## Executive summary\n\n");
     table(
         &mut out,
@@ -542,6 +550,8 @@ pub fn quarterly(charter: &Charter, r: &crate::rhythm::quarterly::QuarterlyRevie
         &["channel", "MQLs", "MQL→SQL", "last quarter", "drift"],
         &rows,
     );
+
+    super::data_quality::quarterly_markdown(&mut out, r);
 
     let _ = writeln!(out, "## {}\n", super::quarterly::UNUSED_TITLE);
     if r.unused_dashboards.is_empty() {

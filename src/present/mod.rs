@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod alerts;
 pub mod backtests;
 pub mod checks;
+pub mod data_quality;
 pub mod flash;
 pub mod json;
 pub mod markdown;

@@ -57,6 +57,9 @@ impl fmt::Display for LineNoteText<'_> {
                 f.write_str("the newest saved recommendation whose horizon ended in the quarter")
             }
             LineNote::NotImported => f.write_str("no data: not imported for this quarter"),
+            LineNote::FromRecords => f.write_str(
+                "computed from the won new-business opportunities and spend records (replaces any imported value)",
+            ),
             LineNote::Purged { before } => write!(
                 f,
                 "purged: the charter's retention rule (rhythm purge) deleted this data before {before}, so the quarter has no figure"

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use super::cac::ByChannel;
+use super::quality::Quality;
 use super::reconciliation::Reconciled;
+use super::record_recon::RecordRecon;
 use super::{nps, sla};
 use crate::charter::Window;
 
@@ -26,6 +28,17 @@ pub enum NoData {
     /// No reconciliation counts for any week of the window.
     NoReconciliation {
         window: Window,
+    },
+    /// The records carry both systems, but neither has a lead created in the window.
+    NoRecordsOfSystems {
+        window: Window,
+        map: String,
+        crm: String,
+    },
+    /// No lead or opportunity record created in the span the control reads.
+    NoRecords {
+        from: NaiveDate,
+        to: NaiveDate,
     },
     NoLtv,
     /// Channels spent in the window, but no customer closed.
@@ -119,6 +132,14 @@ pub enum Detail {
         tolerance: f64,
         weeks: Reconciled,
     },
+    /// The two systems' leads of the window, record by record.
+    RecordReconciliation {
+        window: Window,
+        tolerance: f64,
+        recon: Box<RecordRecon>,
+    },
+    /// The records' data-quality problems against `[funnel] quality_max_share`.
+    Quality(Box<Quality>),
     /// Blended CAC of the marketing channels over the window vs the ceiling, and every
     /// spending channel: above it, within it, or not judged (too few customers).
     CacLtv {

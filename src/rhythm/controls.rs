@@ -85,6 +85,7 @@ pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
     checks.extend(backtest_checks(charter, data, at));
     checks.extend([
         reconciliation_check(charter, data, at),
+        super::quality::check(charter, data, at),
         cac_ltv_check(charter, data, at),
     ]);
     checks.extend(freshness_checks(charter, data, at));
@@ -366,6 +367,10 @@ fn adoption_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
 /// more than the tolerance; warn when none does but some weeks have no counts (the
 /// weekly control did not run for them); pass when every week was judged and agrees.
 fn reconciliation_check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
+    // Where the records carry both systems, they are compared record by record.
+    if super::record_recon::applies(charter, &data.records) {
+        return super::record_recon::check(charter, data, at);
+    }
     let tolerance = charter.controls.reconciliation_tolerance;
     let base = Check {
         id: "map-crm-reconciliation".into(),

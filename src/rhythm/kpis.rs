@@ -171,6 +171,10 @@ pub fn value(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Option<
     if super::purged::kpi_reaches(data, id, span.from) {
         return None;
     }
+    // Where the records carry revenue, they replace the typed efficiency and payback.
+    if let Some(computed) = super::revenue::replaces(charter, data, id, span) {
+        return computed;
+    }
     if kpi.source == KpiSource::Imported {
         let values: Vec<f64> = data
             .kpi_values

@@ -16,6 +16,9 @@ use crate::facts::Dataset;
 pub struct MonthlyReview {
     /// First day of the month.
     pub month: NaiveDate,
+    /// Records created in the month under source values no channel names, and how many
+    /// distinct values: the 'unmapped' data-quality line; `None` when there are none.
+    pub unmapped: Option<(usize, usize)>,
     /// False for the month in progress (month to date).
     pub complete: bool,
     /// Days of the month gone by on the clock.
@@ -213,6 +216,7 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period) -> MonthlyRevi
     });
     MonthlyReview {
         month,
+        unmapped: super::quality::unmapped_line(charter, data, span),
         complete: period.is_complete(),
         days_gone: period.days_gone(),
         days_with_data,

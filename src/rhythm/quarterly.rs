@@ -65,6 +65,9 @@ pub enum LineNote {
     /// The back-test KPIs' value: the newest saved recommendation ending in the quarter.
     NewestRecommendationEnded,
     NotImported,
+    /// Computed from the won opportunities and spend records, replacing any imported
+    /// value (`revenue::REPLACED`).
+    FromRecords,
     /// The quarter reads personal data the charter's retention rule deleted: rows
     /// dated before `before` are gone.
     Purged {
@@ -105,6 +108,10 @@ pub struct QuarterlyReview {
     pub backtest_status: Status,
     #[serde(skip)]
     pub backtest_detail: super::controls::Detail,
+    /// The data quality of the records created in the quarter; `None` without records.
+    pub data_quality: Option<super::quality::Quality>,
+    /// The revenue metrics from the records; `None` when they carry no opportunity.
+    pub revenue: Option<super::revenue::Revenue>,
 }
 
 /// The first day of the charter's SLA window as of `until`.
@@ -175,7 +182,9 @@ pub fn review(
         .filter(|k| k.source == KpiSource::Imported && k.cadence == Cadence::Quarterly)
     {
         let line = kpi_line(charter, data, k, span, k.target, &last_quarters);
-        let detail = if line.value.is_none() {
+        let detail = if super::revenue::replaces(charter, data, &k.id, span).is_some() {
+            LineNote::FromRecords
+        } else if line.value.is_none() {
             LineNote::NotImported
         } else {
             LineNote::None
@@ -206,6 +215,9 @@ pub fn review(
         scorecard,
         backtest_status: backtest.status,
         backtest_detail: backtest.detail,
+        data_quality: (!data.records.is_empty())
+            .then(|| super::quality::assess(charter, &data.records, span)),
+        revenue: super::revenue::metrics(charter, data, span),
     }
 }
 

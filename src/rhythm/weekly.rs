@@ -181,6 +181,9 @@ pub struct PipelineFlash {
 pub struct WeeklyReview {
     /// First day of the reviewed week.
     pub week: NaiveDate,
+    /// Records created in the week under source values no channel names, and how many
+    /// distinct values: the 'unmapped' data-quality line; `None` when there are none.
+    pub unmapped: Option<(usize, usize)>,
     pub snapshot: Vec<ChannelSnapshot>,
     /// All channels together; None when the week has no channel data.
     pub total: Option<ChannelSnapshot>,
@@ -353,6 +356,11 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
     let due_from = week.and_time(chrono::NaiveTime::MIN);
     WeeklyReview {
         week,
+        unmapped: super::quality::unmapped_line(
+            charter,
+            data,
+            super::kpis::Span::new(week, week + chrono::Duration::days(7)),
+        ),
         snapshot: channels
             .iter()
             .map(|c| snapshot(charter, data, week, Some(c), &channels))

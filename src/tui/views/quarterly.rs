@@ -73,7 +73,12 @@ pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     let q = &s.quarterly;
     let todo = WhatToDo {
-        before: Vec::new(),
+        // The records' data-quality control, as `rhythm check` and the report say it.
+        before: q
+            .data_quality
+            .iter()
+            .map(crate::present::data_quality::view_line)
+            .collect(),
         line: crate::present::advice::quarterly(&s.charter, q),
     };
     // Tall, every channel's lead quality fits; short, its table scrolls.

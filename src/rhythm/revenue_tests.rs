@@ -1,0 +1,135 @@
+use chrono::{Duration, NaiveDate};
+
+use super::*;
+use crate::facts::{ChannelWeek, KpiValue, Opportunity, Records};
+use crate::rhythm::as_of::as_of;
+use crate::rhythm::clock::Clock;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+fn week(w: NaiveDate, spend: f64) -> ChannelWeek {
+    ChannelWeek {
+        week: w,
+        channel: "paid-search".into(),
+        spend,
+        leads: 0.0,
+        mqls: 0.0,
+        sqls: 0.0,
+        pipeline: 0.0,
+        sessions: None,
+        opportunities: None,
+        closed_won: None,
+    }
+}
+
+/// names: 0 "Google Ads", 1 "Closed Won", 2 "Billboard".
+fn opp(id: &str, amount: f64, close: NaiveDate, won: bool, deal: Option<DealType>) -> Opportunity {
+    Opportunity {
+        id: id.into(),
+        created: day(2).and_hms_opt(9, 0, 0).unwrap(),
+        amount,
+        source: 0,
+        stage: 1,
+        close_date: Some(close),
+        won: Some(won),
+        deal_type: deal,
+        geo: None,
+        system: None,
+    }
+}
+
+/// Four Monday weeks from 2 November, 10,000 of spend each, and the opportunities.
+fn data() -> Dataset {
+    let mut billboard = opp("o6", 70_000.0, day(12), true, None);
+    billboard.source = 2; // names no channel: not marketing-sourced
+    Dataset {
+        channel_weeks: (0..4)
+            .map(|i| week(day(2) + Duration::days(7 * i), 10_000.0))
+            .collect(),
+        records: Records {
+            names: vec!["Google Ads".into(), "Closed Won".into(), "Billboard".into()],
+            opportunities: vec![
+                opp("o1", 60_000.0, day(10), true, None),
+                opp("o2", 36_000.0, day(20), true, Some(DealType::NewBusiness)),
+                opp("o3", 50_000.0, day(11), true, Some(DealType::Renewal)),
+                opp("o4", 80_000.0, day(12), false, None),
+                opp("o5", 90_000.0, day(30), true, None), // the day after the span
+                billboard,
+            ],
+            ..Records::default()
+        },
+        ..Dataset::default()
+    }
+}
+
+fn span() -> Span {
+    Span::new(day(2), day(30))
+}
+
+#[test]
+fn efficiency_cac_and_payback_by_their_definitions() {
+    let c = Charter::shipped();
+    let m = metrics(&c, &data(), span()).unwrap();
+    assert_eq!(
+        (m.new_arr, m.customers, m.spend),
+        (96_000.0, 2, Some(40_000.0))
+    );
+    assert_eq!(m.efficiency, Some(2.4));
+    assert_eq!(m.cac, Some(20_000.0));
+    // Second path: payback = 12 × spend / new ARR (the customers cancel out).
+    let by_hand = 12.0 * 40_000.0 / 96_000.0;
+    assert!((m.payback_months.unwrap() - by_hand).abs() < 1e-9);
+    assert_eq!(m.ltv_cac, None, "no margin or churn: no LTV from revenue");
+}
+
+#[test]
+fn a_missing_week_has_no_figure_not_a_smaller_one() {
+    let c = Charter::shipped();
+    let mut d = data();
+    d.channel_weeks.remove(2);
+    let m = metrics(&c, &d, span()).unwrap();
+    assert_eq!((m.weeks, m.weeks_with_spend), (4, 3));
+    assert_eq!(
+        (m.spend, m.efficiency, m.payback_months),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn the_records_replace_the_typed_kpi_and_without_them_it_stays() {
+    let c = Charter::shipped();
+    let mut d = data();
+    d.kpi_values.push(KpiValue {
+        kpi: "marketing-efficiency".into(),
+        period_start: day(2),
+        value: 9.9,
+        note: None,
+    });
+    let v = crate::rhythm::kpis::value(&c, &d, "marketing-efficiency", span());
+    assert_eq!(v, Some(2.4));
+    d.records = Records::default();
+    let v = crate::rhythm::kpis::value(&c, &d, "marketing-efficiency", span());
+    assert_eq!(v, Some(9.9));
+    // LTV:CAC is never replaced: the records cannot make LTV.
+    assert_eq!(replaces(&c, &data(), "ltv-cac", span()), None);
+}
+
+#[test]
+fn no_look_ahead_a_deal_won_after_the_clock_is_not_yet_won() {
+    let c = Charter::shipped();
+    let clock = Clock::end_of(&c, day(15));
+    let all = as_of(&c, &data(), &clock);
+    // Only what existed by the 15th: o2 (won on the 20th) still open, weeks 3-4 absent.
+    let mut then = data();
+    then.channel_weeks.truncate(2);
+    then.records.opportunities[1].won = None;
+    then.records.opportunities[4].won = None;
+    let then = as_of(&c, &then, &clock);
+    let (a, b) = (metrics(&c, &all, span()), metrics(&c, &then, span()));
+    assert_eq!(a, b);
+    let a = a.unwrap();
+    // By hand: 60,000 won over the two weeks' 20,000.
+    assert_eq!((a.weeks, a.new_arr, a.efficiency), (2, 60_000.0, Some(3.0)));
+}
