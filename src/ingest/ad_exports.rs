@@ -353,7 +353,7 @@ impl AdExport {
             }
         }
         if self.platform == Platform::Meta && campaign.is_empty() {
-            return Some("summary row (no campaign name)".into());
+            return Some("no campaign name".into());
         }
         let mut push = |cell: Result<Cell<'r>, FieldError>, row: &mut Vec<Cell<'r>>| match cell {
             Ok(c) => row.push(c),
