@@ -16,12 +16,12 @@
 
 use std::cell::Cell as Counter;
 
-use chrono::{NaiveDate, Weekday};
+use chrono::Weekday;
 
-use super::RowError;
-use super::cells::{self, Cell};
-use super::error::{shown, truncate};
+use super::error::shown;
 use crate::charter::Charter;
+
+mod rows;
 
 /// An ad platform whose download rhythm reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

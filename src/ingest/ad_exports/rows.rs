@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
+use super::super::RowError;
 use super::super::cells::{self, Cell};
 use super::super::error::truncate;
-use super::super::RowError;
 use super::{AdExport, Platform};
 
 /// A field's trouble: (0-based column, value, reason).
@@ -34,7 +34,6 @@ pub(super) fn ungrouped(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-
 impl AdExport {
     /// Maps `record` to a spend row in `row`, or says why not in `errors`; returns the
     /// label of a summary row, which is skipped.
@@ -56,7 +55,7 @@ impl AdExport {
             let raw: &'r [u8] = &record[i];
             std::str::from_utf8(raw).map(str::trim).map_err(|_| {
                 let value = String::from_utf8_lossy(raw).into_owned();
-                (i, value, super::decode::not_utf8(raw))
+                (i, value, super::super::decode::not_utf8(raw))
             })
         };
         let campaign = match field(self.campaign) {
@@ -221,4 +220,3 @@ fn count<'r>(
         .map(Cell::Int)
         .map_err(|reason| (i, text.to_string(), reason))
 }
-
