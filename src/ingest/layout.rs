@@ -1,6 +1,7 @@
 //! The header row: which of the kind's columns sit where, or — for usage — which BI
 //! tool's export this is, or — for nps — which survey tool's.
 
+use super::ad_exports::{self, AdExport};
 use super::bi_exports::{self, Export};
 use super::error::shown;
 use super::surveys::{self, Survey};
@@ -39,6 +40,8 @@ pub(super) struct Layout {
     pub survey: Option<Survey>,
     /// The record after the header is a second header row (SurveyMonkey's): not a row.
     pub skip_next_record: bool,
+    /// An ad platform's download, recognised from the header (spend only).
+    pub ad: Option<AdExport>,
 }
 
 /// Reads the header row of a `kind` file; `line` is where it sits (1 but for blank lines
@@ -127,8 +130,25 @@ pub(super) fn layout(
                 export: Some(export),
                 survey: None,
                 skip_next_record: false,
+                ad: None,
             });
         }
+    }
+    if kind == Kind::Spend
+        && !missing.is_empty()
+        && let Some(ad) = ad_exports::recognise(&written, charter)
+            .map_err(|m| format(format!("line {line}: {m}")))?
+    {
+        return Ok(Layout {
+            index: ad.index(),
+            width: header.len(),
+            notices: ad.notices().to_vec(),
+            names: written,
+            export: None,
+            survey: None,
+            skip_next_record: false,
+            ad: Some(ad),
+        });
     }
     if kind == Kind::Nps && !missing.is_empty() {
         let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
@@ -148,6 +168,7 @@ pub(super) fn layout(
                 export: None,
                 skip_next_record: survey.second_header,
                 survey: Some(survey),
+                ad: None,
             });
         }
     }
@@ -164,6 +185,9 @@ pub(super) fn layout(
             }
             Kind::Nps => {
                 " — or a Google Forms, Typeform or SurveyMonkey responses export with its own header"
+            }
+            Kind::Spend => {
+                " — or a Google Ads report download, LinkedIn Campaign Manager campaign performance export or Meta Ads Manager export with its own header"
             }
             _ => "",
         };
@@ -205,5 +229,6 @@ pub(super) fn layout(
         export: None,
         survey: None,
         skip_next_record: false,
+        ad: None,
     })
 }

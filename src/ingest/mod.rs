@@ -8,6 +8,7 @@
 //! [`MAX_RECORD_BYTES`] each, fields at most [`MAX_FIELD_BYTES`], and the natural-key
 //! check spills to a temporary file beside the store (`sql::Keys`).
 
+pub mod ad_exports;
 pub mod bi_exports;
 pub mod cells;
 pub mod dates;
@@ -17,6 +18,7 @@ mod experiments;
 pub mod kinds;
 mod layout;
 mod powerbi;
+mod preamble;
 mod rows;
 mod source;
 mod sql;
@@ -196,11 +198,20 @@ fn import_once<R: Read>(
     options: &ImportOptions,
     dates: dates::Dates,
 ) -> Result<Once, ImportError> {
-    let (decoded, sniffed) =
+    let (decoded, mut sniffed) =
         decode::decode(reader, MAX_RECORD_BYTES).map_err(|message| ImportError::Format {
             file: file_name.to_string(),
             message,
         })?;
+    let (decoded, preamble) =
+        preamble::strip_for(kind, decoded, MAX_RECORD_BYTES).map_err(|e| ImportError::Io {
+            path: PathBuf::from(file_name),
+            source: e,
+        })?;
+    if let Some(p) = preamble {
+        sniffed.delimiter = p.delimiter;
+        sniffed.notices.push(p.notice());
+    }
     let mut source = Source::new(decoded);
     let lines = source.lines();
     let mut csv = csv::ReaderBuilder::new()
@@ -287,9 +298,10 @@ fn import_once<R: Read>(
     let mut keys = sql::Keys::new(&spill_dir);
     // The columns rows are read from: only their fields have a length limit, so a BI
     // export's long columns that rhythm ignores (a query's text) do not refuse a file.
-    let used: Vec<usize> = match (&layout.export, &layout.survey) {
-        (Some(export), _) => export.columns().collect(),
-        (_, Some(survey)) => survey.columns().collect(),
+    let used: Vec<usize> = match (&layout.export, &layout.survey, &layout.ad) {
+        (Some(export), _, _) => export.columns().collect(),
+        (_, Some(survey), _) => survey.columns().collect(),
+        (_, _, Some(ad)) => ad.columns().collect(),
         _ => layout.index.iter().flatten().copied().collect(),
     };
     let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
@@ -494,6 +506,9 @@ fn import_once<R: Read>(
     if !skipped.is_empty() {
         summary.notices.push(skipped_notice(kind, &skipped));
     }
+    summary
+        .notices
+        .extend(layout.ad.as_ref().and_then(|ad| ad.closing_notice()));
     summary.notices.extend(rows.channels.added_notice());
     if options.pseudonym_key.is_some() && kind == Kind::Usage {
         summary.notices.push(
@@ -633,6 +648,11 @@ fn skipped_notice(kind: Kind, skipped: &BTreeMap<String, u64>) -> String {
         (
             "response that gives no NPS answer",
             "responses that give no NPS answer",
+        )
+    } else if kind == Kind::Spend {
+        (
+            "summary row (its cost is already in the rows above it)",
+            "summary rows (their cost is already in the rows above them)",
         )
     } else {
         (

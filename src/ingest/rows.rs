@@ -271,6 +271,9 @@ impl Rows<'_> {
                 errors,
             );
         }
+        if let Some(ad) = &self.layout.ad {
+            return ad.parse(record, line, &self.layout.names, row, errors);
+        }
         match &self.layout.export {
             Some(export) => {
                 if let Some(skipped) = self.parse_export(export, record, line, row, errors) {
