@@ -103,7 +103,7 @@ pub struct Cohort {
     pub month: NaiveDate,
     pub maturity: Maturity,
     pub stages: Stages,
-    /// None unless this cohort and the month before are both mature.
+    /// None unless this cohort and the month before are both mature and share a rate.
     pub trend: Option<Trend>,
 }
 
@@ -297,12 +297,14 @@ fn trend(now: &Cohort, before: &Cohort) -> Option<Trend> {
     }
     let d = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
     let (a, b) = (&now.stages, &before.stages);
-    Some(Trend {
+    let t = Trend {
         lead_to_mql: d(a.lead_to_mql, b.lead_to_mql),
         mql_to_sql: d(a.mql_to_sql, b.mql_to_sql),
         sql_to_opportunity: d(a.sql_to_opportunity, b.sql_to_opportunity),
         opportunity_to_won: d(a.opportunity_to_won, b.opportunity_to_won),
-    })
+    };
+    // Two months without a single rate to compare have no trend.
+    (t != Trend::default()).then_some(t)
 }
 
 /// Cohorts from one tally per month (oldest first), with maturity and trend.
