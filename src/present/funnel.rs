@@ -139,6 +139,16 @@ pub fn sla_sentence(s: &ResponseSla) -> String {
     }
 }
 
+/// A channel's lead decay on one line: each delay bucket's lead→SQL conversion.
+pub fn decay_line(d: &Decay) -> String {
+    let parts: Vec<String> = d
+        .buckets
+        .iter()
+        .map(|b| format!("{} {}", b.label, rate(b.to_sql)))
+        .collect();
+    format!("Lead→SQL by first response: {}", parts.join(" · "))
+}
+
 fn decay_rows(d: &Decay) -> Vec<Vec<String>> {
     d.buckets
         .iter()
