@@ -82,7 +82,11 @@ fn enter_on_a_channel_opens_its_cohort_funnel_and_esc_closes_it() {
     let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let snap = Arc::new(compute(&charter, &organic(), &Clock::end_of(&charter, at)));
     // The same figures the report reads.
-    let cohorts = &snap.funnel.channel("organic").expect("organic has records").cohorts;
+    let cohorts = &snap
+        .funnel
+        .channel("organic")
+        .expect("organic has records")
+        .cohorts;
     let october = cohorts.last().unwrap();
     assert_eq!(october.stages.leads, 20);
     assert_eq!(october.stages.mqls, 14);
