@@ -176,6 +176,12 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 
 /// The funnel section of the monthly report.
 pub fn markdown(f: &FunnelReview) -> String {
+    if f.channel_cohorts.is_empty() {
+        return format!(
+            "## Funnel by cohort — leads created in {}\n\nno data: no lead or opportunity records in the 12 months to its end (rhythm import leads FILE.csv, rhythm import opportunities FILE.csv)\n\n",
+            f.month.format("%B %Y")
+        );
+    }
     let mut out = format!(
         "## Funnel by cohort — leads created in {}\n\n_Cohort: records created in the month; opportunities are matched to leads by channel (or geo) and month, not lead by lead; a conversion over fewer than {} records is no data. The cohort is {} as of {} (a cohort matures {} days after its month ends)._\n\n",
         f.month.format("%B %Y"),
