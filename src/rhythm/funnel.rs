@@ -21,9 +21,9 @@
 //!   data" (`None`), never 0.
 //! - **Velocity** of a stage: the median and the 80th percentile (linear interpolation
 //!   between closest ranks) of the days between the two stages' times, over the records
-//!   that crossed both — lead→MQL `created`→`mql_at`, MQL→SQL `mql_at`→`sql_at` (a lead
-//!   whose SQL time precedes its MQL time is left out), opportunity→won `created`→close
-//!   date. SQL→opportunity has no velocity: no lead is linked to an opportunity. Fewer
+//!   that crossed both — lead→MQL `created`→`mql_at`, MQL→SQL `mql_at`→`sql_at` (an
+//!   interval that would be negative is left out), opportunity→won `created`→close date
+//!   (a close date before the creation day counts 0). SQL→opportunity has no velocity: no lead is linked to an opportunity. Fewer
 //!   than [`MIN_BASE`] intervals: no data.
 //! - **Channel**: the channel the record's lead source names (`Charter::channel_for_source`);
 //!   a source no channel names is counted under `unmapped`. **Geo**: the record's `geo`;
@@ -173,7 +173,9 @@ impl Tally {
         self.leads += 1;
         if let Some(m) = l.mql_at {
             self.mqls += 1;
-            self.to_mql.push(days(l.created, m).max(0.0));
+            if m >= l.created {
+                self.to_mql.push(days(l.created, m));
+            }
         }
         if let Some(s) = l.sql_at {
             self.sqls += 1;
