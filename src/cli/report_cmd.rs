@@ -101,9 +101,16 @@ pub fn render(
         (Review::Monthly, f) => {
             let r = monthly::review(charter, data, period);
             let plan = plan();
+            let funnel = crate::rhythm::funnel::review(charter, &data.records, period.start, clock);
             match f {
-                Format::Md => markdown::monthly(charter, &r, &plan),
-                Format::Json => json("monthly", with_plan(present::json::monthly(&r)?, &plan))?,
+                Format::Md => {
+                    markdown::monthly(charter, &r, &plan) + &present::funnel::markdown(&funnel)
+                }
+                Format::Json => {
+                    let mut body = with_plan(present::json::monthly(&r)?, &plan);
+                    present::json::with_funnel(&mut body, &funnel)?;
+                    json("monthly", body)?
+                }
             }
         }
         (Review::Quarterly, f) => {

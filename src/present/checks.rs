@@ -92,6 +92,20 @@ impl fmt::Display for NoDataText<'_> {
                 f,
                 "`{kind}` was never imported (rhythm import {kind} FILE.csv)"
             ),
+            NoData::NoResponseSla => f.write_str(
+                "the charter sets no lead-response SLA ([funnel] response_minutes)",
+            ),
+            NoData::NoFirstResponse {
+                window,
+                judged,
+                answered,
+            } => write!(
+                f,
+                "{} of the {judged} leads of {} the SLA judges carry a first response (needs at least one, and {} leads judged; import leads with first_response_at)",
+                answered,
+                phrase(window),
+                crate::rhythm::funnel::MIN_BASE
+            ),
         }
     }
 }
@@ -117,6 +131,7 @@ impl fmt::Display for DetailText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Detail::NoData(why) => write!(f, "{}", NoDataText(why)),
+            Detail::LeadResponse(s) => f.write_str(&super::funnel::sla_sentence(s)),
             Detail::InsightToAction {
                 median_days,
                 window,

@@ -59,6 +59,20 @@ pub fn monthly(r: &MonthlyReview) -> serde_json::Result<Value> {
     Ok(v)
 }
 
+/// The monthly review's `"funnel"`: the cohort funnel (`rhythm::funnel`), its
+/// lead-response SLA with its `"sentence"`.
+pub fn with_funnel(
+    body: &mut Value,
+    funnel: &crate::rhythm::funnel::FunnelReview,
+) -> serde_json::Result<()> {
+    let mut v = serde_json::to_value(funnel)?;
+    if let Some(s) = &funnel.response.sla {
+        v["response"]["sla"]["sentence"] = super::funnel::sla_sentence(s).into();
+    }
+    body["funnel"] = v;
+    Ok(())
+}
+
 /// The quarterly review, each scorecard line and the back-test with its detail.
 pub fn quarterly(r: &QuarterlyReview) -> serde_json::Result<Value> {
     let mut v = serde_json::to_value(r)?;

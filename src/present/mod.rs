@@ -10,6 +10,7 @@ pub mod backtests;
 pub mod checks;
 pub mod data_quality;
 pub mod flash;
+pub mod funnel;
 pub mod json;
 pub mod markdown;
 pub mod minutes;

@@ -61,6 +61,14 @@ pub enum NoData {
     NeverImported {
         kind: &'static str,
     },
+    /// The charter sets no lead-response SLA (`[funnel] response_minutes`).
+    NoResponseSla,
+    /// Too few leads of the window judged, or none carries a `first_response_at`.
+    NoFirstResponse {
+        window: Window,
+        judged: u64,
+        answered: u64,
+    },
 }
 
 /// The three checks that read a back-test.
@@ -152,6 +160,8 @@ pub enum Detail {
         share: f64,
         channels: ByChannel,
     },
+    /// The lead-response SLA over the window (`rhythm::funnel_response`).
+    LeadResponse(Box<super::funnel_response::ResponseSla>),
     Freshness {
         kind: &'static str,
         age_days: f64,

@@ -76,6 +76,7 @@ pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
     let now = clock.now;
     let mut checks = vec![
         sla_check(charter, data, at, now),
+        super::funnel_response::check(charter, &data.records, at, now),
         nps_check(charter, data, at),
         adoption_check(charter, data, at),
         insight_to_action_check(charter, data, at, now),

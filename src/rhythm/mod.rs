@@ -16,6 +16,8 @@ pub mod clock;
 pub mod controls;
 pub mod derive;
 pub mod entries;
+pub mod funnel;
+pub mod funnel_response;
 pub mod kpis;
 pub mod minutes;
 pub mod monthly;

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub charter: Arc<Charter>,
     pub weekly: WeeklyReview,
     pub monthly: MonthlyReview,
+    /// The cohort funnel of `monthly`'s month (`rhythm::funnel`, as `report monthly`).
+    pub funnel: crate::rhythm::funnel::FunnelReview,
     pub quarterly: QuarterlyReview,
     pub annual: AnnualReview,
     /// True when `monthly`, `quarterly` and `annual` are the periods in progress, to
@@ -101,6 +103,12 @@ pub fn compute_on(
         now,
         charter: Arc::clone(charter),
         to_date,
+        funnel: crate::rhythm::funnel::review(
+            charter,
+            &data.records,
+            period(Review::Monthly).start,
+            clock,
+        ),
         monthly: monthly::review(charter, data, &period(Review::Monthly)),
         quarterly: quarterly::review(charter, data, &period(Review::Quarterly), clock),
         annual: annual::review(charter, data, &period(Review::Annual), clock),

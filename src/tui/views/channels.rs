@@ -253,7 +253,7 @@ pub fn render_detail_of(
     };
     let label = |l: &'static str| Span::styled(format!("{l:<12}"), theme.accent());
     let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
-    let mut lines = Vec::new();
+    let mut lines = super::funnel::cohort_lines(s, channel, theme);
     if let Some(x) = m
         .executive
         .channel_mix

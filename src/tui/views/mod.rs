@@ -8,6 +8,7 @@ mod budget;
 mod channels;
 mod charter;
 mod detail;
+mod funnel;
 mod monthly;
 mod quarterly;
 mod session;
