@@ -10,6 +10,8 @@
 
 pub mod bi_exports;
 pub mod cells;
+pub mod crm_exports;
+mod crm_preamble;
 pub mod dates;
 mod decode;
 mod error;
@@ -225,6 +227,15 @@ fn import_once<R: Read>(
         lines.ended(csv.position());
         any = csv.read_byte_record(&mut header).map_err(read_err)?;
     }
+    let mut preamble = 0;
+    while any
+        && preamble < crm_preamble::MAX_PREAMBLE_LINES
+        && crm_preamble::is_preamble_line(kind, &header)
+    {
+        preamble += 1;
+        lines.ended(csv.position());
+        any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    }
     if !any {
         let required: Vec<&str> = kinds::def(kind)
             .columns
@@ -269,6 +280,7 @@ fn import_once<R: Read>(
             .iter()
             .chain(&layout.notices)
             .cloned()
+            .chain(crm_preamble::notice(preamble, header_line))
             .collect(),
     };
     let mut rows = Rows {
@@ -287,9 +299,10 @@ fn import_once<R: Read>(
     let mut keys = sql::Keys::new(&spill_dir);
     // The columns rows are read from: only their fields have a length limit, so a BI
     // export's long columns that rhythm ignores (a query's text) do not refuse a file.
-    let used: Vec<usize> = match (&layout.export, &layout.survey) {
-        (Some(export), _) => export.columns().collect(),
-        (_, Some(survey)) => survey.columns().collect(),
+    let used: Vec<usize> = match (&layout.export, &layout.survey, &layout.crm) {
+        (Some(export), _, _) => export.columns().collect(),
+        (_, Some(survey), _) => survey.columns().collect(),
+        (_, _, Some(crm)) => crm.columns().collect(),
         _ => layout.index.iter().flatten().copied().collect(),
     };
     let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
@@ -583,6 +596,10 @@ fn vocabulary_column(kind: Kind, layout: &layout::Layout) -> Option<(usize, Stri
         Kind::Spend => 2,
         _ => return None,
     };
+    if let Some(crm) = &layout.crm {
+        let index = crm.column_of(at)?;
+        return Some((index + 1, layout.names.get(index)?.clone()));
+    }
     let index = (*layout.index.get(at)?)?;
     Some((index + 1, layout.names.get(index)?.clone()))
 }
@@ -634,6 +651,8 @@ fn skipped_notice(kind: Kind, skipped: &BTreeMap<String, u64>) -> String {
             "response that gives no NPS answer",
             "responses that give no NPS answer",
         )
+    } else if matches!(kind, Kind::Leads | Kind::Opportunities) {
+        ("line that is not a record", "lines that are not records")
     } else {
         (
             "row that is not a dashboard view",

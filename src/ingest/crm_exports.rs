@@ -1,0 +1,450 @@
+//! The CRM and marketing-automation exports teams actually have, recognised from their
+//! headers and mapped to `leads` and `opportunities` rows (sources cited in
+//! `tests/fixtures/crm/README.md`):
+//!
+//! - HubSpot contacts export (`Record ID`, `Create Date`, `Original Source`, `Became a
+//!   Marketing Qualified Lead Date`, …) and deals export (`Record ID`, `Create Date`,
+//!   `Amount`, `Deal Stage`, `Close Date`, `Deal Type`, a source property).
+//! - Salesforce lead and opportunity reports, "Details only" CSV (`Lead ID` / `Opportunity
+//!   ID`, …), and the formatted variant: title lines before the header
+//!   ([`crm_preamble`](super::crm_preamble)), "Grand Totals" and footer lines after the
+//!   rows, and currency text ("USD 48,000.00", "$48,000.00") read only where it is
+//!   unambiguous and in the charter's currency.
+//! - Marketo lead export (`Id`, `Created At`, `Lead Source`, `Email Address`, and the
+//!   `MQL Date` / `SQL Date` custom fields where the export has them).
+//!
+//! Ids are stored as `system:id` and `system` is set, so two systems' records never
+//! collide and the MAP-vs-CRM reconciliation can pair them.
+
+use super::cells::{self, Cell};
+use super::{Kind, RowError};
+
+/// A system of record whose exports rhythm reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum System {
+    HubSpot,
+    Salesforce,
+    Marketo,
+}
+
+impl System {
+    /// The value stored in `system` and before the id (`hubspot:12345`).
+    pub fn id(self) -> &'static str {
+        match self {
+            System::HubSpot => "hubspot",
+            System::Salesforce => "salesforce",
+            System::Marketo => "marketo",
+        }
+    }
+}
+
+/// How a file field becomes a cell of the kind's column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The record's id, stored as `system:id`.
+    Id,
+    /// A timestamp (created, stage dates), in UTC.
+    Timestamp,
+    /// A calendar date (close date): no zone shift.
+    Date,
+    Text,
+    Email,
+    /// An amount: plain, or currency text in the charter's currency.
+    Money,
+    /// A yes/no column (Salesforce's `Won`).
+    Flag,
+    /// Won from the stage's name: Closed Won 1, Closed Lost 0, other stages open (empty).
+    WonFromStage,
+    /// The vendor's opportunity type, mapped to new business / renewal / expansion.
+    DealType,
+}
+
+/// One column of the kind read from one column of the file.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    /// Index into the kind's columns.
+    column: usize,
+    /// Index into the file's header.
+    at: usize,
+    read: Read,
+    /// The kind requires the column: an empty value is a bad row.
+    required: bool,
+}
+
+/// A recognised export: which file column feeds which of the kind's columns.
+#[derive(Debug, Clone)]
+pub struct CrmExport {
+    pub system: System,
+    /// The export's name in notices, e.g. "HubSpot contacts export".
+    pub name: &'static str,
+    fields: Vec<Field>,
+    /// The kind's column count.
+    width: usize,
+    /// The kind's `system` and `geo` columns.
+    system_column: usize,
+    geo_column: usize,
+    /// The charter's currency (ISO code), for currency text.
+    currency: String,
+}
+
+/// The names a vendor writes for one of the kind's columns (normalised, see
+/// [`bi_exports::normalise`](super::bi_exports::normalise)), and how the value is read.
+type Wanted = (&'static str, &'static [&'static str], Read);
+
+const HUBSPOT_CONTACTS: &[Wanted] = &[
+    ("id", &["record id", "contact id"], Read::Id),
+    ("created", &["create date"], Read::Timestamp),
+    ("source", &["original source"], Read::Text),
+    (
+        "mql_at",
+        &["became a marketing qualified lead date"],
+        Read::Timestamp,
+    ),
+    (
+        "sql_at",
+        &["became a sales qualified lead date"],
+        Read::Timestamp,
+    ),
+    ("geo", &["country region", "country"], Read::Text),
+    ("email", &["email"], Read::Email),
+];
+
+const HUBSPOT_DEALS: &[Wanted] = &[
+    ("id", &["record id", "deal id"], Read::Id),
+    ("created", &["create date"], Read::Timestamp),
+    ("amount", &["amount"], Read::Money),
+    (
+        "source",
+        &["original source", "original source type", "source"],
+        Read::Text,
+    ),
+    ("stage", &["deal stage"], Read::Text),
+    ("close_date", &["close date"], Read::Date),
+    ("won", &["deal stage"], Read::WonFromStage),
+    ("type", &["deal type"], Read::DealType),
+];
+
+const SALESFORCE_LEADS: &[Wanted] = &[
+    ("id", &["lead id"], Read::Id),
+    ("created", &["create date", "created date"], Read::Timestamp),
+    ("source", &["lead source"], Read::Text),
+    ("geo", &["country"], Read::Text),
+    ("email", &["email"], Read::Email),
+];
+
+const SALESFORCE_OPPORTUNITIES: &[Wanted] = &[
+    ("id", &["opportunity id"], Read::Id),
+    ("created", &["created date", "create date"], Read::Timestamp),
+    ("amount", &["amount"], Read::Money),
+    ("source", &["lead source"], Read::Text),
+    ("stage", &["stage"], Read::Text),
+    ("close_date", &["close date"], Read::Date),
+    ("won", &["won"], Read::Flag),
+    ("type", &["type"], Read::DealType),
+    ("geo", &["billing country"], Read::Text),
+];
+
+const MARKETO_LEADS: &[Wanted] = &[
+    ("id", &["id"], Read::Id),
+    ("created", &["created at", "createdat"], Read::Timestamp),
+    ("source", &["lead source", "leadsource"], Read::Text),
+    ("mql_at", &["mql date"], Read::Timestamp),
+    ("sql_at", &["sql date"], Read::Timestamp),
+    ("geo", &["country"], Read::Text),
+    ("email", &["email address", "email"], Read::Email),
+];
+
+/// The exports of each kind, most specific first: (system, name, the columns that
+/// identify it, its mapping).
+type Candidate = (System, &'static str, &'static [&'static str], &'static [Wanted]);
+
+const LEAD_EXPORTS: &[Candidate] = &[
+    (
+        System::HubSpot,
+        "HubSpot contacts export",
+        &["create date", "original source"],
+        HUBSPOT_CONTACTS,
+    ),
+    (
+        System::Salesforce,
+        "Salesforce lead report",
+        &["lead id", "lead source"],
+        SALESFORCE_LEADS,
+    ),
+    (
+        System::Marketo,
+        "Marketo lead export",
+        &["id", "lead source"],
+        MARKETO_LEADS,
+    ),
+];
+
+const OPPORTUNITY_EXPORTS: &[Candidate] = &[
+    (
+        System::HubSpot,
+        "HubSpot deals export",
+        &["deal stage"],
+        HUBSPOT_DEALS,
+    ),
+    (
+        System::Salesforce,
+        "Salesforce opportunity report",
+        &["opportunity id", "stage"],
+        SALESFORCE_OPPORTUNITIES,
+    ),
+];
+
+/// The export `normalised` (the header's names, normalised) is, if any; an error when it
+/// is one but lacks a column the kind needs.
+pub fn recognise(
+    kind: Kind,
+    normalised: &[String],
+    currency: &str,
+) -> Result<Option<CrmExport>, String> {
+    let candidates = match kind {
+        Kind::Leads => LEAD_EXPORTS,
+        Kind::Opportunities => OPPORTUNITY_EXPORTS,
+        _ => return Ok(None),
+    };
+    let def = super::kinds::def(kind);
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| normalised.iter().position(|h| h == n))
+    };
+    for &(system, name, marks, wanted) in candidates {
+        if !marks.iter().all(|m| normalised.iter().any(|h| h == m)) {
+            continue;
+        }
+        let mut fields = Vec::new();
+        for &(column, names, read) in wanted {
+            let Some(index) = def.columns.iter().position(|c| c.name == column) else {
+                continue;
+            };
+            match find(names) {
+                Some(at) => fields.push(Field {
+                    column: index,
+                    at,
+                    read,
+                    required: def.columns[index].required,
+                }),
+                None if def.columns[index].required => {
+                    return Err(format!(
+                        "this is a {name}, but it has no {} column ({}): add it to the export's columns and export again",
+                        names.join(" / "),
+                        column
+                    ));
+                }
+                None => {}
+            }
+        }
+        let position = |name: &str| def.columns.iter().position(|c| c.name == name);
+        let (Some(system_column), Some(geo_column)) = (position("system"), position("geo")) else {
+            return Ok(None);
+        };
+        return Ok(Some(CrmExport {
+            system,
+            name,
+            fields,
+            width: def.columns.len(),
+            system_column,
+            geo_column,
+            currency: currency.to_string(),
+        }));
+    }
+    Ok(None)
+}
+
+/// What a row of a report that is not a record says, when it is one: the formatted
+/// report's total line or the footer Salesforce writes after the rows.
+pub fn footer_label(record: &csv::ByteRecord) -> Option<&'static str> {
+    let first = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+        .find(|f| !f.is_empty())?;
+    let lower = first.to_lowercase();
+    if lower.starts_with("grand totals") || lower == "total" || lower.starts_with("subtotal") {
+        Some("report totals")
+    } else if lower.starts_with("confidential information")
+        || (lower.starts_with("copyright") && lower.contains("salesforce.com"))
+        || lower.starts_with("generated by")
+    {
+        Some("report footer")
+    } else {
+        None
+    }
+}
+
+impl CrmExport {
+    /// "read as a HubSpot contacts export (ids stored as hubspot:<Record ID>)".
+    pub fn describe(&self, names: &[String]) -> String {
+        let id = self
+            .fields
+            .iter()
+            .find(|f| f.read == Read::Id)
+            .and_then(|f| names.get(f.at))
+            .map_or("id", String::as_str);
+        format!(
+            "read as a {} (ids stored as {}:<{id}>, system = {})",
+            self.name,
+            self.system.id(),
+            self.system.id()
+        )
+    }
+
+    /// Where the kind's `column` (its index) sits in the file, if the export has it.
+    pub fn column_of(&self, column: usize) -> Option<usize> {
+        self.fields
+            .iter()
+            .find(|f| f.column == column && f.read != Read::WonFromStage)
+            .map(|f| f.at)
+    }
+
+    /// The file columns rows are read from.
+    pub fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.fields.iter().map(|f| f.at)
+    }
+
+    /// Reads `record` into `row` (every column of the kind, in order); a field that cannot
+    /// be read is an error at its line and column. `timestamp` and `date` read the file's
+    /// dates (one order per file).
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse<'r>(
+        &self,
+        record: &'r csv::ByteRecord,
+        line: u64,
+        names: &[String],
+        timestamp: &mut dyn FnMut(&str, usize) -> Result<chrono::NaiveDateTime, String>,
+        date: &mut dyn FnMut(&str, usize) -> Result<chrono::NaiveDate, String>,
+        row: &mut Vec<Cell<'r>>,
+        errors: &mut Vec<RowError>,
+    ) {
+        let def_columns = row.len();
+        row.resize(def_columns + self.width, Cell::Null);
+        let cells = &mut row[def_columns..];
+        cells[self.system_column] = Cell::Text(self.system.id());
+        // As a native file stores it: no country is the empty text.
+        cells[self.geo_column] = Cell::Text("");
+        for field in &self.fields {
+            let raw: &'r [u8] = &record[field.at];
+            let located = |value: &str, reason: String| RowError {
+                line,
+                column: Some((field.at + 1, names[field.at].clone())),
+                value: super::error::truncate(value),
+                reason,
+            };
+            let Ok(text) = std::str::from_utf8(raw).map(str::trim) else {
+                errors.push(located(
+                    &String::from_utf8_lossy(raw),
+                    super::decode::not_utf8(raw),
+                ));
+                continue;
+            };
+            if text.is_empty() {
+                if field.required {
+                    errors.push(located(text, "is empty, but the column is required".into()));
+                }
+                continue;
+            }
+            let cell = match field.read {
+                Read::Id => Ok(Cell::Owned(format!("{}:{text}", self.system.id()))),
+                Read::Timestamp => timestamp(text, field.at)
+                    .map(|t| Cell::Owned(cells::timestamp_text(t))),
+                Read::Date => date(text, field.at).map(|d| Cell::Owned(d.to_string())),
+                Read::Text => Ok(Cell::Text(text)),
+                Read::Email => cells::email(text).map(Cell::Owned),
+                Read::Money => money(text, &self.currency).map(Cell::Real),
+                Read::Flag => cells::flag(text).map(|b| Cell::Int(i64::from(b))),
+                Read::WonFromStage => Ok(won_from_stage(text)),
+                Read::DealType => deal_type(text).map(Cell::Text),
+            };
+            match cell {
+                Ok(c) => cells[field.column] = c,
+                Err(reason) => errors.push(located(text, reason)),
+            }
+        }
+    }
+}
+
+/// Closed Won is won, Closed Lost lost; any other stage is open (empty).
+fn won_from_stage(stage: &str) -> Cell<'static> {
+    match super::bi_exports::normalise(stage).replace(' ', "").as_str() {
+        "closedwon" => Cell::Int(1),
+        "closedlost" => Cell::Int(0),
+        _ => Cell::Null,
+    }
+}
+
+/// An opportunity type as HubSpot (`newbusiness`, `existingbusiness`, "New Business",
+/// "Existing Business") or Salesforce's default picklist ("New Customer", "Existing
+/// Customer - Upgrade", "- Replacement", "- Downgrade", and "Renewal") write it. Every
+/// existing-customer deal that is not a renewal is expansion: not new business, so it
+/// stays out of new-business pipeline.
+fn deal_type(text: &str) -> Result<&'static str, String> {
+    let t = super::bi_exports::normalise(text);
+    match t.as_str() {
+        "newbusiness" => Ok("new business"),
+        "existingbusiness" => Ok("expansion"),
+        "existing customer renewal" => Ok("renewal"),
+        _ if t.starts_with("existing customer ") => Ok("expansion"),
+        _ => cells::deal_type(text),
+    }
+}
+
+/// An amount as a report writes it: plain (`48000`, `48000.00`), or as currency text in
+/// the charter's currency: `USD 48,000.00`, `48,000.00 USD`, or with the currency's sign
+/// (`$48,000.00` when the charter's currency is USD). Thousands separators are read only
+/// in the unambiguous form (groups of three and a decimal point, or more than one group);
+/// another currency, or text that could be read two ways, is refused.
+pub fn money(text: &str, currency: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (code, rest) = split_currency(t);
+    if let Some(code) = code
+        && !code.eq_ignore_ascii_case(currency)
+    {
+        return Err(format!(
+            "is in {code}, but the charter's currency is {currency}: convert the report to {currency} (Salesforce: report currency) and export again"
+        ));
+    }
+    if !rest.contains(',') {
+        return cells::money(rest);
+    }
+    let (whole, decimals) = match rest.split_once('.') {
+        Some((w, d)) => (w, Some(d)),
+        None => (rest, None),
+    };
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups[0].len() <= 3
+        && !groups[0].is_empty()
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    let decimals_ok = decimals.is_none_or(|d| !d.contains(','));
+    if !grouped || !decimals_ok || (decimals.is_none() && groups.len() == 2) {
+        return Err(
+            "cannot be read unambiguously: write the amount as a plain decimal (48000.00), or export the report with its currency as 48,000.00"
+                .into(),
+        );
+    }
+    cells::money(&rest.replace(',', ""))
+}
+
+/// The currency a value names (`USD`, or the code a sign stands for), and the number.
+fn split_currency(t: &str) -> (Option<&str>, &str) {
+    for (sign, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY")] {
+        if let Some(rest) = t.strip_prefix(sign).or_else(|| t.strip_suffix(sign)) {
+            return (Some(code), rest.trim());
+        }
+    }
+    let is_code = |w: &str| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase());
+    if let Some((code, rest)) = t.split_once(' ')
+        && is_code(code)
+    {
+        return (Some(code), rest.trim());
+    }
+    if let Some((rest, code)) = t.rsplit_once(' ')
+        && is_code(code)
+    {
+        return (Some(code), rest.trim());
+    }
+    (None, t)
+}
