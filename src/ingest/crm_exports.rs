@@ -83,6 +83,10 @@ pub struct CrmExport {
     /// The kind's `system` and `geo` columns.
     system_column: usize,
     geo_column: usize,
+    /// Salesforce's `Closed` and `Stage` columns: its `Won` checkbox is false while the
+    /// opportunity is open, and open is not lost.
+    closed: Option<usize>,
+    stage: Option<usize>,
     /// The charter's currency (ISO code), for currency text.
     currency: String,
 }
@@ -249,6 +253,10 @@ pub fn recognise(
             width: def.columns.len(),
             system_column,
             geo_column,
+            closed: (system == System::Salesforce)
+                .then(|| find(&["closed"]))
+                .flatten(),
+            stage: find(&["stage", "deal stage"]),
             currency: currency.to_string(),
         }));
     }
@@ -363,6 +371,23 @@ impl CrmExport {
                 Err(reason) => errors.push(located(text, reason)),
             }
         }
+        if let Some(won) = self.fields.iter().find(|f| f.read == Read::Flag)
+            && matches!(cells[won.column], Cell::Int(0))
+            && self.is_open(record)
+        {
+            cells[won.column] = Cell::Null;
+        }
+    }
+
+    /// Whether an opportunity whose `Won` is false is still open: its `Closed` is false,
+    /// or, without that column, its stage is not a closed one.
+    fn is_open(&self, record: &csv::ByteRecord) -> bool {
+        let text = |at: usize| String::from_utf8_lossy(&record[at]).trim().to_string();
+        match (self.closed, self.stage) {
+            (Some(at), _) => cells::flag(&text(at)) == Ok(false),
+            (None, Some(at)) => !text(at).to_lowercase().starts_with("closed"),
+            (None, None) => false,
+        }
     }
 }
 
@@ -447,4 +472,78 @@ fn split_currency(t: &str) -> (Option<&str>, &str) {
         return (Some(code), rest.trim());
     }
     (None, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_text_in_the_charters_currency_is_read() {
+        for (text, want) in [
+            ("48000", 48000.0),
+            ("48000.50", 48000.5),
+            ("USD 48,000.00", 48000.0),
+            ("48,000.00 USD", 48000.0),
+            ("$48,000.00", 48000.0),
+            ("USD 1,250,000", 1_250_000.0),
+        ] {
+            assert_eq!(money(text, "USD"), Ok(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn another_currency_or_ambiguous_text_is_refused() {
+        let other = money("EUR 42,000.00", "USD").unwrap_err();
+        assert!(other.contains("EUR") && other.contains("USD"), "{other}");
+        assert!(money("$4,000.00", "CAD").unwrap_err().contains("USD"));
+        for text in ["1,234", "48.000,00", "USD 48,00,000.00", "4,8000.00"] {
+            let e = money(text, "USD").unwrap_err();
+            assert!(e.contains("unambiguously"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn vendor_types_map_to_new_business_renewal_or_expansion() {
+        for (text, want) in [
+            ("newbusiness", "new business"),
+            ("New Business", "new business"),
+            ("existingbusiness", "expansion"),
+            ("Existing Business", "expansion"),
+            ("New Customer", "new business"),
+            ("Existing Customer - Upgrade", "expansion"),
+            ("Existing Customer - Replacement", "expansion"),
+            ("Existing Customer - Downgrade", "expansion"),
+            ("Existing Customer - Renewal", "renewal"),
+            ("Renewal", "renewal"),
+        ] {
+            assert_eq!(deal_type(text), Ok(want), "{text}");
+        }
+        assert!(deal_type("Partnership").is_err());
+    }
+
+    #[test]
+    fn a_stage_says_won_lost_or_open() {
+        assert!(matches!(won_from_stage("Closed Won"), Cell::Int(1)));
+        assert!(matches!(won_from_stage("closedlost"), Cell::Int(0)));
+        assert!(matches!(won_from_stage("Contract Sent"), Cell::Null));
+    }
+
+    #[test]
+    fn exports_are_told_apart_by_their_headers() {
+        let header = |names: &[&str]| -> Vec<String> {
+            names
+                .iter()
+                .map(|n| super::super::bi_exports::normalise(n))
+                .collect()
+        };
+        let marketo = header(&["Id", "Created At", "Lead Source", "Email Address"]);
+        let found = recognise(Kind::Leads, &marketo, "USD").unwrap().unwrap();
+        assert_eq!(found.system, System::Marketo);
+        let deals = header(&["Record ID", "Create Date", "Amount", "Deal Stage"]);
+        let e = recognise(Kind::Opportunities, &deals, "USD").unwrap_err();
+        assert!(e.contains("HubSpot deals export") && e.contains("Original Source"), "{e}");
+        let plain = header(&["id", "created", "source"]);
+        assert!(recognise(Kind::Leads, &plain, "USD").unwrap().is_none());
+    }
 }
