@@ -29,7 +29,8 @@ fn raw_records(name: &str) -> Vec<BTreeMap<String, String>> {
         .skip_while(|l| !l.contains(','))
         .take_while(|l| !l.trim().is_empty())
         .collect();
-    let mut reader = csv::Reader::from_reader(from_header.join("\n").into_bytes().as_slice());
+    let bytes = from_header.join("\n").into_bytes();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     reader
         .records()

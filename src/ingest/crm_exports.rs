@@ -233,10 +233,10 @@ pub fn recognise(
                     required: def.columns[index].required,
                 }),
                 None if def.columns[index].required => {
+                    let shown: Vec<String> = names.iter().map(|n| title_case(n)).collect();
                     return Err(format!(
-                        "this is a {name}, but it has no {} column ({}): add it to the export's columns and export again",
-                        names.join(" / "),
-                        column
+                        "this is a {name}, but it has no {} column (rhythm's `{column}`): add it to the export's columns and export again",
+                        shown.join(" or ")
                     ));
                 }
                 None => {}
@@ -389,6 +389,19 @@ impl CrmExport {
             (None, None) => false,
         }
     }
+}
+
+/// `original source` as the vendor shows it: `Original Source`.
+fn title_case(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 /// Closed Won is won, Closed Lost lost; any other stage is open (empty).
