@@ -105,7 +105,12 @@ fn stored_by_source(store: &Store, table: &str) -> BTreeMap<String, i64> {
         &format!("SELECT source, COUNT(*) FROM {table} GROUP BY source"),
     )
     .into_iter()
-    .map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap().parse().unwrap()))
+    .map(|r| {
+        (
+            r[0].clone().unwrap(),
+            r[1].clone().unwrap().parse().unwrap(),
+        )
+    })
     .collect()
 }
 
@@ -119,7 +124,10 @@ fn hubspot_contacts_export_is_read_as_leads() {
     let (_dir, mut store) = fresh();
     let summary = import(&mut store, Kind::Leads, "hubspot_contacts.csv", None);
     assert!(
-        summary.notices.iter().any(|n| n.contains("HubSpot contacts export")),
+        summary
+            .notices
+            .iter()
+            .any(|n| n.contains("HubSpot contacts export")),
         "{:?}",
         summary.notices
     );
@@ -134,12 +142,18 @@ fn hubspot_contacts_export_is_read_as_leads() {
         "SELECT id, mql_at, sql_at, system, geo, email FROM lead ORDER BY id",
     );
     for (row, r) in stored.iter().zip(&raw) {
-        assert_eq!(row[0].as_deref(), Some(format!("hubspot:{}", r["Record ID"]).as_str()));
+        assert_eq!(
+            row[0].as_deref(),
+            Some(format!("hubspot:{}", r["Record ID"]).as_str())
+        );
         assert_eq!(
             row[1],
             hubspot_time(&r["Became a Marketing Qualified Lead Date"])
         );
-        assert_eq!(row[2], hubspot_time(&r["Became a Sales Qualified Lead Date"]));
+        assert_eq!(
+            row[2],
+            hubspot_time(&r["Became a Sales Qualified Lead Date"])
+        );
         assert_eq!(row[3].as_deref(), Some("hubspot"));
         assert_eq!(row[4].as_deref(), Some(r["Country/Region"].as_str()));
         let email = r["Email"].to_lowercase();
@@ -174,8 +188,14 @@ fn hubspot_deals_export_is_read_as_opportunities() {
     );
     assert_eq!(stored.len(), raw.len());
     for (row, r) in stored.iter().zip(&raw) {
-        assert_eq!(row[0].as_deref(), Some(format!("hubspot:{}", r["Record ID"]).as_str()));
-        assert_eq!(row[1].as_deref().map(|a| a.parse::<f64>().unwrap()), Some(amount(&r["Amount"])));
+        assert_eq!(
+            row[0].as_deref(),
+            Some(format!("hubspot:{}", r["Record ID"]).as_str())
+        );
+        assert_eq!(
+            row[1].as_deref().map(|a| a.parse::<f64>().unwrap()),
+            Some(amount(&r["Amount"]))
+        );
         let won = match r["Deal Stage"].as_str() {
             "Closed Won" => Some("1".to_string()),
             "Closed Lost" => Some("0".to_string()),
@@ -183,7 +203,10 @@ fn hubspot_deals_export_is_read_as_opportunities() {
         };
         assert_eq!(row[2], won, "{}", r["Deal Stage"]);
         let new = r["Deal Type"].to_lowercase().replace(' ', "") == "newbusiness";
-        assert_eq!(row[3].as_deref(), Some(if new { "new business" } else { "expansion" }));
+        assert_eq!(
+            row[3].as_deref(),
+            Some(if new { "new business" } else { "expansion" })
+        );
         assert_eq!(row[4], r["Close Date"].get(..10).map(String::from));
         assert_eq!(row[5].as_deref(), Some("hubspot"));
     }
@@ -192,14 +215,25 @@ fn hubspot_deals_export_is_read_as_opportunities() {
 #[test]
 fn salesforce_lead_report_is_read_as_leads() {
     let (_dir, mut store) = fresh();
-    import(&mut store, Kind::Leads, "salesforce_leads_details.csv", None);
+    import(
+        &mut store,
+        Kind::Leads,
+        "salesforce_leads_details.csv",
+        None,
+    );
     let raw = raw_records("salesforce_leads_details.csv");
-    assert_eq!(stored_by_source(&store, "lead"), by_source(&raw, "Lead Source"));
+    assert_eq!(
+        stored_by_source(&store, "lead"),
+        by_source(&raw, "Lead Source")
+    );
     let ids: Vec<String> = strings(&store, "SELECT id FROM lead ORDER BY id")
         .into_iter()
         .map(|r| r[0].clone().unwrap())
         .collect();
-    let want: Vec<String> = raw.iter().map(|r| format!("salesforce:{}", r["Lead ID"])).collect();
+    let want: Vec<String> = raw
+        .iter()
+        .map(|r| format!("salesforce:{}", r["Lead ID"]))
+        .collect();
     assert_eq!(ids, want);
     // 3/17/2026 shows the report's dates are month-first.
     assert_eq!(
@@ -214,33 +248,63 @@ fn salesforce_lead_report_is_read_as_leads() {
 #[test]
 fn salesforce_opportunity_report_formatted_equals_details_and_reimport_changes_nothing() {
     let (_dir, mut store) = fresh();
-    let first = import(&mut store, Kind::Opportunities, "salesforce_opportunities_details.csv", None);
+    let first = import(
+        &mut store,
+        Kind::Opportunities,
+        "salesforce_opportunities_details.csv",
+        None,
+    );
     let raw = raw_records("salesforce_opportunities_details.csv");
     assert_eq!(first.new, raw.len() as u64);
     let all = "SELECT * FROM opportunity ORDER BY id";
     let details = strings(&store, all);
-    let formatted = import(&mut store, Kind::Opportunities, "salesforce_opportunities_formatted.csv", None);
+    let formatted = import(
+        &mut store,
+        Kind::Opportunities,
+        "salesforce_opportunities_formatted.csv",
+        None,
+    );
     assert_eq!((formatted.new, formatted.updated), (0, 0), "{formatted:?}");
     assert_eq!(formatted.unchanged, raw.len() as u64);
     assert!(
-        formatted.notices.iter().any(|n| n.contains("skipped 3 report title lines")),
+        formatted
+            .notices
+            .iter()
+            .any(|n| n.contains("skipped 3 report title lines")),
         "{:?}",
         formatted.notices
     );
     assert!(
-        formatted.notices.iter().any(|n| n.contains("report footer (2), report totals (1)")),
+        formatted
+            .notices
+            .iter()
+            .any(|n| n.contains("report footer (2), report totals (1)")),
         "{:?}",
         formatted.notices
     );
     assert_eq!(strings(&store, all), details);
-    let again = import(&mut store, Kind::Opportunities, "salesforce_opportunities_details.csv", None);
-    assert_eq!((again.new, again.updated, again.unchanged), (0, 0, raw.len() as u64));
+    let again = import(
+        &mut store,
+        Kind::Opportunities,
+        "salesforce_opportunities_details.csv",
+        None,
+    );
+    assert_eq!(
+        (again.new, again.updated, again.unchanged),
+        (0, 0, raw.len() as u64)
+    );
 
     // Amounts from the formatted report's currency text, read the simple way.
     let shown = raw_records("salesforce_opportunities_formatted.csv");
-    let stored = strings(&store, "SELECT id, amount, won, type FROM opportunity ORDER BY id");
+    let stored = strings(
+        &store,
+        "SELECT id, amount, won, type FROM opportunity ORDER BY id",
+    );
     for ((row, r), d) in stored.iter().zip(&shown).zip(&raw) {
-        assert_eq!(row[0].as_deref(), Some(format!("salesforce:{}", r["Opportunity ID"]).as_str()));
+        assert_eq!(
+            row[0].as_deref(),
+            Some(format!("salesforce:{}", r["Opportunity ID"]).as_str())
+        );
         let a: f64 = row[1].as_deref().unwrap().parse().unwrap();
         assert_eq!(a, amount(&r["Amount"]));
         assert_eq!(a, amount(&d["Amount"]));
@@ -248,7 +312,10 @@ fn salesforce_opportunity_report_formatted_equals_details_and_reimport_changes_n
         let won = (r["Closed"] == "1").then(|| r["Won"].clone());
         assert_eq!(row[2], won, "{}", r["Stage"]);
         let new = r["Type"] == "New Customer";
-        assert_eq!(row[3].as_deref(), Some(if new { "new business" } else { "expansion" }));
+        assert_eq!(
+            row[3].as_deref(),
+            Some(if new { "new business" } else { "expansion" })
+        );
     }
 }
 
@@ -257,10 +324,19 @@ fn marketo_lead_export_carries_its_mql_and_sql_dates() {
     let (_dir, mut store) = fresh();
     import(&mut store, Kind::Leads, "marketo_leads.csv", None);
     let raw = raw_records("marketo_leads.csv");
-    assert_eq!(stored_by_source(&store, "lead"), by_source(&raw, "Lead Source"));
-    let stored = strings(&store, "SELECT id, mql_at, sql_at, system FROM lead ORDER BY id");
+    assert_eq!(
+        stored_by_source(&store, "lead"),
+        by_source(&raw, "Lead Source")
+    );
+    let stored = strings(
+        &store,
+        "SELECT id, mql_at, sql_at, system FROM lead ORDER BY id",
+    );
     for (row, r) in stored.iter().zip(&raw) {
-        assert_eq!(row[0].as_deref(), Some(format!("marketo:{}", r["Id"]).as_str()));
+        assert_eq!(
+            row[0].as_deref(),
+            Some(format!("marketo:{}", r["Id"]).as_str())
+        );
         let iso = |t: &str| (!t.is_empty()).then(|| t.trim_end_matches('Z').to_string());
         assert_eq!(row[1], iso(&r["MQL Date"]));
         assert_eq!(row[2], iso(&r["SQL Date"]));
@@ -272,7 +348,10 @@ fn marketo_lead_export_carries_its_mql_and_sql_dates() {
 fn another_currency_is_refused_at_its_line_and_column() {
     let ws = charter_workspace();
     let file = crm("salesforce_opportunities_other_currency.csv");
-    let o = run_without_key(ws.path(), &["import", "opportunities", file.to_str().unwrap()]);
+    let o = run_without_key(
+        ws.path(),
+        &["import", "opportunities", file.to_str().unwrap()],
+    );
     assert!(!o.status.success(), "{}", describe(&o));
     let said = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -295,9 +374,21 @@ fn a_vendor_source_no_channel_names_is_refused_not_guessed() {
     std::fs::write(&path, text).unwrap();
     let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
     let charter = common::charter();
-    let e = import_file_with(&mut store, &charter, Kind::Leads, &path, &ImportOptions::default())
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("Offline Sources") && e.contains("column 7"), "{e}");
-    assert_eq!(strings(&store, "SELECT COUNT(*) FROM lead")[0][0].as_deref(), Some("0"));
+    let e = import_file_with(
+        &mut store,
+        &charter,
+        Kind::Leads,
+        &path,
+        &ImportOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("Offline Sources") && e.contains("column 7"),
+        "{e}"
+    );
+    assert_eq!(
+        strings(&store, "SELECT COUNT(*) FROM lead")[0][0].as_deref(),
+        Some("0")
+    );
 }

@@ -160,7 +160,12 @@ const MARKETO_LEADS: &[Wanted] = &[
 
 /// The exports of each kind, most specific first: (system, name, the columns that
 /// identify it, its mapping).
-type Candidate = (System, &'static str, &'static [&'static str], &'static [Wanted]);
+type Candidate = (
+    System,
+    &'static str,
+    &'static [&'static str],
+    &'static [Wanted],
+);
 
 const LEAD_EXPORTS: &[Candidate] = &[
     (
@@ -356,8 +361,9 @@ impl CrmExport {
             }
             let cell = match field.read {
                 Read::Id => Ok(Cell::Owned(format!("{}:{text}", self.system.id()))),
-                Read::Timestamp => timestamp(text, field.at)
-                    .map(|t| Cell::Owned(cells::timestamp_text(t))),
+                Read::Timestamp => {
+                    timestamp(text, field.at).map(|t| Cell::Owned(cells::timestamp_text(t)))
+                }
                 Read::Date => date(text, field.at).map(|d| Cell::Owned(d.to_string())),
                 Read::Text => Ok(Cell::Text(text)),
                 Read::Email => cells::email(text).map(Cell::Owned),
@@ -406,7 +412,10 @@ fn title_case(name: &str) -> String {
 
 /// Closed Won is won, Closed Lost lost; any other stage is open (empty).
 fn won_from_stage(stage: &str) -> Cell<'static> {
-    match super::bi_exports::normalise(stage).replace(' ', "").as_str() {
+    match super::bi_exports::normalise(stage)
+        .replace(' ', "")
+        .as_str()
+    {
         "closedwon" => Cell::Int(1),
         "closedlost" => Cell::Int(0),
         _ => Cell::Null,
@@ -555,7 +564,10 @@ mod tests {
         assert_eq!(found.system, System::Marketo);
         let deals = header(&["Record ID", "Create Date", "Amount", "Deal Stage"]);
         let e = recognise(Kind::Opportunities, &deals, "USD").unwrap_err();
-        assert!(e.contains("HubSpot deals export") && e.contains("Original Source"), "{e}");
+        assert!(
+            e.contains("HubSpot deals export") && e.contains("Original Source"),
+            "{e}"
+        );
         let plain = header(&["id", "created", "source"]);
         assert!(recognise(Kind::Leads, &plain, "USD").unwrap().is_none());
     }
