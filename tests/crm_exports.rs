@@ -238,7 +238,7 @@ fn salesforce_lead_report_is_read_as_leads() {
     // 3/17/2026 shows the report's dates are month-first.
     assert_eq!(
         count(
-            &open_db(&store.path().to_path_buf()),
+            &open_db(store.path()),
             "SELECT COUNT(*) FROM lead WHERE created = '2026-03-17T00:00:00'"
         ),
         1
