@@ -17,6 +17,7 @@
 //! collide and the MAP-vs-CRM reconciliation can pair them.
 
 use super::cells::{self, Cell};
+use super::crm_headers::{LEAD_EXPORTS, OPPORTUNITY_EXPORTS, Read};
 use super::{Kind, RowError};
 
 /// A system of record whose exports rhythm reads.
@@ -36,27 +37,6 @@ impl System {
             System::Marketo => "marketo",
         }
     }
-}
-
-/// How a file field becomes a cell of the kind's column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Read {
-    /// The record's id, stored as `system:id`.
-    Id,
-    /// A timestamp (created, stage dates), in UTC.
-    Timestamp,
-    /// A calendar date (close date): no zone shift.
-    Date,
-    Text,
-    Email,
-    /// An amount: plain, or currency text in the charter's currency.
-    Money,
-    /// A yes/no column (Salesforce's `Won`).
-    Flag,
-    /// Won from the stage's name: Closed Won 1, Closed Lost 0, other stages open (empty).
-    WonFromStage,
-    /// The vendor's opportunity type, mapped to new business / renewal / expansion.
-    DealType,
 }
 
 /// One column of the kind read from one column of the file.
@@ -90,118 +70,6 @@ pub struct CrmExport {
     /// The charter's currency (ISO code), for currency text.
     currency: String,
 }
-
-/// The names a vendor writes for one of the kind's columns (normalised, see
-/// [`bi_exports::normalise`](super::bi_exports::normalise)), and how the value is read.
-type Wanted = (&'static str, &'static [&'static str], Read);
-
-const HUBSPOT_CONTACTS: &[Wanted] = &[
-    ("id", &["record id", "contact id"], Read::Id),
-    ("created", &["create date"], Read::Timestamp),
-    ("source", &["original source"], Read::Text),
-    (
-        "mql_at",
-        &["became a marketing qualified lead date"],
-        Read::Timestamp,
-    ),
-    (
-        "sql_at",
-        &["became a sales qualified lead date"],
-        Read::Timestamp,
-    ),
-    ("geo", &["country region", "country"], Read::Text),
-    ("email", &["email"], Read::Email),
-];
-
-const HUBSPOT_DEALS: &[Wanted] = &[
-    ("id", &["record id", "deal id"], Read::Id),
-    ("created", &["create date"], Read::Timestamp),
-    ("amount", &["amount"], Read::Money),
-    (
-        "source",
-        &["original source", "original source type", "source"],
-        Read::Text,
-    ),
-    ("stage", &["deal stage"], Read::Text),
-    ("close_date", &["close date"], Read::Date),
-    ("won", &["deal stage"], Read::WonFromStage),
-    ("type", &["deal type"], Read::DealType),
-];
-
-const SALESFORCE_LEADS: &[Wanted] = &[
-    ("id", &["lead id"], Read::Id),
-    ("created", &["create date", "created date"], Read::Timestamp),
-    ("source", &["lead source"], Read::Text),
-    ("geo", &["country"], Read::Text),
-    ("email", &["email"], Read::Email),
-];
-
-const SALESFORCE_OPPORTUNITIES: &[Wanted] = &[
-    ("id", &["opportunity id"], Read::Id),
-    ("created", &["created date", "create date"], Read::Timestamp),
-    ("amount", &["amount"], Read::Money),
-    ("source", &["lead source"], Read::Text),
-    ("stage", &["stage"], Read::Text),
-    ("close_date", &["close date"], Read::Date),
-    ("won", &["won"], Read::Flag),
-    ("type", &["type"], Read::DealType),
-    ("geo", &["billing country"], Read::Text),
-];
-
-const MARKETO_LEADS: &[Wanted] = &[
-    ("id", &["id"], Read::Id),
-    ("created", &["created at", "createdat"], Read::Timestamp),
-    ("source", &["lead source", "leadsource"], Read::Text),
-    ("mql_at", &["mql date"], Read::Timestamp),
-    ("sql_at", &["sql date"], Read::Timestamp),
-    ("geo", &["country"], Read::Text),
-    ("email", &["email address", "email"], Read::Email),
-];
-
-/// The exports of each kind, most specific first: (system, name, the columns that
-/// identify it, its mapping).
-type Candidate = (
-    System,
-    &'static str,
-    &'static [&'static str],
-    &'static [Wanted],
-);
-
-const LEAD_EXPORTS: &[Candidate] = &[
-    (
-        System::HubSpot,
-        "HubSpot contacts export",
-        &["create date", "original source"],
-        HUBSPOT_CONTACTS,
-    ),
-    (
-        System::Salesforce,
-        "Salesforce lead report",
-        &["lead id", "lead source"],
-        SALESFORCE_LEADS,
-    ),
-    (
-        System::Marketo,
-        "Marketo lead export",
-        &["id", "lead source"],
-        MARKETO_LEADS,
-    ),
-];
-
-const OPPORTUNITY_EXPORTS: &[Candidate] = &[
-    (
-        System::HubSpot,
-        "HubSpot deals export",
-        &["deal stage"],
-        HUBSPOT_DEALS,
-    ),
-    (
-        System::Salesforce,
-        "Salesforce opportunity report",
-        &["opportunity id", "stage"],
-        SALESFORCE_OPPORTUNITIES,
-    ),
-];
 
 /// The export `normalised` (the header's names, normalised) is, if any; an error when it
 /// is one but lacks a column the kind needs.
@@ -367,7 +235,7 @@ impl CrmExport {
                 Read::Date => date(text, field.at).map(|d| Cell::Owned(d.to_string())),
                 Read::Text => Ok(Cell::Text(text)),
                 Read::Email => cells::email(text).map(Cell::Owned),
-                Read::Money => money(text, &self.currency).map(Cell::Real),
+                Read::Money => super::crm_money::money(text, &self.currency).map(Cell::Real),
                 Read::Flag => cells::flag(text).map(|b| Cell::Int(i64::from(b))),
                 Read::WonFromStage => Ok(won_from_stage(text)),
                 Read::DealType => deal_type(text).map(Cell::Text),
@@ -438,92 +306,9 @@ fn deal_type(text: &str) -> Result<&'static str, String> {
     }
 }
 
-/// An amount as a report writes it: plain (`48000`, `48000.00`), or as currency text in
-/// the charter's currency: `USD 48,000.00`, `48,000.00 USD`, or with the currency's sign
-/// (`$48,000.00` when the charter's currency is USD). Thousands separators are read only
-/// in the unambiguous form (groups of three and a decimal point, or more than one group);
-/// another currency, or text that could be read two ways, is refused.
-pub fn money(text: &str, currency: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let (code, rest) = split_currency(t);
-    if let Some(code) = code
-        && !code.eq_ignore_ascii_case(currency)
-    {
-        return Err(format!(
-            "is in {code}, but the charter's currency is {currency}: convert the report to {currency} (Salesforce: report currency) and export again"
-        ));
-    }
-    if !rest.contains(',') {
-        return cells::money(rest);
-    }
-    let (whole, decimals) = match rest.split_once('.') {
-        Some((w, d)) => (w, Some(d)),
-        None => (rest, None),
-    };
-    let groups: Vec<&str> = whole.split(',').collect();
-    let grouped = groups[0].len() <= 3
-        && !groups[0].is_empty()
-        && groups[1..].iter().all(|g| g.len() == 3)
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
-    let decimals_ok = decimals.is_none_or(|d| !d.contains(','));
-    if !grouped || !decimals_ok || (decimals.is_none() && groups.len() == 2) {
-        return Err(
-            "cannot be read unambiguously: write the amount as a plain decimal (48000.00), or export the report with its currency as 48,000.00"
-                .into(),
-        );
-    }
-    cells::money(&rest.replace(',', ""))
-}
-
-/// The currency a value names (`USD`, or the code a sign stands for), and the number.
-fn split_currency(t: &str) -> (Option<&str>, &str) {
-    for (sign, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY")] {
-        if let Some(rest) = t.strip_prefix(sign).or_else(|| t.strip_suffix(sign)) {
-            return (Some(code), rest.trim());
-        }
-    }
-    let is_code = |w: &str| w.len() == 3 && w.bytes().all(|b| b.is_ascii_uppercase());
-    if let Some((code, rest)) = t.split_once(' ')
-        && is_code(code)
-    {
-        return (Some(code), rest.trim());
-    }
-    if let Some((rest, code)) = t.rsplit_once(' ')
-        && is_code(code)
-    {
-        return (Some(code), rest.trim());
-    }
-    (None, t)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn currency_text_in_the_charters_currency_is_read() {
-        for (text, want) in [
-            ("48000", 48000.0),
-            ("48000.50", 48000.5),
-            ("USD 48,000.00", 48000.0),
-            ("48,000.00 USD", 48000.0),
-            ("$48,000.00", 48000.0),
-            ("USD 1,250,000", 1_250_000.0),
-        ] {
-            assert_eq!(money(text, "USD"), Ok(want), "{text}");
-        }
-    }
-
-    #[test]
-    fn another_currency_or_ambiguous_text_is_refused() {
-        let other = money("EUR 42,000.00", "USD").unwrap_err();
-        assert!(other.contains("EUR") && other.contains("USD"), "{other}");
-        assert!(money("$4,000.00", "CAD").unwrap_err().contains("USD"));
-        for text in ["1,234", "48.000,00", "USD 48,00,000.00", "4,8000.00"] {
-            let e = money(text, "USD").unwrap_err();
-            assert!(e.contains("unambiguously"), "{text}: {e}");
-        }
-    }
 
     #[test]
     fn vendor_types_map_to_new_business_renewal_or_expansion() {

@@ -11,6 +11,8 @@
 pub mod bi_exports;
 pub mod cells;
 pub mod crm_exports;
+mod crm_headers;
+mod crm_money;
 mod crm_preamble;
 pub mod dates;
 mod decode;
