@@ -14,8 +14,14 @@ pub fn money(text: &str, currency: &str) -> Result<f64, String> {
     if let Some(code) = code
         && !code.eq_ignore_ascii_case(currency)
     {
+        // `$` alone does not say which dollar: read as USD only.
+        let written = if t.contains('$') {
+            format!("written with $ (read as {code} only)")
+        } else {
+            format!("in {code}")
+        };
         return Err(format!(
-            "is in {code}, but the charter's currency is {currency}: convert the report to {currency} (Salesforce: report currency) and export again"
+            "is {written}, but the charter's currency is {currency}: convert the report to {currency} (Salesforce: report currency) and export again"
         ));
     }
     if !rest.contains(',') {
