@@ -122,6 +122,17 @@ impl Dates {
         Ok(t)
     }
 
+    /// The calendar date written as `text` (a close date): read like [`Dates::timestamp`]
+    /// but never moved by the zone, since a date is a day, not an instant.
+    pub fn date(&mut self, text: &str, line: u64, column: usize) -> Result<NaiveDate, String> {
+        let zone = self.zone.take();
+        let t = self.read(text, line, column);
+        self.zone = zone;
+        let t = t?;
+        super::cells::in_range(t.year())?;
+        Ok(t.date())
+    }
+
     /// What the file's dates came to (call once every row is read).
     pub fn outcome(&self) -> Outcome {
         if self.late

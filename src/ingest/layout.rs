@@ -3,6 +3,7 @@
 
 use super::ad_exports::{self, AdExport};
 use super::bi_exports::{self, Export};
+use super::crm_exports::{self, CrmExport};
 use super::error::shown;
 use super::surveys::{self, Survey};
 use super::{ImportError, Kind};
@@ -38,6 +39,9 @@ pub(super) struct Layout {
     pub export: Option<Export>,
     /// A survey tool's responses export, recognised from the header (nps only).
     pub survey: Option<Survey>,
+    /// A CRM or marketing-automation export, recognised from the header (leads and
+    /// opportunities only).
+    pub crm: Option<CrmExport>,
     /// The record after the header is a second header row (SurveyMonkey's): not a row.
     pub skip_next_record: bool,
     /// An ad platform's download, recognised from the header (spend only).
@@ -129,6 +133,7 @@ pub(super) fn layout(
                 names: written,
                 export: Some(export),
                 survey: None,
+                crm: None,
                 skip_next_record: false,
                 ad: None,
             });
@@ -146,6 +151,7 @@ pub(super) fn layout(
             names: written,
             export: None,
             survey: None,
+            crm: None,
             skip_next_record: false,
             ad: Some(ad),
         });
@@ -166,8 +172,27 @@ pub(super) fn layout(
                 notices: survey.notices().to_vec(),
                 names: written,
                 export: None,
+                crm: None,
                 skip_next_record: survey.second_header,
                 survey: Some(survey),
+                ad: None,
+            });
+        }
+    }
+    if matches!(kind, Kind::Leads | Kind::Opportunities) && !missing.is_empty() {
+        let normalised: Vec<String> = written.iter().map(|n| bi_exports::normalise(n)).collect();
+        if let Some(crm) = crm_exports::recognise(kind, &normalised, &charter.partnership.currency)
+            .map_err(|m| format(format!("line {line}: {m}")))?
+        {
+            return Ok(Layout {
+                index,
+                width: header.len(),
+                notices: vec![crm.describe(&written)],
+                names: written,
+                export: None,
+                survey: None,
+                crm: Some(crm),
+                skip_next_record: false,
                 ad: None,
             });
         }
@@ -188,6 +213,12 @@ pub(super) fn layout(
             }
             Kind::Spend => {
                 " — or a Google Ads report download, LinkedIn Campaign Manager campaign performance export or Meta Ads Manager export with its own header"
+            }
+            Kind::Leads => {
+                " — or a HubSpot contacts export, Salesforce lead report or Marketo lead export with its own header"
+            }
+            Kind::Opportunities => {
+                " — or a HubSpot deals export or Salesforce opportunity report with its own header"
             }
             _ => "",
         };
@@ -228,6 +259,7 @@ pub(super) fn layout(
         notices,
         export: None,
         survey: None,
+        crm: None,
         skip_next_record: false,
         ad: None,
     })

@@ -11,6 +11,10 @@
 pub mod ad_exports;
 pub mod bi_exports;
 pub mod cells;
+pub mod crm_exports;
+mod crm_headers;
+mod crm_money;
+mod crm_preamble;
 pub mod dates;
 mod decode;
 mod error;
@@ -236,6 +240,15 @@ fn import_once<R: Read>(
         lines.ended(csv.position());
         any = csv.read_byte_record(&mut header).map_err(read_err)?;
     }
+    let mut preamble = 0;
+    while any
+        && preamble < crm_preamble::MAX_PREAMBLE_LINES
+        && crm_preamble::is_preamble_line(kind, &header)
+    {
+        preamble += 1;
+        lines.ended(csv.position());
+        any = csv.read_byte_record(&mut header).map_err(read_err)?;
+    }
     if !any {
         let required: Vec<&str> = kinds::def(kind)
             .columns
@@ -280,6 +293,7 @@ fn import_once<R: Read>(
             .iter()
             .chain(&layout.notices)
             .cloned()
+            .chain(crm_preamble::notice(preamble, header_line))
             .collect(),
     };
     let mut rows = Rows {
@@ -298,10 +312,11 @@ fn import_once<R: Read>(
     let mut keys = sql::Keys::new(&spill_dir);
     // The columns rows are read from: only their fields have a length limit, so a BI
     // export's long columns that rhythm ignores (a query's text) do not refuse a file.
-    let used: Vec<usize> = match (&layout.export, &layout.survey, &layout.ad) {
-        (Some(export), _, _) => export.columns().collect(),
-        (_, Some(survey), _) => survey.columns().collect(),
-        (_, _, Some(ad)) => ad.columns().collect(),
+    let used: Vec<usize> = match (&layout.export, &layout.survey, &layout.ad, &layout.crm) {
+        (Some(export), _, _, _) => export.columns().collect(),
+        (_, Some(survey), _, _) => survey.columns().collect(),
+        (_, _, Some(ad), _) => ad.columns().collect(),
+        (_, _, _, Some(crm)) => crm.columns().collect(),
         _ => layout.index.iter().flatten().copied().collect(),
     };
     let spill_err = |dir: &Path, e: std::io::Error| ImportError::Format {
@@ -598,6 +613,10 @@ fn vocabulary_column(kind: Kind, layout: &layout::Layout) -> Option<(usize, Stri
         Kind::Spend => 2,
         _ => return None,
     };
+    if let Some(crm) = &layout.crm {
+        let index = crm.column_of(at)?;
+        return Some((index + 1, layout.names.get(index)?.clone()));
+    }
     let index = (*layout.index.get(at)?)?;
     Some((index + 1, layout.names.get(index)?.clone()))
 }
@@ -654,6 +673,8 @@ fn skipped_notice(kind: Kind, skipped: &BTreeMap<String, u64>) -> String {
             "summary row (its cost is already in the rows above it)",
             "summary rows (their cost is already in the rows above them)",
         )
+    } else if matches!(kind, Kind::Leads | Kind::Opportunities) {
+        ("line that is not a record", "lines that are not records")
     } else {
         (
             "row that is not a dashboard view",

@@ -245,6 +245,11 @@ impl Rows<'_> {
         row: &mut Vec<Cell<'r>>,
         errors: &mut Vec<RowError>,
     ) -> Option<String> {
+        if self.layout.crm.is_some()
+            && let Some(label) = super::crm_exports::footer_label(record)
+        {
+            return Some(label.to_string());
+        }
         if record.len() != self.layout.width {
             errors.push(RowError {
                 line,
@@ -274,7 +279,20 @@ impl Rows<'_> {
         if let Some(ad) = &self.layout.ad {
             return ad.parse(record, line, &self.layout.names, row, errors);
         }
+        if let Some(crm) = &self.layout.crm {
+            let dates = std::cell::RefCell::new(&mut self.dates);
+            crm.parse(
+                record,
+                line,
+                &self.layout.names,
+                &mut |text, at| dates.borrow_mut().timestamp(text, line, at),
+                &mut |text, at| dates.borrow_mut().date(text, line, at),
+                row,
+                errors,
+            );
+        }
         match &self.layout.export {
+            _ if self.layout.crm.is_some() => {}
             Some(export) => {
                 if let Some(skipped) = self.parse_export(export, record, line, row, errors) {
                     return Some(skipped);
