@@ -123,15 +123,25 @@ fn rhythm_once(charter: &Charter, dir: &Path) -> (Duration, usize) {
     let db = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let mut store = Store::open(&db.path().join("rhythm.db")).expect("open store");
+    let mut lap = Instant::now();
+    let mut laps = Vec::new();
+    let mut split = |name: &str| {
+        laps.push(format!("{name} {:.2?}", lap.elapsed()));
+        lap = Instant::now();
+    };
     for (kind, file) in [
         (Kind::Leads, "leads.csv"),
         (Kind::Opportunities, "opportunities.csv"),
     ] {
         import_file(&mut store, charter, kind, &dir.join(file)).expect("import");
+        split(file);
     }
     let data = store.load_dataset(charter).expect("load");
+    split("load");
     let clock = Clock::end_of(charter, FIRST_DAY + Days::days(DAYS as i64));
     let weeks = as_of(charter, &data, &clock).channel_weeks.len();
+    split("as_of + derive");
+    eprintln!("rhythm: {}", laps.join(", "));
     (started.elapsed(), weeks)
 }
 

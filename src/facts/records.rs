@@ -12,7 +12,8 @@ pub type Name = u32;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
     /// As stored: a vendor export's id is `system:id`.
-    pub id: Box<str>,
+    /// Shared, not copied, when the records are cut to a clock.
+    pub id: std::sync::Arc<str>,
     pub created: NaiveDateTime,
     /// The lead-source value as the system writes it.
     pub source: Name,
@@ -24,7 +25,7 @@ pub struct Lead {
     /// Where the record lives (`hubspot`, `salesforce`, `marketo` …); `None`: not said.
     pub system: Option<Name>,
     /// Lower-cased, pseudonymised when the charter says so: only for matching records.
-    pub email: Option<Box<str>>,
+    pub email: Option<std::sync::Arc<str>>,
 }
 
 /// An opportunity's type.
@@ -51,7 +52,7 @@ impl DealType {
 /// One CRM opportunity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opportunity {
-    pub id: Box<str>,
+    pub id: std::sync::Arc<str>,
     pub created: NaiveDateTime,
     /// Currency.
     pub amount: f64,

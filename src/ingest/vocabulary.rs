@@ -59,6 +59,15 @@ impl<'c> Vocabulary<'c> {
 
     /// Notes a good row's value.
     pub fn add(&mut self, row: &[Cell], line: u64) {
+        // The common case, a value seen before, without building a string.
+        if matches!(self.kind, Kind::Leads | Kind::Opportunities) {
+            let i = if self.kind == Kind::Leads { 2 } else { 3 };
+            let text = row.get(i).and_then(Cell::as_str).unwrap_or("");
+            if let Some(seen) = self.seen.get_mut(text) {
+                seen.rows += 1;
+                return;
+            }
+        }
         let Some(value) = self.value(row) else {
             return;
         };

@@ -67,23 +67,26 @@ pub struct Derived {
     pub overlaps: u64,
 }
 
+/// A channel id, shared: a million leads add to a few dozen sums.
+type Chan = std::rc::Rc<str>;
+
 /// The channel each distinct name maps to, looked up once per name.
 struct Mapper<'a> {
     charter: &'a Charter,
     records: &'a Records,
-    sources: FxHashMap<Name, Option<String>>,
-    spend: FxHashMap<(Name, Name), Option<String>>,
+    sources: FxHashMap<Name, Option<Chan>>,
+    spend: FxHashMap<(Name, Name), Option<Chan>>,
 }
 
 impl Mapper<'_> {
-    fn source(&mut self, name: Name) -> Option<String> {
+    fn source(&mut self, name: Name) -> Option<Chan> {
         let (charter, records) = (self.charter, self.records);
         self.sources
             .entry(name)
             .or_insert_with(|| {
                 charter
                     .channel_for_source(records.name(name))
-                    .map(str::to_string)
+                    .map(Chan::from)
                     .or_else(|| {
                         (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
                     })
@@ -91,14 +94,14 @@ impl Mapper<'_> {
             .clone()
     }
 
-    fn spend(&mut self, platform: Name, campaign: Name) -> Option<String> {
+    fn spend(&mut self, platform: Name, campaign: Name) -> Option<Chan> {
         let (charter, records) = (self.charter, self.records);
         self.spend
             .entry((platform, campaign))
             .or_insert_with(|| {
                 charter
                     .channel_for_spend(records.name(platform), records.name(campaign))
-                    .map(str::to_string)
+                    .map(Chan::from)
                     .or_else(|| {
                         (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
                     })
@@ -159,7 +162,7 @@ pub fn channel_weeks(
         sources: FxHashMap::default(),
         spend: FxHashMap::default(),
     };
-    let mut sums: BTreeMap<(NaiveDate, String), Sums> = BTreeMap::new();
+    let mut sums: FxHashMap<(NaiveDate, Chan), Sums> = FxHashMap::default();
     let (mut lead_span, mut opp_span, mut spend_span): (Span, Span, Span) = (None, None, None);
     let unmapped = |out: &mut Derived, name: Name| {
         *out.unmapped_sources
@@ -222,7 +225,7 @@ pub fn channel_weeks(
         }
     }
     // Every channel the records name, in every covered week: none that week is 0.
-    let mut channels: Vec<String> = sums.keys().map(|(_, c)| c.clone()).collect();
+    let mut channels: Vec<Chan> = sums.keys().map(|(_, c)| c.clone()).collect();
     channels.sort();
     channels.dedup();
     let spend_known = |channel: &str| match charter.channel(channel) {
@@ -233,7 +236,7 @@ pub fn channel_weeks(
     out.no_spend_source = channels
         .iter()
         .filter(|c| !spend_known(c))
-        .cloned()
+        .map(|c| c.to_string())
         .collect();
     let mut weeks: Vec<NaiveDate> = Vec::new();
     for span in [lead_span, opp_span, spend_span].into_iter().flatten() {
@@ -263,7 +266,8 @@ pub fn channel_weeks(
                 covers(lead_span, w),
                 covers(opp_span, w),
             ];
-            let unpaid = channel != UNMAPPED && !charter.channel(channel).is_some_and(|c| c.paid);
+            let unpaid =
+                &**channel != UNMAPPED && !charter.channel(channel).is_some_and(|c| c.paid);
             let spend = if unpaid {
                 Some(0.0)
             } else if spend_known(channel) && groups[0] {
@@ -276,7 +280,7 @@ pub fn channel_weeks(
                 groups[1].then_some((s.leads, s.mqls, s.sqls)),
                 groups[2].then_some((s.pipeline, s.opportunities, s.closed_won)),
             );
-            match by_key.get(&(w, channel.as_str())) {
+            match by_key.get(&(w, &**channel)) {
                 Some(f) => {
                     out.overlaps += 1;
                     if charter.funnel.prefer == Prefer::Channels {
@@ -293,7 +297,7 @@ pub fn channel_weeks(
                         r.pipeline = p;
                         (r.opportunities, r.closed_won) = (Some(o), Some(c));
                     }
-                    rows.insert((w, channel.clone()), r);
+                    rows.insert((w, channel.to_string()), r);
                 }
                 None => {
                     let (Some(spend), Some((leads, mqls, sqls)), Some((pipeline, o, c))) = derived
@@ -301,10 +305,10 @@ pub fn channel_weeks(
                         continue;
                     };
                     rows.insert(
-                        (w, channel.clone()),
+                        (w, channel.to_string()),
                         ChannelWeek {
                             week: w,
-                            channel: channel.clone(),
+                            channel: channel.to_string(),
                             spend,
                             leads,
                             mqls,

@@ -15,36 +15,83 @@ struct Names {
 }
 
 impl Names {
-    fn of(&mut self, text: String) -> Name {
-        if let Some(&n) = self.index.get(&text) {
+    fn of(&mut self, text: &str) -> Name {
+        if let Some(&n) = self.index.get(text) {
             return n;
         }
         let n = self.names.len() as Name;
-        self.names.push(text.clone().into_boxed_str());
-        self.index.insert(text, n);
+        self.names.push(text.into());
+        self.index.insert(text.to_string(), n);
         n
     }
 
-    fn opt(&mut self, text: Option<String>) -> Option<Name> {
-        text.filter(|t| !t.is_empty()).map(|t| self.of(t))
+    /// Column `i` of `row`, read in place (a million rows would otherwise allocate a
+    /// million strings for a few dozen distinct values).
+    fn at(&mut self, row: &rusqlite::Row, i: usize) -> rusqlite::Result<Name> {
+        Ok(self.of(text(row, i)?))
     }
+
+    fn opt(&mut self, row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<Name>> {
+        Ok(match text_opt(row, i)? {
+            Some(t) if !t.is_empty() => Some(self.of(t)),
+            _ => None,
+        })
+    }
+}
+
+/// Column `i` as text, borrowed from the row.
+fn text<'r>(row: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(i)?.as_str().map_err(|e| from_sql(i, e))
+}
+
+fn text_opt<'r>(row: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| from_sql(i, e))
+}
+
+fn from_sql(i: usize, e: rusqlite::types::FromSqlError) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
 fn conversion(i: usize, e: chrono::ParseError) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
+/// The store's `YYYY-MM-DDTHH:MM:SS` read by position; anything else through chrono's
+/// parser (which says what is wrong).
+fn parse_time(t: &str) -> Result<NaiveDateTime, chrono::ParseError> {
+    let b = t.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' {
+        let date = NaiveDate::from_ymd_opt(
+            num(0..4).unwrap_or(0) as i32,
+            num(5..7).unwrap_or(0),
+            num(8..10).unwrap_or(0),
+        );
+        let time = chrono::NaiveTime::from_hms_opt(
+            num(11..13).unwrap_or(99),
+            num(14..16).unwrap_or(99),
+            num(17..19).unwrap_or(99),
+        );
+        if let (Some(d), Some(t)) = (date, time) {
+            return Ok(d.and_time(t));
+        }
+    }
+    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S")
+}
+
 fn time(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
-    let text: Option<String> = row.get(i)?;
-    text.map(|t| {
-        NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S").map_err(|e| conversion(i, e))
-    })
-    .transpose()
+    text_opt(row, i)?
+        .map(|t| parse_time(t).map_err(|e| conversion(i, e)))
+        .transpose()
 }
 
 fn day(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let text: Option<String> = row.get(i)?;
-    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| conversion(i, e)))
+    text_opt(row, i)?
+        .map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|e| conversion(i, e)))
         .transpose()
 }
 
@@ -65,42 +112,41 @@ impl Store {
         let mut stmt = c.prepare(
             "SELECT id, created, source, mql_at, sql_at, geo, segment, first_response_at, system,
                     email
-             FROM lead ORDER BY created, id",
+             FROM lead",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             leads.push(Lead {
-                id: r.get::<_, String>(0)?.into_boxed_str(),
+                id: text(r, 0)?.into(),
                 created: required(time(r, 1)?, 1)?,
-                source: names.of(r.get(2)?),
+                source: names.at(r, 2)?,
                 mql_at: time(r, 3)?,
                 sql_at: time(r, 4)?,
-                geo: names.opt(r.get(5)?),
-                segment: names.opt(r.get(6)?),
+                geo: names.opt(r, 5)?,
+                segment: names.opt(r, 6)?,
                 first_response_at: time(r, 7)?,
-                system: names.opt(r.get(8)?),
-                email: r.get::<_, Option<String>>(9)?.map(String::into_boxed_str),
+                system: names.opt(r, 8)?,
+                email: text_opt(r, 9)?.map(Into::into),
             });
         }
         let mut opportunities = Vec::new();
         let mut stmt = c.prepare(
             "SELECT id, created, amount, source, stage, close_date, won, \"type\", geo, system
-             FROM opportunity ORDER BY created, id",
+             FROM opportunity",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let deal_type: Option<String> = r.get(7)?;
             opportunities.push(Opportunity {
-                id: r.get::<_, String>(0)?.into_boxed_str(),
+                id: text(r, 0)?.into(),
                 created: required(time(r, 1)?, 1)?,
                 amount: r.get(2)?,
-                source: names.of(r.get(3)?),
-                stage: names.of(r.get(4)?),
+                source: names.at(r, 3)?,
+                stage: names.at(r, 4)?,
                 close_date: day(r, 5)?,
                 won: r.get::<_, Option<i64>>(6)?.map(|w| w == 1),
-                deal_type: deal_type.as_deref().and_then(DealType::parse),
-                geo: names.opt(r.get(8)?),
-                system: names.opt(r.get(9)?),
+                deal_type: text_opt(r, 7)?.and_then(DealType::parse),
+                geo: names.opt(r, 8)?,
+                system: names.opt(r, 9)?,
             });
         }
         let mut spend = Vec::new();
@@ -112,14 +158,21 @@ impl Store {
         while let Some(r) = rows.next()? {
             spend.push(Spend {
                 date: required(day(r, 0)?, 0)?,
-                platform: names.of(r.get(1)?),
-                campaign: names.of(r.get(2)?),
-                account: names.opt(r.get(3)?),
+                platform: names.at(r, 1)?,
+                campaign: names.at(r, 2)?,
+                account: names.opt(r, 3)?,
                 cost: r.get(4)?,
                 impressions: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
                 clicks: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
             });
         }
+        // Oldest first, whatever order the table keeps (sorting here is cheaper than
+        // SQLite sorting a million rows it has no index for).
+        let by_created = |a: &NaiveDateTime, ai: &str, b: &NaiveDateTime, bi: &str| {
+            a.cmp(b).then_with(|| ai.cmp(bi))
+        };
+        leads.sort_unstable_by(|a, b| by_created(&a.created, &a.id, &b.created, &b.id));
+        opportunities.sort_unstable_by(|a, b| by_created(&a.created, &a.id, &b.created, &b.id));
         Ok(Records {
             names: names.names,
             leads,
