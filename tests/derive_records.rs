@@ -209,3 +209,24 @@ fn an_unmapped_source_is_refused_or_kept_under_unmapped_as_the_charter_says() {
     assert_eq!(this_week(&report, "unmapped")["leads"], 1.0);
     assert_eq!(report["review"]["total"]["this_week"]["leads"], 4.0);
 }
+
+#[test]
+fn the_crms_copies_of_the_maps_leads_are_not_counted_twice() {
+    let ws = charter_workspace();
+    let leads = "id,created,source,mql_at,system,email\n\
+        H1,2026-11-17T10:00:00Z,Paid Search,2026-11-18T10:00:00Z,hubspot,a@example.com\n\
+        H2,2026-11-18T10:00:00Z,Paid Search,,HubSpot,b@example.com\n\
+        S1,2026-11-17T10:05:00Z,Paid Search,2026-11-18T10:00:00Z,salesforce,a@example.com\n\
+        S2,2026-11-19T10:00:00Z,Paid Search,,salesforce,c@example.com\n";
+    import(ws.path(), "leads", leads);
+    import(
+        ws.path(),
+        "opportunities",
+        "id,created,amount,source,stage\nO1,2026-11-17T10:00:00Z,100,Paid Search,Open\n",
+    );
+    import(ws.path(), "spend", SPEND);
+    let report = weekly(ws.path());
+    // The MAP (the charter's map_system, hubspot, matched ignoring case) holds H1 and H2.
+    assert_eq!(this_week(&report, "paid-search")["leads"], 2.0);
+    assert_eq!(this_week(&report, "paid-search")["mqls"], 1.0);
+}

@@ -38,18 +38,28 @@ pub fn local_day(charter: &Charter, utc: NaiveDateTime) -> NaiveDate {
         .date_naive()
 }
 
-/// The MAP's name in `records`, when some lead carries it.
-fn records_map_system(charter: &Charter, records: &Records) -> Option<Name> {
-    let map = charter.funnel.map_system.as_deref()?;
-    let name = records
-        .names
-        .iter()
-        .position(|n| n.eq_ignore_ascii_case(map))? as Name;
+/// The leads the funnel counts: where the MAP's records (`[funnel] map_system`, matched
+/// ignoring case) are there, only theirs and those that name no system — the CRM's
+/// copies of the same people would count them twice; otherwise all. Every lead figure
+/// goes through this.
+pub fn counted_leads<'r>(
+    charter: &Charter,
+    records: &'r Records,
+) -> impl Iterator<Item = &'r crate::facts::Lead> {
+    let is_map: Vec<bool> = match charter.funnel.map_system.as_deref() {
+        Some(map) => records
+            .names
+            .iter()
+            .map(|n| n.eq_ignore_ascii_case(map))
+            .collect(),
+        None => Vec::new(),
+    };
+    let of_map = move |l: &crate::facts::Lead| l.system.is_some_and(|s| is_map[s as usize]);
+    let any_map = records.leads.iter().any(&of_map);
     records
         .leads
         .iter()
-        .any(|l| l.system == Some(name))
-        .then_some(name)
+        .filter(move |l| !any_map || l.system.is_none() || of_map(l))
 }
 
 /// What the derivation found beside the rows.
@@ -169,11 +179,7 @@ pub fn channel_weeks(
             .entry(records.name(name).to_string())
             .or_insert(0) += 1;
     };
-    let map_system = records_map_system(charter, records);
-    for lead in &records.leads {
-        if map_system.is_some() && lead.system.is_some() && lead.system != map_system {
-            continue;
-        }
+    for lead in counted_leads(charter, records) {
         let w = week(lead.created);
         widen(&mut lead_span, w);
         let Some(channel) = map.source(lead.source) else {

@@ -350,7 +350,7 @@ pub fn review(
     let mut by_geo: std::collections::BTreeMap<&str, Tally> = Default::default();
     let last = months.len() - 1;
     let geo = |g: Option<Name>| g.map_or(NO_GEO, |g| records.name(g));
-    for l in &records.leads {
+    for l in super::derive::counted_leads(charter, records) {
         let Some(i) = index(l.created) else { continue };
         let c = channels.of(l.source);
         all[i].lead(l);
