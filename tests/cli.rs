@@ -38,6 +38,9 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
         "usage",
         "nps",
         "reconciliation",
+        "leads",
+        "opportunities",
+        "spend",
     ] {
         assert!(
             stdout.contains(&format!("rows of {kind}")),
@@ -48,7 +51,7 @@ fn demo_then_import_then_reimport_then_a_bad_file() {
     let (channel_rows, usage_rows, imports) = counts(&db);
     assert!(channel_rows >= 8 * 104, "{channel_rows}");
     assert!(usage_rows > 1000);
-    assert_eq!(imports, 7);
+    assert_eq!(imports, 10);
 
     // Re-importing the same file changes nothing.
     let sample = dir.join("data/sample/channels.csv");
