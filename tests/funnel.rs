@@ -73,7 +73,7 @@ fn report_monthly_carries_the_cohort_funnel() {
     assert!(out.status.success(), "{}", describe(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     // As of the 29th: the opportunity won on 22 April has closed (as of the 15th it was open).
-    let f = &v["review"]["funnel"];
+    let f = &v["review"]["cohort_funnel"];
     assert_eq!(f["month"], "2026-03-01");
     assert_eq!(f["overall"]["maturity"], "maturing");
     assert_eq!(

@@ -44,6 +44,14 @@ fn as_read(v: Value) -> Value {
 }
 
 /// The review as the report has it, without what only the report adds (the budget plan).
+/// The cockpit's monthly review as `report monthly --format json` writes it: the review
+/// and the cohort funnel the snapshot holds for its month.
+fn monthly_with_funnel(snap: &rhythm::tui::snapshot::Snapshot) -> Value {
+    let mut m = rhythm::present::json::monthly(&snap.monthly).unwrap();
+    rhythm::present::json::with_funnel(&mut m, &snap.funnel).unwrap();
+    m
+}
+
 fn review_of(report: &Value) -> Value {
     let mut r = report["review"].clone();
     if let Some(o) = r.as_object_mut() {
@@ -74,7 +82,7 @@ fn the_cockpit_shows_the_period_and_figures_the_report_shows() {
         );
         let monthly = json(&charter, &data, Review::Monthly, at);
         assert_eq!(
-            as_read(rhythm::present::json::monthly(&snap.monthly).unwrap()),
+            as_read(monthly_with_funnel(&snap)),
             review_of(&monthly),
             "monthly as of {at}"
         );
@@ -246,10 +254,7 @@ fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
     )
     .unwrap();
     let s = app.snapshot.as_ref().unwrap();
-    assert_eq!(
-        as_read(rhythm::present::json::monthly(&s.monthly).unwrap()),
-        review_of(&report)
-    );
+    assert_eq!(as_read(monthly_with_funnel(s)), review_of(&report));
     // T again goes back.
     let request = app.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
     assert!(matches!(

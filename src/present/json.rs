@@ -59,7 +59,7 @@ pub fn monthly(r: &MonthlyReview) -> serde_json::Result<Value> {
     Ok(v)
 }
 
-/// The monthly review's `"funnel"`: the cohort funnel (`rhythm::funnel`), its
+/// The monthly review's `"cohort_funnel"`: the cohort funnel (`rhythm::funnel`), its
 /// lead-response SLA with its `"sentence"`.
 pub fn with_funnel(
     body: &mut Value,
@@ -69,7 +69,7 @@ pub fn with_funnel(
     if let Some(s) = &funnel.response.sla {
         v["response"]["sla"]["sentence"] = super::funnel::sla_sentence(s).into();
     }
-    body["funnel"] = v;
+    body["cohort_funnel"] = v;
     Ok(())
 }
 
