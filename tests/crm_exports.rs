@@ -392,3 +392,79 @@ fn a_vendor_source_no_channel_names_is_refused_not_guessed() {
         Some("0")
     );
 }
+
+/// A Salesforce report's `4/6/2026 1:10 PM`, read the simple way, as the store keeps it.
+fn salesforce_time(text: &str) -> Option<String> {
+    if text.is_empty() {
+        return None;
+    }
+    let (date, time) = text.split_once(' ').unwrap();
+    let (time, half) = time.split_once(' ').unwrap();
+    let d: Vec<u32> = date.split('/').map(|p| p.parse().unwrap()).collect();
+    let (h, m) = time.split_once(':').unwrap();
+    let h: u32 = h.parse().unwrap();
+    let h = match (half, h) {
+        ("AM", 12) => 0,
+        ("PM", 12) => 12,
+        ("PM", h) => h + 12,
+        (_, h) => h,
+    };
+    Some(format!("{}-{:02}-{:02}T{h:02}:{m}:00", d[2], d[0], d[1]))
+}
+
+/// The stored segment and first response of every lead, by id.
+fn segment_and_response(store: &Store) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    strings(
+        store,
+        "SELECT id, segment, first_response_at FROM lead ORDER BY id",
+    )
+    .into_iter()
+    .map(|r| (r[0].clone().unwrap(), (r[1].clone(), r[2].clone())))
+    .collect()
+}
+
+#[test]
+fn hubspot_first_response_is_the_earliest_outreach_or_engagement_and_segment_is_kept() {
+    let (_dir, mut store) = fresh();
+    import(&mut store, Kind::Leads, "hubspot_contacts_response.csv", None);
+    let raw = raw_records("hubspot_contacts_response.csv");
+    let stored = segment_and_response(&store);
+    assert_eq!(stored.len(), raw.len());
+    for r in &raw {
+        let earliest = [&r["First outreach date"], &r["First Engagement Date"]]
+            .into_iter()
+            .filter_map(|t| hubspot_time(t))
+            .min();
+        let segment = Some(r["Segment"].clone()).filter(|s| !s.is_empty());
+        assert_eq!(
+            stored[&format!("hubspot:{}", r["Record ID"])],
+            (segment, earliest),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn salesforce_first_response_is_the_first_call_or_email_whichever_came_first() {
+    let (_dir, mut store) = fresh();
+    import(&mut store, Kind::Leads, "salesforce_leads_activity.csv", None);
+    let raw = raw_records("salesforce_leads_activity.csv");
+    let stored = segment_and_response(&store);
+    assert_eq!(stored.len(), raw.len());
+    for r in &raw {
+        let earliest = [&r["First Call Date"], &r["First Email Date"]]
+            .into_iter()
+            .filter_map(|t| salesforce_time(t))
+            .min();
+        assert_eq!(
+            stored[&format!("salesforce:{}", r["Lead ID"])],
+            (Some(r["Segment"].clone()), earliest),
+            "{r:?}"
+        );
+    }
+    // The email came first for the second lead: the call a day later is not its response.
+    assert_eq!(
+        stored["salesforce:00Q5g00000XyZaB02"].1.as_deref(),
+        Some("2026-04-06T15:45:00")
+    );
+}

@@ -98,6 +98,20 @@ pub fn recognise(
             let Some(index) = def.columns.iter().position(|c| c.name == column) else {
                 continue;
             };
+            if read == Read::EarliestTimestamp {
+                fields.extend(
+                    names
+                        .iter()
+                        .filter_map(|n| normalised.iter().position(|h| h == n))
+                        .map(|at| Field {
+                            column: index,
+                            at,
+                            read,
+                            required: false,
+                        }),
+                );
+                continue;
+            }
             match find(names) {
                 Some(at) => fields.push(Field {
                     column: index,
@@ -232,6 +246,14 @@ impl CrmExport {
                 Read::Timestamp => {
                     timestamp(text, field.at).map(|t| Cell::Owned(cells::timestamp_text(t)))
                 }
+                // The stored text sorts as the time does: keep the earlier.
+                Read::EarliestTimestamp => timestamp(text, field.at).map(|t| {
+                    let t = cells::timestamp_text(t);
+                    match &cells[field.column] {
+                        Cell::Owned(earlier) if *earlier <= t => Cell::Owned(earlier.clone()),
+                        _ => Cell::Owned(t),
+                    }
+                }),
                 Read::Date => date(text, field.at).map(|d| Cell::Owned(d.to_string())),
                 Read::Text => Ok(Cell::Text(text)),
                 Read::Email => cells::email(text).map(Cell::Owned),

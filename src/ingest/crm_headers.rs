@@ -10,6 +10,9 @@ pub(super) enum Read {
     Id,
     /// A timestamp (created, stage dates), in UTC.
     Timestamp,
+    /// The earliest of every listed timestamp column the export has (first response:
+    /// the first call or the first email, whichever came first).
+    EarliestTimestamp,
     /// A calendar date (close date): no zone shift.
     Date,
     Text,
@@ -43,8 +46,17 @@ const HUBSPOT_CONTACTS: &[Wanted] = &[
         Read::Timestamp,
     ),
     ("geo", &["country region", "country"], Read::Text),
+    ("segment", SEGMENT, Read::Text),
+    (
+        "first_response_at",
+        &["first outreach date", "first engagement date"],
+        Read::EarliestTimestamp,
+    ),
     ("email", &["email"], Read::Email),
 ];
+
+/// No vendor ships a segment property: accounts that keep one add it under this name.
+const SEGMENT: &[&str] = &["segment", "market segment"];
 
 const HUBSPOT_DEALS: &[Wanted] = &[
     ("id", &["record id", "deal id"], Read::Id),
@@ -66,6 +78,17 @@ const SALESFORCE_LEADS: &[Wanted] = &[
     ("created", &["create date", "created date"], Read::Timestamp),
     ("source", &["lead source"], Read::Text),
     ("geo", &["country"], Read::Text),
+    ("segment", SEGMENT, Read::Text),
+    (
+        "first_response_at",
+        &[
+            "first call date",
+            "first call date time",
+            "first email date",
+            "first email date time",
+        ],
+        Read::EarliestTimestamp,
+    ),
     ("email", &["email"], Read::Email),
 ];
 
@@ -88,6 +111,7 @@ const MARKETO_LEADS: &[Wanted] = &[
     ("mql_at", &["mql date"], Read::Timestamp),
     ("sql_at", &["sql date"], Read::Timestamp),
     ("geo", &["country"], Read::Text),
+    ("segment", SEGMENT, Read::Text),
     ("email", &["email address", "email"], Read::Email),
 ];
 
