@@ -426,7 +426,12 @@ fn segment_and_response(store: &Store) -> BTreeMap<String, (Option<String>, Opti
 #[test]
 fn hubspot_first_response_is_the_earliest_outreach_or_engagement_and_segment_is_kept() {
     let (_dir, mut store) = fresh();
-    import(&mut store, Kind::Leads, "hubspot_contacts_response.csv", None);
+    import(
+        &mut store,
+        Kind::Leads,
+        "hubspot_contacts_response.csv",
+        None,
+    );
     let raw = raw_records("hubspot_contacts_response.csv");
     let stored = segment_and_response(&store);
     assert_eq!(stored.len(), raw.len());
@@ -447,7 +452,12 @@ fn hubspot_first_response_is_the_earliest_outreach_or_engagement_and_segment_is_
 #[test]
 fn salesforce_first_response_is_the_first_call_or_email_whichever_came_first() {
     let (_dir, mut store) = fresh();
-    import(&mut store, Kind::Leads, "salesforce_leads_activity.csv", None);
+    import(
+        &mut store,
+        Kind::Leads,
+        "salesforce_leads_activity.csv",
+        None,
+    );
     let raw = raw_records("salesforce_leads_activity.csv");
     let stored = segment_and_response(&store);
     assert_eq!(stored.len(), raw.len());

@@ -129,3 +129,37 @@ fn a_channel_without_records_says_no_data() {
     assert!(snap.funnel.channel("referral").is_none());
     assert!(snap.funnel.by_channel.iter().all(|s| s.name == "organic"));
 }
+
+#[test]
+fn unmapped_source_values_are_a_data_quality_line_in_the_weekly_and_monthly_views() {
+    let charter = Arc::new(Charter::shipped());
+    let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut data = organic();
+    // Leads whose source no channel names: one in October (the Monthly view's month),
+    // two in the week of 16 November (the Weekly view's week).
+    data.records.names.push("Billboard".into());
+    let billboard = (data.records.names.len() - 1) as u32;
+    for (i, (month, day)) in [(10, 20), (11, 17), (11, 18)].into_iter().enumerate() {
+        let mut lead = data.records.leads[0].clone();
+        lead.id = format!("bb-{i}").into();
+        lead.created = t(2026, month, day);
+        lead.source = billboard;
+        data.records.leads.push(lead);
+    }
+    let snap = Arc::new(compute(&charter, &data, &Clock::end_of(&charter, at)));
+    assert_eq!(snap.weekly.unmapped, Some((2, 1)));
+    let mut app = App::new("unmapped".into(), at);
+    app.loaded(Arc::clone(&snap));
+    let flat = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let weekly = flat(screen(&app, 80, 24));
+    assert!(
+        weekly.contains("Data quality: 2 records carry 1 source value no channel names"),
+        "{weekly}"
+    );
+    press(&mut app, KeyCode::Char('2'));
+    let monthly = flat(screen(&app, 120, 40));
+    assert!(
+        monthly.contains("Data quality: 1 record carries 1 source value no channel names"),
+        "{monthly}"
+    );
+}

@@ -169,8 +169,16 @@ pub fn quality(q: &Quality) -> String {
 /// The short data-quality line of the weekly and monthly reviews: records under an
 /// unmapped source value.
 pub fn unmapped_line(records: usize, values: usize) -> String {
+    let (records, carry) = match records {
+        1 => ("1 record".to_string(), "carries"),
+        n => (format!("{n} records"), "carry"),
+    };
+    let values = match values {
+        1 => "1 source value".to_string(),
+        n => format!("{n} source values"),
+    };
     format!(
-        "Data quality: {records} records carry {values} source value(s) no channel names (the 'unmapped' bucket) — map them in the charter's lead_sources"
+        "Data quality: {records} {carry} {values} no channel names (the 'unmapped' bucket) — map them in the charter's lead_sources"
     )
 }
 

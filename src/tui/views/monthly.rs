@@ -99,6 +99,13 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     before.extend(crate::present::suggestions::not_judged(
         &s.charter, &s.monthly,
     ));
+    // The 'unmapped' data-quality line comes first, as in the report.
+    if let Some((records, values)) = s.monthly.unmapped {
+        before.insert(
+            0,
+            crate::present::data_quality::unmapped_line(records, values),
+        );
+    }
     let todo = WhatToDo {
         before,
         line: plan_line(app),

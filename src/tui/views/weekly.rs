@@ -62,11 +62,18 @@ pub fn table(s: &Snapshot, _theme: Theme) -> TableData {
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
     let tall = area.height > 30;
     // Tall, the week's signals come before the plan, as in the report.
+    // The 'unmapped' data-quality line comes first, at any size, as in the report.
+    let unmapped = s
+        .weekly
+        .unmapped
+        .map(|(records, values)| crate::present::data_quality::unmapped_line(records, values));
     let todo = WhatToDo {
-        before: tall
-            .then(|| crate::present::markdown::signals_sentence(&s.charter, &s.weekly))
-            .flatten()
+        before: unmapped
             .into_iter()
+            .chain(
+                tall.then(|| crate::present::markdown::signals_sentence(&s.charter, &s.weekly))
+                    .flatten(),
+            )
             .chain(
                 tall.then(|| crate::present::alerts::not_judged(&s.weekly))
                     .flatten(),
