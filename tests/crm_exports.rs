@@ -412,66 +412,56 @@ fn salesforce_time(text: &str) -> Option<String> {
     Some(format!("{}-{:02}-{:02}T{h:02}:{m}:00", d[2], d[0], d[1]))
 }
 
-/// The stored segment and first response of every lead, by id.
-fn segment_and_response(store: &Store) -> BTreeMap<String, (Option<String>, Option<String>)> {
-    strings(
-        store,
+/// Imports the lead export `name` and checks every lead's stored segment and first
+/// response against the raw file: the segment as written, the first response the
+/// earliest of the `response` columns (read by `time`). Returns the stored pairs by id.
+fn check_segment_and_response(
+    name: &str,
+    id: (&str, &str),
+    response: [&str; 2],
+    time: fn(&str) -> Option<String>,
+) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    let (_dir, mut store) = fresh();
+    import(&mut store, Kind::Leads, name, None);
+    let stored: BTreeMap<String, (Option<String>, Option<String>)> = strings(
+        &store,
         "SELECT id, segment, first_response_at FROM lead ORDER BY id",
     )
     .into_iter()
     .map(|r| (r[0].clone().unwrap(), (r[1].clone(), r[2].clone())))
-    .collect()
-}
-
-#[test]
-fn hubspot_first_response_is_the_earliest_outreach_or_engagement_and_segment_is_kept() {
-    let (_dir, mut store) = fresh();
-    import(
-        &mut store,
-        Kind::Leads,
-        "hubspot_contacts_response.csv",
-        None,
-    );
-    let raw = raw_records("hubspot_contacts_response.csv");
-    let stored = segment_and_response(&store);
+    .collect();
+    let raw = raw_records(name);
     assert_eq!(stored.len(), raw.len());
     for r in &raw {
-        let earliest = [&r["First outreach date"], &r["First Engagement Date"]]
-            .into_iter()
-            .filter_map(|t| hubspot_time(t))
-            .min();
+        let earliest = response.iter().filter_map(|c| time(&r[*c])).min();
         let segment = Some(r["Segment"].clone()).filter(|s| !s.is_empty());
         assert_eq!(
-            stored[&format!("hubspot:{}", r["Record ID"])],
+            stored[&format!("{}:{}", id.0, r[id.1])],
             (segment, earliest),
             "{r:?}"
         );
     }
+    stored
+}
+
+#[test]
+fn hubspot_first_response_is_the_earliest_outreach_or_engagement_and_segment_is_kept() {
+    check_segment_and_response(
+        "hubspot_contacts_response.csv",
+        ("hubspot", "Record ID"),
+        ["First outreach date", "First Engagement Date"],
+        hubspot_time,
+    );
 }
 
 #[test]
 fn salesforce_first_response_is_the_first_call_or_email_whichever_came_first() {
-    let (_dir, mut store) = fresh();
-    import(
-        &mut store,
-        Kind::Leads,
+    let stored = check_segment_and_response(
         "salesforce_leads_activity.csv",
-        None,
+        ("salesforce", "Lead ID"),
+        ["First Call Date", "First Email Date"],
+        salesforce_time,
     );
-    let raw = raw_records("salesforce_leads_activity.csv");
-    let stored = segment_and_response(&store);
-    assert_eq!(stored.len(), raw.len());
-    for r in &raw {
-        let earliest = [&r["First Call Date"], &r["First Email Date"]]
-            .into_iter()
-            .filter_map(|t| salesforce_time(t))
-            .min();
-        assert_eq!(
-            stored[&format!("salesforce:{}", r["Lead ID"])],
-            (Some(r["Segment"].clone()), earliest),
-            "{r:?}"
-        );
-    }
     // The email came first for the second lead: the call a day later is not its response.
     assert_eq!(
         stored["salesforce:00Q5g00000XyZaB02"].1.as_deref(),
