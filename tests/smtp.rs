@@ -532,3 +532,66 @@ fn from_env_reads_the_environment() {
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("1 passed"), "{stdout}");
 }
+
+/// STARTTLS is required, not hoped for: a server that does not offer it gets no login and
+/// no message in clear text. (The sink speaks no TLS, so the encrypted path itself is
+/// lettre's and rustls's, not tested here.)
+#[test]
+fn starttls_never_falls_back_to_clear_text() {
+    let sink = Sink::start(Script::Accept);
+    let port = sink.port.to_string();
+    let settings = settings(&[
+        (smtp::HOST, "127.0.0.1"),
+        (smtp::PORT, port.as_str()),
+        (smtp::TLS, "starttls"),
+        (smtp::FROM, "analytics@example.com"),
+        (smtp::USER, "lead"),
+        (smtp::PASSWORD, "hunter2-very-secret"),
+        (smtp::TIMEOUT_SECS, "5"),
+    ])
+    .unwrap();
+    let error = smtp::send(&settings, &["cmo@example.com".to_owned()], "s", "t", "h")
+        .expect_err("no STARTTLS offered");
+    let message = error.to_string();
+    assert!(message.contains("STARTTLS is not supported"), "{message}");
+    assert!(message.contains(smtp::TLS), "{message}");
+    let received = sink.received(Duration::from_secs(10)).expect("a client");
+    assert!(
+        received
+            .commands
+            .iter()
+            .all(|c| c.starts_with("EHLO") || c == "QUIT"),
+        "{:?}",
+        received.commands
+    );
+    assert!(received.login.is_none() && received.data.is_empty());
+}
+
+/// Implicit TLS against a server that answers in clear text fails in the handshake: the
+/// client sends no SMTP command before the connection is encrypted.
+#[test]
+fn implicit_tls_sends_nothing_before_the_handshake() {
+    let sink = Sink::start(Script::Accept);
+    let port = sink.port.to_string();
+    let settings = settings(&[
+        (smtp::HOST, "127.0.0.1"),
+        (smtp::PORT, port.as_str()),
+        (smtp::TLS, "tls"),
+        (smtp::FROM, "analytics@example.com"),
+        (smtp::TIMEOUT_SECS, "5"),
+    ])
+    .unwrap();
+    let error = smtp::send(&settings, &["cmo@example.com".to_owned()], "s", "t", "h")
+        .expect_err("the sink speaks no TLS");
+    let message = error.to_string();
+    assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+    let received = sink.received(Duration::from_secs(10)).expect("a client");
+    assert!(
+        !received
+            .commands
+            .iter()
+            .any(|c| c.starts_with("EHLO") || c.starts_with("MAIL")),
+        "{:?}",
+        received.commands
+    );
+}
