@@ -22,6 +22,8 @@ enum Script {
     Accept,
     /// Answers every RCPT with 550.
     RefuseRcpt,
+    /// Answers MAIL with 451, a temporary refusal.
+    TryLater,
     /// Accepts the connection and never says a word.
     Silent,
 }
@@ -103,7 +105,11 @@ fn serve(mut stream: TcpStream, script: Script) -> Received {
             }
             "MAIL" => {
                 received.mail_from = command[5..].to_owned();
-                say("250 2.1.0 Ok\r\n");
+                if script == Script::TryLater {
+                    say("451 4.3.2 Please try again later\r\n");
+                } else {
+                    say("250 2.1.0 Ok\r\n");
+                }
             }
             "RCPT" => {
                 received.rcpt_to.push(command[5..].to_owned());
@@ -285,6 +291,26 @@ fn a_refused_recipient_is_an_error_quoting_the_server() {
     assert!(message.contains("not sent"), "{message}");
     let received = sink.received(Duration::from_secs(10)).expect("a client");
     assert!(received.data.is_empty(), "no DATA after a refused RCPT");
+}
+
+#[test]
+fn a_temporary_refusal_says_to_try_again_later() {
+    let sink = Sink::start(Script::TryLater);
+    let settings = local(sink.port, &[]);
+    let error = smtp::send(&settings, &["cmo@example.com".to_owned()], "s", "t", "h")
+        .expect_err("refused for now");
+    let message = error.to_string();
+    assert!(message.contains("451"), "{message}");
+    assert!(
+        message.contains("4.3.2 Please try again later"),
+        "{message}"
+    );
+    assert!(
+        message.contains("try again later; the email was not sent"),
+        "{message}"
+    );
+    let received = sink.received(Duration::from_secs(10)).expect("a client");
+    assert!(received.rcpt_to.is_empty() && received.data.is_empty());
 }
 
 #[test]
@@ -554,6 +580,7 @@ fn starttls_never_falls_back_to_clear_text() {
         .expect_err("no STARTTLS offered");
     let message = error.to_string();
     assert!(message.contains("STARTTLS is not supported"), "{message}");
+    assert!(message.contains("never sends the login"), "{message}");
     assert!(message.contains(smtp::TLS), "{message}");
     let received = sink.received(Duration::from_secs(10)).expect("a client");
     assert!(
@@ -585,6 +612,10 @@ fn implicit_tls_sends_nothing_before_the_handshake() {
         .expect_err("the sink speaks no TLS");
     let message = error.to_string();
     assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+    assert!(
+        message.contains("for port 587 set RHYTHM_SMTP_TLS=starttls"),
+        "{message}"
+    );
     let received = sink.received(Duration::from_secs(10)).expect("a client");
     assert!(
         !received

@@ -272,12 +272,12 @@ impl SmtpSettings {
             )
         } else if error.is_transient() {
             anyhow!(
-                "the SMTP server {server} refused the email for now, {said}: try again later; \
+                "the SMTP server {server} refused the email for now with {said}: try again later; \
                  the email was not sent"
             )
         } else if error.is_permanent() {
             anyhow!(
-                "the SMTP server {server} refused the email, {said}: check the recipients, \
+                "the SMTP server {server} refused the email with {said}: check the recipients, \
                  {FROM} and the login; the email was not sent"
             )
         } else if error.is_tls() {
@@ -286,9 +286,21 @@ impl SmtpSettings {
                  port 587, tls for 465) and that {HOST} is the name on the server's certificate"
             )
         } else {
+            let hint = match self.tls {
+                SmtpTls::StartTls if said.contains("STARTTLS") => format!(
+                    "the server does not offer STARTTLS, and rhythm never sends the login or \
+                     the digest unencrypted: set {TLS}=tls if the server speaks TLS from the \
+                     start (port 465)"
+                ),
+                SmtpTls::Tls => format!(
+                    "check {HOST} and {PORT}: {TLS}=tls is for a port that speaks TLS from the \
+                     start (465); for port 587 set {TLS}=starttls"
+                ),
+                _ => format!("check {HOST}, {PORT} and {TLS}"),
+            };
             anyhow!(
-                "sending the email through {server} failed ({said}): check {HOST}, {PORT} and \
-                 {TLS}; the email was not sent"
+                "sending the email through {server} failed ({said}): {hint}; the email was not \
+                 sent"
             )
         }
     }
