@@ -15,6 +15,7 @@ mod purge_cmd;
 mod recommend_cmd;
 pub mod report_cmd;
 mod session_cmd;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
