@@ -38,13 +38,7 @@ pub fn evidence(item: &AgendaItem) -> Vec<String> {
                     format!("delivered {}", d.format("%a %Y-%m-%d %H:%M"))
                 }),
         ],
-        Subject::Alert(a) => vec![format!(
-            "{}: {:.2} vs baseline {:.2} ({})",
-            a.metric,
-            a.value,
-            a.baseline,
-            crate::format::signed_change(Some(a.change))
-        )],
+        Subject::Alert(a) => vec![super::alerts::evidence(a)],
         Subject::Flash(f) => vec![flash(f)],
         Subject::ActionPastDue { days_late, .. } => vec![format!("{days_late} days late")],
         Subject::Dispute { dispute, level } => vec![format!(

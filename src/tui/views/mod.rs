@@ -86,6 +86,12 @@ pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Bu
         Tab::Charter => charter::render(app, snap, theme, area, buf),
         Tab::Session => session::render(app, snap, theme, area, buf),
     }
+    // A form opened outside the review (the what-if's `s`) draws over the view.
+    if app.tab != Tab::Session
+        && let Some(form) = &app.form
+    {
+        session::render_form(form, theme, area, buf);
+    }
 }
 
 /// Renders the view's focused table; returns what the selected row is, for the detail.
@@ -180,11 +186,14 @@ pub fn render_pane_with(
             inner = table;
         }
     }
+    // The selection keeps a marked row's colour (a channel outside its bounds stays
+    // yellow), on the selection's background.
+    let marked = rows.get(selected).and_then(|r| r.2.fg);
     let mut widget = Table::new(body, table.widths.clone())
-        .row_highlight_style(if focused {
-            theme.selected()
-        } else {
-            Style::default()
+        .row_highlight_style(match (focused, marked) {
+            (false, _) => Style::default(),
+            (true, Some(fg)) if theme.color => theme.selected().fg(fg),
+            (true, _) => theme.selected(),
         })
         .column_spacing(1);
     if header {
