@@ -73,18 +73,15 @@ pub fn filter_text(app: &App, snap: &Snapshot, table: TableId) -> Vec<Vec<String
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    match app.table() {
-        TableId::Allocation => return budget::render_allocation(app, snap, theme, area, buf),
-        TableId::ChannelRoi => return budget::render_model(app, snap, theme, area, buf),
-        _ => {}
-    }
-    match app.tab {
-        Tab::Weekly => weekly::render(app, snap, theme, area, buf),
-        Tab::Monthly => monthly::render(app, snap, theme, area, buf),
-        Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
-        Tab::Annual => annual::render(app, snap, theme, area, buf),
-        Tab::Charter => charter::render(app, snap, theme, area, buf),
-        Tab::Session => session::render(app, snap, theme, area, buf),
+    match (app.table(), app.tab) {
+        (TableId::Allocation, _) => budget::render_allocation(app, snap, theme, area, buf),
+        (TableId::ChannelRoi, _) => budget::render_model(app, snap, theme, area, buf),
+        (_, Tab::Weekly) => weekly::render(app, snap, theme, area, buf),
+        (_, Tab::Monthly) => monthly::render(app, snap, theme, area, buf),
+        (_, Tab::Quarterly) => quarterly::render(app, snap, theme, area, buf),
+        (_, Tab::Annual) => annual::render(app, snap, theme, area, buf),
+        (_, Tab::Charter) => charter::render(app, snap, theme, area, buf),
+        (_, Tab::Session) => session::render(app, snap, theme, area, buf),
     }
     // A form opened outside the review (the what-if's `s`) draws over the view.
     if app.tab != Tab::Session
