@@ -269,7 +269,7 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
             )),
         ]),
         Line::styled(
-            "+/- move it a step (* moved, kept when others move; ! outside its bounds) · m: rebalance the rest or move the total · 0: the recommendation · s save · o open saved",
+            "+/- a step · * moved, kept · ! outside bounds · m mode · 0 the recommendation",
             theme.dim(),
         ),
     ];
