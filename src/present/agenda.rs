@@ -17,9 +17,15 @@ pub fn title(item: &AgendaItem) -> String {
             "Past due: {} ({}, due {})",
             action.text, action.owner, action.due
         ),
+        // Figures with separators (the unit needs the charter: the minutes write it).
         Subject::Dispute { dispute: d, .. } => format!(
             "Data dispute: {} for {} — {} says {}, {} says {}",
-            d.metric, d.period, d.source_a, d.figure_a, d.source_b, d.figure_b
+            d.metric,
+            d.period,
+            d.source_a,
+            crate::format::number(d.figure_a),
+            d.source_b,
+            crate::format::number(d.figure_b)
         ),
     }
 }
