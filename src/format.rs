@@ -30,6 +30,42 @@ pub fn money(x: f64) -> String {
     }
 }
 
+/// Money to the cent, for figures that are compared digit by digit (a data dispute's
+/// two sides): $9,400,000, $9,100,000.50.
+pub fn money_exact(x: f64) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}${}", exact(x.abs(), 2, true))
+}
+
+/// A number with thousands separators and at most two decimals, trailing zeros dropped:
+/// 118, 12,345.5, 0.73.
+pub fn number(x: f64) -> String {
+    if finite(x).is_none() {
+        return NOT_A_NUMBER.into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}", exact(x.abs(), 2, false))
+}
+
+/// `a` (not negative) with separators and `places` decimals: all of them when `keep`
+/// (unless the number is whole), else without trailing zeros.
+fn exact(a: f64, places: usize, keep: bool) -> String {
+    let scale = 10i64.pow(places as u32);
+    let scaled = (a * scale as f64).round() as i64;
+    let (whole, frac) = (scaled / scale, scaled % scale);
+    if frac == 0 {
+        return thousands(whole);
+    }
+    let mut decimals = format!("{frac:0places$}");
+    if !keep {
+        decimals = decimals.trim_end_matches('0').to_string();
+    }
+    format!("{}.{decimals}", thousands(whole))
+}
+
 /// A whole number with thousands separators: 12,345.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -192,6 +228,18 @@ mod tests {
             assert_eq!(money_or_no_data(Some(x)), "no data");
             assert_eq!(compact_or_no_data(Some(x), "months"), "no data");
         }
+    }
+
+    #[test]
+    fn exact_figures_keep_their_digits() {
+        assert_eq!(money_exact(9_400_000.0), "$9,400,000");
+        assert_eq!(money_exact(9_100_000.5), "$9,100,000.50");
+        assert_eq!(money_exact(-12.345), "-$12.35");
+        assert_eq!(number(118.0), "118");
+        assert_eq!(number(12_345.5), "12,345.5");
+        assert_eq!(number(0.73), "0.73");
+        assert_eq!(money_exact(f64::NAN), NOT_A_NUMBER);
+        assert_eq!(number(f64::INFINITY), NOT_A_NUMBER);
     }
 
     #[test]

@@ -373,3 +373,138 @@ fn imports_refuse_unknown_channels_and_numbers_past_the_cap() {
         "{stdout}"
     );
 }
+
+#[test]
+fn recommend_scenario_compares_a_saved_scenario_with_the_recommendation() {
+    let (_tmp, dir) = demo_workspace();
+    let d = dir.to_str().unwrap();
+    let out = rhythm(&["--workspace", d, "recommend", "--scenario", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out)
+            .1
+            .contains("no scenario named 'nope': none is saved yet"),
+        "{}",
+        text(&out).1
+    );
+
+    // The recommendation the cockpit shows for the week of 2026-11-16, and a scenario
+    // played on it: its first channel up a fifth, the others as recommended.
+    let out = rhythm(&[
+        "--workspace",
+        d,
+        "recommend",
+        "--as-of",
+        "2026-11-22",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let channels = rec["channels"].as_array().unwrap();
+    let first = channels[0]["recommended_spend"].as_f64().unwrap() * 1.2;
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let scenario = rhythm::facts::SavedScenario {
+        name: "more <events>".into(),
+        week,
+        horizon_weeks: rec["horizon_weeks"].as_u64().unwrap() as u32,
+        mode: "change-total".into(),
+        saved_at: week.and_hms_opt(12, 0, 0).unwrap(),
+        channels: channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| rhythm::facts::ScenarioChannel {
+                channel: c["channel"].as_str().unwrap().into(),
+                spend: if i == 0 {
+                    first
+                } else {
+                    c["recommended_spend"].as_f64().unwrap()
+                },
+                held: i == 0,
+            })
+            .collect(),
+    };
+    rhythm::store::Store::open(&db_path(&dir))
+        .unwrap()
+        .save_scenario(&scenario)
+        .unwrap();
+
+    let out = rhythm(&[
+        "--workspace",
+        d,
+        "recommend",
+        "--scenario",
+        "more <events>",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out).1);
+    let cmp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cmp["name"], "more <events>");
+    assert_eq!(cmp["week"], "2026-11-16");
+    let close = |a: &serde_json::Value, b: &serde_json::Value| {
+        (a.as_f64().unwrap() - b.as_f64().unwrap()).abs()
+            < 1e-6 * b.as_f64().unwrap().abs().max(1.0)
+    };
+    assert!(close(
+        &cmp["expected_pipeline_recommended"],
+        &rec["expected_pipeline_recommended"]
+    ));
+    let per = cmp["channels"].as_array().unwrap();
+    assert_eq!(per.len(), channels.len());
+    for (i, (c, r)) in per.iter().zip(channels).enumerate() {
+        assert_eq!(c["channel"], r["channel"]);
+        assert!(
+            close(&c["recommended_spend"], &r["recommended_spend"]),
+            "{c} vs {r}"
+        );
+        assert!(close(
+            &c["expected_pipeline_recommended"],
+            &r["expected_pipeline_recommended"]
+        ));
+        if i == 0 {
+            assert!((c["scenario_spend"].as_f64().unwrap() - first).abs() < 1e-6);
+            assert_eq!(c["held"], true);
+            assert!(
+                c["expected_pipeline_scenario"].as_f64().unwrap()
+                    > r["expected_pipeline_recommended"].as_f64().unwrap(),
+                "more spend, more expected pipeline: {c}"
+            );
+        } else {
+            assert!(close(&c["scenario_spend"], &r["recommended_spend"]));
+            assert!(close(
+                &c["expected_pipeline_scenario"],
+                &r["expected_pipeline_recommended"]
+            ));
+        }
+    }
+    let sum: f64 = per
+        .iter()
+        .map(|c| {
+            c["expected_pipeline_scenario"].as_f64().unwrap()
+                - c["expected_pipeline_recommended"].as_f64().unwrap()
+        })
+        .sum();
+    let total = cmp["expected_pipeline_scenario"].as_f64().unwrap()
+        - cmp["expected_pipeline_recommended"].as_f64().unwrap();
+    assert!(
+        (sum - total).abs() < 1e-3 * total.abs().max(1.0),
+        "{sum} vs {total}"
+    );
+
+    // In words: both pipelines, per channel, the name as typed.
+    let out = rhythm(&["--workspace", d, "recommend", "--scenario", "more <events>"]);
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.starts_with("Scenario 'more <events>' (saved for the week of 2026-11-16)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("scenario pipeline") && stdout.contains("(moved)"),
+        "{stdout}"
+    );
+    let out = rhythm(&["--workspace", d, "recommend", "--scenario", "x"]);
+    assert!(
+        text(&out).1.contains("the saved ones are 'more <events>'"),
+        "{}",
+        text(&out).1
+    );
+}

@@ -513,3 +513,160 @@ fn an_entry_typed_while_the_store_is_busy_is_kept_until_it_is_saved() {
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].text, "Budget call moved to Thursday");
 }
+
+#[test]
+fn an_entry_after_closing_goes_into_the_minutes_file_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let charter = charter();
+    let mut s = Session {
+        app: App::new("demo".into(), at()),
+        store: demo_store(dir.path()),
+        charter: Arc::clone(&charter),
+        minutes_dir: dir.path().join("minutes"),
+        clock: 0,
+    };
+    s.refresh();
+    s.key(KeyCode::Char('6'));
+    s.focus("LinkedIn Ads cost per SQL");
+    s.key(KeyCode::Char('d'));
+    s.type_text("Hold LinkedIn spend flat");
+    s.key(KeyCode::Enter);
+    s.key(KeyCode::Char('c'));
+    let file = dir.path().join("minutes/2026-11-16.md");
+    let closed = std::fs::read_to_string(&file).unwrap();
+    assert!(!closed.contains("after closing"), "{closed}");
+
+    // A note after closing: the file is written again, with the note marked.
+    s.key(KeyCode::Char('w'));
+    s.type_text("Sales confirmed the Tier 3 list");
+    s.key(KeyCode::Enter);
+    assert!(
+        s.app
+            .status
+            .as_deref()
+            .unwrap()
+            .contains("minutes rewritten"),
+        "{:?}",
+        s.app.status
+    );
+    let rewritten = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        rewritten.contains("1 entry recorded after closing, marked below"),
+        "{rewritten}"
+    );
+    let note = rewritten
+        .lines()
+        .find(|l| l.contains("Sales confirmed the Tier 3 list"))
+        .unwrap_or_else(|| panic!("the late note is in the file: {rewritten}"));
+    assert!(
+        note.contains("_(recorded after closing, 2026-11-23 09:"),
+        "{note}"
+    );
+    assert!(
+        rewritten
+            .lines()
+            .any(|l| l.starts_with("- Hold LinkedIn spend flat") && !l.contains("after closing")),
+        "the decision made in the session is not marked: {rewritten}"
+    );
+    // The file and `review minutes` say the same.
+    let records = s.store.session_records().unwrap();
+    let week = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let m = session_minutes(&charter, &records, week, now(59));
+    assert_eq!(minutes::markdown(&charter, &m), rewritten);
+}
+
+#[test]
+fn the_action_forms_due_date_is_a_week_after_the_session_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let charter = charter();
+    let store = demo_store(dir.path());
+    // A past week reviewed today: the cockpit is on that week's date, the session today.
+    let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let mut app = App::new("demo".into(), at());
+    app.today = today;
+    app.loaded(Arc::new(compute(
+        &charter,
+        &store.load_dataset(&charter).unwrap(),
+        &Clock::end_of(&charter, at()),
+    )));
+    app.tab = Tab::Session;
+    app.on_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+    let form = app.form.as_ref().expect("a opens the action form");
+    assert_eq!(form.fields[2].value, "2026-12-10", "a week after today");
+    assert!(NaiveDate::parse_from_str(&form.fields[2].value, "%Y-%m-%d").unwrap() > today);
+}
+
+#[test]
+fn the_minutes_word_figures_and_names_not_ids_and_raw_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let charter = charter();
+    let store = demo_store(dir.path());
+    let week = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    store.open_session(week, now(0)).unwrap();
+    let d = rhythm::store::NewDispute {
+        metric: "pipeline",
+        period: week,
+        figure_a: 9_400_000.0,
+        source_a: "HubSpot",
+        figure_b: 9_100_000.5,
+        source_b: "Salesforce",
+        raised_by: "sam",
+        week: Some(week),
+    };
+    store.open_dispute(&d, now(1)).unwrap();
+    store
+        .add_decision(
+            week,
+            Some("flash:2026-11-01"),
+            "Keep the flash weekly",
+            now(2),
+        )
+        .unwrap();
+    store
+        .add_note(
+            week,
+            Some("something:else:entirely"),
+            "A note on an old item",
+            now(3),
+        )
+        .unwrap();
+    let records = store.session_records().unwrap();
+    let md = minutes::markdown(&charter, &session_minutes(&charter, &records, week, now(9)));
+    assert!(
+        md.contains("HubSpot $9,400,000 vs Salesforce $9,100,000.50"),
+        "{md}"
+    );
+    assert!(md.contains("(raised by Sam Okafor)"), "{md}");
+    assert!(
+        md.contains("_(on the pipeline flash for November 2026)_"),
+        "{md}"
+    );
+    assert!(
+        md.contains("A note on an old item _(on an agenda item)_"),
+        "{md}"
+    );
+    for raw in ["9400000", "flash:", "something:else", " sam", "alert:"] {
+        assert!(!md.contains(raw), "{raw:?} leaks: {md}");
+    }
+    // The week's deliveries, however they were recorded (here: the demo's import).
+    assert!(md.contains("## Deliveries this week\n\n- "), "{md}");
+
+    // The alert evidence the session shows is in the measure's unit.
+    let snapshot = compute(
+        &charter,
+        &store.load_dataset(&charter).unwrap(),
+        &Clock::end_of(&charter, at()),
+    );
+    let mut alerts = 0;
+    for item in &snapshot.agenda {
+        if let rhythm::rhythm::session::Subject::Alert(a) = &item.subject {
+            alerts += 1;
+            let line = rhythm::present::agenda::evidence(item).join(" ");
+            for raw in [format!("{:.2}", a.value), format!("{:.2}", a.baseline)] {
+                assert!(!line.contains(&raw), "{raw} raw in {line}");
+            }
+            assert!(line.contains('$') || line.contains('%'), "{line}");
+        }
+    }
+    assert!(alerts > 0, "the demo's week has alerts");
+}

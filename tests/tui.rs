@@ -455,3 +455,173 @@ fn what_if_keys_act_on_the_row_on_screen_and_a_refit_keeps_the_scenario() {
     press(&mut app, KeyCode::Char('-'));
     assert_eq!(app.what_if.as_ref().unwrap().moves, moves);
 }
+
+#[test]
+fn what_if_holds_several_channels_saves_and_reopens_a_named_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path());
+    let charter = charter();
+    let mut app = app();
+    let plan = model();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('b'));
+    let start = spends(&app);
+    let total: f64 = start.iter().sum();
+    let tol = 1e-6 * total;
+
+    // Two channels moved in turn: the second move rebalances the others but keeps the
+    // first channel where it was put.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('-'));
+    let mid = spends(&app);
+    let first = mid[1];
+    assert!((first - (start[1] - rhythm::tui::budget::step(&plan, 1))).abs() < tol);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('+'));
+    let both = spends(&app);
+    assert!(
+        (both[1] - first).abs() < tol,
+        "the first channel's move is kept: {} vs {first}",
+        both[1]
+    );
+    assert!((both[2] - (mid[2] + rhythm::tui::budget::step(&plan, 2))).abs() < tol);
+    assert!(
+        (both.iter().sum::<f64>() - total).abs() < tol,
+        "the rest rebalance"
+    );
+    assert_eq!(app.what_if.as_ref().unwrap().held[..3], [false, true, true]);
+    let text = screen(&app, 120, 40);
+    let c1 = &plan.recommendation.channels[1].channel;
+    assert!(
+        text.contains(&format!("* {c1}")),
+        "moved channels are marked: {text}"
+    );
+
+    // s names and saves it; the loader commits it to the store.
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&app, 80, 24).contains("Save the what-if scenario"));
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("name the scenario"),
+        "an empty name is refused"
+    );
+    for c in "cut <linkedin>".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let Some(Request::Write(id, write, _)) = press(&mut app, KeyCode::Enter) else {
+        panic!("Enter asks for the scenario's write");
+    };
+    let minutes = dir.path().join("minutes");
+    let now = at().and_hms_opt(10, 0, 0).unwrap();
+    let said = rhythm::tui::loader::apply(&store, &charter, &minutes, &write, now).unwrap();
+    app.written(id, Ok(said));
+    assert!(app.form.is_none());
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap()
+            .contains("scenario 'cut <linkedin>' saved"),
+        "{:?}",
+        app.status
+    );
+    assert!(
+        store.session_records().unwrap().sessions.is_empty(),
+        "saving a scenario opens no review session"
+    );
+
+    // A restart: the scenario is in the store, and o reopens it over the recommendation.
+    let reopened = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    let data = reopened.load_dataset(&charter).unwrap();
+    assert_eq!(data.scenarios.len(), 1);
+    let saved = &data.scenarios[0];
+    assert_eq!(saved.name, "cut <linkedin>");
+    assert_eq!(saved.week, plan.week);
+    assert_eq!(saved.channels.iter().filter(|c| c.held).count(), 2);
+    let mut app2 = App::new("rhythm-demo".into(), at());
+    app2.loaded(Arc::new(compute(
+        &charter,
+        &data,
+        &rhythm::rhythm::clock::Clock::end_of(&charter, at()),
+    )));
+    let week = app2.model_week().unwrap();
+    app2.model_loaded(week, Ok(model()));
+    press(&mut app2, KeyCode::Char('2'));
+    press(&mut app2, KeyCode::Char('b'));
+    assert_eq!(
+        spends(&app2),
+        start,
+        "a new cockpit starts at the recommendation"
+    );
+    press(&mut app2, KeyCode::Char('o'));
+    let back = spends(&app2);
+    for (a, b) in back.iter().zip(&both) {
+        assert!(
+            (a - b).abs() < 1e-6,
+            "reopened as saved: {back:?} vs {both:?}"
+        );
+    }
+    let text = screen(&app2, 80, 24);
+    assert!(text.contains("'cut <linkedin>' (total stays)"), "{text}");
+    // Its held channels stay held: a further move keeps them.
+    press(&mut app2, KeyCode::Char('j'));
+    press(&mut app2, KeyCode::Char('j'));
+    press(&mut app2, KeyCode::Char('j'));
+    press(&mut app2, KeyCode::Char('+'));
+    let more = spends(&app2);
+    assert!((more[1] - both[1]).abs() < tol && (more[2] - both[2]).abs() < tol);
+}
+
+#[test]
+fn the_out_of_bounds_mark_shows_on_the_selected_row() {
+    let mut app = app();
+    let plan = model();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('j'));
+    let max = plan.recommendation.channels[1].max_spend;
+    for _ in 0..200 {
+        if spends(&app)[1] > max * 1.01 {
+            break;
+        }
+        press(&mut app, KeyCode::Char('+'));
+    }
+    assert!(spends(&app)[1] > max, "pushed past its upper bound");
+    let c1 = &plan.recommendation.channels[1].channel;
+    // Without colour the row says it; with colour the selected row stays yellow.
+    let text = screen(&app, 80, 24);
+    let row = text
+        .lines()
+        .find(|l| l.contains(&format!("! {c1}")))
+        .unwrap_or_else(|| panic!("the row is marked: {text}"));
+    assert!(row.contains('!'));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| rhythm::tui::ui::render(&app, rhythm::tui::theme::Theme { color: true }, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let y = text
+        .lines()
+        .position(|l| l.contains(&format!("! {c1}")))
+        .unwrap() as u16;
+    let x = text
+        .lines()
+        .nth(y as usize)
+        .unwrap()
+        .chars()
+        .position(|c| c == '!')
+        .unwrap() as u16;
+    let cell = &buffer[(x + 2, y)];
+    assert_eq!(cell.fg, ratatui::style::Color::Yellow, "{cell:?}");
+    assert_eq!(
+        cell.bg,
+        ratatui::style::Color::Blue,
+        "it is the selected row"
+    );
+}

@@ -51,6 +51,12 @@ pub struct RecommendArgs {
     /// Save the recommendation with its model version, for `rhythm backtest`
     #[arg(long)]
     pub save: bool,
+    /// Compare the what-if scenario saved under NAME in the cockpit (`s` in Monthly's
+    /// budget plan) with the recommendation of the same week: the expected pipeline of
+    /// both, per channel (with --json: {"name", "week", "horizon_weeks", "channels": [...]})
+    #[arg(long, value_name = "NAME",
+          conflicts_with_all = ["budget", "target", "save", "markdown", "as_of"])]
+    pub scenario: Option<String>,
 }
 
 fn positive(text: &str) -> Result<f64, String> {
@@ -65,6 +71,9 @@ fn positive(text: &str) -> Result<f64, String> {
 pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
     let charter = load_charter(ws)?;
     let store = open_store(ws)?;
+    if let Some(name) = &args.scenario {
+        return scenario(&charter, &store, name, &args);
+    }
     let clock = clock(&charter, args.as_of);
     let data = as_of(&charter, &store.load_dataset(&charter)?, &clock);
     if data.channel_weeks.is_empty() {
@@ -105,6 +114,54 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
             ));
         }
         super::print_out(&out);
+    }
+    Ok(())
+}
+
+/// `--scenario NAME`: the saved scenario against the recommendation the cockpit showed
+/// with it (the model fitted on the data through the scenario's week, its horizon).
+fn scenario(
+    charter: &crate::charter::Charter,
+    store: &crate::store::Store,
+    name: &str,
+    args: &RecommendArgs,
+) -> Outcome {
+    let all = store.load_dataset(charter)?;
+    let Some(saved) = all.scenarios.iter().find(|s| s.name == name).cloned() else {
+        let names: Vec<String> = all
+            .scenarios
+            .iter()
+            .map(|s| format!("'{}'", crate::text::field(&s.name)))
+            .collect();
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "no scenario named '{}': {}",
+            crate::text::field(name),
+            if names.is_empty() {
+                "none is saved yet (save one with `s` in the cockpit's Monthly budget plan)"
+                    .to_string()
+            } else {
+                format!("the saved ones are {}", names.join(", "))
+            }
+        )));
+    };
+    // The data as the cockpit had it when the week was the last complete one.
+    let last_day = saved.week + chrono::Duration::days(6);
+    let clock = crate::rhythm::clock::Clock::end_of(charter, last_day);
+    let data = as_of(charter, &all, &clock);
+    let options = RecommendOptions {
+        as_of: saved.week,
+        horizon_weeks: saved.horizon_weeks,
+        budget: None,
+        target: None,
+        reserve: 0.0,
+    };
+    let (_, planner, rec) = model::fit_and_recommend(charter, &data, &options)
+        .map_err(|e| Failure::BadInput(e.into()))?;
+    let comparison = crate::rhythm::allocation::compare(&planner, &rec, &saved);
+    if args.json {
+        super::print_json(&(serde_json::to_string_pretty(&comparison)? + "\n"));
+    } else {
+        super::print_out(&crate::present::scenario::text(&comparison));
     }
     Ok(())
 }

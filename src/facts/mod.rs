@@ -7,10 +7,12 @@ pub mod kind;
 pub mod recommendation;
 pub mod records;
 pub mod rows;
+pub mod scenario;
 pub mod session;
 
 pub use kind::Kind;
 pub use recommendation::{NewRecommendation, NewRecommendationChannel, SavedRecommendation};
 pub use records::{DealType, Lead, Name, Opportunity, Records, Spend};
 pub use rows::*;
+pub use scenario::{SavedScenario, ScenarioChannel};
 pub use session::*;

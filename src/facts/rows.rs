@@ -125,6 +125,8 @@ pub struct Dataset {
     pub session: SessionRecords,
     /// Budget recommendations saved with `rhythm recommend --save`, oldest first.
     pub recommendations: Vec<SavedRecommendation>,
+    /// What-if scenarios saved from the cockpit's budget plan, by name.
+    pub scenarios: Vec<super::SavedScenario>,
     /// What the charter's retention rule (`rhythm purge`) deleted.
     pub purged: Purged,
     /// Incrementality experiments (`rhythm import experiments`), by end day then channel.

@@ -77,11 +77,12 @@ pub struct Dispute {
     pub resolution: Option<String>,
 }
 
-/// A delivery marked in a weekly review session.
+/// A delivery as the minutes see it: marked in a weekly review session, or recorded
+/// another way (`rhythm deliver`, an import).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SessionDelivery {
-    /// First day of the reviewed week.
-    pub week: NaiveDate,
+    /// First day of the week whose review marked it delivered; `None` when no session did.
+    pub week: Option<NaiveDate>,
     pub deliverable: String,
     /// First day of the period delivered for.
     pub period_start: NaiveDate,
@@ -97,7 +98,7 @@ pub struct SessionRecords {
     pub decisions: Vec<Decision>,
     pub notes: Vec<Note>,
     pub disputes: Vec<Dispute>,
-    /// Deliveries marked in a session.
+    /// Every delivery recorded, with the session that marked it, if one did.
     pub deliveries: Vec<SessionDelivery>,
     /// (week, started_at, closed_at) of each session.
     pub sessions: Vec<(NaiveDate, NaiveDateTime, Option<NaiveDateTime>)>,

@@ -342,22 +342,46 @@ impl Planner {
     /// bounds (as far as their bounds allow), with `ChangeTotal` they stay. Well under a
     /// millisecond.
     pub fn what_if(&self, spend: &[f64], channel: usize, new_spend: f64, mode: WhatIf) -> Scenario {
+        self.what_if_holding(spend, &[], channel, new_spend, mode)
+    }
+
+    /// `what_if`, with the channels marked in `held` (planner order; missing entries are
+    /// not held) kept at their spend in `spend` when the others rebalance: a scenario
+    /// that moves several channels keeps every move made.
+    pub fn what_if_holding(
+        &self,
+        spend: &[f64],
+        held: &[bool],
+        channel: usize,
+        new_spend: f64,
+        mode: WhatIf,
+    ) -> Scenario {
         let mut next = spend.to_vec();
         next[channel] = new_spend.max(0.0);
-        if mode == WhatIf::Rebalance && self.channels.len() > 1 {
+        let is_held = |i: usize| i == channel || held.get(i).copied().unwrap_or(false);
+        let free = (0..self.channels.len()).filter(|&i| !is_held(i)).count();
+        if mode == WhatIf::Rebalance && free > 0 {
             let n = self.weeks();
             let total: f64 = spend.iter().sum();
             let mut bounds = self.bounds();
-            bounds[channel] = Bounds {
-                min: next[channel] / n,
-                max: next[channel] / n,
-            };
+            for (i, b) in bounds.iter_mut().enumerate() {
+                if is_held(i) {
+                    *b = Bounds {
+                        min: next[i] / n,
+                        max: next[i] / n,
+                    };
+                }
+            }
             let lo: f64 = bounds.iter().map(|b| b.min).sum();
             let hi: f64 = bounds.iter().map(|b| b.max).sum();
             let weekly = (total / n).clamp(lo, hi);
             if let Ok(x) = optimize::allocate(&self.objectives(), &bounds, weekly) {
-                next = x.iter().map(|w| w * n).collect();
-                next[channel] = new_spend.max(0.0);
+                let moved: Vec<f64> = x.iter().map(|w| w * n).collect();
+                for (i, s) in moved.into_iter().enumerate() {
+                    if !is_held(i) {
+                        next[i] = s;
+                    }
+                }
             }
         }
         self.scenario(&next)

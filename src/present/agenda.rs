@@ -17,9 +17,15 @@ pub fn title(item: &AgendaItem) -> String {
             "Past due: {} ({}, due {})",
             action.text, action.owner, action.due
         ),
+        // Figures with separators (the unit needs the charter: the minutes write it).
         Subject::Dispute { dispute: d, .. } => format!(
             "Data dispute: {} for {} — {} says {}, {} says {}",
-            d.metric, d.period, d.source_a, d.figure_a, d.source_b, d.figure_b
+            d.metric,
+            d.period,
+            d.source_a,
+            crate::format::number(d.figure_a),
+            d.source_b,
+            crate::format::number(d.figure_b)
         ),
     }
 }
@@ -38,13 +44,7 @@ pub fn evidence(item: &AgendaItem) -> Vec<String> {
                     format!("delivered {}", d.format("%a %Y-%m-%d %H:%M"))
                 }),
         ],
-        Subject::Alert(a) => vec![format!(
-            "{}: {:.2} vs baseline {:.2} ({})",
-            a.metric,
-            a.value,
-            a.baseline,
-            crate::format::signed_change(Some(a.change))
-        )],
+        Subject::Alert(a) => vec![super::alerts::evidence(a)],
         Subject::Flash(f) => vec![flash(f)],
         Subject::ActionPastDue { days_late, .. } => vec![format!("{days_late} days late")],
         Subject::Dispute { dispute, level } => vec![format!(

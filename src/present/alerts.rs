@@ -129,6 +129,28 @@ pub fn figures(a: &Alert, charter: &Charter) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The alert's figures in one line, in the measure's unit, for the session's evidence:
+/// "cost per SQL: $13K vs baseline $5,503 (+130%)", "budget spent: 116.3% with 73.3% of
+/// the month gone".
+pub fn evidence(a: &Alert) -> String {
+    match a.kind {
+        AlertKind::SpendPacing => format!(
+            "{}: {} of the {} budget with {} of the month gone",
+            a.metric,
+            amount(a, a.value),
+            a.month.format("%B"),
+            amount(a, a.baseline)
+        ),
+        _ => format!(
+            "{}: {} vs baseline {} ({})",
+            a.metric,
+            amount(a, a.value),
+            amount(a, a.baseline),
+            signed_change(Some(a.change))
+        ),
+    }
+}
+
 /// The alert's sentence.
 pub fn sentence(a: &Alert) -> String {
     let name = &a.channel_name;

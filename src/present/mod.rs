@@ -17,6 +17,7 @@ pub mod minutes;
 pub mod model;
 pub mod quarterly;
 pub mod recommendation;
+pub mod scenario;
 pub mod scorecard;
 pub mod sla;
 pub mod suggestions;

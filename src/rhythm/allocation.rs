@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::kpis;
 use crate::charter::Charter;
-use crate::facts::Dataset;
+use crate::facts::{Dataset, SavedScenario};
 use crate::model::overview::{ModelOverview, overview};
 use crate::model::validate::validate;
 use crate::model::{
@@ -146,6 +146,108 @@ impl ScenarioReading {
     /// The scenario spends a different total than the recommendation (by a dollar or more).
     pub fn spend_moved(&self) -> bool {
         self.extra_spend.abs() >= 1.0
+    }
+}
+
+/// A saved scenario against the recommendation of the same plan, per channel in the
+/// recommendation's order: the expected pipeline of both over the horizon.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScenarioComparison {
+    pub name: String,
+    pub week: NaiveDate,
+    pub horizon_weeks: u32,
+    pub total_spend_scenario: f64,
+    pub total_spend_recommended: f64,
+    /// Baseline included.
+    pub expected_pipeline_scenario: f64,
+    pub expected_pipeline_recommended: f64,
+    pub channels: Vec<ChannelComparison>,
+    /// Modelled channels the scenario has no spend for (it was saved before they were
+    /// modelled): compared at the recommendation's spend.
+    pub not_in_scenario: Vec<String>,
+    /// Channels of the scenario the model no longer plans for: left out.
+    pub not_modelled: Vec<String>,
+}
+
+/// One channel of a `ScenarioComparison`; spends and pipeline over the horizon.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChannelComparison {
+    pub channel: String,
+    pub scenario_spend: f64,
+    pub recommended_spend: f64,
+    pub expected_pipeline_scenario: f64,
+    pub expected_pipeline_recommended: f64,
+    /// The user moved it in the scenario.
+    pub held: bool,
+    /// The scenario's spend is outside the bounds the optimiser honoured.
+    pub outside_bounds: bool,
+}
+
+/// The spends of `saved` in the planner's channel order (the recommendation's spend
+/// for a channel it lacks), which channels it holds, and the names of its channels
+/// the planner lacks and of the planner's it lacks.
+pub fn scenario_spend(
+    rec: &Recommendation,
+    saved: &SavedScenario,
+) -> (Vec<f64>, Vec<bool>, Vec<String>, Vec<String>) {
+    let mut spend = Vec::new();
+    let mut held = Vec::new();
+    let mut missing = Vec::new();
+    for c in &rec.channels {
+        match saved.channels.iter().find(|s| s.channel == c.channel) {
+            Some(s) => {
+                spend.push(s.spend);
+                held.push(s.held);
+            }
+            None => {
+                spend.push(c.recommended_spend);
+                held.push(false);
+                missing.push(c.channel.clone());
+            }
+        }
+    }
+    let unknown = saved
+        .channels
+        .iter()
+        .filter(|s| rec.channels.iter().all(|c| c.channel != s.channel))
+        .map(|s| s.channel.clone())
+        .collect();
+    (spend, held, missing, unknown)
+}
+
+/// `saved` read against the plan `planner` and its recommendation `rec`.
+pub fn compare(
+    planner: &Planner,
+    rec: &Recommendation,
+    saved: &SavedScenario,
+) -> ScenarioComparison {
+    let (spend, held, not_in_scenario, not_modelled) = scenario_spend(rec, saved);
+    let scenario = planner.scenario(&spend);
+    let tol = 1e-6 * rec.total_budget.max(1.0);
+    ScenarioComparison {
+        name: saved.name.clone(),
+        week: saved.week,
+        horizon_weeks: rec.horizon_weeks,
+        total_spend_scenario: scenario.total_spend,
+        total_spend_recommended: rec.allocated(),
+        expected_pipeline_scenario: scenario.expected_pipeline,
+        expected_pipeline_recommended: rec.expected_pipeline_recommended,
+        channels: rec
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ChannelComparison {
+                channel: c.channel.clone(),
+                scenario_spend: spend[i],
+                recommended_spend: c.recommended_spend,
+                expected_pipeline_scenario: scenario.pipeline[i],
+                expected_pipeline_recommended: c.expected_pipeline_recommended,
+                held: held[i],
+                outside_bounds: spend[i] < c.min_spend - tol || spend[i] > c.max_spend + tol,
+            })
+            .collect(),
+        not_in_scenario,
+        not_modelled,
     }
 }
 

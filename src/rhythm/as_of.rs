@@ -74,6 +74,8 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
         // A recommendation is dated by the day it is made as of (it sees only the data
         // through then), whenever it was saved.
         recommendations: keep(&data.recommendations, |r| r.as_of <= today),
+        // A scenario is played on the plan of a reviewed week, as a recommendation is.
+        scenarios: keep(&data.scenarios, |s| s.week <= today),
         // An experiment's result exists once its last tested day is over.
         experiments: keep(&data.experiments, |e| {
             e.end < today && charter.covers_channel(&e.channel)

@@ -528,4 +528,5 @@ pub use session::NewDispute;
 mod maintenance;
 pub use maintenance::{BackupCopy, PurgedTable};
 mod recommendations;
+mod scenarios;
 pub mod usage;

@@ -136,6 +136,7 @@ impl Store {
             freshness: self.freshness()?,
             session: self.session_records()?,
             recommendations: self.recommendations()?,
+            scenarios: self.scenarios()?,
             channel_weeks,
             plan,
             kpi_values,

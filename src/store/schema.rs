@@ -292,6 +292,24 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE lead ADD COLUMN email TEXT;     -- lower-cased; pseudonymised under [privacy]
     ALTER TABLE opportunity ADD COLUMN system TEXT;
     "#,
+    // 12: what-if scenarios saved from the cockpit's budget plan (`s`), by name.
+    r#"
+    CREATE TABLE scenario (
+        name TEXT PRIMARY KEY,          -- as the user typed it; saving again replaces it
+        week TEXT NOT NULL,             -- YYYY-MM-DD: the reviewed week the plan is for
+        horizon_weeks INTEGER NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('rebalance', 'change-total')),
+        saved_at TEXT NOT NULL          -- UTC, YYYY-MM-DDTHH:MM:SS
+    );
+
+    CREATE TABLE scenario_channel (
+        scenario TEXT NOT NULL REFERENCES scenario (name) ON DELETE CASCADE ON UPDATE CASCADE,
+        channel TEXT NOT NULL,
+        spend REAL NOT NULL,            -- currency over the horizon
+        held INTEGER NOT NULL,          -- 1: the user moved it
+        PRIMARY KEY (scenario, channel)
+    );                                  -- rowid: the order the channels were saved in
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -309,4 +327,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiment'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spend'",
     "SELECT COUNT(*) FROM pragma_table_info('lead') WHERE name = 'email'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'scenario'",
 ];

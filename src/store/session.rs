@@ -265,10 +265,10 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let deliveries = c
-            .prepare("SELECT review_week, deliverable, period_start, delivered_at FROM delivery WHERE review_week IS NOT NULL ORDER BY delivered_at, deliverable")?
+            .prepare("SELECT review_week, deliverable, period_start, delivered_at FROM delivery ORDER BY delivered_at, deliverable")?
             .query_map([], |r| {
                 Ok(SessionDelivery {
-                    week: date(r, 0)?,
+                    week: opt_date(r, 0)?,
                     deliverable: r.get(1)?,
                     period_start: date(r, 2)?,
                     delivered_at: time(r, 3)?,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::facts::{SavedScenario, ScenarioChannel};
 use crate::model::{Scenario, WhatIf};
 use crate::rhythm::allocation::Allocation;
 
@@ -50,6 +51,11 @@ pub struct WhatIfState {
     pub scenario: Scenario,
     /// Moves made since the recommendation (0: the scenario is the recommendation).
     pub moves: usize,
+    /// Per channel (planner order): the user moved it, so it stays where it was put
+    /// when another channel's move rebalances the rest.
+    pub held: Vec<bool>,
+    /// The saved scenario this one was opened from, if any.
+    pub name: Option<String>,
 }
 
 /// A step is this share of the channel's current run-rate over the horizon.
@@ -83,7 +89,62 @@ pub fn recommended(plan: &Allocation, mode: WhatIf) -> WhatIfState {
         .collect();
     WhatIfState {
         mode,
+        held: vec![false; spend.len()],
         scenario: plan.planner.scenario(&spend),
         moves: 0,
+        name: None,
+    }
+}
+
+/// The scenario saved as `saved`, opened on `plan`: its spends where it has the channel
+/// (the recommendation's where it has not), its moved channels held.
+pub fn opened(plan: &Allocation, saved: &SavedScenario) -> WhatIfState {
+    let (spend, held, _, _) =
+        crate::rhythm::allocation::scenario_spend(&plan.recommendation, saved);
+    WhatIfState {
+        mode: if saved.mode == CHANGE_TOTAL {
+            WhatIf::ChangeTotal
+        } else {
+            WhatIf::Rebalance
+        },
+        moves: held.iter().filter(|h| **h).count().max(1),
+        held,
+        scenario: plan.planner.scenario(&spend),
+        name: Some(saved.name.clone()),
+    }
+}
+
+/// How a scenario's mode is stored.
+pub const REBALANCE: &str = "rebalance";
+pub const CHANGE_TOTAL: &str = "change-total";
+
+/// The scenario `w` on `plan`, to save under `name` at `now` (UTC).
+pub fn to_saved(
+    plan: &Allocation,
+    w: &WhatIfState,
+    name: &str,
+    now: chrono::NaiveDateTime,
+) -> SavedScenario {
+    SavedScenario {
+        name: name.to_string(),
+        week: plan.week,
+        horizon_weeks: plan.recommendation.horizon_weeks,
+        mode: match w.mode {
+            WhatIf::Rebalance => REBALANCE,
+            WhatIf::ChangeTotal => CHANGE_TOTAL,
+        }
+        .into(),
+        saved_at: now,
+        channels: plan
+            .recommendation
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ScenarioChannel {
+                channel: c.channel.clone(),
+                spend: w.scenario.spend[i],
+                held: w.held.get(i).copied().unwrap_or(false),
+            })
+            .collect(),
     }
 }

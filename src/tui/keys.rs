@@ -38,6 +38,8 @@ pub enum Action {
     SpendDown,
     WhatIfMode,
     WhatIfReset,
+    WhatIfSave,
+    WhatIfOpen,
     FocusNext,
     FocusPrev,
 }
@@ -377,6 +379,22 @@ pub const BINDINGS: &[Binding] = &[
         Action::WhatIfReset,
         "what-if: back to the recommendation",
         None,
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('s'),
+        "s",
+        Action::WhatIfSave,
+        "what-if: save the scenario under a name",
+        Some("save"),
+    ),
+    scoped(
+        Scope::WhatIf,
+        KeyCode::Char('o'),
+        "o",
+        Action::WhatIfOpen,
+        "what-if: open the next saved scenario",
+        Some("open"),
     ),
 ];
 

@@ -117,7 +117,8 @@ fn week_of(write: &Write) -> chrono::NaiveDate {
         | Write::Note { week, .. }
         | Write::Dispute { week, .. }
         | Write::Deliver { week, .. }
-        | Write::Close { week } => *week,
+        | Write::Close { week }
+        | Write::Scenario { week, .. } => *week,
     }
 }
 
@@ -132,8 +133,15 @@ pub fn apply(
 ) -> Result<Option<String>, Unsaved> {
     let e = Unsaved::of;
     let week = week_of(write);
+    if let Write::Scenario { scenario, .. } = write {
+        store.save_scenario(scenario).map_err(e)?;
+        return Ok(Some(format!(
+            "scenario '{}' saved; `rhythm recommend --scenario NAME` compares it",
+            crate::text::field(&scenario.name)
+        )));
+    }
     store.open_session(week, now).map_err(e)?;
-    Ok(match write {
+    let mut message = match write {
         Write::Insight {
             kind, key, text, ..
         } => {
@@ -221,20 +229,52 @@ pub fn apply(
                 .map_err(e)?;
             Some(format!("{deliverable} marked delivered"))
         }
+        Write::Scenario { .. } => None,
         Write::Close { .. } => {
             store.close_session(week, now).map_err(e)?;
-            let records = store.session_records().map_err(e)?;
-            let text = minutes::markdown(charter, &session_minutes(charter, &records, week, now));
-            let path = minutes_dir.join(format!("{week}.md"));
-            crate::store::create_private_dir_all(minutes_dir)
-                .and_then(|()| std::fs::write(&path, text))
-                .map_err(|err| Unsaved::Failed(format!("{}: {err}", path.display())))?;
+            let path = write_minutes(store, charter, minutes_dir, week, now)?;
             Some(format!(
                 "session closed; minutes written to {}",
                 path.display()
             ))
         }
-    })
+    };
+    // An entry made after the session closed belongs in its minutes too: the file is
+    // written again, the entry marked as recorded after closing.
+    if !matches!(write, Write::Close { .. }) {
+        let closed = store
+            .session_records()
+            .map_err(e)?
+            .sessions
+            .iter()
+            .any(|(w, _, closed)| *w == week && closed.is_some());
+        if closed {
+            let path = write_minutes(store, charter, minutes_dir, week, now)?;
+            let said = message.map_or(String::new(), |m| format!("{m}; "));
+            message = Some(format!(
+                "{said}the session was closed: minutes rewritten to {}",
+                path.display()
+            ));
+        }
+    }
+    Ok(message)
+}
+
+/// Writes the minutes of `week` as they stand to `minutes_dir/WEEK.md`.
+fn write_minutes(
+    store: &Store,
+    charter: &Charter,
+    minutes_dir: &Path,
+    week: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<PathBuf, Unsaved> {
+    let records = store.session_records().map_err(Unsaved::of)?;
+    let text = minutes::markdown(charter, &session_minutes(charter, &records, week, now));
+    let path = minutes_dir.join(format!("{week}.md"));
+    crate::store::create_private_dir_all(minutes_dir)
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|err| Unsaved::Failed(format!("{}: {err}", path.display())))?;
+    Ok(path)
 }
 
 /// The clock of the cockpit's date: now when it is today (as `rhythm report` without

@@ -148,6 +148,7 @@ fn start(
     );
     let _ = req_tx.send(Request::Compute(home));
     let mut app = App::new(workspace, home);
+    app.today = today;
     if session_week.is_some() {
         app.tab = Tab::Session;
     }

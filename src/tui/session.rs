@@ -58,6 +58,12 @@ pub enum Write {
     Close {
         week: NaiveDate,
     },
+    /// Save the budget plan's what-if scenario under its name (not a session record:
+    /// it opens no session).
+    Scenario {
+        week: NaiveDate,
+        scenario: crate::facts::SavedScenario,
+    },
 }
 
 /// A field of an entry, by what it holds.
@@ -86,6 +92,8 @@ pub enum FieldId {
     RaisedBy,
     /// When a deliverable was delivered: YYYY-MM-DD HH:MM in the charter's time zone.
     DeliveredAt,
+    /// The name a what-if scenario is saved under.
+    ScenarioName,
 }
 
 impl FieldId {
@@ -104,6 +112,7 @@ impl FieldId {
             FieldId::SourceB => "source B (e.g. Salesforce)",
             FieldId::RaisedBy => "raised by (stakeholder id)",
             FieldId::DeliveredAt => "delivered at (YYYY-MM-DD HH:MM, charter's time zone)",
+            FieldId::ScenarioName => "name (saving again under a name replaces it)",
         }
     }
 }
@@ -171,6 +180,8 @@ pub enum FormKind {
     Dispute,
     /// Marks the deliverable in focus delivered, at a time (now unless edited).
     Delivery,
+    /// Names the budget plan's what-if scenario to save it (`App` builds the write).
+    Scenario,
 }
 
 impl FormKind {
@@ -190,6 +201,7 @@ impl FormKind {
                 FieldId::RaisedBy,
             ],
             FormKind::Delivery => &[FieldId::DeliveredAt],
+            FormKind::Scenario => &[FieldId::ScenarioName],
         }
     }
 
@@ -201,6 +213,7 @@ impl FormKind {
             FormKind::Note => FieldId::Note,
             FormKind::Dispute => FieldId::Metric,
             FormKind::Delivery => FieldId::DeliveredAt,
+            FormKind::Scenario => FieldId::ScenarioName,
         }
     }
 }
@@ -268,6 +281,7 @@ impl Form {
             FormKind::Note => "Note",
             FormKind::Dispute => "Data dispute",
             FormKind::Delivery => "Mark delivered",
+            FormKind::Scenario => "Save the what-if scenario",
         }
     }
 
@@ -278,7 +292,7 @@ impl Form {
     }
 
     /// The field's text, trimmed (a field the kind does not have reads as empty).
-    fn value(&self, id: FieldId) -> &str {
+    pub fn value(&self, id: FieldId) -> &str {
         self.fields
             .iter()
             .find(|f| f.id == id)
@@ -417,6 +431,9 @@ impl Form {
                     period,
                     delivered_at,
                 }
+            }
+            FormKind::Scenario => {
+                return Err("a scenario is saved from the budget plan".into());
             }
         })
     }

@@ -53,6 +53,8 @@ pub struct Snapshot {
     pub agenda: Vec<AgendaItem>,
     /// What the session of the reviewed week has recorded so far.
     pub minutes: Minutes,
+    /// What-if scenarios saved from the budget plan, by name (`o` opens them).
+    pub scenarios: Vec<crate::facts::SavedScenario>,
 }
 
 impl Snapshot {
@@ -99,6 +101,7 @@ pub fn compute_on(
     Snapshot {
         agenda: session::agenda(charter, &weekly, &r.actions, &r.disputes, now),
         minutes: minutes::minutes(charter, r, week, now),
+        scenarios: data.scenarios.clone(),
         at,
         now,
         charter: Arc::clone(charter),

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use super::{App, Request, RowId, TableId};
 use crate::model::WhatIf;
 use crate::rhythm::allocation::Allocation;
-use crate::tui::budget::{ModelState, WhatIfState, recommended, step};
+use crate::tui::budget::{ModelState, WhatIfState, opened, recommended, step, to_saved};
 use crate::tui::keys::Action;
+use crate::tui::session::{FieldId, Form, FormKind, Write};
 
 impl App {
     /// The week the budget model is for: the reviewed week of the current snapshot.
@@ -82,6 +83,31 @@ impl App {
         }
     }
 
+    /// The scenario form's Enter: the write that saves the what-if under the typed name,
+    /// or why not (in the form).
+    pub(super) fn scenario_write(&self, name: &str) -> Result<Write, String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("name the scenario: it is listed and reopened by its name".into());
+        }
+        if name.chars().count() > 60 || name.chars().any(char::is_control) {
+            return Err("a scenario name is one line of at most 60 characters".into());
+        }
+        let plan = self
+            .model
+            .as_ref()
+            .and_then(ModelState::allocation)
+            .ok_or("the budget model is not ready yet")?;
+        let w = self
+            .what_if
+            .clone()
+            .unwrap_or_else(|| recommended(plan, crate::model::WhatIf::Rebalance));
+        Ok(Write::Scenario {
+            week: plan.week,
+            scenario: to_saved(plan, &w, name, chrono::Utc::now().naive_utc()),
+        })
+    }
+
     /// The budget plan's table has the focus (Monthly, after `b`).
     pub fn in_what_if(&self) -> bool {
         self.table() == TableId::Allocation
@@ -116,6 +142,36 @@ impl App {
                 });
             }
             Action::WhatIfReset => *state = recommended(&plan, state.mode),
+            Action::WhatIfSave => {
+                let name = state.name.clone().unwrap_or_default();
+                self.form = Some(Form::new(
+                    FormKind::Scenario,
+                    None,
+                    &[(FieldId::ScenarioName, &name)],
+                ));
+            }
+            Action::WhatIfOpen => {
+                let saved = &self.snapshot.as_ref()?.scenarios;
+                if saved.is_empty() {
+                    self.status = Some("no saved scenario yet: s saves this one".into());
+                    return None;
+                }
+                // The one after the scenario open now, by name; the first after the last.
+                let next = state
+                    .name
+                    .as_ref()
+                    .and_then(|n| saved.iter().position(|s| &s.name == n))
+                    .map_or(0, |i| (i + 1) % saved.len());
+                let s = &saved[next];
+                *state = opened(&plan, s);
+                self.status = Some(format!(
+                    "scenario '{}' ({} of {}), saved for the week of {}",
+                    crate::text::field(&s.name),
+                    next + 1,
+                    saved.len(),
+                    s.week
+                ));
+            }
             Action::SpendUp | Action::SpendDown => {
                 let Some(RowId::PlannerChannel(i)) = self.focused_row() else {
                     return None;
@@ -123,13 +179,21 @@ impl App {
                 let state = self.what_if.as_mut()?;
                 let sign = if action == Action::SpendUp { 1.0 } else { -1.0 };
                 let to = state.scenario.spend[i] + sign * step(&plan, i);
-                let next = plan
-                    .planner
-                    .what_if(&state.scenario.spend, i, to, state.mode);
+                // The channels moved before keep their moves: only the others rebalance.
+                let next = plan.planner.what_if_holding(
+                    &state.scenario.spend,
+                    &state.held,
+                    i,
+                    to,
+                    state.mode,
+                );
                 // At zero, `-` changes nothing: no move to count.
                 if next.spend != state.scenario.spend {
                     state.scenario = next;
                     state.moves += 1;
+                    if let Some(h) = state.held.get_mut(i) {
+                        *h = true;
+                    }
                 }
             }
             _ => {}

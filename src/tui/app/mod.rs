@@ -62,6 +62,9 @@ pub struct App {
     /// Monthly, Quarterly and Annual show the periods in progress, to date (`T`).
     pub to_date: bool,
     pub home: NaiveDate,
+    /// The day the cockpit runs on (the charter's zone): a session held now dates its
+    /// defaults (an action's due date) from it, whatever week it reviews.
+    pub today: NaiveDate,
     pub snapshot: Option<Arc<Snapshot>>,
     /// A computation is running for `at`.
     pub loading: bool,
@@ -108,6 +111,7 @@ impl App {
             tab: Tab::Weekly,
             at: home,
             home,
+            today: home,
             to_date: false,
             snapshot: None,
             loading: true,
@@ -261,7 +265,9 @@ impl App {
             | Action::SpendUp
             | Action::SpendDown
             | Action::WhatIfMode
-            | Action::WhatIfReset => return self.on_budget_action(action),
+            | Action::WhatIfReset
+            | Action::WhatIfSave
+            | Action::WhatIfOpen => return self.on_budget_action(action),
             // An open detail scrolls; else the selection moves a page.
             Action::PageUp if self.detail => self.scroll_detail(false),
             Action::PageDown if self.detail => self.scroll_detail(true),

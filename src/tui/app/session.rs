@@ -114,7 +114,9 @@ impl App {
     pub(super) fn on_session_action(&mut self, action: Action) -> Option<Request> {
         let week = self.session_week()?;
         let item = self.focused_item();
-        let due = (self.snapshot.as_ref()?.at + Duration::days(7)).to_string();
+        // A week from the day the session is held, never from the reviewed week's date
+        // (a past week's review would offer a due date already gone).
+        let due = (self.today.max(self.snapshot.as_ref()?.at) + Duration::days(7)).to_string();
         let period = week.to_string();
         let form = |kind, prefilled: &[(FieldId, &str)]| Form::new(kind, item.clone(), prefilled);
         match action {
@@ -171,8 +173,17 @@ impl App {
     /// Validates the entry; on success closes the form and requests the write.
     fn submit(&mut self) -> Option<Request> {
         let snapshot = self.snapshot.clone()?;
+        let written = match self.form.as_ref()? {
+            f if f.kind == FormKind::Scenario => {
+                self.scenario_write(f.value(FieldId::ScenarioName))
+            }
+            f => f.write(&snapshot),
+        };
+        if let (Ok(Write::Scenario { scenario, .. }), Some(w)) = (&written, self.what_if.as_mut()) {
+            w.name = Some(scenario.name.clone());
+        }
         let form = self.form.as_mut()?;
-        match form.write(&snapshot) {
+        match written {
             Ok(write) => {
                 // The form stays, its text with it, until the loader says it is saved.
                 let request = self.write(write);

@@ -87,8 +87,16 @@ pub fn allocation_table(app: &App, theme: Theme, wide: bool) -> TableData {
     let mut styles = Vec::new();
     for (i, c) in rec.channels.iter().enumerate() {
         let spend = s.spend[i];
+        // "!" marks a spend outside the bounds without colour too; "*" a channel moved.
+        let mark = if reading.outside_bounds[i] {
+            "! "
+        } else if w.held.get(i).copied().unwrap_or(false) {
+            "* "
+        } else {
+            ""
+        };
         let mut row = vec![
-            c.channel.clone(),
+            format!("{mark}{}", c.channel),
             money(c.current_spend),
             money(spend),
             signed_money(reading.spend_vs_current[i]),
@@ -141,9 +149,15 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
     } else {
         Line::from(vec![
             Span::styled(
-                match w.mode {
-                    WhatIf::Rebalance => "What-if (total stays)  ",
-                    WhatIf::ChangeTotal => "What-if (total moves)  ",
+                match (w.mode, &w.name) {
+                    (WhatIf::Rebalance, None) => "What-if (total stays)  ".to_string(),
+                    (WhatIf::ChangeTotal, None) => "What-if (total moves)  ".to_string(),
+                    (WhatIf::Rebalance, Some(n)) => {
+                        format!("'{}' (total stays)  ", crate::text::field(n))
+                    }
+                    (WhatIf::ChangeTotal, Some(n)) => {
+                        format!("'{}' (total moves)  ", crate::text::field(n))
+                    }
                 },
                 theme.warn(),
             ),
@@ -255,7 +269,7 @@ pub fn render_allocation(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf:
             )),
         ]),
         Line::styled(
-            "+/- move it a step · m: rebalance the rest or move the total · 0: the recommendation",
+            "+/- a step · * moved, kept · ! outside bounds · m mode · 0 the recommendation",
             theme.dim(),
         ),
     ];

@@ -73,18 +73,21 @@ pub fn filter_text(app: &App, snap: &Snapshot, table: TableId) -> Vec<Vec<String
 }
 
 pub fn render(app: &App, snap: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    match app.table() {
-        TableId::Allocation => return budget::render_allocation(app, snap, theme, area, buf),
-        TableId::ChannelRoi => return budget::render_model(app, snap, theme, area, buf),
-        _ => {}
+    match (app.table(), app.tab) {
+        (TableId::Allocation, _) => budget::render_allocation(app, snap, theme, area, buf),
+        (TableId::ChannelRoi, _) => budget::render_model(app, snap, theme, area, buf),
+        (_, Tab::Weekly) => weekly::render(app, snap, theme, area, buf),
+        (_, Tab::Monthly) => monthly::render(app, snap, theme, area, buf),
+        (_, Tab::Quarterly) => quarterly::render(app, snap, theme, area, buf),
+        (_, Tab::Annual) => annual::render(app, snap, theme, area, buf),
+        (_, Tab::Charter) => charter::render(app, snap, theme, area, buf),
+        (_, Tab::Session) => session::render(app, snap, theme, area, buf),
     }
-    match app.tab {
-        Tab::Weekly => weekly::render(app, snap, theme, area, buf),
-        Tab::Monthly => monthly::render(app, snap, theme, area, buf),
-        Tab::Quarterly => quarterly::render(app, snap, theme, area, buf),
-        Tab::Annual => annual::render(app, snap, theme, area, buf),
-        Tab::Charter => charter::render(app, snap, theme, area, buf),
-        Tab::Session => session::render(app, snap, theme, area, buf),
+    // A form opened outside the review (the what-if's `s`) draws over the view.
+    if app.tab != Tab::Session
+        && let Some(form) = &app.form
+    {
+        session::render_form(form, theme, area, buf);
     }
 }
 
@@ -180,11 +183,14 @@ pub fn render_pane_with(
             inner = table;
         }
     }
+    // The selection keeps a marked row's colour (a channel outside its bounds stays
+    // yellow), on the selection's background.
+    let marked = rows.get(selected).and_then(|r| r.2.fg);
     let mut widget = Table::new(body, table.widths.clone())
-        .row_highlight_style(if focused {
-            theme.selected()
-        } else {
-            Style::default()
+        .row_highlight_style(match (focused, marked) {
+            (false, _) => Style::default(),
+            (true, Some(fg)) if theme.color => theme.selected().fg(fg),
+            (true, _) => theme.selected(),
         })
         .column_spacing(1);
     if header {

@@ -103,10 +103,16 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     for a in &m.actions {
         lines.push(Line::from(vec![
             Span::styled(format!("action #{} ", a.id), theme.accent()),
-            Span::raw(format!("{} — {}, due {}", a.text, a.owner, a.due)),
+            Span::raw(format!(
+                "{} — {}, due {}",
+                a.text,
+                crate::present::minutes::stakeholder(&s.charter, &a.owner),
+                a.due
+            )),
         ]));
     }
-    for d in &m.deliveries {
+    // The week's other deliveries are in the minutes; this pane holds the session's entries.
+    for d in m.deliveries.iter().filter(|d| d.week == Some(m.week)) {
         lines.push(Line::from(vec![
             Span::styled("delivered ", theme.accent()),
             Span::raw(crate::present::minutes::delivery(&s.charter, d)),
@@ -116,11 +122,8 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         lines.push(Line::from(vec![
             Span::styled(format!("dispute #{} ", d.id), theme.warn()),
             Span::raw(format!(
-                "{} {}: {} vs {} — {}",
-                d.metric,
-                d.period,
-                d.figure_a,
-                d.figure_b,
+                "{} — {}",
+                crate::present::minutes::dispute(&s.charter, d),
                 crate::present::sla::escalation(level.escalation.as_ref())
             )),
         ]));
@@ -134,7 +137,12 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     for a in &m.carried_over {
         lines.push(Line::from(vec![
             Span::styled(format!("open #{} ", a.id), theme.dim()),
-            Span::raw(format!("{} — {}, due {}", a.text, a.owner, a.due)),
+            Span::raw(format!(
+                "{} — {}, due {}",
+                a.text,
+                crate::present::minutes::stakeholder(&s.charter, &a.owner),
+                a.due
+            )),
         ]));
     }
     Paragraph::new(lines)
@@ -148,7 +156,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
 }
 
 /// The entry being typed, with a visible cursor.
-fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn render_form(form: &Form, theme: Theme, area: Rect, buf: &mut Buffer) {
     let width = area.width.saturating_sub(6).min(90);
     let height =
         (form.fields.len() as u16 * 2 + 5 + u16::from(form.saving.is_some())).min(area.height);
