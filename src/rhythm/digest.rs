@@ -158,6 +158,53 @@ fn strongest(mut alerts: Vec<Alert>) -> Vec<Alert> {
     out
 }
 
+/// The `[[delivery]]` entries due at `clock` for one deliverable's period: the period
+/// holding today (in the charter's zone) has no delivery recorded yet. Sending them and
+/// recording the delivery makes the next run that period find nothing due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueSend<'a> {
+    pub deliverable: &'a str,
+    pub period_start: chrono::NaiveDate,
+    pub entries: Vec<&'a crate::charter::DigestDelivery>,
+}
+
+/// What `rhythm send --due` sends at `clock`, grouped by deliverable, in charter order;
+/// nothing before the charter's effective date.
+pub fn due_sends<'a>(
+    charter: &'a Charter,
+    deliveries: &[crate::facts::Delivery],
+    clock: &Clock,
+) -> Vec<DueSend<'a>> {
+    let p = &charter.partnership;
+    if clock.today < p.effective_date {
+        return Vec::new();
+    }
+    let mut out: Vec<DueSend<'a>> = Vec::new();
+    for entry in &charter.delivery {
+        let Some(d) = charter.deliverable(&entry.deliverable) else {
+            continue;
+        };
+        let period_start = d
+            .cadence
+            .period_start(clock.today, p.week_start, p.fiscal_year_start_month);
+        let delivered = deliveries.iter().any(|x| {
+            x.deliverable == d.id && x.period_start == period_start && x.delivered_at <= clock.now
+        });
+        if delivered {
+            continue;
+        }
+        match out.iter_mut().find(|s| s.deliverable == d.id) {
+            Some(s) => s.entries.push(entry),
+            None => out.push(DueSend {
+                deliverable: &d.id,
+                period_start,
+                entries: vec![entry],
+            }),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +240,28 @@ mod tests {
         ]);
         let got: Vec<(&str, f64)> = picked.iter().map(|a| (a.channel.as_str(), a.z)).collect();
         assert_eq!(got, [("b", -9.0), ("c", 5.0), ("d", 4.0)]);
+    }
+
+    #[test]
+    fn a_delivery_is_due_until_its_period_is_delivered() {
+        let charter = Charter::shipped();
+        let entry = &charter.delivery[0];
+        let clock = Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        let due = due_sends(&charter, &[], &clock);
+        let first = due.iter().find(|s| s.deliverable == entry.deliverable).unwrap();
+        // Both shipped deliveries count as the same deliverable: sent together.
+        assert_eq!(first.entries.len(), 2);
+        // The week holding Wednesday 2026-11-25 starts on Monday 2026-11-23.
+        assert_eq!(first.period_start, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        let done = crate::facts::Delivery {
+            deliverable: entry.deliverable.clone(),
+            period_start: first.period_start,
+            delivered_at: clock.now - chrono::Duration::hours(1),
+            link: None,
+        };
+        assert!(due_sends(&charter, &[done.clone()], &clock).is_empty());
+        // The next week it is due again.
+        let next = Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(due_sends(&charter, &[done], &next).len(), 1);
     }
 }
