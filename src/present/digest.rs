@@ -86,7 +86,13 @@ pub fn lines(charter: &Charter, d: &Digest) -> Vec<DigestLine> {
         text,
         definition,
     };
-    if d.changes.is_empty() {
+    if !d.has_data {
+        out.push(line(
+            Part::Changed,
+            "No channel data for this period: no data to compare — import it with `rhythm import channels FILE.csv`.".into(),
+            "charter [[kpi]] definitions (rhythm charter show)".into(),
+        ));
+    } else if d.changes.is_empty() {
         out.push(line(
             Part::Changed,
             "No move strong enough to alert on.".into(),

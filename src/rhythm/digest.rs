@@ -47,6 +47,8 @@ pub struct Digest {
     /// When it was computed (UTC).
     pub now: NaiveDateTime,
     pub reviewed: Reviewed,
+    /// Whether the period has any channel data: without it no move can be judged.
+    pub has_data: bool,
     /// The moves that changed most: the strongest alerts of the last complete week (the
     /// month's last week for a monthly digest), at most `MAX_CHANGES`, one per channel
     /// and kind, strongest (|z|) first.
@@ -99,7 +101,12 @@ pub fn digest(charter: &Charter, data: &Dataset, kind: DigestKind, clock: &Clock
     };
     let now = clock.now;
     let today = clock.today;
+    let has_data = match &reviewed {
+        Reviewed::Weekly(r) => r.has_data,
+        Reviewed::Monthly(r) => r.days_with_data > 0,
+    };
     Digest {
+        has_data,
         kind,
         now,
         changes: strongest(alerts),
