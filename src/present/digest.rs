@@ -188,12 +188,17 @@ fn late_lines(charter: &Charter, d: &Digest, out: &mut Vec<DigestLine>) {
             .iter()
             .map(|o| o.expected.deliverable.as_str())
             .collect();
+        ids.sort_unstable();
         ids.dedup();
         out.push(DigestLine {
             part: Part::Late,
             text: format!(
                 "{}: {}.",
-                count(d.late_deliverables.len(), "deliverable late", "deliverables late"),
+                count(
+                    d.late_deliverables.len(),
+                    "deliverable overdue",
+                    "deliverables overdue"
+                ),
                 and_more(&named, d.late_deliverables.len())
             ),
             definition: format!("charter [[deliverable]] {}", ids.join(", ")),
@@ -274,7 +279,8 @@ pub fn markdown(charter: &Charter, d: &Digest) -> String {
             let _ = writeln!(
                 out,
                 "- {} _(definition: {})_",
-                text::md_line(&l.text),
+                // The crate's sentence around others' values: no raw HTML either.
+                text::md_line(&l.text).replace('<', "\\<"),
                 text::md_inline(&l.definition)
             );
         }
@@ -344,7 +350,8 @@ pub fn slack(charter: &Charter, d: &Digest) -> Value {
     }
     blocks.truncate(MAX_SLACK_BLOCKS);
     json!({
-        "text": text::cut(&plain(charter, d), MAX_SLACK_TEXT).into_owned(),
+        // Slack reads the fallback as mrkdwn too (notifications): escaped like the blocks.
+        "text": text::slack(&text::cut(&plain(charter, d), MAX_SLACK_TEXT - 200)),
         "blocks": blocks,
     })
 }

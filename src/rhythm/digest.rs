@@ -55,7 +55,8 @@ pub struct Digest {
     pub changes: Vec<Alert>,
     /// The budget model's plan for the weeks after the last complete week, or why none.
     pub plan: Result<Allocation, ModelError>,
-    /// Deliverables due since the period began that are late or missing at `now`.
+    /// Deliverables due since the period began and still not delivered past their
+    /// deadline at `now` (one delivered late is the SLA's history, not late any more).
     pub late_deliverables: Vec<Outcome>,
     /// Open action items whose due date has passed.
     pub late_actions: Vec<ActionItem>,
@@ -111,7 +112,11 @@ pub fn digest(charter: &Charter, data: &Dataset, kind: DigestKind, clock: &Clock
         now,
         changes: strongest(alerts),
         plan: allocation::for_week(charter, data, week, &mut |_| true),
-        late_deliverables: sla::evaluate(charter, &data.deliveries, period.start, now).breaches,
+        late_deliverables: sla::evaluate(charter, &data.deliveries, period.start, now)
+            .breaches
+            .into_iter()
+            .filter(|o| matches!(o.state, sla::DeliveryState::Missing { .. }))
+            .collect(),
         late_actions: {
             let mut late: Vec<ActionItem> = data
                 .session
