@@ -101,7 +101,7 @@ pub(super) fn convert(
                 && target.cadence != cadence
             {
                 ctx.at(
-                    d.cadence.span(),
+                    d.deliverable.span(),
                     format!(
                         "{label}: cadence '{}' differs from deliverable '{deliverable}', which is {}: a send is recorded as a delivery of that deliverable's period, so give both the same cadence",
                         cadence.as_str(),
