@@ -58,7 +58,11 @@ fn the_weekly_digest_matches_its_golden_files_in_every_format() {
     let items = md.lines().filter(|l| l.starts_with("- ")).count();
     assert!((3..=10).contains(&items), "{md}");
     // Every line says where its figure is defined.
-    assert!(md.lines().filter(|l| l.starts_with("- ")).all(|l| l.contains("_(definition: ")));
+    assert!(
+        md.lines()
+            .filter(|l| l.starts_with("- "))
+            .all(|l| l.contains("_(definition: "))
+    );
     // The cockpit's what-to-do line is the digest's plan line, word for word.
     let plan = rhythm::present::markdown::allocation_sentence(&d.plan);
     assert!(md.contains(&rhythm::text::md_line(&plan)), "{md}");
@@ -90,7 +94,10 @@ fn the_monthly_digest_sums_up_the_last_complete_month() {
     let (_dir, data) = common::demo_dataset(&charter);
     let clock = Clock::end_of(&charter, at());
     let d = rhythm::rhythm::digest::digest(&charter, &data, DigestKind::Monthly, &clock);
-    assert_eq!(d.period.start, NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+    assert_eq!(
+        d.period.start,
+        NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()
+    );
     let md = digest::markdown(&charter, &d);
     assert!(md.starts_with("# Monthly digest — October 2026\n"), "{md}");
     assert!(md.contains("Budget model"), "{md}");
@@ -112,7 +119,11 @@ fn hostile_text_is_escaped_in_every_format() {
         &format!("name = \"{}\"", HOSTILE.replace('\u{1b}', "\\u001b")),
         1,
     );
-    assert_ne!(text, common::CHARTER, "the test edits the partnership's name");
+    assert_ne!(
+        text,
+        common::CHARTER,
+        "the test edits the partnership's name"
+    );
     let charter = Charter::parse(&text, Path::new("partnership.toml")).unwrap();
     let mut data = Dataset::default();
     data.session.actions.push(ActionItem {
@@ -143,26 +154,48 @@ fn hostile_text_is_escaped_in_every_format() {
     let clock = Clock::end_of(&charter, at());
     let d = rhythm::rhythm::digest::digest(&charter, &data, DigestKind::Weekly, &clock);
     assert_eq!(d.late_actions.len(), 1);
-    assert_eq!(d.escalated_disputes.len(), 1, "opened 83 days ago: past its first level");
+    assert_eq!(
+        d.escalated_disputes.len(),
+        1,
+        "opened 83 days ago: past its first level"
+    );
     assert!(!d.has_data);
 
     let md = digest::markdown(&charter, &d);
     assert!(md.contains("No channel data for this period"), "{md}");
     assert!(!md.contains('\u{1b}'), "{md}");
-    assert!(md.contains("\\<script>"), "no HTML tag opens in Markdown: {md}");
+    assert!(
+        md.contains("\\<script>"),
+        "no HTML tag opens in Markdown: {md}"
+    );
     assert_eq!(md.matches('<').count(), md.matches("\\<").count(), "{md}");
 
     let slack = serde_json::to_string(&digest::slack(&charter, &d)).unwrap();
     assert!(!slack.contains("<!channel>"), "{slack}");
     assert!(!slack.contains("<script>"), "{slack}");
-    assert!(slack.contains("&lt;!channel&gt; &amp; &lt;script&gt;"), "{slack}");
-    assert!(!slack.contains('\u{1b}') && !slack.contains("\\u001b"), "{slack}");
+    assert!(
+        slack.contains("&lt;!channel&gt; &amp; &lt;script&gt;"),
+        "{slack}"
+    );
+    assert!(
+        !slack.contains('\u{1b}') && !slack.contains("\\u001b"),
+        "{slack}"
+    );
 
     let (subject, text, html) = digest::email(&charter, &d);
-    assert!(!subject.contains('\u{1b}') && !subject.contains('\n'), "{subject}");
+    assert!(
+        !subject.contains('\u{1b}') && !subject.contains('\n'),
+        "{subject}"
+    );
     assert!(!text.contains('\u{1b}'), "{text}");
-    assert!(!html.contains("<script>") && !html.contains("<!channel>"), "{html}");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        !html.contains("<script>") && !html.contains("<!channel>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
 
     let json = digest::json(&charter, &d).to_string();
     let back: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -175,6 +208,9 @@ fn hostile_text_is_escaped_in_every_format() {
         .collect();
     // JSON keeps the text as typed (its reader escapes it for wherever it shows it).
     assert_eq!(late.len(), 3, "{late:?}");
-    assert!(late[1].starts_with("1 action item past due: “<!channel> & "), "{late:?}");
+    assert!(
+        late[1].starts_with("1 action item past due: “<!channel> & "),
+        "{late:?}"
+    );
     assert!(late[2].contains("escalation L4"), "{late:?}");
 }

@@ -27,11 +27,16 @@ enum Reply {
 /// back through the channel.
 fn serve(replies: Vec<Reply>) -> (String, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/services/T000/B000/secret-token", listener.local_addr().unwrap());
+    let url = format!(
+        "http://{}/services/T000/B000/secret-token",
+        listener.local_addr().unwrap()
+    );
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         for reply in replies {
-            let Ok((stream, _)) = listener.accept() else { return };
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut length = 0usize;
             loop {
@@ -98,14 +103,20 @@ fn a_500_is_retried_and_a_lasting_one_fails_with_the_body() {
     assert!(matches!(e, SlackError::Refused { status: 503, .. }), "{e}");
     let message = e.to_string();
     assert!(message.contains("down for maintenance"), "{message}");
-    assert!(!message.contains("secret-token"), "the URL is never in an error: {message}");
+    assert!(
+        !message.contains("secret-token"),
+        "the URL is never in an error: {message}"
+    );
 }
 
 #[test]
 fn a_400_is_not_retried() {
     let (url, got) = serve(vec![Reply::Status(400, "", "invalid_blocks")]);
     let e = post(&url, "{}", &quick()).unwrap_err();
-    assert_eq!(e.to_string(), "Slack's webhook answered 400: invalid_blocks");
+    assert_eq!(
+        e.to_string(),
+        "Slack's webhook answered 400: invalid_blocks"
+    );
     assert_eq!(got.iter().count(), 1);
 }
 
@@ -117,13 +128,26 @@ fn a_429_waits_what_retry_after_says_within_its_bound() {
     ]);
     let started = Instant::now();
     post(&url, "{}", &quick()).unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "it waited the second asked");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "it waited the second asked"
+    );
 
-    let (url, got) = serve(vec![Reply::Status(429, "Retry-After: 3600\r\n", "rate_limited")]);
+    let (url, got) = serve(vec![Reply::Status(
+        429,
+        "Retry-After: 3600\r\n",
+        "rate_limited",
+    )]);
     let started = Instant::now();
     let e = post(&url, "{}", &quick()).unwrap_err();
-    assert!(matches!(e, SlackError::WaitTooLong { asked: 3600, .. }), "{e}");
-    assert!(started.elapsed() < Duration::from_secs(3), "it did not wait an hour");
+    assert!(
+        matches!(e, SlackError::WaitTooLong { asked: 3600, .. }),
+        "{e}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "it did not wait an hour"
+    );
     assert_eq!(got.iter().count(), 1);
 }
 
@@ -147,7 +171,10 @@ fn workspace() -> tempfile::TempDir {
         let end = start + c[start..].find("\n\n").unwrap() + 2;
         let mut c = c.clone();
         c.replace_range(start..end, "");
-        c.replace("webhook_env = \"RHYTHM_SLACK_WEBHOOK\"", "webhook_env = \"TEST_DIGEST_HOOK\"")
+        c.replace(
+            "webhook_env = \"RHYTHM_SLACK_WEBHOOK\"",
+            "webhook_env = \"TEST_DIGEST_HOOK\"",
+        )
     })
 }
 
@@ -157,13 +184,23 @@ fn send_slack_posts_the_digest_from_the_url_in_the_environment() {
     let (url, got) = serve(vec![Reply::Status(200, "", "ok")]);
     let out = common::cli::command_without_key(
         ws.path(),
-        &["send", "slack", "--webhook-env", "TEST_DIGEST_HOOK", "--at", "2026-11-23"],
+        &[
+            "send",
+            "slack",
+            "--webhook-env",
+            "TEST_DIGEST_HOOK",
+            "--at",
+            "2026-11-23",
+        ],
     )
     .env("TEST_DIGEST_HOOK", &url)
     .output()
     .unwrap();
     let stdout = common::cli::success_stdout(&out);
-    assert!(stdout.contains("Posted the Weekly digest — week of 2026-11-16 to Slack."), "{stdout}");
+    assert!(
+        stdout.contains("Posted the Weekly digest — week of 2026-11-16 to Slack."),
+        "{stdout}"
+    );
     assert!(!stdout.contains("secret-token"));
     let body: serde_json::Value = serde_json::from_str(&got.recv().unwrap()).unwrap();
     assert_eq!(body["blocks"][0]["type"], "header");
@@ -177,7 +214,10 @@ fn send_slack_posts_the_digest_from_the_url_in_the_environment() {
     .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let (_, stderr) = common::cli::text(&out);
-    assert!(stderr.contains("TEST_DIGEST_HOOK_UNSET is not set"), "{stderr}");
+    assert!(
+        stderr.contains("TEST_DIGEST_HOOK_UNSET is not set"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -208,8 +248,14 @@ fn send_due_sends_once_per_period_and_records_the_delivery() {
             .unwrap()
     };
     let first = common::cli::success_stdout(&run("2026-11-24T08:00:00"));
-    assert!(first.contains("Sent delivery 'cmo-weekly-slack'"), "{first}");
-    assert!(first.contains("Recorded a delivery of anomaly-alerts for the period starting 2026-11-23"), "{first}");
+    assert!(
+        first.contains("Sent delivery 'cmo-weekly-slack'"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Recorded a delivery of anomaly-alerts for the period starting 2026-11-23"),
+        "{first}"
+    );
     assert!(got.recv_timeout(Duration::from_secs(5)).is_ok());
     // The same week again: nothing is sent.
     let second = common::cli::success_stdout(&run("2026-11-26T08:00:00"));

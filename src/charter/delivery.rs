@@ -200,7 +200,9 @@ pub fn looks_like_address(s: &str) -> bool {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains('@')
-                && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         }
         None => false,
     }

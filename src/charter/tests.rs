@@ -437,8 +437,16 @@ fn the_shipped_charter_delivers_the_weekly_digest_by_slack_and_email() {
 #[test]
 fn a_bad_delivery_is_refused_where_it_is_written() {
     let cases = [
-        ("kind = \"weekly\"", "kind = \"daily\"", "unknown digest kind 'daily'"),
-        ("channel = \"slack\"", "channel = \"fax\"", "unknown channel 'fax'"),
+        (
+            "kind = \"weekly\"",
+            "kind = \"daily\"",
+            "unknown digest kind 'daily'",
+        ),
+        (
+            "channel = \"slack\"",
+            "channel = \"fax\"",
+            "unknown channel 'fax'",
+        ),
         (
             "deliverable = \"anomaly-alerts\"\n\n[[delivery]]",
             "deliverable = \"performance-review\"\n\n[[delivery]]",
@@ -466,7 +474,11 @@ fn a_bad_delivery_is_refused_where_it_is_written() {
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains(message), "{}", p[0].message);
-        assert!(p[0].message.starts_with("delivery 'cmo-weekly-"), "{}", p[0].message);
+        assert!(
+            p[0].message.starts_with("delivery 'cmo-weekly-"),
+            "{}",
+            p[0].message
+        );
         let written = to.lines().next().unwrap();
         assert_eq!(p[0].line, line_of(&text, written), "{}", p[0].message);
     }

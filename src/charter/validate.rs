@@ -394,8 +394,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         })
         .collect();
 
-    let delivery =
-        super::delivery::convert(&raw.delivery, &deliverables, &stakeholder_ids, ctx);
+    let delivery = super::delivery::convert(&raw.delivery, &deliverables, &stakeholder_ids, ctx);
     Charter {
         delivery,
         partnership,

@@ -322,7 +322,11 @@ pub fn show(c: &Charter) -> String {
                 format!("{} digest", d.kind.as_str()),
                 d.cadence.as_str().to_string(),
                 to,
-                d.audience.iter().map(|a| name_of(c, a)).collect::<Vec<_>>().join(", "),
+                d.audience
+                    .iter()
+                    .map(|a| name_of(c, a))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 format!(
                     "counts as {}",
                     c.deliverable(&d.deliverable)

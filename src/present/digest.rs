@@ -316,9 +316,8 @@ pub fn plain(charter: &Charter, d: &Digest) -> String {
 /// escaped in every mrkdwn text; at most `MAX_SLACK_BLOCKS` blocks.
 pub fn slack(charter: &Charter, d: &Digest) -> Value {
     let all = lines(charter, d);
-    let mrkdwn = |s: &str| {
-        json!({"type": "mrkdwn", "text": text::cut(s, MAX_SLACK_TEXT - 20).into_owned()})
-    };
+    let mrkdwn =
+        |s: &str| json!({"type": "mrkdwn", "text": text::cut(s, MAX_SLACK_TEXT - 20).into_owned()});
     let safe = |s: &str| text::slack(&text::one_line(s));
     let mut blocks = vec![
         json!({"type": "header", "text": {
@@ -336,7 +335,10 @@ pub fn slack(charter: &Charter, d: &Digest) -> Value {
     for part in Part::ALL {
         blocks.push(json!({"type": "divider"}));
         let mine: Vec<&DigestLine> = all.iter().filter(|l| l.part == part).collect();
-        let body: Vec<String> = mine.iter().map(|l| format!("• {}", safe(&l.text))).collect();
+        let body: Vec<String> = mine
+            .iter()
+            .map(|l| format!("• {}", safe(&l.text)))
+            .collect();
         blocks.push(json!({"type": "section", "text": mrkdwn(&format!(
             "*{}*\n{}",
             part.heading(),
@@ -374,8 +376,8 @@ pub fn json(charter: &Charter, d: &Digest) -> Value {
 
 /// The digest as an email: (subject, plain text, HTML), from the same lines.
 pub fn email(charter: &Charter, d: &Digest) -> (String, String, String) {
-    let subject = text::one_line(&format!("{} · {}", title(d), charter.partnership.name))
-        .into_owned();
+    let subject =
+        text::one_line(&format!("{} · {}", title(d), charter.partnership.name)).into_owned();
     let all = lines(charter, d);
     let mut html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n<h1>{}</h1>\n<p><em>{}</em></p>\n",

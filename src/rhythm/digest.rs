@@ -157,13 +157,20 @@ fn past_first_level(charter: &Charter, level: &DisputeLevel) -> bool {
 
 /// The strongest moves, one per channel and kind.
 fn strongest(mut alerts: Vec<Alert>) -> Vec<Alert> {
-    alerts.sort_by(|a, b| b.z.abs().total_cmp(&a.z.abs()).then(a.severity.cmp(&b.severity)));
+    alerts.sort_by(|a, b| {
+        b.z.abs()
+            .total_cmp(&a.z.abs())
+            .then(a.severity.cmp(&b.severity))
+    });
     let mut out: Vec<Alert> = Vec::new();
     for a in alerts {
         if out.len() == MAX_CHANGES {
             break;
         }
-        if !out.iter().any(|o| o.channel == a.channel && o.kind == a.kind) {
+        if !out
+            .iter()
+            .any(|o| o.channel == a.channel && o.kind == a.kind)
+        {
             out.push(a);
         }
     }
@@ -196,9 +203,9 @@ pub fn due_sends<'a>(
         let Some(d) = charter.deliverable(&entry.deliverable) else {
             continue;
         };
-        let period_start = d
-            .cadence
-            .period_start(clock.today, p.week_start, p.fiscal_year_start_month);
+        let period_start =
+            d.cadence
+                .period_start(clock.today, p.week_start, p.fiscal_year_start_month);
         let delivered = deliveries.iter().any(|x| {
             x.deliverable == d.id && x.period_start == period_start && x.delivered_at <= clock.now
         });
@@ -260,11 +267,17 @@ mod tests {
         let entry = &charter.delivery[0];
         let clock = Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
         let due = due_sends(&charter, &[], &clock);
-        let first = due.iter().find(|s| s.deliverable == entry.deliverable).unwrap();
+        let first = due
+            .iter()
+            .find(|s| s.deliverable == entry.deliverable)
+            .unwrap();
         // Both shipped deliveries count as the same deliverable: sent together.
         assert_eq!(first.entries.len(), 2);
         // The week holding Wednesday 2026-11-25 starts on Monday 2026-11-23.
-        assert_eq!(first.period_start, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(
+            first.period_start,
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+        );
         let done = crate::facts::Delivery {
             deliverable: entry.deliverable.clone(),
             period_start: first.period_start,

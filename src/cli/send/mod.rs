@@ -77,7 +77,11 @@ pub fn run(ws: &Workspace, args: SendArgs) -> Outcome {
             check_addresses(&to)?;
             let d = compute(ws, &charter, which.kind.kind(), &clock(&charter, which.at))?;
             to_email(&charter, &d, &to)?;
-            say!("Emailed the {} to {}.", present::digest::title(&d), to.join(", "));
+            say!(
+                "Emailed the {} to {}.",
+                present::digest::title(&d),
+                to.join(", ")
+            );
             Ok(())
         }
         None if args.due => due(ws, &charter, args.at.unwrap_or_else(now)),

@@ -37,7 +37,9 @@ pub enum SlackError {
         "Slack's webhook answered {status} and asked to wait {asked} s, more than the {max} s rhythm waits: run it again later"
     )]
     WaitTooLong { status: u16, asked: u64, max: u64 },
-    #[error("Slack's webhook did not answer within {0} s: the message may or may not have been posted; check the channel before running it again")]
+    #[error(
+        "Slack's webhook did not answer within {0} s: the message may or may not have been posted; check the channel before running it again"
+    )]
     Timeout(u64),
     #[error("could not reach Slack's webhook: {0}")]
     Transport(String),
@@ -84,14 +86,24 @@ pub fn post(url: &str, message: &str, policy: &Policy) -> Result<(), SlackError>
             Some(asked) => Duration::from_secs(asked),
             None => backoff.min(policy.max_wait),
         };
-        tracing::info!(status = answer.status, wait_ms = wait.as_millis() as u64, attempt, "slack webhook: retrying");
+        tracing::info!(
+            status = answer.status,
+            wait_ms = wait.as_millis() as u64,
+            attempt,
+            "slack webhook: retrying"
+        );
         std::thread::sleep(wait);
         backoff *= 2;
         attempt += 1;
     }
 }
 
-fn send(agent: &ureq::Agent, url: &str, message: &str, policy: &Policy) -> Result<Answer, SlackError> {
+fn send(
+    agent: &ureq::Agent,
+    url: &str,
+    message: &str,
+    policy: &Policy,
+) -> Result<Answer, SlackError> {
     // Never let the URL reach a message: the error's text is rewritten without it.
     let hide = |e: ureq::Error| match e {
         ureq::Error::Timeout(_) => SlackError::Timeout(policy.timeout.as_secs().max(1)),
