@@ -284,7 +284,7 @@ mod tests {
             delivered_at: clock.now - chrono::Duration::hours(1),
             link: None,
         };
-        assert!(due_sends(&charter, &[done.clone()], &clock).is_empty());
+        assert!(due_sends(&charter, std::slice::from_ref(&done), &clock).is_empty());
         // The next week it is due again.
         let next = Clock::end_of(&charter, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         assert_eq!(due_sends(&charter, &[done], &next).len(), 1);
