@@ -269,3 +269,45 @@ fn send_due_sends_once_per_period_and_records_the_delivery() {
     );
     assert_eq!(n, 1);
 }
+
+#[test]
+fn digest_and_send_refuse_bad_usage_and_say_what_to_do() {
+    let ws = workspace();
+    let out = common::cli::run_without_key(
+        ws.path(),
+        &[
+            "digest",
+            "monthly",
+            "--at",
+            "2026-11-23",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&common::cli::success_stdout(&out)).unwrap();
+    assert_eq!(json["kind"], "monthly");
+    assert_eq!(json["period_start"], "2026-10-01");
+    let first = &json["lines"][0];
+    assert_eq!(first["part"], "changed");
+    assert!(
+        first["text"].as_str().unwrap().contains("no data"),
+        "{first}"
+    );
+
+    let fails = |args: &[&str], says: &str| {
+        let out = common::cli::run_without_key(ws.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let (_, stderr) = common::cli::text(&out);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    fails(&["send"], "say what to send");
+    fails(
+        &["send", "email", "--to", "dana"],
+        "not an email address: dana",
+    );
+    // Until the SMTP transport is merged, email says so instead of pretending.
+    fails(
+        &["send", "email", "--to", "dana@example.com"],
+        "email transport not built",
+    );
+}
