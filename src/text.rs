@@ -186,6 +186,37 @@ pub fn md_cell(text: &str) -> String {
     out
 }
 
+/// Text for Slack's mrkdwn: `&`, `<` and `>` written as Slack's entities (as its
+/// formatting reference asks), so a value cannot open a link, a mention or a command.
+pub fn slack(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for HTML element content or a quoted attribute: `& < > " '` as entities.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// JSON text (as serde_json writes it) safe for a terminal: serde escapes C0 controls
 /// itself but leaves DEL, C1 and format characters raw; they are written here as `\u`
 /// escapes, which read back as the same string. Outside strings JSON text has none.

@@ -3,6 +3,7 @@
 //! and handed to the rest of the program as plain typed values.
 
 mod controls;
+mod delivery;
 mod due;
 mod funnel;
 mod raw;
@@ -10,6 +11,9 @@ mod survey;
 mod terms;
 mod validate;
 
+pub use delivery::{
+    DEFAULT_WEBHOOK_ENV, DeliveryChannel, DigestDelivery, DigestKind, looks_like_address,
+};
 pub use due::{Cadence, DueRule};
 pub use funnel::{CampaignPattern, Funnel, Prefer, UNMAPPED, Unmapped, key};
 pub use survey::NpsSurvey;
@@ -39,6 +43,8 @@ pub struct Charter {
     pub channels: Vec<Channel>,
     pub escalation: Vec<EscalationLevel>,
     pub raci: Vec<Raci>,
+    /// Who gets which digest over which channel (`[[delivery]]`).
+    pub delivery: Vec<DigestDelivery>,
 }
 
 #[derive(Debug, Clone)]

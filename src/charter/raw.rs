@@ -37,6 +37,8 @@ pub struct RawCharter {
     pub escalation: Vec<S<RawEscalation>>,
     #[serde(default)]
     pub raci: Vec<S<RawRaci>>,
+    #[serde(default)]
+    pub delivery: Vec<S<RawDelivery>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,4 +249,20 @@ pub struct RawRaci {
     pub consulted: Vec<S<String>>,
     #[serde(default)]
     pub informed: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDelivery {
+    pub id: S<String>,
+    pub kind: S<String>,
+    #[serde(default)]
+    pub audience: Vec<S<String>>,
+    pub channel: S<String>,
+    pub cadence: S<String>,
+    pub deliverable: S<String>,
+    #[serde(default)]
+    pub webhook_env: Option<S<String>>,
+    #[serde(default)]
+    pub to: Vec<S<String>>,
 }

@@ -419,3 +419,67 @@ fn accepting_new_channels_is_a_stated_choice() {
     assert_eq!(p[0].line, line_of(&text, "accept_new_channels"));
     assert!(p[0].message.contains("bool"), "{}", p[0].message);
 }
+
+#[test]
+fn the_shipped_charter_delivers_the_weekly_digest_by_slack_and_email() {
+    let c = Charter::parse(SHIPPED, Path::new("partnership.toml")).expect("valid");
+    let channels: Vec<&str> = c.delivery.iter().map(|d| d.channel.as_str()).collect();
+    assert_eq!(channels, ["slack", "email"]);
+    assert!(c.delivery.iter().all(|d| d.deliverable == "anomaly-alerts"));
+    assert_eq!(
+        c.delivery[0].channel,
+        DeliveryChannel::Slack {
+            webhook_env: "RHYTHM_SLACK_WEBHOOK".into()
+        }
+    );
+}
+
+#[test]
+fn a_bad_delivery_is_refused_where_it_is_written() {
+    let cases = [
+        (
+            "kind = \"weekly\"",
+            "kind = \"daily\"",
+            "unknown digest kind 'daily'",
+        ),
+        (
+            "channel = \"slack\"",
+            "channel = \"fax\"",
+            "unknown channel 'fax'",
+        ),
+        (
+            "deliverable = \"anomaly-alerts\"\n\n[[delivery]]",
+            "deliverable = \"performance-review\"\n\n[[delivery]]",
+            "differs from deliverable 'performance-review', which is monthly",
+        ),
+        (
+            "audience = [\"dana\", \"sam\"]",
+            "audience = [\"dana\", \"nobody\"]",
+            "refers to stakeholder 'nobody'",
+        ),
+        (
+            "webhook_env = \"RHYTHM_SLACK_WEBHOOK\"",
+            "webhook_env = \"https://hooks.slack.com/services/T/B/x\"",
+            "webhook_env must name an environment variable",
+        ),
+        (
+            "to = [\"dana@example.com\"]",
+            "to = [\"dana\"]",
+            "'dana' is not an email address",
+        ),
+    ];
+    for (from, to, message) in cases {
+        let text = SHIPPED.replacen(from, to, 1);
+        assert_ne!(text, SHIPPED, "{from}");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains(message), "{}", p[0].message);
+        assert!(
+            p[0].message.starts_with("delivery 'cmo-weekly-"),
+            "{}",
+            p[0].message
+        );
+        let written = to.lines().next().unwrap();
+        assert_eq!(p[0].line, line_of(&text, written), "{}", p[0].message);
+    }
+}

@@ -149,7 +149,7 @@ fn unique_ids<'a, T>(
     seen
 }
 
-fn refs(
+pub(super) fn refs(
     ctx: &mut Ctx,
     values: &[Spanned<String>],
     known: &HashSet<String>,
@@ -162,7 +162,7 @@ fn refs(
         .collect()
 }
 
-fn reference(
+pub(super) fn reference(
     ctx: &mut Ctx,
     value: &Spanned<String>,
     known: &HashSet<String>,
@@ -200,6 +200,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
     unique_ids(ctx, "channel", &raw.channel, |c| &c.id);
     unique_ids(ctx, "escalation", &raw.escalation, |e| &e.id);
     unique_ids(ctx, "raci", &raw.raci, |r| &r.id);
+    unique_ids(ctx, "delivery", &raw.delivery, |d| &d.id);
 
     let partnership = convert_partnership(&raw.partnership, ctx, &stakeholder_ids);
     let controls = super::controls::convert_controls(raw.controls.as_ref(), ctx);
@@ -238,7 +239,7 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         .map(|k| convert_kpi(k.get_ref(), ctx))
         .collect();
 
-    let deliverables = raw
+    let deliverables: Vec<Deliverable> = raw
         .deliverable
         .iter()
         .map(|d| {
@@ -393,7 +394,9 @@ fn convert(raw: RawCharter, ctx: &mut Ctx) -> Charter {
         })
         .collect();
 
+    let delivery = super::delivery::convert(&raw.delivery, &deliverables, &stakeholder_ids, ctx);
     Charter {
+        delivery,
         partnership,
         controls,
         privacy,

@@ -300,6 +300,48 @@ pub fn show(c: &Charter) -> String {
         &rows,
         &[false; 5],
     )));
+
+    out.push_str("\nDigest delivery (rhythm send --due)\n");
+    if c.delivery.is_empty() {
+        out.push_str("  none: add [[delivery]] entries to send digests from cron\n");
+    }
+    let rows: Vec<Vec<String>> = c
+        .delivery
+        .iter()
+        .map(|d| {
+            let to = match &d.channel {
+                crate::charter::DeliveryChannel::Slack { webhook_env } => {
+                    format!("slack (webhook in ${})", field(webhook_env))
+                }
+                crate::charter::DeliveryChannel::Email { to } => {
+                    format!("email to {}", field(&to.join(", ")))
+                }
+            };
+            vec![
+                field(&d.id),
+                format!("{} digest", d.kind.as_str()),
+                d.cadence.as_str().to_string(),
+                to,
+                d.audience
+                    .iter()
+                    .map(|a| name_of(c, a))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                format!(
+                    "counts as {}",
+                    c.deliverable(&d.deliverable)
+                        .map_or(field(&d.deliverable), |x| field(&x.name))
+                ),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push_str(&indent(&table::render(
+            &["id", "digest", "cadence", "channel", "audience", "SLA"],
+            &rows,
+            &[false; 6],
+        )));
+    }
     out
 }
 

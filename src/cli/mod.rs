@@ -9,11 +9,13 @@ mod check_cmd;
 pub mod dates;
 mod deliver_cmd;
 mod demo_cmd;
+mod digest_cmd;
 mod import_cmd;
 mod model_cmd;
 mod purge_cmd;
 mod recommend_cmd;
 pub mod report_cmd;
+pub mod send;
 mod session_cmd;
 pub mod smtp;
 
@@ -94,6 +96,10 @@ pub enum Command {
     Purge(purge_cmd::PurgeArgs),
     /// An online, consistent copy of the store
     Backup(backup_cmd::BackupArgs),
+    /// The few lines that say what changed, what to do and what is late
+    Digest(digest_cmd::DigestArgs),
+    /// Deliver the digest: to Slack, by email, or what the charter's [[delivery]] says is due
+    Send(send::SendArgs),
 }
 
 /// A command's failure, carrying its exit code.
@@ -135,6 +141,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Backtest(args) => backtest_cmd::run(&ws, args),
         Command::Purge(args) => purge_cmd::run(&ws, args),
         Command::Backup(args) => backup_cmd::run(&ws, args),
+        Command::Digest(args) => digest_cmd::run(&ws, args),
+        Command::Send(args) => send::run(&ws, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod backtests;
 pub mod checks;
 pub mod data_quality;
+pub mod digest;
 pub mod flash;
 pub mod funnel;
 pub mod json;

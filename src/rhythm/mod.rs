@@ -15,6 +15,7 @@ mod check_detail;
 pub mod clock;
 pub mod controls;
 pub mod derive;
+pub mod digest;
 pub mod entries;
 pub mod funnel;
 pub mod funnel_response;
