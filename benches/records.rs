@@ -9,6 +9,11 @@
 //! to record. The peak RSS of this process (rhythm's side: sqlite3 runs as a child) is
 //! printed at the end.
 //!
+//! Then the cockpit on the last round's store (issue 16: its bars hold on a store of
+//! row-level records): the first frame with data (open the store, load, compute every
+//! review as the loader does, draw 160×48; bar 100 ms) and a period switch (compute for
+//! another week, draw; bar 16 ms), medians of 5.
+//!
 //! Environment: `RHYTHM_BENCH_LEADS` (default 1,000,000; opportunities are a fifth of
 //! it), `RHYTHM_BENCH_ROUNDS` (default 3). Under `cargo test --benches`: 10,000 leads,
 //! one round, no comparison.
@@ -18,14 +23,21 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use rhythm::charter::Charter;
 use rhythm::ingest::{Kind, import_file};
 use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
+use rhythm::tui::app::App;
+use rhythm::tui::snapshot::compute;
+use rhythm::tui::theme::Theme;
+use rhythm::tui::ui;
 
 #[allow(dead_code)] // the usage benches use the rest
 mod common;
@@ -118,8 +130,9 @@ fn write_files(dir: &Path, leads: u64) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Open a fresh store, import both files, load and derive: (time, derived channel weeks).
-fn rhythm_once(charter: &Charter, dir: &Path) -> (Duration, usize) {
+/// Open a fresh store, import both files, load and derive: (time, derived channel weeks,
+/// the folder holding the store).
+fn rhythm_once(charter: &Charter, dir: &Path) -> (Duration, usize, tempfile::TempDir) {
     let db = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let mut store = Store::open(&db.path().join("rhythm.db")).expect("open store");
@@ -142,7 +155,64 @@ fn rhythm_once(charter: &Charter, dir: &Path) -> (Duration, usize) {
     let weeks = as_of(charter, &data, &clock).channel_weeks.len();
     split("as_of + derive");
     eprintln!("rhythm: {}", laps.join(", "));
-    (started.elapsed(), weeks)
+    (started.elapsed(), weeks, db)
+}
+
+fn draw(app: &App) {
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
+    terminal
+        .draw(|f| ui::render(app, Theme { color: true }, f))
+        .expect("draw");
+    std::hint::black_box(terminal.backend().buffer().area);
+}
+
+fn median_of(n: usize, f: &mut dyn FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[n / 2]
+}
+
+/// The cockpit's first frame with data and a period switch on the store in `db`:
+/// (first frame, period switch).
+fn cockpit(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
+    let at = FIRST_DAY + Days::days(DAYS as i64);
+    let first = median_of(5, &mut || {
+        let store = Store::open(db).expect("open store");
+        let data = store.load_dataset(charter).expect("load");
+        let mut app = App::new("bench".into(), at);
+        app.loaded(Arc::new(compute(
+            charter,
+            &data,
+            &Clock::end_of(charter, at),
+        )));
+        draw(&app);
+    });
+    let store = Store::open(db).expect("open store");
+    let data = store.load_dataset(charter).expect("load");
+    let mut app = App::new("bench".into(), at);
+    app.loaded(Arc::new(compute(
+        charter,
+        &data,
+        &Clock::end_of(charter, at),
+    )));
+    let mut week = 0i64;
+    let period = median_of(5, &mut || {
+        week = week % 52 + 1;
+        let date = at - Days::days(7 * week);
+        app.loaded(Arc::new(compute(
+            charter,
+            &data,
+            &Clock::end_of(charter, date),
+        )));
+        draw(&app);
+    });
+    (first, period)
 }
 
 fn sqlite_script(dir: &Path) -> String {
@@ -189,7 +259,7 @@ fn main() {
     } else {
         1
     };
-    let charter = Charter::shipped();
+    let charter = Arc::new(Charter::shipped());
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     write_files(dir.path(), leads).expect("write the record files");
@@ -201,10 +271,12 @@ fn main() {
     let compare = bench_mode && sqlite3_available();
     let script = sqlite_script(dir.path());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let mut last_store = None;
     for _ in 0..rounds {
-        let (t, weeks) = rhythm_once(&charter, dir.path());
+        let (t, weeks, db) = rhythm_once(&charter, dir.path());
         assert!(weeks > 0, "the derivation produced no channel weeks");
         ours.push(t);
+        last_store = Some(db);
         if compare {
             let db = tempfile::tempdir().expect("temp dir");
             theirs.push(sqlite3_run(&script, &db.path().join("sqlite3.db")));
@@ -225,4 +297,12 @@ fn main() {
             r / s
         );
     }
+    let db = last_store.expect("at least one round");
+    let (first, period) = cockpit(&charter, &db.path().join("rhythm.db"));
+    println!(
+        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100), period switch {:.0} ms (bar 16)",
+        leads / 5,
+        first.as_secs_f64() * 1e3,
+        period.as_secs_f64() * 1e3
+    );
 }

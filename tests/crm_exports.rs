@@ -270,7 +270,7 @@ fn salesforce_opportunity_report_formatted_equals_details_and_reimport_changes_n
         formatted
             .notices
             .iter()
-            .any(|n| n.contains("skipped 3 report title lines")),
+            .any(|n| n.contains("skipped 3 lines above the header")),
         "{:?}",
         formatted.notices
     );

@@ -143,23 +143,30 @@ pub fn deal_type(text: &str) -> Result<&'static str, String> {
     }
 }
 
-/// The store's text form of a UTC timestamp, `YYYY-MM-DDTHH:MM:SS`: plain integer
-/// formatting (chrono's formatter interprets its pattern on every call, a tenth of a
-/// million-lead import).
+/// The store's text form of a UTC timestamp, `YYYY-MM-DDTHH:MM:SS`: its digits written
+/// into a fixed template (`format!` with padded fields took 7% of a million-lead import in
+/// a profile; chrono's formatter, which interprets its pattern on every call, more).
 pub fn timestamp_text(t: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
     if !(0..=9999).contains(&t.year()) {
         return t.format("%Y-%m-%dT%H:%M:%S").to_string();
     }
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut text = *b"0000-00-00T00:00:00";
+    let fields = [
+        (0..4, t.year() as u32),
+        (5..7, t.month()),
+        (8..10, t.day()),
+        (11..13, t.hour()),
+        (14..16, t.minute()),
+        (17..19, t.second()),
+    ];
+    for (at, mut n) in fields {
+        for digit in text[at].iter_mut().rev() {
+            *digit = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+    text.iter().map(|&b| char::from(b)).collect()
 }
 
 /// The largest amount of money a file may hold, in the charter's currency: the cap the
@@ -324,6 +331,15 @@ mod tests {
         assert_eq!(
             timestamp_text(timestamp("2026-03-02 10:00:00.123").unwrap()),
             "2026-03-02T10:00:00"
+        );
+        let padded = NaiveDate::from_ymd_opt(999, 1, 2)
+            .unwrap()
+            .and_hms_opt(3, 4, 5)
+            .unwrap();
+        assert_eq!(timestamp_text(padded), "0999-01-02T03:04:05");
+        assert_eq!(
+            timestamp_text(timestamp("2026-12-31T23:59:59Z").unwrap()),
+            "2026-12-31T23:59:59"
         );
         assert!(timestamp("02/03/2026").is_err());
         assert!(timestamp("+262143-12-31T00:00:00Z").is_err());

@@ -7,7 +7,7 @@
 //!   `Amount`, `Deal Stage`, `Close Date`, `Deal Type`, a source property).
 //! - Salesforce lead and opportunity reports, "Details only" CSV (`Lead ID` / `Opportunity
 //!   ID`, …), and the formatted variant: title lines before the header
-//!   ([`crm_preamble`](super::crm_preamble)), "Grand Totals" and footer lines after the
+//!   ([`preamble`](super::preamble)), "Grand Totals" and footer lines after the
 //!   rows, and currency text ("USD 48,000.00", "$48,000.00") read only where it is
 //!   unambiguous and in the charter's currency.
 //! - Marketo lead export (`Id`, `Created At`, `Lead Source`, `Email Address`, and the

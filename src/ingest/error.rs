@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::MAX_FIELD_BYTES;
 use crate::text;
 
 /// Values and header names longer than this many characters are cut in error messages.
@@ -94,4 +95,31 @@ fn render_rows(file: &str, errors: &[RowError], total: usize) -> String {
 /// terminal: their first [`MAX_SHOWN`] characters, an ellipsis and their length.
 pub(crate) fn truncate(text: &str) -> String {
     text::cut(text, MAX_SHOWN).into_owned()
+}
+
+/// The first field of the `used` columns of `record` longer than [`MAX_FIELD_BYTES`],
+/// as a bad row.
+pub(super) fn oversize_field(
+    record: &csv::ByteRecord,
+    used: &[usize],
+    names: &[String],
+    line: u64,
+) -> Option<RowError> {
+    let (i, field) = used
+        .iter()
+        .filter_map(|&i| record.get(i).map(|f| (i, f)))
+        .filter(|(_, f)| f.len() > MAX_FIELD_BYTES)
+        .min_by_key(|&(i, _)| i)?;
+    // A short prefix is enough to find it; 400 bytes hold the 80 characters shown.
+    let prefix = String::from_utf8_lossy(&field[..field.len().min(400)]);
+    Some(RowError {
+        line,
+        column: Some((i + 1, names.get(i).cloned().unwrap_or_default())),
+        value: truncate(&prefix),
+        reason: format!(
+            "is {} bytes long, over the limit of {MAX_FIELD_BYTES} bytes for one field: \
+             shorten it (a quote left open can swallow the following lines)",
+            field.len()
+        ),
+    })
 }

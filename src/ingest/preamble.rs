@@ -1,6 +1,8 @@
 //! Lines before the header row: the report title, date range and time zone that ad
 //! platforms, CRMs and MAPs write above their table (Google Ads, LinkedIn Campaign
-//! Manager, Salesforce's formatted reports …).
+//! Manager, Salesforce's formatted reports with their "As of" and "Filtered By" lines …).
+//! The one mechanism for every kind whose exports carry them: a kind names how its header
+//! is recognised ([`recogniser`]).
 //!
 //! The first [`MAX_PREAMBLE_LINES`] lines are read ahead; the first one a recogniser takes
 //! for a vendor's header (split on tabs if it has any outside quotes, else on commas) is
@@ -15,7 +17,7 @@
 use std::io::{BufRead, BufReader, Cursor, Read};
 
 /// How many lines are looked at for a header.
-pub const MAX_PREAMBLE_LINES: usize = 12;
+pub const MAX_PREAMBLE_LINES: usize = 20;
 
 /// Whether a line's fields (trimmed, a leading byte-order mark dropped) are the header
 /// of an export the import reads.
@@ -55,8 +57,17 @@ impl Preamble {
 fn recogniser(kind: super::Kind) -> Option<Recognise> {
     match kind {
         super::Kind::Spend => Some(super::ad_exports::is_header),
+        super::Kind::Leads | super::Kind::Opportunities => Some(is_record_header),
         _ => None,
     }
+}
+
+/// A `leads` or `opportunities` header, native or a CRM's, names at least three columns,
+/// so a line with at most one non-empty cell (a formatted report's title, its "As of" and
+/// "Filtered By" lines, see `tests/fixtures/crm/README.md`) is never the header: the
+/// first line with more is.
+fn is_record_header(fields: &[String]) -> bool {
+    fields.iter().filter(|f| !f.is_empty()).count() > 1
 }
 
 /// [`strip`] with the recogniser of `kind`; a kind without one is read as it is.
@@ -196,6 +207,37 @@ mod tests {
             vec!["Campaign report", "\"October 1, 2026 - October 31, 2026\""]
         );
         assert!(p.notice().starts_with("skipped 2 lines above the header"));
+    }
+
+    #[test]
+    fn a_crm_reports_title_lines_are_a_preamble_and_a_native_header_is_none() {
+        let text = "\"Opportunities by Lead Source\"\n\"As of 3/31/2026 5:02 PM\",,\n\n\"Opportunity ID\",\"Amount\"\n1,2\n";
+        let (mut r, p) = strip_for(
+            super::super::Kind::Opportunities,
+            Box::new(text.as_bytes()),
+            1 << 20,
+        )
+        .unwrap();
+        let mut out = String::new();
+        r.read_to_string(&mut out).unwrap();
+        assert_eq!(out, "\n\n\n\"Opportunity ID\",\"Amount\"\n1,2\n");
+        let p = p.unwrap();
+        assert_eq!(
+            p.lines,
+            vec![
+                "\"Opportunities by Lead Source\"",
+                "\"As of 3/31/2026 5:02 PM\",,"
+            ]
+        );
+        assert_eq!(p.delimiter, b',');
+        let native = "id,created,source\nL1,2026-01-01,x\n";
+        let (_, p) = strip_for(
+            super::super::Kind::Leads,
+            Box::new(native.as_bytes()),
+            1 << 20,
+        )
+        .unwrap();
+        assert_eq!(p, None);
     }
 
     #[test]

@@ -332,15 +332,22 @@ impl Rows<'_> {
         row: &mut Vec<Cell<'r>>,
         errors: &mut Vec<RowError>,
     ) {
+        // The record's UTF-8 checked once, not field by field; a field is then cut from it
+        // (or checked alone, if a character straddles two fields).
+        let whole = std::str::from_utf8(record.as_slice()).ok();
         for (column, index) in self.def.columns.iter().zip(&self.layout.index) {
             let raw: &[u8] = index.map_or(b"", |i| &record[i]);
+            let checked = match (whole, index) {
+                (Some(w), Some(i)) => record.range(*i).and_then(|r| w.get(r)),
+                _ => None,
+            };
             let located = |value: String, reason: String| RowError {
                 line,
                 column: Some((index.map_or(0, |i| i + 1), column.name.to_string())),
                 value,
                 reason,
             };
-            let Ok(text) = std::str::from_utf8(raw) else {
+            let Some(text) = checked.or_else(|| std::str::from_utf8(raw).ok()) else {
                 errors.push(located(
                     truncate(&String::from_utf8_lossy(raw)),
                     super::decode::not_utf8(raw),

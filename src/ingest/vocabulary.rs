@@ -168,3 +168,24 @@ impl<'c> Vocabulary<'c> {
         ))
     }
 }
+
+/// Where a funnel record's channel-naming value sits in the file, for an error: the
+/// lead source (leads, opportunities) or the campaign (spend), when the file has it under
+/// the kind's own name.
+pub(super) fn vocabulary_column(
+    kind: Kind,
+    layout: &super::layout::Layout,
+) -> Option<(usize, String)> {
+    let at = match kind {
+        Kind::Leads => 2,
+        Kind::Opportunities => 3,
+        Kind::Spend => 2,
+        _ => return None,
+    };
+    if let Some(crm) = &layout.crm {
+        let index = crm.column_of(at)?;
+        return Some((index + 1, layout.names.get(index)?.clone()));
+    }
+    let index = (*layout.index.get(at)?)?;
+    Some((index + 1, layout.names.get(index)?.clone()))
+}

@@ -83,13 +83,20 @@ pub fn metrics(charter: &Charter, data: &Dataset, span: Span) -> Option<Revenue>
     }
     let r = &data.records;
     let (mut new_arr, mut customers) = (0.0, 0u32);
+    // Whether a lead source names a marketing channel, looked up once per source: the
+    // lookup normalises the text, and a million-lead store has a few dozen sources.
+    let mut marketing: rustc_hash::FxHashMap<crate::facts::Name, bool> = Default::default();
     for o in &r.opportunities {
         let won_here = o.won == Some(true) && o.close_date.is_some_and(|d| span.contains(d));
         let new_business = o.deal_type.is_none_or(|t| t == DealType::NewBusiness);
-        let marketing = charter
-            .channel_for_source(r.name(o.source))
-            .is_some_and(|c| charter.is_marketing_channel(c));
-        if won_here && new_business && marketing {
+        if won_here
+            && new_business
+            && *marketing.entry(o.source).or_insert_with(|| {
+                charter
+                    .channel_for_source(r.name(o.source))
+                    .is_some_and(|c| charter.is_marketing_channel(c))
+            })
+        {
             new_arr += o.amount;
             customers += 1;
         }

@@ -14,7 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Request, Write, WriteId};
 use super::fitter;
-use super::snapshot::{Snapshot, compute_on};
+use super::snapshot::{Snapshot, compute_cut};
 use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
@@ -415,7 +415,8 @@ fn run(
         let started = std::time::Instant::now();
         last_computed = Some(started);
         let clock = clock_on(&charter, date);
-        let snapshot = compute_on(&charter, d, &clock, to_date);
+        let cut = Arc::new(as_of(&charter, d, &clock));
+        let snapshot = compute_cut(&charter, &cut, &clock, to_date);
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()
@@ -428,7 +429,7 @@ fn run(
         // It reads the data as of the same clock as the reviews (and `rhythm recommend`).
         let _ = fits.send(fitter::Job {
             week,
-            data: Arc::new(as_of(&charter, d, &clock)),
+            data: cut,
             generation,
         });
     }

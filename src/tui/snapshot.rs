@@ -80,7 +80,18 @@ pub fn compute_on(
     clock: &Clock,
     to_date: bool,
 ) -> Snapshot {
-    let data = &as_of(charter, data, clock);
+    compute_cut(charter, &as_of(charter, data, clock), clock, to_date)
+}
+
+/// [`compute_on`] from data already cut to `clock` by `as_of` (the loader cuts once and
+/// hands the same cut to the fitter: on a million leads the cut and the derivation are
+/// most of a period switch).
+pub fn compute_cut(
+    charter: &Arc<Charter>,
+    data: &Dataset,
+    clock: &Clock,
+    to_date: bool,
+) -> Snapshot {
     let at = clock.today;
     let now = clock.now;
     let period = |r: Review| r.period_on(charter, clock, to_date && r != Review::Weekly);
