@@ -8,6 +8,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
+use std::process::Output;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -305,9 +306,95 @@ fn digest_and_send_refuse_bad_usage_and_say_what_to_do() {
         &["send", "email", "--to", "dana"],
         "not an email address: dana",
     );
-    // Until the SMTP transport is merged, email says so instead of pretending.
+    // No SMTP settings in the environment: the missing variable is named.
     fails(
         &["send", "email", "--to", "dana@example.com"],
-        "email transport not built",
+        "RHYTHM_SMTP_HOST",
+    );
+}
+
+/// `rhythm` in `ws` with the SMTP settings of a sink on this machine.
+fn with_sink(ws: &std::path::Path, args: &[&str], sink: &common::smtp_sink::Sink) -> Output {
+    common::cli::command_without_key(ws, args)
+        .env("RHYTHM_SMTP_HOST", "127.0.0.1")
+        .env("RHYTHM_SMTP_PORT", sink.port.to_string())
+        .env("RHYTHM_SMTP_TLS", "none")
+        .env("RHYTHM_SMTP_FROM", "Analytics <analytics@example.com>")
+        .env_remove("RHYTHM_SMTP_USER")
+        .env_remove("RHYTHM_SMTP_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn send_email_delivers_the_digest_as_text_and_html_to_an_smtp_server() {
+    use common::smtp_sink::{Script, Sink};
+    let ws = workspace();
+    let sink = Sink::start(Script::Accept);
+    let out = with_sink(
+        ws.path(),
+        &[
+            "send",
+            "email",
+            "--to",
+            "dana@example.com",
+            "--at",
+            "2026-11-24",
+        ],
+        &sink,
+    );
+    let said = common::cli::success_stdout(&out);
+    assert!(said.contains("dana@example.com"), "{said}");
+    let got = sink.received(Duration::from_secs(10)).expect("a message");
+    assert_eq!(got.rcpt_to, vec!["TO:<dana@example.com>".to_string()]);
+    let message = String::from_utf8_lossy(&got.data);
+    assert!(message.contains("multipart/alternative"), "{message}");
+    assert!(
+        message.contains("text/plain") && message.contains("text/html"),
+        "{message}"
+    );
+    // The same digest `rhythm digest weekly` prints: each of its lines is in the text part.
+    let digest = common::cli::success_stdout(&common::cli::run_without_key(
+        ws.path(),
+        &["digest", "weekly", "--at", "2026-11-24", "--format", "json"],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&digest).unwrap();
+    let mail = mailparse::parse_mail(&got.data).unwrap();
+    let text = mail.subparts[0].get_body().unwrap();
+    for line in json["lines"].as_array().unwrap() {
+        let words = line["text"].as_str().unwrap();
+        assert!(text.contains(words), "{words} not in:\n{text}");
+    }
+}
+
+#[test]
+fn send_due_emails_the_delivery_the_charter_lists_and_records_it() {
+    use common::smtp_sink::{Script, Sink};
+    // Only the charter's email delivery: the Slack one is taken out.
+    let ws = common::workspace::edited_charter_workspace(|c| {
+        let start = c.find("[[delivery]]\nid = \"cmo-weekly-slack\"").unwrap();
+        let end = start + c[start..].find("\n\n").unwrap() + 2;
+        let mut c = c.clone();
+        c.replace_range(start..end, "");
+        c
+    });
+    let sink = Sink::start(Script::Accept);
+    let out = with_sink(
+        ws.path(),
+        &["send", "--due", "--at", "2026-11-24T08:00:00"],
+        &sink,
+    );
+    let said = common::cli::success_stdout(&out);
+    assert!(said.contains("Sent delivery 'cmo-weekly-email'"), "{said}");
+    let got = sink.received(Duration::from_secs(10)).expect("a message");
+    assert_eq!(got.rcpt_to, vec!["TO:<dana@example.com>".to_string()]);
+    let conn = common::store::open_db(&common::store::db_path(ws.path()));
+    let n = common::store::count(
+        &conn,
+        "SELECT COUNT(*) FROM delivery WHERE deliverable = 'anomaly-alerts' AND period_start = '2026-11-23'",
+    );
+    assert_eq!(
+        n, 1,
+        "the SLA counts the send as the deliverable's delivery"
     );
 }

@@ -1,7 +1,7 @@
 //! What the integration tests share: the shipped charter, the demo workspace's store,
 //! and, in the sub-modules, the real binary ([`cli`]), the cockpit on a TestBackend
 //! ([`cockpit`]), temporary workspaces ([`workspace`]), the store's file ([`store`]) and
-//! a tmux session ([`tmux`]).
+//! a tmux session ([`tmux`]), an SMTP sink on 127.0.0.1 ([`smtp_sink`]).
 //!
 //! Every test binary compiles this tree on its own (`mod common;`), and none uses all of
 //! it: a helper one binary leaves unused is dead code there, hence the allow below.
@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod cockpit;
+pub mod smtp_sink;
 pub mod store;
 pub mod tmux;
 pub mod workspace;
