@@ -625,3 +625,33 @@ fn the_out_of_bounds_mark_shows_on_the_selected_row() {
         "it is the selected row"
     );
 }
+
+/// A session on an earlier week is held today: what it records is dated now, after that
+/// week's clock, and still shows in the Review view's "Recorded in this session" pane, as
+/// `rhythm review minutes` has it.
+#[test]
+fn a_session_on_an_earlier_week_shows_what_it_records_today() {
+    use rhythm::tui::loader::{Loaded, spawn};
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path());
+    let earlier = at() - chrono::Duration::days(14);
+    let week = snapshot_at(earlier).weekly.week;
+    let now = chrono::Utc::now().naive_utc();
+    store
+        .add_note(week, None, "Recheck the snapshot totals", now)
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = spawn(store, charter(), dir.path().join("minutes"), rx, out);
+    tx.send(Request::Compute(earlier)).unwrap();
+    let snap = loop {
+        if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers") {
+            break s;
+        }
+    };
+    assert_eq!(snap.minutes.week, week);
+    let notes: Vec<&str> = snap.minutes.notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(notes, ["Recheck the snapshot totals"]);
+    drop(tx);
+    handle.join().unwrap();
+}

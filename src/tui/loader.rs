@@ -416,7 +416,16 @@ fn run(
         last_computed = Some(started);
         let clock = clock_on(&charter, date);
         let cut = Arc::new(as_of(&charter, d, &clock));
-        let snapshot = compute_cut(&charter, &cut, &clock, to_date);
+        let mut snapshot = compute_cut(&charter, &cut, &clock, to_date);
+        // A week's minutes are what its session recorded, whenever it was held (a session
+        // on an earlier week is held today): all the session records and the real time,
+        // as `rhythm review minutes` and the minutes file have them.
+        snapshot.minutes = session_minutes(
+            &charter,
+            &d.session,
+            snapshot.weekly.week,
+            chrono::Utc::now().naive_utc(),
+        );
         tracing::debug!(
             "computed the snapshot for {date} in {:?}",
             started.elapsed()
