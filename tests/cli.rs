@@ -428,6 +428,22 @@ fn recommend_scenario_compares_a_saved_scenario_with_the_recommendation() {
         .save_scenario(&scenario)
         .unwrap();
 
+    // Listed, in words and in JSON, as saved.
+    let out = rhythm(&["--workspace", d, "recommend", "--scenarios"]);
+    let listed = text(&out).0;
+    assert!(out.status.success(), "{}", text(&out).1);
+    assert!(
+        listed.starts_with("'more <events>' — week of 2026-11-16, next "),
+        "{listed}"
+    );
+    let out = rhythm(&["--workspace", d, "recommend", "--scenarios", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["name"], "more <events>");
+    assert_eq!(
+        list[0]["channels"].as_array().unwrap().len(),
+        scenario.channels.len()
+    );
+
     let out = rhythm(&[
         "--workspace",
         d,

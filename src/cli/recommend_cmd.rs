@@ -57,6 +57,11 @@ pub struct RecommendArgs {
     #[arg(long, value_name = "NAME",
           conflicts_with_all = ["budget", "target", "save", "markdown", "as_of"])]
     pub scenario: Option<String>,
+    /// List the what-if scenarios saved in the cockpit: name, week, horizon, total spend,
+    /// the channels moved (with --json: [{"name", "week", "horizon_weeks", "mode",
+    /// "saved_at", "channels": [{"channel", "spend", "held"}]}])
+    #[arg(long, conflicts_with_all = ["scenario", "budget", "target", "save", "markdown", "as_of"])]
+    pub scenarios: bool,
 }
 
 fn positive(text: &str) -> Result<f64, String> {
@@ -73,6 +78,15 @@ pub fn run(ws: &Workspace, args: RecommendArgs) -> Outcome {
     let store = open_store(ws)?;
     if let Some(name) = &args.scenario {
         return scenario(&charter, &store, name, &args);
+    }
+    if args.scenarios {
+        let saved = store.load_dataset(&charter)?.scenarios;
+        if args.json {
+            super::print_json(&(serde_json::to_string_pretty(&saved)? + "\n"));
+        } else {
+            super::print_out(&crate::present::scenario::list(&saved));
+        }
+        return Ok(());
     }
     let clock = clock(&charter, args.as_of);
     let data = as_of(&charter, &store.load_dataset(&charter)?, &clock);

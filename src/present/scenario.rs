@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::facts::SavedScenario;
 use crate::format::{money, signed_money};
 use crate::rhythm::allocation::ScenarioComparison;
 use crate::text::field;
@@ -82,5 +83,43 @@ pub fn text(c: &ScenarioComparison) -> String {
                 .join(", ")
         );
     }
+    out
+}
+
+/// The saved scenarios (`rhythm recommend --scenarios`), newest week first: each one's
+/// name, week, horizon, total spend and the channels the user moved.
+pub fn list(saved: &[SavedScenario]) -> String {
+    if saved.is_empty() {
+        return "No scenario is saved yet: save one with `s` in the cockpit's Monthly budget plan.\n"
+            .into();
+    }
+    let mut saved: Vec<&SavedScenario> = saved.iter().collect();
+    saved.sort_by(|a, b| b.week.cmp(&a.week).then_with(|| a.name.cmp(&b.name)));
+    let mut out = String::new();
+    for s in saved {
+        let total: f64 = s.channels.iter().map(|c| c.spend).sum();
+        let moved: Vec<String> = s
+            .channels
+            .iter()
+            .filter(|c| c.held)
+            .map(|c| format!("{} {}", field(&c.channel), money(c.spend)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "'{}' — week of {}, next {} weeks, {} of spend ({}); moved: {}; saved {} UTC",
+            field(&s.name),
+            s.week,
+            s.horizon_weeks,
+            money(total),
+            field(&s.mode),
+            if moved.is_empty() {
+                "none".to_string()
+            } else {
+                moved.join(", ")
+            },
+            s.saved_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    out.push_str("Compare one with the recommendation: rhythm recommend --scenario NAME\n");
     out
 }
