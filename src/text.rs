@@ -189,28 +189,24 @@ pub fn md_cell(text: &str) -> String {
 /// Text for Slack's mrkdwn: `&`, `<` and `>` written as Slack's entities (as its
 /// formatting reference asks), so a value cannot open a link, a mention or a command.
 pub fn slack(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    entities(text, false)
 }
 
 /// Text for HTML element content or a quoted attribute: `& < > " '` as entities.
 pub fn html(text: &str) -> String {
+    entities(text, true)
+}
+
+/// `& < >` as entities, and with `quotes` `" '` too.
+fn entities(text: &str, quotes: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
