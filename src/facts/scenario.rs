@@ -21,6 +21,13 @@ pub struct SavedScenario {
     pub channels: Vec<ScenarioChannel>,
 }
 
+impl SavedScenario {
+    /// The spend it holds over its horizon, all channels.
+    pub fn total_spend(&self) -> f64 {
+        self.channels.iter().map(|c| c.spend).sum()
+    }
+}
+
 /// One channel of a saved scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioChannel {

@@ -97,7 +97,6 @@ pub fn list(saved: &[SavedScenario]) -> String {
     saved.sort_by(|a, b| b.week.cmp(&a.week).then_with(|| a.name.cmp(&b.name)));
     let mut out = String::new();
     for s in saved {
-        let total: f64 = s.channels.iter().map(|c| c.spend).sum();
         let moved: Vec<String> = s
             .channels
             .iter()
@@ -110,7 +109,7 @@ pub fn list(saved: &[SavedScenario]) -> String {
             field(&s.name),
             s.week,
             s.horizon_weeks,
-            money(total),
+            money(s.total_spend()),
             field(&s.mode),
             if moved.is_empty() {
                 "none".to_string()
