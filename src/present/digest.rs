@@ -267,44 +267,52 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// The digest as Markdown: a heading, a byline, and each part's lines as a list, each
 /// line ending in where its figure is defined.
 pub fn markdown(charter: &Charter, d: &Digest) -> String {
-    let all = lines(charter, d);
-    let mut out = format!(
+    let head = format!(
         "# {}\n\n_{}_\n",
         text::md_line(&title(d)),
         text::md_inline(&byline(charter, d))
     );
-    for part in Part::ALL {
-        let _ = write!(out, "\n**{}**\n\n", part.heading());
-        for l in all.iter().filter(|l| l.part == part) {
-            let _ = writeln!(
-                out,
-                "- {} _(definition: {})_",
-                // The crate's sentence around others' values: no raw HTML either.
-                text::md_line(&l.text).replace('<', "\\<"),
-                text::md_inline(&l.definition)
-            );
-        }
-    }
-    out
+    listed(charter, d, head, "**", |l| {
+        format!(
+            "{} _(definition: {})_",
+            // The crate's sentence around others' values: no raw HTML either.
+            text::md_line(&l.text).replace('<', "\\<"),
+            text::md_inline(&l.definition)
+        )
+    })
 }
 
 /// The digest as plain text: the email's text part and Slack's `text` fallback.
 pub fn plain(charter: &Charter, d: &Digest) -> String {
-    let all = lines(charter, d);
-    let mut out = format!(
+    let head = format!(
         "{}\n{}\n",
         text::one_line(&title(d)),
         text::one_line(&byline(charter, d))
     );
+    listed(charter, d, head, "", |l| {
+        format!(
+            "{} (definition: {})",
+            text::one_line(&l.text),
+            text::one_line(&l.definition)
+        )
+    })
+}
+
+/// `head`, then each part's heading (between `mark`s, a blank line after it when marked)
+/// and its lines as a `- ` list, each written by `line`.
+fn listed(
+    charter: &Charter,
+    d: &Digest,
+    mut out: String,
+    mark: &str,
+    line: impl Fn(&DigestLine) -> String,
+) -> String {
+    let all = lines(charter, d);
     for part in Part::ALL {
-        let _ = write!(out, "\n{}\n", part.heading());
+        let gap = if mark.is_empty() { "" } else { "\n" };
+        let _ = write!(out, "\n{mark}{}{mark}\n{gap}", part.heading());
         for l in all.iter().filter(|l| l.part == part) {
-            let _ = writeln!(
-                out,
-                "- {} (definition: {})",
-                text::one_line(&l.text),
-                text::one_line(&l.definition)
-            );
+            let _ = writeln!(out, "- {}", line(l));
         }
     }
     out
