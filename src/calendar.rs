@@ -13,6 +13,66 @@ pub fn week_start(date: NaiveDate, week_start: Weekday) -> NaiveDate {
     date - Duration::days(back)
 }
 
+/// The day in `zone` of the UTC instant `utc`.
+///
+/// A zone's offset from UTC is looked up once per hour of UTC time and kept (a
+/// thread's small cache), since the funnel asks for millions of days a pass and
+/// chrono-tz's lookup is most of that cost otherwise. An hour is kept only when the
+/// offset at its first and last second agree; an hour holding a transition (which can
+/// fall at a half or quarter hour) is looked up instant by instant, so the day is always
+/// the zone's own.
+pub fn local_day(zone: chrono_tz::Tz, utc: chrono::NaiveDateTime) -> NaiveDate {
+    use std::cell::RefCell;
+    const SLOTS: usize = 4096;
+    thread_local! {
+        static OFFSETS: RefCell<Vec<(i64, chrono_tz::Tz, i32)>> =
+            RefCell::new(vec![(i64::MIN, chrono_tz::Tz::UTC, 0); SLOTS]);
+    }
+    if zone == chrono_tz::Tz::UTC {
+        return utc.date();
+    }
+    let offset_at = |secs: i64| -> Option<i32> {
+        use chrono::{Offset, TimeZone};
+        let t = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
+        Some(zone.offset_from_utc_datetime(&t).fix().local_minus_utc())
+    };
+    let secs = utc.and_utc().timestamp();
+    let hour = secs.div_euclid(3600);
+    let slot = hour.rem_euclid(SLOTS as i64) as usize;
+    let cached = OFFSETS.with(|c| {
+        let e = c.borrow()[slot];
+        (e.0 == hour && e.1 == zone).then_some(e.2)
+    });
+    let offset = match cached {
+        Some(o) => o,
+        None => {
+            let (first, last) = (offset_at(hour * 3600), offset_at(hour * 3600 + 3599));
+            match (first, last) {
+                (Some(a), Some(b)) if a == b => {
+                    OFFSETS.with(|c| c.borrow_mut()[slot] = (hour, zone, a));
+                    a
+                }
+                _ => match offset_at(secs) {
+                    Some(o) => o,
+                    None => {
+                        use chrono::TimeZone;
+                        return zone.from_utc_datetime(&utc).date_naive();
+                    }
+                },
+            }
+        }
+    };
+    // Whole days since 1970-01-01 in local time; chrono counts from year 1 (day 719,163).
+    let days = (secs + i64::from(offset)).div_euclid(86_400);
+    i32::try_from(days + 719_163)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_else(|| {
+            use chrono::TimeZone;
+            zone.from_utc_datetime(&utc).date_naive()
+        })
+}
+
 /// The first day of the calendar month that holds `date`.
 pub fn month_start(date: NaiveDate) -> NaiveDate {
     date.with_day(1).expect("day 1 exists in every month")
@@ -96,6 +156,35 @@ pub fn parse_weekday(text: &str) -> Option<Weekday> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_day_is_the_zones_own_across_transitions_and_odd_offsets() {
+        use chrono::TimeZone;
+        // Half-hour and 45-minute offsets, a half-hour daylight shift, both hemispheres.
+        let zones = [
+            chrono_tz::Europe::Berlin,
+            chrono_tz::America::New_York,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Asia::Kathmandu,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Pacific::Apia,
+            chrono_tz::UTC,
+        ];
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        for zone in zones {
+            // Every 7 minutes and 13 seconds for two years, forwards and then backwards
+            // (the cache is warm either way).
+            let steps: Vec<i64> = (0..146_000).collect();
+            for &i in steps.iter().chain(steps.iter().rev()) {
+                let t = start + Duration::seconds(i * 433);
+                let by_chrono = zone.from_utc_datetime(&t).date_naive();
+                assert_eq!(local_day(zone, t), by_chrono, "{zone} at {t} UTC");
+            }
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -96,7 +96,88 @@ impl Records {
         &self.names[name as usize]
     }
 
+    /// The leads that may have been created on the local days `from..to` in any zone
+    /// (UTC offsets are within ±14 hours): a superset, to be filtered by local day.
+    /// Leads are kept oldest first; should they not be (a hand-built set), all of them.
+    pub fn leads_around(&self, from: NaiveDate, to: NaiveDate) -> &[Lead] {
+        around(&self.leads, |l| l.created, from, to)
+    }
+
+    /// [`Records::leads_around`] for opportunities.
+    pub fn opportunities_around(&self, from: NaiveDate, to: NaiveDate) -> &[Opportunity] {
+        around(&self.opportunities, |o| o.created, from, to)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.leads.is_empty() && self.opportunities.is_empty() && self.spend.is_empty()
+    }
+}
+
+/// The rows of `rows` (oldest first by `created`) created from a day before `from` to a
+/// day after `to`, by binary search; all of them when they are not in that order.
+fn around<T>(
+    rows: &[T],
+    created: impl Fn(&T) -> NaiveDateTime,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> &[T] {
+    if !rows.is_sorted_by_key(&created) {
+        return rows;
+    }
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let day = chrono::Duration::days(1);
+    let (lo, hi) = (midnight(from) - day, midnight(to) + day);
+    let start = rows.partition_point(|r| created(r) < lo);
+    let end = rows.partition_point(|r| created(r) < hi);
+    &rows[start..end.max(start)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(created: NaiveDateTime) -> Lead {
+        Lead {
+            id: "x".into(),
+            created,
+            source: 0,
+            mql_at: None,
+            sql_at: None,
+            geo: None,
+            segment: None,
+            first_response_at: None,
+            system: None,
+            email: None,
+        }
+    }
+
+    #[test]
+    fn leads_around_days_hold_every_lead_of_those_days_in_any_zone() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let at = |d: u32, h: u32| day(d).and_hms_opt(h, 0, 0).unwrap();
+        let times = [
+            at(1, 0),
+            at(2, 23),
+            at(3, 10),
+            at(5, 1),
+            at(6, 12),
+            at(9, 0),
+        ];
+        let sorted = Records {
+            leads: times.iter().map(|&t| lead(t)).collect(),
+            ..Records::default()
+        };
+        // Local days 4..6 in any zone: UTC from the 3rd 00:00 to before the 7th 00:00.
+        let got: Vec<_> = sorted
+            .leads_around(day(4), day(6))
+            .iter()
+            .map(|l| l.created)
+            .collect();
+        assert_eq!(got, vec![at(3, 10), at(5, 1), at(6, 12)]);
+        assert!(sorted.leads_around(day(20), day(25)).is_empty());
+        // Out of order: every lead, for the caller's own filter.
+        let mut shuffled = sorted.clone();
+        shuffled.leads.swap(0, 4);
+        assert_eq!(shuffled.leads_around(day(4), day(6)).len(), times.len());
     }
 }

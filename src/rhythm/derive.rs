@@ -30,12 +30,7 @@ use crate::facts::{ChannelWeek, DealType, Name, Records};
 
 /// The local day of a UTC instant in the charter's zone.
 pub fn local_day(charter: &Charter, utc: NaiveDateTime) -> NaiveDate {
-    use chrono::TimeZone;
-    charter
-        .partnership
-        .timezone
-        .from_utc_datetime(&utc)
-        .date_naive()
+    crate::calendar::local_day(charter.partnership.timezone, utc)
 }
 
 /// The leads the funnel counts: where the MAP's records (`[funnel] map_system`, matched
@@ -46,6 +41,16 @@ pub fn counted_leads<'r>(
     charter: &Charter,
     records: &'r Records,
 ) -> impl Iterator<Item = &'r crate::facts::Lead> {
+    counted_among(charter, records, &records.leads)
+}
+
+/// [`counted_leads`] among `leads`, a part of `records.leads` (whether the MAP's
+/// records are there is asked of all of them).
+pub fn counted_among<'r>(
+    charter: &Charter,
+    records: &Records,
+    leads: &'r [crate::facts::Lead],
+) -> impl Iterator<Item = &'r crate::facts::Lead> + use<'r> {
     let is_map: Vec<bool> = match charter.funnel.map_system.as_deref() {
         Some(map) => records
             .names
@@ -56,8 +61,7 @@ pub fn counted_leads<'r>(
     };
     let of_map = move |l: &crate::facts::Lead| l.system.is_some_and(|s| is_map[s as usize]);
     let any_map = records.leads.iter().any(&of_map);
-    records
-        .leads
+    leads
         .iter()
         .filter(move |l| !any_map || l.system.is_none() || of_map(l))
 }
@@ -80,43 +84,50 @@ pub struct Derived {
 /// A channel id, shared: a million leads add to a few dozen sums.
 type Chan = std::rc::Rc<str>;
 
-/// The channel each distinct name maps to, looked up once per name.
+/// The channel each distinct name maps to, looked up once per name; channels are
+/// numbered in the order first met ([`Mapper::ids`]), so a sum's key is two integers.
 struct Mapper<'a> {
     charter: &'a Charter,
     records: &'a Records,
-    sources: FxHashMap<Name, Option<Chan>>,
-    spend: FxHashMap<(Name, Name), Option<Chan>>,
+    sources: FxHashMap<Name, Option<u32>>,
+    spend: FxHashMap<(Name, Name), Option<u32>>,
+    ids: Vec<Chan>,
 }
 
 impl Mapper<'_> {
-    fn source(&mut self, name: Name) -> Option<Chan> {
-        let (charter, records) = (self.charter, self.records);
-        self.sources
-            .entry(name)
-            .or_insert_with(|| {
-                charter
-                    .channel_for_source(records.name(name))
-                    .map(Chan::from)
-                    .or_else(|| {
-                        (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
-                    })
-            })
-            .clone()
+    fn number(ids: &mut Vec<Chan>, channel: Option<&str>) -> Option<u32> {
+        let channel = channel?;
+        Some(match ids.iter().position(|c| &**c == channel) {
+            Some(i) => i as u32,
+            None => {
+                ids.push(channel.into());
+                (ids.len() - 1) as u32
+            }
+        })
     }
 
-    fn spend(&mut self, platform: Name, campaign: Name) -> Option<Chan> {
-        let (charter, records) = (self.charter, self.records);
-        self.spend
-            .entry((platform, campaign))
-            .or_insert_with(|| {
-                charter
-                    .channel_for_spend(records.name(platform), records.name(campaign))
-                    .map(Chan::from)
-                    .or_else(|| {
-                        (charter.funnel.unmapped == Unmapped::Bucket).then(|| UNMAPPED.into())
-                    })
-            })
-            .clone()
+    fn bucket(charter: &Charter) -> Option<&'static str> {
+        (charter.funnel.unmapped == Unmapped::Bucket).then_some(UNMAPPED)
+    }
+
+    fn source(&mut self, name: Name) -> Option<u32> {
+        let (charter, records, ids) = (self.charter, self.records, &mut self.ids);
+        *self.sources.entry(name).or_insert_with(|| {
+            let channel = charter
+                .channel_for_source(records.name(name))
+                .or_else(|| Self::bucket(charter));
+            Self::number(ids, channel)
+        })
+    }
+
+    fn spend(&mut self, platform: Name, campaign: Name) -> Option<u32> {
+        let (charter, records, ids) = (self.charter, self.records, &mut self.ids);
+        *self.spend.entry((platform, campaign)).or_insert_with(|| {
+            let channel = charter
+                .channel_for_spend(records.name(platform), records.name(campaign))
+                .or_else(|| Self::bucket(charter));
+            Self::number(ids, channel)
+        })
     }
 }
 
@@ -171,8 +182,9 @@ pub fn channel_weeks(
         records,
         sources: FxHashMap::default(),
         spend: FxHashMap::default(),
+        ids: Vec::new(),
     };
-    let mut sums: FxHashMap<(NaiveDate, Chan), Sums> = FxHashMap::default();
+    let mut sums: FxHashMap<(NaiveDate, u32), Sums> = FxHashMap::default();
     let (mut lead_span, mut opp_span, mut spend_span): (Span, Span, Span) = (None, None, None);
     let unmapped = |out: &mut Derived, name: Name| {
         *out.unmapped_sources
@@ -186,9 +198,9 @@ pub fn channel_weeks(
             unmapped(&mut out, lead.source);
             continue;
         };
-        sums.entry((w, channel.clone())).or_default().leads += 1.0;
+        sums.entry((w, channel)).or_default().leads += 1.0;
         if let Some(t) = lead.mql_at {
-            sums.entry((week(t), channel.clone())).or_default().mqls += 1.0;
+            sums.entry((week(t), channel)).or_default().mqls += 1.0;
         }
         if let Some(t) = lead.sql_at {
             sums.entry((week(t), channel)).or_default().sqls += 1.0;
@@ -204,7 +216,7 @@ pub fn channel_weeks(
             unmapped(&mut out, opp.source);
             continue;
         };
-        let s = sums.entry((w, channel.clone())).or_default();
+        let s = sums.entry((w, channel)).or_default();
         s.pipeline += opp.amount;
         s.opportunities += 1.0;
         if opp.won == Some(true)
@@ -231,9 +243,14 @@ pub fn channel_weeks(
         }
     }
     // Every channel the records name, in every covered week: none that week is 0.
-    let mut channels: Vec<Chan> = sums.keys().map(|(_, c)| c.clone()).collect();
+    let mut numbers: Vec<u32> = sums.keys().map(|(_, c)| *c).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut channels: Vec<(Chan, u32)> = numbers
+        .into_iter()
+        .map(|n| (map.ids[n as usize].clone(), n))
+        .collect();
     channels.sort();
-    channels.dedup();
     let spend_known = |channel: &str| match charter.channel(channel) {
         Some(c) => !c.paid || !c.campaigns.is_empty(),
         // The unmapped bucket's spend is the unmapped campaigns'.
@@ -241,8 +258,8 @@ pub fn channel_weeks(
     };
     out.no_spend_source = channels
         .iter()
-        .filter(|c| !spend_known(c))
-        .map(|c| c.to_string())
+        .filter(|(c, _)| !spend_known(c))
+        .map(|(c, _)| c.to_string())
         .collect();
     let mut weeks: Vec<NaiveDate> = Vec::new();
     for span in [lead_span, opp_span, spend_span].into_iter().flatten() {
@@ -263,8 +280,8 @@ pub fn channel_weeks(
         .map(|r| ((r.week, r.channel.clone()), r.clone()))
         .collect();
     for &w in weeks.iter().filter(|&&w| complete(w)) {
-        for channel in &channels {
-            let mut s = sums.get(&(w, channel.clone())).copied().unwrap_or_default();
+        for (channel, number) in &channels {
+            let mut s = sums.get(&(w, *number)).copied().unwrap_or_default();
             // Sums of amounts in cents, to the cent: the same number the CRM's report shows.
             (s.spend, s.pipeline) = (cents(s.spend), cents(s.pipeline));
             let groups = [

@@ -225,6 +225,14 @@ pub fn quantile(values: &[f64], p: f64) -> Option<f64> {
     }
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
+    quantile_sorted(&v, p)
+}
+
+/// [`quantile`] of values already in ascending order.
+fn quantile_sorted(v: &[f64], p: f64) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
     let h = (v.len() - 1) as f64 * p;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
@@ -234,10 +242,12 @@ fn velocity(values: &[f64]) -> Option<Velocity> {
     if (values.len() as u64) < MIN_BASE {
         return None;
     }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
     Some(Velocity {
         n: values.len() as u64,
-        median_days: quantile(values, 0.5)?,
-        p80_days: quantile(values, 0.8)?,
+        median_days: quantile_sorted(&sorted, 0.5)?,
+        p80_days: quantile_sorted(&sorted, 0.8)?,
     })
 }
 
@@ -350,7 +360,8 @@ pub fn review(
     let mut by_geo: std::collections::BTreeMap<&str, Tally> = Default::default();
     let last = months.len() - 1;
     let geo = |g: Option<Name>| g.map_or(NO_GEO, |g| records.name(g));
-    for l in super::derive::counted_leads(charter, records) {
+    let end = add_months(month, 1);
+    for l in super::derive::counted_among(charter, records, records.leads_around(first, end)) {
         let Some(i) = index(l.created) else { continue };
         let c = channels.of(l.source);
         all[i].lead(l);
@@ -359,7 +370,8 @@ pub fn review(
             by_geo.entry(geo(l.geo)).or_default().lead(l);
         }
     }
-    for o in records.opportunities.iter().filter(|o| new_business(o)) {
+    let opportunities = records.opportunities_around(first, end);
+    for o in opportunities.iter().filter(|o| new_business(o)) {
         let Some(i) = index(o.created) else { continue };
         let c = channels.of(o.source);
         all[i].opportunity(o);

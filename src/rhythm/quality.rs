@@ -130,7 +130,11 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
             }
         }
     };
-    for lead in records.leads.iter().filter(|l| inside(l.created)) {
+    for lead in records
+        .leads_around(span.from, span.to)
+        .iter()
+        .filter(|l| inside(l.created))
+    {
         let id = &*lead.id;
         let mut bad = source_problems(&mut q, id, lead.source);
         if let Some(e) = lead.email.as_deref().filter(|e| !e.is_empty())
@@ -158,7 +162,11 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
         q.records += 1;
         q.with_problem += usize::from(bad);
     }
-    for opp in records.opportunities.iter().filter(|o| inside(o.created)) {
+    for opp in records
+        .opportunities_around(span.from, span.to)
+        .iter()
+        .filter(|o| inside(o.created))
+    {
         let id = &*opp.id;
         let mut bad = source_problems(&mut q, id, opp.source);
         if let Some(other) = ids.insert((false, opp.system, bare_id(id)), id)
