@@ -11,7 +11,8 @@
 //!
 //! Then the cockpit on the last round's store (issue 16: its bars hold on a store of
 //! row-level records): the first frame with data (open the store, load, compute every
-//! review as the loader does, draw 160×48; bar 100 ms) and a period switch (compute for
+//! review as the loader does, draw 160×48; bar 100 ms; printed with its parts: the load,
+//! the cut to the clock with the derivation, the reviews) and a period switch (compute for
 //! another week, draw; bar 16 ms), medians of 5.
 //!
 //! Environment: `RHYTHM_BENCH_LEADS` (default 1,000,000; opportunities are a fifth of
@@ -35,7 +36,7 @@ use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
 use rhythm::tui::app::App;
-use rhythm::tui::snapshot::compute;
+use rhythm::tui::snapshot::{compute, compute_cut};
 use rhythm::tui::theme::Theme;
 use rhythm::tui::ui;
 
@@ -179,20 +180,32 @@ fn median_of(n: usize, f: &mut dyn FnMut()) -> Duration {
 }
 
 /// The cockpit's first frame with data and a period switch on the store in `db`:
-/// (first frame, period switch).
-fn cockpit(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
+/// (first frame, period switch), and where the first frame's time goes: (loading the
+/// store, cutting the data to the clock with the derivation, computing every review).
+fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duration; 3]) {
     let at = FIRST_DAY + Days::days(DAYS as i64);
+    let mut parts: Vec<[Duration; 3]> = Vec::new();
     let first = median_of(5, &mut || {
+        let t = Instant::now();
         let store = Store::open(db).expect("open store");
         let data = store.load_dataset(charter).expect("load");
+        let loaded = t.elapsed();
+        let clock = Clock::end_of(charter, at);
+        let t = Instant::now();
+        let cut = as_of(charter, &data, &clock);
+        let cut_at = t.elapsed();
+        let t = Instant::now();
+        let snapshot = compute_cut(charter, &cut, &clock, false);
+        parts.push([loaded, cut_at, t.elapsed()]);
         let mut app = App::new("bench".into(), at);
-        app.loaded(Arc::new(compute(
-            charter,
-            &data,
-            &Clock::end_of(charter, at),
-        )));
+        app.loaded(Arc::new(snapshot));
         draw(&app);
     });
+    let part = |i: usize| {
+        let mut xs: Vec<Duration> = parts.iter().map(|p| p[i]).collect();
+        xs.sort();
+        xs[xs.len() / 2]
+    };
     let store = Store::open(db).expect("open store");
     let data = store.load_dataset(charter).expect("load");
     let mut app = App::new("bench".into(), at);
@@ -212,7 +225,7 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
         )));
         draw(&app);
     });
-    (first, period)
+    ((first, period), [part(0), part(1), part(2)])
 }
 
 fn sqlite_script(dir: &Path) -> String {
@@ -298,11 +311,15 @@ fn main() {
         );
     }
     let db = last_store.expect("at least one round");
-    let (first, period) = cockpit(&charter, &db.path().join("rhythm.db"));
+    let ((first, period), [load, cut, reviews]) = cockpit(&charter, &db.path().join("rhythm.db"));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100), period switch {:.0} ms (bar 16)",
+        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100; load {:.0}, cut to the clock {:.0}, reviews {:.0}), period switch {:.0} ms (bar 16)",
         leads / 5,
-        first.as_secs_f64() * 1e3,
-        period.as_secs_f64() * 1e3
+        ms(first),
+        ms(load),
+        ms(cut),
+        ms(reviews),
+        ms(period)
     );
 }
