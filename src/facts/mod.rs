@@ -12,7 +12,7 @@ pub mod session;
 
 pub use kind::Kind;
 pub use recommendation::{NewRecommendation, NewRecommendationChannel, SavedRecommendation};
-pub use records::{DealType, Lead, Name, Opportunity, Records, Spend};
+pub use records::{ByCreated, Created, DealType, Lead, Name, Opportunity, Records, Spend};
 pub use rows::*;
 pub use scenario::{SavedScenario, ScenarioChannel};
 pub use session::*;

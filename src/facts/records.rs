@@ -85,8 +85,8 @@ pub struct Spend {
 pub struct Records {
     /// The distinct texts rows refer to by [`Name`].
     pub names: Vec<Box<str>>,
-    pub leads: Vec<Lead>,
-    pub opportunities: Vec<Opportunity>,
+    pub leads: ByCreated<Lead>,
+    pub opportunities: ByCreated<Opportunity>,
     pub spend: Vec<Spend>,
 }
 
@@ -96,40 +96,116 @@ impl Records {
         &self.names[name as usize]
     }
 
-    /// The leads that may have been created on the local days `from..to` in any zone
-    /// (UTC offsets are within ±14 hours): a superset, to be filtered by local day.
-    /// Leads are kept oldest first; should they not be (a hand-built set), all of them.
-    pub fn leads_around(&self, from: NaiveDate, to: NaiveDate) -> &[Lead] {
-        around(&self.leads, |l| l.created, from, to)
-    }
-
-    /// [`Records::leads_around`] for opportunities.
-    pub fn opportunities_around(&self, from: NaiveDate, to: NaiveDate) -> &[Opportunity] {
-        around(&self.opportunities, |o| o.created, from, to)
-    }
-
     pub fn is_empty(&self) -> bool {
         self.leads.is_empty() && self.opportunities.is_empty() && self.spend.is_empty()
     }
 }
 
-/// The rows of `rows` (oldest first by `created`) created from a day before `from` to a
-/// day after `to`, by binary search; all of them when they are not in that order.
-fn around<T>(
-    rows: &[T],
-    created: impl Fn(&T) -> NaiveDateTime,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> &[T] {
-    if !rows.is_sorted_by_key(&created) {
-        return rows;
+/// A record with a creation time.
+pub trait Created {
+    fn created(&self) -> NaiveDateTime;
+}
+
+impl Created for Lead {
+    fn created(&self) -> NaiveDateTime {
+        self.created
     }
-    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let day = chrono::Duration::days(1);
-    let (lo, hi) = (midnight(from) - day, midnight(to) + day);
-    let start = rows.partition_point(|r| created(r) < lo);
-    let end = rows.partition_point(|r| created(r) < hi);
-    &rows[start..end.max(start)]
+}
+
+impl Created for Opportunity {
+    fn created(&self) -> NaiveDateTime {
+        self.created
+    }
+}
+
+/// Rows kept oldest first by creation, whoever builds them (equal times keep the order
+/// they came in), so a window of days is a binary search. Shared, not copied, when
+/// cloned: the data cut to a clock that changes none of them is the same rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByCreated<T>(std::sync::Arc<Vec<T>>);
+
+impl<T> Default for ByCreated<T> {
+    fn default() -> Self {
+        ByCreated(std::sync::Arc::new(Vec::new()))
+    }
+}
+
+impl<T: Created + Clone> ByCreated<T> {
+    pub fn new(mut rows: Vec<T>) -> Self {
+        if !rows.is_sorted_by_key(Created::created) {
+            rows.sort_by_key(Created::created);
+        }
+        ByCreated(std::sync::Arc::new(rows))
+    }
+
+    /// Adds `row` after every row created no later than it.
+    pub fn push(&mut self, row: T) {
+        let rows = std::sync::Arc::make_mut(&mut self.0);
+        let at = rows.partition_point(|r| r.created() <= row.created());
+        rows.insert(at, row);
+    }
+
+    /// Changes the rows in place; they are put back in order after.
+    pub fn edit(&mut self, change: impl FnOnce(&mut Vec<T>)) {
+        let rows = std::sync::Arc::make_mut(&mut self.0);
+        change(rows);
+        if !rows.is_sorted_by_key(Created::created) {
+            rows.sort_by_key(Created::created);
+        }
+    }
+
+    /// Keeps the rows `keep` accepts (the order stays).
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        std::sync::Arc::make_mut(&mut self.0).retain(keep);
+    }
+
+    /// Whether `self` and `other` are the same rows in memory (one shared, not copied).
+    pub fn shares(&self, other: &ByCreated<T>) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The rows that may have been created on the local days `from..to` in any zone
+    /// (UTC offsets are within ±14 hours): a superset, to be filtered by local day.
+    pub fn around(&self, from: NaiveDate, to: NaiveDate) -> &[T] {
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        let day = chrono::Duration::days(1);
+        let (lo, hi) = (midnight(from) - day, midnight(to) + day);
+        let start = self.0.partition_point(|r| r.created() < lo);
+        let end = self.0.partition_point(|r| r.created() < hi);
+        &self.0[start..end.max(start)]
+    }
+
+    /// The rows created no later than `t` (the first ones).
+    pub fn until(&self, t: NaiveDateTime) -> &[T] {
+        &self.0[..self.0.partition_point(|r| r.created() <= t)]
+    }
+}
+
+impl<T: Created + Clone> From<Vec<T>> for ByCreated<T> {
+    fn from(rows: Vec<T>) -> Self {
+        ByCreated::new(rows)
+    }
+}
+
+impl<T: Created + Clone> FromIterator<T> for ByCreated<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(rows: I) -> Self {
+        ByCreated::new(rows.into_iter().collect())
+    }
+}
+
+impl<T> std::ops::Deref for ByCreated<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a ByCreated<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 #[cfg(test)]
@@ -152,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn leads_around_days_hold_every_lead_of_those_days_in_any_zone() {
+    fn rows_by_creation_stay_in_order_and_a_window_holds_every_lead_of_its_days() {
         let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
         let at = |d: u32, h: u32| day(d).and_hms_opt(h, 0, 0).unwrap();
         let times = [
@@ -169,15 +245,22 @@ mod tests {
         };
         // Local days 4..6 in any zone: UTC from the 3rd 00:00 to before the 7th 00:00.
         let got: Vec<_> = sorted
-            .leads_around(day(4), day(6))
+            .leads
+            .around(day(4), day(6))
             .iter()
             .map(|l| l.created)
             .collect();
         assert_eq!(got, vec![at(3, 10), at(5, 1), at(6, 12)]);
-        assert!(sorted.leads_around(day(20), day(25)).is_empty());
-        // Out of order: every lead, for the caller's own filter.
-        let mut shuffled = sorted.clone();
-        shuffled.leads.swap(0, 4);
-        assert_eq!(shuffled.leads_around(day(4), day(6)).len(), times.len());
+        assert!(sorted.leads.around(day(20), day(25)).is_empty());
+        // Built out of order, or pushed late: kept in order all the same.
+        let mut shuffled: Vec<Lead> = times.iter().rev().map(|&t| lead(t)).collect();
+        let last = shuffled.remove(2);
+        let mut rows = ByCreated::new(shuffled);
+        rows.push(last);
+        assert_eq!(rows, sorted.leads);
+        assert_eq!(rows.until(at(5, 1)).len(), 4);
+        // Edited in place: in order again after.
+        rows.edit(|rows| rows[0].created = at(10, 0));
+        assert_eq!(rows.last().map(|l| l.created), Some(at(10, 0)));
     }
 }

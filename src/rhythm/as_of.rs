@@ -101,35 +101,44 @@ fn records(records: &Records, clock: &Clock) -> Records {
             (names.len() - 1) as Name
         }
     };
-    Records {
-        names,
-        leads: records
-            .leads
-            .iter()
-            .filter(|l| l.created <= now)
+    // Rows the clock changes nothing of are shared, not copied: at a live clock, all.
+    let later = |t: Option<chrono::NaiveDateTime>| t.is_some_and(|t| t > now);
+    let changed = |l: &Lead| later(l.mql_at) || later(l.sql_at) || later(l.first_response_at);
+    let seen = records.leads.until(now);
+    let leads = if seen.len() == records.leads.len() && !seen.iter().any(changed) {
+        records.leads.clone()
+    } else {
+        seen.iter()
             .map(|l| Lead {
                 mql_at: by(l.mql_at),
                 sql_at: by(l.sql_at),
                 first_response_at: by(l.first_response_at),
                 ..l.clone()
             })
-            .collect(),
-        opportunities: records
-            .opportunities
-            .iter()
-            .filter(|o| o.created <= now)
-            .map(|o| {
-                let closed = o
-                    .close_date
-                    .is_some_and(|d| clock.is_complete(d + Duration::days(1)));
-                let closes_later = o.won.is_some() && !closed;
-                Opportunity {
-                    won: o.won.filter(|_| closed),
-                    stage: if closes_later { open } else { o.stage },
+            .collect()
+    };
+    let closed = |o: &Opportunity| {
+        o.close_date
+            .is_some_and(|d| clock.is_complete(d + Duration::days(1)))
+    };
+    let closes_later = |o: &Opportunity| o.won.is_some() && !closed(o);
+    let seen = records.opportunities.until(now);
+    let opportunities =
+        if seen.len() == records.opportunities.len() && !seen.iter().any(closes_later) {
+            records.opportunities.clone()
+        } else {
+            seen.iter()
+                .map(|o| Opportunity {
+                    won: o.won.filter(|_| closed(o)),
+                    stage: if closes_later(o) { open } else { o.stage },
                     ..o.clone()
-                }
-            })
-            .collect(),
+                })
+                .collect()
+        };
+    Records {
+        names,
+        leads,
+        opportunities,
         spend: keep(&records.spend, |s| {
             clock.is_complete(s.date + Duration::days(1))
         }),
@@ -255,6 +264,43 @@ mod tests {
         let later = Clock::end_of(&c, d(2026, 11, 15));
         let days = value(&c, &as_of(&c, &data, &later), "insight-to-action", quarter).unwrap();
         assert!((days - (later.now - shown).num_seconds() as f64 / 86_400.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn records_the_clock_changes_nothing_of_are_shared_and_a_later_stage_is_not_yet_crossed() {
+        use crate::facts::{Lead, Records};
+        let c = Charter::shipped();
+        let at = |day: u32, h: u32| d(2026, 3, day).and_hms_opt(h, 0, 0).unwrap();
+        let lead = |created, mql_at| Lead {
+            id: "l".into(),
+            created,
+            source: 0,
+            mql_at,
+            sql_at: None,
+            geo: None,
+            segment: None,
+            first_response_at: None,
+            system: None,
+            email: None,
+        };
+        let data = Dataset {
+            records: Records {
+                names: vec!["Webinar".into()],
+                leads: vec![lead(at(2, 9), Some(at(9, 9))), lead(at(5, 9), None)].into(),
+                ..Records::default()
+            },
+            ..Dataset::default()
+        };
+        let live = as_of(&c, &data, &Clock::end_of(&c, d(2026, 3, 20)));
+        assert!(live.records.leads.shares(&data.records.leads));
+        // As of the 6th: both leads exist, the first not yet an MQL; nothing shared.
+        let then = as_of(&c, &data, &Clock::end_of(&c, d(2026, 3, 6)));
+        assert!(!then.records.leads.shares(&data.records.leads));
+        let mqls: Vec<_> = then.records.leads.iter().map(|l| l.mql_at).collect();
+        assert_eq!(mqls, vec![None, None]);
+        // As of the 3rd: only the first lead.
+        let early = as_of(&c, &data, &Clock::end_of(&c, d(2026, 3, 3)));
+        assert_eq!(early.records.leads.len(), 1);
     }
 
     #[test]

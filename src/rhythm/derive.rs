@@ -59,8 +59,10 @@ pub fn counted_among<'r>(
             .collect(),
         None => Vec::new(),
     };
+    // No name is the MAP's: no lead can be (a million leads need not be asked).
+    let named = is_map.contains(&true);
     let of_map = move |l: &crate::facts::Lead| l.system.is_some_and(|s| is_map[s as usize]);
-    let any_map = records.leads.iter().any(&of_map);
+    let any_map = named && records.leads.iter().any(&of_map);
     leads
         .iter()
         .filter(move |l| !any_map || l.system.is_none() || of_map(l))

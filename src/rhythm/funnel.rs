@@ -361,7 +361,7 @@ pub fn review(
     let last = months.len() - 1;
     let geo = |g: Option<Name>| g.map_or(NO_GEO, |g| records.name(g));
     let end = add_months(month, 1);
-    for l in super::derive::counted_among(charter, records, records.leads_around(first, end)) {
+    for l in super::derive::counted_among(charter, records, records.leads.around(first, end)) {
         let Some(i) = index(l.created) else { continue };
         let c = channels.of(l.source);
         all[i].lead(l);
@@ -370,7 +370,7 @@ pub fn review(
             by_geo.entry(geo(l.geo)).or_default().lead(l);
         }
     }
-    let opportunities = records.opportunities_around(first, end);
+    let opportunities = records.opportunities.around(first, end);
     for o in opportunities.iter().filter(|o| new_business(o)) {
         let Some(i) = index(o.created) else { continue };
         let c = channels.of(o.source);

@@ -127,7 +127,7 @@ pub fn response(
         })
         .collect();
     let mut seen = vec![false; n];
-    for l in super::derive::counted_among(charter, records, records.leads_around(first, end)) {
+    for l in super::derive::counted_among(charter, records, records.leads.around(first, end)) {
         let day = local_day(charter, l.created);
         if day < first || day >= end {
             continue;
@@ -183,7 +183,7 @@ pub fn sla(
     let mut channels = Channels::new(charter, records);
     let limit = Duration::minutes(i64::from(minutes));
     let (mut leads, mut answered, mut judged, mut within) = (0, 0, 0, 0);
-    for l in super::derive::counted_among(charter, records, records.leads_around(from, to)) {
+    for l in super::derive::counted_among(charter, records, records.leads.around(from, to)) {
         let day = local_day(charter, l.created);
         if day < from || day >= to {
             continue;

@@ -85,8 +85,8 @@ fn march() -> Records {
     }
     Records {
         names: names(),
-        leads,
-        opportunities,
+        leads: leads.into(),
+        opportunities: opportunities.into(),
         spend: Vec::new(),
     }
 }
@@ -181,7 +181,8 @@ fn a_channel_without_records_is_absent_not_zero() {
 fn a_month_in_progress_is_partial_and_the_one_before_maturing() {
     let c = Charter::shipped();
     let mut r = march();
-    for l in r.leads.clone() {
+    let march_leads: Vec<Lead> = r.leads.to_vec();
+    for l in march_leads {
         let mut l = l;
         l.created += chrono::Duration::days(31);
         l.mql_at = l.mql_at.map(|x| x + chrono::Duration::days(31));
@@ -262,7 +263,7 @@ fn responded() -> Records {
     leads.push(lead(91, 0, created));
     Records {
         names: names(),
-        leads,
+        leads: leads.into(),
         ..Records::default()
     }
 }

@@ -131,7 +131,8 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
         }
     };
     for lead in records
-        .leads_around(span.from, span.to)
+        .leads
+        .around(span.from, span.to)
         .iter()
         .filter(|l| inside(l.created))
     {
@@ -163,7 +164,8 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
         q.with_problem += usize::from(bad);
     }
     for opp in records
-        .opportunities_around(span.from, span.to)
+        .opportunities
+        .around(span.from, span.to)
         .iter()
         .filter(|o| inside(o.created))
     {

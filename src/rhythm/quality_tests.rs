@@ -97,12 +97,14 @@ fn each_problem_is_counted_and_the_share_is_records_with_any() {
             sql_first,
             mql_early,
             lead("hubspot:7", 1, "e7", t(1, 9)), // before the span: not counted
-        ],
+        ]
+        .into(),
         opportunities: vec![
             opp("o1", 0.0, t(3, 9), 20, true),     // won without amount
             opp("o2", 5000.0, t(10, 9), 8, false), // closes before it was created
             opp("o3", 5000.0, t(10, 9), 20, true), // fine
-        ],
+        ]
+        .into(),
         spend: vec![
             spend(3, 4, 5, 100.0),
             spend(3, 6, 5, 40.0),
@@ -156,7 +158,7 @@ fn clean_records_pass_and_no_records_is_no_data_not_zero() {
     let charter = Charter::shipped();
     let clean = Records {
         names: names(),
-        leads: vec![lead("hubspot:1", 1, "e1", t(3, 9))],
+        leads: vec![lead("hubspot:1", 1, "e1", t(3, 9))].into(),
         ..Records::default()
     };
     let q = assess(&charter, &clean, span());
@@ -180,7 +182,7 @@ fn a_stage_crossed_after_the_clock_is_not_an_impossible_order_yet() {
     let data = Dataset {
         records: Records {
             names: names(),
-            leads: vec![l],
+            leads: vec![l].into(),
             ..Records::default()
         },
         ..Dataset::default()
@@ -211,7 +213,8 @@ fn the_reviews_unmapped_line_counts_records_and_values() {
                 lead("hubspot:1", 2, "", t(3, 9)),
                 lead("hubspot:2", 2, "", t(4, 9)),
                 lead("hubspot:3", 1, "", t(4, 9)),
-            ],
+            ]
+            .into(),
             ..Records::default()
         },
         ..Dataset::default()

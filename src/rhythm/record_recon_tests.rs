@@ -29,7 +29,7 @@ fn lead(id: &str, system: u32, email: &str, created: NaiveDateTime) -> Lead {
 fn records(leads: Vec<Lead>) -> Records {
     Records {
         names: vec!["hubspot".into(), "Salesforce".into(), "Google Ads".into()],
-        leads,
+        leads: leads.into(),
         ..Records::default()
     }
 }

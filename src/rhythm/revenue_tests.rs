@@ -57,7 +57,8 @@ fn data() -> Dataset {
                 opp("o4", 80_000.0, day(12), false, None),
                 opp("o5", 90_000.0, day(30), true, None), // the day after the span
                 billboard,
-            ],
+            ]
+            .into(),
             ..Records::default()
         },
         ..Dataset::default()
@@ -124,8 +125,10 @@ fn no_look_ahead_a_deal_won_after_the_clock_is_not_yet_won() {
     // Only what existed by the 15th: o2 (won on the 20th) still open, weeks 3-4 absent.
     let mut then = data();
     then.channel_weeks.truncate(2);
-    then.records.opportunities[1].won = None;
-    then.records.opportunities[4].won = None;
+    then.records.opportunities.edit(|o| {
+        o[1].won = None;
+        o[4].won = None;
+    });
     let then = as_of(&c, &then, &clock);
     let (a, b) = (metrics(&c, &all, span()), metrics(&c, &then, span()));
     assert_eq!(a, b);

@@ -195,8 +195,8 @@ impl Store {
         opportunities.sort_unstable_by(|a, b| by_created(&a.created, &a.id, &b.created, &b.id));
         Ok(Records {
             names: names.names,
-            leads,
-            opportunities,
+            leads: leads.into(),
+            opportunities: opportunities.into(),
             spend,
         })
     }
