@@ -14,6 +14,8 @@
 //!
 //! Development seeds are 1–200 (`SEEDS` of them, default 20); the held-out seeds are
 //! 9001 on (`HELDOUT=1`, `SEEDS` of them, default 40), to be run once, for the report.
+//! For development runs, `COVERAGE=0` skips the intervals (their bootstrap is most of
+//! the time) and `DETAIL=1` prints each channel's truth beside its fit.
 //!
 //! - `cargo test --release --test model_heldout -- --ignored --nocapture heldout_table`
 //! - `HELDOUT=1 SEEDS=40 cargo test --release --test model_heldout -- --ignored --nocapture heldout_table`
@@ -67,6 +69,8 @@ struct Judged {
     capture: f64,
     /// The true optimum's uplift over the current mix, as a share of its media pipeline.
     room: f64,
+    /// Share of the window's pipeline the fit credits to paid media, and the truth's.
+    media_share: (f64, f64),
 }
 
 /// Scores `fitted` against `sim`'s truth. A channel the model left out counts as ROI 0
@@ -112,7 +116,11 @@ fn judge(sim: &Simulation, fitted: &ResponseModel) -> Judged {
     let optimum = optimize::allocate(truth, &bounds, budget).unwrap();
     let base = total_pipeline(truth, &current);
     let uplift = total_pipeline(truth, &optimum) - base;
+    let pipeline: f64 = sim.history.pipeline.iter().sum();
+    let fitted_media: f64 = fitted.channels.iter().map(|c| c.contribution).sum();
+    let true_media: f64 = sim.caused.iter().flatten().sum();
     Judged {
+        media_share: (fitted_media / pipeline, true_media / pipeline),
         roi_error: median(errors),
         capture: (total_pipeline(truth, &recommended) - base) / uplift,
         room: uplift / base,
@@ -186,20 +194,44 @@ fn heldout_table() {
             let calibrated = model::fit_calibrated(&sim.history, &tests, &mut |_| true)
                 .expect("the calibrated model fits");
             let c = judge(&sim, &calibrated);
-            let cover = coverage(&sim, &fitted, BOOTSTRAP_REPLICATES);
+            // COVERAGE=0 skips the intervals' bootstrap, for quick development runs.
+            let cover = if std::env::var("COVERAGE").is_ok_and(|v| v == "0") {
+                Vec::new()
+            } else {
+                coverage(&sim, &fitted, BOOTSTRAP_REPLICATES)
+            };
             intervals += cover.len();
             roi_held += cover.iter().filter(|c| c.0).count();
             marginal_held += cover.iter().filter(|c| c.1).count();
             println!(
-                "  seed {seed:>5} {family:?}: {} channels, {} weeks, ROI error {:.0}%, captured {:.0}% (room {:.1}%), with lift tests {:.0}% / {:.0}%",
+                "  seed {seed:>5} {family:?}: {} channels, {} weeks, ROI error {:.0}%, captured {:.0}% (room {:.1}%), media share {:.0}% (true {:.0}%), with lift tests {:.0}% / {:.0}%",
                 sim.truth.channels.len(),
                 sim.history.len(),
                 100.0 * j.roi_error,
                 100.0 * j.capture,
                 100.0 * j.room,
+                100.0 * j.media_share.0,
+                100.0 * j.media_share.1,
                 100.0 * c.roi_error,
                 100.0 * c.capture
             );
+            if std::env::var("DETAIL").is_ok_and(|v| v == "1") {
+                for (c, t) in sim.truth.channels.iter().zip(&sim.true_roi) {
+                    let m = fitted.channel(&c.channel);
+                    println!(
+                        "      {:<12} {:?} decay {:.2} {:?} roi {:.2} fitted {:.2} (decay {:.1}, half-saturation {:.2}× mean spend, shape {:.2})",
+                        c.channel,
+                        c.carryover,
+                        c.decay,
+                        c.flighting,
+                        t,
+                        m.map_or(0.0, |m| m.roi),
+                        m.map_or(0.0, |m| m.curve.decay),
+                        m.map_or(0.0, |m| m.curve.half_saturation / m.mean_weekly_spend),
+                        m.map_or(0.0, |m| m.curve.shape),
+                    );
+                }
+            }
             errors.push(j.roi_error);
             captures.push(j.capture);
             lifted.push(c.roi_error);
