@@ -8,12 +8,17 @@
 //! with the same seed. Per draw: the median over paid channels of |fitted ROI − true
 //! ROI| / true ROI; the uplift the model's plan captures of what the true optimum
 //! achieves under the same bounds (the model's own, `model::channel_bounds`, the budget
-//! the run-rate's); the same two with one lift test per channel (`fit_calibrated`); and
+//! the run-rate's); the same capture for the plan made under the fit and its
+//! `planner::PLAN_REPLICATES` bootstrap refits, the pipeline averaged over their curves
+//! as `rhythm recommend` plans (at steady state); the same two with one lift test per
+//! channel (`fit_calibrated`); and
 //! whether the 90% intervals of `validate::roi_intervals` hold the true ROI and the true
 //! marginal ROI at the run-rate.
 //!
 //! Development seeds are 1–200 (`SEEDS` of them, default 20); the held-out seeds are
 //! 9001 on (`HELDOUT=1`, `SEEDS` of them, default 40), to be run once, for the report.
+//! For development runs, `COVERAGE=0` skips the intervals (their bootstrap is most of
+//! the time) and `DETAIL=1` prints each channel's truth beside its fit.
 //!
 //! - `cargo test --release --test model_heldout -- --ignored --nocapture heldout_table`
 //! - `HELDOUT=1 SEEDS=40 cargo test --release --test model_heldout -- --ignored --nocapture heldout_table`
@@ -22,6 +27,7 @@
 
 use rhythm::model::curve::Response;
 use rhythm::model::optimize::{self, Bounds, total_pipeline};
+use rhythm::model::planner::PLAN_REPLICATES;
 use rhythm::model::simulate::{self, Family, Simulation};
 use rhythm::model::validate::{self, BOOTSTRAP_REPLICATES};
 use rhythm::model::{self, HillCurve, ResponseModel};
@@ -59,6 +65,20 @@ fn run_rates(sim: &Simulation) -> Vec<f64> {
         .collect()
 }
 
+/// A channel's response averaged over the fit's curve and its bootstrap refits' curves:
+/// what `rhythm recommend` plans under (`Planner::with_ensemble`), at steady state.
+struct Averaged(Vec<HillCurve>);
+
+impl Response for Averaged {
+    fn weekly_pipeline(&self, weekly_spend: f64) -> f64 {
+        self.0
+            .iter()
+            .map(|c| c.weekly_pipeline(weekly_spend))
+            .sum::<f64>()
+            / self.0.len() as f64
+    }
+}
+
 /// How one fit did on one draw.
 struct Judged {
     /// Median over paid channels of the relative ROI error (fraction).
@@ -67,11 +87,16 @@ struct Judged {
     capture: f64,
     /// The true optimum's uplift over the current mix, as a share of its media pipeline.
     room: f64,
+    /// Share of the window's pipeline the fit credits to paid media, and the truth's.
+    media_share: (f64, f64),
+    /// The same capture for the plan made under the fit and its `PLAN_REPLICATES`
+    /// bootstrap refits, as `rhythm recommend` makes it (None when not asked).
+    ensemble_capture: Option<f64>,
 }
 
 /// Scores `fitted` against `sim`'s truth. A channel the model left out counts as ROI 0
 /// (error 100%) and a flat curve in the plan.
-fn judge(sim: &Simulation, fitted: &ResponseModel) -> Judged {
+fn judge(sim: &Simulation, fitted: &ResponseModel, refits: Option<&[ResponseModel]>) -> Judged {
     let truth = &sim.truth.channels;
     let flat = HillCurve {
         decay: 0.0,
@@ -109,12 +134,33 @@ fn judge(sim: &Simulation, fitted: &ResponseModel) -> Judged {
         .sum::<f64>()
         .min(bounds.iter().map(|b| b.max).sum());
     let recommended = optimize::allocate(&curves, &bounds, budget).unwrap();
+    let ensemble = refits.map(|refits| {
+        let averaged: Vec<Averaged> = truth
+            .iter()
+            .zip(&curves)
+            .map(|(c, point)| {
+                let mut all = vec![*point];
+                all.extend(
+                    refits
+                        .iter()
+                        .filter_map(|r| r.channel(&c.channel).map(|m| m.curve)),
+                );
+                Averaged(all)
+            })
+            .collect();
+        optimize::allocate(&averaged, &bounds, budget).unwrap()
+    });
     let optimum = optimize::allocate(truth, &bounds, budget).unwrap();
     let base = total_pipeline(truth, &current);
     let uplift = total_pipeline(truth, &optimum) - base;
+    let pipeline: f64 = sim.history.pipeline.iter().sum();
+    let fitted_media: f64 = fitted.channels.iter().map(|c| c.contribution).sum();
+    let true_media: f64 = sim.caused.iter().flatten().sum();
     Judged {
+        media_share: (fitted_media / pipeline, true_media / pipeline),
         roi_error: median(errors),
         capture: (total_pipeline(truth, &recommended) - base) / uplift,
+        ensemble_capture: ensemble.map(|e| (total_pipeline(truth, &e) - base) / uplift),
         room: uplift / base,
     }
 }
@@ -172,44 +218,74 @@ fn heldout_table() {
         seeds[seeds.len() - 1]
     );
     println!(
-        "| family | median ROI error | draws ≤ 15% | median capture | draws ≥ 90% captured | with lift tests: median ROI error | draws ≤ 10% | ROI 90% coverage | marginal ROI 90% coverage |"
+        "| family | median ROI error | draws ≤ 15% | median capture | draws ≥ 90% captured | plan under the refits: median capture | draws ≥ 90% | with lift tests: median ROI error | draws ≤ 10% | ROI 90% coverage | marginal ROI 90% coverage |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for family in [Family::Hill, Family::Logistic] {
         let (mut errors, mut captures, mut lifted) = (vec![], vec![], vec![]);
+        let mut ensemble = vec![];
         let (mut roi_held, mut marginal_held, mut intervals) = (0, 0, 0);
         for &seed in &seeds {
             let sim = world(seed, family);
             let fitted = model::fit(&sim.history).expect("the model fits");
-            let j = judge(&sim, &fitted);
+            let refits = validate::bootstrap(&fitted, &sim.history, PLAN_REPLICATES);
+            let j = judge(&sim, &fitted, Some(&refits));
             let tests = sim.lift_tests(LIFT_SEED);
             let calibrated = model::fit_calibrated(&sim.history, &tests, &mut |_| true)
                 .expect("the calibrated model fits");
-            let c = judge(&sim, &calibrated);
-            let cover = coverage(&sim, &fitted, BOOTSTRAP_REPLICATES);
+            let c = judge(&sim, &calibrated, None);
+            // COVERAGE=0 skips the intervals' bootstrap, for quick development runs.
+            let cover = if std::env::var("COVERAGE").is_ok_and(|v| v == "0") {
+                Vec::new()
+            } else {
+                coverage(&sim, &fitted, BOOTSTRAP_REPLICATES)
+            };
             intervals += cover.len();
             roi_held += cover.iter().filter(|c| c.0).count();
             marginal_held += cover.iter().filter(|c| c.1).count();
             println!(
-                "  seed {seed:>5} {family:?}: {} channels, {} weeks, ROI error {:.0}%, captured {:.0}% (room {:.1}%), with lift tests {:.0}% / {:.0}%",
+                "  seed {seed:>5} {family:?}: {} channels, {} weeks, ROI error {:.0}%, captured {:.0}% (room {:.1}%, under the refits {:.0}%), media share {:.0}% (true {:.0}%), with lift tests {:.0}% / {:.0}%",
                 sim.truth.channels.len(),
                 sim.history.len(),
                 100.0 * j.roi_error,
                 100.0 * j.capture,
                 100.0 * j.room,
+                100.0 * j.ensemble_capture.unwrap_or(f64::NAN),
+                100.0 * j.media_share.0,
+                100.0 * j.media_share.1,
                 100.0 * c.roi_error,
                 100.0 * c.capture
             );
+            if std::env::var("DETAIL").is_ok_and(|v| v == "1") {
+                for (c, t) in sim.truth.channels.iter().zip(&sim.true_roi) {
+                    let m = fitted.channel(&c.channel);
+                    println!(
+                        "      {:<12} {:?} decay {:.2} {:?} roi {:.2} fitted {:.2} (decay {:.1}, half-saturation {:.2}× mean spend, shape {:.2})",
+                        c.channel,
+                        c.carryover,
+                        c.decay,
+                        c.flighting,
+                        t,
+                        m.map_or(0.0, |m| m.roi),
+                        m.map_or(0.0, |m| m.curve.decay),
+                        m.map_or(0.0, |m| m.curve.half_saturation / m.mean_weekly_spend),
+                        m.map_or(0.0, |m| m.curve.shape),
+                    );
+                }
+            }
             errors.push(j.roi_error);
             captures.push(j.capture);
+            ensemble.push(j.ensemble_capture.unwrap_or(f64::NAN));
             lifted.push(c.roi_error);
         }
         println!(
-            "| {family:?} | {:.1}% | {:.0}% | {:.1}% | {:.0}% | {:.1}% | {:.0}% | {:.1}% ({roi_held}/{intervals}) | {:.1}% ({marginal_held}/{intervals}) |",
+            "| {family:?} | {:.1}% | {:.0}% | {:.1}% | {:.0}% | {:.1}% | {:.0}% | {:.1}% | {:.0}% | {:.1}% ({roi_held}/{intervals}) | {:.1}% ({marginal_held}/{intervals}) |",
             100.0 * median(errors.clone()),
             100.0 * share(&errors, |e| e <= 0.15),
             100.0 * median(captures.clone()),
             100.0 * share(&captures, |c| c >= 0.90),
+            100.0 * median(ensemble.clone()),
+            100.0 * share(&ensemble, |c| c >= 0.90),
             100.0 * median(lifted.clone()),
             100.0 * share(&lifted, |e| e <= 0.10),
             100.0 * roi_held as f64 / intervals as f64,
@@ -285,7 +361,7 @@ fn the_harness_scores_two_development_draws() {
     for (seed, family) in [(3, Family::Hill), (4, Family::Logistic)] {
         let sim = world(seed, family);
         let fitted = model::fit(&sim.history).expect("the model fits");
-        let j = judge(&sim, &fitted);
+        let j = judge(&sim, &fitted, None);
         assert!(
             j.roi_error.is_finite() && j.roi_error < 2.0,
             "{seed}: {}",
@@ -295,7 +371,7 @@ fn the_harness_scores_two_development_draws() {
         let tests = sim.lift_tests(LIFT_SEED);
         assert_eq!(tests.len(), sim.truth.channels.len());
         let calibrated = model::fit_calibrated(&sim.history, &tests, &mut |_| true).unwrap();
-        assert!(judge(&sim, &calibrated).roi_error < 2.0);
+        assert!(judge(&sim, &calibrated, None).roi_error < 2.0);
         let cover = coverage(&sim, &fitted, 3);
         assert_eq!(cover.len(), fitted.channels.len());
     }

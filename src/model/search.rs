@@ -24,6 +24,11 @@
 //! prior in `Penalty`; its constant part σ²·L²/σ_L² stays in the objective, so that
 //! candidates whose curves put different mass m_e in the tested weeks (including none)
 //! compare on the same footing.
+//!
+//! Each candidate is solved on the channels alone: the baseline has no prior and no sign
+//! constraint, so it is projected out of the pipeline and of every channel's column once
+//! (`BaselineBasis`) and the candidate's solve is the channels' m×m problem rather than
+//! the whole design's (Frisch–Waugh–Lovell; the same optimum, a few times faster).
 
 use super::adstock::geometric_adstock;
 use super::history::{HOLIDAY_WEEKS, History, holiday_week, seasonality, years_since};
@@ -173,17 +178,71 @@ impl Candidates {
     }
 }
 
-/// The coordinate search: the design's columns, their Gram matrix, the current choices.
+/// The baseline's columns as an orthonormal basis of the space they span (modified
+/// Gram–Schmidt; a column with nothing left after the earlier ones, such as a holiday
+/// week the window lacks, is dropped): what projects the baseline out of a column.
+struct BaselineBasis {
+    basis: Vec<Vec<f64>>,
+}
+
+impl BaselineBasis {
+    fn new(columns: &[Vec<f64>]) -> Self {
+        let mut basis: Vec<Vec<f64>> = Vec::with_capacity(columns.len());
+        for col in columns {
+            let norm0 = dot(col, col).sqrt();
+            if norm0 == 0.0 {
+                continue;
+            }
+            let mut v = col.clone();
+            for q in &basis {
+                let r = dot(q, &v);
+                for (x, qx) in v.iter_mut().zip(q) {
+                    *x -= r * qx;
+                }
+            }
+            let norm = dot(&v, &v).sqrt();
+            if norm > 1e-9 * norm0 {
+                v.iter_mut().for_each(|x| *x /= norm);
+                basis.push(v);
+            }
+        }
+        BaselineBasis { basis }
+    }
+
+    /// `z` less its projection on the baseline, into `out`.
+    fn residual(&self, z: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend_from_slice(z);
+        for q in &self.basis {
+            let r = dot(q, out);
+            for (x, qx) in out.iter_mut().zip(q) {
+                *x -= r * qx;
+            }
+        }
+    }
+}
+
+/// The coordinate search: the design's columns, the channels' columns with the baseline
+/// projected out and their Gram matrix, the current choices. The baseline's coefficients
+/// have no prior and no sign constraint, so for any channel effects the best baseline is
+/// the least-squares one and the objective depends on the channels only through the
+/// parts of their columns and of the pipeline the baseline cannot explain
+/// (Frisch–Waugh–Lovell): each candidate is solved on the channels alone, exactly as
+/// on the whole design, and the baseline's coefficients are recovered at the end.
 pub struct Search<'a> {
+    /// Baseline columns, then one column per channel.
     pub columns: Vec<Vec<f64>>,
     y: &'a [f64],
+    basis: BaselineBasis,
+    /// The pipeline less its projection on the baseline, and its square.
+    ry: Vec<f64>,
     yy: f64,
+    /// The channels' columns less their projections on the baseline.
+    rcols: Vec<Vec<f64>>,
     gram: Vec<f64>,
     xty: Vec<f64>,
     candidates: &'a [Candidates],
     pub choices: Vec<Choice>,
-    nonneg: Vec<bool>,
-    ridge: Vec<f64>,
     positive: Vec<bool>,
     /// Spend per channel over the window, currency.
     spend: Vec<f64>,
@@ -197,7 +256,8 @@ pub struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    /// `y` is the scaled pipeline; `choices` the starting curves.
+    /// `columns` are the baseline's, `y` is the scaled pipeline; `choices` the starting
+    /// curves.
     pub fn new(
         mut columns: Vec<Vec<f64>>,
         y: &'a [f64],
@@ -206,21 +266,28 @@ impl<'a> Search<'a> {
         choices: Vec<Choice>,
         trials: Vec<Trial>,
     ) -> Self {
+        let basis = BaselineBasis::new(&columns);
+        let mut ry = Vec::new();
+        basis.residual(y, &mut ry);
         let mut col = Vec::new();
+        let mut rcols = Vec::with_capacity(candidates.len());
         for (c, choice) in candidates.iter().zip(&choices) {
             c.column(*choice, &mut col);
+            let mut r = Vec::new();
+            basis.residual(&col, &mut r);
+            rcols.push(r);
             columns.push(col.clone());
         }
-        let p = columns.len();
-        let mut gram = vec![0.0; p * p];
-        for i in 0..p {
+        let m = rcols.len();
+        let mut gram = vec![0.0; m * m];
+        for i in 0..m {
             for j in 0..=i {
-                let v = dot(&columns[i], &columns[j]);
-                gram[i * p + j] = v;
-                gram[j * p + i] = v;
+                let v = dot(&rcols[i], &rcols[j]);
+                gram[i * m + j] = v;
+                gram[j * m + i] = v;
             }
         }
-        let xty = columns.iter().map(|c| dot(c, y)).collect();
+        let xty = rcols.iter().map(|c| dot(c, &ry)).collect();
         let mass = columns[BASELINE_COLUMNS..]
             .iter()
             .map(|c| c.iter().sum())
@@ -231,22 +298,15 @@ impl<'a> Search<'a> {
             .collect();
         Search {
             y,
-            yy: dot(y, y),
+            yy: dot(&ry, &ry),
+            ry,
+            basis,
+            rcols,
             gram,
             xty,
             candidates,
             choices,
-            nonneg: (0..p).map(|j| j >= BASELINE_COLUMNS).collect(),
-            ridge: (0..p)
-                .map(|j| {
-                    if j >= BASELINE_COLUMNS {
-                        CHANNEL_RIDGE
-                    } else {
-                        BASELINE_RIDGE
-                    }
-                })
-                .collect(),
-            positive: vec![true; p],
+            positive: vec![true; m],
             spend,
             mass,
             roi_prior: None,
@@ -262,6 +322,7 @@ impl<'a> Search<'a> {
     /// Returns false when it said stop.
     pub fn run(&mut self, max_sweeps: usize, progress: &mut dyn FnMut(f64) -> bool) -> bool {
         let mut z = Vec::new();
+        let mut rz = Vec::new();
         let dof = (self.y.len() as f64 - self.columns.len() as f64).max(1.0);
         let steps = (max_sweeps * self.candidates.len()).max(1) as f64;
         for sweep in 0..max_sweeps {
@@ -269,10 +330,10 @@ impl<'a> Search<'a> {
             self.roi_prior = Some((self.pooled_roi(), sigma2));
             let mut changed = false;
             for c in 0..self.candidates.len() {
-                let j = BASELINE_COLUMNS + c;
                 let current = self.choices[c];
-                let mut best =
-                    self.objective(j, &self.columns[j].clone()).0 + sigma2 * curve_penalty(current);
+                let own = self.columns[BASELINE_COLUMNS + c].clone();
+                let own_r = self.rcols[c].clone();
+                let mut best = self.objective(c, &own, &own_r).0 + sigma2 * curve_penalty(current);
                 let mut best_choice = current;
                 for d in 0..DECAYS.len() {
                     for k in 0..KAPPAS.len() {
@@ -282,7 +343,8 @@ impl<'a> Search<'a> {
                                 continue;
                             }
                             self.candidates[c].column(choice, &mut z);
-                            let obj = self.objective(j, &z).0 + sigma2 * curve_penalty(choice);
+                            self.basis.residual(&z, &mut rz);
+                            let obj = self.objective(c, &z, &rz).0 + sigma2 * curve_penalty(choice);
                             if obj < best - 1e-12 * self.yy {
                                 best = obj;
                                 best_choice = choice;
@@ -292,7 +354,7 @@ impl<'a> Search<'a> {
                 }
                 if best_choice != current {
                     self.candidates[c].column(best_choice, &mut z);
-                    self.replace(j, &z);
+                    self.replace(c, &z);
                     self.choices[c] = best_choice;
                     changed = true;
                 }
@@ -307,80 +369,65 @@ impl<'a> Search<'a> {
         true
     }
 
-    /// The penalised residual sum of squares with column `j` replaced by `z`, and the
-    /// coefficients of the (unscaled) columns.
-    fn objective(&mut self, j: usize, z: &[f64]) -> (f64, Vec<f64>) {
-        let p = self.columns.len();
+    /// The penalised residual sum of squares with channel `c`'s column replaced by `z`
+    /// (`rz` with the baseline projected out), and the channels' coefficients.
+    fn objective(&mut self, c: usize, z: &[f64], rz: &[f64]) -> (f64, Vec<f64>) {
+        let m = self.rcols.len();
         let mut a = self.gram.clone();
         let mut b = self.xty.clone();
-        for k in 0..p {
-            let v = if k == j {
-                dot(z, z)
+        for k in 0..m {
+            let v = if k == c {
+                dot(rz, rz)
             } else {
-                dot(&self.columns[k], z)
+                dot(&self.rcols[k], rz)
             };
-            a[j * p + k] = v;
-            a[k * p + j] = v;
+            a[c * m + k] = v;
+            a[k * m + c] = v;
         }
-        b[j] = dot(z, self.y);
+        b[c] = dot(rz, &self.ry);
         let mut mass = self.mass.clone();
         let mut trial_mass = self.trial_mass.clone();
-        if j >= BASELINE_COLUMNS {
-            let c = j - BASELINE_COLUMNS;
-            mass[c] = z.iter().sum();
-            for (m, e) in trial_mass.iter_mut().zip(&self.trials) {
-                if e.channel == c {
-                    *m = tested_mass(z, &e.weeks);
-                }
+        mass[c] = z.iter().sum();
+        for (tm, e) in trial_mass.iter_mut().zip(&self.trials) {
+            if e.channel == c {
+                *tm = tested_mass(z, &e.weeks);
             }
         }
         let shrink = self.penalties(&mass, &trial_mass);
-        let (beta, obj) = solve_scaled(
-            &a,
-            &b,
-            &self.nonneg,
-            &self.ridge,
-            &self.positive,
-            self.yy,
-            &shrink,
-        );
+        let (beta, obj) = solve_scaled(&a, &b, &self.positive, self.yy, &shrink);
         for (positive, b) in self.positive.iter_mut().zip(&beta) {
             *positive = *b > 0.0;
         }
         (obj, beta)
     }
 
-    /// The penalties per column, in units of the noise variance: the ROI prior
+    /// The penalties per channel, in units of the noise variance: the ROI prior
     /// σ²·((β − target)/(ROI_SPREAD·target))², target being the effect that gives the
     /// channel the pooled ROI, plus each experiment's σ²·(β·m_e − L)²/σ_L². `mass` and
     /// `trial_mass` are the channels' column sums over the window and over each trial's
     /// tested weeks. None before the first sweep sets the noise variance.
     fn penalties(&self, mass: &[f64], trial_mass: &[f64]) -> Vec<Penalty> {
-        let mut out = vec![Penalty::default(); self.columns.len()];
+        let mut out = vec![Penalty::default(); self.rcols.len()];
         let Some((pooled, sigma2)) = self.roi_prior else {
             return out;
         };
         for (c, m) in mass.iter().enumerate() {
             if *m > 0.0 && pooled > 0.0 {
                 let target = pooled * self.spend[c] / m;
-                out[BASELINE_COLUMNS + c].add(sigma2 / (ROI_SPREAD * target).powi(2), target);
+                out[c].add(sigma2 / (ROI_SPREAD * target).powi(2), target);
             }
         }
         for (e, m) in self.trials.iter().zip(trial_mass) {
-            out[BASELINE_COLUMNS + e.channel].add_scaled(
-                sigma2 / (e.std_error * e.std_error),
-                *m,
-                e.lift,
-            );
+            out[e.channel].add_scaled(sigma2 / (e.std_error * e.std_error), *m, e.lift);
         }
         out
     }
 
     /// Pooled ROI of the current fit (scaled pipeline per unit of spend).
     fn pooled_roi(&self) -> f64 {
-        let beta = self.solve_current();
+        let beta = self.solve_channels();
         let contribution: f64 = (0..self.candidates.len())
-            .map(|c| beta[BASELINE_COLUMNS + c] * self.mass[c])
+            .map(|c| beta[c] * self.mass[c])
             .sum();
         contribution / self.spend.iter().sum::<f64>().max(1e-300)
     }
@@ -394,43 +441,64 @@ impl<'a> Search<'a> {
             .sum()
     }
 
-    fn replace(&mut self, j: usize, z: &[f64]) {
-        let p = self.columns.len();
-        for k in 0..p {
-            let v = if k == j {
-                dot(z, z)
+    fn replace(&mut self, c: usize, z: &[f64]) {
+        let m = self.rcols.len();
+        let mut rz = Vec::new();
+        self.basis.residual(z, &mut rz);
+        for k in 0..m {
+            let v = if k == c {
+                dot(&rz, &rz)
             } else {
-                dot(&self.columns[k], z)
+                dot(&self.rcols[k], &rz)
             };
-            self.gram[j * p + k] = v;
-            self.gram[k * p + j] = v;
+            self.gram[c * m + k] = v;
+            self.gram[k * m + c] = v;
         }
-        self.xty[j] = dot(z, self.y);
-        self.columns[j] = z.to_vec();
-        if j >= BASELINE_COLUMNS {
-            let c = j - BASELINE_COLUMNS;
-            self.mass[c] = z.iter().sum();
-            for (m, e) in self.trial_mass.iter_mut().zip(&self.trials) {
-                if e.channel == c {
-                    *m = tested_mass(z, &e.weeks);
-                }
+        self.xty[c] = dot(&rz, &self.ry);
+        self.rcols[c] = rz;
+        self.columns[BASELINE_COLUMNS + c] = z.to_vec();
+        self.mass[c] = z.iter().sum();
+        for (tm, e) in self.trial_mass.iter_mut().zip(&self.trials) {
+            if e.channel == c {
+                *tm = tested_mass(z, &e.weeks);
             }
         }
     }
 
-    /// Coefficients of the current columns (in units of the scaled pipeline).
-    pub fn solve_current(&self) -> Vec<f64> {
+    /// The channels' coefficients under the current curves (scaled pipeline).
+    fn solve_channels(&self) -> Vec<f64> {
         let shrink = self.penalties(&self.mass, &self.trial_mass);
-        solve_scaled(
-            &self.gram,
-            &self.xty,
-            &self.nonneg,
-            &self.ridge,
-            &self.positive,
-            self.yy,
-            &shrink,
-        )
-        .0
+        solve_scaled(&self.gram, &self.xty, &self.positive, self.yy, &shrink).0
+    }
+
+    /// Coefficients of the current columns, baseline then channels (in units of the
+    /// scaled pipeline): the channels' from the search, the baseline's the least-squares
+    /// fit of what the channels leave (a token ridge; a column that is zero throughout,
+    /// such as a holiday week the window lacks, gets 0).
+    pub fn solve_current(&self) -> Vec<f64> {
+        let channels = self.solve_channels();
+        let n = self.y.len();
+        let mut rest = self.y.to_vec();
+        for (c, b) in channels.iter().enumerate() {
+            let col = &self.columns[BASELINE_COLUMNS + c];
+            for t in 0..n {
+                rest[t] -= b * col[t];
+            }
+        }
+        let p = BASELINE_COLUMNS;
+        let mut a = vec![0.0; p * p];
+        for i in 0..p {
+            for j in 0..=i {
+                let v = dot(&self.columns[i], &self.columns[j]);
+                a[i * p + j] = v;
+                a[j * p + i] = v;
+            }
+        }
+        let b: Vec<f64> = (0..p).map(|i| dot(&self.columns[i], &rest)).collect();
+        let no_penalty = vec![Penalty::default(); p];
+        let free = vec![false; p];
+        let (baseline, _) = solve_with(&a, &b, &free, &free, BASELINE_RIDGE, 0.0, &no_penalty);
+        baseline.into_iter().chain(channels).collect()
     }
 
     /// Fitted values of `beta` (scaled pipeline).
@@ -441,16 +509,28 @@ impl<'a> Search<'a> {
     }
 }
 
+/// The channels' solve: non-negative effects, the token channel ridge.
+fn solve_scaled(
+    a: &[f64],
+    b: &[f64],
+    start: &[bool],
+    yy: f64,
+    shrink: &[Penalty],
+) -> (Vec<f64>, f64) {
+    let nonneg = vec![true; b.len()];
+    solve_with(a, b, &nonneg, start, CHANNEL_RIDGE, yy, shrink)
+}
+
 /// Solves the normal equations `a`·β = `b` on unit-norm columns with the ridge, the
 /// penalties (`shrink`, per column, in raw units) and the sign constraints; returns the
 /// coefficients of the original columns and the penalised residual sum of squares
 /// (`yy` is yᵀy), constants of the penalties included.
-fn solve_scaled(
+fn solve_with(
     a: &[f64],
     b: &[f64],
     nonneg: &[bool],
-    ridge: &[f64],
     start: &[bool],
+    ridge: f64,
     yy: f64,
     shrink: &[Penalty],
 ) -> (Vec<f64>, f64) {
@@ -467,7 +547,7 @@ fn solve_scaled(
             scaled[i * p + k] = a[i * p + k] / (norm[i] * norm[k]);
         }
         // An all-zero column (no holiday week in the window) is pinned at 0.
-        scaled[i * p + i] += if a[i * p + i] > 0.0 { ridge[i] } else { 1e6 };
+        scaled[i * p + i] += if a[i * p + i] > 0.0 { ridge } else { 1e6 };
     }
     let mut bs: Vec<f64> = (0..p).map(|k| b[k] / norm[k]).collect();
     let mut constant = 0.0;
