@@ -140,7 +140,7 @@ fn unmapped_source_values_are_a_data_quality_line_in_the_weekly_and_monthly_view
     data.records.names.push("Billboard".into());
     let billboard = (data.records.names.len() - 1) as u32;
     for (i, (month, day)) in [(10, 20), (11, 17), (11, 18)].into_iter().enumerate() {
-        let mut lead = data.records.leads[0].clone();
+        let mut lead = data.records.leads.iter().next().expect("a lead").clone();
         lead.id = format!("bb-{i}").into();
         lead.created = t(2026, month, day);
         lead.source = billboard;

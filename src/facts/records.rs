@@ -119,14 +119,31 @@ impl Created for Opportunity {
 }
 
 /// Rows kept oldest first by creation, whoever builds them (equal times keep the order
-/// they came in), so a window of days is a binary search. Shared, not copied, when
-/// cloned: the data cut to a clock that changes none of them is the same rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ByCreated<T>(std::sync::Arc<Vec<T>>);
+/// they came in), so a window of days is a binary search.
+///
+/// Shared, not copied: a clone is the same rows, and the rows as they stood at a clock
+/// ([`ByCreated::cut`]) are the first of them with the few the clock changes kept beside
+/// (a lead whose MQL date is after the clock is, as of it, not yet an MQL). A cut never
+/// changes a row's creation time, so the order holds and every window is still a binary
+/// search.
+#[derive(Debug, Clone)]
+pub struct ByCreated<T> {
+    rows: Arc<Vec<T>>,
+    /// The rows seen are `rows[..end]`…
+    end: usize,
+    /// …with these in place of the ones at their index (ascending, each below `end`).
+    changed: Arc<Vec<(usize, T)>>,
+}
+
+use std::sync::Arc;
 
 impl<T> Default for ByCreated<T> {
     fn default() -> Self {
-        ByCreated(std::sync::Arc::new(Vec::new()))
+        ByCreated {
+            rows: Arc::new(Vec::new()),
+            end: 0,
+            changed: Arc::new(Vec::new()),
+        }
     }
 }
 
@@ -135,49 +152,201 @@ impl<T: Created + Clone> ByCreated<T> {
         if !rows.is_sorted_by_key(Created::created) {
             rows.sort_by_key(Created::created);
         }
-        ByCreated(std::sync::Arc::new(rows))
-    }
-
-    /// Adds `row` after every row created no later than it.
-    pub fn push(&mut self, row: T) {
-        let rows = std::sync::Arc::make_mut(&mut self.0);
-        let at = rows.partition_point(|r| r.created() <= row.created());
-        rows.insert(at, row);
-    }
-
-    /// Changes the rows in place; they are put back in order after.
-    pub fn edit(&mut self, change: impl FnOnce(&mut Vec<T>)) {
-        let rows = std::sync::Arc::make_mut(&mut self.0);
-        change(rows);
-        if !rows.is_sorted_by_key(Created::created) {
-            rows.sort_by_key(Created::created);
+        ByCreated {
+            end: rows.len(),
+            rows: Arc::new(rows),
+            changed: Arc::new(Vec::new()),
         }
     }
 
-    /// Keeps the rows `keep` accepts (the order stays).
-    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
-        std::sync::Arc::make_mut(&mut self.0).retain(keep);
+    pub fn len(&self) -> usize {
+        self.end
     }
 
-    /// Whether `self` and `other` are the same rows in memory (one shared, not copied).
-    pub fn shares(&self, other: &ByCreated<T>) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    pub fn is_empty(&self) -> bool {
+        self.end == 0
+    }
+
+    /// Every row, oldest first.
+    pub fn iter(&self) -> Iter<'_, T> {
+        self.range(0, self.end)
+    }
+
+    fn range(&self, from: usize, to: usize) -> Iter<'_, T> {
+        let changed = &self.changed[self.changed.partition_point(|(i, _)| *i < from)..];
+        Iter {
+            rows: &self.rows,
+            at: from,
+            end: to,
+            changed,
+        }
+    }
+
+    /// The number of rows created before `t` (`before`) or no later than it.
+    fn count(&self, t: NaiveDateTime, or_at: bool) -> usize {
+        self.rows[..self.end].partition_point(|r| {
+            if or_at {
+                r.created() <= t
+            } else {
+                r.created() < t
+            }
+        })
     }
 
     /// The rows that may have been created on the local days `from..to` in any zone
     /// (UTC offsets are within ±14 hours): a superset, to be filtered by local day.
-    pub fn around(&self, from: NaiveDate, to: NaiveDate) -> &[T] {
+    pub fn around(&self, from: NaiveDate, to: NaiveDate) -> Iter<'_, T> {
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
         let day = chrono::Duration::days(1);
-        let (lo, hi) = (midnight(from) - day, midnight(to) + day);
-        let start = self.0.partition_point(|r| r.created() < lo);
-        let end = self.0.partition_point(|r| r.created() < hi);
-        &self.0[start..end.max(start)]
+        let start = self.count(midnight(from) - day, false);
+        let stop = self.count(midnight(to) + day, false).max(start);
+        self.range(start, stop)
     }
 
-    /// The rows created no later than `t` (the first ones).
-    pub fn until(&self, t: NaiveDateTime) -> &[T] {
-        &self.0[..self.0.partition_point(|r| r.created() <= t)]
+    /// The rows created no later than `t`, each as `change` makes it (`None`: as it
+    /// is). `change` must keep a row's creation time.
+    pub fn cut(&self, t: NaiveDateTime, change: impl Fn(&T) -> Option<T>) -> ByCreated<T> {
+        let end = self.count(t, true);
+        let changed: Vec<(usize, T)> = self
+            .range(0, end)
+            .enumerate()
+            .filter_map(|(i, row)| change(row).map(|new| (i, new)))
+            .collect();
+        debug_assert!(
+            changed
+                .iter()
+                .all(|(i, r)| r.created() == self.rows[*i].created()),
+            "a cut keeps every creation time"
+        );
+        if end == self.end && changed.is_empty() {
+            return self.clone();
+        }
+        // Rows changed before and not again stay as they were changed.
+        let mut merged: Vec<(usize, T)> = Vec::with_capacity(changed.len());
+        let (mut old, mut new) = (
+            self.changed.iter().peekable(),
+            changed.into_iter().peekable(),
+        );
+        loop {
+            let take_new = match (old.peek(), new.peek()) {
+                (None, None) => break,
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some((a, _)), Some((b, _))) => b <= a,
+            };
+            if take_new {
+                let (i, row) = new.next().expect("peeked");
+                if old.peek().is_some_and(|(a, _)| *a == i) {
+                    old.next();
+                }
+                merged.push((i, row));
+            } else {
+                let (i, row) = old.next().expect("peeked");
+                if *i < end {
+                    merged.push((*i, row.clone()));
+                }
+            }
+        }
+        ByCreated {
+            rows: Arc::clone(&self.rows),
+            end,
+            changed: Arc::new(merged),
+        }
+    }
+
+    /// The rows as owned, to change them (a cut's rows become its own).
+    fn own(&mut self) -> &mut Vec<T> {
+        if self.end != self.rows.len() || !self.changed.is_empty() {
+            let rows: Vec<T> = self.iter().cloned().collect();
+            *self = ByCreated {
+                end: rows.len(),
+                rows: Arc::new(rows),
+                changed: Arc::new(Vec::new()),
+            };
+        }
+        Arc::make_mut(&mut self.rows)
+    }
+
+    /// Adds `row` after every row created no later than it.
+    pub fn push(&mut self, row: T) {
+        let rows = self.own();
+        let at = rows.partition_point(|r| r.created() <= row.created());
+        rows.insert(at, row);
+        self.end += 1;
+    }
+
+    /// Changes the rows in place; they are put back in order after.
+    pub fn edit(&mut self, change: impl FnOnce(&mut Vec<T>)) {
+        let rows = self.own();
+        change(rows);
+        if !rows.is_sorted_by_key(Created::created) {
+            rows.sort_by_key(Created::created);
+        }
+        self.end = self.rows.len();
+    }
+
+    /// Keeps the rows `keep` accepts (the order stays).
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.own().retain(keep);
+        self.end = self.rows.len();
+    }
+
+    /// The rows as a vector of their own.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().cloned().collect()
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.range(self.end.saturating_sub(1), self.end).next()
+    }
+
+    /// Whether `self` and `other` are the same rows in memory, none changed (one
+    /// shared, not copied).
+    pub fn shares(&self, other: &ByCreated<T>) -> bool {
+        Arc::ptr_eq(&self.rows, &other.rows)
+            && self.end == other.end
+            && self.changed.is_empty()
+            && other.changed.is_empty()
+    }
+}
+
+/// The rows of a [`ByCreated`] in order, changed ones in their place.
+pub struct Iter<'a, T> {
+    rows: &'a [T],
+    at: usize,
+    end: usize,
+    changed: &'a [(usize, T)],
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        if self.at >= self.end {
+            return None;
+        }
+        let row = match self.changed.split_first() {
+            Some(((i, row), rest)) if *i == self.at => {
+                self.changed = rest;
+                row
+            }
+            _ => &self.rows[self.at],
+        };
+        self.at += 1;
+        Some(row)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end.saturating_sub(self.at);
+        (n, Some(n))
+    }
+}
+
+impl<T> ExactSizeIterator for Iter<'_, T> {}
+
+impl<T: PartialEq + Created + Clone> PartialEq for ByCreated<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -193,18 +362,11 @@ impl<T: Created + Clone> FromIterator<T> for ByCreated<T> {
     }
 }
 
-impl<T> std::ops::Deref for ByCreated<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        &self.0
-    }
-}
-
-impl<'a, T> IntoIterator for &'a ByCreated<T> {
+impl<'a, T: Created + Clone> IntoIterator for &'a ByCreated<T> {
     type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
+    type IntoIter = Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -247,20 +409,78 @@ mod tests {
         let got: Vec<_> = sorted
             .leads
             .around(day(4), day(6))
-            .iter()
             .map(|l| l.created)
             .collect();
         assert_eq!(got, vec![at(3, 10), at(5, 1), at(6, 12)]);
-        assert!(sorted.leads.around(day(20), day(25)).is_empty());
+        assert_eq!(sorted.leads.around(day(20), day(25)).len(), 0);
         // Built out of order, or pushed late: kept in order all the same.
         let mut shuffled: Vec<Lead> = times.iter().rev().map(|&t| lead(t)).collect();
         let last = shuffled.remove(2);
         let mut rows = ByCreated::new(shuffled);
         rows.push(last);
         assert_eq!(rows, sorted.leads);
-        assert_eq!(rows.until(at(5, 1)).len(), 4);
+        assert_eq!(rows.cut(at(5, 1), |_| None).len(), 4);
         // Edited in place: in order again after.
         rows.edit(|rows| rows[0].created = at(10, 0));
         assert_eq!(rows.last().map(|l| l.created), Some(at(10, 0)));
+    }
+
+    #[test]
+    fn a_cut_is_the_first_rows_with_the_changed_ones_in_place_and_a_cut_of_a_cut_keeps_both() {
+        let at = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 3, d)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        };
+        let rows: ByCreated<Lead> = (1..=10).map(|d| lead(at(d))).collect();
+        let mark = |l: &Lead, on: u32| Lead {
+            segment: Some(on),
+            ..l.clone()
+        };
+        // Through the 8th; the 3rd and the 6th changed.
+        let first = rows.cut(at(8), |l| {
+            [at(3), at(6)].contains(&l.created).then(|| mark(l, 1))
+        });
+        let by_hand: Vec<Lead> = rows
+            .iter()
+            .filter(|l| l.created <= at(8))
+            .map(|l| {
+                if [at(3), at(6)].contains(&l.created) {
+                    mark(l, 1)
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        assert_eq!(first.to_vec(), by_hand);
+        assert!(!first.shares(&rows));
+        // A window inside the cut sees the changed rows; one past its end sees nothing.
+        let window: Vec<_> = first
+            .around(at(4).date(), at(6).date())
+            .map(|l| (l.created, l.segment))
+            .collect();
+        assert_eq!(
+            window,
+            vec![
+                (at(3), Some(1)),
+                (at(4), None),
+                (at(5), None),
+                (at(6), Some(1))
+            ]
+        );
+        assert_eq!(first.around(at(10).date(), at(12).date()).len(), 0);
+        // Cut again through the 5th, changing the 4th: the 3rd stays changed, the 6th is gone.
+        let second = first.cut(at(5), |l| (l.created == at(4)).then(|| mark(l, 2)));
+        let segments: Vec<_> = second.iter().map(|l| l.segment).collect();
+        assert_eq!(segments, vec![None, None, Some(1), Some(2), None]);
+        // A cut that changes nothing and keeps every row is the same rows.
+        assert!(rows.cut(at(30), |_| None).shares(&rows));
+        // Rows of a cut pushed to are its own, in order.
+        let mut own = second.clone();
+        own.push(lead(at(1)));
+        assert_eq!(own.len(), 6);
+        assert_eq!(own.iter().nth(3).map(|l| l.segment), Some(Some(1)));
+        assert_eq!(second.len(), 5);
     }
 }

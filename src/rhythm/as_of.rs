@@ -103,38 +103,24 @@ fn records(records: &Records, clock: &Clock) -> Records {
     };
     // Rows the clock changes nothing of are shared, not copied: at a live clock, all.
     let later = |t: Option<chrono::NaiveDateTime>| t.is_some_and(|t| t > now);
-    let changed = |l: &Lead| later(l.mql_at) || later(l.sql_at) || later(l.first_response_at);
-    let seen = records.leads.until(now);
-    let leads = if seen.len() == records.leads.len() && !seen.iter().any(changed) {
-        records.leads.clone()
-    } else {
-        seen.iter()
-            .map(|l| Lead {
-                mql_at: by(l.mql_at),
-                sql_at: by(l.sql_at),
-                first_response_at: by(l.first_response_at),
-                ..l.clone()
-            })
-            .collect()
-    };
-    let closed = |o: &Opportunity| {
-        o.close_date
-            .is_some_and(|d| clock.is_complete(d + Duration::days(1)))
-    };
-    let closes_later = |o: &Opportunity| o.won.is_some() && !closed(o);
-    let seen = records.opportunities.until(now);
-    let opportunities =
-        if seen.len() == records.opportunities.len() && !seen.iter().any(closes_later) {
-            records.opportunities.clone()
-        } else {
-            seen.iter()
-                .map(|o| Opportunity {
-                    won: o.won.filter(|_| closed(o)),
-                    stage: if closes_later(o) { open } else { o.stage },
-                    ..o.clone()
-                })
-                .collect()
-        };
+    let leads = records.leads.cut(now, |l| {
+        (later(l.mql_at) || later(l.sql_at) || later(l.first_response_at)).then(|| Lead {
+            mql_at: by(l.mql_at),
+            sql_at: by(l.sql_at),
+            first_response_at: by(l.first_response_at),
+            ..l.clone()
+        })
+    });
+    let opportunities = records.opportunities.cut(now, |o| {
+        let closed = o
+            .close_date
+            .is_some_and(|d| clock.is_complete(d + Duration::days(1)));
+        (o.won.is_some() && !closed).then(|| Opportunity {
+            won: None,
+            stage: open,
+            ..o.clone()
+        })
+    });
     Records {
         names,
         leads,

@@ -41,7 +41,7 @@ pub fn counted_leads<'r>(
     charter: &Charter,
     records: &'r Records,
 ) -> impl Iterator<Item = &'r crate::facts::Lead> {
-    counted_among(charter, records, &records.leads)
+    counted_among(charter, records, records.leads.iter())
 }
 
 /// [`counted_leads`] among `leads`, a part of `records.leads` (whether the MAP's
@@ -49,8 +49,8 @@ pub fn counted_leads<'r>(
 pub fn counted_among<'r>(
     charter: &Charter,
     records: &Records,
-    leads: &'r [crate::facts::Lead],
-) -> impl Iterator<Item = &'r crate::facts::Lead> + use<'r> {
+    leads: impl Iterator<Item = &'r crate::facts::Lead>,
+) -> impl Iterator<Item = &'r crate::facts::Lead> {
     let is_map: Vec<bool> = match charter.funnel.map_system.as_deref() {
         Some(map) => records
             .names
@@ -63,9 +63,7 @@ pub fn counted_among<'r>(
     let named = is_map.contains(&true);
     let of_map = move |l: &crate::facts::Lead| l.system.is_some_and(|s| is_map[s as usize]);
     let any_map = named && records.leads.iter().any(&of_map);
-    leads
-        .iter()
-        .filter(move |l| !any_map || l.system.is_none() || of_map(l))
+    leads.filter(move |l| !any_map || l.system.is_none() || of_map(l))
 }
 
 /// What the derivation found beside the rows.

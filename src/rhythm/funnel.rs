@@ -370,8 +370,11 @@ pub fn review(
             by_geo.entry(geo(l.geo)).or_default().lead(l);
         }
     }
-    let opportunities = records.opportunities.around(first, end);
-    for o in opportunities.iter().filter(|o| new_business(o)) {
+    for o in records
+        .opportunities
+        .around(first, end)
+        .filter(|o| new_business(o))
+    {
         let Some(i) = index(o.created) else { continue };
         let c = channels.of(o.source);
         all[i].opportunity(o);

@@ -133,7 +133,6 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
     for lead in records
         .leads
         .around(span.from, span.to)
-        .iter()
         .filter(|l| inside(l.created))
     {
         let id = &*lead.id;
@@ -166,7 +165,6 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
     for opp in records
         .opportunities
         .around(span.from, span.to)
-        .iter()
         .filter(|o| inside(o.created))
     {
         let id = &*opp.id;
