@@ -28,6 +28,24 @@ pub struct Lead {
     pub email: Option<std::sync::Arc<str>>,
 }
 
+impl Lead {
+    /// A lead with only what every lead has: nothing crossed, nothing optional known.
+    pub fn new(id: &str, created: NaiveDateTime, source: Name) -> Lead {
+        Lead {
+            id: id.into(),
+            created,
+            source,
+            mql_at: None,
+            sql_at: None,
+            geo: None,
+            segment: None,
+            first_response_at: None,
+            system: None,
+            email: None,
+        }
+    }
+}
+
 /// An opportunity's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -375,18 +393,7 @@ mod tests {
     use super::*;
 
     fn lead(created: NaiveDateTime) -> Lead {
-        Lead {
-            id: "x".into(),
-            created,
-            source: 0,
-            mql_at: None,
-            sql_at: None,
-            geo: None,
-            segment: None,
-            first_response_at: None,
-            system: None,
-            email: None,
-        }
+        Lead::new("x", created, 0)
     }
 
     #[test]

@@ -258,16 +258,8 @@ mod tests {
         let c = Charter::shipped();
         let at = |day: u32, h: u32| d(2026, 3, day).and_hms_opt(h, 0, 0).unwrap();
         let lead = |created, mql_at| Lead {
-            id: "l".into(),
-            created,
-            source: 0,
             mql_at,
-            sql_at: None,
-            geo: None,
-            segment: None,
-            first_response_at: None,
-            system: None,
-            email: None,
+            ..Lead::new("l", created, 0)
         };
         let data = Dataset {
             records: Records {

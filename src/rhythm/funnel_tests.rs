@@ -20,18 +20,7 @@ fn names() -> Vec<Box<str>> {
 }
 
 fn lead(id: usize, source: u32, created: NaiveDateTime) -> Lead {
-    Lead {
-        id: format!("l{id}").into(),
-        created,
-        source,
-        mql_at: None,
-        sql_at: None,
-        geo: None,
-        segment: None,
-        first_response_at: None,
-        system: None,
-        email: None,
-    }
+    Lead::new(&format!("l{id}"), created, source)
 }
 
 fn opportunity(

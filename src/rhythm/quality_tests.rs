@@ -35,16 +35,9 @@ fn names() -> Vec<Box<str>> {
 
 fn lead(id: &str, source: u32, email: &str, created: NaiveDateTime) -> Lead {
     Lead {
-        id: id.into(),
-        created,
-        source,
-        mql_at: None,
-        sql_at: None,
-        geo: None,
-        segment: None,
-        first_response_at: None,
         system: Some(0),
         email: (!email.is_empty()).then(|| email.into()),
+        ..Lead::new(id, created, source)
     }
 }
 
