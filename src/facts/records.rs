@@ -3,6 +3,8 @@
 //! that repeats across a million rows (a lead source, a geo) is kept once, in
 //! `Records::names`, and rows refer to it by index.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// An index into [`Records::names`].
@@ -153,8 +155,6 @@ pub struct ByCreated<T> {
     changed: Arc<Vec<(usize, T)>>,
 }
 
-use std::sync::Arc;
-
 impl<T> Default for ByCreated<T> {
     fn default() -> Self {
         ByCreated {
@@ -200,15 +200,14 @@ impl<T: Created + Clone> ByCreated<T> {
         }
     }
 
-    /// The number of rows created before `t` (`before`) or no later than it.
-    fn count(&self, t: NaiveDateTime, or_at: bool) -> usize {
-        self.rows[..self.end].partition_point(|r| {
-            if or_at {
-                r.created() <= t
-            } else {
-                r.created() < t
-            }
-        })
+    /// How many rows were created before `t`.
+    fn before(&self, t: NaiveDateTime) -> usize {
+        self.rows[..self.end].partition_point(|r| r.created() < t)
+    }
+
+    /// How many rows were created no later than `t`.
+    fn through(&self, t: NaiveDateTime) -> usize {
+        self.rows[..self.end].partition_point(|r| r.created() <= t)
     }
 
     /// The rows that may have been created on the local days `from..to` in any zone
@@ -216,59 +215,39 @@ impl<T: Created + Clone> ByCreated<T> {
     pub fn around(&self, from: NaiveDate, to: NaiveDate) -> Iter<'_, T> {
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
         let day = chrono::Duration::days(1);
-        let start = self.count(midnight(from) - day, false);
-        let stop = self.count(midnight(to) + day, false).max(start);
+        let start = self.before(midnight(from) - day);
+        let stop = self.before(midnight(to) + day).max(start);
         self.range(start, stop)
     }
 
     /// The rows created no later than `t`, each as `change` makes it (`None`: as it
     /// is). `change` must keep a row's creation time.
     pub fn cut(&self, t: NaiveDateTime, change: impl Fn(&T) -> Option<T>) -> ByCreated<T> {
-        let end = self.count(t, true);
-        let changed: Vec<(usize, T)> = self
-            .range(0, end)
-            .enumerate()
-            .filter_map(|(i, row)| change(row).map(|new| (i, new)))
-            .collect();
-        debug_assert!(
-            changed
-                .iter()
-                .all(|(i, r)| r.created() == self.rows[*i].created()),
-            "a cut keeps every creation time"
-        );
-        if end == self.end && changed.is_empty() {
-            return self.clone();
-        }
-        // Rows changed before and not again stay as they were changed.
-        let mut merged: Vec<(usize, T)> = Vec::with_capacity(changed.len());
-        let (mut old, mut new) = (
-            self.changed.iter().peekable(),
-            changed.into_iter().peekable(),
-        );
-        loop {
-            let take_new = match (old.peek(), new.peek()) {
-                (None, None) => break,
-                (Some(_), None) => false,
-                (None, Some(_)) => true,
-                (Some((a, _)), Some((b, _))) => b <= a,
-            };
-            if take_new {
-                let (i, row) = new.next().expect("peeked");
-                if old.peek().is_some_and(|(a, _)| *a == i) {
-                    old.next();
-                }
-                merged.push((i, row));
-            } else {
-                let (i, row) = old.next().expect("peeked");
-                if *i < end {
-                    merged.push((*i, row.clone()));
-                }
+        let end = self.through(t);
+        // A row changed by an earlier cut and not by this one stays as it was changed.
+        let mut before = self.changed.iter().peekable();
+        let mut changed: Vec<(usize, T)> = Vec::new();
+        let mut any_new = false;
+        for (i, row) in self.range(0, end).enumerate() {
+            let was = before.next_if(|(j, _)| *j == i);
+            if let Some(new) = change(row) {
+                debug_assert!(
+                    new.created() == row.created(),
+                    "a cut keeps every creation time"
+                );
+                changed.push((i, new));
+                any_new = true;
+            } else if let Some((_, old)) = was {
+                changed.push((i, old.clone()));
             }
+        }
+        if end == self.end && !any_new {
+            return self.clone();
         }
         ByCreated {
             rows: Arc::clone(&self.rows),
             end,
-            changed: Arc::new(merged),
+            changed: Arc::new(changed),
         }
     }
 

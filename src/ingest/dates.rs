@@ -531,12 +531,6 @@ fn month_named(text: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
-/// A UTC timestamp as a calendar date in `zone` (a survey answered at 23:30 UTC is the
-/// next day in Berlin).
-pub fn local_date(utc: NaiveDateTime, zone: Tz) -> NaiveDate {
-    zone.from_utc_datetime(&utc).date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,7 +652,7 @@ mod tests {
             .and_hms_opt(23, 30, 0)
             .unwrap();
         assert_eq!(
-            local_date(late, berlin),
+            crate::calendar::local_day(berlin, late),
             NaiveDate::from_ymd_opt(2026, 11, 17).unwrap()
         );
     }

@@ -21,7 +21,7 @@ impl Survey {
         if self.wall_clock() && !zone_given {
             utc.date()
         } else {
-            super::super::dates::local_date(utc, tz)
+            crate::calendar::local_day(tz, utc)
         }
     }
 
