@@ -3,7 +3,8 @@
 //! that repeats across a million rows (a lead source, a geo) is kept once, in
 //! `Records::names`, and rows refer to it by index.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -124,17 +125,70 @@ impl Records {
 /// A record with a creation time.
 pub trait Created {
     fn created(&self) -> NaiveDateTime;
+    /// Whether `other` is this record with only what a cut to a clock may change
+    /// changed: its stages (a lead's stage times; an opportunity's stage and outcome).
+    /// Everything else (creation, ids, keys, source, amounts, dates of record) stays,
+    /// which is what a [`Memo`] may keep.
+    fn same_but_stages(&self, other: &Self) -> bool;
 }
 
 impl Created for Lead {
     fn created(&self) -> NaiveDateTime {
         self.created
     }
+
+    fn same_but_stages(&self, o: &Self) -> bool {
+        self.id == o.id
+            && self.created == o.created
+            && self.source == o.source
+            && self.geo == o.geo
+            && self.segment == o.segment
+            && self.system == o.system
+            && self.email == o.email
+    }
 }
 
 impl Created for Opportunity {
     fn created(&self) -> NaiveDateTime {
         self.created
+    }
+
+    fn same_but_stages(&self, o: &Self) -> bool {
+        self.id == o.id
+            && self.created == o.created
+            && self.amount.to_bits() == o.amount.to_bits()
+            && self.source == o.source
+            && self.close_date == o.close_date
+            && self.deal_type == o.deal_type
+            && self.geo == o.geo
+            && self.system == o.system
+    }
+}
+
+/// What a floor above keeps about a set of rows to answer faster (an index, tallies
+/// carried forward), one value per type, made on first use. Every clone and every cut
+/// of the same rows shares it, so what it keeps may only rest on what a cut leaves as
+/// it is ([`Created::same_but_stages`]) and on rows the asking cut holds; any change to
+/// the rows themselves starts an empty one.
+#[derive(Default)]
+pub struct Memo(Mutex<Vec<Arc<dyn Any + Send + Sync>>>);
+
+impl Memo {
+    /// The memo of type `M`, made empty on first use.
+    pub fn get<M: Any + Send + Sync + Default>(&self) -> Arc<M> {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = kept.iter().find_map(|m| Arc::clone(m).downcast::<M>().ok()) {
+            return m;
+        }
+        let m = Arc::new(M::default());
+        kept.push(Arc::clone(&m) as Arc<dyn Any + Send + Sync>);
+        m
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
     }
 }
 
@@ -153,6 +207,8 @@ pub struct ByCreated<T> {
     end: usize,
     /// …with these in place of the ones at their index (ascending, each below `end`).
     changed: Arc<Vec<(usize, T)>>,
+    /// Shared with every clone and cut of `rows`.
+    memo: Arc<Memo>,
 }
 
 impl<T> Default for ByCreated<T> {
@@ -161,6 +217,7 @@ impl<T> Default for ByCreated<T> {
             rows: Arc::new(Vec::new()),
             end: 0,
             changed: Arc::new(Vec::new()),
+            memo: Arc::default(),
         }
     }
 }
@@ -174,6 +231,7 @@ impl<T: Created + Clone> ByCreated<T> {
             end: rows.len(),
             rows: Arc::new(rows),
             changed: Arc::new(Vec::new()),
+            memo: Arc::default(),
         }
     }
 
@@ -213,15 +271,44 @@ impl<T: Created + Clone> ByCreated<T> {
     /// The rows that may have been created on the local days `from..to` in any zone
     /// (UTC offsets are within ±14 hours): a superset, to be filtered by local day.
     pub fn around(&self, from: NaiveDate, to: NaiveDate) -> Iter<'_, T> {
+        let at = self.around_at(from, to);
+        self.range(at.start, at.end)
+    }
+
+    /// Where [`ByCreated::around`]'s rows are: their indices. A row's index is the same
+    /// in every cut that holds it.
+    pub fn around_at(&self, from: NaiveDate, to: NaiveDate) -> std::ops::Range<usize> {
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight exists");
         let day = chrono::Duration::days(1);
         let start = self.before(midnight(from) - day);
         let stop = self.before(midnight(to) + day).max(start);
-        self.range(start, stop)
+        start..stop
+    }
+
+    /// The rows at `at` (cut to the rows held), each with its index.
+    pub fn indexed(&self, at: std::ops::Range<usize>) -> impl Iterator<Item = (usize, &T)> {
+        let (from, to) = (at.start.min(self.end), at.end.min(self.end));
+        (from..to).zip(self.range(from, to))
+    }
+
+    /// The row at index `i`, as this cut holds it.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        if i >= self.end {
+            return None;
+        }
+        Some(match self.changed.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(k) => &self.changed[k].1,
+            Err(_) => &self.rows[i],
+        })
+    }
+
+    /// The rows' memo of type `M` (see [`Memo`]).
+    pub fn memo<M: Any + Send + Sync + Default>(&self) -> Arc<M> {
+        self.memo.get::<M>()
     }
 
     /// The rows created no later than `t`, each as `change` makes it (`None`: as it
-    /// is). `change` must keep a row's creation time.
+    /// is). `change` may change only a row's stages ([`Created::same_but_stages`]).
     pub fn cut(&self, t: NaiveDateTime, change: impl Fn(&T) -> Option<T>) -> ByCreated<T> {
         let end = self.through(t);
         // A row changed by an earlier cut and not by this one stays as it was changed.
@@ -231,10 +318,7 @@ impl<T: Created + Clone> ByCreated<T> {
         for (i, row) in self.range(0, end).enumerate() {
             let was = before.next_if(|(j, _)| *j == i);
             if let Some(new) = change(row) {
-                debug_assert!(
-                    new.created() == row.created(),
-                    "a cut keeps every creation time"
-                );
+                debug_assert!(new.same_but_stages(row), "a cut changes only stages");
                 changed.push((i, new));
                 any_new = true;
             } else if let Some((_, old)) = was {
@@ -248,6 +332,7 @@ impl<T: Created + Clone> ByCreated<T> {
             rows: Arc::clone(&self.rows),
             end,
             changed: Arc::new(changed),
+            memo: Arc::clone(&self.memo),
         }
     }
 
@@ -255,12 +340,10 @@ impl<T: Created + Clone> ByCreated<T> {
     fn own(&mut self) -> &mut Vec<T> {
         if self.end != self.rows.len() || !self.changed.is_empty() {
             let rows: Vec<T> = self.iter().cloned().collect();
-            *self = ByCreated {
-                end: rows.len(),
-                rows: Arc::new(rows),
-                changed: Arc::new(Vec::new()),
-            };
+            *self = ByCreated::new(rows);
         }
+        // Rows changed in place are not the rows the memo was made of.
+        self.memo = Arc::default();
         Arc::make_mut(&mut self.rows)
     }
 

@@ -16,6 +16,8 @@
 //! leads but no spend source, and paid channels with spend but no lead or opportunity.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -27,7 +29,7 @@ use super::derive::local_day;
 use super::kpis::Span;
 use super::record_recon::bare_id;
 use crate::charter::Charter;
-use crate::facts::{Dataset, Name, Records};
+use crate::facts::{ByCreated, Created, Dataset, Name, Records};
 
 /// One kind of problem: how many records have it, and the first few ids.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -110,8 +112,6 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
     };
     let mut unmapped: FxHashMap<&str, usize> = FxHashMap::default();
     let mut sourced: BTreeSet<&str> = BTreeSet::new();
-    let mut emails: FxHashSet<(Option<Name>, &str)> = FxHashSet::default();
-    let mut ids: FxHashMap<(bool, Option<Name>, &str), &str> = FxHashMap::default();
     let mut source_problems = |q: &mut Quality, id: &str, source: Name| -> bool {
         let text = records.name(source);
         if text.trim().is_empty() {
@@ -130,22 +130,22 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
             }
         }
     };
-    for lead in records
+    let (at, flags) = repeats(charter, &records.leads, span, |l| {
+        (l.system, &l.id, l.email.as_ref())
+    });
+    for (i, lead) in records
         .leads
-        .around(span.from, span.to)
-        .filter(|l| inside(l.created))
+        .indexed(at.clone())
+        .filter(|(_, l)| inside(l.created))
     {
         let id = &*lead.id;
         let mut bad = source_problems(&mut q, id, lead.source);
-        if let Some(e) = lead.email.as_deref().filter(|e| !e.is_empty())
-            && !emails.insert((lead.system, e))
-        {
+        let flag = flags[i - at.start];
+        if flag & EMAIL != 0 {
             q.duplicate_email.add(id);
             bad = true;
         }
-        if let Some(other) = ids.insert((true, lead.system, bare_id(id)), id)
-            && other != id
-        {
+        if flag & ID != 0 {
             q.duplicate_id.add(id);
             bad = true;
         }
@@ -162,16 +162,17 @@ pub fn assess(charter: &Charter, records: &Records, span: Span) -> Quality {
         q.records += 1;
         q.with_problem += usize::from(bad);
     }
-    for opp in records
+    let (at, flags) = repeats(charter, &records.opportunities, span, |o| {
+        (o.system, &o.id, None)
+    });
+    for (i, opp) in records
         .opportunities
-        .around(span.from, span.to)
-        .filter(|o| inside(o.created))
+        .indexed(at.clone())
+        .filter(|(_, o)| inside(o.created))
     {
         let id = &*opp.id;
         let mut bad = source_problems(&mut q, id, opp.source);
-        if let Some(other) = ids.insert((false, opp.system, bare_id(id)), id)
-            && other != id
-        {
+        if flags[i - at.start] & ID != 0 {
             q.duplicate_id.add(id);
             bad = true;
         }
@@ -266,6 +267,97 @@ pub(super) fn check(charter: &Charter, data: &Dataset, at: NaiveDate) -> Check {
         },
         kpi: None,
     }
+}
+
+/// A row repeats an earlier row's (pseudonymised) email within its system.
+const EMAIL: u8 = 1;
+/// A row's id (after a `system:` prefix) is an earlier row's of the same system and
+/// kind, under a different stored id.
+const ID: u8 = 2;
+
+/// A stored id, compared and hashed by its part after a `system:` prefix.
+#[derive(Debug, Clone)]
+struct Bare(Arc<str>);
+
+impl PartialEq for Bare {
+    fn eq(&self, other: &Self) -> bool {
+        bare_id(&self.0) == bare_id(&other.0)
+    }
+}
+
+impl Eq for Bare {}
+
+impl std::hash::Hash for Bare {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        bare_id(&self.0).hash(state);
+    }
+}
+
+/// Which rows of a span repeat an earlier row's key, with what was seen to tell. A
+/// row's flags rest only on the rows before it in the span, so they never change as
+/// later rows arrive: a later clock only adds flags, an earlier one reads fewer.
+#[derive(Default)]
+struct SpanRepeats {
+    /// The index of the span's first row.
+    start: usize,
+    /// `EMAIL | ID` flags of rows `start..start + flags.len()`.
+    flags: Vec<u8>,
+    emails: FxHashSet<(Option<Name>, Arc<str>)>,
+    ids: FxHashMap<(Option<Name>, Bare), Arc<str>>,
+}
+
+/// [`SpanRepeats`] by span and zone, kept with the rows ([`ByCreated::memo`]) so a
+/// period switch does not hash a quarter's ids and emails again.
+#[derive(Default)]
+struct Repeats(Mutex<FxHashMap<(NaiveDate, NaiveDate, chrono_tz::Tz), SpanRepeats>>);
+
+/// Spans a memo keeps before it starts over.
+const SPANS_KEPT: usize = 16;
+
+/// Where the rows of `span` are and each one's repeat flags (by index from the
+/// range's start); `keys` gives a row's (system, stored id, email).
+fn repeats<T: Created + Clone>(
+    charter: &Charter,
+    rows: &ByCreated<T>,
+    span: Span,
+    keys: impl Fn(&T) -> (Option<Name>, &Arc<str>, Option<&Arc<str>>),
+) -> (Range<usize>, Vec<u8>) {
+    let zone = charter.partnership.timezone;
+    let at = rows.around_at(span.from, span.to);
+    let memo = rows.memo::<Repeats>();
+    let mut spans = memo.0.lock().unwrap_or_else(|e| e.into_inner());
+    if spans.len() >= SPANS_KEPT && !spans.contains_key(&(span.from, span.to, zone)) {
+        spans.clear();
+    }
+    let seen = spans.entry((span.from, span.to, zone)).or_default();
+    if seen.start != at.start {
+        *seen = SpanRepeats {
+            start: at.start,
+            ..SpanRepeats::default()
+        };
+    }
+    let through = seen.start + seen.flags.len();
+    for (_, row) in rows.indexed(through..at.end) {
+        let mut flag = 0;
+        if span.contains(crate::calendar::local_day(zone, row.created())) {
+            let (system, id, email) = keys(row);
+            if let Some(e) = email.filter(|e| !e.is_empty())
+                && !seen.emails.insert((system, Arc::clone(e)))
+            {
+                flag |= EMAIL;
+            }
+            if let Some(other) = seen
+                .ids
+                .insert((system, Bare(Arc::clone(id))), Arc::clone(id))
+                && other != *id
+            {
+                flag |= ID;
+            }
+        }
+        seen.flags.push(flag);
+    }
+    let n = at.len().min(seen.flags.len());
+    (at, seen.flags[..n].to_vec())
 }
 
 #[cfg(test)]

@@ -218,3 +218,124 @@ fn the_reviews_unmapped_line_counts_records_and_values() {
     only_mapped.records.leads.retain(|l| l.source == 1);
     assert_eq!(unmapped_line(&charter, &only_mapped, clean), None);
 }
+
+/// Records whose keys repeat across a month, stages crossed at all sorts of times.
+fn repeating() -> Records {
+    let mut leads = Vec::new();
+    for i in 0..120u32 {
+        let created = t(1 + i % 28, i % 24);
+        let mut l = lead(
+            &format!("hubspot:{}", i % 37),
+            1 + i % 3,
+            &format!("e{}", i % 23),
+            created,
+        );
+        l.id = if i % 5 == 0 {
+            format!("{}", i % 37)
+        } else {
+            l.id.to_string()
+        }
+        .into();
+        l.mql_at = (i % 2 == 0).then(|| t(1 + (i * 7) % 28, 3));
+        l.sql_at = (i % 4 == 0).then(|| t(1 + (i * 5) % 28, 4));
+        leads.push(l);
+    }
+    let opportunities = (0..40u32)
+        .map(|i| {
+            let mut o = opp(
+                &format!("o{}", i % 17),
+                f64::from(i % 3) * 10.0,
+                t(1 + i % 28, 9),
+                1 + (i * 3) % 28,
+                i % 2 == 0,
+            );
+            o.system = Some(0);
+            o
+        })
+        .collect::<Vec<_>>();
+    Records {
+        names: names(),
+        leads: leads.into(),
+        opportunities: opportunities.into(),
+        ..Records::default()
+    }
+}
+
+/// The duplicates of `span` by a second, plain path: every record in the span, oldest
+/// first, against every earlier one in it.
+fn repeats_by_hand(charter: &Charter, records: &Records, span: Span) -> (Problem, Problem) {
+    let inside = |t| span.contains(local_day(charter, t));
+    let leads: Vec<&Lead> = records.leads.iter().filter(|l| inside(l.created)).collect();
+    let opps: Vec<&Opportunity> = records
+        .opportunities
+        .iter()
+        .filter(|o| inside(o.created))
+        .collect();
+    let (mut email, mut id) = (Problem::default(), Problem::default());
+    for (i, l) in leads.iter().enumerate() {
+        let e = l.email.as_deref().filter(|e| !e.is_empty());
+        if e.is_some()
+            && leads[..i]
+                .iter()
+                .any(|k| k.system == l.system && k.email.as_deref() == e)
+        {
+            email.add(&l.id);
+        }
+        let last = leads[..i]
+            .iter()
+            .rev()
+            .find(|k| k.system == l.system && bare_id(&k.id) == bare_id(&l.id));
+        if last.is_some_and(|k| k.id != l.id) {
+            id.add(&l.id);
+        }
+    }
+    for (i, o) in opps.iter().enumerate() {
+        let last = opps[..i]
+            .iter()
+            .rev()
+            .find(|k| k.system == o.system && bare_id(&k.id) == bare_id(&o.id));
+        if last.is_some_and(|k| k.id != o.id) {
+            id.add(&o.id);
+        }
+    }
+    (email, id)
+}
+
+#[test]
+fn quality_kept_with_the_rows_is_quality_counted_afresh_at_every_clock_in_any_order() {
+    let charter = Charter::shipped();
+    let data = Dataset {
+        records: repeating(),
+        ..Dataset::default()
+    };
+    // One store's rows asked at clocks out of order (first one before a span starts),
+    // over spans that start or end on the same day, as period switches ask them.
+    let spans = [
+        span(),
+        Span::new(day(2), day(16)),
+        Span::new(day(9), day(23)),
+    ];
+    for d in [3, 27, 8, 15, 28, 21, 12, 30] {
+        let clock = crate::rhythm::clock::Clock::end_of(&charter, day(d));
+        let cut = crate::rhythm::as_of::as_of(&charter, &data, &clock);
+        for s in spans {
+            let kept = assess(&charter, &cut.records, s);
+            // The same rows, their own: nothing kept from an earlier clock.
+            let afresh = Records {
+                leads: cut.records.leads.to_vec().into(),
+                opportunities: cut.records.opportunities.to_vec().into(),
+                ..cut.records.clone()
+            };
+            assert_eq!(kept, assess(&charter, &afresh, s), "as of the {d}th, {s:?}");
+            let (email, id) = repeats_by_hand(&charter, &cut.records, s);
+            assert_eq!(kept.duplicate_email, email, "as of the {d}th, {s:?}");
+            assert_eq!(kept.duplicate_id, id, "as of the {d}th, {s:?}");
+        }
+    }
+    // Enough repeats that the comparison says something.
+    let full = assess(&charter, &data.records, span());
+    assert!(
+        full.duplicate_email.count > 20 && full.duplicate_id.count > 20,
+        "{full:?}"
+    );
+}

@@ -17,14 +17,17 @@
 //! A period whose weeks the channel data does not all cover (a missing week) has no
 //! figure: a quarter's efficiency from ten of its thirteen weeks' spend would mislead.
 
+use std::sync::Mutex;
+
 use chrono::{Duration, NaiveDate};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::kpis::{Span, marketing_totals};
 use super::stats::ratio;
 use crate::calendar::week_start;
 use crate::charter::Charter;
-use crate::facts::{Dataset, DealType};
+use crate::facts::{ByCreated, Dataset, DealType, Opportunity};
 
 /// The KPIs the records' figures replace where records exist.
 pub const REPLACED: [&str; 2] = ["marketing-efficiency", "cac-payback"];
@@ -86,7 +89,10 @@ pub fn metrics(charter: &Charter, data: &Dataset, span: Span) -> Option<Revenue>
     // Whether a lead source names a marketing channel, looked up once per source: the
     // lookup normalises the text, and a million-lead store has a few dozen sources.
     let mut marketing: rustc_hash::FxHashMap<crate::facts::Name, bool> = Default::default();
-    for o in &r.opportunities {
+    for o in closed_in(&r.opportunities, span)
+        .into_iter()
+        .filter_map(|i| r.opportunities.get(i))
+    {
         let won_here = o.won == Some(true) && o.close_date.is_some_and(|d| span.contains(d));
         let new_business = o.deal_type.is_none_or(|t| t == DealType::NewBusiness);
         if won_here
@@ -134,6 +140,42 @@ pub fn replaces(charter: &Charter, data: &Dataset, id: &str, span: Span) -> Opti
         "marketing-efficiency" => m.efficiency,
         _ => m.payback_months,
     })
+}
+
+/// The opportunities whose close date falls in a span, by index, through some row. A
+/// close date is the record's, which a cut keeps (only the outcome waits for the
+/// clock), so what is kept only grows with a later clock; an earlier one reads fewer.
+#[derive(Default)]
+struct Closed {
+    through: usize,
+    rows: Vec<usize>,
+}
+
+/// [`Closed`] by span, kept with the rows ([`ByCreated::memo`]): the periods of each
+/// revenue KPI's history need not pass over every opportunity on each period switch.
+#[derive(Default)]
+struct ClosedIn(Mutex<FxHashMap<(NaiveDate, NaiveDate), Closed>>);
+
+/// Spans the memo keeps before it starts over.
+const SPANS_KEPT: usize = 64;
+
+/// The indices of the opportunities (of those `rows` holds) whose close date is in `span`.
+fn closed_in(rows: &ByCreated<Opportunity>, span: Span) -> Vec<usize> {
+    let memo = rows.memo::<ClosedIn>();
+    let mut spans = memo.0.lock().unwrap_or_else(|e| e.into_inner());
+    if spans.len() >= SPANS_KEPT && !spans.contains_key(&(span.from, span.to)) {
+        spans.clear();
+    }
+    let closed = spans.entry((span.from, span.to)).or_default();
+    let held = rows.len();
+    for (i, o) in rows.indexed(closed.through..held) {
+        if o.close_date.is_some_and(|d| span.contains(d)) {
+            closed.rows.push(i);
+        }
+    }
+    closed.through = closed.through.max(held);
+    let n = closed.rows.partition_point(|&i| i < held);
+    closed.rows[..n].to_vec()
 }
 
 #[cfg(test)]

@@ -136,3 +136,50 @@ fn no_look_ahead_a_deal_won_after_the_clock_is_not_yet_won() {
     // By hand: 60,000 won over the two weeks' 20,000.
     assert_eq!((a.weeks, a.new_arr, a.efficiency), (2, 60_000.0, Some(3.0)));
 }
+
+#[test]
+fn new_arr_kept_with_the_rows_is_new_arr_summed_by_hand_at_every_clock_in_any_order() {
+    let c = Charter::shipped();
+    // Opportunities created through the month, closing on every sort of day after.
+    let mut d = data();
+    d.records.opportunities = (0..60u32)
+        .map(|i| {
+            let mut o = opp(
+                &format!("p{i}"),
+                1_000.0 * f64::from(1 + i % 7),
+                day(1 + (i * 11) % 30),
+                i % 3 != 0,
+                [None, Some(DealType::NewBusiness), Some(DealType::Expansion)][(i % 3) as usize],
+            );
+            o.created = day(1 + i % 25).and_hms_opt(i % 24, 0, 0).unwrap();
+            o.source = if i % 5 == 0 { 2 } else { 0 };
+            o
+        })
+        .collect();
+    let spans = [
+        span(),
+        Span::new(day(9), day(16)),
+        Span::new(day(2), day(9)),
+    ];
+    for at in [4, 29, 12, 20, 8, 30, 16] {
+        let cut = as_of(&c, &d, &Clock::end_of(&c, day(at)));
+        for s in spans {
+            let m = metrics(&c, &cut, s).unwrap();
+            // Second path: every opportunity the cut holds, won, closed in the span,
+            // new business, from a marketing source (0: "Google Ads").
+            let won: Vec<&Opportunity> = cut
+                .records
+                .opportunities
+                .iter()
+                .filter(|o| o.won == Some(true) && o.close_date.is_some_and(|x| s.contains(x)))
+                .filter(|o| o.deal_type != Some(DealType::Expansion) && o.source == 0)
+                .collect();
+            let by_hand: f64 = won.iter().map(|o| o.amount).sum();
+            assert_eq!(
+                (m.new_arr, m.customers),
+                (by_hand, won.len() as u32),
+                "as of the {at}th, {s:?}"
+            );
+        }
+    }
+}
