@@ -61,9 +61,37 @@ pub fn counted_among<'r>(
     };
     // No name is the MAP's: no lead can be (a million leads need not be asked).
     let named = is_map.contains(&true);
+    let any_map = named && any_lead_of(&records.leads, &is_map);
     let of_map = move |l: &crate::facts::Lead| l.system.is_some_and(|s| is_map[s as usize]);
-    let any_map = named && records.leads.iter().any(&of_map);
     leads.filter(move |l| !any_map || l.system.is_none() || of_map(l))
+}
+
+/// Where each system's first lead is, by index, through some row (kept with the rows,
+/// [`crate::facts::ByCreated::memo`]): which systems the records hold is asked by every
+/// funnel figure, and a million leads need not be passed over each time. A lead's
+/// system is the record's, which a cut keeps.
+#[derive(Default)]
+struct FirstOfSystem(std::sync::Mutex<(usize, FxHashMap<Name, usize>)>);
+
+/// Whether any of the leads `leads` holds lives in a system `is_system` accepts (by name
+/// index).
+pub fn any_lead_of(
+    leads: &crate::facts::ByCreated<crate::facts::Lead>,
+    is_system: &[bool],
+) -> bool {
+    let memo = leads.memo::<FirstOfSystem>();
+    let mut kept = memo.0.lock().unwrap_or_else(|e| e.into_inner());
+    let (through, first) = &mut *kept;
+    let held = leads.len();
+    for (i, l) in leads.indexed(*through..held) {
+        if let Some(s) = l.system {
+            first.entry(s).or_insert(i);
+        }
+    }
+    *through = (*through).max(held);
+    first
+        .iter()
+        .any(|(&s, &i)| i < held && is_system.get(s as usize).copied().unwrap_or(false))
 }
 
 /// What the derivation found beside the rows.
@@ -348,4 +376,39 @@ pub fn channel_weeks(
     }
     out.channel_weeks = rows.into_values().collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{ByCreated, Lead};
+
+    #[test]
+    fn which_systems_the_leads_hold_kept_with_the_rows_is_a_pass_over_them_at_every_cut() {
+        let at = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 3, d)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        };
+        // Systems 0, 1, 2 first appear on the 4th, the 9th and the 15th; 3 never.
+        let rows: ByCreated<Lead> = (1..=20)
+            .map(|d| Lead {
+                system: [(15, 2), (9, 1), (4, 0)]
+                    .iter()
+                    .find(|(from, _)| d >= *from)
+                    .map(|(_, s)| (d % 3).min(*s)),
+                ..Lead::new(&format!("l{d}"), at(d), 0)
+            })
+            .collect();
+        for d in [12, 2, 20, 5, 9, 16, 1, 14] {
+            let cut = rows.cut(at(d), |_| None);
+            for s in 0..4usize {
+                let mut is = vec![false; 4];
+                is[s] = true;
+                let by_hand = cut.iter().any(|l| l.system == Some(s as Name));
+                assert_eq!(any_lead_of(&cut, &is), by_hand, "system {s} by the {d}th");
+            }
+        }
+    }
 }

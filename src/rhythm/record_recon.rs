@@ -123,10 +123,7 @@ pub fn applies(charter: &Charter, records: &Records) -> bool {
     let Some((map, crm)) = systems(charter) else {
         return false;
     };
-    let has = |s: &str| {
-        let names = names_of(records, s);
-        records.leads.iter().any(|l| system_is(&names, l))
-    };
+    let has = |s: &str| super::derive::any_lead_of(&records.leads, &names_of(records, s));
     has(&map) && has(&crm)
 }
 
