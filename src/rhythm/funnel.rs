@@ -220,34 +220,36 @@ impl Tally {
 
 /// The `p` quantile (0..=1) of `values`, linear between closest ranks; None when empty.
 pub fn quantile(values: &[f64], p: f64) -> Option<f64> {
+    quantile_of(&mut values.to_vec(), p)
+}
+
+/// [`quantile`], reordering `values`: only the two ranks it needs are selected (O(n)),
+/// not the whole sorted, so a year of intervals is not sorted once per figure.
+fn quantile_of(values: &mut [f64], p: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    quantile_sorted(&v, p)
-}
-
-/// [`quantile`] of values already in ascending order.
-fn quantile_sorted(v: &[f64], p: f64) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    let h = (v.len() - 1) as f64 * p;
+    let h = (values.len() - 1) as f64 * p;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
+    let (_, &mut at_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    // The next rank up is the least of those above.
+    let at_hi = if hi == lo {
+        at_lo
+    } else {
+        above.iter().copied().min_by(f64::total_cmp)?
+    };
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
 }
 
 fn velocity(values: &[f64]) -> Option<Velocity> {
     if (values.len() as u64) < MIN_BASE {
         return None;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    let mut v = values.to_vec();
     Some(Velocity {
         n: values.len() as u64,
-        median_days: quantile_sorted(&sorted, 0.5)?,
-        p80_days: quantile_sorted(&sorted, 0.8)?,
+        median_days: quantile_of(&mut v, 0.5)?,
+        p80_days: quantile_of(&mut v, 0.8)?,
     })
 }
 

@@ -301,3 +301,21 @@ fn the_response_control_has_no_data_without_first_responses() {
     let check = crate::rhythm::funnel_response::check(&none, &responded(), at, now);
     assert_eq!(check.status, Status::NoData);
 }
+
+proptest::proptest! {
+    /// Selecting the two ranks is the quantile of the sorted values, linear between
+    /// closest ranks (a second path: sort, then read), ties and all.
+    #[test]
+    fn a_quantile_by_selection_is_the_quantile_of_the_sorted_values(
+        values in proptest::collection::vec(0u16..400, 1..200),
+        p in 0.0f64..=1.0,
+    ) {
+        let values: Vec<f64> = values.iter().map(|&v| f64::from(v) / 8.0).collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let h = (sorted.len() - 1) as f64 * p;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        let by_hand = sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]);
+        proptest::prop_assert_eq!(quantile(&values, p), Some(by_hand));
+    }
+}

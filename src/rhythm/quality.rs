@@ -20,7 +20,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDate};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::Status;
@@ -293,29 +293,36 @@ impl std::hash::Hash for Bare {
     }
 }
 
-/// Which rows of a span repeat an earlier row's key, with what was seen to tell. A
-/// row's flags rest only on the rows before it in the span, so they never change as
-/// later rows arrive: a later clock only adds flags, an earlier one reads fewer.
+/// No earlier row.
+const NONE: u32 = u32::MAX;
+
+/// For each row from `from`, the nearest earlier row with its key, whatever span is
+/// asked: a row repeats a key in a span when such a row, or one before it along the
+/// same chain, is in the span. A row's key is the record's, which a cut keeps, so a
+/// later clock only adds rows and an earlier one reads fewer; rolling windows (a week,
+/// the reconciliation window) need no hashing of their own.
 #[derive(Default)]
-struct SpanRepeats {
-    /// The index of the span's first row.
-    start: usize,
-    /// `EMAIL | ID` flags of rows `start..start + flags.len()`.
-    flags: Vec<u8>,
-    emails: FxHashSet<(Option<Name>, Arc<str>)>,
-    ids: FxHashMap<(Option<Name>, Bare), Arc<str>>,
+struct Earlier {
+    /// The rows covered: `from..from + email.len()`.
+    from: usize,
+    /// The nearest earlier row with the same (system, email); `NONE` if none covered.
+    email: Vec<u32>,
+    /// The nearest earlier row with the same (system, id after its `system:` prefix).
+    id: Vec<u32>,
+    last_email: FxHashMap<(Option<Name>, Arc<str>), u32>,
+    last_id: FxHashMap<(Option<Name>, Bare), u32>,
 }
 
-/// [`SpanRepeats`] by span and zone, kept with the rows ([`ByCreated::memo`]) so a
-/// period switch does not hash a quarter's ids and emails again.
-#[derive(Default)]
-struct Repeats(Mutex<FxHashMap<(NaiveDate, NaiveDate, chrono_tz::Tz), SpanRepeats>>);
+/// How far before a span that starts before the rows covered they are covered again.
+const REACH_BACK_DAYS: i64 = 92;
 
-/// Spans a memo keeps before it starts over.
-const SPANS_KEPT: usize = 16;
+/// [`Earlier`], kept with the rows ([`ByCreated::memo`]).
+#[derive(Default)]
+struct Repeats(Mutex<Earlier>);
 
 /// Where the rows of `span` are and each one's repeat flags (by index from the
-/// range's start); `keys` gives a row's (system, stored id, email).
+/// range's start), as counting the span's rows oldest first against those before them
+/// in it would set them; `keys` gives a row's (system, stored id, email).
 fn repeats<T: Created + Clone>(
     charter: &Charter,
     rows: &ByCreated<T>,
@@ -323,41 +330,66 @@ fn repeats<T: Created + Clone>(
     keys: impl Fn(&T) -> (Option<Name>, &Arc<str>, Option<&Arc<str>>),
 ) -> (Range<usize>, Vec<u8>) {
     let zone = charter.partnership.timezone;
+    let inside = |t| span.contains(crate::calendar::local_day(zone, t));
     let at = rows.around_at(span.from, span.to);
     let memo = rows.memo::<Repeats>();
-    let mut spans = memo.0.lock().unwrap_or_else(|e| e.into_inner());
-    if spans.len() >= SPANS_KEPT && !spans.contains_key(&(span.from, span.to, zone)) {
-        spans.clear();
-    }
-    let seen = spans.entry((span.from, span.to, zone)).or_default();
-    if seen.start != at.start {
-        *seen = SpanRepeats {
-            start: at.start,
-            ..SpanRepeats::default()
+    let mut seen = memo.0.lock().unwrap_or_else(|e| e.into_inner());
+    // Nothing covered yet: cover from the span's start (rows before the first span
+    // asked need never be hashed). A span starting before the rows covered: cover again
+    // from a quarter before it, so stepping back week by week starts over once a quarter.
+    if seen.email.is_empty() || at.start < seen.from {
+        let from = if seen.email.is_empty() {
+            at.start
+        } else {
+            rows.around_at(span.from - Duration::days(REACH_BACK_DAYS), span.to)
+                .start
+        };
+        *seen = Earlier {
+            from,
+            ..Earlier::default()
         };
     }
-    let through = seen.start + seen.flags.len();
-    for (_, row) in rows.indexed(through..at.end) {
-        let mut flag = 0;
-        if span.contains(crate::calendar::local_day(zone, row.created())) {
-            let (system, id, email) = keys(row);
-            if let Some(e) = email.filter(|e| !e.is_empty())
-                && !seen.emails.insert((system, Arc::clone(e)))
-            {
-                flag |= EMAIL;
-            }
-            if let Some(other) = seen
-                .ids
-                .insert((system, Bare(Arc::clone(id))), Arc::clone(id))
-                && other != *id
-            {
-                flag |= ID;
-            }
-        }
-        seen.flags.push(flag);
+    let covered = seen.from + seen.email.len();
+    for (i, row) in rows.indexed(covered..at.end) {
+        let (system, id, email) = keys(row);
+        let i = i as u32;
+        let e = match email.filter(|e| !e.is_empty()) {
+            Some(e) => seen.last_email.insert((system, Arc::clone(e)), i),
+            None => None,
+        };
+        let d = seen.last_id.insert((system, Bare(Arc::clone(id))), i);
+        seen.email.push(e.unwrap_or(NONE));
+        seen.id.push(d.unwrap_or(NONE));
     }
-    let n = at.len().min(seen.flags.len());
-    (at, seen.flags[..n].to_vec())
+    // The nearest earlier row along `chain` that is in the span.
+    let in_span = |chain: &[u32], mut p: u32| -> Option<usize> {
+        while p != NONE && p as usize >= at.start {
+            let row = rows.get(p as usize)?;
+            if inside(row.created()) {
+                return Some(p as usize);
+            }
+            p = chain[p as usize - seen.from];
+        }
+        None
+    };
+    let mut flags = Vec::with_capacity(at.len());
+    for (i, row) in rows.indexed(at.clone()) {
+        let mut flag = 0;
+        let k = i - seen.from;
+        if seen.email[k] != NONE && in_span(&seen.email, seen.email[k]).is_some() {
+            flag |= EMAIL;
+        }
+        if seen.id[k] != NONE
+            && let Some(p) = in_span(&seen.id, seen.id[k])
+            && rows
+                .get(p)
+                .is_some_and(|other| keys(other).1 != keys(row).1)
+        {
+            flag |= ID;
+        }
+        flags.push(flag);
+    }
+    (at, flags)
 }
 
 #[cfg(test)]
