@@ -117,7 +117,8 @@ type Chan = std::rc::Rc<str>;
 struct Mapper<'a> {
     charter: &'a Charter,
     records: &'a Records,
-    sources: FxHashMap<Name, Option<u32>>,
+    /// By name index: `None` not yet looked up.
+    sources: Vec<Option<Option<u32>>>,
     spend: FxHashMap<(Name, Name), Option<u32>>,
     ids: Vec<Chan>,
 }
@@ -140,7 +141,11 @@ impl Mapper<'_> {
 
     fn source(&mut self, name: Name) -> Option<u32> {
         let (charter, records, ids) = (self.charter, self.records, &mut self.ids);
-        *self.sources.entry(name).or_insert_with(|| {
+        let i = name as usize;
+        if i >= self.sources.len() {
+            self.sources.resize(records.names.len().max(i + 1), None);
+        }
+        *self.sources[i].get_or_insert_with(|| {
             let channel = charter
                 .channel_for_source(records.name(name))
                 .or_else(|| Self::bucket(charter));
@@ -208,7 +213,7 @@ pub fn channel_weeks(
     let mut map = Mapper {
         charter,
         records,
-        sources: FxHashMap::default(),
+        sources: Vec::new(),
         spend: FxHashMap::default(),
         ids: Vec::new(),
     };

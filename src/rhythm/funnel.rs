@@ -34,7 +34,6 @@
 //!   the previous cohort month's, both mature.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::clock::Clock;
@@ -262,7 +261,8 @@ pub(crate) fn new_business(o: &Opportunity) -> bool {
 pub(crate) struct Channels<'a> {
     charter: &'a Charter,
     records: &'a Records,
-    seen: FxHashMap<Name, usize>,
+    /// By name index: `None` not yet looked up.
+    seen: Vec<Option<usize>>,
 }
 
 impl<'a> Channels<'a> {
@@ -270,14 +270,18 @@ impl<'a> Channels<'a> {
         Channels {
             charter,
             records,
-            seen: FxHashMap::default(),
+            seen: Vec::new(),
         }
     }
 
     /// The index of the channel in `charter.channels`, or `channels.len()` for unmapped.
     pub fn of(&mut self, source: Name) -> usize {
         let (charter, records) = (self.charter, self.records);
-        *self.seen.entry(source).or_insert_with(|| {
+        let i = source as usize;
+        if i >= self.seen.len() {
+            self.seen.resize(records.names.len().max(i + 1), None);
+        }
+        *self.seen[i].get_or_insert_with(|| {
             charter
                 .channel_for_source(records.name(source))
                 .and_then(|id| charter.channels.iter().position(|c| c.id == id))
