@@ -503,10 +503,12 @@ mod tests {
                 .unwrap()
         };
         let rows: ByCreated<Lead> = (1..=10).map(|d| lead(at(d))).collect();
+        // A cut changes only stages: the mark is an MQL `on` hours after creation.
         let mark = |l: &Lead, on: u32| Lead {
-            segment: Some(on),
+            mql_at: Some(l.created + chrono::Duration::hours(i64::from(on))),
             ..l.clone()
         };
+        let tag = |l: &Lead| l.mql_at.map(|m| (m - l.created).num_hours() as u32);
         // Through the 8th; the 3rd and the 6th changed.
         let first = rows.cut(at(8), |l| {
             [at(3), at(6)].contains(&l.created).then(|| mark(l, 1))
@@ -527,7 +529,7 @@ mod tests {
         // A window inside the cut sees the changed rows; one past its end sees nothing.
         let window: Vec<_> = first
             .around(at(4).date(), at(6).date())
-            .map(|l| (l.created, l.segment))
+            .map(|l| (l.created, tag(l)))
             .collect();
         assert_eq!(
             window,
@@ -541,15 +543,15 @@ mod tests {
         assert_eq!(first.around(at(10).date(), at(12).date()).len(), 0);
         // Cut again through the 5th, changing the 4th: the 3rd stays changed, the 6th is gone.
         let second = first.cut(at(5), |l| (l.created == at(4)).then(|| mark(l, 2)));
-        let segments: Vec<_> = second.iter().map(|l| l.segment).collect();
-        assert_eq!(segments, vec![None, None, Some(1), Some(2), None]);
+        let tags: Vec<_> = second.iter().map(tag).collect();
+        assert_eq!(tags, vec![None, None, Some(1), Some(2), None]);
         // A cut that changes nothing and keeps every row is the same rows.
         assert!(rows.cut(at(30), |_| None).shares(&rows));
         // Rows of a cut pushed to are its own, in order.
         let mut own = second.clone();
         own.push(lead(at(1)));
         assert_eq!(own.len(), 6);
-        assert_eq!(own.iter().nth(3).map(|l| l.segment), Some(Some(1)));
+        assert_eq!(own.iter().nth(3).map(tag), Some(Some(1)));
         assert_eq!(second.len(), 5);
     }
 }
