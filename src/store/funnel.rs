@@ -213,14 +213,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_put_oldest_first_by_their_cycles_are_the_rows_sorted() {
+    fn rows_put_oldest_first_in_any_order_are_the_rows_sorted_by_time_then_id() {
         let day = |d: u32| {
             NaiveDate::from_ymd_opt(2026, 3, d)
                 .unwrap()
                 .and_hms_opt(9, 0, 0)
                 .unwrap()
         };
-        // Every order of a small set (cycles of every length), ties broken by id.
+        // Every order of a small set, ties at the same time broken by id.
         let rows: Vec<(NaiveDateTime, String)> =
             [(3, "b"), (1, "z"), (3, "a"), (2, "m"), (1, "y"), (5, "c")]
                 .iter()
