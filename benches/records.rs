@@ -234,6 +234,62 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duratio
     ((first, period), [part(0), part(1), part(2)])
 }
 
+/// A period switch as the cockpit makes it, through its loader (`tui::loader`): a week
+/// back once the loader has been idle long enough to compute the weeks around the one
+/// shown, and a week back again at once, before it could (medians of 5 each).
+fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
+    use rhythm::tui::app::Request;
+    use rhythm::tui::loader::{Loaded, spawn};
+    let at = FIRST_DAY + Days::days(DAYS as i64);
+    let minutes = tempfile::tempdir().expect("temp dir");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = spawn(
+        Store::open(db).expect("open store"),
+        Arc::clone(charter),
+        minutes.path().to_path_buf(),
+        rx,
+        out,
+    );
+    let mut app = App::new("bench".into(), at);
+    let mut show = |date: NaiveDate| {
+        let t = Instant::now();
+        tx.send(Request::Compute(date)).expect("the loader listens");
+        loop {
+            match results.blocking_recv().expect("the loader answers") {
+                Loaded::Snapshot(s) if s.at == date => {
+                    app.loaded(s);
+                    break;
+                }
+                Loaded::Failed(e) => panic!("the loader failed: {e}"),
+                _ => {}
+            }
+        }
+        draw(&app);
+        t.elapsed()
+    };
+    show(at);
+    let (mut ahead, mut cold) = (Vec::new(), Vec::new());
+    let mut date = at;
+    for _ in 0..5 {
+        // The loader computes ahead while idle (and the fitter fits the week shown).
+        std::thread::sleep(Duration::from_millis(1500));
+        date -= Days::days(7);
+        ahead.push(show(date));
+        date -= Days::days(7);
+        // Two weeks back from the last date asked: computed ahead only once idle.
+        date -= Days::days(7);
+        cold.push(show(date));
+    }
+    drop(tx);
+    handle.join().expect("the loader ends");
+    let median = |mut xs: Vec<Duration>| {
+        xs.sort();
+        xs[xs.len() / 2]
+    };
+    (median(ahead), median(cold))
+}
+
 fn sqlite_script(dir: &Path) -> String {
     let file = |name: &str| dir.join(name).display().to_string().replace('"', "\\\"");
     format!(
@@ -318,14 +374,17 @@ fn main() {
     }
     let db = last_store.expect("at least one round");
     let ((first, period), [load, cut, reviews]) = cockpit(&charter, &db.path().join("rhythm.db"));
+    let (ahead, cold) = switch_through_the_loader(&charter, &db.path().join("rhythm.db"));
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100; load {:.0}, cut to the clock {:.0}, reviews {:.0}), period switch {:.0} ms (bar 16)",
+        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100; load {:.0}, cut to the clock {:.0}, reviews {:.0}), period switch computed on request {:.0} ms; through the loader: computed ahead {:.1} ms, before it could compute ahead {:.0} ms (bar 16)",
         leads / 5,
         ms(first),
         ms(load),
         ms(cut),
         ms(reviews),
-        ms(period)
+        ms(period),
+        ms(ahead),
+        ms(cold)
     );
 }

@@ -655,3 +655,80 @@ fn a_session_on_an_earlier_week_shows_what_it_records_today() {
     drop(tx);
     handle.join().unwrap();
 }
+
+/// Idle, the loader computes the periods next to the one shown (a week back first), so
+/// a switch to one of them is a frame: what it shows is what a computation on request
+/// shows, and nothing computed before another process wrote to the store is shown after.
+#[test]
+fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
+    use rhythm::rhythm::clock::Clock;
+    use rhythm::tui::loader::{Loaded, spawn};
+    use rhythm::tui::snapshot::Snapshot;
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path());
+    let db = dir.path().join("rhythm.db");
+    let charter = charter();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = spawn(
+        store,
+        Arc::clone(&charter),
+        dir.path().join("minutes"),
+        rx,
+        out,
+    );
+    let mut shown = |date: NaiveDate| {
+        tx.send(Request::Compute(date)).unwrap();
+        loop {
+            if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers")
+                && s.at == date
+            {
+                break s;
+            }
+        }
+    };
+    let figures = |s: &Snapshot| {
+        format!(
+            "{:?}",
+            (
+                &s.weekly,
+                &s.monthly,
+                &s.funnel,
+                &s.quarterly,
+                &s.annual,
+                &s.checks,
+                &s.weeks,
+                &s.channel_weeks,
+                &s.kpi_history,
+                &s.agenda
+            )
+        )
+    };
+    let computed = |date: NaiveDate| {
+        let data = Store::open(&db).unwrap().load_dataset(&charter).unwrap();
+        figures(&compute(&charter, &data, &Clock::end_of(&charter, date)))
+    };
+    let (week_back, two_back) = (
+        at() - chrono::Duration::days(7),
+        at() - chrono::Duration::days(14),
+    );
+    shown(at());
+    // Meanwhile the loader computes a week back, a week on and two weeks back.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(figures(&shown(week_back)), computed(week_back));
+    // Another process delivers the flash of the week reviewed two weeks back.
+    let before = computed(two_back);
+    let reviewed = snapshot_at(two_back).weekly.week;
+    let delivered = (reviewed + chrono::Duration::days(7))
+        .and_hms_opt(8, 0, 0)
+        .unwrap();
+    let other = Store::open(&db).unwrap();
+    other
+        .record_delivery("pipeline-flash", reviewed, delivered, None, None)
+        .unwrap();
+    let after = computed(two_back);
+    assert_ne!(before, after, "the delivery changes a figure of that week");
+    assert_eq!(figures(&shown(two_back)), after);
+    drop(tx);
+    handle.join().unwrap();
+}

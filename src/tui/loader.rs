@@ -288,6 +288,167 @@ pub fn clock_on(charter: &Charter, date: NaiveDate) -> Clock {
     }
 }
 
+/// Every view on `date`'s clock (`clock_on`), and the cut of the data it was computed
+/// from (the fitter's), without the session's minutes ([`with_minutes`]).
+fn compute_for(
+    charter: &Arc<Charter>,
+    data: &Dataset,
+    date: NaiveDate,
+    to_date: bool,
+) -> (Snapshot, Arc<Dataset>) {
+    let clock = clock_on(charter, date);
+    let cut = Arc::new(as_of(charter, data, &clock));
+    let snapshot = compute_cut(charter, &cut, &clock, to_date);
+    (snapshot, cut)
+}
+
+/// A week's minutes are what its session recorded, whenever it was held (a session on an
+/// earlier week is held today): all the session records and the real time, as `rhythm
+/// review minutes` and the minutes file have them. Set when the snapshot is shown, so one
+/// computed ahead says what a session open now says.
+fn with_minutes(charter: &Charter, data: &Dataset, mut snapshot: Snapshot) -> Snapshot {
+    snapshot.minutes = session_minutes(
+        charter,
+        &data.session,
+        snapshot.weekly.week,
+        chrono::Utc::now().naive_utc(),
+    );
+    snapshot
+}
+
+/// How far one move of the period goes: a week, or a month, a quarter, a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Days(i64),
+    Months(u32),
+}
+
+impl Step {
+    /// `date` moved `n` steps (back when `n` is negative).
+    fn from(self, date: NaiveDate, n: i32) -> Option<NaiveDate> {
+        match self {
+            Step::Days(d) => date.checked_add_signed(chrono::Duration::days(d * i64::from(n))),
+            Step::Months(m) => {
+                let by = chrono::Months::new(m * n.unsigned_abs());
+                if n < 0 {
+                    date.checked_sub_months(by)
+                } else {
+                    date.checked_add_months(by)
+                }
+            }
+        }
+    }
+
+    /// The step (and whether forward) that takes `from` to `to`, if it is one the views
+    /// move by.
+    fn between(from: NaiveDate, to: NaiveDate) -> Option<(Step, bool)> {
+        [
+            Step::Days(7),
+            Step::Months(1),
+            Step::Months(3),
+            Step::Months(12),
+        ]
+        .into_iter()
+        .find_map(|step| {
+            if step.from(from, 1) == Some(to) {
+                Some((step, true))
+            } else if step.from(from, -1) == Some(to) {
+                Some((step, false))
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// The periods computed ahead: when the loader is idle it computes the snapshots of the
+/// dates next to the one shown, in the direction and by the step of the last move (a
+/// week back at first, the Weekly view's), so a period switch to one of them is a frame
+/// rather than a computation (on a million leads a computation takes about 100 ms, a
+/// frame has 16); a date computed on request is kept too. They are dropped whenever the
+/// data is loaded again; today's clock moves, so today is never kept.
+#[derive(Default)]
+struct Ahead {
+    kept: Vec<Kept>,
+    /// The last date shown, and the move that led to it.
+    at: Option<NaiveDate>,
+    step: Option<(Step, bool)>,
+}
+
+/// A snapshot kept, by its date and whether it is to date, with the cut of the data it
+/// was computed from.
+type Kept = ((NaiveDate, bool), Arc<Snapshot>, Arc<Dataset>);
+
+/// Snapshots kept ahead at most (the farthest from the date shown goes first).
+const AHEAD_KEPT: usize = 8;
+
+impl Ahead {
+    fn clear(&mut self) {
+        self.kept.clear();
+    }
+
+    fn kept(&self, date: NaiveDate, to_date: bool) -> Option<(Arc<Snapshot>, Arc<Dataset>)> {
+        self.kept
+            .iter()
+            .find(|(k, _, _)| *k == (date, to_date))
+            .map(|(_, s, c)| (Arc::clone(s), Arc::clone(c)))
+    }
+
+    fn moved_to(&mut self, date: NaiveDate) {
+        if let Some(from) = self.at
+            && let Some(step) = Step::between(from, date)
+        {
+            self.step = Some(step);
+        }
+        self.at = Some(date);
+    }
+
+    /// The next date to compute ahead of `date`, if any is left.
+    fn next(&self, charter: &Charter, date: NaiveDate, to_date: bool) -> Option<NaiveDate> {
+        let (step, forward) = self.step.unwrap_or((Step::Days(7), false));
+        let ahead = if forward { 1 } else { -1 };
+        let today = Clock::at_instant(charter, chrono::Utc::now()).today;
+        [ahead, -ahead, 2 * ahead]
+            .into_iter()
+            .filter_map(|n| step.from(date, n))
+            .filter(|d| *d != today)
+            .find(|d| self.kept(*d, to_date).is_none())
+    }
+
+    /// Computes one date ahead of `date`, if any is left.
+    fn fill_one(&mut self, charter: &Arc<Charter>, data: &Dataset, date: NaiveDate, to_date: bool) {
+        let Some(next) = self.next(charter, date, to_date) else {
+            return;
+        };
+        let (snapshot, cut) = compute_for(charter, data, next, to_date);
+        self.keep(charter, date, (next, to_date), Arc::new(snapshot), cut);
+    }
+
+    /// Keeps the snapshot of `key` (not today's: its clock moves), dropping the one
+    /// farthest from `date` when full.
+    fn keep(
+        &mut self,
+        charter: &Charter,
+        date: NaiveDate,
+        key: (NaiveDate, bool),
+        snapshot: Arc<Snapshot>,
+        cut: Arc<Dataset>,
+    ) {
+        if key.0 == Clock::at_instant(charter, chrono::Utc::now()).today
+            || self.kept(key.0, key.1).is_some()
+        {
+            return;
+        }
+        if self.kept.len() >= AHEAD_KEPT {
+            let far = |d: NaiveDate| (d - date).num_days().abs();
+            if let Some(i) = (0..self.kept.len()).max_by_key(|&i| far(self.kept[i].0.0)) {
+                self.kept.swap_remove(i);
+            }
+        }
+        self.kept.push((key, snapshot, cut));
+    }
+}
+
 /// How often a snapshot on today's clock is recomputed as time passes.
 const LIVE_REFRESH: Duration = Duration::from_secs(60);
 
@@ -317,8 +478,16 @@ fn run(
     let mut queue: VecDeque<(WriteId, Write)> = VecDeque::new();
     // The write the UI was last told is waiting, so it is told once.
     let mut told_busy: Option<WriteId> = None;
+    let mut ahead = Ahead::default();
     loop {
-        let first = match requests.recv_timeout(POLL) {
+        // With periods left to compute ahead, only look whether anything was asked.
+        let idle = match (&data, at) {
+            (Some(_), Some(date)) if ahead.next(&charter, date, to_date).is_some() => {
+                Duration::ZERO
+            }
+            _ => POLL,
+        };
+        let first = match requests.recv_timeout(idle) {
             Ok(r) => Some(r),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
@@ -386,10 +555,15 @@ fn run(
             t.elapsed() >= LIVE_REFRESH && clock_on(&charter, date).today == date
         });
         if request.is_none() && !changed && !clock_moved && !wrote {
+            // Idle: compute one of the periods next to the one shown, then look again.
+            if let Some(d) = data.as_ref() {
+                ahead.fill_one(&charter, d, date, to_date);
+            }
             continue;
         }
         if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
             version = data_version(&store);
+            ahead.clear();
             match load(&store, &charter) {
                 Ok(d) => {
                     // The model reads only the channel data: a review entry or another
@@ -414,22 +588,25 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
-        let clock = clock_on(&charter, date);
-        let cut = Arc::new(as_of(&charter, d, &clock));
-        let mut snapshot = compute_cut(&charter, &cut, &clock, to_date);
-        // A week's minutes are what its session recorded, whenever it was held (a session
-        // on an earlier week is held today): all the session records and the real time,
-        // as `rhythm review minutes` and the minutes file have them.
-        snapshot.minutes = session_minutes(
-            &charter,
-            &d.session,
-            snapshot.weekly.week,
-            chrono::Utc::now().naive_utc(),
-        );
-        tracing::debug!(
-            "computed the snapshot for {date} in {:?}",
-            started.elapsed()
-        );
+        let (snapshot, cut) = match ahead.kept(date, to_date) {
+            Some((s, c)) => ((*s).clone(), c),
+            None => {
+                let (s, c) = compute_for(&charter, d, date, to_date);
+                // Kept too: a move back to it is a frame.
+                let s = Arc::new(s);
+                ahead.keep(
+                    &charter,
+                    date,
+                    (date, to_date),
+                    Arc::clone(&s),
+                    Arc::clone(&c),
+                );
+                (Arc::unwrap_or_clone(s), c)
+            }
+        };
+        ahead.moved_to(date);
+        let snapshot = with_minutes(&charter, d, snapshot);
+        tracing::debug!("the snapshot for {date} in {:?}", started.elapsed());
         let week = snapshot.weekly.week;
         if out.send(Loaded::Snapshot(Arc::new(snapshot))).is_err() {
             return;
@@ -441,5 +618,65 @@ fn run(
             data: cut,
             generation,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_move_is_read_as_the_step_of_the_view_that_made_it() {
+        let from = day(2026, 3, 31);
+        assert_eq!(
+            Step::between(from, day(2026, 3, 24)),
+            Some((Step::Days(7), false))
+        );
+        // Months end where chrono's calendar arithmetic puts them, as the views move.
+        assert_eq!(
+            Step::between(from, day(2026, 4, 30)),
+            Some((Step::Months(1), true))
+        );
+        assert_eq!(
+            Step::between(from, day(2025, 12, 31)),
+            Some((Step::Months(3), false))
+        );
+        assert_eq!(
+            Step::between(from, day(2027, 3, 31)),
+            Some((Step::Months(12), true))
+        );
+        // Today (`.`) or a reload is no step: the last one stays.
+        assert_eq!(Step::between(from, day(2026, 3, 30)), None);
+    }
+
+    #[test]
+    fn the_dates_ahead_follow_the_last_move_and_skip_what_is_kept() {
+        let charter = Charter::shipped();
+        let at = day(2025, 6, 16);
+        let mut ahead = Ahead::default();
+        // At first, the Weekly view's: a week back.
+        assert_eq!(ahead.next(&charter, at, false), Some(day(2025, 6, 9)));
+        // Moved a month forward: a month on, a month back, two months on.
+        ahead.moved_to(day(2025, 5, 16));
+        ahead.moved_to(at);
+        let expected = [day(2025, 7, 16), day(2025, 5, 16), day(2025, 8, 16)];
+        let empty = Arc::new(Dataset::default());
+        for (n, want) in expected.into_iter().enumerate() {
+            assert_eq!(ahead.next(&charter, at, false), Some(want), "date {n}");
+            ahead.kept.push((
+                (want, false),
+                Arc::new(compute_for(&Arc::new(charter.clone()), &empty, want, false).0),
+                Arc::clone(&empty),
+            ));
+        }
+        assert_eq!(ahead.next(&charter, at, false), None);
+        // The month, quarter and year to date are other snapshots.
+        assert_eq!(ahead.next(&charter, at, true), Some(day(2025, 7, 16)));
+        ahead.clear();
+        assert_eq!(ahead.next(&charter, at, false), Some(day(2025, 7, 16)));
     }
 }

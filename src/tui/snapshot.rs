@@ -24,7 +24,7 @@ pub type Series = Vec<(NaiveDate, Option<f64>)>;
 /// Weekly funnel totals, oldest first; None for a week without data.
 pub type Weeks = Vec<(NaiveDate, Option<Totals>)>;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub at: NaiveDate,
     /// The clock's moment, UTC: what the snapshot judged deliveries and actions at.
