@@ -155,6 +155,42 @@ fn q_esc_and_ctrl_c_quit() {
     }
 }
 
+/// A workspace of the systems' exports alone (leads, opportunities, ad spend) is not
+/// empty: the cockpit shows its derived weeks, and each record kind's age as of the clock.
+#[test]
+fn a_workspace_of_records_alone_shows_its_weeks() {
+    use rhythm::demo::generate::{DEFAULT_SEED, generate};
+    use rhythm::ingest::{Kind, import_reader};
+    let charter = charter();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("rhythm.db")).unwrap();
+    for (file, text) in generate(DEFAULT_SEED, at()) {
+        if ["leads.csv", "opportunities.csv", "spend.csv"].contains(&file) {
+            let kind = Kind::parse(file.trim_end_matches(".csv")).unwrap();
+            import_reader(&mut store, &charter, kind, text.as_bytes(), file).unwrap();
+        }
+    }
+    let data = store.load_dataset(&charter).unwrap();
+    let clock = |d| rhythm::rhythm::clock::Clock::end_of(&charter, d);
+    let snapshot = compute(&charter, &data, &clock(at()));
+    assert!(!snapshot.empty);
+    let kinds: Vec<&str> = snapshot.freshness.iter().map(|f| f.kind.as_str()).collect();
+    // The weekly facts derived from them are the channels' data, as old as their last week.
+    assert_eq!(kinds, ["channels", "leads", "opportunities", "spend"]);
+    // As of a month back, no record after it is seen, nor its day as the data's age.
+    let earlier = at() - chrono::Duration::days(30);
+    let then = compute(&charter, &data, &clock(earlier));
+    for f in &then.freshness {
+        assert!(f.data_until.is_some_and(|d| d <= earlier), "{f:?}");
+    }
+    let mut app = App::new("ws".into(), at());
+    app.loaded(Arc::new(snapshot));
+    let text = screen(&app, 120, 40);
+    assert!(!text.contains("No data yet."), "{text}");
+    assert!(text.contains("Paid Search"), "{text}");
+    assert!(!text.contains("channels never"), "{text}");
+}
+
 #[test]
 fn an_empty_workspace_says_what_to_import() {
     let charter = charter();
@@ -170,6 +206,7 @@ fn an_empty_workspace_says_what_to_import() {
         text.contains("rhythm --workspace ws import channels"),
         "{text}"
     );
+    assert!(text.contains("import leads"), "{text}");
 }
 
 #[test]

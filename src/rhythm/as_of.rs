@@ -181,7 +181,8 @@ fn session(r: &SessionRecords, clock: &Clock) -> SessionRecords {
 /// A kind none of whose rows existed yet is as if never imported.
 fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
     let week_end = |w: NaiveDate| w + Duration::days(6);
-    all.freshness
+    let mut out: Vec<Freshness> = all
+        .freshness
         .iter()
         .filter_map(|f| {
             let until = match f.kind.as_str() {
@@ -201,6 +202,10 @@ fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
                     .filter_map(|d| d.days.last().map(|(day, _)| *day))
                     .max(),
                 "nps" => seen.nps.iter().map(|r| r.date).max(),
+                "leads" => seen.records.leads.last().map(|l| l.created.date()),
+                "opportunities" => seen.records.opportunities.last().map(|o| o.created.date()),
+                "spend" => seen.records.spend.iter().map(|r| r.date).max(),
+                "experiments" => seen.experiments.iter().map(|e| e.end).max(),
                 _ => f.data_until,
             };
             until.map(|data_until| Freshness {
@@ -209,7 +214,23 @@ fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
                 data_until: Some(data_until),
             })
         })
-        .collect()
+        .collect();
+    // Weekly channel facts derived from the records alone are the channels' data: their
+    // age is the newest derived week's, loaded with the newest record import.
+    let derived_from =
+        |f: &&Freshness| matches!(f.kind.as_str(), "leads" | "opportunities" | "spend");
+    if !out.iter().any(|f| f.kind == "channels")
+        && let Some(week) = seen.channel_weeks.iter().map(|r| r.week).max()
+        && let Some(loaded_at) = out.iter().filter(derived_from).map(|f| f.loaded_at).max()
+    {
+        out.push(Freshness {
+            kind: "channels".into(),
+            loaded_at,
+            data_until: Some(week_end(week)),
+        });
+        out.sort_by(|a, b| a.kind.cmp(&b.kind));
+    }
+    out
 }
 
 #[cfg(test)]

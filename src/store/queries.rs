@@ -272,6 +272,12 @@ impl Store {
                 "usage" => "SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_day",
                 "nps" => "SELECT MAX(date) FROM nps_response",
                 "reconciliation" => "SELECT MAX(week) FROM reconciliation",
+                // The funnel's records: the day of the newest record (UTC for leads and
+                // opportunities, whose times are stored so).
+                "leads" => "SELECT MAX(substr(created, 1, 10)) FROM lead",
+                "opportunities" => "SELECT MAX(substr(created, 1, 10)) FROM opportunity",
+                "spend" => "SELECT MAX(date) FROM spend",
+                "experiments" => "SELECT MAX(\"end\") FROM experiment",
                 _ => continue,
             };
             let until: Option<String> = self.conn.query_row(until_sql, [], |r| r.get(0))?;

@@ -243,6 +243,23 @@ fn render_empty(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             format!("  rhythm --workspace {ws} import reconciliation data/reconciliation.csv"),
             theme.accent(),
         ),
+        Line::raw(
+            "or the systems of record, as the CRM, MAP and ad platforms export them (the funnel's weeks are derived from them):",
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import leads data/hubspot-contacts.csv"),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!(
+                "  rhythm --workspace {ws} import opportunities data/salesforce-opportunities.csv"
+            ),
+            theme.accent(),
+        ),
+        Line::styled(
+            format!("  rhythm --workspace {ws} import spend data/google-ads.csv"),
+            theme.accent(),
+        ),
         Line::raw(""),
         Line::raw(
             "The cockpit refreshes by itself when an import commits. To explore first: rhythm demo",
