@@ -66,6 +66,11 @@ impl Snapshot {
     }
 }
 
+/// A scoped thread's result; its panic is the caller's.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 /// All views on `clock`, each of its review's default period (`Review::period`, the
 /// rule `rhythm report` follows), from the data as it stood then.
 pub fn compute(charter: &Arc<Charter>, data: &Dataset, clock: &Clock) -> Snapshot {
@@ -97,7 +102,38 @@ pub fn compute_cut(
     let period = |r: Review| r.period_on(charter, clock, to_date && r != Review::Weekly);
     let week_period = period(Review::Weekly);
     let week = week_period.start;
-    let weekly = weekly::review(charter, data, &week_period, clock);
+    // The reviews read the same cut and nothing of each other: on a million leads the
+    // funnel's and the controls' passes over the records take a core each.
+    let ((funnel, checks, quarterly), (weekly, monthly, annual), kpi_history) =
+        std::thread::scope(|s| {
+            let funnel = s.spawn(|| {
+                crate::rhythm::funnel::review(
+                    charter,
+                    &data.records,
+                    period(Review::Monthly).start,
+                    clock,
+                )
+            });
+            let checks = s.spawn(|| controls::run(charter, data, clock));
+            let history = s.spawn(|| {
+                charter
+                    .kpis
+                    .iter()
+                    .map(|k| (k.id.clone(), kpis::series(charter, data, &k.id, week, 12)))
+                    .collect::<Vec<_>>()
+            });
+            let quarterly = quarterly::review(charter, data, &period(Review::Quarterly), clock);
+            let rest = (
+                weekly::review(charter, data, &week_period, clock),
+                monthly::review(charter, data, &period(Review::Monthly)),
+                annual::review(charter, data, &period(Review::Annual), clock),
+            );
+            (
+                (joined(funnel), joined(checks), quarterly),
+                rest,
+                joined(history),
+            )
+        });
     let channel_weeks = weekly
         .snapshot
         .iter()
@@ -117,25 +153,16 @@ pub fn compute_cut(
         now,
         charter: Arc::clone(charter),
         to_date,
-        funnel: crate::rhythm::funnel::review(
-            charter,
-            &data.records,
-            period(Review::Monthly).start,
-            clock,
-        ),
-        monthly: monthly::review(charter, data, &period(Review::Monthly)),
-        quarterly: quarterly::review(charter, data, &period(Review::Quarterly), clock),
-        annual: annual::review(charter, data, &period(Review::Annual), clock),
-        checks: controls::run(charter, data, clock),
+        funnel,
+        monthly,
+        quarterly,
+        annual,
+        checks,
         freshness: data.freshness.clone(),
         empty: data.is_empty(),
         weeks: kpis::weekly_totals(data, week, 12, None),
         channel_weeks,
-        kpi_history: charter
-            .kpis
-            .iter()
-            .map(|k| (k.id.clone(), kpis::series(charter, data, &k.id, week, 12)))
-            .collect(),
+        kpi_history,
         weekly,
     }
 }
