@@ -236,7 +236,8 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duratio
 
 /// A period switch as the cockpit makes it, through its loader (`tui::loader`): a week
 /// back once the loader has been idle long enough to compute the weeks around the one
-/// shown, and a week back again at once, before it could (medians of 5 each).
+/// shown, and four weeks back at once, a date it does not compute ahead (medians of 5
+/// each).
 fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
     use rhythm::tui::app::Request;
     use rhythm::tui::loader::{Loaded, spawn};
@@ -276,9 +277,9 @@ fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Du
         std::thread::sleep(Duration::from_millis(1500));
         date -= Days::days(7);
         ahead.push(show(date));
-        date -= Days::days(7);
-        // Two weeks back from the last date asked: computed ahead only once idle.
-        date -= Days::days(7);
+        // Four weeks back from the last date asked, at once: none the loader computes
+        // ahead of it (a week on and back, two back), and it may be amid one of those.
+        date -= Days::days(28);
         cold.push(show(date));
     }
     drop(tx);

@@ -206,7 +206,9 @@ fn an_empty_workspace_says_what_to_import() {
         text.contains("rhythm --workspace ws import channels"),
         "{text}"
     );
-    assert!(text.contains("import leads"), "{text}");
+    assert!(text.contains("import leads|opportunities|spend"), "{text}");
+    // All of it at the smallest size, down to the last line.
+    assert!(text.contains("rhythm demo"), "{text}");
 }
 
 #[test]

@@ -289,17 +289,34 @@ pub fn clock_on(charter: &Charter, date: NaiveDate) -> Clock {
 }
 
 /// Every view on `date`'s clock (`clock_on`), and the cut of the data it was computed
-/// from (the fitter's), without the session's minutes ([`with_minutes`]).
+/// from (the fitter's), without the session's minutes ([`with_minutes`]); None when
+/// `interrupted` says, once the data is cut, that something else is asked first.
 fn compute_for(
     charter: &Arc<Charter>,
     data: &Dataset,
     date: NaiveDate,
     to_date: bool,
-) -> (Snapshot, Arc<Dataset>) {
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Option<Computed> {
     let clock = clock_on(charter, date);
     let cut = Arc::new(as_of(charter, data, &clock));
+    if interrupted() {
+        return None;
+    }
     let snapshot = compute_cut(charter, &cut, &clock, to_date);
-    (snapshot, cut)
+    Some(Computed {
+        snapshot,
+        cut,
+        live: !clock.day_over,
+    })
+}
+
+/// A snapshot with the cut it came from, and whether its clock was today's live one
+/// (which moves: such a snapshot is never kept).
+struct Computed {
+    snapshot: Snapshot,
+    cut: Arc<Dataset>,
+    live: bool,
 }
 
 /// A week's minutes are what its session recorded, whenever it was held (a session on an
@@ -324,19 +341,21 @@ enum Step {
 }
 
 impl Step {
-    /// `date` moved `n` steps (back when `n` is negative).
+    /// `date` moved `n` steps (back when `n` is negative), one step at a time as the
+    /// views move (a month on from the 31st ends on the month's last day, and the next
+    /// month goes on from there).
     fn from(self, date: NaiveDate, n: i32) -> Option<NaiveDate> {
-        match self {
-            Step::Days(d) => date.checked_add_signed(chrono::Duration::days(d * i64::from(n))),
-            Step::Months(m) => {
-                let by = chrono::Months::new(m * n.unsigned_abs());
-                if n < 0 {
-                    date.checked_sub_months(by)
-                } else {
-                    date.checked_add_months(by)
+        let mut at = date;
+        for _ in 0..n.unsigned_abs() {
+            at = match self {
+                Step::Days(d) => {
+                    at.checked_add_signed(chrono::Duration::days(if n < 0 { -d } else { d }))?
                 }
-            }
+                Step::Months(m) if n < 0 => at.checked_sub_months(chrono::Months::new(m))?,
+                Step::Months(m) => at.checked_add_months(chrono::Months::new(m))?,
+            };
         }
+        Some(at)
     }
 
     /// The step (and whether forward) that takes `from` to `to`, if it is one the views
@@ -366,7 +385,9 @@ impl Step {
 /// week back at first, the Weekly view's), so a period switch to one of them is a frame
 /// rather than a computation (on a million leads a computation takes about 100 ms, a
 /// frame has 16); a date computed on request is kept too. They are dropped whenever the
-/// data is loaded again; today's clock moves, so today is never kept.
+/// data is loaded again. Today's clock moves: a snapshot on it is never kept, and none
+/// kept is served for the day that is today (one kept before midnight was on a clock
+/// that has stopped).
 #[derive(Default)]
 struct Ahead {
     kept: Vec<Kept>,
@@ -379,15 +400,28 @@ struct Ahead {
 /// was computed from.
 type Kept = ((NaiveDate, bool), Arc<Snapshot>, Arc<Dataset>);
 
-/// Snapshots kept ahead at most (the farthest from the date shown goes first).
+/// Snapshots kept at most: more than the dates one shown date wants (itself and the
+/// three ahead), so keeping one never drops another it wants.
 const AHEAD_KEPT: usize = 8;
+
+fn today(charter: &Charter) -> NaiveDate {
+    Clock::at_instant(charter, chrono::Utc::now()).today
+}
 
 impl Ahead {
     fn clear(&mut self) {
         self.kept.clear();
     }
 
-    fn kept(&self, date: NaiveDate, to_date: bool) -> Option<(Arc<Snapshot>, Arc<Dataset>)> {
+    fn kept(
+        &self,
+        charter: &Charter,
+        date: NaiveDate,
+        to_date: bool,
+    ) -> Option<(Arc<Snapshot>, Arc<Dataset>)> {
+        if date == today(charter) {
+            return None;
+        }
         self.kept
             .iter()
             .find(|(k, _, _)| *k == (date, to_date))
@@ -403,49 +437,72 @@ impl Ahead {
         self.at = Some(date);
     }
 
-    /// The next date to compute ahead of `date`, if any is left.
-    fn next(&self, charter: &Charter, date: NaiveDate, to_date: bool) -> Option<NaiveDate> {
+    /// The dates to compute ahead of `date`, the likeliest first: a step on in the last
+    /// move's direction, a step back, two steps on; never today.
+    fn wanted(&self, charter: &Charter, date: NaiveDate) -> Vec<NaiveDate> {
         let (step, forward) = self.step.unwrap_or((Step::Days(7), false));
         let ahead = if forward { 1 } else { -1 };
-        let today = Clock::at_instant(charter, chrono::Utc::now()).today;
+        let today = today(charter);
         [ahead, -ahead, 2 * ahead]
             .into_iter()
             .filter_map(|n| step.from(date, n))
             .filter(|d| *d != today)
-            .find(|d| self.kept(*d, to_date).is_none())
+            .collect()
     }
 
-    /// Computes one date ahead of `date`, if any is left.
-    fn fill_one(&mut self, charter: &Arc<Charter>, data: &Dataset, date: NaiveDate, to_date: bool) {
+    /// The next date to compute ahead of `date`, if any is left.
+    fn next(&self, charter: &Charter, date: NaiveDate, to_date: bool) -> Option<NaiveDate> {
+        self.wanted(charter, date)
+            .into_iter()
+            .find(|d| self.kept(charter, *d, to_date).is_none())
+    }
+
+    /// Computes one date ahead of `date`, if any is left, unless `interrupted` says
+    /// something else is asked first.
+    fn fill_one(
+        &mut self,
+        charter: &Arc<Charter>,
+        data: &Dataset,
+        date: NaiveDate,
+        to_date: bool,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) {
         let Some(next) = self.next(charter, date, to_date) else {
             return;
         };
-        let (snapshot, cut) = compute_for(charter, data, next, to_date);
-        self.keep(charter, date, (next, to_date), Arc::new(snapshot), cut);
+        if let Some(c) = compute_for(charter, data, next, to_date, interrupted) {
+            self.keep(charter, (date, to_date), (next, to_date), c);
+        }
     }
 
-    /// Keeps the snapshot of `key` (not today's: its clock moves), dropping the one
-    /// farthest from `date` when full.
+    /// Keeps `computed` as `key`'s unless its clock was live. When full, the entry
+    /// dropped is one the date `shown` does not want: of the other `to_date` first, then
+    /// the farthest from it.
     fn keep(
         &mut self,
         charter: &Charter,
-        date: NaiveDate,
+        shown: (NaiveDate, bool),
         key: (NaiveDate, bool),
-        snapshot: Arc<Snapshot>,
-        cut: Arc<Dataset>,
+        computed: Computed,
     ) {
-        if key.0 == Clock::at_instant(charter, chrono::Utc::now()).today
-            || self.kept(key.0, key.1).is_some()
-        {
+        if computed.live || self.kept.iter().any(|(k, _, _)| *k == key) {
             return;
         }
         if self.kept.len() >= AHEAD_KEPT {
-            let far = |d: NaiveDate| (d - date).num_days().abs();
-            if let Some(i) = (0..self.kept.len()).max_by_key(|&i| far(self.kept[i].0.0)) {
-                self.kept.swap_remove(i);
-            }
+            let wanted = self.wanted(charter, shown.0);
+            let wants =
+                |k: &(NaiveDate, bool)| *k == shown || (k.1 == shown.1 && wanted.contains(&k.0));
+            let drop = (0..self.kept.len())
+                .filter(|&i| !wants(&self.kept[i].0))
+                .max_by_key(|&i| {
+                    let k = self.kept[i].0;
+                    (k.1 != shown.1, (k.0 - shown.0).num_days().abs())
+                });
+            let Some(i) = drop else { return };
+            self.kept.swap_remove(i);
         }
-        self.kept.push((key, snapshot, cut));
+        self.kept
+            .push((key, Arc::new(computed.snapshot), computed.cut));
     }
 }
 
@@ -479,6 +536,8 @@ fn run(
     // The write the UI was last told is waiting, so it is told once.
     let mut told_busy: Option<WriteId> = None;
     let mut ahead = Ahead::default();
+    // Requests taken off the channel while computing ahead, handled first.
+    let mut stash: VecDeque<Request> = VecDeque::new();
     loop {
         // With periods left to compute ahead, only look whether anything was asked.
         let idle = match (&data, at) {
@@ -487,7 +546,11 @@ fn run(
             }
             _ => POLL,
         };
-        let first = match requests.recv_timeout(idle) {
+        let first = match stash.pop_front() {
+            Some(r) => Ok(r),
+            None => requests.recv_timeout(idle),
+        };
+        let first = match first {
             Ok(r) => Some(r),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
@@ -495,6 +558,7 @@ fn run(
         // Writes are all applied, in order; of the computations only the newest matters:
         // older ones are cancelled by skipping them.
         let mut pending: Vec<Request> = first.into_iter().collect();
+        pending.extend(stash.drain(..));
         pending.extend(requests.try_iter());
         for r in &pending {
             if let Request::Write(id, w, _) = r {
@@ -526,7 +590,9 @@ fn run(
                     Err(why)
                 }
             };
-            wrote |= outcome.is_ok();
+            // A refused write may have committed part of itself (the session it opened):
+            // the data is loaded again either way.
+            wrote = true;
             queue.pop_front();
             if out.send(Loaded::Written { id, outcome }).is_err() {
                 return;
@@ -557,7 +623,15 @@ fn run(
         if request.is_none() && !changed && !clock_moved && !wrote {
             // Idle: compute one of the periods next to the one shown, then look again.
             if let Some(d) = data.as_ref() {
-                ahead.fill_one(&charter, d, date, to_date);
+                // A request arriving meanwhile goes first: the date ahead waits.
+                let mut asked = || match requests.try_recv() {
+                    Ok(r) => {
+                        stash.push_back(r);
+                        true
+                    }
+                    Err(_) => false,
+                };
+                ahead.fill_one(&charter, d, date, to_date, &mut asked);
             }
             continue;
         }
@@ -588,20 +662,16 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
-        let (snapshot, cut) = match ahead.kept(date, to_date) {
+        let (snapshot, cut) = match ahead.kept(&charter, date, to_date) {
             Some((s, c)) => ((*s).clone(), c),
             None => {
-                let (s, c) = compute_for(&charter, d, date, to_date);
+                let Some(c) = compute_for(&charter, d, date, to_date, &mut || false) else {
+                    continue;
+                };
+                let shown = (c.snapshot.clone(), Arc::clone(&c.cut));
                 // Kept too: a move back to it is a frame.
-                let s = Arc::new(s);
-                ahead.keep(
-                    &charter,
-                    date,
-                    (date, to_date),
-                    Arc::clone(&s),
-                    Arc::clone(&c),
-                );
-                (Arc::unwrap_or_clone(s), c)
+                ahead.keep(&charter, (date, to_date), (date, to_date), c);
+                shown
             }
         };
         ahead.moved_to(date);
@@ -654,8 +724,57 @@ mod tests {
     }
 
     #[test]
+    fn two_steps_ahead_are_two_moves_of_the_view() {
+        // From the 31st a month on is the 28th, and the next month goes on from there.
+        assert_eq!(
+            Step::Months(1).from(day(2027, 1, 31), 2),
+            Some(day(2027, 3, 28))
+        );
+        assert_eq!(
+            Step::Months(1).from(day(2027, 3, 31), -2),
+            Some(day(2027, 1, 28))
+        );
+        assert_eq!(
+            Step::Days(7).from(day(2027, 1, 31), -2),
+            Some(day(2027, 1, 17))
+        );
+    }
+
+    /// A snapshot of `date` on the empty data, as computed ahead.
+    fn computed(charter: &Arc<Charter>, date: NaiveDate, to_date: bool) -> Computed {
+        compute_for(charter, &Dataset::default(), date, to_date, &mut || false)
+            .expect("not interrupted")
+    }
+
+    /// Fills ahead of `shown` as the idle loader does, the shown date kept first; the
+    /// number of dates computed.
+    fn settle(ahead: &mut Ahead, charter: &Arc<Charter>, shown: NaiveDate, to_date: bool) -> usize {
+        ahead.moved_to(shown);
+        if ahead.kept(charter, shown, to_date).is_none() {
+            ahead.keep(
+                charter,
+                (shown, to_date),
+                (shown, to_date),
+                computed(charter, shown, to_date),
+            );
+        }
+        let mut n = 0;
+        while let Some(next) = ahead.next(charter, shown, to_date) {
+            ahead.keep(
+                charter,
+                (shown, to_date),
+                (next, to_date),
+                computed(charter, next, to_date),
+            );
+            n += 1;
+            assert!(n <= 3, "computing ahead of {shown} never ends");
+        }
+        n
+    }
+
+    #[test]
     fn the_dates_ahead_follow_the_last_move_and_skip_what_is_kept() {
-        let charter = Charter::shipped();
+        let charter = Arc::new(Charter::shipped());
         let at = day(2025, 6, 16);
         let mut ahead = Ahead::default();
         // At first, the Weekly view's: a week back.
@@ -664,19 +783,101 @@ mod tests {
         ahead.moved_to(day(2025, 5, 16));
         ahead.moved_to(at);
         let expected = [day(2025, 7, 16), day(2025, 5, 16), day(2025, 8, 16)];
-        let empty = Arc::new(Dataset::default());
         for (n, want) in expected.into_iter().enumerate() {
             assert_eq!(ahead.next(&charter, at, false), Some(want), "date {n}");
-            ahead.kept.push((
+            ahead.keep(
+                &charter,
+                (at, false),
                 (want, false),
-                Arc::new(compute_for(&Arc::new(charter.clone()), &empty, want, false).0),
-                Arc::clone(&empty),
-            ));
+                computed(&charter, want, false),
+            );
         }
         assert_eq!(ahead.next(&charter, at, false), None);
         // The month, quarter and year to date are other snapshots.
         assert_eq!(ahead.next(&charter, at, true), Some(day(2025, 7, 16)));
         ahead.clear();
         assert_eq!(ahead.next(&charter, at, false), Some(day(2025, 7, 16)));
+    }
+
+    #[test]
+    fn keeping_a_date_never_drops_one_the_date_shown_wants() {
+        let charter = Arc::new(Charter::shipped());
+        let mut ahead = Ahead::default();
+        let mut at = day(2025, 6, 16);
+        // Weeks back, then months, then to date and back, then quarters: the cache fills
+        // and every date shown still gets all it wants, in at most three computations.
+        let moves: [(Step, i32, Option<bool>); 9] = [
+            (Step::Days(7), -1, None),
+            (Step::Days(7), -1, None),
+            (Step::Months(1), -1, None),
+            (Step::Months(1), -1, Some(true)),
+            (Step::Months(1), 1, None),
+            (Step::Months(1), 1, Some(false)),
+            (Step::Months(3), -1, None),
+            (Step::Days(7), 1, Some(true)),
+            (Step::Months(12), -1, None),
+        ];
+        let mut to_date = false;
+        for (step, n, toggle) in moves {
+            at = step.from(at, n).unwrap();
+            to_date = toggle.unwrap_or(to_date);
+            settle(&mut ahead, &charter, at, to_date);
+            assert!(ahead.kept.len() <= AHEAD_KEPT);
+            assert!(ahead.kept(&charter, at, to_date).is_some(), "{at} is kept");
+            assert_eq!(
+                ahead.next(&charter, at, to_date),
+                None,
+                "all ahead of {at} kept"
+            );
+        }
+    }
+
+    #[test]
+    fn a_full_cache_of_near_weeks_still_takes_the_years_a_year_step_wants() {
+        let charter = Arc::new(Charter::shipped());
+        let mut ahead = Ahead::default();
+        let at = day(2025, 6, 16);
+        for w in 1..=AHEAD_KEPT as i64 {
+            let d = at - chrono::Duration::days(7 * w);
+            ahead.keep(
+                &charter,
+                (at, false),
+                (d, false),
+                computed(&charter, d, false),
+            );
+        }
+        assert_eq!(ahead.kept.len(), AHEAD_KEPT);
+        // A year back: the dates it wants are the farthest from it, and all are kept.
+        ahead.moved_to(day(2026, 6, 16));
+        assert_eq!(settle(&mut ahead, &charter, at, false), 3);
+        assert_eq!(ahead.kept.len(), AHEAD_KEPT);
+    }
+
+    #[test]
+    fn today_is_never_kept_nor_served() {
+        let charter = Arc::new(Charter::shipped());
+        let today = today(&charter);
+        let mut ahead = Ahead::default();
+        // Today's live clock: not kept.
+        let live = computed(&charter, today, false);
+        assert!(live.live);
+        ahead.keep(&charter, (today, false), (today, false), live);
+        assert!(ahead.kept.is_empty());
+        // One kept on a day's end (yesterday's, say, before midnight) is not served for
+        // the day that is today.
+        let stopped = Computed {
+            live: false,
+            ..computed(&charter, today - chrono::Duration::days(1), false)
+        };
+        ahead.keep(&charter, (today, false), (today, false), stopped);
+        assert_eq!(ahead.kept.len(), 1);
+        assert!(ahead.kept(&charter, today, false).is_none());
+        // Nor is today computed ahead.
+        ahead.moved_to(today + chrono::Duration::days(7));
+        assert!(
+            !ahead
+                .wanted(&charter, today + chrono::Duration::days(7))
+                .contains(&today)
+        );
     }
 }

@@ -244,20 +244,10 @@ fn render_empty(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             theme.accent(),
         ),
         Line::raw(
-            "or the systems of record, as the CRM, MAP and ad platforms export them (the funnel's weeks are derived from them):",
+            "or the CRM's, MAP's and ad platforms' own exports (the weeks derive from them):",
         ),
         Line::styled(
-            format!("  rhythm --workspace {ws} import leads data/hubspot-contacts.csv"),
-            theme.accent(),
-        ),
-        Line::styled(
-            format!(
-                "  rhythm --workspace {ws} import opportunities data/salesforce-opportunities.csv"
-            ),
-            theme.accent(),
-        ),
-        Line::styled(
-            format!("  rhythm --workspace {ws} import spend data/google-ads.csv"),
+            format!("  rhythm --workspace {ws} import leads|opportunities|spend FILE"),
             theme.accent(),
         ),
         Line::raw(""),
