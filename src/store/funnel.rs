@@ -224,16 +224,16 @@ impl Cols for BatchRow<'_> {
     }
 }
 
-/// The rows of `sql` (`columns` of them each) built by `build`, which runs on its own
-/// thread while SQLite reads on: what it builds and the first error either side meets
-/// are what a plain loop would give.
+/// The rows of `sql` built by `build`, which runs on its own thread while SQLite reads
+/// on: what it builds and the first error either side meets are what a plain loop
+/// would give.
 fn scan<T: Send>(
     conn: &rusqlite::Connection,
     sql: &str,
-    columns: usize,
     build: impl FnMut(&BatchRow) -> rusqlite::Result<T> + Send,
 ) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare(sql)?;
+    let columns = stmt.column_count();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
     std::thread::scope(|s| {
         let builder = s.spawn(move || {
@@ -303,7 +303,6 @@ impl Store {
             "SELECT id, created, source, mql_at, sql_at, geo, segment, first_response_at, system,
                     email
              FROM lead",
-            10,
             |r| {
                 Ok(Lead {
                     id: text(r, 0)?.into(),
@@ -323,7 +322,6 @@ impl Store {
             c,
             "SELECT id, created, amount, source, stage, close_date, won, \"type\", geo, system
              FROM opportunity",
-            10,
             |r| {
                 Ok(Opportunity {
                     id: text(r, 0)?.into(),
@@ -400,7 +398,7 @@ mod tests {
         let n = 2 * BATCH_ROWS as i64 + 17;
         let c = table(n);
         let sql = "SELECT n, s, x, b FROM t ORDER BY n";
-        let scanned: Vec<Plain> = scan(&c, sql, 4, |r| {
+        let scanned: Vec<Plain> = scan(&c, sql, |r| {
             Ok((
                 int_opt(r, 0)?.unwrap(),
                 text(r, 1)?.to_string(),
@@ -418,7 +416,7 @@ mod tests {
         assert_eq!(scanned.len(), n as usize);
         assert_eq!(scanned, plain);
         // None: an empty result.
-        let none: Vec<i64> = scan(&c, "SELECT n FROM t WHERE n < 0", 1, |r| {
+        let none: Vec<i64> = scan(&c, "SELECT n FROM t WHERE n < 0", |r| {
             Ok(int_opt(r, 0)?.unwrap())
         })
         .unwrap();
@@ -429,7 +427,7 @@ mod tests {
     fn a_row_the_builder_refuses_is_the_scans_error_and_it_stops_there() {
         let c = table(3 * BATCH_ROWS as i64);
         let mut built = 0usize;
-        let err = scan(&c, "SELECT n, s FROM t ORDER BY n", 2, |r| {
+        let err = scan(&c, "SELECT n, s FROM t ORDER BY n", |r| {
             built += 1;
             let n = int_opt(r, 0)?.unwrap();
             if n == BATCH_ROWS as i64 + 5 {
@@ -452,7 +450,7 @@ mod tests {
             "nothing is built after the refused row"
         );
         // A column the query does not have.
-        let err = scan(&c, "SELECT n FROM t", 1, |r| text(r, 1).map(str::len)).unwrap_err();
+        let err = scan(&c, "SELECT n FROM t", |r| text(r, 1).map(str::len)).unwrap_err();
         assert!(matches!(
             err,
             StoreError::Sql(rusqlite::Error::InvalidColumnIndex(1))

@@ -719,7 +719,7 @@ mod tests {
             Step::between(from, day(2027, 3, 31)),
             Some((Step::Months(12), true))
         );
-        // Today (`.`) or a reload is no step: the last one stays.
+        // Today (`t`) or a reload is no step: the last one stays.
         assert_eq!(Step::between(from, day(2026, 3, 30)), None);
     }
 
