@@ -10,10 +10,13 @@
 //! printed at the end.
 //!
 //! Then the cockpit on the last round's store (issue 16: its bars hold on a store of
-//! row-level records): the first frame with data (open the store, load, compute every
-//! review as the loader does, draw 160×48; bar 100 ms; printed with its parts: the load,
-//! the cut to the clock with the derivation, the reviews) and a period switch (compute for
-//! another week, draw; bar 16 ms), medians of 5.
+//! row-level records): opened through its loader as the cockpit opens, the first frame
+//! with data (bar 100 ms: the Weekly view from the weekly facts the previous open kept,
+//! `rhythm::kept`) and the frame with every view (the records loaded), and the first open
+//! after an import, which has nothing kept; every view computed at once (open the store,
+//! load, compute every review, draw 160×48; printed with its parts: the load, the cut to
+//! the clock with the derivation, the reviews) and a period switch (compute for another
+//! week, draw; bar 16 ms), medians of 5.
 //!
 //! Environment: `RHYTHM_BENCH_LEADS` (default 1,000,000; opportunities are a fifth of
 //! it), `RHYTHM_BENCH_ROUNDS` (default 3). Under `cargo test --benches`: 10,000 leads,
@@ -35,7 +38,8 @@ use rhythm::ingest::{Kind, import_file};
 use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::Clock;
 use rhythm::store::Store;
-use rhythm::tui::app::App;
+use rhythm::tui::app::{App, Request};
+use rhythm::tui::loader::{Loaded, spawn};
 use rhythm::tui::snapshot::{compute, compute_cut};
 use rhythm::tui::theme::Theme;
 use rhythm::tui::ui;
@@ -234,30 +238,60 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duratio
     ((first, period), [part(0), part(1), part(2)])
 }
 
+/// The cockpit's loader (`tui::loader`) on the store in `db`, spawned as the cockpit
+/// spawns it: what to ask it, what it answers, its thread, the folder of its minutes.
+struct Loader {
+    tx: std::sync::mpsc::Sender<Request>,
+    results: tokio::sync::mpsc::UnboundedReceiver<Loaded>,
+    handle: std::thread::JoinHandle<()>,
+    _minutes: tempfile::TempDir,
+}
+
+impl Loader {
+    fn on(charter: &Arc<Charter>, db: &Path) -> Loader {
+        let minutes = tempfile::tempdir().expect("temp dir");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (out, results) = tokio::sync::mpsc::unbounded_channel();
+        let handle = spawn(
+            Store::open(db).expect("open store"),
+            Arc::clone(charter),
+            minutes.path().to_path_buf(),
+            rx,
+            out,
+        );
+        Loader {
+            tx,
+            results,
+            handle,
+            _minutes: minutes,
+        }
+    }
+
+    fn ask(&self, date: NaiveDate) {
+        self.tx
+            .send(Request::Compute(date))
+            .expect("the loader listens");
+    }
+
+    fn end(self) {
+        drop(self.tx);
+        self.handle.join().expect("the loader ends");
+    }
+}
+
 /// A period switch as the cockpit makes it, through its loader (`tui::loader`): a week
 /// back once the loader has been idle long enough to compute the weeks around the one
 /// shown, and four weeks back at once, a date it does not compute ahead (medians of 5
 /// each).
 fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Duration) {
-    use rhythm::tui::app::Request;
-    use rhythm::tui::loader::{Loaded, spawn};
     let at = FIRST_DAY + Days::days(DAYS as i64);
-    let minutes = tempfile::tempdir().expect("temp dir");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
-    let handle = spawn(
-        Store::open(db).expect("open store"),
-        Arc::clone(charter),
-        minutes.path().to_path_buf(),
-        rx,
-        out,
-    );
+    let mut loader = Loader::on(charter, db);
     let mut app = App::new("bench".into(), at);
     let mut show = |date: NaiveDate| {
         let t = Instant::now();
-        tx.send(Request::Compute(date)).expect("the loader listens");
+        loader.ask(date);
         loop {
-            match results.blocking_recv().expect("the loader answers") {
+            match loader.results.blocking_recv().expect("the loader answers") {
                 Loaded::Snapshot(s) if s.at == date => {
                     app.loaded(s);
                     break;
@@ -282,13 +316,50 @@ fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Du
         date -= Days::days(28);
         cold.push(show(date));
     }
-    drop(tx);
-    handle.join().expect("the loader ends");
+    loader.end();
     let median = |mut xs: Vec<Duration>| {
         xs.sort();
         xs[xs.len() / 2]
     };
     (median(ahead), median(cold))
+}
+
+/// The cockpit opening on the store in `db` as it opens, through its loader: the time to
+/// the first frame with data (drawn) and to the frame with every view (the records
+/// loaded), medians of 5 opens. The first open after an import has no weekly facts kept
+/// (`rhythm::kept`): its first frame waits for the records, and it keeps them for the
+/// next opens; it is returned first, timed alone.
+fn open_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, (Duration, Duration)) {
+    let at = FIRST_DAY + Days::days(DAYS as i64);
+    let open = || {
+        let t = Instant::now();
+        let mut loader = Loader::on(charter, db);
+        loader.ask(at);
+        let mut app = App::new("bench".into(), at);
+        let mut first = None;
+        let all = loop {
+            match loader.results.blocking_recv().expect("the loader answers") {
+                Loaded::Snapshot(s) => {
+                    let whole = s.reviews.is_some();
+                    app.loaded(s);
+                    draw(&app);
+                    first.get_or_insert(t.elapsed());
+                    if whole {
+                        break t.elapsed();
+                    }
+                }
+                Loaded::Failed(e) => panic!("the loader failed: {e}"),
+                _ => {}
+            }
+        };
+        loader.end();
+        (first.expect("a frame"), all)
+    };
+    let after_import = open().0;
+    let (mut firsts, mut alls): (Vec<_>, Vec<_>) = (0..5).map(|_| open()).unzip();
+    firsts.sort();
+    alls.sort();
+    (after_import, (firsts[2], alls[2]))
 }
 
 fn sqlite_script(dir: &Path) -> String {
@@ -374,13 +445,18 @@ fn main() {
         );
     }
     let db = last_store.expect("at least one round");
-    let ((first, period), [load, cut, reviews]) = cockpit(&charter, &db.path().join("rhythm.db"));
+    let (after_import, (first, all)) =
+        open_through_the_loader(&charter, &db.path().join("rhythm.db"));
+    let ((whole, period), [load, cut, reviews]) = cockpit(&charter, &db.path().join("rhythm.db"));
     let (ahead, cold) = switch_through_the_loader(&charter, &db.path().join("rhythm.db"));
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "cockpit on {leads} leads + {} opportunities: first frame with data {:.0} ms (bar 100; load {:.0}, cut to the clock {:.0}, reviews {:.0}), period switch computed on request {:.0} ms; through the loader: computed ahead {:.1} ms, before it could compute ahead {:.0} ms (bar 16)",
+        "cockpit on {leads} leads + {} opportunities, opened through its loader: first frame with data {:.0} ms (bar 100), every view {:.0} ms, the first open after an import (no weekly facts kept yet) {:.0} ms; every view computed at once {:.0} ms (load {:.0}, cut to the clock {:.0}, reviews {:.0}); period switch computed on request {:.0} ms; through the loader: computed ahead {:.1} ms, before it could compute ahead {:.0} ms (bar 16)",
         leads / 5,
         ms(first),
+        ms(all),
+        ms(after_import),
+        ms(whole),
         ms(load),
         ms(cut),
         ms(reviews),

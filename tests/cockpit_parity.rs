@@ -192,6 +192,9 @@ fn the_funnel_and_lead_quality_have_every_channel() {
             .map_or(id.to_string(), |c| c.name.clone())
     };
     let funnel: Vec<String> = snap
+        .reviews
+        .as_ref()
+        .expect("every view")
         .monthly
         .funnel
         .by_channel
@@ -220,6 +223,9 @@ fn the_funnel_and_lead_quality_have_every_channel() {
 
     // Quarterly's lead quality: the narrow pane cuts names to 12 characters.
     let quality: Vec<String> = snap
+        .reviews
+        .as_ref()
+        .expect("every view")
         .quarterly
         .lead_quality
         .iter()
@@ -340,8 +346,9 @@ fn every_review_view_ends_in_its_reports_what_to_do_line() {
     let snap = snapshot_at(at());
     let charter = charter();
     let plan = advice::plan(Ok(&model().recommendation));
-    let quarterly = advice::quarterly(&charter, &snap.quarterly);
-    let annual = advice::annual(&snap.annual);
+    let reviews = snap.reviews.as_ref().expect("every view");
+    let quarterly = advice::quarterly(&charter, &reviews.quarterly);
+    let annual = advice::annual(&reviews.annual);
     let mut app = app();
     for (tab, line) in [
         (Tab::Weekly, &plan),

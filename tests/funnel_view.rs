@@ -82,7 +82,8 @@ fn enter_on_a_channel_opens_its_cohort_funnel_and_esc_closes_it() {
     let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let snap = Arc::new(compute(&charter, &organic(), &Clock::end_of(&charter, at)));
     // The same figures the report reads.
-    let cohorts = &snap
+    let reviews = snap.reviews.as_ref().expect("every view");
+    let cohorts = &reviews
         .funnel
         .channel("organic")
         .expect("organic has records")
@@ -90,7 +91,7 @@ fn enter_on_a_channel_opens_its_cohort_funnel_and_esc_closes_it() {
     let october = cohorts.last().unwrap();
     assert_eq!(october.stages.leads, 20);
     assert_eq!(october.stages.mqls, 14);
-    let row = snap
+    let row = reviews
         .monthly
         .funnel
         .by_channel
@@ -126,8 +127,23 @@ fn a_channel_without_records_says_no_data() {
     let charter = Arc::new(Charter::shipped());
     let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let snap = compute(&charter, &organic(), &Clock::end_of(&charter, at));
-    assert!(snap.funnel.channel("referral").is_none());
-    assert!(snap.funnel.by_channel.iter().all(|s| s.name == "organic"));
+    assert!(
+        snap.reviews
+            .as_ref()
+            .unwrap()
+            .funnel
+            .channel("referral")
+            .is_none()
+    );
+    assert!(
+        snap.reviews
+            .as_ref()
+            .unwrap()
+            .funnel
+            .by_channel
+            .iter()
+            .all(|s| s.name == "organic")
+    );
 }
 
 #[test]

@@ -47,8 +47,8 @@ fn as_read(v: Value) -> Value {
 /// The cockpit's monthly review as `report monthly --format json` writes it: the review
 /// and the cohort funnel the snapshot holds for its month.
 fn monthly_with_funnel(snap: &rhythm::tui::snapshot::Snapshot) -> Value {
-    let mut m = rhythm::present::json::monthly(&snap.monthly).unwrap();
-    rhythm::present::json::with_funnel(&mut m, &snap.funnel).unwrap();
+    let mut m = rhythm::present::json::monthly(&snap.reviews.as_ref().unwrap().monthly).unwrap();
+    rhythm::present::json::with_funnel(&mut m, &snap.reviews.as_ref().unwrap().funnel).unwrap();
     m
 }
 
@@ -88,14 +88,18 @@ fn the_cockpit_shows_the_period_and_figures_the_report_shows() {
         );
         let quarterly = json(&charter, &data, Review::Quarterly, at);
         assert_eq!(
-            as_read(rhythm::present::json::quarterly(&snap.quarterly).unwrap()),
+            as_read(
+                rhythm::present::json::quarterly(&snap.reviews.as_ref().unwrap().quarterly)
+                    .unwrap()
+            ),
             review_of(&quarterly),
             "quarterly as of {at}"
         );
         // The annual review's model figures come from the cockpit's fitter later; the
         // year and its KPIs are the snapshot's.
         let annual = json(&charter, &data, Review::Annual, at);
-        let cockpit = as_read(rhythm::present::json::annual(&snap.annual).unwrap());
+        let cockpit =
+            as_read(rhythm::present::json::annual(&snap.reviews.as_ref().unwrap().annual).unwrap());
         for key in ["year", "until", "kpis", "charter_review"] {
             assert_eq!(
                 cockpit[key], annual["review"][key],
@@ -104,7 +108,7 @@ fn the_cockpit_shows_the_period_and_figures_the_report_shows() {
         }
         let check = controls::run(&charter, &as_of(&charter, &data, &clock), &clock);
         assert_eq!(
-            rhythm::present::json::checks(&snap.checks).unwrap(),
+            rhythm::present::json::checks(&snap.reviews.as_ref().unwrap().checks).unwrap(),
             rhythm::present::json::checks(&check).unwrap(),
             "check as of {at}"
         );
@@ -112,13 +116,16 @@ fn the_cockpit_shows_the_period_and_figures_the_report_shows() {
         assert_eq!(weekly["period"]["first_day"], snap.weekly.week.to_string());
         assert_eq!(
             monthly["period"]["first_day"],
-            snap.monthly.month.to_string()
+            snap.reviews.as_ref().unwrap().monthly.month.to_string()
         );
         assert_eq!(
             quarterly["period"]["first_day"],
-            snap.quarterly.quarter.to_string()
+            snap.reviews.as_ref().unwrap().quarterly.quarter.to_string()
         );
-        assert_eq!(annual["period"]["first_day"], snap.annual.year.to_string());
+        assert_eq!(
+            annual["period"]["first_day"],
+            snap.reviews.as_ref().unwrap().annual.year.to_string()
+        );
     }
 }
 
@@ -225,7 +232,7 @@ fn t_in_the_cockpit_shows_the_month_quarter_and_year_to_date() {
         &Clock::end_of(&charter, at),
     )));
     let shown = |app: &rhythm::tui::app::App| {
-        let s = app.snapshot.as_ref().unwrap();
+        let s = app.snapshot.as_ref().unwrap().reviews.as_ref().unwrap();
         (
             s.monthly.month,
             s.quarterly.quarter,
@@ -276,8 +283,11 @@ fn the_cockpits_annual_model_is_the_reports() {
     let plan =
         rhythm::rhythm::allocation::for_week(&charter, &seen, snap.weekly.week, &mut |_| true)
             .unwrap();
-    let cockpit =
-        rhythm::rhythm::annual::with_model(&charter, snap.annual.clone(), Ok(&plan.overview));
+    let cockpit = rhythm::rhythm::annual::with_model(
+        &charter,
+        snap.reviews.as_ref().unwrap().annual.clone(),
+        Ok(&plan.overview),
+    );
     let report = json(&charter, &data, Review::Annual, at);
     assert_eq!(
         as_read(rhythm::present::json::annual(&cockpit).unwrap()),

@@ -731,14 +731,10 @@ fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
             "{:?}",
             (
                 &s.weekly,
-                &s.monthly,
-                &s.funnel,
-                &s.quarterly,
-                &s.annual,
-                &s.checks,
+                &s.reviews,
+                &s.data_age,
                 &s.weeks,
                 &s.channel_weeks,
-                &s.kpi_history,
                 &s.agenda
             )
         )
@@ -770,4 +766,91 @@ fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
     assert_eq!(figures(&shown(two_back)), after);
     drop(tx);
     handle.join().unwrap();
+}
+
+#[test]
+fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
+    use rhythm::tui::loader::{Loaded, spawn};
+    use rhythm::tui::snapshot::Snapshot;
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(dir.path()));
+    let db = dir.path().join("rhythm.db");
+    let charter = charter();
+    // Opens the cockpit on the store at `at()` until every view is computed: the
+    // snapshots it showed, in order.
+    let open = || {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
+        let handle = spawn(
+            Store::open(&db).unwrap(),
+            Arc::clone(&charter),
+            dir.path().join("minutes"),
+            rx,
+            out,
+        );
+        tx.send(Request::Compute(at())).unwrap();
+        let mut shown: Vec<Arc<Snapshot>> = Vec::new();
+        while shown.last().is_none_or(|s| s.reviews.is_none()) {
+            if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers") {
+                shown.push(s);
+            }
+        }
+        drop(tx);
+        handle.join().unwrap();
+        shown
+    };
+    let weekly = common::cockpit::weekly_figures;
+    // The first open has nothing kept: its first frame has every view.
+    let first_open = open();
+    assert_eq!(first_open.len(), 1);
+    // The next opens first show the Weekly view from what that load kept, the same
+    // figures, then every view.
+    let second = open();
+    assert_eq!(second.len(), 2, "a first frame, then every view");
+    let (first, whole) = (&second[0], &second[1]);
+    assert!(first.reviews.is_none());
+    assert_eq!(weekly(first), weekly(whole));
+    assert_eq!(weekly(whole), weekly(&first_open[0]));
+    // On screen, at the smallest size: the Weekly view is all there; the views that
+    // read the records say they are loading, and show no figure.
+    let mut app = App::new("rhythm-demo".into(), at());
+    app.loaded(Arc::clone(first));
+    let week = screen(&app, 80, 24);
+    assert!(week.contains("Campaign snapshot"), "{week}");
+    assert!(week.contains("loading the records"), "{week}");
+    for tab in ['2', '3', '4'] {
+        press(&mut app, KeyCode::Char(tab));
+        let view = screen(&app, 80, 24);
+        assert!(view.contains("Loading the records…"), "{view}");
+        assert!(!view.contains('$'), "no figure while loading: {view}");
+    }
+    app.loaded(Arc::clone(whole));
+    let monthly = screen(&app, 80, 24);
+    assert!(!monthly.contains("Loading the records"), "{monthly}");
+    // Another process imports a plan: what was kept still holds, and the first frame
+    // reads the new plan beside it — the figures every view then shows.
+    let import = |kind, text: &str| {
+        let mut store = Store::open(&db).unwrap();
+        rhythm::ingest::import_reader(&mut store, &charter, kind, text.as_bytes(), "more.csv")
+            .unwrap()
+    };
+    let plan = "month,channel,budget,pipeline_target,mql_target\n\
+                2026-11-01,webinars,100000,900000,50\n";
+    import(rhythm::ingest::Kind::Plan, plan);
+    let after_plan = open();
+    assert_eq!(after_plan.len(), 2);
+    assert_eq!(weekly(&after_plan[0]), weekly(&after_plan[1]));
+    assert_ne!(
+        weekly(&after_plan[1]),
+        weekly(whole),
+        "the plan moves the flash"
+    );
+    // It imports leads: what was kept is old, and the next open waits for the records
+    // rather than show it.
+    let leads = "id,created,source,mql_at,sql_at,geo,segment\n\
+                 z-1,2026-11-17T09:00:00Z,Paid Search,,,NA,SMB\n";
+    import(rhythm::ingest::Kind::Leads, leads);
+    let after_import = open();
+    assert_eq!(after_import.len(), 1);
+    assert!(after_import[0].reviews.is_some());
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::{SavedRecommendation, SessionRecords};
 
 /// One channel's results in one week (summed over geos).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelWeek {
     /// First day of the week.
     pub week: NaiveDate,
@@ -96,7 +96,7 @@ pub struct DashboardUse {
 }
 
 /// When an import kind was last loaded.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Freshness {
     pub kind: String,
     /// UTC.
@@ -202,4 +202,26 @@ impl Dataset {
     pub fn last_channel_week(&self) -> Option<NaiveDate> {
         self.channel_weeks.last().map(|r| r.week)
     }
+}
+
+/// [from, until): None where nothing bounds it.
+pub type Window<T> = (Option<T>, Option<T>);
+
+/// What the records give the Weekly view as of a clock, kept in the store so the
+/// cockpit's first frame need not load every record (`rhythm::kept`): the weekly channel
+/// facts of the cut, the freshness of the kinds the records give, and the reviewed
+/// week's unmapped line. It holds for every clock that cuts the records the same way:
+/// one whose instant is in `instants` and whose first day not over is in `days`, each
+/// [from, until) with None unbounded — no record's instant, and no day that completes
+/// something (a week, a spend day, a close date), lies between such a clock and this one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KeptWeeks {
+    pub instants: Window<NaiveDateTime>,
+    pub days: Window<NaiveDate>,
+    /// The reviewed week.
+    pub week: NaiveDate,
+    pub channel_weeks: Vec<ChannelWeek>,
+    pub freshness: Vec<Freshness>,
+    /// The reviewed week's records under no channel: (records, distinct values).
+    pub unmapped: Option<(usize, usize)>,
 }

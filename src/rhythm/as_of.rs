@@ -23,7 +23,7 @@ use chrono::{Duration, NaiveDate};
 use super::clock::Clock;
 use crate::charter::Charter;
 use crate::facts::{
-    DashboardDays, Dataset, Freshness, Lead, Name, Opportunity, Records, SessionRecords,
+    DashboardDays, Dataset, Freshness, Lead, Name, Opportunity, Records, SessionRecords, Window,
 };
 
 /// The part of `data` that existed at `clock`.
@@ -129,6 +129,53 @@ fn records(records: &Records, clock: &Clock) -> Records {
             clock.is_complete(s.date + Duration::days(1))
         }),
     }
+}
+
+/// The clocks that cut `records` as `clock` does ([`records`] reads the clock only so):
+/// the instants around `clock.now` with no record's time between (a lead's creation and
+/// stage times, an opportunity's creation), and the first days not over around
+/// `clock`'s with no day between that completes a spend row's day, a deal's close date or
+/// a week (`week_start`'s). Each is [from, until), None where nothing bounds it.
+pub fn cut_window(
+    records: &Records,
+    clock: &Clock,
+    week_start: chrono::Weekday,
+) -> (Window<chrono::NaiveDateTime>, Window<NaiveDate>) {
+    fn around<T: Ord + Copy>(w: &mut Window<T>, at: T, t: T) {
+        if t <= at {
+            w.0 = w.0.max(Some(t));
+        } else {
+            w.1 = Some(w.1.map_or(t, |u| u.min(t)));
+        }
+    }
+    let (now, day) = (clock.now, clock.first_day_not_over());
+    let mut instants = (None, None);
+    for l in &records.leads {
+        around(&mut instants, now, l.created);
+        for t in [l.mql_at, l.sql_at, l.first_response_at]
+            .into_iter()
+            .flatten()
+        {
+            around(&mut instants, now, t);
+        }
+    }
+    let mut days = (None, None);
+    for o in &records.opportunities {
+        around(&mut instants, now, o.created);
+        if o.won.is_some()
+            && let Some(d) = o.close_date
+        {
+            around(&mut days, day, d + Duration::days(1));
+        }
+    }
+    for s in &records.spend {
+        around(&mut days, day, s.date + Duration::days(1));
+    }
+    // A week is over on the day the next begins.
+    let this_week = crate::calendar::week_start(day, week_start);
+    around(&mut days, day, this_week);
+    around(&mut days, day, this_week + Duration::days(7));
+    (instants, days)
 }
 
 /// The stage of a deal that had not closed yet as of the clock.

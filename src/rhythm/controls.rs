@@ -96,6 +96,14 @@ pub fn run(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
     }
 }
 
+/// The data-freshness checks of [`run`] alone (the cockpit's header, its first frame).
+pub fn data_age(charter: &Charter, data: &Dataset, clock: &Clock) -> CheckReport {
+    CheckReport {
+        at: clock.today,
+        checks: freshness_checks(charter, data, clock.last_day_over()),
+    }
+}
+
 fn pending(id: &str, name: &str, kpi: &str, why: NoData) -> Check {
     pending_check(id, name, Some(kpi), why, None)
 }

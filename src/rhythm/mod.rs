@@ -19,6 +19,7 @@ pub mod digest;
 pub mod entries;
 pub mod funnel;
 pub mod funnel_response;
+pub mod kept;
 pub mod kpis;
 pub mod minutes;
 pub mod monthly;

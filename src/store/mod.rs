@@ -520,6 +520,8 @@ mod tests {
 
 mod funnel;
 pub mod import_log;
+mod kept;
+pub use kept::Generation;
 pub mod privacy;
 mod queries;
 mod records;

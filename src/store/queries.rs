@@ -32,6 +32,19 @@ impl Store {
     /// kept at import: weekly views of the charter's BI users (weeks starting on the
     /// charter's week start), the week's views by everyone, and per dashboard.
     pub fn load_dataset(&self, charter: &Charter) -> Result<Dataset, StoreError> {
+        let mut data = self.load_parts(charter, true)?;
+        data.records = self.records()?;
+        Ok(data)
+    }
+
+    /// Everything but the funnel's records (leads, opportunities, spend: on a million
+    /// leads, most of a load), and without their kinds' `data_until`: what the cockpit's
+    /// first frame reads beside the weekly facts a full load kept (`rhythm::kept`).
+    pub fn load_dataset_without_records(&self, charter: &Charter) -> Result<Dataset, StoreError> {
+        self.load_parts(charter, false)
+    }
+
+    fn load_parts(&self, charter: &Charter, records: bool) -> Result<Dataset, StoreError> {
         let week_start = charter.partnership.week_start;
         let c = &self.conn;
         let channel_weeks = c
@@ -133,7 +146,7 @@ impl Store {
             purged,
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,
-            freshness: self.freshness()?,
+            freshness: self.freshness_of(records)?,
             session: self.session_records()?,
             recommendations: self.recommendations()?,
             scenarios: self.scenarios()?,
@@ -144,7 +157,7 @@ impl Store {
             nps,
             reconciliation,
             experiments: self.experiments()?,
-            records: self.records()?,
+            records: Records::default(),
         })
     }
 
@@ -262,26 +275,37 @@ impl Store {
 
     /// The newest import per kind, and how far the kind's own data reaches.
     pub fn freshness(&self) -> Result<Vec<Freshness>, StoreError> {
+        self.freshness_of(true)
+    }
+
+    /// [`Store::freshness`]; without `records`, the records' kinds have no `data_until`.
+    fn freshness_of(&self, records: bool) -> Result<Vec<Freshness>, StoreError> {
         let mut out = Vec::new();
         for (kind, loaded_at) in self.last_loaded()? {
             let until_sql = match kind.as_str() {
-                "channels" => "SELECT MAX(week) FROM channel_week",
-                "kpis" => "SELECT MAX(period_start) FROM kpi_value",
-                "plan" => "SELECT MAX(month) FROM plan",
-                "deliveries" => "SELECT MAX(substr(delivered_at, 1, 10)) FROM delivery",
-                "usage" => "SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_day",
-                "nps" => "SELECT MAX(date) FROM nps_response",
-                "reconciliation" => "SELECT MAX(week) FROM reconciliation",
+                "leads" | "opportunities" | "spend" if !records => None,
+                "channels" => Some("SELECT MAX(week) FROM channel_week"),
+                "kpis" => Some("SELECT MAX(period_start) FROM kpi_value"),
+                "plan" => Some("SELECT MAX(month) FROM plan"),
+                "deliveries" => Some("SELECT MAX(substr(delivered_at, 1, 10)) FROM delivery"),
+                "usage" => Some("SELECT date(MAX(last_viewed), 'unixepoch') FROM dashboard_day"),
+                "nps" => Some("SELECT MAX(date) FROM nps_response"),
+                "reconciliation" => Some("SELECT MAX(week) FROM reconciliation"),
                 // The funnel's records: the day of the newest record (UTC for leads and
                 // opportunities, whose times are stored so).
-                "leads" => "SELECT MAX(substr(created, 1, 10)) FROM lead",
-                "opportunities" => "SELECT MAX(substr(created, 1, 10)) FROM opportunity",
-                "spend" => "SELECT MAX(date) FROM spend",
-                "experiments" => "SELECT MAX(\"end\") FROM experiment",
+                "leads" => Some("SELECT MAX(substr(created, 1, 10)) FROM lead"),
+                "opportunities" => Some("SELECT MAX(substr(created, 1, 10)) FROM opportunity"),
+                "spend" => Some("SELECT MAX(date) FROM spend"),
+                "experiments" => Some("SELECT MAX(\"end\") FROM experiment"),
                 _ => continue,
             };
-            let until: Option<String> = self.conn.query_row(until_sql, [], |r| r.get(0))?;
-            let mut data_until = until.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
+            let mut data_until = match until_sql {
+                Some(sql) => self
+                    .conn
+                    .query_row(sql, [], |r| r.get::<_, Option<String>>(0))?
+                    .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()),
+                None => None,
+            };
             if matches!(kind.as_str(), "channels" | "reconciliation") {
                 // A week's row covers the whole week.
                 data_until = data_until.map(|d| d + Duration::days(6));

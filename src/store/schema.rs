@@ -310,6 +310,17 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (scenario, channel)
     );                                  -- rowid: the order the channels were saved in
     "#,
+    // 13: the weekly facts a full load kept for the cockpit's first frame (`rhythm::kept`):
+    // one row, with what they were computed from; any import or purge makes it old.
+    r#"
+    CREATE TABLE kept_weeks (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key TEXT NOT NULL,              -- SHA-256 of rhythm's version and the charter
+        imports INTEGER NOT NULL,       -- the newest import_log id then
+        purges INTEGER NOT NULL,        -- the newest purge_log id then
+        body TEXT NOT NULL              -- JSON: facts::KeptWeeks
+    );
+    "#,
 ];
 
 /// One query per migration, in the same order, counting what that migration left behind
@@ -328,4 +339,5 @@ pub const MARKERS: &[&str] = &[
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spend'",
     "SELECT COUNT(*) FROM pragma_table_info('lead') WHERE name = 'email'",
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'scenario'",
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'kept_weeks'",
 ];

@@ -14,7 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::app::{Request, Write, WriteId};
 use super::fitter;
-use super::snapshot::{Snapshot, compute_cut};
+use super::snapshot::{Snapshot, compute_cut, compute_first};
 use crate::charter::Charter;
 use crate::facts::Dataset;
 use crate::present::minutes;
@@ -307,16 +307,68 @@ fn compute_for(
     Some(Computed {
         snapshot,
         cut,
-        live: !clock.day_over,
+        clock,
     })
 }
 
-/// A snapshot with the cut it came from, and whether its clock was today's live one
-/// (which moves: such a snapshot is never kept).
+/// A snapshot with the cut it came from and its clock (today's live one moves: a
+/// snapshot on it is never kept).
 struct Computed {
     snapshot: Snapshot,
     cut: Arc<Dataset>,
-    live: bool,
+    clock: Clock,
+}
+
+/// The first frame on `date` from the weekly facts the last full load kept, when they
+/// hold for its clock (`rhythm::kept`), and a load without the records: the Weekly view
+/// in a few milliseconds where the full load of a million leads takes a second. None
+/// when nothing holds, or the store changed meanwhile.
+fn first_frame(
+    store: &Store,
+    charter: &Arc<Charter>,
+    date: NaiveDate,
+    to_date: bool,
+) -> Option<Snapshot> {
+    let clock = clock_on(charter, date);
+    let read = || -> Result<Option<Snapshot>, crate::store::StoreError> {
+        let Some((kept, generation)) = store.kept_weeks(charter)? else {
+            return Ok(None);
+        };
+        if !crate::rhythm::kept::holds(charter, &kept, &clock) {
+            return Ok(None);
+        }
+        let partial = store.load_dataset_without_records(charter)?;
+        if store.generation()? != generation {
+            return Ok(None);
+        }
+        let first = compute_first(charter, &partial, &kept, &clock, to_date);
+        Ok(Some(with_minutes(charter, &partial, first)))
+    };
+    read()
+        .inspect_err(|e| tracing::warn!("no first frame from the kept weekly facts: {e}"))
+        .ok()
+        .flatten()
+}
+
+/// Keeps what `computed` (from `data`, loaded at `generation`) gives the Weekly view for
+/// the next first frame, unless the store already keeps just that.
+fn keep_for_next_open(
+    store: &mut Store,
+    charter: &Charter,
+    data: &Dataset,
+    generation: crate::store::Generation,
+    computed: (&Snapshot, &Dataset, &Clock),
+) {
+    let (snapshot, cut, clock) = computed;
+    let kept = crate::rhythm::kept::kept_weeks(charter, data, cut, clock, &snapshot.weekly);
+    let same = store
+        .kept_weeks(charter)
+        .ok()
+        .flatten()
+        .is_some_and(|(k, g)| g == generation && k == kept);
+    if !same && let Err(e) = store.keep_weeks(charter, generation, &kept) {
+        tracing::warn!("the weekly facts were not kept for the next first frame: {e}");
+    }
 }
 
 /// A week's minutes are what its session recorded, whenever it was held (a session on an
@@ -485,7 +537,7 @@ impl Ahead {
         key: (NaiveDate, bool),
         computed: Computed,
     ) {
-        if computed.live || self.kept.iter().any(|(k, _, _)| *k == key) {
+        if !computed.clock.day_over || self.kept.iter().any(|(k, _, _)| *k == key) {
             return;
         }
         if self.kept.len() >= AHEAD_KEPT {
@@ -510,7 +562,7 @@ impl Ahead {
 const LIVE_REFRESH: Duration = Duration::from_secs(60);
 
 fn run(
-    store: Store,
+    mut store: Store,
     charter: Arc<Charter>,
     minutes_dir: PathBuf,
     requests: Receiver<Request>,
@@ -536,6 +588,10 @@ fn run(
     // The write the UI was last told is waiting, so it is told once.
     let mut told_busy: Option<WriteId> = None;
     let mut ahead = Ahead::default();
+    // The date the cockpit opened on: a full load keeps its Weekly view's facts for the
+    // next first frame (`first_frame`), once per load, at the store's generation then.
+    let mut opened_on: Option<NaiveDate> = None;
+    let mut keep_due: Option<crate::store::Generation> = None;
     // Requests taken off the channel while computing ahead, handled first.
     let mut stash: VecDeque<Request> = VecDeque::new();
     loop {
@@ -615,6 +671,7 @@ fn run(
             }
         }
         let Some(date) = at else { continue };
+        let opened_on = *opened_on.get_or_insert(date);
         // On today's clock the figures move with time (a delivery falls due, an action
         // ages): recompute once a minute even when nothing was asked or written.
         let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
@@ -638,6 +695,16 @@ fn run(
         if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
             version = data_version(&store);
             ahead.clear();
+            // Opening, the Weekly view from what the last full load kept, before the
+            // records load.
+            if data.is_none()
+                && let Some(first) = first_frame(&store, &charter, date, to_date)
+                && out.send(Loaded::Snapshot(Arc::new(first))).is_err()
+            {
+                return;
+            }
+            // Read before the load: the data is at least as new as what it says.
+            let seen = store.generation().ok();
             match load(&store, &charter) {
                 Ok(d) => {
                     // The model reads only the channel data: a review entry or another
@@ -649,6 +716,7 @@ fn run(
                         generation += 1;
                     }
                     data = Some(Arc::new(d));
+                    keep_due = seen;
                 }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");
@@ -662,12 +730,15 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
+        // The clock of a snapshot computed now rather than ahead.
+        let mut fresh = None;
         let (snapshot, cut) = match ahead.kept(&charter, date, to_date) {
             Some((s, c)) => ((*s).clone(), c),
             None => {
                 let Some(c) = compute_for(&charter, d, date, to_date, &mut || false) else {
                     continue;
                 };
+                fresh = Some(c.clock);
                 let shown = (c.snapshot.clone(), Arc::clone(&c.cut));
                 // Kept too: a move back to it is a frame.
                 ahead.keep(&charter, (date, to_date), (date, to_date), c);
@@ -678,8 +749,16 @@ fn run(
         let snapshot = with_minutes(&charter, d, snapshot);
         tracing::debug!("the snapshot for {date} in {:?}", started.elapsed());
         let week = snapshot.weekly.week;
-        if out.send(Loaded::Snapshot(Arc::new(snapshot))).is_err() {
+        let snapshot = Arc::new(snapshot);
+        if out.send(Loaded::Snapshot(Arc::clone(&snapshot))).is_err() {
             return;
+        }
+        if let Some(clock) = fresh
+            && date == opened_on
+            && !to_date
+            && let Some(seen) = keep_due.take()
+        {
+            keep_for_next_open(&mut store, &charter, d, seen, (&snapshot, &cut, &clock));
         }
         // The budget model comes after the reviews, which never wait for it.
         // It reads the data as of the same clock as the reviews (and `rhythm recommend`).
@@ -860,15 +939,14 @@ mod tests {
         let mut ahead = Ahead::default();
         // Today's live clock: not kept.
         let live = computed(&charter, today, false);
-        assert!(live.live);
+        assert!(!live.clock.day_over);
         ahead.keep(&charter, (today, false), (today, false), live);
         assert!(ahead.kept.is_empty());
         // One kept on a day's end (yesterday's, say, before midnight) is not served for
         // the day that is today.
-        let stopped = Computed {
-            live: false,
-            ..computed(&charter, today - chrono::Duration::days(1), false)
-        };
+        let yesterday = computed(&charter, today - chrono::Duration::days(1), false);
+        assert!(yesterday.clock.day_over);
+        let stopped = yesterday;
         ahead.keep(&charter, (today, false), (today, false), stopped);
         assert_eq!(ahead.kept.len(), 1);
         assert!(ahead.kept(&charter, today, false).is_none());

@@ -31,15 +31,14 @@ pub struct Snapshot {
     pub now: chrono::NaiveDateTime,
     pub charter: Arc<Charter>,
     pub weekly: WeeklyReview,
-    pub monthly: MonthlyReview,
-    /// The cohort funnel of `monthly`'s month (`rhythm::funnel`, as `report monthly`).
-    pub funnel: crate::rhythm::funnel::FunnelReview,
-    pub quarterly: QuarterlyReview,
-    pub annual: AnnualReview,
+    /// The reviews that read the records themselves; None in a first frame shown from
+    /// the weekly facts a full load kept (`rhythm::kept`), until the records are loaded.
+    pub reviews: Option<Reviews>,
     /// True when `monthly`, `quarterly` and `annual` are the periods in progress, to
     /// date, rather than the last complete ones (`T`).
     pub to_date: bool,
-    pub checks: CheckReport,
+    /// The data-freshness checks (`rhythm check`'s), the header's data age.
+    pub data_age: CheckReport,
     pub freshness: Vec<Freshness>,
     /// No import of any kind has been loaded.
     pub empty: bool,
@@ -47,8 +46,6 @@ pub struct Snapshot {
     pub weeks: Weeks,
     /// Per channel of the weekly snapshot: its 12 weeks.
     pub channel_weeks: Vec<(String, Weeks)>,
-    /// Per charter KPI: its last 12 periods at its cadence, ending with `at`'s period.
-    pub kpi_history: Vec<(String, Series)>,
     /// The weekly review session's agenda for the reviewed week.
     pub agenda: Vec<AgendaItem>,
     /// What the session of the reviewed week has recorded so far.
@@ -57,7 +54,20 @@ pub struct Snapshot {
     pub scenarios: Vec<crate::facts::SavedScenario>,
 }
 
-impl Snapshot {
+/// Every review but the weekly one: each reads the records themselves.
+#[derive(Debug, Clone)]
+pub struct Reviews {
+    pub monthly: MonthlyReview,
+    /// The cohort funnel of `monthly`'s month (`rhythm::funnel`, as `report monthly`).
+    pub funnel: crate::rhythm::funnel::FunnelReview,
+    pub quarterly: QuarterlyReview,
+    pub annual: AnnualReview,
+    pub checks: CheckReport,
+    /// Per charter KPI: its last 12 periods at its cadence, ending with `at`'s period.
+    pub kpi_history: Vec<(String, Series)>,
+}
+
+impl Reviews {
     pub fn history(&self, kpi: &str) -> Option<&Series> {
         self.kpi_history
             .iter()
@@ -97,8 +107,6 @@ pub fn compute_cut(
     clock: &Clock,
     to_date: bool,
 ) -> Snapshot {
-    let at = clock.today;
-    let now = clock.now;
     let period = |r: Review| r.period_on(charter, clock, to_date && r != Review::Weekly);
     let week_period = period(Review::Weekly);
     let week = week_period.start;
@@ -134,6 +142,27 @@ pub fn compute_cut(
                 joined(history),
             )
         });
+    let reviews = Reviews {
+        monthly,
+        funnel,
+        quarterly,
+        annual,
+        checks,
+        kpi_history,
+    };
+    weekly_snapshot(charter, data, clock, to_date, weekly, Some(reviews))
+}
+
+/// The snapshot around `weekly` and `reviews`, from the same data.
+fn weekly_snapshot(
+    charter: &Arc<Charter>,
+    data: &Dataset,
+    clock: &Clock,
+    to_date: bool,
+    weekly: WeeklyReview,
+    reviews: Option<Reviews>,
+) -> Snapshot {
+    let (at, now, week) = (clock.today, clock.now, weekly.week);
     let channel_weeks = weekly
         .snapshot
         .iter()
@@ -153,16 +182,29 @@ pub fn compute_cut(
         now,
         charter: Arc::clone(charter),
         to_date,
-        funnel,
-        monthly,
-        quarterly,
-        annual,
-        checks,
+        reviews,
+        data_age: controls::data_age(charter, data, clock),
         freshness: data.freshness.clone(),
         empty: data.is_empty(),
         weeks: kpis::weekly_totals(data, week, 12, None),
         channel_weeks,
-        kpi_history,
         weekly,
     }
+}
+
+/// The first frame on `clock` from a load without the records (`partial`, uncut) and
+/// the weekly facts a full load kept for a clock that cuts the records as this one does
+/// (`rhythm::kept::holds`): the Weekly view's figures as [`compute_on`] gives them, the
+/// other reviews not yet (`reviews` is None).
+pub fn compute_first(
+    charter: &Arc<Charter>,
+    partial: &Dataset,
+    kept: &crate::facts::KeptWeeks,
+    clock: &Clock,
+    to_date: bool,
+) -> Snapshot {
+    let data = crate::rhythm::kept::with_kept(as_of(charter, partial, clock), kept);
+    let period = Review::Weekly.period_on(charter, clock, false);
+    let weekly = crate::rhythm::kept::weekly_review(charter, &data, kept, &period, clock);
+    weekly_snapshot(charter, &data, clock, to_date, weekly, None)
 }

@@ -25,6 +25,8 @@ enum Body<'a> {
     Loading,
     /// No data imported yet (every view but the Charter).
     Empty,
+    /// A first frame from the kept weekly facts, on a view that reads the records.
+    Records,
     View(&'a Snapshot),
 }
 
@@ -35,6 +37,12 @@ fn body(app: &App) -> Body<'_> {
     match app.snapshot.as_deref() {
         None => Body::Loading,
         Some(snap) if snap.empty && app.tab != Tab::Charter => Body::Empty,
+        Some(snap)
+            if snap.reviews.is_none()
+                && matches!(app.tab, Tab::Monthly | Tab::Quarterly | Tab::Annual) =>
+        {
+            Body::Records
+        }
         Some(snap) => Body::View(snap),
     }
 }
@@ -103,13 +111,15 @@ fn period_label(app: &App, s: Option<&Snapshot>) -> String {
         return format!("as of {}", app.at);
     };
     let to_date = if s.to_date { " to date" } else { "" };
-    match app.tab {
-        Tab::Weekly => format!("week of {}", s.weekly.week),
-        Tab::Monthly => format!("{}{to_date}", s.monthly.month.format("%B %Y")),
-        Tab::Quarterly => format!("quarter from {}{to_date}", s.quarterly.quarter),
-        Tab::Annual => format!("year from {}{to_date}", s.annual.year),
-        Tab::Charter => "the agreement".into(),
-        Tab::Session => format!("review of the week of {}", s.weekly.week),
+    let r = s.reviews.as_ref();
+    match (app.tab, r) {
+        (Tab::Weekly, _) => format!("week of {}", s.weekly.week),
+        (Tab::Monthly, Some(r)) => format!("{}{to_date}", r.monthly.month.format("%B %Y")),
+        (Tab::Quarterly, Some(r)) => format!("quarter from {}{to_date}", r.quarterly.quarter),
+        (Tab::Annual, Some(r)) => format!("year from {}{to_date}", r.annual.year),
+        (Tab::Monthly | Tab::Quarterly | Tab::Annual, None) => format!("as of {}", s.at),
+        (Tab::Charter, _) => "the agreement".into(),
+        (Tab::Session, _) => format!("review of the week of {}", s.weekly.week),
     }
 }
 
@@ -124,6 +134,8 @@ fn render_header(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     ];
     if app.loading {
         spans.push(Span::styled(" · loading…", theme.dim()));
+    } else if snap.is_some_and(|s| s.reviews.is_none()) {
+        spans.push(Span::styled(" · loading the records…", theme.dim()));
     }
     spans.push(Span::raw(format!(" · {name} · {}", app.workspace)));
     Line::from(spans).render(top, buf);
@@ -132,7 +144,7 @@ fn render_header(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     match snap {
         None => fresh.push(Span::styled("…", theme.dim())),
         Some(s) => {
-            for (kind, c) in s.checks.freshness() {
+            for (kind, c) in s.data_age.freshness() {
                 let short = match kind {
                     "channels" => "channels",
                     "deliveries" => "deliv",
@@ -173,6 +185,7 @@ fn render_body(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         Body::Problem(problem) => render_problem(problem, theme, area, buf),
         Body::Loading => render_loading(theme, area, buf),
         Body::Empty => render_empty(app, theme, area, buf),
+        Body::Records => render_records_loading(theme, area, buf),
         Body::View(snap) => views::render(app, snap, theme, area, buf),
     }
 }
@@ -204,6 +217,23 @@ fn render_loading(theme: Theme, area: Rect, buf: &mut Buffer) {
         .ratio(0.5)
         .label("computing the reviews…")
         .render(gauge, buf);
+}
+
+fn render_records_loading(theme: Theme, area: Rect, buf: &mut Buffer) {
+    let lines = vec![
+        Line::styled("Loading the records…", theme.title()),
+        Line::raw(""),
+        Line::raw(
+            "This view reads the leads, opportunities and spend themselves; it appears when they are loaded, in a moment.",
+        ),
+        Line::raw(
+            "The Weekly and Session views are up already, from the weekly facts the last load kept.",
+        ),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(Block::bordered().title("Records"))
+        .render(area, buf);
 }
 
 fn render_empty(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {

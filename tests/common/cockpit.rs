@@ -109,3 +109,22 @@ pub fn popup_lines(screen: &str) -> Vec<String> {
 pub fn popup_text(screen: &str) -> String {
     popup_lines(screen).join(" ")
 }
+
+/// What the Weekly and Session views and the header show: everything of a snapshot but
+/// the reviews that read the records (`Snapshot::reviews`), as text to compare.
+pub fn weekly_figures(s: &Snapshot) -> String {
+    format!(
+        "{:?}",
+        (
+            &s.weekly,
+            &s.weeks,
+            &s.channel_weeks,
+            &s.agenda,
+            &s.minutes,
+            &s.data_age,
+            &s.freshness,
+            s.empty,
+            &s.scenarios,
+        )
+    )
+}

@@ -213,16 +213,20 @@ impl ExecutiveLine {
 /// Every row of `table`, in the order the table draws them.
 pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> Vec<RowId> {
     let plan = model.and_then(ModelState::allocation);
+    // Before the records are loaded, the reviews that read them have no rows.
+    let reviews = snap.reviews.as_ref();
     match table {
         TableId::Campaign => (0..snap.weekly.snapshot.len())
             .map(RowId::Channel)
             .chain(snap.weekly.total.as_ref().map(|_| RowId::Total))
             .collect(),
         TableId::Executive => ExecutiveLine::ALL.map(RowId::Executive).to_vec(),
-        TableId::Scorecard => (0..snap.quarterly.scorecard.len())
+        TableId::Scorecard => (0..reviews.map_or(0, |r| r.quarterly.scorecard.len()))
             .map(RowId::Scorecard)
             .collect(),
-        TableId::YearOverYear => (0..snap.annual.kpis.len()).map(RowId::AnnualKpi).collect(),
+        TableId::YearOverYear => (0..reviews.map_or(0, |r| r.annual.kpis.len()))
+            .map(RowId::AnnualKpi)
+            .collect(),
         TableId::KpiDictionary => (0..snap.charter.kpis.len())
             .map(RowId::CharterKpi)
             .collect(),
@@ -234,29 +238,31 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
             .map(RowId::RoiChannel)
             .collect(),
         TableId::Alerts => (0..snap.weekly.alerts.len()).map(RowId::Alert).collect(),
-        TableId::Mix => (0..snap.monthly.executive.channel_mix.len())
+        TableId::Mix => (0..reviews.map_or(0, |r| r.monthly.executive.channel_mix.len()))
             .map(RowId::MixChannel)
             .collect(),
-        TableId::BudgetVsActual => (0..snap.monthly.budget_vs_actual.len())
+        TableId::BudgetVsActual => (0..reviews.map_or(0, |r| r.monthly.budget_vs_actual.len()))
             .map(RowId::BudgetLine)
             .collect(),
-        TableId::Funnel => (0..snap.monthly.funnel.by_channel.len())
+        TableId::Funnel => (0..reviews.map_or(0, |r| r.monthly.funnel.by_channel.len()))
             .map(RowId::FunnelChannel)
             .collect(),
-        TableId::LeadQuality => (0..snap.quarterly.lead_quality.len())
+        TableId::LeadQuality => (0..reviews.map_or(0, |r| r.quarterly.lead_quality.len()))
             .map(RowId::LeadQuality)
             .collect(),
-        TableId::ChannelYear => (0..snap.annual.channels.len())
+        TableId::ChannelYear => (0..reviews.map_or(0, |r| r.annual.channels.len()))
             .map(RowId::ChannelYear)
             .collect(),
         TableId::Due => (0..snap.weekly.due.len()).map(RowId::Due).collect(),
-        TableId::SlaDeliverables => (0..snap.quarterly.sla.deliverables_due().count())
+        TableId::SlaDeliverables => (0..reviews
+            .map_or(0, |r| r.quarterly.sla.deliverables_due().count()))
             .map(RowId::SlaDeliverable)
             .collect(),
-        TableId::UnusedDashboards => (0..snap.quarterly.unused_dashboards.len())
+        TableId::UnusedDashboards => (0..reviews
+            .map_or(0, |r| r.quarterly.unused_dashboards.len()))
             .map(RowId::UnusedDashboard)
             .collect(),
-        TableId::CharterReview => (0..snap.annual.charter_review.items.len())
+        TableId::CharterReview => (0..reviews.map_or(0, |r| r.annual.charter_review.items.len()))
             .map(RowId::CharterItem)
             .collect(),
     }

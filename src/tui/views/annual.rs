@@ -19,7 +19,10 @@ use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
 pub fn table(s: &Snapshot, theme: Theme) -> TableData {
-    let a = &s.annual;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let a = &r.annual;
     TableData {
         title: format!(
             "Year over year — {}",
@@ -53,7 +56,10 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
 /// What the annual charter review covers, under when it is due and when it last was
 /// (the annual report's words).
 pub fn review_table(s: &Snapshot) -> TableData {
-    let c = &s.annual.charter_review;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let c = &r.annual.charter_review;
     TableData {
         title: advice::charter_review(c),
         header: Vec::new(),
@@ -65,21 +71,24 @@ pub fn review_table(s: &Snapshot) -> TableData {
 
 /// The year joined to the budget model's figures as the annual report joins them, once
 /// the model is fitted.
-fn joined<'a>(app: &App, s: &'a Snapshot) -> Cow<'a, AnnualReview> {
+fn joined<'a>(app: &App, s: &Snapshot, year: &'a AnnualReview) -> Cow<'a, AnnualReview> {
     match app.model.as_ref().and_then(ModelState::allocation) {
         Some(p) => Cow::Owned(annual::with_model(
             &s.charter,
-            s.annual.clone(),
+            year.clone(),
             Ok(&p.overview),
         )),
-        None => Cow::Borrowed(&s.annual),
+        None => Cow::Borrowed(year),
     }
 }
 
 /// Each channel's year: spend, pipeline, attributed ROAS this year and last, and once the
 /// model is fitted its ROI over the fit window; wide, marginal ROI and saturation too.
 pub fn channel_table(app: &App, s: &Snapshot, width: u16) -> TableData {
-    let a = joined(app, s);
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let a = joined(app, s, &r.annual);
     let wide = width >= 70;
     let mut header = vec!["channel", "spend", "pipeline", "ROAS", "last yr", "ROI"];
     let mut widths = vec![
@@ -133,9 +142,12 @@ pub fn channel_table(app: &App, s: &Snapshot, width: u16) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(r) = &s.reviews else {
+        return;
+    };
     let todo = WhatToDo {
         before: Vec::new(),
-        line: crate::present::advice::annual(&s.annual),
+        line: crate::present::advice::annual(&r.annual),
     };
     let [body, end] = Layout::vertical([
         Constraint::Fill(1),
@@ -145,7 +157,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     let [left, right] = if body.width >= 120 {
         Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body)
     } else {
-        let rows = (s.annual.channels.len() as u16 + 3).min(8);
+        let rows = (r.annual.channels.len() as u16 + 3).min(8);
         let [t, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(body);
         [t, b]
     };
@@ -162,7 +174,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     if !app.detail {
         return;
     }
-    let a = joined(app, s);
+    let a = joined(app, s, &r.annual);
     match app.focused_row() {
         Some(RowId::AnnualKpi(i)) => {
             if let Some(line) = a.kpis.get(i)
@@ -171,7 +183,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 render_detail(
                     app,
                     &line.name,
-                    kpi_lines(kpi, s.history(&kpi.id), theme),
+                    kpi_lines(kpi, r.history(&kpi.id), theme),
                     theme,
                     area,
                     buf,

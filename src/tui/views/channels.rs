@@ -46,7 +46,10 @@ fn bar_room(width: u16, others: usize) -> usize {
 
 /// Channel mix: the spend share as a bar, the plan's share after it.
 pub fn mix_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
-    let mix = &s.monthly.executive.channel_mix;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let mix = &r.monthly.executive.channel_mix;
     let room = bar_room(width, 12 + 4 + 8 + 3);
     let top = mix
         .iter()
@@ -93,7 +96,10 @@ pub const BUDGET_WIDE: u16 = 64;
 /// Budget vs actual: utilisation as a bar against the budget (100% = full width − 1/4);
 /// wide, the budget and the variance too.
 pub fn budget_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
-    let lines = &s.monthly.budget_vs_actual;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let lines = &r.monthly.budget_vs_actual;
     let wide = width >= BUDGET_WIDE;
     let others = 12 + 7 + 7 + 3 + if wide { 7 + 8 + 2 } else { 0 };
     let room = bar_room(width, others);
@@ -147,11 +153,14 @@ pub fn budget_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
 /// The funnel by channel with MQL→SQL against the prior 3 months; a slipping channel
 /// stands out.
 pub fn funnel_table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
-    let f = &s.monthly.funnel;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let f = &r.monthly.funnel;
     let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
     let count = |v: f64| format::thousands(v.round() as i64);
     TableData {
-        title: format!("Funnel by channel — {}", s.monthly.month.format("%B %Y")),
+        title: format!("Funnel by channel — {}", r.monthly.month.format("%B %Y")),
         header: vec![
             "channel",
             "leads",
@@ -226,7 +235,10 @@ fn stages_line(stages: &[Stage]) -> String {
 
 /// The funnel: its table, and the all-channels line under its rows.
 pub fn render_funnel(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let line = Line::styled(stages_line(&s.monthly.funnel.stages), theme.accent());
+    let Some(r) = &s.reviews else {
+        return;
+    };
+    let line = Line::styled(stages_line(&r.monthly.funnel.stages), theme.accent());
     render_pane_with(app, s, theme, TableId::Funnel, area, buf, Some(line));
 }
 
@@ -241,7 +253,10 @@ pub fn render_detail_of(
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let m = &s.monthly;
+    let Some(r) = &s.reviews else {
+        return;
+    };
+    let m = &r.monthly;
     let channel = match row {
         RowId::MixChannel(i) => m.executive.channel_mix.get(i).map(|x| &x.channel),
         RowId::BudgetLine(i) => m.budget_vs_actual.get(i).map(|x| &x.channel),

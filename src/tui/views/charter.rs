@@ -115,13 +115,14 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         && let Some(crate::tui::app::RowId::CharterKpi(i)) = selected
         && let Some(kpi) = c.kpis.get(i)
     {
-        render_detail(
-            app,
-            &kpi.name,
-            kpi_lines(kpi, s.history(&kpi.id), theme),
-            theme,
-            area,
-            buf,
-        );
+        let history = s.reviews.as_ref().and_then(|r| r.history(&kpi.id));
+        let mut lines = kpi_lines(kpi, history, theme);
+        if s.reviews.is_none() {
+            lines.push(Line::styled(
+                "History     loading the records…",
+                theme.dim(),
+            ));
+        }
+        render_detail(app, &kpi.name, lines, theme, area, buf);
     }
 }

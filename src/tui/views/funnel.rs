@@ -10,7 +10,10 @@ use crate::tui::theme::Theme;
 
 /// The lines the channel detail opens with.
 pub fn cohort_lines(s: &Snapshot, channel: &str, theme: Theme) -> Vec<Line<'static>> {
-    let f = &s.funnel;
+    let Some(r) = &s.reviews else {
+        return Vec::new();
+    };
+    let f = &r.funnel;
     let Some(c) = f.channel(channel) else {
         return vec![Line::styled(
             format!(

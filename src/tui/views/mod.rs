@@ -43,6 +43,19 @@ pub struct TableData {
     pub styles: Vec<Style>,
 }
 
+impl TableData {
+    /// A table of a review that reads the records, before they are loaded: no rows.
+    pub fn pending() -> TableData {
+        TableData {
+            title: "loading the records…".into(),
+            header: Vec::new(),
+            widths: Vec::new(),
+            rows: Vec::new(),
+            styles: Vec::new(),
+        }
+    }
+}
+
 fn table_of(app: &App, snap: &Snapshot, theme: Theme, table: TableId, width: u16) -> TableData {
     match table {
         TableId::Campaign => weekly::table(snap, theme),

@@ -18,7 +18,10 @@ use crate::tui::theme::{Theme, status_mark};
 
 /// The executive lines: (label, figure, unit, pacing or utilisation text).
 fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
-    let e = &s.monthly.executive;
+    let Some(r) = &s.reviews else {
+        return Vec::new();
+    };
+    let e = &r.monthly.executive;
     vec![
         (
             "Pipeline",
@@ -49,12 +52,15 @@ fn lines(s: &Snapshot) -> Vec<(&'static str, &Figure, &'static str, String)> {
 }
 
 pub fn table(s: &Snapshot, theme: Theme) -> TableData {
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
     let l = lines(s);
     TableData {
         title: format!(
             "Executive summary — {} · {}",
-            s.monthly.month.format("%B %Y"),
-            crate::present::scorecard::month_coverage(&s.monthly)
+            r.monthly.month.format("%B %Y"),
+            crate::present::scorecard::month_coverage(&r.monthly)
         ),
         header: vec!["", "actual", "goal", "status", ""],
         widths: vec![
@@ -84,23 +90,26 @@ pub fn table(s: &Snapshot, theme: Theme) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(r) = &s.reviews else {
+        return;
+    };
     let tall = area.height > 30;
     // The month's suggestions, then the budget model's plan: the report's
     // recommendations, with the plan last as the line the view ends in.
-    let mut before: Vec<String> = if s.monthly.suggestions.is_empty() {
+    let mut before: Vec<String> = if r.monthly.suggestions.is_empty() {
         vec![crate::present::suggestions::none_line().into()]
     } else {
-        s.monthly
+        r.monthly
             .suggestions
             .iter()
             .map(crate::present::suggestions::sentence)
             .collect()
     };
     before.extend(crate::present::suggestions::not_judged(
-        &s.charter, &s.monthly,
+        &s.charter, &r.monthly,
     ));
     // The 'unmapped' data-quality line comes first, as in the report.
-    if let Some((records, values)) = s.monthly.unmapped {
+    if let Some((records, values)) = r.monthly.unmapped {
         before.insert(
             0,
             crate::present::data_quality::unmapped_line(records, values),
@@ -111,11 +120,11 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         line: plan_line(app),
     };
     // Tall, every channel of the mix and the budget, and the budget's header when wide.
-    let bars = s
+    let bars = r
         .monthly
         .budget_vs_actual
         .len()
-        .max(s.monthly.executive.channel_mix.len()) as u16
+        .max(r.monthly.executive.channel_mix.len()) as u16
         + 2
         + u16::from(area.width / 2 >= channels::BUDGET_WIDE);
     // Short, the funnel takes the channels' place while it has the focus.
@@ -143,7 +152,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
     render_pane(app, s, theme, TableId::Executive, summary, buf);
     let [pipe, cac] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(trends);
     let series = |id: &str| {
-        s.history(id)
+        r.history(id)
             .map(|h| h.iter().map(|(_, v)| *v).collect::<Vec<_>>())
             .unwrap_or_default()
     };
@@ -154,7 +163,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
         pipe,
         buf,
     );
-    let cac_values: Vec<Option<f64>> = s.monthly.cac_trend.iter().map(|(_, v)| *v).collect();
+    let cac_values: Vec<Option<f64>> = r.monthly.cac_trend.iter().map(|(_, v)| *v).collect();
     sparkline(
         " Blended CAC, 12 months ".into(),
         &cac_values,
@@ -184,7 +193,7 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
                 render_detail(
                     app,
                     name,
-                    kpi_lines(kpi, s.history(&kpi.id), theme),
+                    kpi_lines(kpi, r.history(&kpi.id), theme),
                     theme,
                     area,
                     buf,

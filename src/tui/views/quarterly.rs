@@ -23,7 +23,10 @@ use crate::tui::snapshot::Snapshot;
 use crate::tui::theme::{Theme, status_mark};
 
 pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
-    let q = &s.quarterly;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let q = &r.quarterly;
     let mut widths = vec![
         Constraint::Fill(3),
         Constraint::Length(8),
@@ -71,7 +74,10 @@ pub fn table(s: &Snapshot, theme: Theme, wide: bool) -> TableData {
 }
 
 pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let q = &s.quarterly;
+    let Some(r) = &s.reviews else {
+        return;
+    };
+    let q = &r.quarterly;
     let todo = WhatToDo {
         // The records' data-quality control, as `rhythm check` and the report say it.
         before: q
@@ -239,7 +245,10 @@ pub fn render(app: &App, s: &Snapshot, theme: Theme, area: Rect, buf: &mut Buffe
 /// SLA by deliverable over the quarter, as the quarterly report's table has it (Enter
 /// shows a row whole); the back-test's status goes under it.
 pub fn sla_table(s: &Snapshot, theme: Theme) -> TableData {
-    let sla = &s.quarterly.sla;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let sla = &r.quarterly.sla;
     TableData {
         title: "SLA by deliverable".into(),
         header: SLA_HEADER.to_vec(),
@@ -272,6 +281,9 @@ pub fn sla_table(s: &Snapshot, theme: Theme) -> TableData {
 /// The dashboards nobody opened in 30 days, each in the report's words (cut to the
 /// width; Enter shows it whole).
 pub fn unused_table(s: &Snapshot, width: u16) -> TableData {
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
     // Width 0 is the filter's: it searches the whole line.
     let room = usize::from(width).saturating_sub(2);
     TableData {
@@ -279,7 +291,7 @@ pub fn unused_table(s: &Snapshot, width: u16) -> TableData {
         header: Vec::new(),
         widths: vec![Constraint::Fill(1)],
         styles: Vec::new(),
-        rows: s
+        rows: r
             .quarterly
             .unused_dashboards
             .iter()
@@ -298,7 +310,10 @@ pub fn unused_table(s: &Snapshot, width: u16) -> TableData {
 /// Lead quality by channel: MQL→SQL this quarter and its drift since the last; wide, the
 /// MQLs and last quarter's conversion too. A slipping channel stands out.
 pub fn quality_table(s: &Snapshot, theme: Theme, width: u16) -> TableData {
-    let lq = &s.quarterly.lead_quality;
+    let Some(r) = &s.reviews else {
+        return TableData::pending();
+    };
+    let lq = &r.quarterly.lead_quality;
     let wide = width >= 48;
     let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);
     let (header, widths) = if wide {
@@ -367,7 +382,10 @@ fn render_quality_detail(
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let Some(l) = s.quarterly.lead_quality.get(i) else {
+    let Some(r) = &s.reviews else {
+        return;
+    };
+    let Some(l) = r.quarterly.lead_quality.get(i) else {
         return;
     };
     let pct = |v: Option<f64>| v.map_or("—".to_string(), format::percent);

@@ -1,0 +1,109 @@
+//! The weekly facts a full load kept for the cockpit's first frame (`rhythm::kept`), with
+//! what they were computed from: rhythm's version and the charter (the key), and the
+//! store's newest import of the records or the channels file and its newest purge then
+//! (its generation). Every write to the records is such an import or a purge, so a later
+//! one makes them old, and they are not read.
+
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError};
+use crate::charter::Charter;
+use crate::facts::KeptWeeks;
+
+/// The store's newest import of the records or the channels file, and its newest purge:
+/// what the records were as of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation {
+    imports: i64,
+    purges: i64,
+}
+
+/// The newest import of a kind the kept facts come from (the records, and the channels
+/// file they merge with), and the newest purge: a plan's, a KPI's or usage's import
+/// leaves them as they were (the first frame reads those kinds afresh).
+const GENERATION: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log
+                                   WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')),
+                                  (SELECT COALESCE(MAX(id), 0) FROM purge_log)";
+
+/// What kept facts were computed under: this build of rhythm and this charter.
+fn key(charter: &Charter) -> String {
+    let digest = Sha256::digest(format!("{}\n{charter:?}", env!("CARGO_PKG_VERSION")));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// The store's generation now. Read it before a load: data loaded after it is at
+    /// least as new, so facts kept under it are never newer than it says.
+    pub fn generation(&self) -> Result<Generation, StoreError> {
+        Ok(self.conn.query_row(GENERATION, [], |r| {
+            Ok(Generation {
+                imports: r.get(0)?,
+                purges: r.get(1)?,
+            })
+        })?)
+    }
+
+    /// The facts kept under `charter` at the store's generation now, if any, with that
+    /// generation (facts kept by another build of rhythm, or unreadable, are as if none
+    /// were kept).
+    pub fn kept_weeks(
+        &self,
+        charter: &Charter,
+    ) -> Result<Option<(KeptWeeks, Generation)>, StoreError> {
+        let now = self.generation()?;
+        let row: Option<(String, i64, i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT key, imports, purges, body FROM kept_weeks WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        let Some((kept_key, imports, purges, body)) = row else {
+            return Ok(None);
+        };
+        if kept_key != key(charter) || (Generation { imports, purges }) != now {
+            return Ok(None);
+        }
+        Ok(serde_json::from_str(&body)
+            .inspect_err(|e| tracing::warn!("the kept weekly facts are unreadable: {e}"))
+            .ok()
+            .map(|kept| (kept, now)))
+    }
+
+    /// Keeps `kept`, computed from data loaded at `generation`, in place of what was
+    /// kept; not when the store has moved on since (the facts would be old at once).
+    /// Returns whether it kept them.
+    pub fn keep_weeks(
+        &mut self,
+        charter: &Charter,
+        generation: Generation,
+        kept: &KeptWeeks,
+    ) -> Result<bool, StoreError> {
+        let body = match serde_json::to_string(kept) {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::warn!("the weekly facts cannot be kept: {e}");
+                return Ok(false);
+            }
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: (i64, i64) = tx.query_row(GENERATION, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if now != (generation.imports, generation.purges) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO kept_weeks (id, key, imports, purges, body)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            rusqlite::params![key(charter), generation.imports, generation.purges, body],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+}
