@@ -214,3 +214,57 @@ fn an_import_of_records_or_a_purge_or_another_charter_makes_the_kept_facts_old()
         .unwrap();
     assert!(store.kept_weeks(&charter).unwrap().is_none());
 }
+
+#[test]
+fn an_import_of_records_into_a_store_a_cockpit_opened_keeps_its_facts_afresh() {
+    use common::cli::{rhythm_in, success_stdout};
+    let (_tmp, ws) = common::workspace::demo_workspace();
+    let db = ws.join(rhythm::workspace::DB_PATH);
+    let charter = common::charter();
+    let file = ws.join("more-leads.csv");
+    let leads = |id: &str| {
+        std::fs::write(
+            &file,
+            format!("id,created,source,mql_at,sql_at,geo,segment\n{id},2026-11-17T09:00:00Z,Paid Search,,,NA,SMB\n"),
+        )
+        .unwrap();
+        success_stdout(&rhythm_in(
+            &ws,
+            &["import", "leads", file.to_str().unwrap()],
+        ));
+    };
+    // No cockpit has opened on the store: an import keeps nothing.
+    leads("k-1");
+    let store = Store::open(&db).unwrap();
+    assert!(!store.keeps_weeks().unwrap());
+    // A cockpit opens (it keeps what its full load gives), then records are imported:
+    // the import keeps them again, for today's clock, at the store's generation after it.
+    let mut store = store;
+    let live = || Clock::at_instant(&charter, chrono::Utc::now());
+    let seen = store.generation().unwrap();
+    let data = store.load_dataset(&charter).unwrap();
+    let opened = rhythm::rhythm::kept::keep_from(&charter, &data, &live());
+    assert!(store.keep_weeks(&charter, seen, &opened).unwrap());
+    leads("k-2");
+    let (kept, generation) = store.kept_weeks(&charter).unwrap().expect("kept afresh");
+    assert_eq!(generation, store.generation().unwrap());
+    assert_ne!(generation, seen);
+    let clock = live();
+    assert!(holds(&charter, &kept, &clock));
+    let now = store.load_dataset(&charter).unwrap();
+    let fresh = rhythm::rhythm::kept::keep_from(&charter, &now, &clock);
+    assert_eq!(
+        (
+            kept.week,
+            &kept.channel_weeks,
+            &kept.freshness,
+            kept.unmapped
+        ),
+        (
+            fresh.week,
+            &fresh.channel_weeks,
+            &fresh.freshness,
+            fresh.unmapped
+        )
+    );
+}

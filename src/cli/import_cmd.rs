@@ -84,7 +84,33 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
         store.record_pseudonym_key(key, var)?;
     }
     print_summary(&summary);
+    if matches!(
+        args.kind,
+        Kind::Leads | Kind::Opportunities | Kind::Spend | Kind::Channels
+    ) {
+        refresh_kept(&mut store, &charter);
+    }
     Ok(())
+}
+
+/// The import made the weekly facts a cockpit keeps for its first frame old: where a
+/// cockpit has opened on the store, they are computed again on today's clock, so the next
+/// open shows the Weekly view at once rather than after loading every record (on a
+/// million leads about a second, here instead). The import is committed whatever happens.
+fn refresh_kept(store: &mut crate::store::Store, charter: &crate::charter::Charter) {
+    let mut refresh = || -> Result<bool, crate::store::StoreError> {
+        if !store.keeps_weeks()? {
+            return Ok(false);
+        }
+        let seen = store.generation()?;
+        let data = store.load_dataset(charter)?;
+        let clock = crate::rhythm::clock::Clock::at_instant(charter, chrono::Utc::now());
+        let kept = crate::rhythm::kept::keep_from(charter, &data, &clock);
+        store.keep_weeks(charter, seen, &kept)
+    };
+    if let Err(e) = refresh() {
+        tracing::warn!("the cockpit's weekly facts were not refreshed: {e}");
+    }
 }
 
 /// One line per import: what came in, and anything the user should know.

@@ -41,6 +41,14 @@ pub fn kept_weeks(
     }
 }
 
+/// [`kept_weeks`] of `all` as of `clock`, computing what it needs: the cut and the
+/// weekly review (an import's refresh of what the cockpit keeps).
+pub fn keep_from(charter: &Charter, all: &Dataset, clock: &Clock) -> KeptWeeks {
+    let cut = super::as_of::as_of(charter, all, clock);
+    let weekly = weekly::review(charter, &cut, &Review::Weekly.period(charter, clock), clock);
+    kept_weeks(charter, all, &cut, clock, &weekly)
+}
+
 fn within<T: Ord>(at: T, (from, until): &Window<T>) -> bool {
     from.as_ref().is_none_or(|f| *f <= at) && until.as_ref().is_none_or(|u| at < *u)
 }

@@ -75,6 +75,13 @@ impl Store {
             .map(|kept| (kept, now)))
     }
 
+    /// Whether the store keeps weekly facts, however old: a cockpit has opened on it.
+    pub fn keeps_weeks(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM kept_weeks)", [], |r| r.get(0))?)
+    }
+
     /// Keeps `kept`, computed from data loaded at `generation`, in place of what was
     /// kept; not when the store has moved on since (the facts would be old at once).
     /// Returns whether it kept them.
