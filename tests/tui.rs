@@ -854,3 +854,61 @@ fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
     assert_eq!(after_import.len(), 1);
     assert!(after_import[0].reviews.is_some());
 }
+
+#[test]
+fn two_cockpits_on_one_store_keep_their_facts_once_and_do_not_reload_each_other_for_ever() {
+    use rhythm::tui::loader::{Loaded, spawn};
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(dir.path()));
+    let db = dir.path().join("rhythm.db");
+    let charter = charter();
+    // Two cockpits on different dates: the facts each keeps differ from the other's.
+    let open = |date: NaiveDate| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (out, results) = tokio::sync::mpsc::unbounded_channel();
+        let handle = spawn(
+            Store::open(&db).unwrap(),
+            Arc::clone(&charter),
+            dir.path().join("minutes"),
+            rx,
+            out,
+        );
+        tx.send(Request::Compute(date)).unwrap();
+        (tx, results, handle)
+    };
+    type Results = tokio::sync::mpsc::UnboundedReceiver<Loaded>;
+    // Waits for the next snapshot with every view.
+    let whole = |results: &mut Results| loop {
+        if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers")
+            && s.reviews.is_some()
+        {
+            break;
+        }
+    };
+    let shown = |results: &mut Results| {
+        let mut n = 0;
+        while let Ok(m) = results.try_recv() {
+            n += usize::from(matches!(m, Loaded::Snapshot(_)));
+        }
+        n
+    };
+    let probe = Store::open(&db).unwrap();
+    let (a_tx, mut a, a_handle) = open(at());
+    whole(&mut a);
+    // A keeps its facts once it has shown them; B opens after that.
+    while !probe.keeps_weeks().unwrap() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (b_tx, mut b, b_handle) = open(at() - chrono::Duration::days(7));
+    whole(&mut b);
+    // B keeps its own: A reloads for that commit, once.
+    whole(&mut a);
+    // Then nothing more is committed, nor shown again.
+    let before = probe.data_version().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(shown(&mut a) + shown(&mut b), 0, "no more reloads");
+    assert_eq!(probe.data_version().unwrap(), before, "no more writes");
+    drop((a_tx, b_tx));
+    a_handle.join().unwrap();
+    b_handle.join().unwrap();
+}

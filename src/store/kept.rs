@@ -25,7 +25,9 @@ const GENERATION: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log
                                    WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')),
                                   (SELECT COALESCE(MAX(id), 0) FROM purge_log)";
 
-/// What kept facts were computed under: this build of rhythm and this charter.
+/// What kept facts were computed under: this version of rhythm and this charter. (A
+/// development build that changes a definition under the same version number reads what
+/// an older build kept: `rhythm import` of the records, or a new store, starts afresh.)
 fn key(charter: &Charter) -> String {
     let digest = Sha256::digest(format!("{}\n{charter:?}", env!("CARGO_PKG_VERSION")));
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -33,7 +35,9 @@ fn key(charter: &Charter) -> String {
 
 impl Store {
     /// The store's generation now. Read it before a load: data loaded after it is at
-    /// least as new, so facts kept under it are never newer than it says.
+    /// least as new, and [`Store::keep_weeks`] refuses facts whose generation is not
+    /// the store's at the write, so none is kept under a generation its data is newer
+    /// than.
     pub fn generation(&self) -> Result<Generation, StoreError> {
         Ok(self.conn.query_row(GENERATION, [], |r| {
             Ok(Generation {

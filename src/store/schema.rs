@@ -311,7 +311,8 @@ pub const MIGRATIONS: &[&str] = &[
     );                                  -- rowid: the order the channels were saved in
     "#,
     // 13: the weekly facts a full load kept for the cockpit's first frame (`rhythm::kept`):
-    // one row, with what they were computed from; any import or purge makes it old.
+    // one row, with what they were computed from; an import of records or channels, or
+    // a purge, makes it old.
     r#"
     CREATE TABLE kept_weeks (
         id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -588,8 +588,11 @@ fn run(
     // The write the UI was last told is waiting, so it is told once.
     let mut told_busy: Option<WriteId> = None;
     let mut ahead = Ahead::default();
-    // The date the cockpit opened on: a full load keeps its Weekly view's facts for the
-    // next first frame (`first_frame`), once per load, at the store's generation then.
+    // The date the cockpit opened on: the first full load keeps its Weekly view's facts
+    // for the next first frame (`first_frame`), at the store's generation then. Only the
+    // first: an import keeps them afresh itself (`rhythm import`), and every write is
+    // another cockpit's commit to reload on — two cockpits keeping after each reload, on
+    // clocks that differ, would reload each other without end.
     let mut opened_on: Option<NaiveDate> = None;
     let mut keep_due: Option<crate::store::Generation> = None;
     // Requests taken off the channel while computing ahead, handled first.
@@ -715,8 +718,10 @@ fn run(
                     {
                         generation += 1;
                     }
+                    if data.is_none() {
+                        keep_due = seen;
+                    }
                     data = Some(Arc::new(d));
-                    keep_due = seen;
                 }
                 Err(e) => {
                     tracing::error!("loading the store failed: {e}");

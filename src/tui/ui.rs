@@ -227,7 +227,7 @@ fn render_records_loading(theme: Theme, area: Rect, buf: &mut Buffer) {
             "This view reads the leads, opportunities and spend themselves; it appears when they are loaded, in a moment.",
         ),
         Line::raw(
-            "The Weekly and Session views are up already, from the weekly facts the last load kept.",
+            "The Weekly, Charter and Review views are up already, from the weekly facts the last load kept.",
         ),
     ];
     Paragraph::new(lines)

@@ -220,7 +220,9 @@ pub fn row_ids(table: TableId, snap: &Snapshot, model: Option<&ModelState>) -> V
             .map(RowId::Channel)
             .chain(snap.weekly.total.as_ref().map(|_| RowId::Total))
             .collect(),
-        TableId::Executive => ExecutiveLine::ALL.map(RowId::Executive).to_vec(),
+        TableId::Executive => reviews.map_or(Vec::new(), |_| {
+            ExecutiveLine::ALL.map(RowId::Executive).to_vec()
+        }),
         TableId::Scorecard => (0..reviews.map_or(0, |r| r.quarterly.scorecard.len()))
             .map(RowId::Scorecard)
             .collect(),
