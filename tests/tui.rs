@@ -770,7 +770,7 @@ fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
 
 #[test]
 fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
-    use rhythm::tui::loader::{Loaded, spawn};
+    use rhythm::tui::loader::Loaded;
     use rhythm::tui::snapshot::Snapshot;
     let dir = tempfile::tempdir().unwrap();
     drop(common::demo_store(dir.path()));
@@ -779,16 +779,7 @@ fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
     // Opens the cockpit on the store at `at()` until every view is computed: the
     // snapshots it showed, in order.
     let open = || {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (out, mut results) = tokio::sync::mpsc::unbounded_channel();
-        let handle = spawn(
-            Store::open(&db).unwrap(),
-            Arc::clone(&charter),
-            dir.path().join("minutes"),
-            rx,
-            out,
-        );
-        tx.send(Request::Compute(at())).unwrap();
+        let (tx, mut results, handle) = common::cockpit::loader_on(&db, dir.path(), at());
         let mut shown: Vec<Arc<Snapshot>> = Vec::new();
         while shown.last().is_none_or(|s| s.reviews.is_none()) {
             if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers") {
@@ -857,25 +848,12 @@ fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
 
 #[test]
 fn two_cockpits_on_one_store_keep_their_facts_once_and_do_not_reload_each_other_for_ever() {
-    use rhythm::tui::loader::{Loaded, spawn};
+    use rhythm::tui::loader::Loaded;
     let dir = tempfile::tempdir().unwrap();
     drop(common::demo_store(dir.path()));
     let db = dir.path().join("rhythm.db");
-    let charter = charter();
     // Two cockpits on different dates: the facts each keeps differ from the other's.
-    let open = |date: NaiveDate| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (out, results) = tokio::sync::mpsc::unbounded_channel();
-        let handle = spawn(
-            Store::open(&db).unwrap(),
-            Arc::clone(&charter),
-            dir.path().join("minutes"),
-            rx,
-            out,
-        );
-        tx.send(Request::Compute(date)).unwrap();
-        (tx, results, handle)
-    };
+    let open = |date: NaiveDate| common::cockpit::loader_on(&db, dir.path(), date);
     type Results = tokio::sync::mpsc::UnboundedReceiver<Loaded>;
     // Waits for the next snapshot with every view.
     let whole = |results: &mut Results| loop {

@@ -128,3 +128,27 @@ pub fn weekly_figures(s: &Snapshot) -> String {
         )
     )
 }
+
+/// The cockpit's loader on the store `db` (minutes into `dir/minutes`), as the cockpit
+/// spawns it, asked for `date`: where to ask it, what it answers, its thread.
+pub fn loader_on(
+    db: &std::path::Path,
+    dir: &std::path::Path,
+    date: NaiveDate,
+) -> (
+    std::sync::mpsc::Sender<Request>,
+    tokio::sync::mpsc::UnboundedReceiver<rhythm::tui::loader::Loaded>,
+    std::thread::JoinHandle<()>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (out, results) = tokio::sync::mpsc::unbounded_channel();
+    let handle = rhythm::tui::loader::spawn(
+        rhythm::store::Store::open(db).unwrap(),
+        charter(),
+        dir.join("minutes"),
+        rx,
+        out,
+    );
+    tx.send(Request::Compute(date)).unwrap();
+    (tx, results, handle)
+}
