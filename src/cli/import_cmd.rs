@@ -106,6 +106,9 @@ fn refresh_kept(store: &mut crate::store::Store, charter: &crate::charter::Chart
         let data = store.load_dataset(charter)?;
         let clock = crate::rhythm::clock::Clock::at_instant(charter, chrono::Utc::now());
         let kept = crate::rhythm::kept::keep_from(charter, &data, &clock);
+        // The import is done: another writer holding the store is not waited on for
+        // long (the next cockpit to open keeps them instead).
+        store.conn.busy_timeout(std::time::Duration::from_secs(1))?;
         store.keep_weeks(charter, seen, &kept)
     };
     if let Err(e) = refresh() {
