@@ -25,11 +25,14 @@ const GENERATION: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log
                                    WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')),
                                   (SELECT COALESCE(MAX(id), 0) FROM purge_log)";
 
-/// What kept facts were computed under: this version of rhythm and this charter. (A
-/// development build that changes a definition under the same version number reads what
-/// an older build kept: `rhythm import` of the records, or a new store, starts afresh.)
+/// What kept facts were computed under: this build of rhythm (its version and a hash of
+/// its source, `build.rs`) and this charter.
 fn key(charter: &Charter) -> String {
-    let digest = Sha256::digest(format!("{}\n{charter:?}", env!("CARGO_PKG_VERSION")));
+    let digest = Sha256::digest(format!(
+        "{} {}\n{charter:?}",
+        env!("CARGO_PKG_VERSION"),
+        env!("RHYTHM_SOURCE_HASH")
+    ));
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
