@@ -36,18 +36,22 @@ fn key(charter: &Charter) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn generation_of(conn: &rusqlite::Connection) -> rusqlite::Result<Generation> {
+    conn.query_row(GENERATION, [], |r| {
+        Ok(Generation {
+            imports: r.get(0)?,
+            purges: r.get(1)?,
+        })
+    })
+}
+
 impl Store {
     /// The store's generation now. Read it before a load: data loaded after it is at
     /// least as new, and [`Store::keep_weeks`] refuses facts whose generation is not
     /// the store's at the write, so none is kept under a generation its data is newer
     /// than.
     pub fn generation(&self) -> Result<Generation, StoreError> {
-        Ok(self.conn.query_row(GENERATION, [], |r| {
-            Ok(Generation {
-                imports: r.get(0)?,
-                purges: r.get(1)?,
-            })
-        })?)
+        Ok(generation_of(&self.conn)?)
     }
 
     /// The facts kept under `charter` at the store's generation now, if any, with that
@@ -108,8 +112,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let now: (i64, i64) = tx.query_row(GENERATION, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if now != (generation.imports, generation.purges) {
+        if generation_of(&tx)? != generation {
             return Ok(false);
         }
         tx.execute(
