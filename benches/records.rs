@@ -11,9 +11,10 @@
 //!
 //! Then the cockpit on the last round's store (issue 16: its bars hold on a store of
 //! row-level records): opened through its loader as the cockpit opens, the first frame
-//! with data (bar 100 ms: the Weekly view from the weekly facts the previous open kept,
-//! `rhythm::kept`) and the frame with every view (the records loaded), and the first open
-//! after an import, which has nothing kept; every view computed at once (open the store,
+//! with data (bar 100 ms: the Weekly view from the records' tallies the previous open
+//! kept, `rhythm::kept`) and the frame with every view (the records loaded), the first
+//! frame on other dates (a week on, forty weeks back: the tallies hold at any clock), and
+//! the first open after an import, which has nothing kept; every view computed at once (open the store,
 //! load, compute every review, draw 160×48; printed with its parts: the load, the cut to
 //! the clock with the derivation, the reviews) and a period switch (compute for another
 //! week, draw; bar 16 ms), medians of 5.
@@ -37,6 +38,7 @@ use rhythm::charter::Charter;
 use rhythm::ingest::{Kind, import_file};
 use rhythm::rhythm::as_of::as_of;
 use rhythm::rhythm::clock::Clock;
+use rhythm::rhythm::kept::tallied;
 use rhythm::store::Store;
 use rhythm::tui::app::{App, Request};
 use rhythm::tui::loader::{Loaded, spawn};
@@ -185,7 +187,7 @@ fn median_of(n: usize, f: &mut dyn FnMut()) -> Duration {
 
 /// The cockpit's first frame with data and a period switch on the store in `db`:
 /// (first frame, period switch), and where the first frame's time goes: (loading the
-/// store, cutting the data to the clock with the derivation, computing every review).
+/// store and tallying its records, cutting the data to the clock with the derivation, computing every review).
 fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duration; 3]) {
     let at = FIRST_DAY + Days::days(DAYS as i64);
     let mut parts: Vec<[Duration; 3]> = Vec::new();
@@ -193,7 +195,8 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duratio
     for _ in 0..5 {
         let t = Instant::now();
         let store = Store::open(db).expect("open store");
-        let data = store.load_dataset(charter).expect("load");
+        // As the loader loads: the records' tallies with them, for every clock.
+        let data = tallied(charter, store.load_dataset(charter).expect("load"));
         let loaded = t.elapsed();
         let clock = Clock::end_of(charter, at);
         let t1 = Instant::now();
@@ -217,7 +220,7 @@ fn cockpit(charter: &Arc<Charter>, db: &Path) -> ((Duration, Duration), [Duratio
         xs[xs.len() / 2]
     };
     let store = Store::open(db).expect("open store");
-    let data = store.load_dataset(charter).expect("load");
+    let data = tallied(charter, store.load_dataset(charter).expect("load"));
     let mut app = App::new("bench".into(), at);
     app.loaded(Arc::new(compute(
         charter,
@@ -326,12 +329,16 @@ fn switch_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, Du
 
 /// The cockpit opening on the store in `db` as it opens, through its loader: the time to
 /// the first frame with data (drawn) and to the frame with every view (the records
-/// loaded), medians of 5 opens. The first open after an import has no weekly facts kept
+/// loaded), medians of 5 opens. The first open after an import has no tallies kept
 /// (`rhythm::kept`): its first frame waits for the records, and it keeps them for the
-/// next opens; it is returned first, timed alone.
-fn open_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, (Duration, Duration)) {
+/// next opens; it is returned first, timed alone. Last, the first frame of opens on
+/// another date, a week on and forty weeks back (median of the 2 × 3).
+fn open_through_the_loader(
+    charter: &Arc<Charter>,
+    db: &Path,
+) -> (Duration, (Duration, Duration), Duration) {
     let at = FIRST_DAY + Days::days(DAYS as i64);
-    let open = || {
+    let open = |at: NaiveDate| {
         let t = Instant::now();
         let mut loader = Loader::on(charter, db);
         loader.ask(at);
@@ -355,24 +362,32 @@ fn open_through_the_loader(charter: &Arc<Charter>, db: &Path) -> (Duration, (Dur
         loader.end();
         (first.expect("a frame"), all)
     };
-    let after_import = open().0;
-    let (mut firsts, mut alls): (Vec<_>, Vec<_>) = (0..5).map(|_| open()).unzip();
+    let after_import = open(at).0;
+    let (mut firsts, mut alls): (Vec<_>, Vec<_>) = (0..5).map(|_| open(at)).unzip();
     firsts.sort();
     alls.sort();
-    (after_import, (firsts[2], alls[2]))
+    let mut elsewhere: Vec<Duration> = [at + Days::days(7), at - Days::days(280)]
+        .into_iter()
+        .flat_map(|d| (0..3).map(move |_| d))
+        .map(|d| open(d).0)
+        .collect();
+    elsewhere.sort();
+    (
+        after_import,
+        (firsts[2], alls[2]),
+        elsewhere[elsewhere.len() / 2],
+    )
 }
 
 /// What an import of records adds on a store a cockpit has opened (`rhythm import`'s
-/// refresh of the weekly facts the cockpit keeps): load, cut, the weekly review, keep;
-/// median of 3.
+/// refresh of the tallies the cockpit keeps): load, tally, keep; median of 3.
 fn refresh_after_import(charter: &Arc<Charter>, db: &Path) -> Duration {
     let mut store = Store::open(db).expect("open store");
-    let at = Clock::end_of(charter, FIRST_DAY + Days::days(DAYS as i64));
     median_of(3, &mut || {
         let seen = store.generation().expect("generation");
         let data = store.load_dataset(charter).expect("load");
-        let kept = rhythm::rhythm::kept::keep_from(charter, &data, &at);
-        store.keep_weeks(charter, seen, &kept).expect("keep");
+        let kept = rhythm::rhythm::tally::tally(charter, &data.records);
+        store.keep_tallies(charter, seen, &kept).expect("keep");
     })
 }
 
@@ -459,17 +474,18 @@ fn main() {
         );
     }
     let db = last_store.expect("at least one round");
-    let (after_import, (first, all)) =
+    let (after_import, (first, all), elsewhere) =
         open_through_the_loader(&charter, &db.path().join("rhythm.db"));
     let refresh = refresh_after_import(&charter, &db.path().join("rhythm.db"));
     let ((whole, period), [load, cut, reviews]) = cockpit(&charter, &db.path().join("rhythm.db"));
     let (ahead, cold) = switch_through_the_loader(&charter, &db.path().join("rhythm.db"));
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "cockpit on {leads} leads + {} opportunities, opened through its loader: first frame with data {:.0} ms (bar 100), every view {:.0} ms, the first open after an import (no weekly facts kept yet) {:.0} ms, or an import's refresh of the kept facts where a cockpit opened before {:.0} ms; every view computed at once {:.0} ms (load {:.0}, cut to the clock {:.0}, reviews {:.0}); period switch computed on request {:.0} ms; through the loader: computed ahead {:.1} ms, before it could compute ahead {:.0} ms (bar 16)",
+        "cockpit on {leads} leads + {} opportunities, opened through its loader: first frame with data {:.0} ms (bar 100), every view {:.0} ms, first frame on another date {:.0} ms, the first open after an import (no tallies kept yet) {:.0} ms, or an import's refresh of the kept tallies where a cockpit opened before {:.0} ms; every view computed at once {:.0} ms (load {:.0}, cut to the clock {:.0}, reviews {:.0}); period switch computed on request {:.0} ms; through the loader: computed ahead {:.1} ms, before it could compute ahead {:.0} ms (bar 16)",
         leads / 5,
         ms(first),
         ms(all),
+        ms(elsewhere),
         ms(after_import),
         ms(refresh),
         ms(whole),

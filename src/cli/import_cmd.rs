@@ -93,26 +93,25 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     Ok(())
 }
 
-/// The import made the weekly facts a cockpit keeps for its first frame old: where a
-/// cockpit has opened on the store, they are computed again on today's clock, so the next
-/// open shows the Weekly view at once rather than after loading every record (on a
+/// The import made the records' tallies a cockpit keeps for its first frame old: where a
+/// cockpit has opened on the store, they are computed again, so the next open, at any
+/// date, shows the Weekly view at once rather than after loading every record (on a
 /// million leads about a second, here instead). The import is committed whatever happens.
 fn refresh_kept(store: &mut crate::store::Store, charter: &crate::charter::Charter) {
     let mut refresh = || -> Result<bool, crate::store::StoreError> {
-        if !store.keeps_weeks()? {
+        if !store.keeps_tallies()? {
             return Ok(false);
         }
         let seen = store.generation()?;
         let data = store.load_dataset(charter)?;
-        let clock = crate::rhythm::clock::Clock::at_instant(charter, chrono::Utc::now());
-        let kept = crate::rhythm::kept::keep_from(charter, &data, &clock);
+        let kept = crate::rhythm::tally::tally(charter, &data.records);
         // The import is done: another writer holding the store is not waited on for
         // long (the next cockpit to open keeps them instead).
         store.conn.busy_timeout(std::time::Duration::from_secs(1))?;
-        store.keep_weeks(charter, seen, &kept)
+        store.keep_tallies(charter, seen, &kept)
     };
     if let Err(e) = refresh() {
-        tracing::warn!("the cockpit's weekly facts were not refreshed: {e}");
+        tracing::warn!("the cockpit's kept tallies were not refreshed: {e}");
     }
 }
 

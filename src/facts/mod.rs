@@ -9,6 +9,7 @@ pub mod records;
 pub mod rows;
 pub mod scenario;
 pub mod session;
+pub mod tally;
 
 pub use kind::Kind;
 pub use recommendation::{NewRecommendation, NewRecommendationChannel, SavedRecommendation};
@@ -16,3 +17,4 @@ pub use records::{ByCreated, Created, DealType, Lead, Name, Opportunity, Records
 pub use rows::*;
 pub use scenario::{SavedScenario, ScenarioChannel};
 pub use session::*;
+pub use tally::Tallies;

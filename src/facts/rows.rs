@@ -134,6 +134,9 @@ pub struct Dataset {
     /// Leads, opportunities and ad spend as the systems of record export them; `as_of`
     /// derives channel weeks from them (`rhythm::derive`).
     pub records: super::Records,
+    /// What `rhythm::as_of` read the weekly record figures from: the tallies of every
+    /// record (`rhythm::tally`), clock-free; None before a cut.
+    pub tallies: Option<std::sync::Arc<super::Tallies>>,
 }
 
 /// How an incrementality experiment was run.
@@ -202,26 +205,4 @@ impl Dataset {
     pub fn last_channel_week(&self) -> Option<NaiveDate> {
         self.channel_weeks.last().map(|r| r.week)
     }
-}
-
-/// [from, until): None where nothing bounds it.
-pub type Window<T> = (Option<T>, Option<T>);
-
-/// What the records give the Weekly view as of a clock, kept in the store so the
-/// cockpit's first frame need not load every record (`rhythm::kept`): the weekly channel
-/// facts of the cut, the freshness of the kinds the records give, and the reviewed
-/// week's unmapped line. It holds for every clock that cuts the records the same way:
-/// one whose instant is in `instants` and whose first day not over is in `days`, each
-/// [from, until) with None unbounded — no record's instant, and no day that completes
-/// something (a week, a spend day, a close date), lies between such a clock and this one.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct KeptWeeks {
-    pub instants: Window<NaiveDateTime>,
-    pub days: Window<NaiveDate>,
-    /// The reviewed week.
-    pub week: NaiveDate,
-    pub channel_weeks: Vec<ChannelWeek>,
-    pub freshness: Vec<Freshness>,
-    /// The reviewed week's records under no channel: (records, distinct values).
-    pub unmapped: Option<(usize, usize)>,
 }

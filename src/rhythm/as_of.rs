@@ -22,12 +22,22 @@ use chrono::{Duration, NaiveDate};
 
 use super::clock::Clock;
 use crate::charter::Charter;
+use std::sync::Arc;
+
 use crate::facts::{
-    DashboardDays, Dataset, Freshness, Lead, Name, Opportunity, Records, SessionRecords, Window,
+    DashboardDays, Dataset, Freshness, Lead, Name, Opportunity, Records, SessionRecords, Tallies,
 };
 
-/// The part of `data` that existed at `clock`.
+/// The part of `data` that existed at `clock`. The weekly record figures are read from
+/// the records' tallies (`rhythm::tally`): those `data` carries when it is uncut (a load
+/// tallies its records once for every clock it is cut to; a load without the records
+/// carries those the store kept for them), else those of `data.records`.
 pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
+    let tallies = match (&data.tallies, data.as_of) {
+        (Some(t), None) => Arc::clone(t),
+        _ => Arc::new(super::tally::tally(charter, &data.records)),
+    };
+    let tallies = &tallies;
     let today = clock.today;
     let now = clock.now;
     let week_over = |week: NaiveDate| clock.is_complete(week + Duration::days(7));
@@ -38,7 +48,7 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
     };
     // The records as they stood: a stage crossed after the clock is not yet crossed.
     let records = records(&data.records, clock);
-    let derived = super::derive::channel_weeks(charter, &records, &data.channel_weeks, week_over);
+    let derived = super::derive::channel_weeks(charter, tallies, clock, &data.channel_weeks);
     let mut out = Dataset {
         as_of: Some(now),
         channel_weeks: keep(&derived.channel_weeks, |r| {
@@ -80,8 +90,9 @@ pub fn as_of(charter: &Charter, data: &Dataset, clock: &Clock) -> Dataset {
         experiments: keep(&data.experiments, |e| {
             e.end < today && charter.covers_channel(&e.channel)
         }),
+        tallies: Some(Arc::clone(tallies)),
     };
-    out.freshness = freshness(data, &out);
+    out.freshness = freshness(data, &out, tallies, clock);
     out
 }
 
@@ -129,53 +140,6 @@ fn records(records: &Records, clock: &Clock) -> Records {
             clock.is_complete(s.date + Duration::days(1))
         }),
     }
-}
-
-/// The clocks that cut `records` as `clock` does ([`records`] reads the clock only so):
-/// the instants around `clock.now` with no record's time between (a lead's creation and
-/// stage times, an opportunity's creation), and the first days not over around
-/// `clock`'s with no day between that completes a spend row's day, a deal's close date or
-/// a week (`week_start`'s). Each is [from, until), None where nothing bounds it.
-pub fn cut_window(
-    records: &Records,
-    clock: &Clock,
-    week_start: chrono::Weekday,
-) -> (Window<chrono::NaiveDateTime>, Window<NaiveDate>) {
-    fn around<T: Ord + Copy>(w: &mut Window<T>, at: T, t: T) {
-        if t <= at {
-            w.0 = w.0.max(Some(t));
-        } else {
-            w.1 = Some(w.1.map_or(t, |u| u.min(t)));
-        }
-    }
-    let (now, day) = (clock.now, clock.first_day_not_over());
-    let mut instants = (None, None);
-    for l in &records.leads {
-        around(&mut instants, now, l.created);
-        for t in [l.mql_at, l.sql_at, l.first_response_at]
-            .into_iter()
-            .flatten()
-        {
-            around(&mut instants, now, t);
-        }
-    }
-    let mut days = (None, None);
-    for o in &records.opportunities {
-        around(&mut instants, now, o.created);
-        if o.won.is_some()
-            && let Some(d) = o.close_date
-        {
-            around(&mut days, day, d + Duration::days(1));
-        }
-    }
-    for s in &records.spend {
-        around(&mut days, day, s.date + Duration::days(1));
-    }
-    // A week is over on the day the next begins.
-    let this_week = crate::calendar::week_start(day, week_start);
-    around(&mut days, day, this_week);
-    around(&mut days, day, this_week + Duration::days(7));
-    (instants, days)
 }
 
 /// The stage of a deal that had not closed yet as of the clock.
@@ -226,7 +190,7 @@ fn session(r: &SessionRecords, clock: &Clock) -> SessionRecords {
 
 /// Each kind's freshness as of the clock: how far the data that existed then reaches.
 /// A kind none of whose rows existed yet is as if never imported.
-fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
+fn freshness(all: &Dataset, seen: &Dataset, tallies: &Tallies, clock: &Clock) -> Vec<Freshness> {
     let week_end = |w: NaiveDate| w + Duration::days(6);
     let mut out: Vec<Freshness> = all
         .freshness
@@ -249,9 +213,9 @@ fn freshness(all: &Dataset, seen: &Dataset) -> Vec<Freshness> {
                     .filter_map(|d| d.days.last().map(|(day, _)| *day))
                     .max(),
                 "nps" => seen.nps.iter().map(|r| r.date).max(),
-                "leads" => seen.records.leads.last().map(|l| l.created.date()),
-                "opportunities" => seen.records.opportunities.last().map(|o| o.created.date()),
-                "spend" => seen.records.spend.iter().map(|r| r.date).max(),
+                "leads" | "opportunities" | "spend" => {
+                    super::tally::data_until(tallies, &f.kind, clock)
+                }
                 "experiments" => seen.experiments.iter().map(|e| e.end).max(),
                 _ => f.data_until,
             };

@@ -24,9 +24,10 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use rustc_hash::FxHashMap;
 
-use crate::calendar::week_start;
+use super::clock::Clock;
 use crate::charter::{Charter, Prefer, UNMAPPED, Unmapped};
-use crate::facts::{ChannelWeek, DealType, Name, Records};
+use crate::facts::tally::{LateStage, LeadSystem};
+use crate::facts::{ChannelWeek, Name, Records, Tallies};
 
 /// The local day of a UTC instant in the charter's zone.
 pub fn local_day(charter: &Charter, utc: NaiveDateTime) -> NaiveDate {
@@ -98,28 +99,23 @@ pub fn any_lead_of(
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Derived {
     pub channel_weeks: Vec<ChannelWeek>,
-    /// Lead-source values (of leads and opportunities) no channel names, with their
-    /// record counts; kept under `unmapped` only when the charter says bucket.
-    pub unmapped_sources: BTreeMap<String, u64>,
-    /// (platform, campaign) of spend no channel's `campaigns` names, with its cost.
-    pub unmapped_spend: BTreeMap<(String, String), f64>,
     /// Paid channels with lead or opportunity records but no spend source.
     pub no_spend_source: Vec<String>,
     /// The weeks where a `channels` row and the records both had a figure, and which won.
     pub overlaps: u64,
 }
 
-/// A channel id, shared: a million leads add to a few dozen sums.
+/// A channel id, shared.
 type Chan = std::rc::Rc<str>;
 
-/// The channel each distinct name maps to, looked up once per name; channels are
-/// numbered in the order first met ([`Mapper::ids`]), so a sum's key is two integers.
+/// The channel each distinct name of the tallies maps to, looked up once per name;
+/// channels are numbered in the order first met ([`Mapper::ids`]), so a sum's key is two
+/// integers.
 struct Mapper<'a> {
     charter: &'a Charter,
-    records: &'a Records,
-    /// By name index: `None` not yet looked up.
-    sources: Vec<Option<Option<u32>>>,
-    spend: FxHashMap<(Name, Name), Option<u32>>,
+    names: &'a [String],
+    sources: FxHashMap<u32, Option<u32>>,
+    spend: FxHashMap<(u32, u32), Option<u32>>,
     ids: Vec<Chan>,
 }
 
@@ -139,25 +135,21 @@ impl Mapper<'_> {
         (charter.funnel.unmapped == Unmapped::Bucket).then_some(UNMAPPED)
     }
 
-    fn source(&mut self, name: Name) -> Option<u32> {
-        let (charter, records, ids) = (self.charter, self.records, &mut self.ids);
-        let i = name as usize;
-        if i >= self.sources.len() {
-            self.sources.resize(records.names.len().max(i + 1), None);
-        }
-        *self.sources[i].get_or_insert_with(|| {
+    fn source(&mut self, name: u32) -> Option<u32> {
+        let (charter, names, ids) = (self.charter, self.names, &mut self.ids);
+        *self.sources.entry(name).or_insert_with(|| {
             let channel = charter
-                .channel_for_source(records.name(name))
+                .channel_for_source(&names[name as usize])
                 .or_else(|| Self::bucket(charter));
             Self::number(ids, channel)
         })
     }
 
-    fn spend(&mut self, platform: Name, campaign: Name) -> Option<u32> {
-        let (charter, records, ids) = (self.charter, self.records, &mut self.ids);
+    fn spend(&mut self, platform: u32, campaign: u32) -> Option<u32> {
+        let (charter, names, ids) = (self.charter, self.names, &mut self.ids);
         *self.spend.entry((platform, campaign)).or_insert_with(|| {
             let channel = charter
-                .channel_for_spend(records.name(platform), records.name(campaign))
+                .channel_for_spend(&names[platform as usize], &names[campaign as usize])
                 .or_else(|| Self::bucket(charter));
             Self::number(ids, channel)
         })
@@ -194,86 +186,101 @@ fn covers(span: Span, week: NaiveDate) -> bool {
     span.is_some_and(|(a, b)| a <= week && week <= b)
 }
 
-/// The channel weeks of `file` (the `channels` rows) merged with those derived from
-/// `records`, for the weeks `complete` accepts. `records` must already be cut to the
-/// clock (`as_of`).
+/// The channel weeks of `file` (the `channels` rows) merged with those derived from the
+/// records `tallies` sums (`rhythm::tally`, of every record) as they stood at `clock`,
+/// for the weeks over at it.
 pub fn channel_weeks(
     charter: &Charter,
-    records: &Records,
+    tallies: &Tallies,
+    clock: &Clock,
     file: &[ChannelWeek],
-    complete: impl Fn(NaiveDate) -> bool,
 ) -> Derived {
     let mut out = Derived::default();
-    if records.is_empty() {
-        out.channel_weeks = file.to_vec();
-        return out;
-    }
-    let ws = charter.partnership.week_start;
-    let week = |t: NaiveDateTime| week_start(local_day(charter, t), ws);
+    let now = clock.now;
+    let complete = |w: NaiveDate| clock.is_complete(w + chrono::Duration::days(7));
+    let exists = |first: Option<NaiveDateTime>| first.is_some_and(|f| f <= now);
     let mut map = Mapper {
         charter,
-        records,
-        sources: Vec::new(),
+        names: &tallies.names,
+        sources: FxHashMap::default(),
         spend: FxHashMap::default(),
         ids: Vec::new(),
     };
     let mut sums: FxHashMap<(NaiveDate, u32), Sums> = FxHashMap::default();
     let (mut lead_span, mut opp_span, mut spend_span): (Span, Span, Span) = (None, None, None);
-    let unmapped = |out: &mut Derived, name: Name| {
-        *out.unmapped_sources
-            .entry(records.name(name).to_string())
-            .or_insert(0) += 1;
-    };
-    for lead in counted_leads(charter, records) {
-        let w = week(lead.created);
-        widen(&mut lead_span, w);
-        let Some(channel) = map.source(lead.source) else {
-            unmapped(&mut out, lead.source);
+    // Where the MAP's leads exist, only theirs and those that name no system count: the
+    // CRM's copies of the same people would count them twice (`counted_leads`).
+    let any_map = tallies
+        .leads
+        .iter()
+        .any(|r| r.system == LeadSystem::Map && exists(r.first));
+    let counted = |s: LeadSystem| !any_map || s != LeadSystem::Other;
+    for r in tallies.leads.iter().filter(|r| counted(r.system)) {
+        if exists(r.first) {
+            widen(&mut lead_span, r.week);
+        }
+        let Some(channel) = map.source(r.source) else {
             continue;
         };
-        sums.entry((w, channel)).or_default().leads += 1.0;
-        if let Some(t) = lead.mql_at {
-            sums.entry((week(t), channel)).or_default().mqls += 1.0;
-        }
-        if let Some(t) = lead.sql_at {
-            sums.entry((week(t), channel)).or_default().sqls += 1.0;
+        // A row of a week not over says only that its channel has records yet.
+        if complete(r.week) {
+            let s = sums.entry((r.week, channel)).or_default();
+            s.leads += r.created as f64;
+            s.mqls += r.mqls as f64;
+            s.sqls += r.sqls as f64;
+        } else if exists(r.first) {
+            sums.entry((r.week, channel)).or_default();
         }
     }
-    for opp in &records.opportunities {
-        let w = week(opp.created);
-        widen(&mut opp_span, w);
-        if opp.deal_type.is_some_and(|t| t != DealType::NewBusiness) {
+    for r in &tallies.opportunities {
+        if exists(r.first) {
+            widen(&mut opp_span, r.week);
+        }
+        if !r.new_business {
             continue;
         }
-        let Some(channel) = map.source(opp.source) else {
-            unmapped(&mut out, opp.source);
+        let Some(channel) = map.source(r.source) else {
             continue;
         };
-        let s = sums.entry((w, channel)).or_default();
-        s.pipeline += opp.amount;
-        s.opportunities += 1.0;
-        if opp.won == Some(true)
-            && let Some(day) = opp.close_date
-        {
-            sums.entry((week_start(day, ws), channel))
-                .or_default()
-                .closed_won += 1.0;
+        if complete(r.week) {
+            let s = sums.entry((r.week, channel)).or_default();
+            s.pipeline += r.amount;
+            s.opportunities += r.created as f64;
+            s.closed_won += r.won as f64;
+        } else if exists(r.first) {
+            sums.entry((r.week, channel)).or_default();
         }
     }
-    for row in &records.spend {
-        let w = week_start(row.date, ws);
-        widen(&mut spend_span, w);
-        match map.spend(row.platform, row.campaign) {
-            Some(channel) => sums.entry((w, channel)).or_default().spend += row.cost,
-            None => {
-                *out.unmapped_spend
-                    .entry((
-                        records.name(row.platform).to_string(),
-                        records.name(row.campaign).to_string(),
-                    ))
-                    .or_insert(0.0) += row.cost;
-            }
+    for late in &tallies.late {
+        if late.created > now || !complete(late.week) || late.system.is_some_and(|s| !counted(s)) {
+            continue;
         }
+        let Some(channel) = map.source(late.source) else {
+            continue;
+        };
+        let s = sums.entry((late.week, channel)).or_default();
+        match late.stage {
+            LateStage::Mql => s.mqls += 1.0,
+            LateStage::Sql => s.sqls += 1.0,
+            LateStage::Won => s.closed_won += 1.0,
+        }
+    }
+    for r in &tallies.spend {
+        if !clock.is_complete(r.first + chrono::Duration::days(1)) {
+            continue;
+        }
+        widen(&mut spend_span, r.week);
+        let Some(channel) = map.spend(r.platform, r.campaign) else {
+            continue;
+        };
+        let s = sums.entry((r.week, channel)).or_default();
+        if complete(r.week) {
+            s.spend += r.cost;
+        }
+    }
+    if lead_span.is_none() && opp_span.is_none() && spend_span.is_none() {
+        out.channel_weeks = file.to_vec();
+        return out;
     }
     // Every channel the records name, in every covered week: none that week is 0.
     let mut numbers: Vec<u32> = sums.keys().map(|(_, c)| *c).collect();

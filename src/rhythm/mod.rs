@@ -32,5 +32,6 @@ pub mod record_recon;
 pub mod revenue;
 pub mod session;
 pub mod sla;
+pub mod tally;
 pub mod weekly;
 pub mod window;

@@ -356,11 +356,14 @@ pub fn review(charter: &Charter, data: &Dataset, period: &Period, clock: &Clock)
     let due_from = week.and_time(chrono::NaiveTime::MIN);
     WeeklyReview {
         week,
-        unmapped: super::quality::unmapped_line(
-            charter,
-            data,
-            super::kpis::Span::new(week, week + chrono::Duration::days(7)),
-        ),
+        unmapped: match &data.tallies {
+            Some(t) => super::tally::unmapped_in(charter, t, week),
+            None => super::tally::unmapped_in(
+                charter,
+                &super::tally::tally(charter, &data.records),
+                week,
+            ),
+        },
         snapshot: channels
             .iter()
             .map(|c| snapshot(charter, data, week, Some(c), &channels))

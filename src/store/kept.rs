@@ -1,4 +1,4 @@
-//! The weekly facts a full load kept for the cockpit's first frame (`rhythm::kept`), with
+//! The records' tallies kept for the cockpit's first frame (`rhythm::kept`), with
 //! what they were computed from: rhythm's version and the charter (the key), and the
 //! store's newest import of the records or the channels file and its newest purge then
 //! (its generation). Every write to the records is such an import or a purge, so a later
@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
 use crate::charter::Charter;
-use crate::facts::KeptWeeks;
+use crate::facts::Tallies;
 
 /// The store's newest import of the records or the channels file, and its newest purge:
 /// what the records were as of.
@@ -18,14 +18,14 @@ pub struct Generation {
     purges: i64,
 }
 
-/// The newest import of a kind the kept facts come from (the records, and the channels
+/// The newest import of a kind the kept tallies come from (the records, and the channels
 /// file they merge with), and the newest purge: a plan's, a KPI's or usage's import
 /// leaves them as they were (the first frame reads those kinds afresh).
 const GENERATION: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log
                                    WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')),
                                   (SELECT COALESCE(MAX(id), 0) FROM purge_log)";
 
-/// What kept facts were computed under: this build of rhythm (its version and a hash of
+/// What kept tallies were computed under: this build of rhythm (its version and a hash of
 /// its source, `build.rs`) and this charter.
 fn key(charter: &Charter) -> String {
     let digest = Sha256::digest(format!(
@@ -47,20 +47,20 @@ fn generation_of(conn: &rusqlite::Connection) -> rusqlite::Result<Generation> {
 
 impl Store {
     /// The store's generation now. Read it before a load: data loaded after it is at
-    /// least as new, and [`Store::keep_weeks`] refuses facts whose generation is not
+    /// least as new, and [`Store::keep_tallies`] refuses tallies whose generation is not
     /// the store's at the write, so none is kept under a generation its data is newer
     /// than.
     pub fn generation(&self) -> Result<Generation, StoreError> {
         Ok(generation_of(&self.conn)?)
     }
 
-    /// The facts kept under `charter` at the store's generation now, if any, with that
-    /// generation (facts kept by another build of rhythm, or unreadable, are as if none
-    /// were kept).
-    pub fn kept_weeks(
+    /// The tallies kept under `charter` at the store's generation now, if any, with that
+    /// generation (tallies kept by another build of rhythm, or unreadable, are as if
+    /// none were kept).
+    pub fn kept_tallies(
         &self,
         charter: &Charter,
-    ) -> Result<Option<(KeptWeeks, Generation)>, StoreError> {
+    ) -> Result<Option<(Tallies, Generation)>, StoreError> {
         let now = self.generation()?;
         let row: Option<(String, i64, i64, String)> = self
             .conn
@@ -81,31 +81,31 @@ impl Store {
             return Ok(None);
         }
         Ok(serde_json::from_str(&body)
-            .inspect_err(|e| tracing::warn!("the kept weekly facts are unreadable: {e}"))
+            .inspect_err(|e| tracing::warn!("the kept tallies are unreadable: {e}"))
             .ok()
             .map(|kept| (kept, now)))
     }
 
-    /// Whether the store keeps weekly facts, however old: a cockpit has opened on it.
-    pub fn keeps_weeks(&self) -> Result<bool, StoreError> {
+    /// Whether the store keeps tallies, however old: a cockpit has opened on it.
+    pub fn keeps_tallies(&self) -> Result<bool, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT EXISTS (SELECT 1 FROM kept_weeks)", [], |r| r.get(0))?)
     }
 
     /// Keeps `kept`, computed from data loaded at `generation`, in place of what was
-    /// kept; not when the store has moved on since (the facts would be old at once).
+    /// kept; not when the store has moved on since (they would be old at once).
     /// Returns whether it kept them.
-    pub fn keep_weeks(
+    pub fn keep_tallies(
         &mut self,
         charter: &Charter,
         generation: Generation,
-        kept: &KeptWeeks,
+        kept: &Tallies,
     ) -> Result<bool, StoreError> {
         let body = match serde_json::to_string(kept) {
             Ok(body) => body,
             Err(e) => {
-                tracing::warn!("the weekly facts cannot be kept: {e}");
+                tracing::warn!("the tallies cannot be kept: {e}");
                 return Ok(false);
             }
         };

@@ -143,6 +143,7 @@ impl Store {
         }
         Ok(Dataset {
             as_of: None,
+            tallies: None,
             purged,
             usage_weeks: self.usage_weeks(charter, week_start)?,
             dashboards: self.dashboards()?,

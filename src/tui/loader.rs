@@ -105,8 +105,11 @@ fn data_version(store: &Store) -> Option<i64> {
     store.data_version().ok()
 }
 
+/// Every row of the store, with its records' tallies (`rhythm::kept::tallied`): cut to
+/// every clock the cockpit asks for, they are tallied once.
 fn load(store: &Store, charter: &Charter) -> Result<Dataset, String> {
-    store.load_dataset(charter).map_err(|e| e.to_string())
+    let data = store.load_dataset(charter).map_err(|e| e.to_string())?;
+    Ok(crate::rhythm::kept::tallied(charter, data))
 }
 
 fn week_of(write: &Write) -> chrono::NaiveDate {
@@ -319,10 +322,10 @@ struct Computed {
     clock: Clock,
 }
 
-/// The first frame on `date` from the weekly facts the last full load kept, when they
-/// hold for its clock (`rhythm::kept`), and a load without the records: the Weekly view
-/// in a few milliseconds where the full load of a million leads takes a second. None
-/// when nothing holds, or the store changed meanwhile.
+/// The first frame on `date` from the records' tallies the store keeps (`rhythm::kept`)
+/// and a load without the records: the Weekly view in a few milliseconds where the full
+/// load of a million leads takes a second. None when none are kept for the store as it
+/// is, or it changed meanwhile.
 fn first_frame(
     store: &Store,
     charter: &Arc<Charter>,
@@ -331,43 +334,41 @@ fn first_frame(
 ) -> Option<Snapshot> {
     let clock = clock_on(charter, date);
     let read = || -> Result<Option<Snapshot>, crate::store::StoreError> {
-        let Some((kept, generation)) = store.kept_weeks(charter)? else {
+        let Some((kept, generation)) = store.kept_tallies(charter)? else {
             return Ok(None);
         };
-        if !crate::rhythm::kept::holds(charter, &kept, &clock) {
-            return Ok(None);
-        }
         let partial = store.load_dataset_without_records(charter)?;
         if store.generation()? != generation {
             return Ok(None);
         }
-        let first = compute_first(charter, &partial, &kept, &clock, to_date);
+        let partial = crate::rhythm::kept::with_kept(partial, kept);
+        let first = compute_first(charter, &partial, &clock, to_date);
         Ok(Some(with_minutes(charter, &partial, first)))
     };
     read()
-        .inspect_err(|e| tracing::warn!("no first frame from the kept weekly facts: {e}"))
+        .inspect_err(|e| tracing::warn!("no first frame from the kept tallies: {e}"))
         .ok()
         .flatten()
 }
 
-/// Keeps what `computed` (from `data`, loaded at `generation`) gives the Weekly view for
-/// the next first frame, unless the store already keeps just that.
+/// Keeps the tallies of `data` (loaded at `generation`) for the next first frame,
+/// unless the store already keeps just those.
 fn keep_for_next_open(
     store: &mut Store,
     charter: &Charter,
     data: &Dataset,
     generation: crate::store::Generation,
-    computed: (&Snapshot, &Dataset, &Clock),
 ) {
-    let (snapshot, cut, clock) = computed;
-    let kept = crate::rhythm::kept::kept_weeks(charter, data, cut, clock, &snapshot.weekly);
+    let Some(tallies) = data.tallies.as_deref() else {
+        return;
+    };
     let same = store
-        .kept_weeks(charter)
+        .kept_tallies(charter)
         .ok()
         .flatten()
-        .is_some_and(|(k, g)| g == generation && k == kept);
-    if !same && let Err(e) = store.keep_weeks(charter, generation, &kept) {
-        tracing::warn!("the weekly facts were not kept for the next first frame: {e}");
+        .is_some_and(|(k, g)| g == generation && k == *tallies);
+    if !same && let Err(e) = store.keep_tallies(charter, generation, tallies) {
+        tracing::warn!("the records' tallies were not kept for the next first frame: {e}");
     }
 }
 
@@ -588,12 +589,11 @@ fn run(
     // The write the UI was last told is waiting, so it is told once.
     let mut told_busy: Option<WriteId> = None;
     let mut ahead = Ahead::default();
-    // The date the cockpit opened on: the first full load keeps its Weekly view's facts
-    // for the next first frame (`first_frame`), at the store's generation then. Only the
-    // first: an import keeps them afresh itself (`rhythm import`), and every write is
-    // another cockpit's commit to reload on — two cockpits keeping after each reload, on
-    // clocks that differ, would reload each other without end.
-    let mut opened_on: Option<NaiveDate> = None;
+    // The first full load keeps its records' tallies for the next first frame
+    // (`first_frame`), at the store's generation then. Only the first: an import keeps
+    // them afresh itself (`rhythm import`), and every write is another cockpit's commit
+    // to reload on — cockpits keeping after each reload could reload each other without
+    // end.
     let mut keep_due: Option<crate::store::Generation> = None;
     // Requests taken off the channel while computing ahead, handled first.
     let mut stash: VecDeque<Request> = VecDeque::new();
@@ -674,7 +674,6 @@ fn run(
             }
         }
         let Some(date) = at else { continue };
-        let opened_on = *opened_on.get_or_insert(date);
         // On today's clock the figures move with time (a delivery falls due, an action
         // ages): recompute once a minute even when nothing was asked or written.
         let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
@@ -735,15 +734,12 @@ fn run(
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
         last_computed = Some(started);
-        // The clock of a snapshot computed now rather than ahead.
-        let mut fresh = None;
         let (snapshot, cut) = match ahead.kept(&charter, date, to_date) {
             Some((s, c)) => ((*s).clone(), c),
             None => {
                 let Some(c) = compute_for(&charter, d, date, to_date, &mut || false) else {
                     continue;
                 };
-                fresh = Some(c.clock);
                 let shown = (c.snapshot.clone(), Arc::clone(&c.cut));
                 // Kept too: a move back to it is a frame.
                 ahead.keep(&charter, (date, to_date), (date, to_date), c);
@@ -758,12 +754,8 @@ fn run(
         if out.send(Loaded::Snapshot(Arc::clone(&snapshot))).is_err() {
             return;
         }
-        if let Some(clock) = fresh
-            && date == opened_on
-            && !to_date
-            && let Some(seen) = keep_due.take()
-        {
-            keep_for_next_open(&mut store, &charter, d, seen, (&snapshot, &cut, &clock));
+        if let Some(seen) = keep_due.take() {
+            keep_for_next_open(&mut store, &charter, d, seen);
         }
         // The budget model comes after the reviews, which never wait for it.
         // It reads the data as of the same clock as the reviews (and `rhythm recommend`).

@@ -192,19 +192,18 @@ fn weekly_snapshot(
     }
 }
 
-/// The first frame on `clock` from a load without the records (`partial`, uncut) and
-/// the weekly facts a full load kept for a clock that cuts the records as this one does
-/// (`rhythm::kept::holds`): the Weekly view's figures as [`compute_on`] gives them, the
-/// other reviews not yet (`reviews` is None).
+/// The first frame on `clock` from a load without the records (`partial`, uncut) that
+/// carries the tallies the store kept for them (`rhythm::kept::with_kept`): the Weekly
+/// view's figures as [`compute_on`] gives them, the other reviews not yet (`reviews` is
+/// None).
 pub fn compute_first(
     charter: &Arc<Charter>,
     partial: &Dataset,
-    kept: &crate::facts::KeptWeeks,
     clock: &Clock,
     to_date: bool,
 ) -> Snapshot {
-    let data = crate::rhythm::kept::with_kept(as_of(charter, partial, clock), kept);
-    let period = Review::Weekly.period_on(charter, clock, false);
-    let weekly = crate::rhythm::kept::weekly_review(charter, &data, kept, &period, clock);
+    let data = as_of(charter, partial, clock);
+    let period = Review::Weekly.period_on(charter, clock, to_date);
+    let weekly = crate::rhythm::weekly::review(charter, &data, &period, clock);
     weekly_snapshot(charter, &data, clock, to_date, weekly, None)
 }
