@@ -677,7 +677,8 @@ fn run(
         // On today's clock the figures move with time (a delivery falls due, an action
         // ages): recompute once a minute even when nothing was asked or written.
         let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
-            t.elapsed() >= LIVE_REFRESH && clock_on(&charter, date).today == date
+            t.elapsed() >= LIVE_REFRESH
+                && Clock::at_instant(&charter, chrono::Utc::now()).today == date
         });
         if request.is_none() && !changed && !clock_moved && !wrote {
             // Idle: compute one of the periods next to the one shown, then look again.
