@@ -768,6 +768,64 @@ fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
     handle.join().unwrap();
 }
 
+/// A week's move the loader had not computed ahead (a held `[`) shows the Weekly view from
+/// the records' tallies first, the same figures every view then shows; a month's move
+/// does not.
+#[test]
+fn a_weeks_move_not_computed_ahead_shows_the_weekly_view_first_with_the_same_figures() {
+    use rhythm::tui::loader::Loaded;
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(dir.path()));
+    let db = dir.path().join("rhythm.db");
+    let (tx, mut results, handle) = common::cockpit::loader_on(&db, dir.path(), at());
+    // The snapshots shown for `date`, up to the one with every view.
+    let mut until_whole = |date: NaiveDate| {
+        let mut shown = Vec::new();
+        loop {
+            if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers")
+                && s.at == date
+            {
+                let whole = s.reviews.is_some();
+                shown.push(s);
+                if whole {
+                    return shown;
+                }
+            }
+        }
+    };
+    until_whole(at());
+    let mut quick = 0;
+    // Each move is asked as soon as the last is shown, before the loader computed it.
+    for week in 1..=6 {
+        let date = at() - chrono::Duration::days(7 * week);
+        tx.send(Request::Compute(date)).unwrap();
+        let shown = until_whole(date);
+        let (whole, first) = shown.split_last().unwrap();
+        for s in first {
+            assert!(s.reviews.is_none());
+            assert_eq!(
+                common::cockpit::weekly_figures(s),
+                common::cockpit::weekly_figures(whole),
+                "{date}"
+            );
+        }
+        quick += first.len();
+    }
+    assert!(quick > 0, "some move was shown before it was computed");
+    // A month's move is the Monthly view's: it waits for every view rather than show
+    // that view "loading".
+    let last = at() - chrono::Duration::days(42);
+    for months in 1..=3 {
+        let date = last
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap();
+        tx.send(Request::Compute(date)).unwrap();
+        assert_eq!(until_whole(date).len(), 1, "{date}");
+    }
+    drop(tx);
+    handle.join().unwrap();
+}
+
 #[test]
 fn the_cockpit_opens_on_the_weekly_facts_the_last_load_kept_then_every_view() {
     use rhythm::tui::loader::Loaded;

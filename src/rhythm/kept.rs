@@ -18,6 +18,15 @@ pub fn tallied(charter: &Charter, mut all: Dataset) -> Dataset {
     all
 }
 
+/// `all`, a tallied load, without its records: what the Weekly view reads at any clock
+/// (`tui::snapshot::compute_first`), without cutting a million records to it.
+pub fn without_records(all: &Dataset) -> Dataset {
+    Dataset {
+        records: Default::default(),
+        ..all.clone()
+    }
+}
+
 /// `partial`, a load without the records, with the tallies the store kept for them.
 pub fn with_kept(mut partial: Dataset, kept: Tallies) -> Dataset {
     debug_assert!(partial.records.is_empty(), "a load without the records");

@@ -481,6 +481,16 @@ impl Ahead {
             .map(|(_, s, c)| (Arc::clone(s), Arc::clone(c)))
     }
 
+    /// Whether `date` is a move from the last date shown by a month, a quarter or a year:
+    /// the moves of the views that read the records themselves (Monthly, Quarterly,
+    /// Annual). A week's move, or a jump (`t`), is one of the views that read only the
+    /// Weekly view's figures (Weekly, Charter, Review), or lands on today.
+    fn a_months_move(&self, date: NaiveDate) -> bool {
+        self.at
+            .and_then(|from| Step::between(from, date))
+            .is_some_and(|(step, _)| matches!(step, Step::Months(_)))
+    }
+
     fn moved_to(&mut self, date: NaiveDate) {
         if let Some(from) = self.at
             && let Some(step) = Step::between(from, date)
@@ -595,6 +605,9 @@ fn run(
     // to reload on — cockpits keeping after each reload could reload each other without
     // end.
     let mut keep_due: Option<crate::store::Generation> = None;
+    // The data loaded, without its records but with their tallies: the Weekly view on
+    // another clock in a few milliseconds.
+    let mut partial: Option<Arc<Dataset>> = None;
     // Requests taken off the channel while computing ahead, handled first.
     let mut stash: VecDeque<Request> = VecDeque::new();
     loop {
@@ -695,7 +708,9 @@ fn run(
             }
             continue;
         }
-        if wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_))) {
+        let loaded_now =
+            wrote || changed || data.is_none() || matches!(request, Some(Request::Reload(_)));
+        if loaded_now {
             version = data_version(&store);
             ahead.clear();
             // Opening, the Weekly view from what the last full load kept, before the
@@ -721,6 +736,7 @@ fn run(
                     if data.is_none() {
                         keep_due = seen;
                     }
+                    partial = Some(Arc::new(crate::rhythm::kept::without_records(&d)));
                     data = Some(Arc::new(d));
                 }
                 Err(e) => {
@@ -738,6 +754,20 @@ fn run(
         let (snapshot, cut) = match ahead.kept(&charter, date, to_date) {
             Some((s, c)) => ((*s).clone(), c),
             None => {
+                // A move the periods ahead had not reached (a held `[`, `t`) on a view that
+                // reads only the Weekly view's figures: that view from the tallies at once,
+                // every view when computed. A month's move waits for its view.
+                if !loaded_now
+                    && ahead.at.is_some_and(|shown| shown != date)
+                    && !ahead.a_months_move(date)
+                    && let Some(p) = partial.as_deref()
+                {
+                    let first = compute_first(&charter, p, &clock_on(&charter, date), to_date);
+                    let first = with_minutes(&charter, p, first);
+                    if out.send(Loaded::Snapshot(Arc::new(first))).is_err() {
+                        return;
+                    }
+                }
                 let Some(c) = compute_for(&charter, d, date, to_date, &mut || false) else {
                     continue;
                 };

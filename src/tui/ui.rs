@@ -224,10 +224,10 @@ fn render_records_loading(theme: Theme, area: Rect, buf: &mut Buffer) {
         Line::styled("Loading the records…", theme.title()),
         Line::raw(""),
         Line::raw(
-            "This view reads the leads, opportunities and spend themselves; it appears when they are loaded, in a moment.",
+            "This view reads the leads, opportunities and spend themselves; it appears once they are read for this date, in a moment.",
         ),
         Line::raw(
-            "The Weekly, Charter and Review views are up already, from the weekly facts the last load kept.",
+            "The Weekly, Charter and Review views are up already, from the records' weekly tallies.",
         ),
     ];
     Paragraph::new(lines)
