@@ -152,27 +152,35 @@ fn the_kept_tallies_read_back_as_they_were_kept() {
         tallies
             .opportunities
             .iter()
-            .any(|o| o.amount.fract() != 0.0),
-        "amounts with cents, which a lossy float text would move"
+            .any(|o| o.amount_micros % 1_000_000 != 0),
+        "amounts with cents"
     );
     assert_eq!(kept_after_a_full_load(&mut store, &charter), tallies);
 }
 
-/// A store of `leads` in native columns, under the shipped charter, with deals and
-/// spend in the weeks of 2026-11-02 and 2026-11-09 (a derived week needs all three:
+/// A store of `leads` in native columns, under the shipped charter, with deals in the
+/// weeks of 2026-11-02 to 2026-11-16 and spend in the first two (a derived week needs all three:
 /// without one of them it has no data, not zeros).
 fn leads_store(dir: &Path, leads: &str) -> (Arc<Charter>, Dataset) {
+    records_store(dir, leads, "")
+}
+
+/// [`leads_store`] with `spend_rows` (lines of `date,platform,campaign,cost`) too.
+fn records_store(dir: &Path, leads: &str, spend_rows: &str) -> (Arc<Charter>, Dataset) {
     let charter = common::charter();
     let mut store = Store::open(&dir.join("rhythm.db")).unwrap();
     import(&mut store, &charter, Kind::Leads, leads);
     let deals = "id,created,amount,source,stage\n\
         O1,2026-11-02T09:00:00Z,100,Paid Search,Open\n\
-        O2,2026-11-12T09:00:00Z,200,Paid Search,Open\n";
+        O2,2026-11-12T09:00:00Z,200,Paid Search,Open\n\
+        O3,2026-11-17T09:00:00Z,300,Paid Search,Open\n";
     import(&mut store, &charter, Kind::Opportunities, deals);
     let spend = "date,platform,campaign,cost\n\
         2026-11-02,google-ads,Brand,300\n\
-        2026-11-12,google-ads,Brand,100\n";
-    import(&mut store, &charter, Kind::Spend, spend);
+        2026-11-12,google-ads,Brand,100\n"
+        .to_string()
+        + spend_rows;
+    import(&mut store, &charter, Kind::Spend, &spend);
     let data = tallied(&charter, store.load_dataset(&charter).unwrap());
     (Arc::new(charter), data)
 }
@@ -351,4 +359,23 @@ fn an_import_of_records_into_a_store_a_cockpit_opened_keeps_its_tallies_afresh()
     assert_ne!(generation, seen);
     let now = store.load_dataset(&charter).unwrap();
     assert_eq!(kept, tally(&charter, &now.records));
+}
+
+#[test]
+fn a_weeks_spend_is_the_exact_sum_of_its_rows_to_the_cent_in_any_order() {
+    // Two campaigns of the same channel (google-ads: paid-search) with costs of a tenth
+    // of a cent: by hand 0.314 + 0.206 + 0.145 = 0.665, to the cent 0.67, which adding
+    // the floats in another order (0.314 + 0.145 first) would make 0.66.
+    let spend = "2026-11-16,google-ads,Brand,0.314\n\
+                 2026-11-16,google-ads,Generic,0.206\n\
+                 2026-11-17,google-ads,Brand,0.145\n";
+    let leads = "id,created,source\nL1,2026-11-16T10:00:00Z,Paid Search\n";
+    let dir = tempfile::tempdir().unwrap();
+    let (charter, data) = records_store(dir.path(), leads, spend);
+    let spend_of = |day| {
+        figure(&charter, &data, day, "2026-11-16", "paid-search", |r| {
+            r.spend
+        })
+    };
+    assert_eq!(spend_of("2026-11-23"), Some(0.67));
 }

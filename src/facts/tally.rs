@@ -43,9 +43,10 @@ pub struct OpportunityTally {
     /// New business (or no type said, the CRMs' default).
     pub new_business: bool,
     pub first: Option<NaiveDateTime>,
-    /// Created in the week, and the sum of their amounts.
+    /// Created in the week, and the sum of their amounts in millionths of the currency:
+    /// whole numbers, so the sum is exact and no order of adding moves a cent.
     pub created: u64,
-    pub amount: f64,
+    pub amount_micros: i128,
     /// Won with a close date in the week, created no later than that week.
     pub won: u64,
 }
@@ -58,7 +59,8 @@ pub struct SpendTally {
     pub campaign: u32,
     /// The first day of the week with a row: the row exists once that day is over.
     pub first: NaiveDate,
-    pub cost: f64,
+    /// In millionths of the currency, as the amounts.
+    pub cost_micros: i128,
 }
 
 /// What a late record crossed.

@@ -159,11 +159,12 @@ impl Mapper<'_> {
 /// Sums of one week and channel.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sums {
-    spend: f64,
+    /// Millionths of the currency (`tally::micros`), exact in any order.
+    spend: i128,
     leads: f64,
     mqls: f64,
     sqls: f64,
-    pipeline: f64,
+    pipeline: i128,
     opportunities: f64,
     closed_won: f64,
 }
@@ -178,8 +179,10 @@ fn widen(span: &mut Span, week: NaiveDate) {
     });
 }
 
-fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// A sum in millionths, to the cent (half a cent up, as the CRMs' reports round).
+fn cents_of(micros: i128) -> f64 {
+    let cents = (micros + 5_000).div_euclid(10_000);
+    cents as f64 / 100.0
 }
 
 fn covers(span: Span, week: NaiveDate) -> bool {
@@ -244,7 +247,7 @@ pub fn channel_weeks(
         };
         if complete(r.week) {
             let s = sums.entry((r.week, channel)).or_default();
-            s.pipeline += r.amount;
+            s.pipeline += r.amount_micros;
             s.opportunities += r.created as f64;
             s.closed_won += r.won as f64;
         } else if exists(r.first) {
@@ -275,7 +278,7 @@ pub fn channel_weeks(
         };
         let s = sums.entry((r.week, channel)).or_default();
         if complete(r.week) {
-            s.spend += r.cost;
+            s.spend += r.cost_micros;
         }
     }
     if lead_span.is_none() && opp_span.is_none() && spend_span.is_none() {
@@ -321,9 +324,9 @@ pub fn channel_weeks(
         .collect();
     for &w in weeks.iter().filter(|&&w| complete(w)) {
         for (channel, number) in &channels {
-            let mut s = sums.get(&(w, *number)).copied().unwrap_or_default();
+            let s = sums.get(&(w, *number)).copied().unwrap_or_default();
             // Sums of amounts in cents, to the cent: the same number the CRM's report shows.
-            (s.spend, s.pipeline) = (cents(s.spend), cents(s.pipeline));
+            let (spend_sum, pipeline_sum) = (cents_of(s.spend), cents_of(s.pipeline));
             let groups = [
                 covers(spend_span, w),
                 covers(lead_span, w),
@@ -334,14 +337,14 @@ pub fn channel_weeks(
             let spend = if unpaid {
                 Some(0.0)
             } else if spend_known(channel) && groups[0] {
-                Some(s.spend)
+                Some(spend_sum)
             } else {
                 None
             };
             let derived = (
                 spend,
                 groups[1].then_some((s.leads, s.mqls, s.sqls)),
-                groups[2].then_some((s.pipeline, s.opportunities, s.closed_won)),
+                groups[2].then_some((pipeline_sum, s.opportunities, s.closed_won)),
             );
             match by_key.get(&(w, &**channel)) {
                 Some(f) => {

@@ -42,9 +42,15 @@ fn opportunity_row(week: NaiveDate, new_business: bool) -> OpportunityTally {
         new_business,
         first: None,
         created: 0,
-        amount: 0.0,
+        amount_micros: 0,
         won: 0,
     }
+}
+
+/// `amount` in millionths (an import reads money from 0 to 1e15: an `i128` holds any
+/// sum of them).
+pub fn micros(amount: f64) -> i128 {
+    (amount * 1e6).round() as i128
 }
 
 fn earliest(first: &mut Option<NaiveDateTime>, t: NaiveDateTime) {
@@ -143,7 +149,7 @@ pub fn tally(charter: &Charter, records: &Records) -> Tallies {
             .or_insert_with(|| opportunity_row(w, new_business));
         earliest(&mut row.first, opp.created);
         row.created += 1;
-        row.amount += opp.amount;
+        row.amount_micros += micros(opp.amount);
         if new_business
             && opp.won == Some(true)
             && let Some(day) = opp.close_date
@@ -169,10 +175,10 @@ pub fn tally(charter: &Charter, records: &Records) -> Tallies {
                 platform: 0,
                 campaign: 0,
                 first: row.date,
-                cost: 0.0,
+                cost_micros: 0,
             });
         t.first = t.first.min(row.date);
-        t.cost += row.cost;
+        t.cost_micros += micros(row.cost);
     }
     let mut spend_days: Vec<NaiveDate> = records.spend.iter().map(|s| s.date).collect();
     spend_days.sort_unstable();
