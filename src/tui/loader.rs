@@ -688,10 +688,11 @@ fn run(
         }
         let Some(date) = at else { continue };
         // On today's clock the figures move with time (a delivery falls due, an action
-        // ages): recompute once a minute even when nothing was asked or written.
-        let clock_moved = last_computed.is_some_and(|t: std::time::Instant| {
-            t.elapsed() >= LIVE_REFRESH
-                && Clock::at_instant(&charter, chrono::Utc::now()).today == date
+        // ages): recompute once a minute even when nothing was asked or written — and
+        // once more when the day shown live is over (its last week may now be complete).
+        let live = Clock::at_instant(&charter, chrono::Utc::now()).today == date;
+        let clock_moved = last_computed.is_some_and(|(t, was_live): (std::time::Instant, bool)| {
+            t.elapsed() >= LIVE_REFRESH && (live || was_live)
         });
         if request.is_none() && !changed && !clock_moved && !wrote {
             // Idle: compute one of the periods next to the one shown, then look again.
@@ -750,7 +751,7 @@ fn run(
         }
         let Some(d) = data.as_ref() else { continue };
         let started = std::time::Instant::now();
-        last_computed = Some(started);
+        last_computed = Some((started, live));
         let (snapshot, cut) = match ahead.kept(&charter, date, to_date) {
             Some((s, c)) => ((*s).clone(), c),
             None => {
