@@ -396,8 +396,8 @@ fn refresh_after_import(charter: &Arc<Charter>, db: &Path) -> Duration {
     let mut store = Store::open(db).expect("open store");
     median_of(3, &mut || {
         let seen = store.generation().expect("generation");
-        let data = store.load_dataset(charter).expect("load");
-        let kept = rhythm::rhythm::tally::tally(charter, &data.records);
+        let records = store.records().expect("load the records");
+        let kept = rhythm::rhythm::tally::tally(charter, &records);
         store.keep_tallies(charter, seen, &kept).expect("keep");
     })
 }

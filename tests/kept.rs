@@ -328,7 +328,7 @@ fn an_import_of_records_or_a_purge_or_another_charter_makes_the_kept_tallies_old
 }
 
 #[test]
-fn an_import_of_records_into_a_store_a_cockpit_opened_keeps_its_tallies_afresh() {
+fn an_import_of_records_keeps_the_tallies_afresh_whether_a_cockpit_opened_or_not() {
     use common::cli::{rhythm_in, success_stdout};
     let (_tmp, ws) = common::workspace::demo_workspace();
     let db = ws.join(rhythm::workspace::DB_PATH);
@@ -345,10 +345,16 @@ fn an_import_of_records_into_a_store_a_cockpit_opened_keeps_its_tallies_afresh()
             &["import", "leads", file.to_str().unwrap()],
         ));
     };
-    // No cockpit has opened on the store: an import keeps nothing.
-    leads("k-1");
+    // No cockpit has opened on the store: an import keeps the tallies all the same, so
+    // the first open of it is at once too.
     let mut store = Store::open(&db).unwrap();
+    store.conn.execute("DELETE FROM kept_weeks", []).unwrap();
     assert!(!store.keeps_tallies().unwrap());
+    let seen = store.generation().unwrap();
+    leads("k-1");
+    let (kept, generation) = store.kept_tallies(&charter).unwrap().expect("kept");
+    assert_ne!(generation, seen);
+    assert_eq!(kept, tally(&charter, &store.records().unwrap()));
     // A cockpit opens (it keeps its full load's tallies), then records are imported: the
     // import keeps them again, at the store's generation after it.
     let seen = store.generation().unwrap();

@@ -716,11 +716,13 @@ fn the_loader_computes_the_next_periods_ahead_and_never_shows_them_stale() {
         rx,
         out,
     );
+    // The snapshot with every view for `date` (a quick Weekly frame may come first).
     let mut shown = |date: NaiveDate| {
         tx.send(Request::Compute(date)).unwrap();
         loop {
             if let Loaded::Snapshot(s) = results.blocking_recv().expect("the loader answers")
                 && s.at == date
+                && s.reviews.is_some()
             {
                 break s;
             }

@@ -93,18 +93,14 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Outcome {
     Ok(())
 }
 
-/// The import made the records' tallies a cockpit keeps for its first frame old: where a
-/// cockpit has opened on the store, they are computed again, so the next open, at any
-/// date, shows the Weekly view at once rather than after loading every record (on a
-/// million leads about a second, here instead). The import is committed whatever happens.
+/// The import made the records' tallies the cockpit keeps for its first frame old: they
+/// are computed again, so the next open, at any date, shows the Weekly view at once
+/// rather than after loading every record (on a million leads about a second, here
+/// instead). The import is committed whatever happens.
 fn refresh_kept(store: &mut crate::store::Store, charter: &crate::charter::Charter) {
     let mut refresh = || -> Result<bool, crate::store::StoreError> {
-        if !store.keeps_tallies()? {
-            return Ok(false);
-        }
         let seen = store.generation()?;
-        let data = store.load_dataset(charter)?;
-        let kept = crate::rhythm::tally::tally(charter, &data.records);
+        let kept = crate::rhythm::tally::tally(charter, &store.records()?);
         // The import is done: another writer holding the store is not waited on for
         // long (the next cockpit to open keeps them instead).
         store.conn.busy_timeout(std::time::Duration::from_secs(1))?;

@@ -294,8 +294,9 @@ fn oldest_first<T>(rows: &mut [T], key: impl Fn(&T) -> (NaiveDateTime, &str)) {
 }
 
 impl Store {
-    /// Every lead, opportunity and day of ad spend, oldest first.
-    pub(super) fn records(&self) -> Result<Records, StoreError> {
+    /// Every lead, opportunity and day of ad spend, oldest first (what a load holds of
+    /// the records, alone: all an import's refresh of the kept tallies reads).
+    pub fn records(&self) -> Result<Records, StoreError> {
         let c = &self.conn;
         let mut names = Names::default();
         let mut leads = scan(
