@@ -1,7 +1,8 @@
 //! The records' tallies kept for the cockpit's first frame (`rhythm::kept`), with
 //! what they were computed from: rhythm's version and the charter (the key), and the
-//! store's newest import of the records or the channels file and its newest purge then
-//! (its generation). Every write to the records is such an import or a purge, so a later
+//! store's newest import of the records or the channels file then (its generation).
+//! Every write to what the tallies sum is such an import (a purge erases a lead's email,
+//! usage and NPS rows, none of which they hold), so a later
 //! one makes them old, and they are not read.
 
 use sha2::{Digest, Sha256};
@@ -10,20 +11,18 @@ use super::{Store, StoreError};
 use crate::charter::Charter;
 use crate::facts::Tallies;
 
-/// The store's newest import of the records or the channels file, and its newest purge:
-/// what the records were as of.
+/// The store's newest import of the records or the channels file: what the records were
+/// as of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Generation {
     imports: i64,
-    purges: i64,
 }
 
 /// The newest import of a kind the kept tallies come from (the records, and the channels
-/// file they merge with), and the newest purge: a plan's, a KPI's or usage's import
+/// file they merge with): a plan's, a KPI's or usage's import, or a purge,
 /// leaves them as they were (the first frame reads those kinds afresh).
-const GENERATION: &str = "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_log
-                                   WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')),
-                                  (SELECT COALESCE(MAX(id), 0) FROM purge_log)";
+const GENERATION: &str = "SELECT COALESCE(MAX(id), 0) FROM import_log
+                          WHERE kind IN ('leads', 'opportunities', 'spend', 'channels')";
 
 /// What kept tallies were computed under: this build of rhythm (its version and a hash of
 /// its source, `build.rs`) and this charter.
@@ -37,12 +36,7 @@ fn key(charter: &Charter) -> String {
 }
 
 fn generation_of(conn: &rusqlite::Connection) -> rusqlite::Result<Generation> {
-    conn.query_row(GENERATION, [], |r| {
-        Ok(Generation {
-            imports: r.get(0)?,
-            purges: r.get(1)?,
-        })
-    })
+    conn.query_row(GENERATION, [], |r| Ok(Generation { imports: r.get(0)? }))
 }
 
 impl Store {
@@ -62,22 +56,22 @@ impl Store {
         charter: &Charter,
     ) -> Result<Option<(Tallies, Generation)>, StoreError> {
         let now = self.generation()?;
-        let row: Option<(String, i64, i64, String)> = self
+        let row: Option<(String, i64, String)> = self
             .conn
             .query_row(
-                "SELECT key, imports, purges, body FROM kept_weeks WHERE id = 1",
+                "SELECT key, imports, body FROM kept_weeks WHERE id = 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })?;
-        let Some((kept_key, imports, purges, body)) = row else {
+        let Some((kept_key, imports, body)) = row else {
             return Ok(None);
         };
-        if kept_key != key(charter) || (Generation { imports, purges }) != now {
+        if kept_key != key(charter) || (Generation { imports }) != now {
             return Ok(None);
         }
         Ok(serde_json::from_str(&body)
@@ -116,9 +110,10 @@ impl Store {
             return Ok(false);
         }
         tx.execute(
+            // `purges` is no longer compared (migration 13 has it): 0.
             "INSERT OR REPLACE INTO kept_weeks (id, key, imports, purges, body)
              VALUES (1, ?1, ?2, ?3, ?4)",
-            rusqlite::params![key(charter), generation.imports, generation.purges, body],
+            rusqlite::params![key(charter), generation.imports, 0, body],
         )?;
         tx.commit()?;
         Ok(true)
