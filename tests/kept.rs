@@ -104,7 +104,17 @@ fn the_first_frame_from_the_kept_tallies_shows_what_the_full_computation_shows_a
     let (mut unmapped_seen, mut with_data) = (false, 0);
     for clock in clocks(&charter) {
         // The full computation as the CLI does it: the records, cut to the clock.
-        let whole = compute_cut(&charter, &as_of(&charter, &data, &clock), &clock, false);
+        let cut = as_of(&charter, &data, &clock);
+        let whole = compute_cut(&charter, &cut, &clock, false);
+        // The week's unmapped line from the tallies is the data-quality control's count of
+        // the records themselves (the Monthly view's line).
+        let week = whole.weekly.week;
+        let span = rhythm::rhythm::kpis::Span::new(week, week + chrono::Duration::days(7));
+        assert_eq!(
+            whole.weekly.unmapped,
+            rhythm::rhythm::quality::unmapped_line(&charter, &cut, span),
+            "{clock:?}"
+        );
         let first = compute_first(&charter, &partial, &clock, false);
         assert!(first.reviews.is_none());
         assert!(whole.reviews.is_some());

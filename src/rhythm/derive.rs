@@ -45,6 +45,16 @@ pub fn counted_leads<'r>(
     counted_among(charter, records, records.leads.iter())
 }
 
+/// Whether a record's `system` name is the charter's MAP (`[funnel] map_system`, matched
+/// ignoring case).
+pub fn is_map_system(charter: &Charter, name: &str) -> bool {
+    charter
+        .funnel
+        .map_system
+        .as_deref()
+        .is_some_and(|m| name.eq_ignore_ascii_case(m))
+}
+
 /// [`counted_leads`] among `leads`, a part of `records.leads` (whether the MAP's
 /// records are there is asked of all of them).
 pub fn counted_among<'r>(
@@ -52,11 +62,11 @@ pub fn counted_among<'r>(
     records: &Records,
     leads: impl Iterator<Item = &'r crate::facts::Lead>,
 ) -> impl Iterator<Item = &'r crate::facts::Lead> {
-    let is_map: Vec<bool> = match charter.funnel.map_system.as_deref() {
-        Some(map) => records
+    let is_map: Vec<bool> = match charter.funnel.map_system {
+        Some(_) => records
             .names
             .iter()
-            .map(|n| n.eq_ignore_ascii_case(map))
+            .map(|n| is_map_system(charter, n))
             .collect(),
         None => Vec::new(),
     };

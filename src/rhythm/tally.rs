@@ -102,13 +102,15 @@ type LateRow = (
 pub fn tally(charter: &Charter, records: &Records) -> Tallies {
     let ws = charter.partnership.week_start;
     let week = |t: NaiveDateTime| week_start(local_day(charter, t), ws);
-    let map = charter.funnel.map_system.as_deref();
     let systems: Vec<LeadSystem> = records
         .names
         .iter()
-        .map(|n| match map {
-            Some(m) if n.eq_ignore_ascii_case(m) => LeadSystem::Map,
-            _ => LeadSystem::Other,
+        .map(|n| {
+            if super::derive::is_map_system(charter, n) {
+                LeadSystem::Map
+            } else {
+                LeadSystem::Other
+            }
         })
         .collect();
     let system_of = |s: Option<Name>| s.map_or(LeadSystem::Unnamed, |s| systems[s as usize]);

@@ -311,9 +311,10 @@ pub const MIGRATIONS: &[&str] = &[
     );                                  -- rowid: the order the channels were saved in
     "#,
     // 13: what a full load kept for the cockpit's first frame (`rhythm::kept`): one row,
-    // with what it was computed from; an import of records or channels, or a purge,
-    // makes it old. Its body is now the records' tallies (`facts::Tallies`); a body an
-    // earlier build kept has another key and is not read.
+    // with what it was computed from; an import of records or channels makes it old
+    // (`purges` is no longer compared: a purge erases nothing it sums). Its body is now
+    // the records' tallies (`facts::Tallies`); a body an earlier build kept has another
+    // key and is not read.
     r#"
     CREATE TABLE kept_weeks (
         id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -332,7 +332,6 @@ fn first_frame(
     date: NaiveDate,
     to_date: bool,
 ) -> Option<Snapshot> {
-    let clock = clock_on(charter, date);
     let read = || -> Result<Option<Snapshot>, crate::store::StoreError> {
         let Some((kept, generation)) = store.kept_tallies(charter)? else {
             return Ok(None);
@@ -342,13 +341,24 @@ fn first_frame(
             return Ok(None);
         }
         let partial = crate::rhythm::kept::with_kept(partial, kept);
-        let first = compute_first(charter, &partial, &clock, to_date);
-        Ok(Some(with_minutes(charter, &partial, first)))
+        Ok(Some(weekly_first(charter, &partial, date, to_date)))
     };
     read()
         .inspect_err(|e| tracing::warn!("no first frame from the kept tallies: {e}"))
         .ok()
         .flatten()
+}
+
+/// The Weekly view on `date`'s clock from `partial`, a load without the records that
+/// carries their tallies, with the session's minutes; the other reviews not yet.
+fn weekly_first(
+    charter: &Arc<Charter>,
+    partial: &Dataset,
+    date: NaiveDate,
+    to_date: bool,
+) -> Snapshot {
+    let first = compute_first(charter, partial, &clock_on(charter, date), to_date);
+    with_minutes(charter, partial, first)
 }
 
 /// Keeps the tallies of `data` (loaded at `generation`) for the next first frame,
@@ -763,8 +773,7 @@ fn run(
                     && !ahead.a_months_move(date)
                     && let Some(p) = partial.as_deref()
                 {
-                    let first = compute_first(&charter, p, &clock_on(&charter, date), to_date);
-                    let first = with_minutes(&charter, p, first);
+                    let first = weekly_first(&charter, p, date, to_date);
                     if out.send(Loaded::Snapshot(Arc::new(first))).is_err() {
                         return;
                     }
